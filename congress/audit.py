@@ -1,0 +1,102 @@
+"""Writing the audit trail. Every login, grant change, admin edit, export and reveal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db import models
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.http import HttpRequest
+
+from congress.models import AuditAction, AuditEvent, RoleGrant, User
+from congress.net import client_ip
+
+
+def audit_record(
+    *,
+    action: str,
+    actor: User | None = None,
+    username: str = "",
+    obj: models.Model | None = None,
+    request: HttpRequest | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    if actor is None and request is not None and request.user.is_authenticated:
+        actor = request.user  # type: ignore[assignment]
+    return AuditEvent.objects.create(
+        actor=actor,
+        username=username or (actor.get_username() if actor else ""),
+        action=action,
+        object_type=obj._meta.label if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:200] if obj is not None else "",
+        ip=client_ip(request) if request is not None else None,
+        detail=detail or {},
+    )
+
+
+@receiver(user_logged_in)
+def _on_login(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
+    audit_record(action=AuditAction.LOGIN, actor=user, request=request)
+
+
+@receiver(user_logged_out)
+def _on_logout(sender: Any, request: HttpRequest, user: User | None, **kwargs: Any) -> None:
+    if user is not None:
+        audit_record(action=AuditAction.LOGOUT, actor=user, request=request)
+
+
+@receiver(user_login_failed)
+def _on_login_failed(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    # The credentials dict is already scrubbed of the password by Django.
+    username = str(credentials.get("username", ""))[:150]
+    audit_record(action=AuditAction.LOGIN_FAILED, username=username, request=request)
+
+
+@receiver(post_save, sender=RoleGrant)
+def _on_grant_saved(sender: Any, instance: RoleGrant, created: bool, **kwargs: Any) -> None:
+    audit_record(
+        action=AuditAction.GRANT_ADDED,
+        username=instance.user.get_username(),
+        obj=instance,
+        detail={"role": instance.role, "created": created},
+    )
+
+
+@receiver(post_delete, sender=RoleGrant)
+def _on_grant_deleted(sender: Any, instance: RoleGrant, **kwargs: Any) -> None:
+    audit_record(
+        action=AuditAction.GRANT_REMOVED,
+        username=instance.user.get_username(),
+        obj=instance,
+        detail={"role": instance.role},
+    )
+
+
+_ADMIN_ACTIONS = {
+    ADDITION: AuditAction.ADMIN_ADD,
+    CHANGE: AuditAction.ADMIN_CHANGE,
+    DELETION: AuditAction.ADMIN_DELETE,
+}
+
+
+@receiver(post_save, sender=LogEntry)
+def _on_admin_edit(sender: Any, instance: LogEntry, created: bool, **kwargs: Any) -> None:
+    if not created:
+        return
+    AuditEvent.objects.create(
+        actor_id=instance.user_id,
+        username=instance.user.get_username(),
+        action=_ADMIN_ACTIONS.get(instance.action_flag, AuditAction.ADMIN_CHANGE),
+        object_type=instance.content_type.model_class()._meta.label
+        if instance.content_type and instance.content_type.model_class()
+        else "",
+        object_id=instance.object_id or "",
+        object_repr=instance.object_repr[:200],
+        detail={"change": instance.get_change_message()},
+    )

@@ -1,0 +1,101 @@
+"""Reading settings from the environment.
+
+Every helper fails loudly: a malformed value stops the process at start-up with a
+message naming the variable, instead of running with a silent default (a typo in
+``DEBUG=flase`` must not quietly leave debug on in production).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def _raw(name: str, environ: Mapping[str, str] | None) -> str | None:
+    return (os.environ if environ is None else environ).get(name)
+
+
+def env_str(name: str, default: str = "", *, environ: Mapping[str, str] | None = None) -> str:
+    value = _raw(name, environ)
+    return default if value is None else value.strip()
+
+
+def env_required(name: str, *, environ: Mapping[str, str] | None = None) -> str:
+    value = _raw(name, environ)
+    if value is None or not value.strip():
+        raise ImproperlyConfigured(f"The environment variable {name} must be set.")
+    return value.strip()
+
+
+def env_bool(name: str, default: bool, *, environ: Mapping[str, str] | None = None) -> bool:
+    value = _raw(name, environ)
+    if value is None:
+        return default
+    lowered = value.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name}={value!r} is not a boolean; use 1/0, true/false, yes/no.")
+
+
+def env_int(
+    name: str,
+    default: int,
+    *,
+    minimum: int | None = None,
+    maximum: int | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> int:
+    value = _raw(name, environ)
+    if value is None or not value.strip():
+        return default
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number.") from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name}={number} is below the minimum {minimum}.")
+    if maximum is not None and number > maximum:
+        raise ImproperlyConfigured(f"{name}={number} is above the maximum {maximum}.")
+    return number
+
+
+def env_list(
+    name: str, default: list[str], *, environ: Mapping[str, str] | None = None
+) -> list[str]:
+    value = _raw(name, environ)
+    if value is None:
+        return list(default)
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_choice(
+    name: str, default: str, choices: Mapping[str, Any], *, environ: Mapping[str, str] | None = None
+) -> Any:
+    """Map a short name (``console``) to its value; unknown names are an error."""
+    key = env_str(name, default, environ=environ)
+    if key not in choices:
+        known = ", ".join(sorted(choices))
+        raise ImproperlyConfigured(f"{name}={key!r} is not one of: {known}.")
+    return choices[key]
+
+
+def env_database(
+    name: str, default: str, *, environ: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    url = env_str(name, default, environ=environ)
+    try:
+        config = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
+    except Exception as exc:  # dj_database_url raises several unrelated types
+        raise ImproperlyConfigured(f"{name} is not a valid database URL: {exc}") from None
+    if not config.get("ENGINE"):
+        raise ImproperlyConfigured(f"{name} names no database engine.")
+    return config

@@ -1,0 +1,37 @@
+"""Domain errors. Views and the API map them to a translated message (API: {code, message})."""
+
+from __future__ import annotations
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+class DomainError(Exception):
+    """A request that the rules refuse. Nothing has been changed when it is raised."""
+
+    code = "domain_error"
+    status = 400
+    default_message: str | Promise = _("该操作不被允许。")
+
+    def __init__(self, message: str | Promise | None = None) -> None:
+        self.message = message if message is not None else self.default_message
+        super().__init__(str(self.message))
+
+
+class InvalidTransition(DomainError):
+    code = "invalid_transition"
+    status = 409
+    default_message = _("当前状态下不能进行该操作。")
+
+
+class StaleState(DomainError):
+    """Someone else changed the object between reading it and acting on it."""
+
+    code = "stale_state"
+    status = 409
+    default_message = _("该事项已被他人处理，状态已变化，请刷新后再试。")
+
+
+class RuleViolation(DomainError):
+    code = "rule_violation"
+    status = 400

@@ -1,0 +1,202 @@
+"""The jurisdiction tree and the congresses that sit on it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models, transaction
+from django.db.models.functions import Concat, Length, Substr
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+# A path segment is the primary key in fixed-width hex, so that "this region and
+# everything below it" is one indexed prefix query (path LIKE 'p%'), whatever the
+# depth, and sorting by path lists a tree in order.
+SEGMENT_WIDTH = 8
+
+
+class RegionLevel(models.TextChoices):
+    PROVINCE = "province", _("省")
+    CITY = "city", _("市")
+    COUNTY = "county", _("县（区）")
+    TOWNSHIP = "township", _("乡镇（街道）")
+    VILLAGE = "village", _("村（社区）")
+    GRID = "grid", _("网格")
+    MICROGRID = "microgrid", _("微网格")
+
+
+LEVEL_ORDER = [choice.value for choice in RegionLevel]
+
+
+class RegionQuerySet(models.QuerySet["Region"]):
+    def subtree_of(self, region: Region) -> RegionQuerySet:
+        return self.filter(path__startswith=region.path)
+
+
+class Region(models.Model):
+    name = models.CharField(_("名称"), max_length=100)
+    level = models.CharField(_("层级"), max_length=16, choices=RegionLevel.choices)
+    code = models.CharField(
+        _("区划代码"),
+        max_length=12,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("国家统计用区划代码（12位），网格可留空"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    # db_index on PostgreSQL also creates the varchar_pattern_ops index that LIKE 'p%' uses.
+    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    depth = models.PositiveSmallIntegerField(editable=False, default=0)
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("行政区划")
+        verbose_name_plural = _("行政区划")
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        with transaction.atomic():
+            if self.pk is None:
+                super().save(*args, **kwargs)  # the path needs the new primary key
+                self.path = self._computed_path()
+                self.depth = self.path.count("/") - 2
+                Region.objects.filter(pk=self.pk).update(path=self.path, depth=self.depth)
+                return
+            old_path = Region.objects.filter(pk=self.pk).values_list("path", flat=True).first()
+            self.path = self._computed_path()
+            self.depth = self.path.count("/") - 2
+            super().save(*args, **kwargs)
+            if old_path and old_path != self.path:
+                self._move_descendants(old_path, self.path)
+
+    def _computed_path(self) -> str:
+        prefix = self.parent.path if self.parent_id else "/"
+        return f"{prefix}{self.pk:0{SEGMENT_WIDTH}x}/"
+
+    def _move_descendants(self, old_path: str, new_path: str) -> None:
+        depth_change = new_path.count("/") - old_path.count("/")
+        Region.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+            path=Concat(models.Value(new_path), Substr("path", len(old_path) + 1)),
+            depth=models.F("depth") + depth_change,
+        )
+
+    def get_absolute_url(self) -> str:
+        return reverse("region_detail", args=[self.pk])
+
+    def ancestor_ids(self) -> list[int]:
+        """Ids from the root down to this region, read from the path (no query)."""
+        return [int(segment, 16) for segment in self.path.strip("/").split("/") if segment]
+
+    def ancestors(self) -> RegionQuerySet:
+        return Region.objects.filter(pk__in=self.ancestor_ids()[:-1]).order_by(Length("path"))
+
+    def is_within(self, other: Region) -> bool:
+        return self.path.startswith(other.path)
+
+
+class CongressLevel(models.TextChoices):
+    NATIONAL = "national", _("全国")
+    PROVINCE = "province", _("省级")
+    CITY = "city", _("设区的市级")
+    COUNTY = "county", _("县级")
+    TOWNSHIP = "township", _("乡镇级")
+
+
+class Congress(models.Model):
+    """The people's congress of a region (and its standing committee, above township)."""
+
+    region = models.OneToOneField(
+        Region, verbose_name=_("行政区划"), on_delete=models.PROTECT, related_name="congress"
+    )
+    name = models.CharField(_("名称"), max_length=100)
+    level = models.CharField(_("级别"), max_length=16, choices=CongressLevel.choices)
+
+    class Meta:
+        verbose_name = _("人民代表大会")
+        verbose_name_plural = _("人民代表大会")
+        ordering = ["region__path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def has_standing_committee(self) -> bool:
+        # Township congresses have a presidium (主席团), not a standing committee.
+        return self.level != CongressLevel.TOWNSHIP
+
+    def current_term(self) -> Term | None:
+        return self.terms.order_by("-number").first()
+
+
+class Term(models.Model):
+    """A term of a congress (届), normally five years."""
+
+    congress = models.ForeignKey(
+        Congress, verbose_name=_("人大"), on_delete=models.CASCADE, related_name="terms"
+    )
+    number = models.PositiveSmallIntegerField(_("届次"))
+    starts_on = models.DateField(_("开始日期"))
+    ends_on = models.DateField(_("结束日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("届")
+        verbose_name_plural = _("届")
+        ordering = ["congress", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["congress", "number"], name="term_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return _("%(congress)s第%(number)s届") % {"congress": self.congress, "number": self.number}
+
+
+class SessionKind(models.TextChoices):
+    PLENARY = "plenary", _("人民代表大会会议")
+    STANDING_COMMITTEE = "standing", _("常委会会议")
+    PRESIDIUM = "presidium", _("主席团会议")
+    CHAIRPERSONS = "chairpersons", _("主任会议")
+
+
+class Session(models.Model):
+    """A meeting of a congress within a term (第N次会议)."""
+
+    term = models.ForeignKey(
+        Term, verbose_name=_("届"), on_delete=models.CASCADE, related_name="sessions"
+    )
+    kind = models.CharField(_("会议类型"), max_length=16, choices=SessionKind.choices)
+    number = models.PositiveSmallIntegerField(_("次"))
+    opens_on = models.DateField(_("开幕日期"))
+    closes_on = models.DateField(_("闭幕日期"))
+
+    class Meta:
+        verbose_name = _("会议")
+        verbose_name_plural = _("会议")
+        ordering = ["-opens_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["term", "kind", "number"], name="session_unique_number"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(closes_on__gte=models.F("opens_on")),
+                name="session_closes_after_opening",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("%(term)s%(kind)s第%(number)s次会议") % {
+            "term": self.term,
+            "kind": "" if self.kind == SessionKind.PLENARY else self.get_kind_display(),
+            "number": self.number,
+        }

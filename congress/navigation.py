@@ -1,0 +1,45 @@
+"""The core's own navigation entries and home cards; feature apps add theirs in their
+AppConfig.ready."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from congress.registry import HomeCard, NavItem, register_home_card, register_nav
+from congress.scoping import visible_departments, visible_regions
+
+
+def _is_staff(user: Any) -> bool:
+    return bool(user.is_superuser or user.is_congress_staff)
+
+
+def _can_see_departments(user: Any) -> bool:
+    return bool(_is_staff(user) or user.is_handler)
+
+
+register_nav(NavItem(_("行政区划"), "region_list", _is_staff, order=900, icon="diagram-3"))
+register_nav(
+    NavItem(_("承办单位"), "department_list", _can_see_departments, order=910, icon="building")
+)
+
+
+def _roles_card(request: HttpRequest) -> dict[str, Any] | None:
+    user = request.user
+    return {"grants": user.grants, "is_superuser": user.is_superuser, "extra": []}
+
+
+def _jurisdiction_card(request: HttpRequest) -> dict[str, Any] | None:
+    user = request.user
+    if not _is_staff(user):
+        return None
+    return {
+        "regions": visible_regions(user).count(),
+        "departments": visible_departments(user).count(),
+    }
+
+
+register_home_card(HomeCard("congress/card_roles.html", _roles_card, order=10))
+register_home_card(HomeCard("congress/card_jurisdiction.html", _jurisdiction_card, order=20))

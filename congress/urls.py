@@ -1,0 +1,32 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from congress import views
+
+admin.site.site_header = _("代表履职管理系统 · 后台管理")
+admin.site.site_title = _("代表履职管理系统")
+admin.site.index_title = _("基础数据与规则")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(success_url="/"),
+        name="password_change",
+    ),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("regions/", views.region_list, name="region_list"),
+    path("regions/<int:pk>/", views.region_detail, name="region_detail"),
+    path("departments/", views.department_list, name="department_list"),
+    path("departments/<int:pk>/", views.department_detail, name="department_detail"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("congress.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+]
+

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Re-vendor the front-end libraries into static/vendor/.
+#
+# The product runs on closed government networks, so nothing may be loaded
+# from a CDN: the browser only ever sees files served by our own server.
+# This script is for maintainers bumping a version; CI and the Docker build
+# never run it (the vendored files are committed).
+#
+# Usage: scripts/vendor_static.sh        (needs node + npm and registry access)
+#
+# To upgrade: change a version below, run the script once, paste the
+# integrity it prints into the matching *_INTEGRITY line, run it again, and
+# update static/vendor/VERSIONS.md.
+set -euo pipefail
+
+BOOTSTRAP_VERSION=5.3.9
+BOOTSTRAP_INTEGRITY="sha512-20cU0rcfw8WdxtVbmfU+xT2EjvVTw9Ror/h1Qvd7DXCujRg8OO9mdBCsmTHdJFf3BuadmBNJtgIuUXsBqSkk/w=="
+BOOTSTRAP_ICONS_VERSION=1.13.2
+BOOTSTRAP_ICONS_INTEGRITY="sha512-fAU1Ly3dH7hwRg+CB8EZ0Vl0fF80zgXHeUVJyfUOKzoURr+TbwISbCW5tKUoQLERaWYG2emTCybcPbD96hdD1A=="
+HTMX_VERSION=2.0.11
+HTMX_INTEGRITY="sha512-Thx/WtpeOQqSrqBCw/A1cwGJGg4UrVa3+sW0GmrM3p4gJgO89ecH4qtbnyzDDWFvBTqjnIMCgELTNt636dtamA=="
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+dest="$repo_root/static/vendor"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+# fetch NAME VERSION INTEGRITY: npm pack the tarball, check it against the
+# pinned integrity (npm only checks it against what the registry says), and
+# unpack it into $work/NAME/package/.
+fetch() {
+    local name=$1 version=$2 expected=$3 tarball actual
+    tarball="$(cd "$work" && npm pack --silent "$name@$version")"
+    actual="sha512-$(node -e '
+        const fs = require("fs"), crypto = require("crypto");
+        process.stdout.write(crypto.createHash("sha512")
+            .update(fs.readFileSync(process.argv[1])).digest("base64"));
+    ' "$work/$tarball")"
+    if [[ "$actual" != "$expected" ]]; then
+        echo "integrity mismatch for $name@$version" >&2
+        echo "  expected $expected" >&2
+        echo "  got      $actual" >&2
+        exit 1
+    fi
+    mkdir -p "$work/$name"
+    tar -xzf "$work/$tarball" -C "$work/$name"
+}
+
+fetch bootstrap "$BOOTSTRAP_VERSION" "$BOOTSTRAP_INTEGRITY"
+fetch bootstrap-icons "$BOOTSTRAP_ICONS_VERSION" "$BOOTSTRAP_ICONS_INTEGRITY"
+fetch htmx.org "$HTMX_VERSION" "$HTMX_INTEGRITY"
+
+rm -rf "$dest/bootstrap" "$dest/bootstrap-icons" "$dest/htmx"
+mkdir -p "$dest/bootstrap/css" "$dest/bootstrap/js" \
+    "$dest/bootstrap-icons/fonts" "$dest/htmx"
+
+# The .map files are not optional: the minified files end in a
+# sourceMappingURL comment, and Django's ManifestStaticFilesStorage (and
+# WhiteNoise's subclass) fails collectstatic when that file is missing.
+src="$work/bootstrap/package"
+cp "$src/LICENSE" "$dest/bootstrap/"
+cp "$src/dist/css/bootstrap.min.css" "$src/dist/css/bootstrap.min.css.map" "$dest/bootstrap/css/"
+cp "$src/dist/js/bootstrap.bundle.min.js" "$src/dist/js/bootstrap.bundle.min.js.map" "$dest/bootstrap/js/"
+
+# The icon css loads ./fonts/bootstrap-icons.woff2, so fonts/ stays beside it.
+src="$work/bootstrap-icons/package"
+cp "$src/LICENSE" "$dest/bootstrap-icons/"
+cp "$src/font/bootstrap-icons.css" "$src/font/bootstrap-icons.min.css" "$dest/bootstrap-icons/"
+cp "$src/font/fonts/bootstrap-icons.woff" "$src/font/fonts/bootstrap-icons.woff2" "$dest/bootstrap-icons/fonts/"
+
+src="$work/htmx.org/package"
+cp "$src/LICENSE" "$dest/htmx/"
+cp "$src/dist/htmx.min.js" "$dest/htmx/"
+
+echo "vendored bootstrap $BOOTSTRAP_VERSION, bootstrap-icons $BOOTSTRAP_ICONS_VERSION, htmx.org $HTMX_VERSION into $dest"

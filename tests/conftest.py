@@ -1,0 +1,157 @@
+"""The fixed cast of personas (DESIGN.md §2) and the world they live in.
+
+江海市 (the city) has two districts, 海州区 and 临江区. District staff work for
+海州区; "other district staff" for 临江区. The transport bureau clerk handles cases
+for 海州区交通运输局; the other clerk works for 临江区住建局.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from congress.celery import app as celery_app
+from congress.models import CongressLevel, Department, Region, RegionLevel, Role, User
+from tests.factories import (
+    PASSWORD,
+    CongressFactory,
+    DepartmentFactory,
+    RegionFactory,
+    TermFactory,
+    UserFactory,
+    grant,
+)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _tasks_run_inline_unless_a_worker_is_used() -> None:
+    # Tests that need the real broker and worker are marked `worker` and use the
+    # `celery_worker_process` fixture; everywhere else a task runs in-process
+    # (the same code, just without a broker in between).
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    have_browser = shutil.which("chromium") or os.path.exists("/usr/bin/chromium")
+    require_browser = os.environ.get("REQUIRE_BROWSER") == "1"
+    have_redis = bool(os.environ.get("REDIS_URL"))
+    require_worker = os.environ.get("REQUIRE_WORKER") == "1"
+    for item in items:
+        if "browser" in item.keywords and not have_browser and not require_browser:
+            item.add_marker(pytest.mark.skip(reason="no /usr/bin/chromium on this machine"))
+        if "worker" in item.keywords and not have_redis and not require_worker:
+            item.add_marker(pytest.mark.skip(reason="REDIS_URL is not set"))
+
+
+@dataclass
+class World:
+    city: Region
+    district: Region
+    other_district: Region
+    town: Region
+    village: Region
+    grid: Region
+    department: Department
+    other_department: Department
+    city_department: Department
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    province = RegionFactory(name="东海省", level=RegionLevel.PROVINCE, code="990000000000")
+    city = RegionFactory(name="江海市", level=RegionLevel.CITY, parent=province,
+                         code="990100000000")
+    district = RegionFactory(name="海州区", level=RegionLevel.COUNTY, parent=city,
+                             code="990102000000")
+    other = RegionFactory(name="临江区", level=RegionLevel.COUNTY, parent=city,
+                          code="990103000000")
+    town = RegionFactory(name="新浦街道", level=RegionLevel.TOWNSHIP, parent=district,
+                         code="990102001000")
+    village = RegionFactory(name="桃园社区", level=RegionLevel.VILLAGE, parent=town,
+                            code="990102001001")
+    grid = RegionFactory(name="桃园社区第1网格", level=RegionLevel.GRID, parent=village)
+    for region, level in [(city, CongressLevel.CITY), (district, CongressLevel.COUNTY),
+                          (other, CongressLevel.COUNTY), (town, CongressLevel.TOWNSHIP)]:
+        TermFactory(congress=CongressFactory(region=region, level=level))
+    city_office = DepartmentFactory(name="江海市人民政府办公室", region=city)
+    district_office = DepartmentFactory(name="海州区人民政府办公室", region=district,
+                                        parent=city_office)
+    return World(
+        city=city,
+        district=district,
+        other_district=other,
+        town=town,
+        village=village,
+        grid=grid,
+        department=DepartmentFactory(name="海州区交通运输局", region=district,
+                                     parent=district_office),
+        other_department=DepartmentFactory(name="临江区住房和城乡建设局", region=other),
+        city_department=DepartmentFactory(name="江海市交通运输局", region=city,
+                                          parent=city_office),
+    )
+
+
+@pytest.fixture
+def district_staff(world: World) -> User:
+    return grant(UserFactory(username="chenjing", display_name="陈静"), Role.STAFF,
+                 region=world.district)
+
+
+@pytest.fixture
+def other_district_staff(world: World) -> User:
+    return grant(UserFactory(username="liqiang", display_name="李强"), Role.STAFF,
+                 region=world.other_district)
+
+
+@pytest.fixture
+def city_staff(world: World) -> User:
+    return grant(UserFactory(username="zhouwenhua", display_name="周文华"), Role.STAFF,
+                 region=world.city)
+
+
+@pytest.fixture
+def town_staff(world: World) -> User:
+    return grant(UserFactory(username="wangfang", display_name="王芳"), Role.STAFF,
+                 region=world.town)
+
+
+@pytest.fixture
+def clerk(world: World) -> User:
+    return grant(UserFactory(username="zhaolei", display_name="赵磊"), Role.HANDLER,
+                 department=world.department)
+
+
+@pytest.fixture
+def other_clerk(world: World) -> User:
+    return grant(UserFactory(username="sunli", display_name="孙丽"), Role.HANDLER,
+                 department=world.other_department)
+
+
+@pytest.fixture
+def committee_member(world: World) -> User:
+    return grant(UserFactory(username="qianjianguo", display_name="钱建国"), Role.COMMITTEE,
+                 region=world.city)
+
+
+@pytest.fixture
+def administrator(db: None) -> User:
+    return UserFactory(username="admin", display_name="管理员", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def representative_user(world: World) -> User:
+    """A user who will be linked to a Representative record by the representatives app."""
+    return UserFactory(username="liuhong", display_name="刘红")
+
+
+def login(client: Client, user: User) -> Client:
+    client.force_login(user)
+    return client
+
+
+__all__ = ["PASSWORD", "World", "login"]

@@ -1,0 +1,34 @@
+from django.test import Client
+
+from congress.models import User
+from tests.conftest import World, login
+
+
+def test_api_requires_authentication(client: Client, db: None) -> None:
+    response = client.get("/api/v1/regions/")
+    assert response.status_code in (401, 403)
+    assert set(response.json()) == {"code", "message"}
+
+
+def test_token_authentication_works(client: Client, world: World, city_staff: User) -> None:
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=city_staff)
+    response = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 200
+    assert response.json()["grants"][0]["role"] == "staff"
+
+
+def test_regions_filter_within_a_subtree(client: Client, world: World, city_staff: User) -> None:
+    login(client, city_staff)
+    rows = client.get(f"/api/v1/regions/?within={world.town.pk}").json()["results"]
+    assert {row["name"] for row in rows} == {"新浦街道", "桃园社区", "桃园社区第1网格"}
+
+
+def test_openapi_schema_and_docs_are_served(client: Client, db: None) -> None:
+    schema = client.get("/api/schema/?format=json")
+    assert schema.status_code == 200
+    assert "/api/v1/regions/" in schema.json()["paths"]
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 200
+    assert b"<script>" not in docs.content  # no inline script: the CSP would block it
