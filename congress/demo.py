@@ -40,24 +40,120 @@ COUNTIES = [
     ("990122", "南沙县", "county"),
     ("990181", "东港市", "county"),
 ]
-TOWN_STEMS = "青口 板浦 新浦 朝阳 花果 白塔 宁海 浦南 东辛 墟沟 中云 南城 黄川 沙河 龙苴 石桥 三口 平明 双店 桃林 李埝 房山 安峰 山左 牛山 驼峰 横沟 洪庄 和安 柘汪 赣马 城头".split()
-VILLAGE_STEMS = "东岭 西湖 南庄 北营 前进 红星 新华 桃园 柳河 杨集 王圩 张庄 李湾 陈埠 刘圩 徐楼 周庄 吴庄 孙集 马庄 朱湾 胡庄 高桥 林场 何圩 郭庄 罗岗 梁集 宋庄 郑圩 谢湖 韩庄 唐庄 冯圩 于湾 董集 萧庄 程圩 曹庄 袁湖".split()
+TOWN_STEMS = [
+    "青口",
+    "板浦",
+    "新浦",
+    "朝阳",
+    "花果",
+    "白塔",
+    "宁海",
+    "浦南",
+    "东辛",
+    "墟沟",
+    "中云",
+    "南城",
+    "黄川",
+    "沙河",
+    "龙苴",
+    "石桥",
+    "三口",
+    "平明",
+    "双店",
+    "桃林",
+    "李埝",
+    "房山",
+    "安峰",
+    "山左",
+    "牛山",
+    "驼峰",
+    "横沟",
+    "洪庄",
+    "和安",
+    "柘汪",
+    "赣马",
+    "城头",
+]
+VILLAGE_STEMS = [
+    "东岭",
+    "西湖",
+    "南庄",
+    "北营",
+    "前进",
+    "红星",
+    "新华",
+    "桃园",
+    "柳河",
+    "杨集",
+    "王圩",
+    "张庄",
+    "李湾",
+    "陈埠",
+    "刘圩",
+    "徐楼",
+    "周庄",
+    "吴庄",
+    "孙集",
+    "马庄",
+    "朱湾",
+    "胡庄",
+    "高桥",
+    "林场",
+    "何圩",
+    "郭庄",
+    "罗岗",
+    "梁集",
+    "宋庄",
+    "郑圩",
+    "谢湖",
+    "韩庄",
+    "唐庄",
+    "冯圩",
+    "于湾",
+    "董集",
+    "萧庄",
+    "程圩",
+    "曹庄",
+    "袁湖",
+]
 
 CITY_DEPARTMENTS = [
-    ("市发展和改革委员会", "发改委"), ("市教育局", "教育局"), ("市公安局", "公安局"),
-    ("市民政局", "民政局"), ("市财政局", "财政局"), ("市人力资源和社会保障局", "人社局"),
-    ("市自然资源和规划局", "自然资源局"), ("市生态环境局", "生态环境局"),
-    ("市住房和城乡建设局", "住建局"), ("市交通运输局", "交通局"), ("市水利局", "水利局"),
-    ("市农业农村局", "农业农村局"), ("市商务局", "商务局"), ("市文化广电和旅游局", "文广旅局"),
-    ("市卫生健康委员会", "卫健委"), ("市应急管理局", "应急局"),
-    ("市市场监督管理局", "市场监管局"), ("市城市管理局", "城管局"), ("市医疗保障局", "医保局"),
-    ("市数据局", "数据局"), ("市退役军人事务局", "退役军人局"), ("市体育局", "体育局"),
+    ("市发展和改革委员会", "发改委"),
+    ("市教育局", "教育局"),
+    ("市公安局", "公安局"),
+    ("市民政局", "民政局"),
+    ("市财政局", "财政局"),
+    ("市人力资源和社会保障局", "人社局"),
+    ("市自然资源和规划局", "自然资源局"),
+    ("市生态环境局", "生态环境局"),
+    ("市住房和城乡建设局", "住建局"),
+    ("市交通运输局", "交通局"),
+    ("市水利局", "水利局"),
+    ("市农业农村局", "农业农村局"),
+    ("市商务局", "商务局"),
+    ("市文化广电和旅游局", "文广旅局"),
+    ("市卫生健康委员会", "卫健委"),
+    ("市应急管理局", "应急局"),
+    ("市市场监督管理局", "市场监管局"),
+    ("市城市管理局", "城管局"),
+    ("市医疗保障局", "医保局"),
+    ("市数据局", "数据局"),
+    ("市退役军人事务局", "退役军人局"),
+    ("市体育局", "体育局"),
 ]
 COUNTY_DEPARTMENTS = [
-    ("教育局", "教育局"), ("公安分局", "公安分局"), ("民政局", "民政局"),
-    ("住房和城乡建设局", "住建局"), ("交通运输局", "交通局"), ("农业农村局", "农业农村局"),
-    ("卫生健康委员会", "卫健委"), ("城市管理局", "城管局"), ("生态环境分局", "生态环境分局"),
-    ("人力资源和社会保障局", "人社局"), ("市场监督管理局", "市场监管局"), ("水利局", "水利局"),
+    ("教育局", "教育局"),
+    ("公安分局", "公安分局"),
+    ("民政局", "民政局"),
+    ("住房和城乡建设局", "住建局"),
+    ("交通运输局", "交通局"),
+    ("农业农村局", "农业农村局"),
+    ("卫生健康委员会", "卫健委"),
+    ("城市管理局", "城管局"),
+    ("生态环境分局", "生态环境分局"),
+    ("人力资源和社会保障局", "人社局"),
+    ("市场监督管理局", "市场监管局"),
+    ("水利局", "水利局"),
 ]
 
 
@@ -85,8 +181,9 @@ class DemoContext:
         *,
         superuser: bool = False,
     ) -> User:
-        user = User(username=username, display_name=display_name, is_superuser=superuser,
-                    is_staff=superuser)
+        user = User(
+            username=username, display_name=display_name, is_superuser=superuser, is_staff=superuser
+        )
         user.set_password(DEMO_PASSWORD)
         user.save()
         self.accounts.append((username, description))
@@ -99,8 +196,9 @@ def _region(name: str, level: str, parent: Region | None, code: str | None = Non
     return region
 
 
-def _congress(ctx: DemoContext, region: Region, level: str, term_number: int,
-              term_start: datetime.date) -> Congress:
+def _congress(
+    ctx: DemoContext, region: Region, level: str, term_number: int, term_start: datetime.date
+) -> Congress:
     congress = Congress.objects.create(
         region=region, name=f"{region.name}人民代表大会", level=level
     )
@@ -110,8 +208,9 @@ def _congress(ctx: DemoContext, region: Region, level: str, term_number: int,
     return congress
 
 
-def build_regions(ctx: DemoContext, *, towns_per_county: int, villages_per_town: int,
-                  grids_per_village: int) -> None:
+def build_regions(
+    ctx: DemoContext, *, towns_per_county: int, villages_per_town: int, grids_per_village: int
+) -> None:
     stems = iter(ctx.rng.sample(TOWN_STEMS, len(TOWN_STEMS)))
     for code, name, _kind in COUNTIES:
         county = _region(name, RegionLevel.COUNTY, ctx.city, code + "000000")
@@ -123,8 +222,9 @@ def build_regions(ctx: DemoContext, *, towns_per_county: int, villages_per_town:
             ctx.towns.append(town)
             for v, stem_v in enumerate(ctx.rng.sample(VILLAGE_STEMS, villages_per_town), 1):
                 kind = "社区" if suffix == "街道" else "村"
-                village = _region(f"{stem_v}{kind}", RegionLevel.VILLAGE, town,
-                                  f"{code}{t:03d}{v:03d}")
+                village = _region(
+                    f"{stem_v}{kind}", RegionLevel.VILLAGE, town, f"{code}{t:03d}{v:03d}"
+                )
                 ctx.villages.append(village)
                 for g in range(1, grids_per_village + 1):
                     ctx.grids.append(_region(f"{village.name}第{g}网格", RegionLevel.GRID, village))
@@ -141,56 +241,91 @@ def build_congresses(ctx: DemoContext) -> None:
     city_term = ctx.terms[city_congress.pk]
     for number, year in enumerate(range(2022, ctx.today.year + 1), start=1):
         opens = datetime.date(year, 1, 8)
-        Session.objects.create(term=city_term, kind=SessionKind.PLENARY, number=number,
-                               opens_on=opens, closes_on=opens + datetime.timedelta(days=4))
+        Session.objects.create(
+            term=city_term,
+            kind=SessionKind.PLENARY,
+            number=number,
+            opens_on=opens,
+            closes_on=opens + datetime.timedelta(days=4),
+        )
     meeting = 1
     day = datetime.date(2022, 2, 25)
     while day <= ctx.today + datetime.timedelta(days=60):
-        Session.objects.create(term=city_term, kind=SessionKind.STANDING_COMMITTEE,
-                               number=meeting, opens_on=day, closes_on=day)
+        Session.objects.create(
+            term=city_term,
+            kind=SessionKind.STANDING_COMMITTEE,
+            number=meeting,
+            opens_on=day,
+            closes_on=day,
+        )
         meeting += 1
         day += datetime.timedelta(days=61)
     for county in ctx.counties:
         term = ctx.terms[ctx.congresses[county.pk].pk]
         for number, year in enumerate(range(2022, ctx.today.year + 1), start=1):
             opens = datetime.date(year, 1, 4)
-            Session.objects.create(term=term, kind=SessionKind.PLENARY, number=number,
-                                   opens_on=opens, closes_on=opens + datetime.timedelta(days=3))
+            Session.objects.create(
+                term=term,
+                kind=SessionKind.PLENARY,
+                number=number,
+                opens_on=opens,
+                closes_on=opens + datetime.timedelta(days=3),
+            )
 
 
 def build_departments(ctx: DemoContext) -> None:
     city_office = Department.objects.create(
-        name="江海市人民政府办公室", short_name="市政府办", kind=DepartmentKind.GOVERNMENT,
+        name="江海市人民政府办公室",
+        short_name="市政府办",
+        kind=DepartmentKind.GOVERNMENT,
         region=ctx.city,
     )
     ctx.departments.append(city_office)
     for name, short in CITY_DEPARTMENTS:
-        ctx.departments.append(Department.objects.create(
-            name=name.replace("市", "江海市", 1), short_name=short,
-            kind=DepartmentKind.GOVERNMENT, region=ctx.city, parent=city_office,
-        ))
-    for name, kind in [("江海市中级人民法院", DepartmentKind.COURT),
-                       ("江海市人民检察院", DepartmentKind.PROCURATORATE),
-                       ("江海市监察委员会", DepartmentKind.SUPERVISORY),
-                       ("国网江海供电公司", DepartmentKind.ENTERPRISE),
-                       ("江海水务集团有限公司", DepartmentKind.ENTERPRISE)]:
+        ctx.departments.append(
+            Department.objects.create(
+                name=name.replace("市", "江海市", 1),
+                short_name=short,
+                kind=DepartmentKind.GOVERNMENT,
+                region=ctx.city,
+                parent=city_office,
+            )
+        )
+    for name, kind in [
+        ("江海市中级人民法院", DepartmentKind.COURT),
+        ("江海市人民检察院", DepartmentKind.PROCURATORATE),
+        ("江海市监察委员会", DepartmentKind.SUPERVISORY),
+        ("国网江海供电公司", DepartmentKind.ENTERPRISE),
+        ("江海水务集团有限公司", DepartmentKind.ENTERPRISE),
+    ]:
         ctx.departments.append(Department.objects.create(name=name, kind=kind, region=ctx.city))
     for county in ctx.counties:
         office = Department.objects.create(
-            name=f"{county.name}人民政府办公室", kind=DepartmentKind.GOVERNMENT, region=county,
+            name=f"{county.name}人民政府办公室",
+            kind=DepartmentKind.GOVERNMENT,
+            region=county,
         )
         ctx.departments.append(office)
         for name, short in COUNTY_DEPARTMENTS:
-            ctx.departments.append(Department.objects.create(
-                name=f"{county.name}{name}", short_name=short,
-                kind=DepartmentKind.GOVERNMENT, region=county, parent=office,
-            ))
+            ctx.departments.append(
+                Department.objects.create(
+                    name=f"{county.name}{name}",
+                    short_name=short,
+                    kind=DepartmentKind.GOVERNMENT,
+                    region=county,
+                    parent=office,
+                )
+            )
         for town in [t for t in ctx.towns if t.parent_id == county.pk]:
             kind_name = "办事处" if town.name.endswith("街道") else "人民政府"
-            ctx.departments.append(Department.objects.create(
-                name=f"{town.name}{kind_name}", kind=DepartmentKind.TOWNSHIP, region=town,
-                parent=office,
-            ))
+            ctx.departments.append(
+                Department.objects.create(
+                    name=f"{town.name}{kind_name}",
+                    kind=DepartmentKind.TOWNSHIP,
+                    region=town,
+                    parent=office,
+                )
+            )
 
 
 def build_accounts(ctx: DemoContext) -> None:

@@ -30,8 +30,10 @@ VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 DEBUG = env_bool("DEBUG", False)
 # A secret key is required whenever debug is off; a laptop demo gets a fixed,
 # clearly insecure one so that `make demo` needs no configuration.
-SECRET_KEY = env_required("SECRET_KEY") if not DEBUG else env_str(
-    "SECRET_KEY", "django-insecure-demo-key-only-for-local-development"
+SECRET_KEY = (
+    env_required("SECRET_KEY")
+    if not DEBUG
+    else env_str("SECRET_KEY", "django-insecure-demo-key-only-for-local-development")
 )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -230,7 +232,17 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request that enqueues while Redis is down must fail fast (the sweep catches
+# up later), not hang on the default publish retries.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_TIMEZONE = TIME_ZONE
+LOOP_REMINDER_HOUR = env_int("LOOP_REMINDER_HOUR", 9, minimum=0, maximum=23)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "loop-sweep": {

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
+import tests.loop_support  # noqa: F401 - registers the test case type
 from congress.celery import app as celery_app
 from congress.models import CongressLevel, Department, Region, RegionLevel, Role, User
+from congress.workdays import forget_overrides
 from tests.factories import (
     PASSWORD,
     CongressFactory,
@@ -34,6 +37,20 @@ def _tasks_run_inline_unless_a_worker_is_used() -> None:
     # (the same code, just without a broker in between).
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing() -> None:
+    # PBKDF2's deliberate slowness costs ~0.3 s per persona; tests need no such defence.
+    override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]).enable()
+
+
+@pytest.fixture(autouse=True)
+def _calendar_overrides_are_read_afresh() -> Iterator[None]:
+    # Holiday overrides are cached; a test's rolled-back rows must not leak.
+    forget_overrides()
+    yield
+    forget_overrides()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -64,23 +81,31 @@ class World:
 @pytest.fixture
 def world(db: None) -> World:
     province = RegionFactory(name="东海省", level=RegionLevel.PROVINCE, code="990000000000")
-    city = RegionFactory(name="江海市", level=RegionLevel.CITY, parent=province,
-                         code="990100000000")
-    district = RegionFactory(name="海州区", level=RegionLevel.COUNTY, parent=city,
-                             code="990102000000")
-    other = RegionFactory(name="临江区", level=RegionLevel.COUNTY, parent=city,
-                          code="990103000000")
-    town = RegionFactory(name="新浦街道", level=RegionLevel.TOWNSHIP, parent=district,
-                         code="990102001000")
-    village = RegionFactory(name="桃园社区", level=RegionLevel.VILLAGE, parent=town,
-                            code="990102001001")
+    city = RegionFactory(
+        name="江海市", level=RegionLevel.CITY, parent=province, code="990100000000"
+    )
+    district = RegionFactory(
+        name="海州区", level=RegionLevel.COUNTY, parent=city, code="990102000000"
+    )
+    other = RegionFactory(name="临江区", level=RegionLevel.COUNTY, parent=city, code="990103000000")
+    town = RegionFactory(
+        name="新浦街道", level=RegionLevel.TOWNSHIP, parent=district, code="990102001000"
+    )
+    village = RegionFactory(
+        name="桃园社区", level=RegionLevel.VILLAGE, parent=town, code="990102001001"
+    )
     grid = RegionFactory(name="桃园社区第1网格", level=RegionLevel.GRID, parent=village)
-    for region, level in [(city, CongressLevel.CITY), (district, CongressLevel.COUNTY),
-                          (other, CongressLevel.COUNTY), (town, CongressLevel.TOWNSHIP)]:
+    for region, level in [
+        (city, CongressLevel.CITY),
+        (district, CongressLevel.COUNTY),
+        (other, CongressLevel.COUNTY),
+        (town, CongressLevel.TOWNSHIP),
+    ]:
         TermFactory(congress=CongressFactory(region=region, level=level))
     city_office = DepartmentFactory(name="江海市人民政府办公室", region=city)
-    district_office = DepartmentFactory(name="海州区人民政府办公室", region=district,
-                                        parent=city_office)
+    district_office = DepartmentFactory(
+        name="海州区人民政府办公室", region=district, parent=city_office
+    )
     return World(
         city=city,
         district=district,
@@ -88,54 +113,69 @@ def world(db: None) -> World:
         town=town,
         village=village,
         grid=grid,
-        department=DepartmentFactory(name="海州区交通运输局", region=district,
-                                     parent=district_office),
+        department=DepartmentFactory(
+            name="海州区交通运输局", region=district, parent=district_office
+        ),
         other_department=DepartmentFactory(name="临江区住房和城乡建设局", region=other),
-        city_department=DepartmentFactory(name="江海市交通运输局", region=city,
-                                          parent=city_office),
+        city_department=DepartmentFactory(name="江海市交通运输局", region=city, parent=city_office),
     )
 
 
 @pytest.fixture
 def district_staff(world: World) -> User:
-    return grant(UserFactory(username="chenjing", display_name="陈静"), Role.STAFF,
-                 region=world.district)
+    return grant(
+        UserFactory(username="chenjing", display_name="陈静"), Role.STAFF, region=world.district
+    )
 
 
 @pytest.fixture
 def other_district_staff(world: World) -> User:
-    return grant(UserFactory(username="liqiang", display_name="李强"), Role.STAFF,
-                 region=world.other_district)
+    return grant(
+        UserFactory(username="liqiang", display_name="李强"),
+        Role.STAFF,
+        region=world.other_district,
+    )
 
 
 @pytest.fixture
 def city_staff(world: World) -> User:
-    return grant(UserFactory(username="zhouwenhua", display_name="周文华"), Role.STAFF,
-                 region=world.city)
+    return grant(
+        UserFactory(username="zhouwenhua", display_name="周文华"), Role.STAFF, region=world.city
+    )
 
 
 @pytest.fixture
 def town_staff(world: World) -> User:
-    return grant(UserFactory(username="wangfang", display_name="王芳"), Role.STAFF,
-                 region=world.town)
+    return grant(
+        UserFactory(username="wangfang", display_name="王芳"), Role.STAFF, region=world.town
+    )
 
 
 @pytest.fixture
 def clerk(world: World) -> User:
-    return grant(UserFactory(username="zhaolei", display_name="赵磊"), Role.HANDLER,
-                 department=world.department)
+    return grant(
+        UserFactory(username="zhaolei", display_name="赵磊"),
+        Role.HANDLER,
+        department=world.department,
+    )
 
 
 @pytest.fixture
 def other_clerk(world: World) -> User:
-    return grant(UserFactory(username="sunli", display_name="孙丽"), Role.HANDLER,
-                 department=world.other_department)
+    return grant(
+        UserFactory(username="sunli", display_name="孙丽"),
+        Role.HANDLER,
+        department=world.other_department,
+    )
 
 
 @pytest.fixture
 def committee_member(world: World) -> User:
-    return grant(UserFactory(username="qianjianguo", display_name="钱建国"), Role.COMMITTEE,
-                 region=world.city)
+    return grant(
+        UserFactory(username="qianjianguo", display_name="钱建国"),
+        Role.COMMITTEE,
+        region=world.city,
+    )
 
 
 @pytest.fixture

@@ -87,8 +87,9 @@ class UserFactory(DjangoModelFactory[User]):
             self.save()
 
 
-def grant(user: User, role: str, *, region: Region | None = None,
-          department: Department | None = None) -> User:
+def grant(
+    user: User, role: str, *, region: Region | None = None, department: Department | None = None
+) -> User:
     RoleGrant.objects.create(user=user, role=role, region=region, department=department)
     user.__dict__.pop("grants", None)  # the cached grants are stale now
     return user

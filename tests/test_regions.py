@@ -1,4 +1,5 @@
 import csv
+import io
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,11 @@ def test_path_and_depth_follow_the_tree(world: World) -> None:
     assert world.grid.is_within(world.district)
     assert not world.grid.is_within(world.other_district)
     assert [r.name for r in world.grid.ancestors()] == [
-        "东海省", "江海市", "海州区", "新浦街道", "桃园社区"
+        "东海省",
+        "江海市",
+        "海州区",
+        "新浦街道",
+        "桃园社区",
     ]
 
 
@@ -49,30 +54,42 @@ def _write(path: Path, rows: list[dict[str, str]]) -> Path:
 
 @pytest.mark.django_db
 def test_load_regions_builds_the_tree_from_official_codes(tmp_path: Path) -> None:
-    path = _write(tmp_path / "r.csv", [
-        {"code": "990102001001", "name": "桃园社区"},
-        {"code": "990000000000", "name": "东海省"},
-        {"code": "990100000000", "name": "江海市"},
-        {"code": "990102000000", "name": "海州区"},
-        {"code": "990102001000", "name": "新浦街道"},
-        {"code": "", "name": "桃园第1网格", "level": "grid", "parent_code": "990102001001"},
-    ])
-    call_command("load_regions", str(path), stdout=open("/dev/null", "w"))
+    path = _write(
+        tmp_path / "r.csv",
+        [
+            {"code": "990102001001", "name": "桃园社区"},
+            {"code": "990000000000", "name": "东海省"},
+            {"code": "990100000000", "name": "江海市"},
+            {"code": "990102000000", "name": "海州区"},
+            {"code": "990102001000", "name": "新浦街道"},
+            {"code": "", "name": "桃园第1网格", "level": "grid", "parent_code": "990102001001"},
+        ],
+    )
+    call_command("load_regions", str(path), stdout=io.StringIO())
     grid = Region.objects.get(name="桃园第1网格")
-    assert [r.name for r in grid.ancestors()] == ["东海省", "江海市", "海州区", "新浦街道", "桃园社区"]
+    assert [r.name for r in grid.ancestors()] == [
+        "东海省",
+        "江海市",
+        "海州区",
+        "新浦街道",
+        "桃园社区",
+    ]
     assert Region.objects.get(code="990102001000").level == RegionLevel.TOWNSHIP
     # Loading the same file again changes nothing.
-    call_command("load_regions", str(path), stdout=open("/dev/null", "w"))
+    call_command("load_regions", str(path), stdout=io.StringIO())
     assert Region.objects.count() == 6
 
 
 @pytest.mark.django_db
 def test_load_regions_loads_nothing_when_a_row_is_bad(tmp_path: Path) -> None:
-    path = _write(tmp_path / "r.csv", [
-        {"code": "990000000000", "name": "东海省"},
-        {"code": "99010000", "name": "短代码市"},
-        {"code": "990200000000", "name": ""},
-    ])
+    path = _write(
+        tmp_path / "r.csv",
+        [
+            {"code": "990000000000", "name": "东海省"},
+            {"code": "99010000", "name": "短代码市"},
+            {"code": "990200000000", "name": ""},
+        ],
+    )
     with pytest.raises(CommandError) as error:
         call_command("load_regions", str(path))
     assert "line 3" in str(error.value) and "line 4" in str(error.value)

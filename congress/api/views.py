@@ -23,7 +23,9 @@ class RegionFilter(django_filters.FilterSet):
         model = Region
         fields = ["level", "parent", "code"]
 
-    def filter_within(self, queryset: QuerySet[Region], name: str, value: Region) -> QuerySet[Region]:
+    def filter_within(
+        self, queryset: QuerySet[Region], name: str, value: Region
+    ) -> QuerySet[Region]:
         return queryset.filter(path__startswith=value.path)
 
 

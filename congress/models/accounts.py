@@ -71,9 +71,7 @@ class User(AbstractUser):
         """All of this user's grants, read once per request (scoping uses them)."""
         if not self.pk:
             return []
-        return list(
-            self.role_grants.select_related("region", "department").order_by("role", "pk")
-        )
+        return list(self.role_grants.select_related("region", "department").order_by("role", "pk"))
 
     def regions_for(self, *roles: str) -> list[Region]:
         return [g.region for g in self.grants if g.role in roles and g.region is not None]
@@ -136,10 +134,15 @@ class RoleGrant(models.Model):
                 name="grant_has_its_scope",
                 condition=(
                     models.Q(role="handler", department__isnull=False, region__isnull=True)
-                    | models.Q(role__in=["staff", "committee"], region__isnull=False,
-                               department__isnull=True)
+                    | models.Q(
+                        role__in=["staff", "committee"],
+                        region__isnull=False,
+                        department__isnull=True,
+                    )
                 ),
-                violation_error_message=_("经办人须指定承办单位；工作人员和常委会组成人员须指定行政区划。"),
+                violation_error_message=_(
+                    "经办人须指定承办单位；工作人员和常委会组成人员须指定行政区划。"
+                ),
             ),
             models.UniqueConstraint(
                 fields=["user", "role", "region"],

@@ -81,6 +81,9 @@ class Region(models.Model):
             if old_path and old_path != self.path:
                 self._move_descendants(old_path, self.path)
 
+    def get_absolute_url(self) -> str:
+        return reverse("region_detail", args=[self.pk])
+
     def _computed_path(self) -> str:
         prefix = self.parent.path if self.parent_id else "/"
         return f"{prefix}{self.pk:0{SEGMENT_WIDTH}x}/"
@@ -91,9 +94,6 @@ class Region(models.Model):
             path=Concat(models.Value(new_path), Substr("path", len(old_path) + 1)),
             depth=models.F("depth") + depth_change,
         )
-
-    def get_absolute_url(self) -> str:
-        return reverse("region_detail", args=[self.pk])
 
     def ancestor_ids(self) -> list[int]:
         """Ids from the root down to this region, read from the path (no query)."""

@@ -109,7 +109,9 @@ class Command(BaseCommand):
             if row.code and row.code in by_code:
                 region = by_code[row.code]
                 if (region.name, region.level, region.parent_id) != (
-                    row.name, row.level, parent.pk if parent else None
+                    row.name,
+                    row.level,
+                    parent.pk if parent else None,
                 ):
                     region.name, region.level, region.parent = row.name, row.level, parent
                     region.save()

@@ -1,0 +1,719 @@
+"""The closed-loop engine: case types, assignments, deadlines, reminders, escalation.
+
+Feature apps register their case types here (in ``AppConfig.ready``) and hand
+work to assignees with ``assignment_create``; every later step is one of the
+named ``assignment_*`` services below, each a row in the transition table.
+The periodic ``reminders_sweep`` turns due reminder stages into notifications.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from congress.errors import RuleViolation
+from congress.models import (
+    OPEN_STATUSES,
+    Assignment,
+    AssignmentRole,
+    AssignmentStatus,
+    CaseEvent,
+    Department,
+    Region,
+    Reminder,
+    ReminderPolicy,
+    Role,
+    User,
+)
+from congress.notifications import notify
+from congress.workdays import Deadline, add_deadline, add_workdays, is_workday, workdays_between
+from congress.workflow import Transitions, apply_transition, record_event
+
+logger = logging.getLogger(__name__)
+
+S = AssignmentStatus
+RESUME = "<resume>"  # back to the status the assignment had before the pause
+
+ASSIGNMENT_TRANSITIONS: Transitions = {
+    "accept": (frozenset({S.ASSIGNED}), S.ACCEPTED),
+    "start": (frozenset({S.ACCEPTED}), S.IN_PROGRESS),
+    "request_return": (frozenset({S.ASSIGNED, S.ACCEPTED}), S.RETURN_REQUESTED),
+    "approve_return": (frozenset({S.RETURN_REQUESTED}), S.RETURNED),
+    "reject_return": (frozenset({S.RETURN_REQUESTED}), RESUME),
+    "request_extension": (frozenset({S.ACCEPTED, S.IN_PROGRESS}), S.EXTENSION_REQUESTED),
+    "approve_extension": (frozenset({S.EXTENSION_REQUESTED}), RESUME),
+    "reject_extension": (frozenset({S.EXTENSION_REQUESTED}), RESUME),
+    "hold": (frozenset({S.ACCEPTED, S.IN_PROGRESS}), S.ON_HOLD),
+    "resume": (frozenset({S.ON_HOLD}), RESUME),
+    "reply": (frozenset({S.ACCEPTED, S.IN_PROGRESS}), S.REPLIED),
+    "reopen": (frozenset({S.REPLIED, S.CLOSED}), S.IN_PROGRESS),
+    "close": (frozenset({S.REPLIED}), S.CLOSED),
+    "cancel": (frozenset(OPEN_STATUSES), S.CANCELLED),
+}
+ACTION_LABELS: dict[str, str | Promise] = {
+    "assign": gettext_lazy("交办"),
+    "accept": gettext_lazy("签收"),
+    "start": gettext_lazy("开始办理"),
+    "request_return": gettext_lazy("申请退回"),
+    "approve_return": gettext_lazy("同意退回"),
+    "reject_return": gettext_lazy("不同意退回"),
+    "request_extension": gettext_lazy("申请延期"),
+    "approve_extension": gettext_lazy("批准延期"),
+    "reject_extension": gettext_lazy("不批准延期"),
+    "hold": gettext_lazy("暂停办理"),
+    "resume": gettext_lazy("恢复办理"),
+    "reply": gettext_lazy("答复"),
+    "reopen": gettext_lazy("重新办理"),
+    "close": gettext_lazy("办结"),
+    "cancel": gettext_lazy("撤销"),
+    "progress": gettext_lazy("报告进展"),
+    "reminder": gettext_lazy("提醒"),
+    "escalation": gettext_lazy("升级督办"),
+}
+FIFTEEN_WORKDAYS = Deadline(15, "workdays")
+ONE_MONTH = Deadline(1, "months")  # re-handling after 不满意 (DESIGN.md §6)
+PAUSING = {S.ON_HOLD, S.EXTENSION_REQUESTED, S.RETURN_REQUESTED}
+
+
+@dataclass(frozen=True)
+class CaseType:
+    """A kind of case a feature app hands out (a citizen issue, a suggestion, a finding…)."""
+
+    key: str
+    label: str | Promise
+    url: Callable[[int], str]
+    can_view: Callable[[User, int], bool]
+    default_deadline: Deadline = FIFTEEN_WORKDAYS
+    longest: Deadline | None = None  # extensions may not pass this, counted from assignment
+    policy_defaults: dict[str, Any] = field(default_factory=dict)
+
+
+case_types: dict[str, CaseType] = {}
+
+
+def register_case_type(case_type: CaseType) -> None:
+    case_types[case_type.key] = case_type
+
+
+def case_type_of(key: str) -> CaseType:
+    try:
+        return case_types[key]
+    except KeyError:
+        raise RuleViolation(f"Unknown case type {key!r}.") from None
+
+
+# --- who -----------------------------------------------------------------
+
+
+def _handlers(department_ids: Iterable[int]) -> QuerySet[User]:
+    return User.objects.filter(
+        is_active=True,
+        role_grants__role=Role.HANDLER,
+        role_grants__department_id__in=list(department_ids),
+    ).distinct()
+
+
+def _staff_of(region_ids: Iterable[int]) -> QuerySet[User]:
+    return User.objects.filter(
+        is_active=True, role_grants__role=Role.STAFF, role_grants__region_id__in=list(region_ids)
+    ).distinct()
+
+
+def assignees(assignment: Assignment) -> list[User]:
+    """The people who must act on an assignment."""
+    if assignment.department_id:
+        return list(_handlers([assignment.department_id]))
+    if assignment.user_id:
+        return [assignment.user] if assignment.user and assignment.user.is_active else []
+    return list(_staff_of([assignment.staff_region_id] if assignment.staff_region_id else []))
+
+
+def supervisors(assignment: Assignment, level: int) -> list[User]:
+    """Who hears of an overdue assignment at escalation ``level`` (1, then 2 = a level up).
+
+    A department escalates to its parent department (then the parent's parent);
+    a department without a parent, a representative or a staff unit escalates to
+    the congress staff of the region concerned, then of the region above.
+    """
+    department = assignment.department
+    for _step in range(level):
+        if department is None or department.parent_id is None:
+            break
+        department = department.parent
+    if department is not None and department.pk != assignment.department_id:
+        people = list(_handlers([department.pk]))
+        if people:
+            return people
+    if assignment.department_id and assignment.department is not None:
+        region: Region | None = assignment.department.region
+    elif assignment.staff_region_id:
+        region = assignment.staff_region.parent if assignment.staff_region else None
+    else:
+        region = assignment.region
+    for _step in range(level - 1):
+        region = region.parent if region is not None else None
+    return list(_staff_of([region.pk])) if region is not None else []
+
+
+def visible_assignments(user: Any) -> QuerySet[Assignment]:
+    """Staff: cases in their regions and below. Handlers: their department's, and the
+    departments they supervise. Anyone: what is assigned to them personally."""
+    rows = Assignment.objects.select_related("department", "user", "staff_region", "region")
+    if not user.is_authenticated:
+        return rows.none()
+    if user.is_superuser:
+        return rows
+    query = Q(user=user)
+    for region in user.staff_regions:
+        query |= Q(region__path__startswith=region.path)
+    if user.department_ids:
+        query |= Q(department_id__in=user.department_ids)
+        query |= Q(department__parent_id__in=user.department_ids)
+    return rows.filter(query)
+
+
+# --- reminders schedule --------------------------------------------------
+
+
+def policy_for(case_type: str) -> ReminderPolicy:
+    policy = ReminderPolicy.objects.filter(case_type=case_type).first()
+    if policy is not None:
+        return policy
+    defaults = case_types[case_type].policy_defaults if case_type in case_types else {}
+    return ReminderPolicy(case_type=case_type, **defaults)
+
+
+def _at(day: datetime.date) -> datetime.datetime:
+    hour = settings.LOOP_REMINDER_HOUR
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def _fixed_stages(
+    assignment: Assignment, policy: ReminderPolicy
+) -> list[tuple[str, datetime.datetime]]:
+    due = assignment.due_on
+    stages = [(f"before:{n}@{due}", _at(add_workdays(due, -n))) for n in policy.days_before_list]
+    if policy.remind_on_due:
+        stages.append((f"due@{due}", _at(due)))
+    if policy.escalate_after:
+        stages.append((f"escalate:1@{due}", _at(add_workdays(due, policy.escalate_after))))
+    if policy.escalate_again_after and policy.escalate_again_after > policy.escalate_after:
+        stages.append((f"escalate:2@{due}", _at(add_workdays(due, policy.escalate_again_after))))
+    return stages
+
+
+def _overdue_stage(
+    assignment: Assignment, policy: ReminderPolicy, day: datetime.date
+) -> tuple[str, datetime.datetime] | None:
+    """The daily overdue reminder for the first working day on or after ``day``."""
+    if not policy.remind_daily_when_overdue:
+        return None
+    day = max(day, assignment.due_on + datetime.timedelta(days=1))
+    while not is_workday(day):
+        day += datetime.timedelta(days=1)
+    return (f"overdue@{day}", _at(day))
+
+
+def stages_between(
+    assignment: Assignment,
+    policy: ReminderPolicy,
+    start: datetime.datetime | None,
+    end: datetime.datetime,
+) -> list[tuple[str, datetime.datetime]]:
+    """Stages whose time falls in (start, end], in time order."""
+    found = [
+        (name, at)
+        for name, at in _fixed_stages(assignment, policy)
+        if (start is None or at > start) and at <= end
+    ]
+    if policy.remind_daily_when_overdue:
+        local_end = timezone.localtime(end).date()
+        day = timezone.localtime(start).date() if start else assignment.due_on
+        # At most the last few days: a long outage is reported once, not day by day.
+        day = max(day, local_end - datetime.timedelta(days=7))
+        while day <= local_end:
+            stage = _overdue_stage(assignment, policy, day)
+            if stage and (start is None or stage[1] > start) and stage[1] <= end:
+                found.append(stage)
+            day += datetime.timedelta(days=1)
+    return sorted(set(found), key=lambda item: item[1])
+
+
+def next_reminder_time(
+    assignment: Assignment, policy: ReminderPolicy, after: datetime.datetime
+) -> datetime.datetime | None:
+    if assignment.status not in OPEN_STATUSES or assignment.status in PAUSING:
+        return None
+    times = [at for _name, at in _fixed_stages(assignment, policy) if at > after]
+    overdue = _overdue_stage(assignment, policy, timezone.localtime(after).date())
+    if overdue is not None:
+        if overdue[1] <= after:
+            overdue = _overdue_stage(
+                assignment, policy, timezone.localtime(after).date() + datetime.timedelta(days=1)
+            )
+        if overdue is not None:
+            times.append(overdue[1])
+    return min(times) if times else None
+
+
+def _reschedule_updates(assignment: Assignment, *, now: datetime.datetime) -> dict[str, Any]:
+    policy = policy_for(assignment.case_type)
+    return {
+        "next_reminder_at": next_reminder_time(assignment, policy, now),
+        "reminded_until": now,
+    }
+
+
+# --- services --------------------------------------------------------------
+
+
+def assignment_create(
+    *,
+    case_type: str,
+    case_id: int,
+    title: str,
+    region: Region,
+    by: User | None,
+    department: Department | None = None,
+    user: User | None = None,
+    staff_region: Region | None = None,
+    role: str = AssignmentRole.LEAD,
+    due_on: datetime.date | None = None,
+    deadline: Deadline | None = None,
+    note: str = "",
+    public_note: str = "",
+) -> Assignment:
+    """Hand a case to one assignee with a due date (given, or counted from a deadline)."""
+    kind = case_type_of(case_type)
+    if sum(x is not None for x in (department, user, staff_region)) != 1:
+        raise RuleViolation(_("请指定一个承办单位或承办人。"))
+    now = timezone.now()
+    today = timezone.localdate(now)
+    if due_on is None:
+        due_on = add_deadline(today, deadline or kind.default_deadline)
+    if due_on < today:
+        raise RuleViolation(_("办理期限不能早于交办日期。"))
+    latest = add_deadline(today, kind.longest) if kind.longest else None
+    if latest is not None and due_on > latest:
+        raise RuleViolation(_("办理期限不能晚于最长期限 %(date)s。") % {"date": latest})
+    with transaction.atomic():
+        assignment = Assignment(
+            case_type=case_type,
+            case_id=case_id,
+            title=title[:200],
+            region=region,
+            department=department,
+            user=user,
+            staff_region=staff_region,
+            role=role,
+            assigned_at=now,
+            due_on=due_on,
+            original_due_on=due_on,
+            latest_due_on=latest,
+        )
+        assignment.next_reminder_at = next_reminder_time(assignment, policy_for(case_type), now)
+        assignment.reminded_until = now
+        assignment.save()
+        record_event(
+            case_type=case_type,
+            case_id=case_id,
+            action="assign",
+            by=by,
+            assignment=assignment,
+            note=note,
+            public_note=public_note,
+            to_status=assignment.status,
+            data={"assignee": assignment.assignee_label, "due_on": str(due_on), "role": role},
+        )
+        notify(
+            recipients=assignees(assignment),
+            kind="assignment.new",
+            title=_("新交办：%(title)s") % {"title": assignment.title},
+            body=_("%(kind)s，办理期限 %(due)s。") % {"kind": kind.label, "due": due_on},
+            url=kind.url(case_id),
+            case_type=case_type,
+            case_id=case_id,
+        )
+    return assignment
+
+
+def _move(
+    assignment: Assignment,
+    action: str,
+    *,
+    by: User | None,
+    note: str = "",
+    public_note: str = "",
+    expected_version: int | None = None,
+    updates: dict[str, Any] | None = None,
+    data: dict[str, Any] | None = None,
+) -> CaseEvent:
+    sources, target = ASSIGNMENT_TRANSITIONS[action]
+    now = timezone.now()
+    today = timezone.localdate(now)
+    changes: dict[str, Any] = dict(updates or {})
+    if target == RESUME:
+        target = assignment.status_before_pause or S.ACCEPTED
+        if assignment.paused_on and action in ("resume", "reject_extension", "reject_return"):
+            # The clock stood still while paused: push the due date by the lost days.
+            lost = max(0, workdays_between(assignment.paused_on, today))
+            changes.setdefault("due_on", add_workdays(assignment.due_on, lost))
+        changes.update(status_before_pause="", paused_on=None)
+    if target in PAUSING:
+        changes.update(
+            status_before_pause=assignment.status, paused_on=today, next_reminder_at=None
+        )
+    if target == S.REPLIED:
+        changes.update(replied_at=now, next_reminder_at=None)
+    if target in (S.CLOSED, S.CANCELLED, S.RETURNED):
+        changes.update(closed_at=now, next_reminder_at=None)
+    if target not in PAUSING and target in OPEN_STATUSES:
+        preview = Assignment(**{**_fields(assignment), **changes, "status": target})
+        changes.update(_reschedule_updates(preview, now=now))
+    return apply_transition(
+        instance=assignment,
+        transitions={action: (sources, target)},
+        action=action,
+        by=by,
+        case_type=assignment.case_type,
+        note=note,
+        public_note=public_note,
+        updates=changes,
+        expected_version=assignment.version if expected_version is None else expected_version,
+        data=data,
+        assignment=assignment,
+    )
+
+
+def _fields(assignment: Assignment) -> dict[str, Any]:
+    return {f.attname: getattr(assignment, f.attname) for f in Assignment._meta.concrete_fields}
+
+
+def assignment_accept(
+    *, assignment: Assignment, by: User, note: str = "", expected_version: int | None = None
+) -> CaseEvent:
+    return _move(assignment, "accept", by=by, note=note, expected_version=expected_version)
+
+
+def assignment_start(*, assignment: Assignment, by: User, note: str = "") -> CaseEvent:
+    return _move(assignment, "start", by=by, note=note)
+
+
+def assignment_request_return(
+    *, assignment: Assignment, by: User, reason: str, expected_version: int | None = None
+) -> CaseEvent:
+    if not reason.strip():
+        raise RuleViolation(_("申请退回须说明理由。"))
+    return _move(
+        assignment, "request_return", by=by, note=reason, expected_version=expected_version
+    )
+
+
+def assignment_decide_return(
+    *, assignment: Assignment, by: User, approve: bool, note: str = ""
+) -> CaseEvent:
+    """Staff decide a return request; an approved return ends this assignment
+    (the case is then handed to the right department with a new assignment)."""
+    return _move(assignment, "approve_return" if approve else "reject_return", by=by, note=note)
+
+
+def assignment_request_extension(
+    *,
+    assignment: Assignment,
+    by: User,
+    until: datetime.date,
+    reason: str,
+    expected_version: int | None = None,
+) -> CaseEvent:
+    _check_new_due(assignment, until)
+    if not reason.strip():
+        raise RuleViolation(_("申请延期须说明理由。"))
+    return _move(
+        assignment,
+        "request_extension",
+        by=by,
+        note=reason,
+        expected_version=expected_version,
+        data={"until": str(until)},
+    )
+
+
+def assignment_decide_extension(
+    *,
+    assignment: Assignment,
+    by: User,
+    approve: bool,
+    until: datetime.date | None = None,
+    note: str = "",
+) -> CaseEvent:
+    if not approve:
+        return _move(assignment, "reject_extension", by=by, note=note)
+    requested = _requested_extension(assignment)
+    new_due = until or requested
+    if new_due is None:
+        raise RuleViolation(_("请填写延期后的办理期限。"))
+    _check_new_due(assignment, new_due)
+    return _move(
+        assignment,
+        "approve_extension",
+        by=by,
+        note=note,
+        updates={"due_on": new_due},
+        data={"until": str(new_due)},
+    )
+
+
+def _requested_extension(assignment: Assignment) -> datetime.date | None:
+    event = (
+        CaseEvent.objects.filter(assignment=assignment, action="request_extension")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    if event is None or "until" not in event.data:
+        return None
+    return datetime.date.fromisoformat(event.data["until"])
+
+
+def _check_new_due(assignment: Assignment, until: datetime.date) -> None:
+    if until <= assignment.due_on:
+        raise RuleViolation(
+            _("延期后的期限应晚于当前期限 %(date)s。") % {"date": assignment.due_on}
+        )
+    if assignment.latest_due_on and until > assignment.latest_due_on:
+        raise RuleViolation(
+            _("延期不能超过最长办理期限 %(date)s。") % {"date": assignment.latest_due_on}
+        )
+
+
+def assignment_hold(*, assignment: Assignment, by: User, reason: str) -> CaseEvent:
+    return _move(assignment, "hold", by=by, note=reason)
+
+
+def assignment_resume(*, assignment: Assignment, by: User, note: str = "") -> CaseEvent:
+    return _move(assignment, "resume", by=by, note=note)
+
+
+def assignment_reply(
+    *,
+    assignment: Assignment,
+    by: User,
+    note: str,
+    public_note: str = "",
+    expected_version: int | None = None,
+    data: dict[str, Any] | None = None,
+) -> CaseEvent:
+    if not note.strip():
+        raise RuleViolation(_("答复内容不能为空。"))
+    return _move(
+        assignment,
+        "reply",
+        by=by,
+        note=note,
+        public_note=public_note,
+        expected_version=expected_version,
+        data=data,
+    )
+
+
+def assignment_reopen(
+    *,
+    assignment: Assignment,
+    by: User | None,
+    reason: str,
+    deadline: Deadline = ONE_MONTH,
+    public_note: str = "",
+) -> CaseEvent:
+    """Re-handling after 不满意: the same assignee, a new due date (default one month)."""
+    due = add_deadline(timezone.localdate(), deadline)
+    return _move(
+        assignment,
+        "reopen",
+        by=by,
+        note=reason,
+        public_note=public_note,
+        updates={
+            "due_on": due,
+            "escalation_level": 0,
+            "replied_at": None,
+            "closed_at": None,
+            "latest_due_on": None,
+        },
+    )
+
+
+def assignment_close(
+    *, assignment: Assignment, by: User | None, note: str = "", public_note: str = ""
+) -> CaseEvent:
+    return _move(assignment, "close", by=by, note=note, public_note=public_note)
+
+
+def assignment_cancel(*, assignment: Assignment, by: User | None, reason: str) -> CaseEvent:
+    return _move(assignment, "cancel", by=by, note=reason)
+
+
+def assignment_report_progress(
+    *, assignment: Assignment, by: User, note: str, public_note: str = ""
+) -> CaseEvent:
+    if assignment.status not in OPEN_STATUSES:
+        raise RuleViolation(_("该事项已结束，不能再报告进展。"))
+    if not note.strip():
+        raise RuleViolation(_("进展内容不能为空。"))
+    return record_event(
+        case_type=assignment.case_type,
+        case_id=assignment.case_id,
+        action="progress",
+        by=by,
+        note=note,
+        public_note=public_note,
+        assignment=assignment,
+    )
+
+
+# --- the sweep --------------------------------------------------------------
+
+
+@dataclass
+class SweepResult:
+    examined: int = 0
+    reminders: list[str] = field(default_factory=list)
+
+
+def due_for_reminder(now: datetime.datetime, limit: int) -> QuerySet[Assignment]:
+    # Uses the partial index on next_reminder_at: cost follows the number due.
+    return (
+        Assignment.objects.filter(next_reminder_at__isnull=False, next_reminder_at__lte=now)
+        .select_related(
+            "department__parent__parent",
+            "department__region__parent",
+            "user",
+            "staff_region__parent",
+            "region__parent",
+        )
+        .order_by("next_reminder_at")[:limit]
+    )
+
+
+def reminders_sweep(
+    *, now: datetime.datetime | None = None, limit: int = 1000, dry_run: bool = False
+) -> SweepResult:
+    """Send every reminder stage that has fallen due. Safe to run concurrently and twice.
+
+    Each assignment is claimed with a conditional UPDATE on its next_reminder_at
+    (only one sweep wins), and each stage is a unique Reminder row (a second
+    line of defence), in the same transaction as its notifications.
+    """
+    now = now or timezone.now()
+    result = SweepResult()
+    for assignment in due_for_reminder(now, limit):
+        result.examined += 1
+        policy = policy_for(assignment.case_type)
+        stages = stages_between(assignment, policy, assignment.reminded_until, now)
+        # After an outage only the latest plain reminder goes out; escalations all do.
+        plain = [s for s in stages if not s[0].startswith("escalate")]
+        chosen = [s for s in stages if s[0].startswith("escalate")] + plain[-1:]
+        if dry_run:
+            result.reminders += [f"{assignment.pk}:{name}" for name, _at in chosen]
+            continue
+        with transaction.atomic():
+            claimed = Assignment.objects.filter(
+                pk=assignment.pk,
+                next_reminder_at=assignment.next_reminder_at,
+                status__in=OPEN_STATUSES,
+            ).update(
+                next_reminder_at=next_reminder_time(assignment, policy, now),
+                reminded_until=now,
+            )
+            if not claimed:
+                continue  # another process got there first
+            for name, _at in chosen:
+                if _send_stage(assignment, name):
+                    result.reminders.append(f"{assignment.pk}:{name}")
+    return result
+
+
+def _send_stage(assignment: Assignment, stage: str) -> bool:
+    kind = case_types.get(assignment.case_type)
+    level = int(stage.split("@")[0].split(":")[1]) if stage.startswith("escalate") else 0
+    recipients = supervisors(assignment, level) if level else assignees(assignment)
+    try:
+        with transaction.atomic():
+            Reminder.objects.create(assignment=assignment, stage=stage, recipients=len(recipients))
+    except IntegrityError:
+        return False  # this stage was sent already
+    overdue = workdays_between(assignment.due_on, timezone.localdate())
+    label = kind.label if kind else assignment.case_type
+    if level:
+        Assignment.objects.filter(pk=assignment.pk, escalation_level__lt=level).update(
+            escalation_level=level
+        )
+        title = _("督办：%(assignee)s办理的“%(title)s”已超期%(days)s个工作日") % {
+            "assignee": assignment.assignee_label,
+            "title": assignment.title,
+            "days": overdue,
+        }
+        action = "escalation"
+    elif overdue > 0:
+        title = _("已超期：“%(title)s”超过办理期限%(days)s个工作日") % {
+            "title": assignment.title,
+            "days": overdue,
+        }
+        action = "reminder"
+    elif overdue == 0:
+        title = _("今日到期：“%(title)s”") % {"title": assignment.title}
+        action = "reminder"
+    else:
+        title = _("即将到期：“%(title)s”还有%(days)s个工作日") % {
+            "title": assignment.title,
+            "days": -overdue,
+        }
+        action = "reminder"
+    record_event(
+        case_type=assignment.case_type,
+        case_id=assignment.case_id,
+        action=action,
+        by=None,
+        actor_label=_("系统"),
+        assignment=assignment,
+        note=title,
+        data={"stage": stage, "recipients": len(recipients)},
+    )
+    notify(
+        recipients=recipients,
+        kind=f"assignment.{action}",
+        title=title,
+        body=_("%(kind)s · 承办：%(assignee)s · 办理期限 %(due)s")
+        % {
+            "kind": label,
+            "assignee": assignment.assignee_label,
+            "due": assignment.due_on,
+        },
+        url=kind.url(assignment.case_id) if kind else "",
+        case_type=assignment.case_type,
+        case_id=assignment.case_id,
+    )
+    return True
+
+
+def on_time_rate(rows: QuerySet[Assignment]) -> float | None:
+    """Share of replied/closed assignments answered on or before their due date."""
+    finished = rows.filter(replied_at__isnull=False)
+    total = finished.count()
+    if not total:
+        return None
+    on_time = sum(
+        1
+        for replied_at, due_on in finished.values_list("replied_at", "due_on")
+        if timezone.localdate(replied_at) <= due_on
+    )
+    return on_time / total

@@ -1,0 +1,284 @@
+"""The closed loop (DESIGN.md §5): timelines, assignments, deadlines, reminders."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from congress.models.accounts import Department
+from congress.models.regions import Region
+
+
+class CaseEvent(models.Model):
+    """One step on a case's timeline. History is read from these rows, never rebuilt.
+
+    ``case_type`` is the registered key of the case's model (e.g.
+    ``suggestions.citizenissue``); ``note`` is internal, ``public_note`` is the
+    plain-language line a citizen sees on their tracking page (empty: not shown).
+    """
+
+    case_type = models.CharField(_("事项类型"), max_length=60)
+    case_id = models.PositiveBigIntegerField(_("事项ID"))
+    assignment = models.ForeignKey(
+        "Assignment",
+        verbose_name=_("交办"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="events",
+    )
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("操作方"), max_length=100, blank=True)
+    action = models.CharField(_("动作"), max_length=40)
+    from_status = models.CharField(_("原状态"), max_length=30, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=30, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+    public_note = models.TextField(_("公开说明"), blank=True)
+    data = models.JSONField(_("数据"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("办理记录")
+        verbose_name_plural = _("办理记录")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["case_type", "case_id", "at"], name="caseevent_case")]
+
+    def __str__(self) -> str:
+        return f"{self.case_type}#{self.case_id} {self.action}"
+
+
+def attachment_path(instance: EventAttachment, filename: str) -> str:
+    # The stored name never comes from the user: only the extension we checked.
+    return f"attachments/{instance.event.at:%Y/%m}/{instance.token}{instance.extension}"
+
+
+class EventAttachment(models.Model):
+    event = models.ForeignKey(
+        CaseEvent, verbose_name=_("办理记录"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    token = models.CharField(max_length=32, unique=True, editable=False)
+    file = models.FileField(_("文件"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("文件名"), max_length=120)
+    extension = models.CharField(max_length=10)
+    content_type = models.CharField(max_length=80)
+    size = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class AssignmentRole(models.TextChoices):
+    LEAD = "lead", _("主办")
+    CO_HANDLER = "co_handler", _("协办")
+
+
+class AssignmentStatus(models.TextChoices):
+    ASSIGNED = "assigned", _("待签收")
+    ACCEPTED = "accepted", _("已签收")
+    IN_PROGRESS = "in_progress", _("办理中")
+    ON_HOLD = "on_hold", _("暂停")
+    EXTENSION_REQUESTED = "extension_requested", _("申请延期")
+    RETURN_REQUESTED = "return_requested", _("申请退回")
+    RETURNED = "returned", _("已退回")
+    REPLIED = "replied", _("已答复")
+    CLOSED = "closed", _("已办结")
+    CANCELLED = "cancelled", _("已撤销")
+
+
+OPEN_STATUSES = [
+    AssignmentStatus.ASSIGNED,
+    AssignmentStatus.ACCEPTED,
+    AssignmentStatus.IN_PROGRESS,
+    AssignmentStatus.ON_HOLD,
+    AssignmentStatus.EXTENSION_REQUESTED,
+    AssignmentStatus.RETURN_REQUESTED,
+]
+
+
+class Assignment(models.Model):
+    """A piece of work handed to one assignee for one case, due by a date.
+
+    The assignee is exactly one of: a department (承办单位), a user (e.g. a
+    representative), or the congress staff of a region.
+    """
+
+    case_type = models.CharField(_("事项类型"), max_length=60)
+    case_id = models.PositiveBigIntegerField(_("事项ID"))
+    title = models.CharField(_("事项标题"), max_length=200)
+    region = models.ForeignKey(
+        Region, verbose_name=_("所属行政区划"), on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("承办单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("承办人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+    )
+    staff_region = models.ForeignKey(
+        Region,
+        verbose_name=_("人大工作机构"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    role = models.CharField(
+        _("承办方式"), max_length=12, choices=AssignmentRole.choices, default=AssignmentRole.LEAD
+    )
+    status = models.CharField(
+        _("状态"),
+        max_length=24,
+        choices=AssignmentStatus.choices,
+        default=AssignmentStatus.ASSIGNED,
+    )
+    status_before_pause = models.CharField(max_length=24, blank=True, editable=False)
+    paused_on = models.DateField(null=True, blank=True, editable=False)
+    version = models.PositiveIntegerField(default=0, editable=False)
+    assigned_at = models.DateTimeField(_("交办时间"))
+    due_on = models.DateField(_("办理期限"))
+    original_due_on = models.DateField(_("原定期限"))
+    latest_due_on = models.DateField(
+        _("最长期限"), null=True, blank=True, help_text=_("延期不得超过此日期")
+    )
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    # The sweep's work queue: the moment the next reminder stage falls due.
+    # Indexed and null when nothing is pending, so a sweep reads only what is due.
+    next_reminder_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Stages up to this moment have been dealt with (sent, or passed over after an
+    # outage in favour of a later one), so a catch-up never floods anyone.
+    reminded_until = models.DateTimeField(null=True, blank=True, editable=False)
+    escalation_level = models.PositiveSmallIntegerField(_("升级次数"), default=0)
+
+    class Meta:
+        verbose_name = _("交办事项")
+        verbose_name_plural = _("交办事项")
+        ordering = ["due_on", "pk"]
+        indexes = [
+            models.Index(
+                fields=["next_reminder_at"],
+                name="assignment_reminder_due",
+                condition=models.Q(next_reminder_at__isnull=False),
+            ),
+            models.Index(fields=["case_type", "case_id"], name="assignment_case"),
+            models.Index(fields=["status", "due_on"], name="assignment_status_due"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="assignment_has_one_assignee",
+                condition=(
+                    models.Q(department__isnull=False, user__isnull=True, staff_region__isnull=True)
+                    | models.Q(
+                        department__isnull=True, user__isnull=False, staff_region__isnull=True
+                    )
+                    | models.Q(
+                        department__isnull=True, user__isnull=True, staff_region__isnull=False
+                    )
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def assignee_label(self) -> str:
+        if self.department_id:
+            return str(self.department)
+        if self.user_id:
+            return str(self.user)
+        return _("%(region)s人大") % {"region": self.staff_region}
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class ReminderPolicy(models.Model):
+    """Per case type, editable in the admin; a case type without a row uses the defaults."""
+
+    case_type = models.CharField(_("事项类型"), max_length=60, unique=True)
+    days_before = models.CharField(
+        _("到期前提醒（工作日）"), max_length=40, default="3,1", help_text=_("逗号分隔，例如 3,1")
+    )
+    remind_on_due = models.BooleanField(_("到期当日提醒"), default=True)
+    remind_daily_when_overdue = models.BooleanField(_("超期后每个工作日提醒"), default=True)
+    escalate_after = models.PositiveSmallIntegerField(_("超期几个工作日升级督办"), default=3)
+    escalate_again_after = models.PositiveSmallIntegerField(
+        _("超期几个工作日再升级至上一级"), default=10
+    )
+
+    class Meta:
+        verbose_name = _("提醒规则")
+        verbose_name_plural = _("提醒规则")
+
+    def __str__(self) -> str:
+        return self.case_type
+
+    @property
+    def days_before_list(self) -> list[int]:
+        days = {int(part) for part in self.days_before.split(",") if part.strip().isdigit()}
+        return sorted(days, reverse=True)
+
+
+class Reminder(models.Model):
+    """One reminder stage sent for one assignment.
+
+    Unique per (assignment, stage), so a retried or duplicated sweep sends nothing twice.
+    """
+
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("交办事项"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    stage = models.CharField(_("阶段"), max_length=32)
+    sent_at = models.DateTimeField(_("发送时间"), auto_now_add=True)
+    recipients = models.PositiveSmallIntegerField(_("接收人数"), default=0)
+
+    class Meta:
+        verbose_name = _("提醒记录")
+        verbose_name_plural = _("提醒记录")
+        ordering = ["sent_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "stage"], name="reminder_once_per_stage")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment_id}:{self.stage}"
+
+
+class HolidayOverride(models.Model):
+    """A day the official calendar package gets wrong or does not know yet (调休, new years)."""
+
+    date = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(_("是工作日"))
+    note = models.CharField(_("说明"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("节假日调整")
+        verbose_name_plural = _("节假日调整")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {'上班' if self.is_workday else '休息'}"

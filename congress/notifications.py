@@ -1,0 +1,225 @@
+"""Notifications: an inbox row for every message, and an outbox row per channel.
+
+``notify`` only writes rows; delivery by e-mail and SMS happens in Celery after
+commit (``congress.tasks.deliver_notification``), and a periodic task retries
+what is still pending, so nothing depends on the broker being up right now.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from congress.models import (
+    Channel,
+    Delivery,
+    DeliveryMode,
+    DeliveryStatus,
+    Notification,
+    NotificationPreference,
+    User,
+)
+from congress.queue import enqueue_on_commit
+from congress.sms import SmsError, get_sms_backend
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+CLAIM_SECONDS = 300  # a worker killed mid-send frees the row after this long
+
+
+def _mode(user: User, channel: str, preferences: dict[tuple[int, str], str]) -> str:
+    mode = preferences.get((user.pk, channel))
+    if mode is not None:
+        return mode
+    return DeliveryMode.IMMEDIATE
+
+
+def _address(user: User, channel: str) -> str:
+    return user.email if channel == Channel.EMAIL else user.mobile
+
+
+def notify(
+    *,
+    recipients: Iterable[User],
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    case_type: str = "",
+    case_id: int | None = None,
+) -> list[Notification]:
+    """Write an inbox message for each recipient and queue its e-mail/SMS copies."""
+    people = {user.pk: user for user in recipients if user.is_active}
+    if not people:
+        return []
+    preferences = {
+        (user_id, channel): mode
+        for user_id, channel, mode in NotificationPreference.objects.filter(
+            user_id__in=people
+        ).values_list("user_id", "channel", "mode")
+    }
+    created: list[Notification] = []
+    with transaction.atomic():
+        for user in people.values():
+            notification = Notification.objects.create(
+                recipient=user,
+                kind=kind,
+                title=title[:200],
+                body=body,
+                url=url,
+                case_type=case_type,
+                case_id=case_id,
+            )
+            created.append(notification)
+            for channel in Channel.values:
+                mode = _mode(user, channel, preferences)
+                if mode == DeliveryMode.OFF or not _address(user, channel):
+                    continue
+                delivery = Delivery.objects.create(
+                    notification=notification,
+                    channel=channel,
+                    status=DeliveryStatus.DIGEST
+                    if mode == DeliveryMode.DIGEST
+                    else DeliveryStatus.PENDING,
+                )
+                if delivery.status == DeliveryStatus.PENDING:
+                    from congress.tasks import deliver_notification
+
+                    enqueue_on_commit(deliver_notification, delivery.pk)
+    return created
+
+
+def _claim(delivery_id: int) -> Delivery | None:
+    """Take a pending delivery for this worker, or None if it is sent or someone has it."""
+    now = timezone.now()
+    claimed = Delivery.objects.filter(
+        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now),
+        pk=delivery_id,
+        status=DeliveryStatus.PENDING,
+    ).update(
+        claimed_until=now + datetime.timedelta(seconds=CLAIM_SECONDS),
+        attempts=F("attempts") + 1,
+    )
+    if not claimed:
+        return None
+    return Delivery.objects.select_related("notification__recipient").get(pk=delivery_id)
+
+
+def _full_url(url: str) -> str:
+    return f"{settings.SITE_URL}{url}" if url.startswith("/") else url
+
+
+def _send(channel: str, user: User, subject: str, text: str, reference: str) -> None:
+    if channel == Channel.EMAIL:
+        send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, [user.email])
+    else:
+        get_sms_backend().send(
+            mobile=user.mobile, text=f"{subject} {text}"[:300], reference=reference
+        )
+
+
+def delivery_send(*, delivery_id: int) -> bool:
+    """Send one delivery once. Safe to call twice: the claim lets only one caller send."""
+    delivery = _claim(delivery_id)
+    if delivery is None:
+        return False
+    notification = delivery.notification
+    text = "\n".join(part for part in [notification.body, _full_url(notification.url)] if part)
+    try:
+        _send(
+            delivery.channel,
+            notification.recipient,
+            notification.title,
+            text,
+            f"delivery-{delivery.pk}",
+        )
+    except (SmsError, OSError) as exc:
+        failed = delivery.attempts >= MAX_ATTEMPTS
+        # Back off: the retry sweep takes it again once the claim runs out.
+        backoff = datetime.timedelta(minutes=2**delivery.attempts)
+        Delivery.objects.filter(pk=delivery.pk).update(
+            status=DeliveryStatus.FAILED if failed else DeliveryStatus.PENDING,
+            claimed_until=timezone.now() + backoff,
+            last_error=str(exc)[:300],
+        )
+        logger.warning("delivery %s failed (attempt %s): %s", delivery.pk, delivery.attempts, exc)
+        return False
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=DeliveryStatus.SENT, sent_at=timezone.now(), claimed_until=None, last_error=""
+    )
+    return True
+
+
+def pending_delivery_ids(limit: int = 500) -> list[int]:
+    """Deliveries no worker is holding: never enqueued (broker down) or due a retry."""
+    now = timezone.now()
+    return list(
+        Delivery.objects.filter(
+            Q(claimed_until__isnull=True) | Q(claimed_until__lt=now),
+            status=DeliveryStatus.PENDING,
+            created_at__lt=now - datetime.timedelta(seconds=30),
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def digest_send(*, user_id: int, channel: str, today: datetime.date) -> int:
+    """Send one user's daily digest for one channel; at most once a day (claimed by date)."""
+    preference = NotificationPreference.objects.filter(
+        user_id=user_id, channel=channel, mode=DeliveryMode.DIGEST
+    ).first()
+    if preference is None:
+        return 0
+    claimed = NotificationPreference.objects.filter(
+        Q(last_digest_on__isnull=True) | Q(last_digest_on__lt=today), pk=preference.pk
+    ).update(last_digest_on=today)
+    if not claimed:
+        return 0
+    rows = list(
+        Delivery.objects.filter(
+            notification__recipient_id=user_id, channel=channel, status=DeliveryStatus.DIGEST
+        ).select_related("notification")[:200]
+    )
+    if not rows:
+        return 0
+    user = User.objects.get(pk=user_id)
+    lines = [f"· {row.notification.title} {_full_url(row.notification.url)}" for row in rows]
+    subject = _("代表履职系统每日汇总：%(count)s条消息") % {"count": len(rows)}
+    try:
+        _send(channel, user, subject, "\n".join(lines), f"digest-{user_id}-{channel}-{today}")
+    except (SmsError, OSError) as exc:
+        NotificationPreference.objects.filter(pk=preference.pk).update(last_digest_on=None)
+        logger.warning("digest for user %s failed: %s", user_id, exc)
+        return 0
+    Delivery.objects.filter(pk__in=[row.pk for row in rows]).update(
+        status=DeliveryStatus.SENT, sent_at=timezone.now()
+    )
+    return len(rows)
+
+
+def digest_candidates() -> QuerySet[NotificationPreference]:
+    return NotificationPreference.objects.filter(
+        mode=DeliveryMode.DIGEST,
+        user__notifications__deliveries__status=DeliveryStatus.DIGEST,
+    ).distinct()
+
+
+def unread_count(user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def notification_mark_read(*, user: User, notification_ids: Iterable[int] | None = None) -> int:
+    rows = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_ids is not None:
+        rows = rows.filter(pk__in=list(notification_ids))
+    return rows.update(read_at=timezone.now())

@@ -1,0 +1,62 @@
+"""Celery tasks of the core. Thin: take ids, call a service, safe to run twice.
+
+All tasks run with acks_late and reject_on_worker_lost (settings), so a worker
+killed mid-task leaves the message on the broker for another worker; the
+services' claims make the second run a no-op when the first one finished.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.utils import timezone
+
+from congress import loop, notifications
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="congress.tasks.deliver_notification")
+def deliver_notification(delivery_id: int) -> bool:
+    return notifications.delivery_send(delivery_id=delivery_id)
+
+
+@shared_task(name="congress.tasks.deliver_pending_notifications")
+def deliver_pending_notifications() -> int:
+    """Every few minutes: send what no task picked up (broker was down) or what failed.
+
+    Cost: one indexed query for at most 500 pending rows, then one claim each.
+    """
+    sent = 0
+    for delivery_id in notifications.pending_delivery_ids(limit=500):
+        sent += notifications.delivery_send(delivery_id=delivery_id)
+    return sent
+
+
+@shared_task(name="congress.tasks.sweep_due_reminders")
+def sweep_due_reminders() -> int:
+    """Every few minutes: turn due reminder stages into notifications.
+
+    Cost: one query on the partial index of next_reminder_at for at most 1,000
+    due assignments, then a claim and a few inserts each; untouched open
+    assignments cost nothing.
+    """
+    result = loop.reminders_sweep(limit=1000)
+    if result.reminders:
+        logger.info("sweep sent %s reminder stages", len(result.reminders))
+    return len(result.reminders)
+
+
+@shared_task(name="congress.tasks.send_daily_digests")
+def send_daily_digests() -> int:
+    """Hourly: each user with digest mode gets one message a day, after 8 o'clock."""
+    now = timezone.localtime()
+    if now.hour < 8:
+        return 0
+    sent = 0
+    for preference in notifications.digest_candidates()[:2000]:
+        sent += notifications.digest_send(
+            user_id=preference.user_id, channel=preference.channel, today=now.date()
+        )
+    return sent
