@@ -24,8 +24,10 @@ urlpatterns = [
     path("regions/<int:pk>/", views.region_detail, name="region_detail"),
     path("departments/", views.department_list, name="department_list"),
     path("departments/<int:pk>/", views.department_detail, name="department_detail"),
+    path("", include("suggestions.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("congress.api.urls")),
+    path("api/v1/", include("suggestions.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -1,0 +1,1 @@
+"""Registrations with the core (case types, navigation, home cards, demo data)."""

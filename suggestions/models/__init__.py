@@ -1,0 +1,2 @@
+from suggestions.models.citizen import *  # noqa: F403
+from suggestions.models.formal import *  # noqa: F403

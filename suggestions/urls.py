@@ -1,0 +1,6 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("suggestions.citizen.urls")),
+    path("", include("suggestions.formal.urls")),
+]
