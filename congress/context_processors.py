@@ -4,6 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from congress.notifications import unread_count
 from congress.registry import nav_items
 
 
@@ -11,4 +12,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     if not user.is_authenticated:
         return {"nav_items": []}
-    return {"nav_items": [item for item in nav_items if item.visible(user)]}
+    return {
+        "nav_items": [item for item in nav_items if item.visible(user)],
+        "unread_count": unread_count(user),  # type: ignore[arg-type]
+    }

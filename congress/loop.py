@@ -37,6 +37,7 @@ from congress.models import (
     User,
 )
 from congress.notifications import notify
+from congress.registry import register_labels
 from congress.workdays import Deadline, add_deadline, add_workdays, is_workday, workdays_between
 from congress.workflow import Transitions, apply_transition, record_event
 
@@ -83,6 +84,7 @@ ACTION_LABELS: dict[str, str | Promise] = {
 }
 FIFTEEN_WORKDAYS = Deadline(15, "workdays")
 ONE_MONTH = Deadline(1, "months")  # re-handling after 不满意 (DESIGN.md §6)
+register_labels(actions=ACTION_LABELS, statuses=dict(AssignmentStatus.choices))
 PAUSING = {S.ON_HOLD, S.EXTENSION_REQUESTED, S.RETURN_REQUESTED}
 
 
@@ -97,6 +99,9 @@ class CaseType:
     default_deadline: Deadline = FIFTEEN_WORKDAYS
     longest: Deadline | None = None  # extensions may not pass this, counted from assignment
     policy_defaults: dict[str, Any] = field(default_factory=dict)
+    # False where the reply needs more than a text (a suggestion's A/B/C/D
+    # category): the generic assignment page then links to the case's own page.
+    generic_reply: bool = True
 
 
 case_types: dict[str, CaseType] = {}
@@ -637,12 +642,12 @@ def reminders_sweep(
             if not claimed:
                 continue  # another process got there first
             for name, _at in chosen:
-                if _send_stage(assignment, name):
+                if _send_stage(assignment, name, now=now):
                     result.reminders.append(f"{assignment.pk}:{name}")
     return result
 
 
-def _send_stage(assignment: Assignment, stage: str) -> bool:
+def _send_stage(assignment: Assignment, stage: str, *, now: datetime.datetime) -> bool:
     kind = case_types.get(assignment.case_type)
     level = int(stage.split("@")[0].split(":")[1]) if stage.startswith("escalate") else 0
     recipients = supervisors(assignment, level) if level else assignees(assignment)
@@ -651,7 +656,7 @@ def _send_stage(assignment: Assignment, stage: str) -> bool:
             Reminder.objects.create(assignment=assignment, stage=stage, recipients=len(recipients))
     except IntegrityError:
         return False  # this stage was sent already
-    overdue = workdays_between(assignment.due_on, timezone.localdate())
+    overdue = workdays_between(assignment.due_on, timezone.localdate(now))
     label = kind.label if kind else assignment.case_type
     if level:
         Assignment.objects.filter(pk=assignment.pk, escalation_level__lt=level).update(

@@ -1,16 +1,18 @@
 """Where feature apps plug into the core (registered in their ``AppConfig.ready``).
 
 The core imports no feature app; it learns about them here: navigation entries,
-home-page cards, and demo-data builders. (Closed-loop case types register with
-``congress.loop``.)
+home-page cards, demo-data builders, and anonymisers of personal data past its
+retention period. (Closed-loop case types register with ``congress.loop``.)
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.functional import Promise
 
@@ -40,9 +42,25 @@ class DemoBuilder:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class Anonymiser:
+    """Personal data a feature app keeps, and how to scrub it once retention has run out.
+
+    ``expired(cutoff)`` returns the rows that were closed before ``cutoff`` and
+    still hold personal data (so a second run finds nothing: it must exclude
+    rows already anonymised); ``anonymise(rows)`` scrubs one batch of them in
+    place and returns how many it changed. ``congress.retention`` calls both.
+    """
+
+    name: str
+    expired: Callable[[datetime.datetime], QuerySet[Any]]
+    anonymise: Callable[[QuerySet[Any]], int]
+
+
 nav_items: list[NavItem] = []
 home_cards: list[HomeCard] = []
 demo_builders: list[DemoBuilder] = []
+anonymisers: list[Anonymiser] = []
 
 
 def register_nav(item: NavItem) -> None:
@@ -61,3 +79,23 @@ def register_demo_builder(builder: DemoBuilder) -> None:
     if all(existing.name != builder.name for existing in demo_builders):
         demo_builders.append(builder)
         demo_builders.sort(key=lambda entry: entry.order)
+
+
+def register_anonymiser(anonymiser: Anonymiser) -> None:
+    if all(existing.name != anonymiser.name for existing in anonymisers):
+        anonymisers.append(anonymiser)
+
+
+# Labels of timeline actions and statuses, so one timeline template can show the
+# events of every case type in words (feature apps add theirs).
+action_labels: dict[str, str | Promise] = {}
+status_labels: dict[str, str | Promise] = {}
+
+
+def register_labels(
+    *,
+    actions: dict[str, str | Promise] | None = None,
+    statuses: dict[str, str | Promise] | None = None,
+) -> None:
+    action_labels.update(actions or {})
+    status_labels.update(statuses or {})

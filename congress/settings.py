@@ -7,6 +7,7 @@ cache, and Celery on a filesystem broker so that the periodic jobs still run.
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import django_stubs_ext
@@ -58,6 +59,9 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -70,8 +74,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "congress.auth.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "congress.middleware.SecurityHeadersMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 ROOT_URLCONF = "congress.urls"
@@ -139,6 +145,24 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=300)
 SESSION_SAVE_EVERY_REQUEST = True  # inactivity expiry for staff on shared office PCs
+# Login lockout (django-axes): 5 failures for one username from one address lock
+# that pair for 15 minutes. Keyed on the pair, not the address alone, so one
+# office behind a NAT is never locked out by a colleague, and never for good.
+AUTHENTICATION_BACKENDS = [
+    "congress.auth.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "congress.net.client_ip"
+AXES_LOCKOUT_CALLABLE = "congress.auth.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # congress.audit records every login already
+OTP_TOTP_ISSUER = "代表履职管理系统"
+# Citizens' personal data on closed cases is anonymised after this many days
+# (PIPL art. 19: no longer than needed; the product default is three years).
+PERSONAL_DATA_RETENTION_DAYS = 3 * 365
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -225,6 +249,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
     }
 )
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# Several deployments (or parallel test runs) can share one Redis by queue name.
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -242,6 +268,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.2,
 }
 CELERY_TIMEZONE = TIME_ZONE
+NOTIFICATION_RETRY_AFTER_SECONDS = env_int("NOTIFICATION_RETRY_AFTER_SECONDS", 30, minimum=0)
 LOOP_REMINDER_HOUR = env_int("LOOP_REMINDER_HOUR", 9, minimum=0, maximum=23)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
@@ -252,6 +279,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "notifications-retry": {
         "task": "congress.tasks.deliver_pending_notifications",
         "schedule": env_int("NOTIFICATION_RETRY_SECONDS", 300, minimum=10),
+    },
+    "personal-data-retention": {
+        "task": "congress.tasks.anonymise_expired_personal_data",
+        "schedule": 24 * 3600,  # daily; each run handles a bounded batch
     },
     "notifications-digest": {
         "task": "congress.tasks.send_daily_digests",

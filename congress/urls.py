@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from congress import views
+from congress import files, inbox_views, loop_views, views
 
 admin.site.site_header = _("代表履职管理系统 · 后台管理")
 admin.site.site_title = _("代表履职管理系统")
@@ -20,11 +20,20 @@ urlpatterns = [
         name="password_change",
     ),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("congress.security_urls")),
     path("regions/", views.region_list, name="region_list"),
     path("regions/<int:pk>/", views.region_detail, name="region_detail"),
     path("departments/", views.department_list, name="department_list"),
     path("departments/<int:pk>/", views.department_detail, name="department_detail"),
     path("", include("suggestions.urls")),
+    path("inbox/", inbox_views.inbox, name="inbox"),
+    path("inbox/<int:pk>/open/", inbox_views.inbox_open, name="inbox_open"),
+    path("inbox/read-all/", inbox_views.inbox_mark_all_read, name="inbox_mark_all_read"),
+    path("inbox/preferences/", inbox_views.inbox_preferences, name="inbox_preferences"),
+    path("files/<str:token>/", files.attachment_download, name="attachment_download"),
+    path("loop/", loop_views.assignment_list, name="assignment_list"),
+    path("loop/assignments/<int:pk>/", loop_views.assignment_detail, name="assignment_detail"),
+    path("loop/assignments/<int:pk>/act/", loop_views.assignment_act, name="assignment_act"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("congress.api.urls")),
     path("api/v1/", include("suggestions.api_urls")),

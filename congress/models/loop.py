@@ -54,6 +54,18 @@ class CaseEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.case_type}#{self.case_id} {self.action}"
 
+    @property
+    def action_label(self) -> str:
+        from congress.registry import action_labels
+
+        return str(action_labels.get(self.action, self.action))
+
+    @property
+    def to_status_label(self) -> str:
+        from congress.registry import status_labels
+
+        return str(status_labels.get(self.to_status, self.to_status))
+
 
 def attachment_path(instance: EventAttachment, filename: str) -> str:
     # The stored name never comes from the user: only the extension we checked.

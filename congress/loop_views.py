@@ -1,0 +1,192 @@
+"""Operator pages of the closed loop: overdue and due-soon lists, an assignment's
+page with its timeline, reminder log and the actions its viewer may take."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from congress import loop
+from congress.errors import DomainError
+from congress.models import OPEN_STATUSES, Assignment, User
+from congress.scoping import get_visible_or_404
+from congress.workdays import add_workdays
+from congress.workflow import allowed_actions, timeline
+
+SOON_WORKDAYS = 3
+
+
+class AssignmentFilter(forms.Form):
+    state = forms.ChoiceField(
+        label=gettext_lazy("范围"),
+        required=False,
+        choices=[("overdue", gettext_lazy("已超期")), ("soon", gettext_lazy("3个工作日内到期")),
+                 ("open", gettext_lazy("全部在办")), ("all", gettext_lazy("全部"))],
+    )
+    q = forms.CharField(label=gettext_lazy("事项或承办单位"), required=False, max_length=50)
+
+
+def filtered_assignments(user: User, data: dict[str, Any]) -> QuerySet[Assignment]:
+    """The one query behind the list page (and its summary)."""
+    form = AssignmentFilter(data)
+    form.is_valid()
+    state = form.cleaned_data.get("state") or "overdue"
+    rows = loop.visible_assignments(user)
+    today = timezone.localdate()
+    if state in ("overdue", "soon", "open"):
+        rows = rows.filter(status__in=OPEN_STATUSES)
+    if state == "overdue":
+        rows = rows.filter(due_on__lt=today)
+    elif state == "soon":
+        rows = rows.filter(due_on__gte=today, due_on__lte=add_workdays(today, SOON_WORKDAYS))
+    query = form.cleaned_data.get("q")
+    if query:
+        rows = rows.filter(Q(title__icontains=query) | Q(department__name__icontains=query))
+    return rows.order_by("due_on", "pk")
+
+
+@login_required
+def assignment_list(request: HttpRequest) -> HttpResponse:
+    rows = filtered_assignments(request.user, request.GET.dict())  # type: ignore[arg-type]
+    summary = (
+        rows.values("department__name", "user__display_name", "staff_region__name")
+        .annotate(total=Count("pk"), escalated=Count("pk", filter=Q(escalation_level__gt=0)))
+        .order_by("-total")[:15]
+    )
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    return render(request, "congress/loop/list.html", {
+        "page": page, "summary": summary, "filter": AssignmentFilter(request.GET or None),
+        "today": today, "state": request.GET.get("state") or "overdue",
+    })
+
+
+class ActionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    action = forms.CharField(widget=forms.HiddenInput)
+    note = forms.CharField(label=gettext_lazy("说明"), required=False, max_length=4000,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+    until = forms.DateField(label=gettext_lazy("延期至"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}))
+
+
+ASSIGNEE_ACTIONS = {"accept", "start", "request_return", "request_extension", "hold", "resume",
+                    "reply", "progress"}
+SUPERVISOR_ACTIONS = {"approve_return", "reject_return", "approve_extension", "reject_extension"}
+
+
+def actions_for(user: User, assignment: Assignment) -> list[str]:
+    """What this user may do now: assignees work the case; staff decide requests."""
+    possible = set(allowed_actions(loop.ASSIGNMENT_TRANSITIONS, assignment.status))
+    if assignment.is_open:
+        possible.add("progress")
+    is_assignee = (
+        assignment.user_id == user.pk
+        or (assignment.department_id in user.department_ids)
+        or (assignment.staff_region_id and any(
+            r.pk == assignment.staff_region_id for r in user.staff_regions))
+    )
+    is_staff = user.is_superuser or any(
+        assignment.region.is_within(region) for region in user.staff_regions
+    )
+    kind = loop.case_types.get(assignment.case_type)
+    allowed: set[str] = set()
+    if is_assignee:
+        allowed |= possible & ASSIGNEE_ACTIONS
+        if kind is not None and not kind.generic_reply:
+            allowed.discard("reply")  # answered on the case's own page (e.g. with a category)
+    if is_staff:
+        allowed |= possible & SUPERVISOR_ACTIONS
+    order = [*loop.ASSIGNMENT_TRANSITIONS, "progress"]
+    return [action for action in order if action in allowed]
+
+
+@login_required
+def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = get_visible_or_404(loop.visible_assignments(request.user), pk=pk)
+    kind = loop.case_types.get(assignment.case_type)
+    actions = actions_for(request.user, assignment)  # type: ignore[arg-type]
+    return render(request, "congress/loop/detail.html", {
+        "assignment": assignment,
+        "kind": kind,
+        "case_url": kind.url(assignment.case_id) if kind else "",
+        "events": timeline(assignment.case_type, assignment.case_id),
+        "reminders": assignment.reminders.all(),
+        "actions": [(action, loop.ACTION_LABELS[action]) for action in actions],
+        "form": ActionForm(initial={"version": assignment.version}),
+        "overdue_days": _overdue_days(assignment),
+    })
+
+
+def _overdue_days(assignment: Assignment) -> int:
+    from congress.workdays import workdays_between
+
+    if not assignment.is_open:
+        return 0
+    return max(0, workdays_between(assignment.due_on, timezone.localdate()))
+
+
+def _run(action: str, assignment: Assignment, user: User, note: str,
+         until: datetime.date | None, version: int) -> None:
+    if action == "accept":
+        loop.assignment_accept(assignment=assignment, by=user, note=note,
+                               expected_version=version)
+    elif action == "start":
+        loop.assignment_start(assignment=assignment, by=user, note=note)
+    elif action == "request_return":
+        loop.assignment_request_return(assignment=assignment, by=user, reason=note,
+                                       expected_version=version)
+    elif action in ("approve_return", "reject_return"):
+        loop.assignment_decide_return(assignment=assignment, by=user,
+                                      approve=action == "approve_return", note=note)
+    elif action == "request_extension":
+        if until is None:
+            raise DomainError(_("请填写延期后的办理期限。"))
+        loop.assignment_request_extension(assignment=assignment, by=user, until=until,
+                                          reason=note, expected_version=version)
+    elif action in ("approve_extension", "reject_extension"):
+        loop.assignment_decide_extension(assignment=assignment, by=user,
+                                         approve=action == "approve_extension", until=until,
+                                         note=note)
+    elif action == "hold":
+        loop.assignment_hold(assignment=assignment, by=user, reason=note)
+    elif action == "resume":
+        loop.assignment_resume(assignment=assignment, by=user, note=note)
+    elif action == "reply":
+        loop.assignment_reply(assignment=assignment, by=user, note=note,
+                              public_note=note, expected_version=version)
+    elif action == "progress":
+        loop.assignment_report_progress(assignment=assignment, by=user, note=note)
+
+
+@login_required
+@require_POST
+def assignment_act(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = get_visible_or_404(loop.visible_assignments(request.user), pk=pk)
+    form = ActionForm(request.POST)
+    user: User = request.user  # type: ignore[assignment]
+    if not form.is_valid():
+        messages.error(request, _("提交的内容有误，请检查后重试。"))
+    elif form.cleaned_data["action"] not in actions_for(user, assignment):
+        messages.error(request, _("当前状态下不能进行该操作。"))
+    else:
+        try:
+            _run(form.cleaned_data["action"], assignment, user, form.cleaned_data["note"],
+                 form.cleaned_data["until"], form.cleaned_data["version"])
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("已保存。"))
+    return redirect("assignment_detail", pk=assignment.pk)
