@@ -2,12 +2,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from congress.models import AuditEvent, Congress, Department, Region, RoleGrant, Session, Term, User
+from congress.models import (
+    Assignment,
+    AuditEvent,
+    CaseEvent,
+    Congress,
+    Department,
+    HolidayOverride,
+    Region,
+    Reminder,
+    ReminderPolicy,
+    RoleGrant,
+    Session,
+    Term,
+    User,
+)
+from congress.workdays import known_years
 
 
 @admin.register(Region)
@@ -83,3 +99,79 @@ class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(HolidayOverride)
+class HolidayOverrideAdmin(admin.ModelAdmin[HolidayOverride]):
+    """Holidays and make-up working days the calendar package lacks or gets wrong."""
+
+    list_display = ["date", "is_workday", "note"]
+    list_filter = ["is_workday"]
+    date_hierarchy = "date"
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        years = known_years()
+        next_year = timezone.localdate().year + 1
+        if next_year not in years:
+            messages.warning(
+                request,
+                _(
+                    "节假日日历包只收录到%(last)s年。%(year)s年在国务院办公厅发布放假安排前按周一至周五"
+                    "计算工作日，请在此录入该年的节假日和调休上班日。"
+                )
+                % {"last": years[-1], "year": next_year},
+            )
+        return super().changelist_view(request, extra_context)
+
+
+@admin.register(ReminderPolicy)
+class ReminderPolicyAdmin(admin.ModelAdmin[ReminderPolicy]):
+    list_display = [
+        "case_type",
+        "days_before",
+        "remind_on_due",
+        "escalate_after",
+        "escalate_again_after",
+    ]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):
+    """History is written by services, never edited by hand."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(ReadOnlyAdmin):
+    list_display = ["title", "case_type", "department", "status", "due_on", "escalation_level"]
+    list_filter = ["status", "case_type", "role"]
+    search_fields = ["title", "department__name"]
+    list_select_related = ["department", "user", "staff_region"]
+    date_hierarchy = "assigned_at"
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyAdmin):
+    list_display = ["assignment", "stage", "sent_at", "recipients"]
+    list_select_related = ["assignment"]
+
+
+@admin.register(CaseEvent)
+class CaseEventAdmin(ReadOnlyAdmin):
+    list_display = [
+        "at",
+        "case_type",
+        "case_id",
+        "action",
+        "from_status",
+        "to_status",
+        "actor_label",
+    ]
+    list_filter = ["case_type", "action"]

@@ -39,7 +39,7 @@ from congress.models import (
 from congress.notifications import notify
 from congress.registry import register_labels
 from congress.workdays import Deadline, add_deadline, add_workdays, is_workday, workdays_between
-from congress.workflow import Transitions, apply_transition, record_event
+from congress.workflow import Transitions, allowed_actions, apply_transition, record_event
 
 logger = logging.getLogger(__name__)
 
@@ -583,6 +583,97 @@ def assignment_report_progress(
         public_note=public_note,
         assignment=assignment,
     )
+
+
+ASSIGNEE_ACTIONS = {
+    "accept",
+    "start",
+    "request_return",
+    "request_extension",
+    "hold",
+    "resume",
+    "reply",
+    "progress",
+}
+SUPERVISOR_ACTIONS = {"approve_return", "reject_return", "approve_extension", "reject_extension"}
+
+
+def actions_for(user: User, assignment: Assignment) -> list[str]:
+    """What this user may do now: assignees work the case; staff decide requests."""
+    possible = set(allowed_actions(ASSIGNMENT_TRANSITIONS, assignment.status))
+    if assignment.is_open:
+        possible.add("progress")
+    is_assignee = (
+        assignment.user_id == user.pk
+        or (assignment.department_id in user.department_ids)
+        or (
+            assignment.staff_region_id
+            and any(r.pk == assignment.staff_region_id for r in user.staff_regions)
+        )
+    )
+    is_staff = user.is_superuser or any(
+        assignment.region.is_within(region) for region in user.staff_regions
+    )
+    kind = case_types.get(assignment.case_type)
+    allowed: set[str] = set()
+    if is_assignee:
+        allowed |= possible & ASSIGNEE_ACTIONS
+        if kind is not None and not kind.generic_reply:
+            allowed.discard("reply")  # answered on the case's own page (e.g. with a category)
+    if is_staff:
+        allowed |= possible & SUPERVISOR_ACTIONS
+    order = [*ASSIGNMENT_TRANSITIONS, "progress"]
+    return [action for action in order if action in allowed]
+
+
+def assignment_perform(
+    *,
+    assignment: Assignment,
+    action: str,
+    by: User,
+    note: str = "",
+    until: datetime.date | None = None,
+    version: int | None = None,
+) -> None:
+    """Run one named action for the HTML page and the API alike (the caller checked
+    ``actions_for``); each branch is the action's own service."""
+    user = by
+    if action == "accept":
+        assignment_accept(assignment=assignment, by=user, note=note, expected_version=version)
+    elif action == "start":
+        assignment_start(assignment=assignment, by=user, note=note)
+    elif action == "request_return":
+        assignment_request_return(
+            assignment=assignment, by=user, reason=note, expected_version=version
+        )
+    elif action in ("approve_return", "reject_return"):
+        assignment_decide_return(
+            assignment=assignment, by=user, approve=action == "approve_return", note=note
+        )
+    elif action == "request_extension":
+        if until is None:
+            raise RuleViolation(_("请填写延期后的办理期限。"))
+        assignment_request_extension(
+            assignment=assignment, by=user, until=until, reason=note, expected_version=version
+        )
+    elif action in ("approve_extension", "reject_extension"):
+        assignment_decide_extension(
+            assignment=assignment,
+            by=user,
+            approve=action == "approve_extension",
+            until=until,
+            note=note,
+        )
+    elif action == "hold":
+        assignment_hold(assignment=assignment, by=user, reason=note)
+    elif action == "resume":
+        assignment_resume(assignment=assignment, by=user, note=note)
+    elif action == "reply":
+        assignment_reply(
+            assignment=assignment, by=user, note=note, public_note=note, expected_version=version
+        )
+    elif action == "progress":
+        assignment_report_progress(assignment=assignment, by=user, note=note)
 
 
 # --- the sweep --------------------------------------------------------------

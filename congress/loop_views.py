@@ -3,7 +3,6 @@ page with its timeline, reminder log and the actions its viewer may take."""
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django import forms
@@ -23,7 +22,7 @@ from congress.errors import DomainError
 from congress.models import OPEN_STATUSES, Assignment, User
 from congress.scoping import get_visible_or_404
 from congress.workdays import add_workdays
-from congress.workflow import allowed_actions, timeline
+from congress.workflow import timeline
 
 SOON_WORKDAYS = 3
 
@@ -32,8 +31,12 @@ class AssignmentFilter(forms.Form):
     state = forms.ChoiceField(
         label=gettext_lazy("范围"),
         required=False,
-        choices=[("overdue", gettext_lazy("已超期")), ("soon", gettext_lazy("3个工作日内到期")),
-                 ("open", gettext_lazy("全部在办")), ("all", gettext_lazy("全部"))],
+        choices=[
+            ("overdue", gettext_lazy("已超期")),
+            ("soon", gettext_lazy("3个工作日内到期")),
+            ("open", gettext_lazy("全部在办")),
+            ("all", gettext_lazy("全部")),
+        ],
     )
     q = forms.CharField(label=gettext_lazy("事项或承办单位"), required=False, max_length=50)
 
@@ -67,67 +70,52 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     today = timezone.localdate()
-    return render(request, "congress/loop/list.html", {
-        "page": page, "summary": summary, "filter": AssignmentFilter(request.GET or None),
-        "today": today, "state": request.GET.get("state") or "overdue",
-    })
+    return render(
+        request,
+        "congress/loop/list.html",
+        {
+            "page": page,
+            "summary": summary,
+            "filter": AssignmentFilter(request.GET or None),
+            "today": today,
+            "state": request.GET.get("state") or "overdue",
+        },
+    )
 
 
 class ActionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     action = forms.CharField(widget=forms.HiddenInput)
-    note = forms.CharField(label=gettext_lazy("说明"), required=False, max_length=4000,
-                           widget=forms.Textarea(attrs={"rows": 3}))
-    until = forms.DateField(label=gettext_lazy("延期至"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}))
-
-
-ASSIGNEE_ACTIONS = {"accept", "start", "request_return", "request_extension", "hold", "resume",
-                    "reply", "progress"}
-SUPERVISOR_ACTIONS = {"approve_return", "reject_return", "approve_extension", "reject_extension"}
-
-
-def actions_for(user: User, assignment: Assignment) -> list[str]:
-    """What this user may do now: assignees work the case; staff decide requests."""
-    possible = set(allowed_actions(loop.ASSIGNMENT_TRANSITIONS, assignment.status))
-    if assignment.is_open:
-        possible.add("progress")
-    is_assignee = (
-        assignment.user_id == user.pk
-        or (assignment.department_id in user.department_ids)
-        or (assignment.staff_region_id and any(
-            r.pk == assignment.staff_region_id for r in user.staff_regions))
+    note = forms.CharField(
+        label=gettext_lazy("说明"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
-    is_staff = user.is_superuser or any(
-        assignment.region.is_within(region) for region in user.staff_regions
+    until = forms.DateField(
+        label=gettext_lazy("延期至"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    kind = loop.case_types.get(assignment.case_type)
-    allowed: set[str] = set()
-    if is_assignee:
-        allowed |= possible & ASSIGNEE_ACTIONS
-        if kind is not None and not kind.generic_reply:
-            allowed.discard("reply")  # answered on the case's own page (e.g. with a category)
-    if is_staff:
-        allowed |= possible & SUPERVISOR_ACTIONS
-    order = [*loop.ASSIGNMENT_TRANSITIONS, "progress"]
-    return [action for action in order if action in allowed]
 
 
 @login_required
 def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = get_visible_or_404(loop.visible_assignments(request.user), pk=pk)
     kind = loop.case_types.get(assignment.case_type)
-    actions = actions_for(request.user, assignment)  # type: ignore[arg-type]
-    return render(request, "congress/loop/detail.html", {
-        "assignment": assignment,
-        "kind": kind,
-        "case_url": kind.url(assignment.case_id) if kind else "",
-        "events": timeline(assignment.case_type, assignment.case_id),
-        "reminders": assignment.reminders.all(),
-        "actions": [(action, loop.ACTION_LABELS[action]) for action in actions],
-        "form": ActionForm(initial={"version": assignment.version}),
-        "overdue_days": _overdue_days(assignment),
-    })
+    actions = loop.actions_for(request.user, assignment)  # type: ignore[arg-type]
+    return render(
+        request,
+        "congress/loop/detail.html",
+        {
+            "assignment": assignment,
+            "kind": kind,
+            "case_url": kind.url(assignment.case_id) if kind else "",
+            "events": timeline(assignment.case_type, assignment.case_id),
+            "reminders": assignment.reminders.all(),
+            "actions": [(action, loop.ACTION_LABELS[action]) for action in actions],
+            "form": ActionForm(initial={"version": assignment.version}),
+            "overdue_days": _overdue_days(assignment),
+        },
+    )
 
 
 def _overdue_days(assignment: Assignment) -> int:
@@ -138,39 +126,6 @@ def _overdue_days(assignment: Assignment) -> int:
     return max(0, workdays_between(assignment.due_on, timezone.localdate()))
 
 
-def _run(action: str, assignment: Assignment, user: User, note: str,
-         until: datetime.date | None, version: int) -> None:
-    if action == "accept":
-        loop.assignment_accept(assignment=assignment, by=user, note=note,
-                               expected_version=version)
-    elif action == "start":
-        loop.assignment_start(assignment=assignment, by=user, note=note)
-    elif action == "request_return":
-        loop.assignment_request_return(assignment=assignment, by=user, reason=note,
-                                       expected_version=version)
-    elif action in ("approve_return", "reject_return"):
-        loop.assignment_decide_return(assignment=assignment, by=user,
-                                      approve=action == "approve_return", note=note)
-    elif action == "request_extension":
-        if until is None:
-            raise DomainError(_("请填写延期后的办理期限。"))
-        loop.assignment_request_extension(assignment=assignment, by=user, until=until,
-                                          reason=note, expected_version=version)
-    elif action in ("approve_extension", "reject_extension"):
-        loop.assignment_decide_extension(assignment=assignment, by=user,
-                                         approve=action == "approve_extension", until=until,
-                                         note=note)
-    elif action == "hold":
-        loop.assignment_hold(assignment=assignment, by=user, reason=note)
-    elif action == "resume":
-        loop.assignment_resume(assignment=assignment, by=user, note=note)
-    elif action == "reply":
-        loop.assignment_reply(assignment=assignment, by=user, note=note,
-                              public_note=note, expected_version=version)
-    elif action == "progress":
-        loop.assignment_report_progress(assignment=assignment, by=user, note=note)
-
-
 @login_required
 @require_POST
 def assignment_act(request: HttpRequest, pk: int) -> HttpResponse:
@@ -179,12 +134,18 @@ def assignment_act(request: HttpRequest, pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if not form.is_valid():
         messages.error(request, _("提交的内容有误，请检查后重试。"))
-    elif form.cleaned_data["action"] not in actions_for(user, assignment):
+    elif form.cleaned_data["action"] not in loop.actions_for(user, assignment):
         messages.error(request, _("当前状态下不能进行该操作。"))
     else:
         try:
-            _run(form.cleaned_data["action"], assignment, user, form.cleaned_data["note"],
-                 form.cleaned_data["until"], form.cleaned_data["version"])
+            loop.assignment_perform(
+                assignment=assignment,
+                action=form.cleaned_data["action"],
+                by=user,
+                note=form.cleaned_data["note"],
+                until=form.cleaned_data["until"],
+                version=form.cleaned_data["version"],
+            )
         except DomainError as error:
             messages.error(request, error.message)
         else:

@@ -26,22 +26,32 @@ def at(day: datetime.date, hour: int = 10) -> datetime.datetime:
 
 @pytest.fixture
 def supervisor(world: World) -> User:
-    return grant(UserFactory(username="zheng", display_name="郑主任"), Role.HANDLER,
-                 department=world.department.parent)
+    return grant(
+        UserFactory(username="zheng", display_name="郑主任"),
+        Role.HANDLER,
+        department=world.department.parent,
+    )
 
 
 @pytest.fixture
 def city_supervisor(world: World) -> User:
     assert world.department.parent is not None
-    return grant(UserFactory(username="qian", display_name="钱秘书长"), Role.HANDLER,
-                 department=world.department.parent.parent)
+    return grant(
+        UserFactory(username="qian", display_name="钱秘书长"),
+        Role.HANDLER,
+        department=world.department.parent.parent,
+    )
 
 
 @pytest.fixture
 def assignment(world: World, district_staff: User, clerk: User) -> Assignment:
     return loop.assignment_create(
-        case_type=TEST_CASE, case_id=7, title="桃园路路灯不亮", region=world.village,
-        by=district_staff, department=world.department,
+        case_type=TEST_CASE,
+        case_id=7,
+        title="桃园路路灯不亮",
+        region=world.village,
+        by=district_staff,
+        department=world.department,
         due_on=add_workdays(timezone.localdate(), 5),
     )
 
@@ -73,9 +83,14 @@ def test_each_stage_reaches_the_right_people_once(
     stages = list(assignment.reminders.values_list("stage", flat=True))
     assert len(stages) == len(set(stages))
     assert [s.split("@")[0] for s in stages] == [
-        "before:3", "before:1", "due", "overdue",  # one sweep each
-        "escalate:1", "overdue",  # due + 3 working days
-        "escalate:2", "overdue",  # due + 10 working days
+        "before:3",
+        "before:1",
+        "due",
+        "overdue",  # one sweep each
+        "escalate:1",
+        "overdue",  # due + 3 working days
+        "escalate:2",
+        "overdue",  # due + 10 working days
     ]
 
 
@@ -89,9 +104,7 @@ def test_catch_up_after_an_outage_sends_escalation_and_one_reminder(
     assert len(result.reminders) == 2
 
 
-def test_a_replied_assignment_gets_no_more_reminders(
-    assignment: Assignment, clerk: User
-) -> None:
+def test_a_replied_assignment_gets_no_more_reminders(assignment: Assignment, clerk: User) -> None:
     loop.assignment_accept(assignment=assignment, by=clerk)
     loop.assignment_reply(assignment=assignment, by=clerk, note="已更换灯具")
     assignment.refresh_from_db()
@@ -131,14 +144,19 @@ def test_a_reopened_assignment_gets_a_new_month(assignment: Assignment, clerk: U
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_sweeps_send_each_stage_once(world: World, district_staff: User,
-                                                clerk: User) -> None:
+def test_concurrent_sweeps_send_each_stage_once(
+    world: World, district_staff: User, clerk: User
+) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises writers; the race needs PostgreSQL")
     for n in range(20):
         loop.assignment_create(
-            case_type=TEST_CASE, case_id=n, title=f"事项{n}", region=world.village,
-            by=district_staff, department=world.department,
+            case_type=TEST_CASE,
+            case_id=n,
+            title=f"事项{n}",
+            region=world.village,
+            by=district_staff,
+            department=world.department,
             due_on=add_workdays(timezone.localdate(), 1),
         )
     moment = at(add_workdays(timezone.localdate(), 1))

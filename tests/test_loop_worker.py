@@ -32,24 +32,34 @@ pytestmark = pytest.mark.worker
 
 def _overdue_case(world: World, by: User, workdays_overdue: int) -> Assignment:
     assignment = loop.assignment_create(
-        case_type=TEST_CASE, case_id=11, title="供水管网漏水", region=world.village, by=by,
+        case_type=TEST_CASE,
+        case_id=11,
+        title="供水管网漏水",
+        region=world.village,
+        by=by,
         department=world.department,
     )
     # Make it as if it had been handed over weeks ago.
     Assignment.objects.filter(pk=assignment.pk).update(
         due_on=add_workdays(timezone.localdate(), -workdays_overdue),
         next_reminder_at=timezone.now() - datetime.timedelta(minutes=1),
-        reminded_until=timezone.now() - datetime.timedelta(days=1),
+        reminded_until=None,  # every stage since it was handed over is still to do
     )
     return assignment
 
 
 @pytest.fixture
 def people(world: World) -> dict[str, User]:
-    clerk = grant(UserFactory(username="zhaolei", email="zhaolei@jt.example.cn"), Role.HANDLER,
-                  department=world.department)
-    supervisor = grant(UserFactory(username="zheng", email="zheng@zf.example.cn"),
-                       Role.HANDLER, department=world.department.parent)
+    clerk = grant(
+        UserFactory(username="zhaolei", email="zhaolei@jt.example.cn"),
+        Role.HANDLER,
+        department=world.department,
+    )
+    supervisor = grant(
+        UserFactory(username="zheng", email="zheng@zf.example.cn"),
+        Role.HANDLER,
+        department=world.department.parent,
+    )
     staff = grant(UserFactory(username="chenjing"), Role.STAFF, region=world.district)
     return {"clerk": clerk, "supervisor": supervisor, "staff": staff}
 
@@ -62,22 +72,30 @@ def test_worker_sweep_reminds_and_escalates_once(
         sweep_due_reminders.delay()
     loop.reminders_sweep()  # and one more at the same time, from another process
     wait_for(lambda: Reminder.objects.filter(assignment=assignment).count() >= 2)
-    wait_for(lambda: not Delivery.objects.filter(status=DeliveryStatus.PENDING).exists(),
-             timeout=30)
-    stages = sorted(s.split("@")[0] for s in
-                    Reminder.objects.filter(assignment=assignment).values_list("stage", flat=True))
+    wait_for(
+        lambda: not Delivery.objects.filter(status=DeliveryStatus.PENDING).exists(), timeout=30
+    )
+    stages = sorted(
+        s.split("@")[0]
+        for s in Reminder.objects.filter(assignment=assignment).values_list("stage", flat=True)
+    )
     assert stages == ["escalate:1", "overdue"]
     assert people["supervisor"].notifications.filter(kind="assignment.escalation").count() == 1
     assert people["clerk"].notifications.filter(kind="assignment.reminder").count() == 1
     sent = Delivery.objects.filter(status=DeliveryStatus.SENT, channel="email")
     assert sent.count() == 3  # new-assignment mail, reminder, escalation
     mails = list(Path(celery_worker_process.log_path.parent / "mail").glob("*.log"))
-    assert "督办" in "".join(path.read_text() for path in mails)
+    written = "".join(path.read_text() for path in mails)
+    assert "To: zheng@zf.example.cn" in written  # the supervisor got the escalation by mail
+    assert "承办：海州区交通运输局" in written
 
 
 @pytest.mark.django_db(transaction=True)
 def test_nothing_is_lost_while_the_broker_is_down(
-    world: World, people: dict[str, User], private_redis: PrivateRedis, tmp_path: Path,
+    world: World,
+    people: dict[str, User],
+    private_redis: PrivateRedis,
+    tmp_path: Path,
     celery_worker_process: WorkerProcess,
 ) -> None:
     celery_worker_process.stop()  # this test runs its own worker on its own Redis
@@ -85,22 +103,33 @@ def test_nothing_is_lost_while_the_broker_is_down(
     try:
         private_redis.stop()
         assignment = loop.assignment_create(
-            case_type=TEST_CASE, case_id=12, title="小区路面塌陷", region=world.village,
-            by=people["staff"], department=world.department,
+            case_type=TEST_CASE,
+            case_id=12,
+            title="小区路面塌陷",
+            region=world.village,
+            by=people["staff"],
+            department=world.department,
         )
         delivery = Delivery.objects.get(notification__recipient=people["clerk"])
         assert delivery.status == DeliveryStatus.PENDING  # saved, waiting for the broker
         assert Assignment.objects.filter(pk=assignment.pk).exists()
         private_redis.start()
         worker = WorkerProcess(
-            celery_worker_process.queue, tmp_path, broker_url=private_redis.url,
-            extra_env={"LOOP_SWEEP_SECONDS": "10", "NOTIFICATION_RETRY_SECONDS": "10",
-                       "NOTIFICATION_RETRY_AFTER_SECONDS": "0"},
+            celery_worker_process.queue,
+            tmp_path,
+            broker_url=private_redis.url,
+            extra_env={
+                "LOOP_SWEEP_SECONDS": "10",
+                "NOTIFICATION_RETRY_SECONDS": "10",
+                "NOTIFICATION_RETRY_AFTER_SECONDS": "0",
+            },
         )
         worker.start(beat=True)
         try:
-            wait_for(lambda: Delivery.objects.get(pk=delivery.pk).status == DeliveryStatus.SENT,
-                     timeout=60)
+            wait_for(
+                lambda: Delivery.objects.get(pk=delivery.pk).status == DeliveryStatus.SENT,
+                timeout=60,
+            )
         finally:
             worker.stop()
     finally:
