@@ -26,6 +26,7 @@ test: install
 	$(PY) -m pytest -n 2 --dist loadfile
 
 bench: install
+	mkdir -p var
 	$(PY) -m bench
 
 messages: install

@@ -711,9 +711,12 @@ def reminders_sweep(
     """
     now = now or timezone.now()
     result = SweepResult()
+    policies: dict[str, ReminderPolicy] = {}
     for assignment in due_for_reminder(now, limit):
         result.examined += 1
-        policy = policy_for(assignment.case_type)
+        if assignment.case_type not in policies:
+            policies[assignment.case_type] = policy_for(assignment.case_type)
+        policy = policies[assignment.case_type]
         stages = stages_between(assignment, policy, assignment.reminded_until, now)
         # After an outage only the latest plain reminder goes out; escalations all do.
         plain = [s for s in stages if not s[0].startswith("escalate")]

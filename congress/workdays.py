@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import time
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 import chinese_calendar
@@ -23,6 +25,10 @@ from congress.errors import RuleViolation
 
 Unit = Literal["workdays", "days", "months"]
 _OVERRIDES_CACHE_KEY = "workdays:overrides:v1"
+# Each process keeps the overrides for a few seconds: a sweep asks about the same
+# few weeks thousands of times. An edit is seen by every process within that time.
+_LOCAL_SECONDS = 30.0
+_local: dict[str, object] = {"until": 0.0, "overrides": {}}
 
 
 @dataclass(frozen=True)
@@ -36,18 +42,30 @@ class Deadline:
 
 
 def _overrides() -> dict[datetime.date, bool]:
+    if time.monotonic() < _local["until"]:  # type: ignore[operator]
+        return _local["overrides"]  # type: ignore[return-value]
     cached = cache.get(_OVERRIDES_CACHE_KEY)
     if cached is None:
         from congress.models import HolidayOverride
 
         cached = dict(HolidayOverride.objects.values_list("date", "is_workday"))
         cache.set(_OVERRIDES_CACHE_KEY, cached, 300)
+    _local.update(until=time.monotonic() + _LOCAL_SECONDS, overrides=cached)
     return cached
 
 
 def forget_overrides() -> None:
     """Called when an override is saved, so the next calculation reads the table again."""
     cache.delete(_OVERRIDES_CACHE_KEY)
+    _local["until"] = 0.0
+
+
+@lru_cache(maxsize=4096)
+def _official_workday(day: datetime.date) -> bool:
+    try:
+        return bool(chinese_calendar.is_workday(day))
+    except NotImplementedError:
+        return day.weekday() < 5
 
 
 def package_knows(year: int) -> bool:
@@ -70,10 +88,7 @@ def is_workday(day: datetime.date) -> bool:
     override = _overrides().get(day)
     if override is not None:
         return override
-    try:
-        return bool(chinese_calendar.is_workday(day))
-    except NotImplementedError:
-        return day.weekday() < 5
+    return _official_workday(day)
 
 
 def add_workdays(start: datetime.date, amount: int) -> datetime.date:

@@ -1,0 +1,29 @@
+"""Run every benchmark and write the results to docs/benchmarks.md.
+
+Uses BENCH_DATABASE_URL if set (e.g. postgres://postgres@127.0.0.1:5432/congress_bench,
+which it creates and fills), else a SQLite file under var/.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main() -> None:
+    url = os.environ.get("BENCH_DATABASE_URL", "sqlite:///var/bench.sqlite3")
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DEBUG", "1")
+    os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "1")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "congress.settings")
+    from bench import sweep
+
+    sweep.run(
+        open_rows=int(os.environ.get("BENCH_OPEN", "1000000")),
+        due_rows=int(os.environ.get("BENCH_DUE", "10000")),
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
