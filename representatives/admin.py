@@ -1,0 +1,195 @@
+"""Admin: reference data and rules (point rules above all); daily work uses the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from representatives.models import (
+    Activity,
+    ActivityParticipation,
+    Constituency,
+    ContactLog,
+    ContactProblem,
+    Delegation,
+    DutyPattern,
+    DutyShift,
+    GridAssignment,
+    Mandate,
+    PointRule,
+    Representative,
+    RepresentativeGroup,
+    Station,
+    StationMember,
+    VoterDelegate,
+    VoterEvaluation,
+)
+
+
+class MandateInline(admin.TabularInline[Mandate, Representative]):
+    model = Mandate
+    extra = 0
+    autocomplete_fields = ["constituency", "delegation", "group", "electoral_unit"]
+    readonly_fields = ["status"]
+
+
+@admin.register(Representative)
+class RepresentativeAdmin(admin.ModelAdmin[Representative]):
+    list_display = ["name", "gender", "region", "sector", "phone_policy", "user"]
+    list_filter = ["gender", "sector", "party", "mandates__level", "mandates__status"]
+    search_fields = ["name", "workplace"]
+    autocomplete_fields = ["region", "user"]
+    list_select_related = ["region", "user"]
+    inlines = [MandateInline]
+    # The ID number is personal data: it is not shown here either (edit it on the page,
+    # where it is entered but never displayed in full).
+    exclude = ["id_number"]
+    readonly_fields = ["masked_id_number"]
+
+    @admin.display(description=_("身份证号"))
+    def masked_id_number(self, obj: Representative) -> str:
+        return obj.masked_id_number
+
+
+@admin.register(Mandate)
+class MandateAdmin(admin.ModelAdmin[Mandate]):
+    list_display = ["representative", "level", "term", "constituency", "group", "status"]
+    list_filter = ["level", "status"]
+    search_fields = ["representative__name"]
+    autocomplete_fields = [
+        "representative",
+        "constituency",
+        "delegation",
+        "group",
+        "electoral_unit",
+    ]
+    list_select_related = ["representative", "term__congress", "constituency", "group"]
+    readonly_fields = ["status", "version"]
+
+
+@admin.register(Constituency)
+class ConstituencyAdmin(admin.ModelAdmin[Constituency]):
+    list_display = ["name", "congress", "region"]
+    search_fields = ["name"]
+    autocomplete_fields = ["congress", "region"]
+
+
+@admin.register(Delegation)
+class DelegationAdmin(admin.ModelAdmin[Delegation]):
+    list_display = ["name", "congress"]
+    search_fields = ["name"]
+    autocomplete_fields = ["congress"]
+
+
+@admin.register(RepresentativeGroup)
+class RepresentativeGroupAdmin(admin.ModelAdmin[RepresentativeGroup]):
+    list_display = ["name", "region", "specialty"]
+    search_fields = ["name"]
+    autocomplete_fields = ["region"]
+
+
+@admin.register(VoterDelegate)
+class VoterDelegateAdmin(admin.ModelAdmin[VoterDelegate]):
+    list_display = ["name", "kind", "region", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name"]
+    autocomplete_fields = ["region"]
+
+
+class StationMemberInline(admin.TabularInline[StationMember, Station]):
+    model = StationMember
+    extra = 0
+    autocomplete_fields = ["representative"]
+
+
+@admin.register(Station)
+class StationAdmin(admin.ModelAdmin[Station]):
+    list_display = ["name", "kind", "region", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "address"]
+    autocomplete_fields = ["region", "grids"]
+    inlines = [StationMemberInline]
+
+
+@admin.register(DutyPattern)
+class DutyPatternAdmin(admin.ModelAdmin[DutyPattern]):
+    list_display = ["station", "kind", "month_digits", "weekdays", "starts_on", "ends_on"]
+    search_fields = ["station__name"]
+    autocomplete_fields = ["station", "rotation"]
+
+
+@admin.register(DutyShift)
+class DutyShiftAdmin(admin.ModelAdmin[DutyShift]):
+    list_display = ["date", "start_time", "station", "representative", "status", "published_at"]
+    list_filter = ["status"]
+    date_hierarchy = "date"
+    search_fields = ["representative__name", "station__name"]
+    list_select_related = ["station", "representative"]
+    readonly_fields = ["status", "version", "swapped_from"]
+    autocomplete_fields = ["station", "representative", "pattern"]
+
+
+@admin.register(GridAssignment)
+class GridAssignmentAdmin(admin.ModelAdmin[GridAssignment]):
+    list_display = ["representative", "grid", "starts_on", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["representative__name", "grid__name"]
+    autocomplete_fields = ["representative", "grid"]
+    list_select_related = ["representative", "grid"]
+
+
+class ContactProblemInline(admin.TabularInline[ContactProblem, ContactLog]):
+    model = ContactProblem
+    extra = 0
+
+
+@admin.register(ContactLog)
+class ContactLogAdmin(admin.ModelAdmin[ContactLog]):
+    list_display = ["contacted_on", "representative", "kind", "people_count", "station"]
+    list_filter = ["kind"]
+    date_hierarchy = "contacted_on"
+    search_fields = ["representative__name", "summary"]
+    list_select_related = ["representative", "station"]
+    autocomplete_fields = ["representative", "station"]
+    inlines = [ContactProblemInline]
+
+
+class ParticipationInline(admin.TabularInline[ActivityParticipation, Activity]):
+    model = ActivityParticipation
+    extra = 0
+    autocomplete_fields = ["representative"]
+
+
+@admin.register(Activity)
+class ActivityAdmin(admin.ModelAdmin[Activity]):
+    list_display = ["title", "kind", "region", "starts_at", "status"]
+    list_filter = ["kind", "status"]
+    search_fields = ["title"]
+    autocomplete_fields = ["region"]
+    readonly_fields = ["status", "version"]
+    inlines = [ParticipationInline]
+
+
+@admin.register(PointRule)
+class PointRuleAdmin(admin.ModelAdmin[PointRule]):
+    list_display = ["label", "code", "points", "is_active", "sort_order"]
+    list_editable = ["points", "is_active", "sort_order"]
+    readonly_fields = ["code"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # The code is what the counting refers to: switch a rule off instead.
+        return False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return ["code"] if obj is not None else []
+
+
+@admin.register(VoterEvaluation)
+class VoterEvaluationAdmin(admin.ModelAdmin[VoterEvaluation]):
+    list_display = ["created_at", "representative", "station", "year", "rating"]
+    list_filter = ["year", "rating"]
+    list_select_related = ["representative", "station"]
+    search_fields = ["representative__name"]

@@ -1,0 +1,272 @@
+"""履职积分: points computed from records the system already has, never typed in.
+
+The default rules (suggestion +3, inspection +3, station duty +5, half-day absence
+−1 …, DESIGN.md §6) live in ``DEFAULT_RULES``; migration 0002 stores them as rows
+that administrators edit. A stored row wins over its default; a code with no row
+(a database flushed by ``seed_demo --reset`` or a test) still counts by default.
+
+Each *source* counts records per representative and rule code (one aggregated
+query per source); ``PointRule`` rows, editable by administrators, say what one
+record is worth. Other apps add sources (suggestions filed, citizen issues
+handled) through ``representatives.registry.register_point_source``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, QuerySet, Sum
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from representatives.models import (
+    ActivityKind,
+    ActivityParticipation,
+    Attendance,
+    ContactLog,
+    DutyShift,
+    PointRule,
+    Representative,
+    ShiftStatus,
+)
+from representatives.registry import PointRecord, PointSource, point_sources, register_point_source
+
+
+@dataclass
+class PointLine:
+    rule: PointRule
+    count: int
+
+    @property
+    def points(self) -> int:
+        return self.count * self.rule.points
+
+
+@dataclass
+class PointTotal:
+    representative: Representative
+    lines: list[PointLine] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(line.points for line in self.lines)
+
+    def count_of(self, code: str) -> int:
+        return next((line.count for line in self.lines if line.rule.code == code), 0)
+
+
+DEFAULT_RULES: list[tuple[str, str, int, str]] = [
+    ("contact_log", "联系选民", 1, "每条联系选民记录"),
+    ("duty_served", "进站接待选民", 5, "每次已值班"),
+    ("duty_absent", "值班缺勤", -1, "每次无故缺勤"),
+    ("activity_inspection", "参加视察", 3, "每次出席"),
+    ("activity_research", "参加调研", 3, "每次出席"),
+    ("activity_law_enforcement", "参加执法检查", 3, "每次出席"),
+    ("activity_attend_meeting", "列席常委会会议", 2, "每次出席"),
+    ("activity_training", "参加履职培训", 2, "每次出席"),
+    ("activity_theme", "参加主题活动", 2, "每次出席"),
+    ("activity_absent_half_day", "无故缺席活动", -1, "每缺席半天"),
+    ("suggestion", "提出代表建议", 3, "每件（领衔或附议），由建议模块统计"),
+    ("motion", "领衔提出议案", 5, "每件，由建议模块统计"),
+    ("citizen_issue_handled", "办理群众反映问题", 1, "每件办结，由建议模块统计"),
+]
+
+
+def default_rules() -> list[PointRule]:
+    return [
+        PointRule(
+            code=code, label=label, points=points, description=description, sort_order=order * 10
+        )
+        for order, (code, label, points, description) in enumerate(DEFAULT_RULES, start=1)
+    ]
+
+
+def active_rules() -> dict[str, PointRule]:
+    rules = {rule.code: rule for rule in default_rules()}
+    rules.update({rule.code: rule for rule in PointRule.objects.all()})
+    return {code: rule for code, rule in rules.items() if rule.is_active}
+
+
+def count_records(
+    representatives: QuerySet[Representative], start: datetime.date, end: datetime.date
+) -> dict[int, dict[str, int]]:
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for source in point_sources:
+        for representative_id, code, number in source.count(representatives, start, end):
+            counts[representative_id][code] += number
+    return counts
+
+
+def _lines(counts: dict[str, int], rules: dict[str, PointRule]) -> list[PointLine]:
+    lines = [
+        PointLine(rules[code], number)
+        for code, number in counts.items()
+        if code in rules and number
+    ]
+    return sorted(lines, key=lambda line: (line.rule.sort_order, line.rule.code))
+
+
+def points_for(
+    representative: Representative, start: datetime.date, end: datetime.date
+) -> PointTotal:
+    rules = active_rules()
+    counts = count_records(Representative.objects.filter(pk=representative.pk), start, end)
+    return PointTotal(representative, _lines(counts.get(representative.pk, {}), rules))
+
+
+def ranking(
+    representatives: QuerySet[Representative], start: datetime.date, end: datetime.date
+) -> list[PointTotal]:
+    """活跃度排名: everyone in ``representatives`` (also those with no points), best first."""
+    rules = active_rules()
+    counts = count_records(representatives, start, end)
+    totals = [
+        PointTotal(rep, _lines(counts.get(rep.pk, {}), rules))
+        for rep in representatives.order_by("name", "pk")
+    ]
+    totals.sort(key=lambda item: -item.total)
+    return totals
+
+
+def records_for(
+    representative: Representative, start: datetime.date, end: datetime.date
+) -> list[PointRecord]:
+    """The individual records behind a representative's points, newest first."""
+    records: list[PointRecord] = []
+    for source in point_sources:
+        records.extend(source.records(representative, start, end))
+    records.sort(key=lambda record: record.date, reverse=True)
+    return records
+
+
+# --- this app's own sources -----------------------------------------------------------
+
+
+def _contact_counts(
+    representatives: QuerySet[Representative], start: datetime.date, end: datetime.date
+) -> Iterable[tuple[int, str, int]]:
+    rows = (
+        ContactLog.objects.filter(
+            representative__in=representatives, contacted_on__range=(start, end)
+        )
+        .values("representative_id")
+        .annotate(n=Count("pk"))
+    )
+    return [(row["representative_id"], "contact_log", row["n"]) for row in rows]
+
+
+def _contact_records(
+    representative: Representative, start: datetime.date, end: datetime.date
+) -> Iterable[PointRecord]:
+    logs = representative.contact_logs.filter(contacted_on__range=(start, end))
+    return [
+        PointRecord(
+            "contact_log",
+            log.contacted_on,
+            f"{log.get_kind_display()}：{log.summary[:40]}",
+            reverse("contact_log_detail", args=[log.pk]),
+        )
+        for log in logs
+    ]
+
+
+_SHIFT_CODES: dict[str, str] = {
+    ShiftStatus.SERVED: "duty_served",
+    ShiftStatus.ABSENT: "duty_absent",
+}
+
+
+def _duty_counts(
+    representatives: QuerySet[Representative], start: datetime.date, end: datetime.date
+) -> Iterable[tuple[int, str, int]]:
+    rows = (
+        DutyShift.objects.filter(
+            representative__in=representatives,
+            date__range=(start, end),
+            status__in=list(_SHIFT_CODES),
+        )
+        .values("representative_id", "status")
+        .annotate(n=Count("pk"))
+    )
+    return [(row["representative_id"], _SHIFT_CODES[row["status"]], row["n"]) for row in rows]
+
+
+def _duty_records(
+    representative: Representative, start: datetime.date, end: datetime.date
+) -> Iterable[PointRecord]:
+    shifts = representative.duty_shifts.filter(
+        date__range=(start, end), status__in=list(_SHIFT_CODES)
+    ).select_related("station")
+    return [
+        PointRecord(
+            _SHIFT_CODES[shift.status],
+            shift.date,
+            f"{shift.station.name} {shift.get_status_display()}",
+            reverse("station_duty", args=[shift.station_id]),
+        )
+        for shift in shifts
+    ]
+
+
+def _activity_rows(
+    representatives: QuerySet[Representative], start: datetime.date, end: datetime.date
+) -> QuerySet[ActivityParticipation]:
+    return ActivityParticipation.objects.filter(
+        representative__in=representatives,
+        activity__starts_at__date__range=(start, end),
+        attendance__in=[Attendance.PRESENT, Attendance.ABSENT],
+    )
+
+
+def _activity_counts(
+    representatives: QuerySet[Representative], start: datetime.date, end: datetime.date
+) -> Iterable[tuple[int, str, int]]:
+    rows = (
+        _activity_rows(representatives, start, end)
+        .values("representative_id", "attendance", "activity__kind")
+        .annotate(n=Count("pk"), half_days=Sum("activity__half_days"))
+    )
+    result = []
+    for row in rows:
+        if row["attendance"] == Attendance.PRESENT:
+            result.append((row["representative_id"], f"activity_{row['activity__kind']}", row["n"]))
+        else:
+            result.append(
+                (row["representative_id"], "activity_absent_half_day", row["half_days"] or 0)
+            )
+    return result
+
+
+def _activity_records(
+    representative: Representative, start: datetime.date, end: datetime.date
+) -> Iterable[PointRecord]:
+    rows = _activity_rows(
+        Representative.objects.filter(pk=representative.pk), start, end
+    ).select_related("activity")
+    records = []
+    for row in rows:
+        activity = row.activity
+        code = (
+            f"activity_{activity.kind}"
+            if row.attendance == Attendance.PRESENT
+            else "activity_absent_half_day"
+        )
+        records.append(
+            PointRecord(
+                code,
+                activity.starts_at.date(),
+                f"{activity.title}（{row.get_attendance_display()}）",
+                activity.get_absolute_url(),
+            )
+        )
+    return records
+
+
+ACTIVITY_RULE_CODES = [f"activity_{kind}" for kind in ActivityKind.values]
+
+register_point_source(PointSource("contacts", _("联系选民"), _contact_counts, _contact_records))
+register_point_source(PointSource("duty", _("进站值班"), _duty_counts, _duty_records))
+register_point_source(PointSource("activities", _("履职活动"), _activity_counts, _activity_records))

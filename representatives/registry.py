@@ -1,0 +1,93 @@
+"""Where other feature apps plug into representatives (registered in their AppConfig.ready).
+
+- ``register_point_source``: a kind of record that earns 履职积分 (the suggestions app
+  registers suggestions filed and citizen issues handled).
+- ``register_public_case_provider``: recent anonymised handled cases for a station's
+  公示栏 on its public page.
+- ``register_report_section``: a block of a representative's annual report (述职).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.utils.functional import Promise
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from representatives.models import Representative, Station
+
+
+@dataclass(frozen=True)
+class PointRecord:
+    """One record behind a number: shown in the breakdown of a representative's points."""
+
+    rule_code: str
+    date: datetime.date
+    text: str
+    url: str = ""
+
+
+# count(representatives, start, end) -> rows of (representative_id, rule_code, how many).
+# One aggregated query per source: a ranking of thousands is a handful of queries.
+PointCounter = Callable[
+    ["QuerySet[Representative]", datetime.date, datetime.date], Iterable[tuple[int, str, int]]
+]
+# records(representative, start, end) -> the individual records, for one person.
+PointLister = Callable[["Representative", datetime.date, datetime.date], Iterable[PointRecord]]
+
+
+@dataclass(frozen=True)
+class PointSource:
+    code: str
+    label: str | Promise
+    count: PointCounter
+    records: PointLister
+
+
+@dataclass(frozen=True)
+class PublicCase:
+    """A handled case as the public may see it (no names, no phone numbers)."""
+
+    title: str
+    status: str | Promise
+    date: datetime.date
+    url: str = ""
+
+
+PublicCaseProvider = Callable[["Station", int], list[PublicCase]]
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """A block of the annual report: ``build(representative, year)`` returns
+    ``{"title": ..., "rows": [(label, value), ...]}`` or None to leave it out."""
+
+    code: str
+    build: Callable[[Representative, int], dict[str, Any] | None]
+    order: int = 100
+
+
+point_sources: list[PointSource] = []
+public_case_providers: list[PublicCaseProvider] = []
+report_sections: list[ReportSection] = []
+
+
+def register_point_source(source: PointSource) -> None:
+    if all(existing.code != source.code for existing in point_sources):
+        point_sources.append(source)
+
+
+def register_public_case_provider(provider: PublicCaseProvider) -> None:
+    if provider not in public_case_providers:
+        public_case_providers.append(provider)
+
+
+def register_report_section(section: ReportSection) -> None:
+    if all(existing.code != section.code for existing in report_sections):
+        report_sections.append(section)
+        report_sections.sort(key=lambda entry: entry.order)

@@ -1,0 +1,30 @@
+"""Celery tasks: thin, take ids, call a service, safe to run twice."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from congress.queue import enqueue_on_commit
+from representatives import services
+
+
+@shared_task(name="representatives.tasks.remind_duty_shift")
+def remind_duty_shift(shift_id: int) -> bool:
+    """One reminder; the (shift, stage) row makes a second run send nothing."""
+    return services.duty_shift_remind(shift_id=shift_id)
+
+
+@shared_task(name="representatives.tasks.daily_duty_run")
+def daily_duty_run() -> int:
+    """Beat, hourly: publish shifts that reach the publication horizon (default 3 days
+    ahead) and queue tomorrow's reminders.
+
+    Cost: one UPDATE over a 4-day date window, one indexed query for tomorrow's
+    unreminded shifts (at most 5,000); running it every hour only re-finds the
+    shifts whose reminder failed, since sent ones have their row.
+    """
+    services.duty_shifts_publish_due()
+    shift_ids = services.shifts_due_reminder()
+    for shift_id in shift_ids:
+        enqueue_on_commit(remind_duty_shift, shift_id)
+    return len(shift_ids)

@@ -1,0 +1,853 @@
+"""Pages for staff and representatives. Each view: load through a scoped selector (404
+outside scope), validate, call one service, respond."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from congress.audit import audit_record
+from congress.errors import DomainError
+from congress.models import AuditAction, Region
+from congress.scoping import get_visible_or_404, visible_regions
+from representatives import forms, points, selectors, services
+from representatives.filters import ContactLogFilter, RepresentativeFilter, VoterDelegateFilter
+from representatives.models import (
+    ActivityStatus,
+    CongressLevel,
+    DutyShift,
+    GridAssignment,
+    MandateStatus,
+    Representative,
+    ShiftStatus,
+)
+from representatives.reports import annual_report
+from representatives.spreadsheet import COLUMNS, representatives_export
+from representatives.workflow import ACTIVITY_TRANSITIONS, SHIFT_TRANSITIONS
+
+View = Callable[..., HttpResponseBase]
+
+
+def manager_required(view: View) -> View:
+    """Congress staff only; anyone else gets the same 404 as for an unknown page."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not selectors.can_manage(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _back(request: HttpRequest, default: str) -> HttpResponse:
+    target = request.POST.get("next") or default
+    return redirect(target if target.startswith("/") and not target.startswith("//") else default)
+
+
+def _fail(request: HttpRequest, exc: DomainError) -> None:
+    messages.error(request, str(exc.message))
+
+
+def _page(request: HttpRequest, queryset: Any, per_page: int = 50) -> Any:
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def _querystring(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+# --- representatives ----------------------------------------------------------------------
+
+
+@login_required
+def representative_list(request: HttpRequest) -> HttpResponse:
+    if not selectors.can_manage(request.user):
+        own = selectors.representative_of(request.user)
+        if own is None:
+            raise Http404
+        return redirect(own.get_absolute_url())
+    base = selectors.with_active_mandates(selectors.visible_representatives(request.user))
+    filterset = RepresentativeFilter(request.GET, queryset=base)
+    representatives = filterset.qs.order_by("name", "pk")
+    return render(
+        request,
+        "representatives/representative_list.html",
+        {
+            "page": _page(request, representatives),
+            "filter": filterset,
+            "levels": CongressLevel.choices,
+            "regions": forms.region_choices(request.user),
+            "querystring": _querystring(request),
+            "export_form": forms.ExportForm(),
+        },
+    )
+
+
+@manager_required
+def representative_create(request: HttpRequest) -> HttpResponse:
+    form = forms.RepresentativeForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rep = services.representative_create(
+                by=selectors.acting_user(request), **form.service_fields()
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(request, _("已登记代表 %(name)s，请添加其代表职务。") % {"name": rep})
+            return redirect("mandate_create", pk=rep.pk)
+    return render(
+        request,
+        "representatives/form.html",
+        {"form": form, "title": _("登记代表"), "multipart": True},
+    )
+
+
+@login_required
+def representative_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    rep = get_visible_or_404(selectors.visible_representatives(request.user), pk=pk)
+    today = timezone.localdate()
+    year_start = datetime.date(today.year, 1, 1)
+    return render(
+        request,
+        "representatives/representative_detail.html",
+        {
+            "rep": rep,
+            "can_manage": selectors.can_manage(request.user),
+            "mandates": rep.mandates.select_related(
+                "term__congress", "constituency", "delegation", "group", "electoral_unit"
+            ).order_by("status", "level"),
+            "memberships": rep.station_memberships.filter(is_active=True).select_related("station"),
+            "grids": rep.grid_assignments.filter(is_active=True).select_related("grid__parent"),
+            "shifts": selectors.upcoming_shifts(rep)[:10],
+            "logs": rep.contact_logs.select_related("station")[:10],
+            "points": points.points_for(rep, year_start, today),
+            "year": today.year,
+            "grid_form": forms.GridAssignForm(user=request.user, representative=rep),
+            "login_form": forms.LoginCreateForm(),
+        },
+    )
+
+
+@manager_required
+def representative_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    rep = get_visible_or_404(selectors.visible_representatives(request.user), pk=pk)
+    form = forms.RepresentativeForm(
+        request.POST or None, request.FILES or None, instance=rep, user=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.representative_update(
+                representative=rep, by=selectors.acting_user(request), **form.service_fields()
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect(rep.get_absolute_url())
+    return render(
+        request,
+        "representatives/form.html",
+        {
+            "form": form,
+            "title": _("编辑代表信息"),
+            "multipart": True,
+            "cancel": rep.get_absolute_url(),
+        },
+    )
+
+
+@manager_required
+def representative_photo(request: HttpRequest, pk: int) -> HttpResponseBase:
+    rep = get_visible_or_404(selectors.visible_representatives(request.user), pk=pk)
+    if not rep.photo:
+        raise Http404
+    return FileResponse(rep.photo.open("rb"))
+
+
+@manager_required
+def mandate_create(request: HttpRequest, pk: int) -> HttpResponse:
+    rep = get_visible_or_404(selectors.visible_representatives(request.user), pk=pk)
+    form = forms.MandateForm(request.POST or None, user=request.user, representative=rep)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mandate_add(
+                representative=rep, by=selectors.acting_user(request), **form.cleaned_data
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(request, _("已添加代表职务。"))
+            return redirect(rep.get_absolute_url())
+    return render(
+        request,
+        "representatives/form.html",
+        {
+            "form": form,
+            "title": _("添加代表职务：%(name)s") % {"name": rep.name},
+            "cancel": rep.get_absolute_url(),
+        },
+    )
+
+
+@manager_required
+def mandate_end(request: HttpRequest, pk: int) -> HttpResponse:
+    mandate = get_visible_or_404(selectors.visible_mandates(request.user), pk=pk)
+    form = forms.MandateEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mandate_end(
+                mandate=mandate, by=selectors.acting_user(request), **form.cleaned_data
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(request, _("代表职务已结束。"))
+            return redirect(mandate.representative.get_absolute_url())
+    return render(
+        request,
+        "representatives/form.html",
+        {
+            "form": form,
+            "title": _("结束代表职务：%(mandate)s") % {"mandate": mandate},
+            "cancel": mandate.representative.get_absolute_url(),
+        },
+    )
+
+
+@manager_required
+@require_POST
+def representative_login_create(request: HttpRequest, pk: int) -> HttpResponse:
+    rep = get_visible_or_404(selectors.visible_representatives(request.user), pk=pk)
+    form = forms.LoginCreateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("用户名格式不正确。"))
+        return redirect(rep.get_absolute_url())
+    try:
+        user, password = services.representative_create_login(
+            representative=rep,
+            username=form.cleaned_data["username"],
+            by=selectors.acting_user(request),
+        )
+    except DomainError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(
+            request,
+            _(
+                "已创建登录账号 %(username)s，初始密码：%(password)s"
+                "（仅显示一次，请当面告知代表并提醒其修改）"
+            )
+            % {"username": user.username, "password": password},
+        )
+    return redirect(rep.get_absolute_url())
+
+
+@manager_required
+@require_POST
+def representative_rotate_token(request: HttpRequest, pk: int) -> HttpResponse:
+    rep = get_visible_or_404(selectors.visible_representatives(request.user), pk=pk)
+    services.representative_rotate_token(representative=rep, by=selectors.acting_user(request))
+    messages.success(request, _("已更换二维码，旧的连心卡将显示“已停用”。请重新打印。"))
+    return redirect(rep.get_absolute_url())
+
+
+@manager_required
+def representative_import(request: HttpRequest) -> HttpResponse:
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = services.representatives_import(
+            file=request.FILES["file"], by=selectors.acting_user(request)
+        )
+        if result.ok:
+            messages.success(
+                request,
+                _(
+                    "导入成功：%(rows)s行，新增代表%(created)s人，更新%(updated)s人，"
+                    "新增职务%(mandates)s个。"
+                )
+                % {
+                    "rows": result.rows,
+                    "created": result.created,
+                    "updated": result.updated,
+                    "mandates": result.mandates_created,
+                },
+            )
+            return redirect("representative_list")
+    return render(
+        request,
+        "representatives/import.html",
+        {"form": form, "result": result, "columns": [_(header) for _f, header in COLUMNS]},
+    )
+
+
+@manager_required
+def representative_export(request: HttpRequest) -> HttpResponse:
+    filterset = RepresentativeFilter(
+        request.GET, queryset=selectors.visible_representatives(request.user)
+    )
+    full = forms.ExportForm(request.GET).is_valid() and request.GET.get("full_id_numbers") == "on"
+    content = representatives_export(filterset.qs, full_id_numbers=full)
+    audit_record(
+        action=AuditAction.EXPORT,
+        request=request,
+        detail={"what": "representatives", "full_id_numbers": full, "filters": request.GET.dict()},
+    )
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="representatives.xlsx"'
+    return response
+
+
+@login_required
+def representative_points(request: HttpRequest, pk: int) -> HttpResponse:
+    rep = get_visible_or_404(selectors.visible_representatives(request.user), pk=pk)
+    form = forms.RankingForm(request.GET or None, user=request.user)
+    start, end = form.period()
+    total = points.points_for(rep, start, end)
+    rules = {line.rule.code: line.rule for line in total.lines}
+    records = [
+        (rules.get(record.rule_code), record) for record in points.records_for(rep, start, end)
+    ]
+    return render(
+        request,
+        "representatives/points_detail.html",
+        {"rep": rep, "total": total, "records": records, "start": start, "end": end},
+    )
+
+
+@login_required
+def representative_report(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    rep = get_visible_or_404(selectors.visible_representatives(request.user), pk=pk)
+    return render(request, "representatives/report.html", annual_report(rep, year))
+
+
+@manager_required
+def contact_cards(request: HttpRequest) -> HttpResponse:
+    """连心卡 sheet for the representatives in the list's filters (or one station)."""
+    base = selectors.with_active_mandates(
+        selectors.visible_representatives(request.user).filter(selectors.has_active_mandate())
+    )
+    filterset = RepresentativeFilter(request.GET, queryset=base)
+    from representatives.public_views import render_cards
+
+    return render_cards(
+        request,
+        list(filterset.qs.order_by("name")[:400]),
+        as_pdf=request.GET.get("format") == "pdf",
+    )
+
+
+@manager_required
+def voter_delegate_list(request: HttpRequest) -> HttpResponse:
+    filterset = VoterDelegateFilter(
+        request.GET, queryset=selectors.visible_voter_delegates(request.user)
+    )
+    return render(
+        request,
+        "representatives/voter_delegate_list.html",
+        {
+            "page": _page(request, filterset.qs.order_by("region__path", "name")),
+            "regions": forms.region_choices(request.user),
+            "querystring": _querystring(request),
+        },
+    )
+
+
+@manager_required
+def voter_delegate_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    delegate = (
+        get_visible_or_404(selectors.visible_voter_delegates(request.user), pk=pk)
+        if pk is not None
+        else None
+    )
+    form = forms.VoterDelegateForm(request.POST or None, instance=delegate, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.voter_delegate_save(delegate=form.instance, by=selectors.acting_user(request))
+        except DomainError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("voter_delegate_list")
+    return render(
+        request,
+        "representatives/form.html",
+        {"form": form, "title": _("议政代表"), "cancel": reverse("voter_delegate_list")},
+    )
+
+
+# --- grids ----------------------------------------------------------------------------
+
+
+@manager_required
+@require_POST
+def grid_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    rep = get_visible_or_404(selectors.visible_representatives(request.user), pk=pk)
+    form = forms.GridAssignForm(request.POST, user=request.user, representative=rep)
+    if form.is_valid():
+        try:
+            services.grid_assign(
+                representative=rep,
+                grid=form.cleaned_data["grid"],
+                by=selectors.acting_user(request),
+            )
+        except DomainError as exc:
+            _fail(request, exc)
+    else:
+        messages.error(request, _("请选择网格。"))
+    return _back(request, rep.get_absolute_url())
+
+
+@manager_required
+@require_POST
+def grid_unassign(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = get_visible_or_404(selectors.visible_grid_assignments(request.user), pk=pk)
+    services.grid_unassign(assignment=assignment, by=selectors.acting_user(request))
+    return _back(request, assignment.representative.get_absolute_url())
+
+
+@manager_required
+def grid_coverage(request: HttpRequest) -> HttpResponse:
+    region_id = request.GET.get("region")
+    within = None
+    if region_id and region_id.isdigit():
+        within = get_visible_or_404(visible_regions(request.user), pk=int(region_id))
+    uncovered = selectors.grid_coverage(request.user, within)
+    grids = selectors.visible_grids(request.user)
+    if within is not None:
+        grids = grids.filter(path__startswith=within.path)
+    total = grids.count()
+    missing = uncovered.count()
+    return render(
+        request,
+        "representatives/grid_coverage.html",
+        {
+            "page": _page(request, uncovered.order_by("path"), 100),
+            "total": total,
+            "missing": missing,
+            "covered": total - missing,
+            "rate": round(100 * (total - missing) / total, 1) if total else 0,
+            "within": within,
+            "regions": forms.region_choices(request.user),
+            "querystring": _querystring(request),
+        },
+    )
+
+
+@login_required
+def grid_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    # Staff see their region's grids; a representative also sees the grids they answer for.
+    own = GridAssignment.objects.filter(representative__user=request.user.pk, is_active=True)
+    grid = get_visible_or_404(
+        Region.objects.filter(
+            Q(pk__in=visible_regions(request.user).values("pk")) | Q(pk__in=own.values("grid_id"))
+        ),
+        pk=pk,
+    )
+    return render(
+        request,
+        "representatives/grid_detail.html",
+        {
+            "grid": grid,
+            "assignments": selectors.grid_representatives(grid),
+            "stations": grid.covering_stations.filter(is_active=True),
+        },
+    )
+
+
+# --- contact logs ---------------------------------------------------------------------
+
+
+@login_required
+def contact_log_list(request: HttpRequest) -> HttpResponse:
+    logs = selectors.visible_contact_logs(request.user)
+    filterset = ContactLogFilter(request.GET, queryset=logs)
+    return render(
+        request,
+        "representatives/contact_log_list.html",
+        {
+            "page": _page(request, filterset.qs.order_by("-contacted_on", "-pk")),
+            "me": selectors.representative_of(request.user),
+            "kinds": forms.ContactKind.choices,
+            "querystring": _querystring(request),
+        },
+    )
+
+
+@login_required
+def contact_log_create(request: HttpRequest) -> HttpResponse:
+    me = selectors.representative_of(request.user)
+    if me is None:
+        raise Http404
+    form = forms.ContactLogForm(request.POST or None, representative=me)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            log, created = services.contact_log_record(
+                representative=me,
+                by=selectors.acting_user(request),
+                idempotency_key=data["idempotency_key"],
+                kind=data["kind"],
+                contacted_on=data["contacted_on"],
+                station=data["station"],
+                place=data["place"],
+                people_count=data["people_count"],
+                summary=data["summary"],
+                problems=form.problem_list(),
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(
+                request, _("已记录。") if created else _("这条记录此前已保存，未重复记录。")
+            )
+            return redirect("contact_log_detail", pk=log.pk)
+    return render(
+        request,
+        "representatives/contact_log_form.html",
+        {"form": form, "title": _("记录联系选民"), "persist": "contact-log-new"},
+    )
+
+
+@login_required
+def contact_log_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    log = get_visible_or_404(selectors.visible_contact_logs(request.user), pk=pk)
+    problems = list(log.problems.all())
+    issue_url = _optional_url("citizen_issue_new")
+    return render(
+        request,
+        "representatives/contact_log_detail.html",
+        {
+            "log": log,
+            "problems": problems,
+            "issue_url": issue_url,
+            "can_edit": log.representative.user_id == request.user.pk,
+        },
+    )
+
+
+@login_required
+def contact_log_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    log = get_visible_or_404(selectors.own_contact_logs(request.user), pk=pk)
+    initial = {
+        "idempotency_key": log.idempotency_key,
+        "kind": log.kind,
+        "contacted_on": log.contacted_on,
+        "station": log.station,
+        "place": log.place,
+        "people_count": log.people_count,
+        "summary": log.summary,
+        "problems": "\n".join(p.text for p in log.problems.filter(case_id__isnull=True)),
+    }
+    form = forms.ContactLogForm(
+        request.POST or None, initial=initial, representative=log.representative
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.contact_log_update(
+                log=log,
+                by=selectors.acting_user(request),
+                kind=data["kind"],
+                contacted_on=data["contacted_on"],
+                station=data["station"],
+                place=data["place"],
+                people_count=data["people_count"],
+                summary=data["summary"],
+                problems=form.problem_list(),
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("contact_log_detail", pk=log.pk)
+    return render(
+        request, "representatives/contact_log_form.html", {"form": form, "title": _("修改联系记录")}
+    )
+
+
+def _optional_url(name: str) -> str:
+    """A URL another app provides, or "" while it does not exist (the button is hidden)."""
+    from django.urls import NoReverseMatch
+
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return ""
+
+
+# --- activities and points -------------------------------------------------------------
+
+
+@login_required
+def activity_list(request: HttpRequest) -> HttpResponse:
+    activities = selectors.visible_activities(request.user).annotate(signed=Count("participations"))
+    status = request.GET.get("status", "")
+    if status:
+        activities = activities.filter(status=status)
+    return render(
+        request,
+        "representatives/activity_list.html",
+        {
+            "page": _page(request, activities.order_by("-starts_at")),
+            "can_manage": selectors.can_manage(request.user),
+            "statuses": ActivityStatus.choices,
+            "status": status,
+            "querystring": _querystring(request),
+        },
+    )
+
+
+@manager_required
+def activity_create(request: HttpRequest) -> HttpResponse:
+    form = forms.ActivityForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = services.activity_create(
+                by=selectors.acting_user(request), **form.cleaned_data
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            return redirect(activity.get_absolute_url())
+    return render(request, "representatives/form.html", {"form": form, "title": _("发布履职活动")})
+
+
+@login_required
+def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = get_visible_or_404(selectors.visible_activities(request.user), pk=pk)
+    me = selectors.representative_of(request.user)
+    mine = activity.participations.filter(representative=me).first() if me else None
+    can_manage = selectors.manages_region(request.user, activity.region)
+    return render(
+        request,
+        "representatives/activity_detail.html",
+        {
+            "activity": activity,
+            "me": me,
+            "mine": mine,
+            "can_manage": can_manage,
+            "participations": activity.participations.select_related("representative"),
+            "attendance_form": forms.AttendanceForm(activity=activity) if can_manage else None,
+            "actions": [
+                a for a, (sources, _t) in ACTIVITY_TRANSITIONS.items() if activity.status in sources
+            ],
+            "attendance_open": activity.starts_at <= timezone.now()
+            and activity.status != ActivityStatus.CANCELLED,
+        },
+    )
+
+
+@login_required
+@require_POST
+def activity_sign_up(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = get_visible_or_404(selectors.visible_activities(request.user), pk=pk)
+    me = selectors.representative_of(request.user)
+    if me is None:
+        raise Http404
+    try:
+        if request.POST.get("withdraw"):
+            services.activity_withdraw(
+                activity=activity, representative=me, by=selectors.acting_user(request)
+            )
+        else:
+            services.activity_sign_up(
+                activity=activity, representative=me, by=selectors.acting_user(request)
+            )
+            messages.success(request, _("报名成功。"))
+    except DomainError as exc:
+        _fail(request, exc)
+    return redirect(activity.get_absolute_url())
+
+
+@manager_required
+@require_POST
+def activity_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = get_visible_or_404(selectors.visible_activities(request.user), pk=pk)
+    form = forms.AttendanceForm(request.POST, activity=activity)
+    if form.is_valid():
+        try:
+            services.activity_record_attendance(
+                activity=activity, attendance=form.attendance(), by=selectors.acting_user(request)
+            )
+            messages.success(request, _("已登记出席情况。"))
+        except DomainError as exc:
+            _fail(request, exc)
+    return redirect(activity.get_absolute_url())
+
+
+@manager_required
+@require_POST
+def activity_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    activity = get_visible_or_404(selectors.visible_activities(request.user), pk=pk)
+    try:
+        services.activity_transition(
+            activity=activity, action=action, by=selectors.acting_user(request)
+        )
+    except DomainError as exc:
+        _fail(request, exc)
+    return redirect(activity.get_absolute_url())
+
+
+@manager_required
+def points_ranking(request: HttpRequest) -> HttpResponse:
+    form = forms.RankingForm(request.GET or None, user=request.user)
+    start, end = form.period()
+    representatives = selectors.visible_representatives(request.user).filter(
+        selectors.has_active_mandate()
+    )
+    if form.is_valid():
+        if form.cleaned_data.get("region"):
+            representatives = representatives.filter(
+                region__path__startswith=form.cleaned_data["region"].path
+            )
+        if form.cleaned_data.get("level"):
+            representatives = representatives.filter(
+                selectors.has_active_mandate(form.cleaned_data["level"])
+            )
+    ranked = points.ranking(representatives, start, end)
+    rules = list(points.active_rules().values())
+    shown_rules = [rule for rule in rules if any(item.count_of(rule.code) for item in ranked)]
+    return render(
+        request,
+        "representatives/ranking.html",
+        {
+            "form": form,
+            "page": _page(request, ranked, 100),
+            "rules": shown_rules,
+            "start": start,
+            "end": end,
+            "querystring": _querystring(request),
+            "count": len(ranked),
+        },
+    )
+
+
+# --- duty (the representative's own view) -------------------------------------------------
+
+
+@login_required
+def my_duty(request: HttpRequest) -> HttpResponse:
+    me = selectors.representative_of(request.user)
+    if me is None:
+        raise Http404
+    today = timezone.localdate()
+    shifts = (
+        me.duty_shifts.filter(date__gte=today - datetime.timedelta(days=30))
+        .select_related("station")
+        .order_by("date", "start_time")
+    )
+    return render(
+        request,
+        "representatives/my_duty.html",
+        {
+            "me": me,
+            "shifts": shifts,
+            "today": today,
+            "memberships": me.station_memberships.filter(is_active=True).select_related("station"),
+            "grids": me.grid_assignments.filter(is_active=True).select_related("grid__parent"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def shift_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Staff record a sitting as served/absent, cancel or swap it; a representative may ask
+    for leave on their own shift."""
+    shift = get_visible_or_404(selectors.visible_duty_shifts(request.user), pk=pk)
+    is_own = shift.representative.user_id == request.user.pk
+    manages = selectors.manages_region(request.user, shift.station.region)
+    if action not in SHIFT_TRANSITIONS or not (manages or (is_own and action == "take_leave")):
+        raise Http404
+    form = forms.ShiftActionForm(request.POST, station=shift.station)
+    form.is_valid()
+    reason = form.cleaned_data.get("reason", "")
+    default = reverse("station_duty", args=[shift.station_id]) if manages else reverse("my_duty")
+    try:
+        _run_shift_action(
+            shift, action, reason, form.cleaned_data.get("to_representative"), request
+        )
+    except DomainError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, _("已更新班次。"))
+    return _back(request, default)
+
+
+def _run_shift_action(
+    shift: DutyShift,
+    action: str,
+    reason: str,
+    to_representative: Representative | None,
+    request: HttpRequest,
+) -> None:
+    by = selectors.acting_user(request)
+    if action == "serve":
+        services.duty_shift_serve(shift=shift, by=by)
+    elif action == "take_leave":
+        services.duty_shift_take_leave(shift=shift, reason=reason, by=by)
+    elif action == "mark_absent":
+        services.duty_shift_mark_absent(shift=shift, reason=reason, by=by)
+    elif action == "cancel":
+        services.duty_shift_cancel(shift=shift, reason=reason, by=by)
+    elif action == "swap":
+        if to_representative is None:
+            raise DomainError(_("请选择接替的代表。"))
+        services.duty_shift_swap(
+            shift=shift, to_representative=to_representative, reason=reason, by=by
+        )
+
+
+# --- the representative's home card ---------------------------------------------------
+
+
+def home_card(request: HttpRequest) -> dict[str, Any] | None:
+    me = selectors.representative_of(request.user)
+    if me is None:
+        return None
+    today = timezone.localdate()
+    year_start = datetime.date(today.year, 1, 1)
+    return {
+        "me": me,
+        "next_shift": selectors.upcoming_shifts(me).first(),
+        "logs_this_year": me.contact_logs.filter(contacted_on__gte=year_start).count(),
+        "points": points.points_for(me, year_start, today).total,
+        "year": today.year,
+        "mandates": me.mandates.filter(status=MandateStatus.ACTIVE).order_by("level"),
+    }
+
+
+def staff_card(request: HttpRequest) -> dict[str, Any] | None:
+    if not selectors.can_manage(request.user):
+        return None
+    reps = selectors.visible_representatives(request.user).filter(selectors.has_active_mandate())
+    stations = selectors.visible_stations(request.user).filter(is_active=True)
+    return {
+        "representatives": reps.count(),
+        "stations": stations.count(),
+        "uncovered": selectors.grid_coverage(request.user).count(),
+        "shifts_today": selectors.visible_duty_shifts(request.user)
+        .filter(date=timezone.localdate(), status=ShiftStatus.SCHEDULED)
+        .count(),
+    }

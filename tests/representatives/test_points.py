@@ -1,0 +1,207 @@
+"""履职积分: computed from what happened, by rules staff can change; ranked by region."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.test import Client
+from django.utils import timezone
+
+from congress.models import User
+from representatives import points, services
+from representatives.models import (
+    Activity,
+    ActivityKind,
+    DutyShift,
+    PointRule,
+    Representative,
+    ShiftStatus,
+    Station,
+)
+from representatives.registry import PointRecord, PointSource, point_sources, register_point_source
+from tests.conftest import World, login
+
+
+def _year() -> tuple[datetime.date, datetime.date]:
+    today = timezone.localdate()
+    return datetime.date(today.year, 1, 1), today
+
+
+def _history(
+    rep: Representative, station: Station, staff: User, *, logs: int, served: int, absent: int = 0
+) -> None:
+    """Make the record by calling services, as the people would."""
+    today = timezone.localdate()
+    for _n in range(logs):
+        services.contact_log_record(
+            representative=rep, kind="visit", contacted_on=today, summary="走访", by=rep.user
+        )
+    for index in range(served + absent):
+        shift = services.duty_shift_create(
+            station=station,
+            representative=rep,
+            date=today,
+            start_time=datetime.time(8 + index),
+            end_time=datetime.time(8 + index, 30),
+            by=staff,
+        )
+        if index < served:
+            services.duty_shift_serve(shift=shift, by=staff)
+        else:
+            services.duty_shift_mark_absent(shift=shift, reason="无故未到", by=staff)
+
+
+def _inspection(
+    world: World, staff: User, present: list[Representative], absent: list[Representative]
+) -> Activity:
+    activity = services.activity_create(
+        by=staff,
+        title="视察民生实事项目",
+        kind=ActivityKind.INSPECTION,
+        region=world.district,
+        starts_at=timezone.now() - datetime.timedelta(hours=3),
+        half_days=2,
+    )
+    services.activity_record_attendance(
+        activity=activity,
+        by=staff,
+        attendance={**{r.pk: "present" for r in present}, **{r.pk: "absent" for r in absent}},
+    )
+    return activity
+
+
+def test_points_are_computed_from_the_records(
+    world: World,
+    station: Station,
+    representative: Representative,
+    other_representative: Representative,
+    district_staff: User,
+) -> None:
+    _history(representative, station, district_staff, logs=3, served=2, absent=1)
+    _inspection(world, district_staff, present=[representative], absent=[other_representative])
+    start, end = _year()
+
+    mine = points.points_for(representative, start, end)
+    assert {line.rule.code: line.count for line in mine.lines} == {
+        "contact_log": 3,
+        "duty_served": 2,
+        "duty_absent": 1,
+        "activity_inspection": 1,
+    }
+    assert mine.total == 3 * 1 + 2 * 5 - 1 + 3
+    theirs = points.points_for(other_representative, start, end)
+    # Absent from a two-half-day inspection: −1 per half day.
+    assert theirs.total == -2
+
+
+def test_points_follow_when_the_rules_or_the_records_change(
+    world: World, station: Station, representative: Representative, district_staff: User
+) -> None:
+    services.point_rules_install_defaults()  # a transactional test may have flushed them
+    _history(representative, station, district_staff, logs=2, served=1)
+    start, end = _year()
+    assert points.points_for(representative, start, end).total == 2 + 5
+    PointRule.objects.filter(code="duty_served").update(points=8)
+    assert points.points_for(representative, start, end).total == 2 + 8
+    PointRule.objects.filter(code="contact_log").update(is_active=False)
+    assert points.points_for(representative, start, end).total == 8
+    shift = DutyShift.objects.get(status=ShiftStatus.SERVED)
+    DutyShift.objects.filter(pk=shift.pk).update(date=start - datetime.timedelta(days=1))
+    assert points.points_for(representative, start, end).total == 0  # outside the period
+
+
+def test_other_apps_add_point_sources(world: World, representative: Representative) -> None:
+    def count(reps, start, end):  # type: ignore[no-untyped-def]
+        return [(rep.pk, "suggestion", 2) for rep in reps]
+
+    def records(rep, start, end):  # type: ignore[no-untyped-def]
+        return [PointRecord("suggestion", end, "关于道路硬化的建议")]
+
+    source = PointSource("test-suggestions", "代表建议", count, records)
+    register_point_source(source)
+    try:
+        start, end = _year()
+        assert points.points_for(representative, start, end).total == 2 * 3
+        assert points.records_for(representative, start, end)[0].text == "关于道路硬化的建议"
+    finally:
+        point_sources.remove(source)
+
+
+def test_the_ranking_is_scoped_by_region_and_shows_its_breakdown(
+    client: Client,
+    world: World,
+    station: Station,
+    representative: Representative,
+    other_representative: Representative,
+    far_representative: Representative,
+    district_staff: User,
+    city_staff: User,
+) -> None:
+    _history(representative, station, district_staff, logs=1, served=1)
+    _history(other_representative, station, district_staff, logs=4, served=0)
+    login(client, district_staff)
+    body = client.get("/points/").content.decode()
+    assert body.index("刘红") < body.index("张伟")  # 6 points before 4
+    assert "孙悦" not in body  # another district
+    api = client.get("/api/v1/points/ranking/").json()
+    assert [row["name"] for row in api] == ["刘红", "张伟"]
+    assert {line["code"]: line["count"] for line in api[0]["breakdown"]} == {
+        "contact_log": 1,
+        "duty_served": 1,
+    }
+    detail = client.get(f"/representatives/{representative.pk}/points/").content.decode()
+    assert "进站接待选民" in detail and "走访" in detail
+
+    login(client, city_staff)
+    names = [row["name"] for row in client.get("/api/v1/points/ranking/").json()]
+    assert set(names) == {"刘红", "张伟", "孙悦"}
+    names = [
+        row["name"]
+        for row in client.get(f"/api/v1/points/ranking/?region={world.other_district.pk}").json()
+    ]
+    assert names == ["孙悦"]
+    names = [row["name"] for row in client.get("/api/v1/points/ranking/?level=township").json()]
+    assert names == ["刘红"]
+
+
+def test_district_staff_cannot_rank_another_district(
+    client: Client, world: World, district_staff: User
+) -> None:
+    login(client, district_staff)
+    response = client.get(f"/api/v1/points/ranking/?region={world.other_district.pk}")
+    assert response.status_code == 404
+
+
+def test_the_annual_report_is_assembled_from_the_records(
+    client: Client,
+    world: World,
+    station: Station,
+    representative: Representative,
+    representative_user: User,
+    district_staff: User,
+) -> None:
+    _history(representative, station, district_staff, logs=2, served=1)
+    services.voter_evaluation_submit(
+        station=station, representative=representative, rating="satisfied"
+    )
+    services.voter_evaluation_submit(
+        station=station, representative=representative, rating="unsatisfied"
+    )
+    login(client, representative_user)
+    year = timezone.localdate().year
+    body = client.get(f"/representatives/{representative.pk}/report/{year}/").content.decode()
+    assert "全年联系选民 2 次" in body
+    assert "全年进站接待 1 次" in body
+    assert "满意和基本满意率 50.0%" in body
+
+
+def test_defaults_count_even_when_the_rule_rows_are_gone(
+    world: World, station: Station, representative: Representative, district_staff: User
+) -> None:
+    """``seed_demo --reset`` and transactional tests flush the migration's rows."""
+    _history(representative, station, district_staff, logs=1, served=1)
+    PointRule.objects.all().delete()
+    start, end = _year()
+    assert points.points_for(representative, start, end).total == 1 + 5
+    assert services.point_rules_install_defaults() == len(points.DEFAULT_RULES)
+    assert services.point_rules_install_defaults() == 0
