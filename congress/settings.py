@@ -288,6 +288,21 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "congress.tasks.send_daily_digests",
         "schedule": 3600,  # hourly check; each user's digest goes out once a day
     },
+    "citizen-sweep": {
+        # Unrated problems closed, tomorrow's appointments reminded, citizens' SMS retried.
+        "task": "suggestions.tasks.citizen_sweep",
+        "schedule": 300,
+    },
+    "representatives-duty": {
+        # Publishes shifts reaching the 3-day horizon; reminds tomorrow's duty once.
+        "task": "representatives.tasks.daily_duty_run",
+        "schedule": 3600,
+    },
+    "suggestions-unassigned": {
+        # Hourly check; staff hear once a day which suggestions are due for 交办.
+        "task": "suggestions.tasks.remind_unassigned_suggestions",
+        "schedule": 3600,
+    },
 }
 
 REST_FRAMEWORK = {
@@ -331,5 +346,8 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # its start-up banner on every command is noise
+    },
 }
