@@ -102,6 +102,10 @@ class CaseType:
     # False where the reply needs more than a text (a suggestion's A/B/C/D
     # category): the generic assignment page then links to the case's own page.
     generic_reply: bool = True
+    # The actions the generic assignment page and API may take for this case type;
+    # None allows all. A case type whose steps carry its own rules (deadline
+    # windows, notifications) lists only what is safe to do generically.
+    generic_actions: frozenset[str] | None = None
 
 
 case_types: dict[str, CaseType] = {}
@@ -398,6 +402,7 @@ def _move(
         expected_version=assignment.version if expected_version is None else expected_version,
         data=data,
         assignment=assignment,
+        case_id=assignment.case_id,
     )
 
 
@@ -541,6 +546,7 @@ def assignment_reopen(
 ) -> CaseEvent:
     """Re-handling after 不满意: the same assignee, a new due date (default one month)."""
     due = add_deadline(timezone.localdate(), deadline)
+    # The re-handling period is itself the limit: no extension past it.
     return _move(
         assignment,
         "reopen",
@@ -552,7 +558,7 @@ def assignment_reopen(
             "escalation_level": 0,
             "replied_at": None,
             "closed_at": None,
-            "latest_due_on": None,
+            "latest_due_on": due,
         },
     )
 
@@ -620,6 +626,8 @@ def actions_for(user: User, assignment: Assignment) -> list[str]:
         allowed |= possible & ASSIGNEE_ACTIONS
         if kind is not None and not kind.generic_reply:
             allowed.discard("reply")  # answered on the case's own page (e.g. with a category)
+    if kind is not None and kind.generic_actions is not None:
+        allowed &= kind.generic_actions
     if is_staff:
         allowed |= possible & SUPERVISOR_ACTIONS
     order = [*ASSIGNMENT_TRANSITIONS, "progress"]

@@ -20,6 +20,7 @@ from typing import Literal
 
 import chinese_calendar
 from django.core.cache import cache
+from django.utils.translation import ngettext
 
 from congress.errors import RuleViolation
 
@@ -37,8 +38,13 @@ class Deadline:
     unit: Unit = "workdays"
 
     def __str__(self) -> str:
-        names = {"workdays": "个工作日", "days": "天", "months": "个月"}
-        return f"{self.amount}{names[self.unit]}"
+        if self.unit == "workdays":
+            text = ngettext("%(n)s个工作日", "%(n)s个工作日", self.amount)
+        elif self.unit == "days":
+            text = ngettext("%(n)s天", "%(n)s天", self.amount)
+        else:
+            text = ngettext("%(n)s个月", "%(n)s个月", self.amount)
+        return text % {"n": self.amount}
 
 
 def _overrides() -> dict[datetime.date, bool]:

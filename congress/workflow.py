@@ -67,13 +67,15 @@ def apply_transition(
     expected_version: int | None = None,
     data: dict[str, Any] | None = None,
     assignment: Assignment | None = None,
+    case_id: int | None = None,
 ) -> CaseEvent:
     """Move ``instance`` by ``action`` if the table allows it from its current status.
 
     The UPDATE is conditional on the status (and the version, when the caller
     read one from a form): of two concurrent clicks exactly one changes a row;
     the other gets ``StaleState`` and nothing is written. The instance is
-    refreshed so the caller sees the stored values.
+    refreshed so the caller sees the stored values. The event is filed under
+    ``case_id`` (default: the instance itself; an assignment passes its case's id).
     """
     if action not in transitions:
         raise InvalidTransition()
@@ -93,7 +95,7 @@ def apply_transition(
             raise StaleState()
         event = record_event(
             case_type=case_type,
-            case_id=int(instance.pk),
+            case_id=int(instance.pk) if case_id is None else case_id,
             action=action,
             by=by,
             note=note,

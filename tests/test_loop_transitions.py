@@ -148,6 +148,35 @@ def test_approved_extension_moves_the_due_date_and_is_on_the_timeline(
     assert actions == ["assign", "accept", "request_extension", "approve_extension"]
 
 
+def test_events_are_filed_under_the_case_not_the_assignment(
+    world: World, district_staff: User, clerk: User
+) -> None:
+    assignment = loop.assignment_create(
+        case_type=TEST_CASE, case_id=4242, title="井盖缺失", region=world.village,
+        by=district_staff, department=world.department,
+    )
+    loop.assignment_accept(assignment=assignment, by=clerk)
+    loop.assignment_reply(assignment=assignment, by=clerk, note="已补装")
+    events = CaseEvent.objects.filter(assignment=assignment)
+    assert set(events.values_list("case_id", flat=True)) == {4242}
+    assert CaseEvent.objects.filter(case_type=TEST_CASE, case_id=4242).count() == 3
+
+
+def test_re_handling_cannot_be_extended_past_its_month(
+    world: World, district_staff: User, clerk: User
+) -> None:
+    assignment = _assign(world, district_staff)
+    loop.assignment_accept(assignment=assignment, by=clerk)
+    loop.assignment_reply(assignment=assignment, by=clerk, note="已处理")
+    loop.assignment_reopen(assignment=assignment, by=None, reason="不满意")
+    assignment.refresh_from_db()
+    with pytest.raises(RuleViolation):
+        loop.assignment_request_extension(
+            assignment=assignment, by=clerk, reason="再给一个月",
+            until=assignment.due_on + datetime.timedelta(days=30),
+        )
+
+
 def test_a_return_needs_a_reason(world: World, district_staff: User, clerk: User) -> None:
     assignment = _assign(world, district_staff)
     with pytest.raises(RuleViolation):

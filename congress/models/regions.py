@@ -195,8 +195,10 @@ class Session(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.kind == SessionKind.PLENARY:
+            return _("%(term)s第%(number)s次会议") % {"term": self.term, "number": self.number}
         return _("%(term)s%(kind)s第%(number)s次会议") % {
             "term": self.term,
-            "kind": "" if self.kind == SessionKind.PLENARY else self.get_kind_display(),
+            "kind": self.get_kind_display(),
             "number": self.number,
         }

@@ -1,1 +1,88 @@
-"""Registrations with the core (case types, navigation, home cards, demo data)."""
+"""Registrations with the core (case type, labels, navigation, home cards, demo data) and
+with the representatives app (points). Imported by SuggestionsConfig.ready()."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from congress.loop import CaseType, register_case_type
+from congress.registry import (
+    DemoBuilder,
+    HomeCard,
+    NavItem,
+    register_demo_builder,
+    register_home_card,
+    register_labels,
+    register_nav,
+)
+from representatives.registry import PointSource, register_point_source
+from representatives.selectors import representative_of
+from suggestions.formal import cards, conf, demo, points
+from suggestions.formal.selectors import visible_suggestions
+from suggestions.formal.workflow import ACTION_LABELS, SUGGESTION_CASE
+from suggestions.models.formal import SuggestionStatus
+
+
+def _can_view(user: Any, case_id: int) -> bool:
+    return visible_suggestions(user).filter(pk=case_id).exists()
+
+
+register_case_type(
+    CaseType(
+        key=SUGGESTION_CASE,
+        label=_("代表建议"),
+        url=lambda case_id: reverse("formal_suggestion_detail", args=[case_id]),
+        can_view=_can_view,
+        # Reply within 3 months of 交办; extensions never past 6 months (DESIGN.md §6).
+        default_deadline=conf.reply_deadline(),
+        longest=conf.longest_deadline(),
+        # The reply needs a category (A/B/C/D): it is given on the suggestion's page.
+        generic_reply=False,
+        # Return windows, extensions and decisions carry the suggestion rules and
+        # notices, so the generic assignment page may only log progress.
+        generic_actions=frozenset({"progress"}),
+        # A three-month deadline gets a first reminder two weeks of working days ahead.
+        policy_defaults={"days_before": "10,3,1"},
+    )
+)
+register_labels(actions=ACTION_LABELS, statuses=dict(SuggestionStatus.choices))
+
+
+def _files_or_reads(user: Any) -> bool:
+    return bool(
+        user.is_superuser
+        or user.is_congress_staff
+        or user.is_committee_member
+        or representative_of(user) is not None
+    )
+
+
+def _is_handler(user: Any) -> bool:
+    return bool(user.is_handler)
+
+
+def _reads_reports(user: Any) -> bool:
+    return bool(user.is_superuser or user.is_congress_staff or user.is_committee_member)
+
+
+register_nav(
+    NavItem(
+        _("代表建议"), "formal_suggestion_list", _files_or_reads, order=200, icon="journal-text"
+    )
+)
+register_nav(NavItem(_("建议办理"), "formal_workspace", _is_handler, order=205, icon="inboxes"))
+register_nav(
+    NavItem(_("建议统计"), "formal_report", _reads_reports, order=210, icon="clipboard-data")
+)
+register_home_card(
+    HomeCard("suggestions/formal/card_representative.html", cards.representative_card, order=50)
+)
+register_home_card(HomeCard("suggestions/formal/card_staff.html", cards.staff_card, order=55))
+register_home_card(HomeCard("suggestions/formal/card_clerk.html", cards.clerk_card, order=35))
+register_home_card(HomeCard("suggestions/formal/card_key.html", cards.key_card, order=60))
+register_point_source(PointSource("suggestions", _("代表建议、议案"), points.count, points.records))
+# After the representatives builder (order 20): suggestions need representatives.
+register_demo_builder(DemoBuilder("suggestions (formal)", demo.build, order=40))

@@ -1,0 +1,84 @@
+"""履职积分 from suggestions: each suggestion taken up (立案) counts for its signers.
+
+The rules are the representatives app's ``PointRule`` rows ("suggestion": each one led or
+co-signed; "motion": each motion led). A suggestion counts on the day it was submitted.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from representatives.models import Representative
+from representatives.registry import PointRecord
+from suggestions.formal.selectors import TAKEN_UP
+from suggestions.models.formal import SignerRole, SignerStatus, SuggestionKind, SuggestionSigner
+
+MOTION_LED = Q(suggestion__kind=SuggestionKind.MOTION, role=SignerRole.LEAD)
+
+
+def _window(
+    start: datetime.date, end: datetime.date
+) -> tuple[datetime.datetime, datetime.datetime]:
+    first = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
+    last = timezone.make_aware(datetime.datetime.combine(end, datetime.time.max))
+    return first, last
+
+
+def _signed(start: datetime.date, end: datetime.date) -> QuerySet[SuggestionSigner]:
+    return SuggestionSigner.objects.filter(
+        status=SignerStatus.CONFIRMED,
+        suggestion__status__in=TAKEN_UP,
+        suggestion__submitted_at__range=_window(start, end),
+    )
+
+
+def count(
+    representatives: QuerySet[Representative], start: datetime.date, end: datetime.date
+) -> Iterable[tuple[int, str, int]]:
+    """One aggregated query: per representative, motions led and other suggestions signed."""
+    rows = (
+        _signed(start, end)
+        .filter(representative__in=representatives)
+        .values("representative_id")
+        .annotate(
+            motions=Count("pk", filter=MOTION_LED),
+            suggestions=Count("pk", filter=~MOTION_LED),
+        )
+    )
+    result = []
+    for row in rows:
+        if row["motions"]:
+            result.append((row["representative_id"], "motion", row["motions"]))
+        if row["suggestions"]:
+            result.append((row["representative_id"], "suggestion", row["suggestions"]))
+    return result
+
+
+def records(
+    representative: Representative, start: datetime.date, end: datetime.date
+) -> Iterable[PointRecord]:
+    rows = (
+        _signed(start, end)
+        .filter(representative=representative)
+        .select_related("suggestion")
+        .order_by("-suggestion__submitted_at")
+    )
+    found = []
+    for row in rows:
+        suggestion = row.suggestion
+        is_motion = suggestion.kind == SuggestionKind.MOTION and row.role == SignerRole.LEAD
+        submitted = suggestion.submitted_at
+        found.append(
+            PointRecord(
+                rule_code="motion" if is_motion else "suggestion",
+                date=timezone.localdate(submitted) if submitted else start,
+                text=f"{row.get_role_display()}：{suggestion.title}",
+                url=reverse("formal_suggestion_detail", args=[suggestion.pk]),
+            )
+        )
+    return found
