@@ -23,8 +23,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if request.GET.get("unread"):
         rows = rows.filter(read_at__isnull=True)
     page = Paginator(rows, 30).get_page(request.GET.get("page"))
-    return render(request, "congress/inbox/list.html", {"page": page,
-                                                        "unread": request.GET.get("unread")})
+    return render(
+        request, "congress/inbox/list.html", {"page": page, "unread": request.GET.get("unread")}
+    )
 
 
 @login_required
@@ -63,6 +64,12 @@ def inbox_preferences(request: HttpRequest) -> HttpResponse:
             )
         messages.success(request, _("通知方式已保存。"))
         return redirect("inbox_preferences")
-    return render(request, "congress/inbox/preferences.html", {
-        "form": form, "has_email": bool(user.email), "has_mobile": bool(user.mobile),
-    })
+    return render(
+        request,
+        "congress/inbox/preferences.html",
+        {
+            "form": form,
+            "has_email": bool(user.email),
+            "has_mobile": bool(user.mobile),
+        },
+    )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import connection
+from django.utils.translation import gettext as _
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 # Scripts only from our own origin (every front-end file is vendored under
@@ -57,3 +59,29 @@ class HealthCheckMiddleware:
         response = JsonResponse({"status": "ok"})
         response.headers["Cache-Control"] = "no-store"
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse an oversized body before Django reads it (413).
+
+    Django limits form fields but not uploaded files; the uploads module refuses
+    a large photo only after it has arrived. A proxy should cap the body too
+    (nginx ``client_max_body_size``); this is the same rule inside the app.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_REQUEST_BYTES:
+            message = _("提交的内容太大（上限 %(mb)s MB），请减少照片数量或压缩后再试。") % {
+                "mb": settings.MAX_REQUEST_BYTES // (1024 * 1024)
+            }
+            if request.path.startswith("/api/"):
+                return JsonResponse({"code": "too_large", "message": message}, status=413)
+            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

@@ -167,7 +167,8 @@ def pending_delivery_ids(limit: int = 500) -> list[int]:
             Q(claimed_until__isnull=True) | Q(claimed_until__lt=now),
             status=DeliveryStatus.PENDING,
             # Younger rows still have their own task on the way.
-            created_at__lt=now - datetime.timedelta(seconds=settings.NOTIFICATION_RETRY_AFTER_SECONDS),
+            created_at__lt=now
+            - datetime.timedelta(seconds=settings.NOTIFICATION_RETRY_AFTER_SECONDS),
         )
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]

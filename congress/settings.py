@@ -67,6 +67,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "congress.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "congress.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -174,6 +175,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "staticfiles")))
+# The largest request body accepted: six 10 MB photos and the form around them.
+MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 64 * 1024 * 1024, minimum=1024 * 1024)
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Uploads are never served from a public URL; views check scope and stream them.
 MEDIA_URL = "/media-not-public/"
@@ -326,6 +329,49 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every choice set gets its own schema name ("status" means different things
+    # in different apps). A new TextChoices used by an API belongs in this list.
+    "ENUM_NAME_OVERRIDES": {
+        "ActivityKindEnum": "representatives.models.ActivityKind",
+        "ActivityStatusEnum": "representatives.models.ActivityStatus",
+        "AppointmentKindEnum": "suggestions.models.appointment.AppointmentKind",
+        "AppointmentStatusEnum": "suggestions.models.appointment.AppointmentStatus",
+        "AssignmentRoleEnum": "congress.models.loop.AssignmentRole",
+        "AssignmentStatusEnum": "congress.models.loop.AssignmentStatus",
+        "AttendanceEnum": "representatives.models.Attendance",
+        "ChannelEnum": "congress.models.notifications.Channel",
+        "CongressLevelEnum": "congress.models.regions.CongressLevel",
+        "ContactKindEnum": "representatives.models.ContactKind",
+        "ConversionKindEnum": "suggestions.models.citizen.ConversionKind",
+        "DeclineChannelEnum": "suggestions.models.citizen.DeclineChannel",
+        "DepartmentKindEnum": "congress.models.accounts.DepartmentKind",
+        "DutyPatternKindEnum": "representatives.models.DutyPatternKind",
+        "GenderEnum": "representatives.models.Gender",
+        "HandlingMethodEnum": "suggestions.models.formal.HandlingMethod",
+        "HandlingStageEnum": "suggestions.models.formal.HandlingStage",
+        "IssueRatingEnum": "suggestions.models.citizen.IssueRating",
+        "IssueSourceEnum": "suggestions.models.citizen.IssueSource",
+        "IssueStatusEnum": "suggestions.models.citizen.IssueStatus",
+        "MandateStatusEnum": "representatives.models.MandateStatus",
+        "PartyEnum": "representatives.models.Party",
+        "PhonePolicyEnum": "representatives.models.PhonePolicy",
+        "RatingChannelEnum": "suggestions.models.formal.RatingChannel",
+        "RegionLevelEnum": "congress.models.regions.RegionLevel",
+        "ReplyCategoryEnum": "suggestions.models.formal.ReplyCategory",
+        "RoleEnum": "congress.models.accounts.Role",
+        "SatisfactionEnum": "representatives.models.Satisfaction",
+        "SectorEnum": "representatives.models.Sector",
+        "SessionKindEnum": "congress.models.regions.SessionKind",
+        "ShiftStatusEnum": "representatives.models.ShiftStatus",
+        "SignerRoleEnum": "suggestions.models.formal.SignerRole",
+        "SignerStatusEnum": "suggestions.models.formal.SignerStatus",
+        "StationKindEnum": "representatives.models.StationKind",
+        "StationRoleEnum": "representatives.models.StationRole",
+        "SuggestionCategoryEnum": "suggestions.models.formal.SuggestionCategory",
+        "SuggestionKindEnum": "suggestions.models.formal.SuggestionKind",
+        "SuggestionStatusEnum": "suggestions.models.formal.SuggestionStatus",
+        "VoterDelegateKindEnum": "representatives.models.VoterDelegateKind",
+    },
 }
 
 LOG_LEVEL = env_choice(

@@ -26,10 +26,17 @@ class SmsBackend:
 
 
 class ConsoleSmsBackend(SmsBackend):
-    """For laptops and tests: writes the message to the log with the number masked."""
+    """For laptops and tests: writes the message to the log with the number masked.
+
+    A citizen's message carries their secret tracking link, so the text itself is
+    logged only with DEBUG on (a demo); otherwise only that a message was sent.
+    """
 
     def send(self, *, mobile: str, text: str, reference: str) -> None:
-        logger.info("SMS %s to %s: %s", reference, redact(mobile), text)
+        if settings.DEBUG:
+            logger.info("SMS %s to %s: %s", reference, redact(mobile), text)
+        else:
+            logger.info("SMS %s to %s (%s characters)", reference, redact(mobile), len(text))
 
 
 class HttpGatewaySmsBackend(SmsBackend):

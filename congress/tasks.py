@@ -60,3 +60,15 @@ def send_daily_digests() -> int:
             user_id=preference.user_id, channel=preference.channel, today=now.date()
         )
     return sent
+
+
+@shared_task(name="congress.tasks.anonymise_expired_personal_data")
+def anonymise_expired_personal_data() -> int:
+    """Daily: scrub personal data on cases closed longer ago than the retention period.
+
+    Cost: per registered anonymiser, one indexed query for expired rows and one
+    UPDATE per batch of 500, at most 10,000 rows a day; safe to run twice.
+    """
+    from congress.retention import personal_data_anonymise_expired
+
+    return personal_data_anonymise_expired(limit=10_000).total

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import logging
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,6 +25,7 @@ from django.utils.translation import ngettext
 
 from congress.errors import RuleViolation
 
+logger = logging.getLogger(__name__)
 Unit = Literal["workdays", "days", "months"]
 _OVERRIDES_CACHE_KEY = "workdays:overrides:v1"
 # Each process keeps the overrides for a few seconds: a sweep asks about the same
@@ -50,20 +52,29 @@ class Deadline:
 def _overrides() -> dict[datetime.date, bool]:
     if time.monotonic() < _local["until"]:  # type: ignore[operator]
         return _local["overrides"]  # type: ignore[return-value]
-    cached = cache.get(_OVERRIDES_CACHE_KEY)
+    try:
+        cached = cache.get(_OVERRIDES_CACHE_KEY)
+    except Exception:  # the cache (Redis) is down: a deadline must still be computed
+        cached = None
     if cached is None:
         from congress.models import HolidayOverride
 
         cached = dict(HolidayOverride.objects.values_list("date", "is_workday"))
-        cache.set(_OVERRIDES_CACHE_KEY, cached, 300)
+        try:
+            cache.set(_OVERRIDES_CACHE_KEY, cached, 300)
+        except Exception:
+            logger.warning("cache unavailable; holiday overrides read from the database")
     _local.update(until=time.monotonic() + _LOCAL_SECONDS, overrides=cached)
     return cached
 
 
 def forget_overrides() -> None:
     """Called when an override is saved, so the next calculation reads the table again."""
-    cache.delete(_OVERRIDES_CACHE_KEY)
     _local["until"] = 0.0
+    try:
+        cache.delete(_OVERRIDES_CACHE_KEY)
+    except Exception:
+        logger.warning("cache unavailable; other processes see the change within 5 minutes")
 
 
 @lru_cache(maxsize=4096)

@@ -59,3 +59,12 @@ def test_health_check_answers_without_host_or_https(client: Client, db: None) ->
     response = client.get("/healthz", HTTP_HOST="10.0.0.9:8000")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+def test_an_oversized_body_is_refused_before_it_is_read(client: Client, db: None) -> None:
+    response = client.post(
+        "/accounts/login/", data=b"x", content_type="application/octet-stream",
+        CONTENT_LENGTH=str(200 * 1024 * 1024),
+    )
+    assert response.status_code == 413
+    assert "太大" in response.content.decode()

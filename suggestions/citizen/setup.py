@@ -1,1 +1,149 @@
-"""Registrations with the core (case types, navigation, home cards, demo data)."""
+"""Registrations with the core (case types, navigation, home cards, demo data), with
+representatives (points, the station's public board) and with retention.
+
+Imported by ``SuggestionsConfig.ready``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models.signals import post_migrate
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from congress import registry
+from congress.loop import CaseType, register_case_type
+from congress.registry import (
+    Anonymiser,
+    DemoBuilder,
+    HomeCard,
+    NavItem,
+    register_anonymiser,
+    register_demo_builder,
+    register_home_card,
+    register_nav,
+)
+from congress.workdays import Deadline
+from representatives.registry import (
+    PointSource,
+    register_point_source,
+    register_public_case_provider,
+)
+from representatives.selectors import representative_of
+from suggestions.citizen import conf, selectors, services
+from suggestions.citizen.workflow import (
+    APPOINTMENT_ACTION_LABELS,
+    APPOINTMENT_CASE,
+    ISSUE_ACTION_LABELS,
+    ISSUE_CASE,
+)
+from suggestions.models.citizen import AppointmentStatus, IssueStatus
+
+register_case_type(
+    CaseType(
+        key=ISSUE_CASE,
+        label=_("群众反映问题"),
+        url=lambda case_id: reverse("citizen_issue_detail", args=[case_id]),
+        can_view=selectors.can_view_issue,
+        default_deadline=conf.department_deadline(),
+        # A department may ask for more time, but a citizen's problem is not a
+        # suggestion: three months in all, then it is a supervision matter.
+        longest=Deadline(3, "months"),
+        # Replies change the problem's own status: they are given on its page.
+        generic_reply=False,
+    )
+)
+register_case_type(
+    CaseType(
+        key=APPOINTMENT_CASE,
+        label=_("约见"),
+        url=lambda case_id: reverse("appointment_detail", args=[case_id]),
+        can_view=selectors.can_view_appointment,
+        default_deadline=conf.appointment_response_deadline(),
+        generic_reply=False,
+    )
+)
+
+
+def _labels() -> None:
+    # Shared keys ("accepted", "closed") mean different things in different apps:
+    # never overwrite another app's label; our own pages use our own labels.
+    for key, label in {**ISSUE_ACTION_LABELS, **APPOINTMENT_ACTION_LABELS}.items():
+        registry.action_labels.setdefault(key, label)
+    for choices in (IssueStatus.choices, AppointmentStatus.choices):
+        for key, label in choices:
+            registry.status_labels.setdefault(key, label)
+
+
+_labels()
+
+
+def _works_on_issues(user: Any) -> bool:
+    return bool(
+        user.is_superuser
+        or user.is_congress_staff
+        or user.is_handler
+        or representative_of(user) is not None
+    )
+
+
+register_nav(
+    NavItem(
+        _("群众诉求"), "citizen_issue_list", _works_on_issues, order=60, icon="chat-square-text"
+    )
+)
+register_nav(
+    NavItem(_("约见"), "appointment_list", _works_on_issues, order=65, icon="calendar2-heart")
+)
+
+
+def _issues_card(request: HttpRequest) -> dict[str, Any] | None:
+    user = request.user
+    if not _works_on_issues(user):
+        return None
+    representative = representative_of(user)
+    upcoming = (
+        list(selectors.upcoming_appointments(representative, days=14)[:5])
+        if representative is not None
+        else []
+    )
+    return {"counts": selectors.home_counts(user), "appointments": upcoming}
+
+
+register_home_card(HomeCard("suggestions/citizen/card_issues.html", _issues_card, order=35))
+
+
+def _build_demo(ctx: Any) -> None:
+    from suggestions.citizen.demo import build
+
+    build(ctx)
+
+
+# After the representatives' builder (order 20): it leaves stations and representatives.
+register_demo_builder(DemoBuilder("citizen issues", _build_demo, order=40))
+
+register_point_source(
+    PointSource(
+        "citizen_issues", _("办理群众反映问题"), selectors.handled_counts, selectors.handled_records
+    )
+)
+register_public_case_provider(selectors.public_board_for_station)
+
+register_anonymiser(
+    Anonymiser("citizen issues", services.expired_issues, services.issues_anonymise)
+)
+register_anonymiser(
+    Anonymiser(
+        "citizen appointments", services.expired_appointments, services.appointments_anonymise
+    )
+)
+
+
+def _default_categories(sender: Any, **kwargs: Any) -> None:
+    if getattr(sender, "label", "") == "suggestions":
+        services.categories_ensure_defaults()
+
+
+post_migrate.connect(_default_categories, dispatch_uid="suggestions.citizen.categories")

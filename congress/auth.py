@@ -1,0 +1,288 @@
+"""Login defences: lockout after repeated failures, and an optional TOTP second factor.
+
+Lockout is django-axes (settings: AXES_*), keyed on username + client address,
+with a cool-off, so a guesser is slowed down and nobody is locked out for good.
+The second factor is django-otp's TOTP device: staff and administrators may
+turn it on at /accounts/otp/setup/; from then on every login of theirs passes
+the one-time-code step (/accounts/otp/) before any other page answers.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import django_otp
+import segno
+from axes.backends import AxesStandaloneBackend
+from axes.helpers import get_cool_off
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.signals import user_logged_in
+from django.db import transaction
+from django.dispatch import receiver
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from congress.audit import audit_record
+from congress.models import AuditAction, User
+
+# Audit actions of this module. AuditEvent.action is a plain string column; these
+# labels stand beside AuditAction's until they join its choices.
+OTP_ENABLED = "otp_enabled"
+OTP_DISABLED = "otp_disabled"
+EXTRA_AUDIT_LABELS = {
+    OTP_ENABLED: gettext_lazy("启用两步验证"),
+    OTP_DISABLED: gettext_lazy("停用两步验证"),
+}
+
+# Session key: does this login still owe a one-time code? Decided once at login,
+# so that ordinary requests cost no query.
+OTP_REQUIRED_KEY = "congress_otp_required"
+OTP_FAILURES_KEY = "congress_otp_failures"
+MAX_OTP_FAILURES = 5  # then the half-finished login is thrown away
+
+
+# --- lockout ---------------------------------------------------------------
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """django-axes' lockout check, tolerant of ``authenticate()`` without a request.
+
+    Every login form (ours, the admin's) passes the request. Only programmatic
+    calls (the test client's ``login()``, a shell) do not; they have no client
+    address to lock out, so they pass on to the model backend unchecked.
+    """
+
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def lockout_response(
+    request: HttpRequest, original_response: HttpResponse | None, credentials: Any
+) -> HttpResponse:
+    """What a locked-out login sees: when to try again, never whether the name exists."""
+    cool_off = get_cool_off(request)
+    minutes = int(cool_off.total_seconds() // 60) if cool_off else 0
+    return render(
+        request,
+        "registration/locked_out.html",
+        {"minutes": minutes, "limit": settings.AXES_FAILURE_LIMIT},
+        status=429,
+    )
+
+
+# --- second factor ---------------------------------------------------------
+
+
+def may_use_second_factor(user: Any) -> bool:
+    """TOTP is offered to staff and administrators (DESIGN.md §2: they hold the most)."""
+    return bool(user.is_authenticated and (user.is_superuser or user.is_congress_staff))
+
+
+def has_second_factor(user: User) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def is_verified(request: HttpRequest) -> bool:
+    return django_otp.DEVICE_ID_SESSION_KEY in request.session
+
+
+@receiver(user_logged_in)
+def _remember_whether_a_code_is_owed(
+    sender: Any, request: HttpRequest | None, user: User, **kwargs: Any
+) -> None:
+    if request is not None and hasattr(request, "session"):
+        request.session[OTP_REQUIRED_KEY] = has_second_factor(user)
+        request.session.pop(OTP_FAILURES_KEY, None)
+
+
+class SecondFactorMiddleware:
+    """Until a login that owes a one-time code has given it, only the code step answers.
+
+    HTML requests are sent to the code step; API requests made with the session
+    get 403 {"code": "otp_required"}. Token-authenticated API calls are not
+    session logins and are not affected (tokens are issued by administrators).
+    """
+
+    # The code step itself, and what a half-finished login may still do: leave, or
+    # switch language. (Not the setup page: it is for finished logins.)
+    ALLOWED_PREFIXES = ("/accounts/logout/", "/static/", "/i18n/")
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        allowed = request.path == reverse("login_otp") or request.path.startswith(
+            self.ALLOWED_PREFIXES
+        )
+        if not allowed and self._owes_code(request):
+            if request.path.startswith("/api/"):
+                message = _("请先完成两步验证。")
+                return JsonResponse({"code": "otp_required", "message": message}, status=403)
+            return redirect(f"{reverse('login_otp')}?next={request.get_full_path()}")
+        response: HttpResponse = self.get_response(request)
+        return response
+
+    @staticmethod
+    def _owes_code(request: HttpRequest) -> bool:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or is_verified(request):
+            return False
+        owed = request.session.get(OTP_REQUIRED_KEY)
+        if owed is None:  # a session from before this middleware: decide once
+            owed = request.session[OTP_REQUIRED_KEY] = has_second_factor(user)
+        return bool(owed)
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label=gettext_lazy("验证码"),
+        min_length=6,
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+    def clean_token(self) -> str:
+        token = self.cleaned_data["token"].strip().replace(" ", "")
+        if not token.isdigit():
+            raise forms.ValidationError(_("验证码是 6 位数字。"))
+        return token
+
+
+def totp_login_verify(*, request: HttpRequest, token: str) -> bool:
+    """The second login step: a code from one of the user's confirmed devices."""
+    user: User = request.user  # type: ignore[assignment]
+    for device in TOTPDevice.objects.filter(user=user, confirmed=True):
+        if django_otp.verify_token(user, device.persistent_id, token):
+            django_otp.login(request, device)
+            request.session.pop(OTP_FAILURES_KEY, None)
+            audit_record(
+                action=AuditAction.LOGIN, actor=user, request=request, detail={"step": "totp"}
+            )
+            return True
+    request.session[OTP_FAILURES_KEY] = request.session.get(OTP_FAILURES_KEY, 0) + 1
+    audit_record(
+        action=AuditAction.LOGIN_FAILED,
+        username=user.get_username(),
+        request=request,
+        detail={"step": "totp"},
+    )
+    return False
+
+
+def totp_device_confirm(*, request: HttpRequest, device: TOTPDevice, token: str) -> bool:
+    """Turn the second factor on: the first code from the new device proves it is set up."""
+    user: User = request.user  # type: ignore[assignment]
+    if device.user_id != user.pk or not device.verify_token(token):
+        return False
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        TOTPDevice.objects.filter(pk=device.pk).update(confirmed=True)
+        audit_record(action=OTP_ENABLED, actor=user, request=request)
+    device.confirmed = True
+    django_otp.login(request, device)
+    request.session[OTP_REQUIRED_KEY] = True
+    return True
+
+
+def totp_device_remove(*, request: HttpRequest, token: str) -> bool:
+    """Turn the second factor off; a current code is required, so a borrowed session cannot."""
+    user: User = request.user  # type: ignore[assignment]
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None or not device.verify_token(token):
+        return False
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        audit_record(action=OTP_DISABLED, actor=user, request=request)
+    request.session[OTP_REQUIRED_KEY] = False
+    request.session.pop(django_otp.DEVICE_ID_SESSION_KEY, None)
+    return True
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse(settings.LOGIN_REDIRECT_URL)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    """The login step after the password, for users who turned the second factor on."""
+    if is_verified(request) or not has_second_factor(request.user):  # type: ignore[arg-type]
+        request.session[OTP_REQUIRED_KEY] = False
+        return redirect(_safe_next(request))
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if totp_login_verify(request=request, token=form.cleaned_data["token"]):
+            return redirect(_safe_next(request))
+        if request.session.get(OTP_FAILURES_KEY, 0) >= MAX_OTP_FAILURES:
+            logout(request)
+            messages.error(request, _("验证码错误次数过多，请重新登录。"))
+            return redirect(settings.LOGIN_URL)
+        form.add_error("token", _("验证码不正确或已过期。"))
+    return render(
+        request, "registration/otp_verify.html", {"form": form, "next": _safe_next(request)}
+    )
+
+
+def _qr_data_uri(url: str) -> str:
+    # An inline data: image: the page loads nothing from elsewhere (CSP img-src allows data:).
+    svg = segno.make(url, error="m").svg_inline(scale=5, border=2)
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def otp_setup(request: HttpRequest) -> HttpResponse:
+    """Turn the TOTP second factor on or off (staff and administrators only; others 404)."""
+    user: User = request.user  # type: ignore[assignment]
+    if not may_use_second_factor(user):
+        raise Http404
+    confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    form = TokenForm(request.POST or None)
+    if confirmed is not None:
+        if request.method == "POST" and form.is_valid():
+            if totp_device_remove(request=request, token=form.cleaned_data["token"]):
+                messages.success(request, _("已停用两步验证。"))
+                return redirect("otp_setup")
+            form.add_error("token", _("验证码不正确或已过期。"))
+        return render(request, "registration/otp_setup.html", {"enabled": True, "form": form})
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=user, confirmed=False, defaults={"name": "TOTP"}
+    )
+    if request.method == "POST" and form.is_valid():
+        if totp_device_confirm(request=request, device=device, token=form.cleaned_data["token"]):
+            messages.success(request, _("已启用两步验证，以后登录时需输入验证码。"))
+            return redirect("otp_setup")
+        form.add_error("token", _("验证码不正确或已过期。"))
+    context = {
+        "enabled": False,
+        "form": form,
+        "qr": _qr_data_uri(device.config_url),
+        "secret": base64.b32encode(device.bin_key).decode(),
+    }
+    return render(request, "registration/otp_setup.html", context)

@@ -1,0 +1,411 @@
+"""The citizen channel's API (/api/v1/): public submission and tracking (no login,
+rate-limited per client address), and the scoped lists, details and actions of
+staff, representatives and departments.
+
+Input is validated with the same Django forms as the HTML pages and every step
+calls the same service, so both interfaces behave alike; domain errors become
+{"code", "message"} through the project's exception handler.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from congress.errors import RuleViolation
+from congress.models import User
+from congress.ratelimit import check
+from congress.scoping import get_visible_or_404
+from suggestions.citizen import conf, selectors, services
+from suggestions.citizen.actions import ISSUE_ACTIONS
+from suggestions.citizen.filters import CitizenIssueFilter
+from suggestions.citizen.forms import IssueSubmitForm, RateForm
+from suggestions.citizen.privacy import mask_mobile, mask_name, mobile_hash
+from suggestions.citizen.views import origin_of
+from suggestions.models.citizen import Appointment, CitizenIssue, IssueSource, IssueStatus
+
+
+def _form_errors(form: Any) -> serializers.ValidationError:
+    return serializers.ValidationError(
+        {field: [str(message) for message in messages] for field, messages in form.errors.items()}
+    )
+
+
+class CategorySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class TimelineEntrySerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    text = serializers.CharField()
+
+
+class PublicIssueSerializer(serializers.ModelSerializer):
+    """What the citizen's tracking link shows: their own problem, plain-language progress."""
+
+    # Plain strings, not enums: "status" and "rating" mean other choice sets in
+    # other apps' components, and the schema must name each enum once.
+    status = serializers.CharField(read_only=True)
+    rating = serializers.CharField(read_only=True)
+    status_label = serializers.SerializerMethodField()
+    category = serializers.CharField(source="category.name")
+    masked_mobile = serializers.SerializerMethodField()
+    timeline = serializers.SerializerMethodField()
+    can_rate = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CitizenIssue
+        fields = [
+            "tracking_code",
+            "status",
+            "status_label",
+            "category",
+            "title",
+            "description",
+            "address",
+            "answer",
+            "rating",
+            "created_at",
+            "masked_mobile",
+            "can_rate",
+            "timeline",
+        ]
+
+    def get_status_label(self, issue: CitizenIssue) -> str:
+        return str(IssueStatus(issue.status).label)
+
+    def get_masked_mobile(self, issue: CitizenIssue) -> str:
+        return mask_mobile(issue.mobile) if issue.mobile else ""
+
+    def get_can_rate(self, issue: CitizenIssue) -> bool:
+        return issue.status == IssueStatus.ANSWERED
+
+    @extend_schema_field(TimelineEntrySerializer(many=True))
+    def get_timeline(self, issue: CitizenIssue) -> list[dict[str, Any]]:
+        return [{"at": e.at, "text": e.public_note} for e in selectors.public_timeline(issue)]
+
+
+class SubmissionSerializer(serializers.Serializer):
+    """The public submission (multipart for photos; JSON without)."""
+
+    idempotency_key = serializers.UUIDField(
+        help_text="A uuid4 the client makes once per problem: a retry returns the same case."
+    )
+    station = serializers.CharField(required=False, help_text="A station's public token.")
+    rep = serializers.CharField(required=False, help_text="A representative's public token.")
+    region = serializers.IntegerField(required=False, help_text="A township, without a token.")
+    category = serializers.IntegerField()
+    description = serializers.CharField()
+    address = serializers.CharField(required=False)
+    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False)
+    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False)
+    photos = serializers.ListField(child=serializers.ImageField(), required=False)
+    citizen_name = serializers.CharField(required=False)
+    mobile = serializers.CharField(required=False)
+    wants_sms = serializers.BooleanField(required=False)
+    public_anonymous = serializers.BooleanField(required=False)
+    consent = serializers.BooleanField()
+
+
+class SubmittedSerializer(serializers.Serializer):
+    tracking_code = serializers.CharField()
+    tracking_url = serializers.CharField()
+    status = serializers.CharField()
+    created = serializers.BooleanField()
+
+
+class PublicCategoryList(APIView):
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=CategorySerializer(many=True), tags=["citizen (public)"])
+    def get(self, request: Request) -> Response:
+        rows = selectors.categories().values("id", "code", "name")
+        return Response(CategorySerializer(rows, many=True).data)
+
+
+class PublicIssueSubmit(APIView):
+    """Submit a problem without an account (rate-limited per address and per phone)."""
+
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(
+        request=SubmissionSerializer,
+        responses={201: SubmittedSerializer, 200: SubmittedSerializer},
+        tags=["citizen (public)"],
+    )
+    def post(self, request: Request) -> Response:
+        check(request, group="citizen-submit", rate=conf.rate_per_ip())
+        origin = origin_of(request, request.data)
+        form = IssueSubmitForm(request.data, request.FILES)
+        if form.is_robot:
+            return Response({"detail": "ok"}, status=status.HTTP_202_ACCEPTED)
+        if not form.is_valid():
+            raise _form_errors(form)
+        region = origin.region
+        if region is None:
+            from congress.models import Region, RegionLevel
+
+            region = Region.objects.filter(
+                pk=request.data.get("region") or 0, level=RegionLevel.TOWNSHIP
+            ).first()
+        if region is None:
+            raise RuleViolation("请指定家站点、代表或问题所在的乡镇（街道）。")
+        if form.cleaned_data["mobile"]:
+            check(
+                request,
+                group="citizen-submit-phone",
+                rate=conf.rate_per_phone(),
+                key=lambda group, req: mobile_hash(form.cleaned_data["mobile"]),
+            )
+        issue, created = services.citizen_issue_submit(
+            submission=form.submission(
+                region=region,
+                station=origin.station,
+                representative=origin.representative,
+                source=IssueSource.API,
+            ),
+            idempotency_key=form.cleaned_data["idempotency_key"],
+        )
+        body = {
+            "tracking_code": issue.tracking_code,
+            "tracking_url": request.build_absolute_uri(issue.get_tracking_url()),
+            "status": issue.status,
+            "created": created,
+        }
+        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class PublicIssueTrack(APIView):
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=PublicIssueSerializer, tags=["citizen (public)"])
+    def get(self, request: Request, token: str) -> Response:
+        issue = get_object_or_404(
+            CitizenIssue.objects.select_related("category"), tracking_token=token
+        )
+        response = Response(PublicIssueSerializer(issue).data)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class RatingSerializer(serializers.Serializer):
+    rating = serializers.CharField(help_text="satisfied | basically | unsatisfied")
+    comment = serializers.CharField(required=False, allow_blank=True)
+
+
+class PublicIssueRate(APIView):
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        request=RatingSerializer, responses=PublicIssueSerializer, tags=["citizen (public)"]
+    )
+    def post(self, request: Request, token: str) -> Response:
+        check(request, group="citizen-track", rate=conf.rate_tracking())
+        issue = get_object_or_404(CitizenIssue, tracking_token=token)
+        form = RateForm(request.data)
+        if not form.is_valid():
+            raise _form_errors(form)
+        services.citizen_issue_rate(
+            issue=issue, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
+        )
+        return Response(PublicIssueSerializer(issue).data)
+
+
+# --- staff, representatives, departments -------------------------------------------------
+
+
+class IssueListSerializer(serializers.ModelSerializer):
+    """A list row: no name, no number (see the detail's masked fields and reveal)."""
+
+    category = serializers.CharField(source="category.name")
+    status = serializers.CharField(read_only=True)
+    rating = serializers.CharField(read_only=True)
+    region = serializers.CharField(source="region.name")
+    station = serializers.CharField(source="station.name", default="")
+    handler = serializers.CharField(source="handler.name", default="")
+    status_label = serializers.SerializerMethodField()
+    department = serializers.CharField(source="department_name", default="", read_only=True)
+    is_overdue = serializers.BooleanField(read_only=True, default=False)
+    next_due = serializers.DateField(read_only=True, default=None)
+
+    class Meta:
+        model = CitizenIssue
+        fields = [
+            "id",
+            "tracking_code",
+            "title",
+            "category",
+            "status",
+            "status_label",
+            "region",
+            "station",
+            "handler",
+            "department",
+            "is_overdue",
+            "next_due",
+            "supporters",
+            "rating",
+            "needs_supervision",
+            "created_at",
+        ]
+
+    def get_status_label(self, issue: CitizenIssue) -> str:
+        return str(IssueStatus(issue.status).label)
+
+
+class EventSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    action = serializers.CharField()
+    actor = serializers.CharField(source="actor_label")
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    note = serializers.CharField()
+    public_note = serializers.CharField()
+
+
+class IssueDetailSerializer(IssueListSerializer):
+    masked_name = serializers.SerializerMethodField()
+    masked_mobile = serializers.SerializerMethodField()
+    timeline = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField()
+
+    class Meta(IssueListSerializer.Meta):
+        fields = [
+            *IssueListSerializer.Meta.fields,
+            "description",
+            "address",
+            "latitude",
+            "longitude",
+            "answer",
+            "rating_comment",
+            "reopen_count",
+            "masked_name",
+            "masked_mobile",
+            "timeline",
+            "actions",
+        ]
+
+    def get_masked_name(self, issue: CitizenIssue) -> str:
+        return mask_name(issue.citizen_name)
+
+    def get_masked_mobile(self, issue: CitizenIssue) -> str:
+        return mask_mobile(issue.mobile) if issue.mobile else ""
+
+    @extend_schema_field(EventSerializer(many=True))
+    def get_timeline(self, issue: CitizenIssue) -> Any:
+        return EventSerializer(selectors.issue_timeline(issue), many=True).data
+
+    def get_actions(self, issue: CitizenIssue) -> list[str]:
+        return selectors.issue_actions(self.context["request"].user, issue)
+
+
+class CitizenIssueViewSet(viewsets.ReadOnlyModelViewSet):
+    """Problems in the caller's scope (staff region, own representative work, own
+    department), filtered like the HTML list."""
+
+    filterset_class = CitizenIssueFilter
+
+    def get_queryset(self) -> QuerySet[CitizenIssue]:
+        rows = selectors.visible_issues(self.request.user)
+        return selectors.with_list_columns(rows).order_by("-created_at", "-pk")
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer]:
+        return IssueDetailSerializer if self.action != "list" else IssueListSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "action_name", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(ISSUE_ACTIONS)
+            ),
+        ],
+        request=inline_serializer(
+            "IssueActionInput", {"version": serializers.IntegerField(required=False)}
+        ),
+        responses=IssueDetailSerializer,
+        description="Take one step on the problem. The fields are those of the step's form "
+        "(e.g. forward: department, note; answer: answer; dept_reply: reply, attachments).",
+    )
+    @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
+    def act(self, request: Request, pk: str, action_name: str) -> Response:
+        issue = get_visible_or_404(selectors.visible_issues(request.user), pk=pk)
+        spec = ISSUE_ACTIONS.get(action_name)
+        if spec is None:
+            raise Http404
+        roles = selectors.issue_roles(request.user, issue)
+        if action_name not in selectors.issue_actions(request.user, issue, roles):
+            from congress.errors import InvalidTransition
+
+            raise InvalidTransition()
+        user = cast(User, request.user)
+        form = spec.form(request.data, request.FILES, issue=issue, user=user)
+        if not form.is_valid():
+            raise _form_errors(form)
+        spec.run(issue, form.cleaned_data, user, roles)
+        issue.refresh_from_db()
+        fresh = selectors.with_list_columns(selectors.visible_issues(request.user)).get(pk=issue.pk)
+        return Response(IssueDetailSerializer(fresh, context={"request": request}).data)
+
+
+class AppointmentSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(read_only=True)
+    status = serializers.CharField(read_only=True)
+    representative = serializers.CharField(source="representative.name")
+    department = serializers.CharField(source="department.name", default="")
+    masked_mobile = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Appointment
+        fields = [
+            "id",
+            "kind",
+            "status",
+            "representative",
+            "department",
+            "topic",
+            "preferred_date",
+            "preferred_times",
+            "scheduled_at",
+            "place",
+            "masked_mobile",
+            "created_at",
+            "actions",
+        ]
+
+    def get_masked_mobile(self, appointment: Appointment) -> str:
+        return mask_mobile(appointment.mobile) if appointment.mobile else ""
+
+    def get_actions(self, appointment: Appointment) -> list[str]:
+        return selectors.appointment_actions(self.context["request"].user, appointment)
+
+
+class AppointmentViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = AppointmentSerializer
+    filterset_fields = ["status", "kind"]
+
+    def get_queryset(self) -> QuerySet[Appointment]:
+        return selectors.visible_appointments(self.request.user).order_by("-created_at", "-pk")

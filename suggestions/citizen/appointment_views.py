@@ -1,0 +1,281 @@
+"""约见: the citizen's request form and tracking page; the representative's and
+staff's list and case page; a representative's request to meet a department head."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django import forms as django_forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from congress.errors import DomainError
+from congress.models import Department, User
+from congress.ratelimit import ratelimit
+from congress.scoping import get_visible_or_404
+from representatives.models import Representative, StationMember
+from representatives.selectors import representative_of
+from suggestions.citizen import conf, selectors, services
+from suggestions.citizen.forms import (
+    AppointmentCancelForm,
+    AppointmentReasonForm,
+    AppointmentRequestForm,
+    AppointmentTimeForm,
+    DepartmentAppointmentForm,
+    MeetingForm,
+)
+from suggestions.citizen.privacy import mask_mobile, mask_name
+from suggestions.citizen.views import _no_store, origin_of
+from suggestions.models.citizen import Appointment, AppointmentStatus
+
+
+def _representatives_for(
+    station_id: int | None, representative: Representative | None
+) -> QuerySet[Representative]:
+    if representative is not None:
+        return Representative.objects.filter(pk=representative.pk)
+    if station_id is not None:
+        members = StationMember.objects.filter(station_id=station_id, is_active=True)
+        return Representative.objects.filter(pk__in=members.values("representative_id")).order_by(
+            "name"
+        )
+    return Representative.objects.none()
+
+
+@ratelimit(group="citizen-submit", rate=conf.rate_per_ip)
+def appointment_new(request: HttpRequest) -> HttpResponse:
+    origin = origin_of(request)
+    if origin.station is None and origin.representative is None:
+        raise Http404  # an appointment is always with someone, reached by their QR code
+    people = _representatives_for(
+        origin.station.pk if origin.station else None, origin.representative
+    )
+    form = AppointmentRequestForm(
+        request.POST or None,
+        representatives=people,
+        initial={"idempotency_key": uuid.uuid4(), "representative": origin.representative},
+    )
+    if request.method == "POST":
+        if form.is_robot:
+            return render(request, "suggestions/citizen/received.html")
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                appointment, _created = services.appointment_request(
+                    idempotency_key=data["idempotency_key"],
+                    representative=data["representative"],
+                    topic=data["topic"],
+                    preferred_date=data["preferred_date"],
+                    preferred_times=data["preferred_times"],
+                    citizen_name=data["citizen_name"],
+                    mobile=data["mobile"],
+                    consent=data["consent"],
+                    station=origin.station,
+                )
+            except DomainError as error:
+                form.add_error(None, str(error.message))
+            else:
+                return redirect(f"{appointment.get_tracking_url()}?new=1")
+    return _no_store(
+        render(
+            request,
+            "suggestions/citizen/appointment_new.html",
+            {"form": form, "origin": origin, "retention_days": conf.retention_days()},
+        )
+    )
+
+
+def _tracked(token: str) -> Appointment:
+    return get_object_or_404(
+        Appointment.objects.select_related("representative", "station"), tracking_token=token
+    )
+
+
+def appointment_track(request: HttpRequest, token: str) -> HttpResponse:
+    appointment = _tracked(token)
+    events = selectors.appointment_public_timeline(appointment)
+    return _no_store(
+        render(
+            request,
+            "suggestions/citizen/appointment_track.html",
+            {
+                "appointment": appointment,
+                "events": events,
+                "masked_mobile": mask_mobile(appointment.mobile),
+                "can_accept": appointment.status == AppointmentStatus.PROPOSED,
+                "can_cancel": appointment.status
+                in (
+                    AppointmentStatus.REQUESTED,
+                    AppointmentStatus.PROPOSED,
+                    AppointmentStatus.CONFIRMED,
+                ),
+            },
+        )
+    )
+
+
+@require_POST
+@ratelimit(group="citizen-track", rate=conf.rate_tracking)
+def appointment_track_act(request: HttpRequest, token: str, action: str) -> HttpResponse:
+    appointment = _tracked(token)
+    try:
+        if action == "accept":
+            services.appointment_accept_proposal(appointment=appointment)
+        elif action == "cancel":
+            services.appointment_cancel(
+                appointment=appointment, by=None, reason=request.POST.get("reason", "")[:200]
+            )
+        else:
+            raise Http404
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("已提交。"))
+    return redirect(appointment.get_tracking_url())
+
+
+@login_required
+def appointment_list(request: HttpRequest) -> HttpResponse:
+    rows = selectors.visible_appointments(request.user)
+    status = request.GET.get("status", "")
+    if status in AppointmentStatus.values:
+        rows = rows.filter(status=status)
+    page = Paginator(rows.order_by("-created_at", "-pk"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "suggestions/citizen/appointment_list.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": AppointmentStatus.choices,
+            "is_representative": representative_of(request.user) is not None,
+        },
+    )
+
+
+APPOINTMENT_FORMS: dict[str, tuple[Any, type[django_forms.Form]]] = {
+    "route": (gettext_lazy("转交承办单位"), AppointmentCancelForm),
+    "confirm": (gettext_lazy("确认约见"), AppointmentTimeForm),
+    "propose": (gettext_lazy("提议另一时间（改期）"), AppointmentTimeForm),
+    "accept_proposal": (gettext_lazy("同意新时间"), AppointmentCancelForm),
+    "decline": (gettext_lazy("婉拒"), AppointmentReasonForm),
+    "cancel": (gettext_lazy("取消约见"), AppointmentCancelForm),
+    "record_meeting": (gettext_lazy("记录见面情况"), MeetingForm),
+}
+
+
+def _runner(action: str) -> Callable[[Appointment, dict[str, Any], User, django_forms.Form], Any]:
+    runners: dict[str, Callable[[Appointment, dict[str, Any], User, django_forms.Form], Any]] = {
+        "route": lambda a, d, u, f: services.appointment_route(
+            appointment=a, by=u, note=d["reason"]
+        ),
+        "confirm": lambda a, d, u, f: services.appointment_confirm(
+            appointment=a, by=u, scheduled_at=d["scheduled_at"], place=d["place"], note=d["note"]
+        ),
+        "propose": lambda a, d, u, f: services.appointment_propose(
+            appointment=a, by=u, scheduled_at=d["scheduled_at"], place=d["place"], note=d["note"]
+        ),
+        "accept_proposal": lambda a, d, u, f: services.appointment_accept_proposal(
+            appointment=a, by=u
+        ),
+        "decline": lambda a, d, u, f: services.appointment_decline(
+            appointment=a, by=u, reason=d["reason"]
+        ),
+        "cancel": lambda a, d, u, f: services.appointment_cancel(
+            appointment=a, by=u, reason=d["reason"]
+        ),
+        "record_meeting": lambda a, d, u, f: services.appointment_record_meeting(
+            appointment=a,
+            by=u,
+            summary=d["summary"],
+            problems=f.problem_list(),  # type: ignore[attr-defined]
+            category=d["category"],
+        ),
+    }
+    return runners[action]
+
+
+def _detail(request: HttpRequest, appointment: Appointment, **extra: Any) -> dict[str, Any]:
+    actions = [
+        (name, APPOINTMENT_FORMS[name][0], APPOINTMENT_FORMS[name][1]())
+        for name in selectors.appointment_actions(request.user, appointment)
+    ]
+    return {
+        "appointment": appointment,
+        "actions": actions,
+        "events": selectors.appointment_timeline(appointment),
+        "masked_name": mask_name(appointment.citizen_name),
+        "masked_mobile": mask_mobile(appointment.mobile) if appointment.mobile else "",
+        **extra,
+    }
+
+
+@login_required
+def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    appointment = get_visible_or_404(selectors.visible_appointments(request.user), pk=pk)
+    return render(
+        request, "suggestions/citizen/appointment_detail.html", _detail(request, appointment)
+    )
+
+
+@login_required
+@require_POST
+def appointment_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    appointment = get_visible_or_404(selectors.visible_appointments(request.user), pk=pk)
+    if action not in selectors.appointment_actions(request.user, appointment):
+        messages.error(request, _("当前状态下不能进行该操作，页面已刷新。"))
+        return redirect(appointment.get_absolute_url())
+    form = APPOINTMENT_FORMS[action][1](request.POST)
+    if form.is_valid():
+        try:
+            _runner(action)(appointment, form.cleaned_data, request.user, form)  # type: ignore[arg-type]
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(
+                request, _("已办理：%(action)s") % {"action": APPOINTMENT_FORMS[action][0]}
+            )
+            return redirect(appointment.get_absolute_url())
+    context = _detail(request, appointment, failed_action=action, failed_form=form)
+    return render(request, "suggestions/citizen/appointment_detail.html", context, status=400)
+
+
+@login_required
+def appointment_department_new(request: HttpRequest) -> HttpResponse:
+    """代表约见国家机关负责人: the representative's request, routed through staff."""
+    representative = representative_of(request.user)
+    if representative is None:
+        raise Http404
+    departments = Department.objects.filter(
+        is_active=True, region_id__in=representative.region.ancestor_ids()
+    ).order_by("-region__depth", "name")
+    form = DepartmentAppointmentForm(
+        request.POST or None, departments=departments, initial={"idempotency_key": uuid.uuid4()}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            appointment, _created = services.appointment_request_department(
+                idempotency_key=data["idempotency_key"],
+                representative=representative,
+                department=data["department"],
+                topic=data["topic"],
+                preferred_date=data["preferred_date"],
+                preferred_times=data["preferred_times"],
+                by=request.user,  # type: ignore[arg-type]
+            )
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(request, _("约见申请已提交，人大工作人员将与有关单位联系。"))
+            return redirect(appointment.get_absolute_url())
+    return render(request, "suggestions/citizen/appointment_department_new.html", {"form": form})

@@ -1,0 +1,128 @@
+"""The problem list's filters: one FilterSet for the HTML list, the API list and exports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.forms import NumberInput
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from congress.models import OPEN_STATUSES, Assignment, Department, Region
+from congress.scoping import visible_departments, visible_regions
+from representatives.models import Representative, Station
+from representatives.selectors import visible_representatives, visible_stations
+from suggestions.citizen.forms import StyledForm
+from suggestions.citizen.workflow import ISSUE_CASE
+from suggestions.models.citizen import CitizenIssue, IssueCategory, IssueRating, IssueStatus
+
+
+class CitizenIssueFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("查询码或关键词"), method="filter_q")
+    status = django_filters.MultipleChoiceFilter(label=_("状态"), choices=IssueStatus.choices)
+    category = django_filters.ModelChoiceFilter(
+        label=_("类别"), queryset=IssueCategory.objects.filter(is_active=True)
+    )
+    region = django_filters.ModelChoiceFilter(
+        label=_("区划/网格"), queryset=Region.objects.none(), method="filter_region"
+    )
+    station = django_filters.ModelChoiceFilter(label=_("家站点"), queryset=Station.objects.none())
+    representative = django_filters.ModelChoiceFilter(
+        label=_("代表"), queryset=Representative.objects.none(), method="filter_representative"
+    )
+    representative_name = django_filters.CharFilter(
+        label=_("代表姓名"), method="filter_representative_name"
+    )
+    place = django_filters.CharFilter(label=_("村（社区）、网格或地点"), method="filter_place")
+    department = django_filters.ModelChoiceFilter(
+        label=_("承办单位"), queryset=Department.objects.none(), method="filter_department"
+    )
+    overdue = django_filters.BooleanFilter(label=_("已超期"), method="filter_overdue")
+    rating = django_filters.ChoiceFilter(label=_("评价"), choices=IssueRating.choices)
+    supervision = django_filters.BooleanFilter(label=_("需督办"), field_name="needs_supervision")
+    created_after = django_filters.DateFilter(
+        label=_("提交日期起"), field_name="created_at", lookup_expr="date__gte"
+    )
+    created_before = django_filters.DateFilter(
+        label=_("提交日期止"), field_name="created_at", lookup_expr="date__lte"
+    )
+
+    class Meta:
+        model = CitizenIssue
+        fields: list[str] = []
+        form = StyledForm
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user = user or getattr(self.request, "user", None)  # the API passes the request
+        if user is not None:
+            # Choices come from the user's own scope: no name outside it is offered.
+            # Grids and villages are too many for a list: they are found by name.
+            self.filters["region"].queryset = visible_regions(user).filter(
+                level__in=["city", "county", "township"]
+            )
+            self.filters["station"].queryset = visible_stations(user)
+            self.filters["representative"].queryset = visible_representatives(user)
+            self.filters["department"].queryset = visible_departments(user)
+        self.filters["representative"].extra["widget"] = NumberInput
+
+    def filter_q(
+        self, queryset: QuerySet[CitizenIssue], name: str, value: str
+    ) -> QuerySet[CitizenIssue]:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(tracking_code=value.upper()) | Q(title__icontains=value) | Q(address__icontains=value)
+        )
+
+    def filter_region(
+        self, queryset: QuerySet[CitizenIssue], name: str, value: Region
+    ) -> QuerySet[CitizenIssue]:
+        return queryset.filter(region__path__startswith=value.path)
+
+    def filter_representative(
+        self, queryset: QuerySet[CitizenIssue], name: str, value: Representative
+    ) -> QuerySet[CitizenIssue]:
+        return queryset.filter(Q(handler=value) | Q(representative=value))
+
+    def filter_representative_name(
+        self, queryset: QuerySet[CitizenIssue], name: str, value: str
+    ) -> QuerySet[CitizenIssue]:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(handler__name__icontains=value) | Q(representative__name__icontains=value)
+        )
+
+    def filter_place(
+        self, queryset: QuerySet[CitizenIssue], name: str, value: str
+    ) -> QuerySet[CitizenIssue]:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(region__name__icontains=value) | Q(address__icontains=value))
+
+    def filter_department(
+        self, queryset: QuerySet[CitizenIssue], name: str, value: Department
+    ) -> QuerySet[CitizenIssue]:
+        handed = Assignment.objects.filter(
+            case_type=ISSUE_CASE, case_id=OuterRef("pk"), department=value
+        )
+        return queryset.filter(Exists(handed))
+
+    def filter_overdue(
+        self, queryset: QuerySet[CitizenIssue], name: str, value: bool | None
+    ) -> QuerySet[CitizenIssue]:
+        if value is None:
+            return queryset
+        late = Assignment.objects.filter(
+            case_type=ISSUE_CASE,
+            case_id=OuterRef("pk"),
+            status__in=OPEN_STATUSES,
+            due_on__lt=timezone.localdate(),
+        )
+        return queryset.filter(Exists(late)) if value else queryset.exclude(Exists(late))

@@ -1,0 +1,587 @@
+"""Reads of the citizen channel: one scoping function per model (DESIGN.md §7).
+
+``visible_issues`` and ``visible_appointments`` decide who sees what; HTML
+lists, API lists, exports, the case type's ``can_view`` and the home cards all
+go through them, so an issue outside the scope is a 404 everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from congress.models import (
+    OPEN_STATUSES,
+    Assignment,
+    AssignmentStatus,
+    CaseEvent,
+    Department,
+    Region,
+    Role,
+    RoleGrant,
+    User,
+)
+from congress.scoping import AnyUser, region_scope_q
+from congress.workflow import allowed_actions
+from representatives.models import GridAssignment, Representative, Station, StationMember
+from representatives.registry import PointRecord, PublicCase
+from representatives.selectors import representative_of, visible_representatives
+from suggestions.citizen.privacy import mask_name, redact_text
+from suggestions.citizen.workflow import (
+    APPOINTMENT_ACTION_LABELS,
+    APPOINTMENT_CASE,
+    APPOINTMENT_TRANSITIONS,
+    ISSUE_ACTION_LABELS,
+    ISSUE_CASE,
+    ISSUE_TRANSITIONS,
+)
+from suggestions.models.citizen import (
+    GATED_ISSUE_STATUSES,
+    HANDLED_ISSUE_STATUSES,
+    OPEN_ISSUE_STATUSES,
+    Appointment,
+    AppointmentKind,
+    AppointmentStatus,
+    BannedPhone,
+    CitizenIssue,
+    IssueCategory,
+    IssueStatus,
+)
+
+# --- scoping -------------------------------------------------------------------------
+
+
+def _is_staff_for(user: AnyUser, region: Region) -> bool:
+    if not user.is_authenticated:
+        return False
+    return bool(user.is_superuser) or any(region.is_within(r) for r in user.staff_regions)
+
+
+def _department_case_ids(user: AnyUser, case_type: str) -> QuerySet[Assignment, Any]:
+    """Cases handed to the user's departments, or to departments they supervise."""
+    ids = user.department_ids if user.is_authenticated else []
+    return Assignment.objects.filter(
+        Q(department_id__in=ids) | Q(department__parent_id__in=ids), case_type=case_type
+    ).values("case_id")
+
+
+def visible_issues(user: AnyUser) -> QuerySet[CitizenIssue]:
+    """Staff: their regions and below. A representative: what is addressed to them or
+    given them to handle. A department clerk: what was handed to their department.
+    The last two never see submissions still held for confirmation or moderation."""
+    rows = CitizenIssue.objects.select_related("category", "region", "station", "handler")
+    if not user.is_authenticated:
+        return rows.none()
+    staff = region_scope_q(user, "region__path")
+    if staff is None:
+        return rows
+    others = Q(pk__in=[])
+    representative = representative_of(user)
+    if representative is not None:
+        others |= Q(representative=representative) | Q(handler=representative)
+    if user.department_ids:
+        others |= Q(pk__in=_department_case_ids(user, ISSUE_CASE))
+    return rows.filter(staff | (others & ~Q(status__in=GATED_ISSUE_STATUSES)))
+
+
+def visible_appointments(user: AnyUser) -> QuerySet[Appointment]:
+    rows = Appointment.objects.select_related("representative", "station", "department", "region")
+    if not user.is_authenticated:
+        return rows.none()
+    staff = region_scope_q(user, "region__path")
+    if staff is None:
+        return rows
+    others = Q(pk__in=[])
+    representative = representative_of(user)
+    if representative is not None:
+        others |= Q(representative=representative)
+    if user.department_ids:
+        others |= Q(pk__in=_department_case_ids(user, APPOINTMENT_CASE))
+    return rows.filter(staff | others)
+
+
+def can_view_issue(user: User, case_id: int) -> bool:
+    return visible_issues(user).filter(pk=case_id).exists()
+
+
+def can_view_appointment(user: User, case_id: int) -> bool:
+    return visible_appointments(user).filter(pk=case_id).exists()
+
+
+# --- who may do what on one issue ------------------------------------------------------
+
+
+@dataclass
+class IssueRoles:
+    staff: bool
+    addressed: bool  # the representative the citizen wrote to
+    handler: bool  # the representative given it to handle
+    department: Assignment | None  # the user's department's latest assignment on it
+    any_department: Assignment | None  # the latest department assignment, whoever's
+
+    @property
+    def may_see_contact(self) -> bool:
+        """Who needs the citizen's name and number to do the work (reveal is audited)."""
+        return self.staff or self.handler
+
+
+def department_assignment(issue: CitizenIssue) -> Assignment | None:
+    return (
+        Assignment.objects.filter(case_type=ISSUE_CASE, case_id=issue.pk, department__isnull=False)
+        .select_related("department", "region")
+        .order_by("-assigned_at", "-pk")
+        .first()
+    )
+
+
+def issue_assignments(issue: CitizenIssue) -> QuerySet[Assignment]:
+    """The closed-loop steps of one problem, oldest first."""
+    return (
+        Assignment.objects.filter(case_type=ISSUE_CASE, case_id=issue.pk)
+        .select_related("department", "user", "staff_region")
+        .order_by("assigned_at", "pk")
+    )
+
+
+def issue_roles(user: AnyUser, issue: CitizenIssue) -> IssueRoles:
+    representative = representative_of(user)
+    latest = department_assignment(issue)
+    mine = None
+    if user.is_authenticated and user.department_ids:
+        mine = (
+            Assignment.objects.filter(
+                case_type=ISSUE_CASE, case_id=issue.pk, department_id__in=user.department_ids
+            )
+            .select_related("department", "region")
+            .order_by("-assigned_at", "-pk")
+            .first()
+        )
+    return IssueRoles(
+        staff=_is_staff_for(user, issue.region),
+        addressed=representative is not None and issue.representative_id == representative.pk,
+        handler=representative is not None and issue.handler_id == representative.pk,
+        department=mine,
+        any_department=latest,
+    )
+
+
+INTAKE_ACTIONS = {"accept", "decline"}
+MODERATION_ACTIONS = {"approve", "reject"}
+HANDLER_ACTIONS = {"answer", "merge", "convert", "forward", "report_back", "send_back"}
+STAFF_ONLY = {"assign", "hide_public", "show_public", "ban_phone"}
+
+
+def issue_actions(user: AnyUser, issue: CitizenIssue, roles: IssueRoles | None = None) -> list[str]:
+    """The actions this user may take on the issue now (the page shows these buttons)."""
+    roles = roles or issue_roles(user, issue)
+    by_status = set(allowed_actions(ISSUE_TRANSITIONS, issue.status))
+    allowed: set[str] = set()
+    if roles.staff:
+        allowed |= by_status & (INTAKE_ACTIONS | MODERATION_ACTIONS | HANDLER_ACTIONS | {"assign"})
+        allowed |= {"ban_phone"} if issue.mobile_hash else set()
+        allowed.add("show_public" if issue.hidden_from_public else "hide_public")
+    if roles.addressed:
+        allowed |= by_status & INTAKE_ACTIONS
+    if roles.handler:
+        allowed |= by_status & HANDLER_ACTIONS
+        if issue.status in (IssueStatus.CLOSED, IssueStatus.ANSWERED):
+            allowed.add("return_visit")
+    forwarded_to = roles.any_department
+    if (
+        "forward" in allowed
+        and issue.status == IssueStatus.FORWARDED
+        and (forwarded_to is not None and forwarded_to.is_open)
+    ):
+        allowed.discard("forward")  # still with a department: not handed on twice
+    if issue.status == IssueStatus.DEPARTMENT_REPLIED and (
+        forwarded_to is None or forwarded_to.status != AssignmentStatus.REPLIED
+    ):
+        allowed.discard("send_back")
+    if roles.staff and forwarded_to is not None:
+        if forwarded_to.status == AssignmentStatus.RETURN_REQUESTED:
+            allowed.add("decide_return")
+        if forwarded_to.status == AssignmentStatus.EXTENSION_REQUESTED:
+            allowed.add("decide_extension")
+    allowed |= _department_actions(issue, roles.department)
+    order = [*ISSUE_ACTION_ORDER]
+    return [action for action in order if action in allowed]
+
+
+def _department_actions(issue: CitizenIssue, assignment: Assignment | None) -> set[str]:
+    if assignment is None or issue.status != IssueStatus.FORWARDED:
+        return set()
+    status = assignment.status
+    actions: set[str] = set()
+    if status == AssignmentStatus.ASSIGNED:
+        actions |= {"dept_accept", "dept_return"}
+    if status == AssignmentStatus.ACCEPTED:
+        actions.add("dept_return")
+    if status in (AssignmentStatus.ACCEPTED, AssignmentStatus.IN_PROGRESS):
+        actions |= {"dept_reply", "dept_progress", "dept_extension"}
+    return actions
+
+
+ISSUE_ACTION_ORDER = [
+    "approve",
+    "reject",
+    "accept",
+    "decline",
+    "assign",
+    "answer",
+    "forward",
+    "merge",
+    "convert",
+    "dept_accept",
+    "dept_reply",
+    "dept_progress",
+    "dept_extension",
+    "dept_return",
+    "decide_return",
+    "decide_extension",
+    "report_back",
+    "send_back",
+    "return_visit",
+    "hide_public",
+    "show_public",
+    "ban_phone",
+]
+
+
+# --- lists ---------------------------------------------------------------------------------
+
+
+def with_list_columns(rows: QuerySet[CitizenIssue]) -> QuerySet[CitizenIssue]:
+    """What a list row shows, as annotations: a fixed number of queries for any page."""
+    today = timezone.localdate()
+    steps = Assignment.objects.filter(case_type=ISSUE_CASE, case_id=OuterRef("pk"))
+    latest_department = steps.filter(department__isnull=False).order_by("-assigned_at", "-pk")
+    return rows.annotate(
+        is_overdue=Exists(steps.filter(status__in=OPEN_STATUSES, due_on__lt=today)),
+        next_due=Subquery(
+            steps.filter(status__in=OPEN_STATUSES).order_by("due_on").values("due_on")[:1]
+        ),
+        department_name=Subquery(latest_department.values("department__name")[:1]),
+    )
+
+
+def categories() -> QuerySet[IssueCategory]:
+    return IssueCategory.objects.filter(is_active=True)
+
+
+def _labelled(
+    events: QuerySet[CaseEvent],
+    actions: dict[str, Any],
+    statuses: dict[str, Any],
+) -> list[CaseEvent]:
+    """Events with the labels of their own kind of step: the engine's for an
+    assignment's events, this channel's for the case's own. (The shared label
+    registry is keyed by bare words like "accepted", which mean different things
+    in different apps.)"""
+    from congress.loop import ACTION_LABELS
+    from congress.models import AssignmentStatus
+
+    engine_statuses = dict(AssignmentStatus.choices)
+    rows = list(events)
+    for event in rows:
+        if event.assignment_id:
+            event.label = ACTION_LABELS.get(event.action, event.action)  # type: ignore[attr-defined]
+            event.status_label = engine_statuses.get(event.to_status, event.to_status)  # type: ignore[attr-defined]
+        else:
+            event.label = actions.get(event.action, event.action)  # type: ignore[attr-defined]
+            event.status_label = statuses.get(event.to_status, event.to_status)  # type: ignore[attr-defined]
+    return rows
+
+
+def _events(case_type: str, case_id: int) -> QuerySet[CaseEvent]:
+    return (
+        CaseEvent.objects.filter(case_type=case_type, case_id=case_id)
+        .select_related(
+            "actor", "assignment__department", "assignment__user", "assignment__staff_region"
+        )
+        .prefetch_related("attachments")
+        .order_by("at", "pk")
+    )
+
+
+def issue_timeline(issue: CitizenIssue) -> list[CaseEvent]:
+    return _labelled(_events(ISSUE_CASE, issue.pk), ISSUE_ACTION_LABELS, dict(IssueStatus.choices))
+
+
+def public_timeline(issue: CitizenIssue) -> list[CaseEvent]:
+    """What the citizen's tracking page shows: plain-language notes only, and for a
+    problem joined to another one, that one's progress too (it is the same problem)."""
+    ids = [issue.pk] + ([issue.merged_into_id] if issue.merged_into_id else [])
+    events = CaseEvent.objects.filter(case_type=ISSUE_CASE, case_id__in=ids).exclude(public_note="")
+    if issue.merged_into_id:
+        # Of the other problem, only what happened after ours joined it.
+        events = events.filter(Q(case_id=issue.pk) | Q(at__gte=issue.created_at))
+    return list(events.only("at", "public_note", "action", "case_id").order_by("at", "pk"))
+
+
+def similar_open_issues(
+    *, region: Region, category: IssueCategory | None, text: str, limit: int = 5
+) -> list[CitizenIssue]:
+    """Open problems of the same kind nearby (the same village or community), newest
+    first, that a citizen may join instead of reporting the same thing again."""
+    area = region
+    while area.parent_id and area.level in ("grid", "microgrid"):
+        area = area.parent  # type: ignore[assignment]
+    rows = CitizenIssue.objects.filter(
+        region__path__startswith=area.path,
+        status__in=OPEN_ISSUE_STATUSES,
+        hidden_from_public=False,
+        created_at__gte=timezone.now() - datetime.timedelta(days=90),
+    )
+    if category is not None:
+        rows = rows.filter(category=category)
+    words = [word for word in text.split() if len(word) >= 2][:3]
+    if words and category is None:
+        query = Q()
+        for word in words:
+            query |= Q(title__icontains=word)
+        rows = rows.filter(query)
+    return list(rows.select_related("category").order_by("-created_at")[:limit])
+
+
+def public_title(issue: CitizenIssue) -> str:
+    """A problem's title as the public may read it: numbers masked."""
+    return redact_text(issue.title)
+
+
+def public_reporter(issue: CitizenIssue) -> str:
+    if issue.public_anonymous or not issue.citizen_name:
+        return ""
+    return mask_name(issue.citizen_name)
+
+
+def public_board_for_station(station: Station, limit: int) -> list[PublicCase]:
+    """The station's 公示栏: recently handled problems, anonymised, with their rating.
+
+    One query; registered with representatives' public-case registry.
+    """
+    rows = (
+        CitizenIssue.objects.filter(
+            station=station, status__in=HANDLED_ISSUE_STATUSES, hidden_from_public=False
+        )
+        .select_related("category")
+        .order_by("-answered_at", "-pk")[:limit]
+    )
+    cases = []
+    for issue in rows:
+        outcome = issue.get_rating_display() if issue.rating else IssueStatus(issue.status).label
+        title = f"【{issue.category.name}】{public_title(issue)}"
+        reporter = public_reporter(issue)
+        if reporter:  # the citizen chose to be named: the family name only
+            title += _("（%(name)s反映）") % {"name": reporter}
+        moment = issue.answered_at or issue.created_at
+        cases.append(PublicCase(title=title, status=outcome, date=timezone.localdate(moment)))
+    return cases
+
+
+def is_banned(mobile_hash: str) -> bool:
+    if not mobile_hash:
+        return False
+    now = timezone.now()
+    return BannedPhone.objects.filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=now), mobile_hash=mobile_hash
+    ).exists()
+
+
+# --- who works on an issue ------------------------------------------------------------------
+
+
+def staff_region_for(region: Region) -> Region:
+    """The nearest region at or above ``region`` whose congress has staff in the system
+    (a village has none: its town's or district's office takes the problem)."""
+    ancestry = region.ancestor_ids()
+    staffed = set(
+        RoleGrant.objects.filter(
+            role=Role.STAFF, region_id__in=ancestry, user__is_active=True
+        ).values_list("region_id", flat=True)
+    )
+    for region_id in reversed(ancestry):
+        if region_id in staffed:
+            return region if region_id == region.pk else Region.objects.get(pk=region_id)
+    return region
+
+
+def staff_of(region: Region) -> QuerySet[User]:
+    return User.objects.filter(
+        is_active=True, role_grants__role=Role.STAFF, role_grants__region=region
+    ).distinct()
+
+
+def default_representative(issue: CitizenIssue) -> Representative | None:
+    """Who handles a problem unless staff choose: the one it was addressed to, else the
+    representative responsible for its grid (责任田), else the station's head."""
+    if issue.representative_id:
+        return issue.representative
+    grid = (
+        GridAssignment.objects.filter(is_active=True, grid_id__in=issue.region.ancestor_ids())
+        .select_related("representative")
+        .order_by("-grid__depth", "pk")
+        .first()
+    )
+    if grid is not None:
+        return grid.representative
+    if issue.station_id:
+        member = (
+            StationMember.objects.filter(station_id=issue.station_id, is_active=True)
+            .select_related("representative")
+            .order_by("role", "pk")
+            .first()
+        )
+        if member is not None:
+            return member.representative
+    return None
+
+
+def representative_choices(
+    user: AnyUser, issue: CitizenIssue | None = None
+) -> QuerySet[Representative]:
+    """Whom staff may give a problem to: representatives in their scope."""
+    rows = visible_representatives(user)
+    if issue is not None and not user.is_superuser:
+        rows = rows.filter(region__path__startswith=staff_region_for(issue.region).path)
+    return rows.order_by("name", "pk")
+
+
+def department_choices(issue: CitizenIssue) -> QuerySet[Department]:
+    """Departments a problem can be handed to: of its region and the regions above."""
+    return (
+        Department.objects.filter(is_active=True, region_id__in=issue.region.ancestor_ids())
+        .select_related("region")
+        .order_by("-region__depth", "name")
+    )
+
+
+def merge_candidates(user: AnyUser, issue: CitizenIssue) -> QuerySet[CitizenIssue]:
+    return (
+        visible_issues(user)
+        .filter(status__in=OPEN_ISSUE_STATUSES, category_id=issue.category_id)
+        .exclude(pk=issue.pk)
+        .order_by("-created_at")
+    )
+
+
+# --- appointments ---------------------------------------------------------------------------
+
+
+def appointment_actions(user: AnyUser, appointment: Appointment) -> list[str]:
+    by_status = set(allowed_actions(APPOINTMENT_TRANSITIONS, appointment.status))
+    representative = representative_of(user)
+    is_rep = representative is not None and appointment.representative_id == representative.pk
+    is_staff = _is_staff_for(user, appointment.region)
+    is_department = bool(
+        user.is_authenticated
+        and appointment.department_id
+        and appointment.department_id in user.department_ids
+    )
+    allowed: set[str] = set()
+    if appointment.kind == AppointmentKind.CITIZEN:
+        if is_rep or is_staff:
+            allowed |= by_status & {"confirm", "propose", "decline", "cancel", "record_meeting"}
+    else:
+        if is_staff:
+            allowed |= by_status & {"route", "decline", "cancel"}
+        if is_department and appointment.status in (
+            AppointmentStatus.ROUTED,
+            AppointmentStatus.CONFIRMED,
+        ):
+            allowed |= by_status & {"confirm", "propose", "decline"}
+        if is_rep:
+            allowed |= by_status & {"accept_proposal", "cancel", "record_meeting"}
+    if appointment.status == AppointmentStatus.REQUESTED and appointment.kind == "department":
+        allowed.discard("confirm")  # staff route it first; the body fixes the time
+    order = list(APPOINTMENT_TRANSITIONS)
+    return [action for action in order if action in allowed]
+
+
+def upcoming_appointments(representative: Representative, days: int = 30) -> QuerySet[Appointment]:
+    now = timezone.now()
+    return (
+        Appointment.objects.filter(
+            representative=representative,
+            status=AppointmentStatus.CONFIRMED,
+            scheduled_at__gte=now - datetime.timedelta(hours=2),
+            scheduled_at__lte=now + datetime.timedelta(days=days),
+        )
+        .select_related("station", "department")
+        .order_by("scheduled_at")
+    )
+
+
+def appointment_timeline(appointment: Appointment) -> list[CaseEvent]:
+    return _labelled(
+        _events(APPOINTMENT_CASE, appointment.pk),
+        APPOINTMENT_ACTION_LABELS,
+        dict(AppointmentStatus.choices),
+    )
+
+
+def appointment_public_timeline(appointment: Appointment) -> QuerySet[CaseEvent]:
+    return (
+        CaseEvent.objects.filter(case_type=APPOINTMENT_CASE, case_id=appointment.pk)
+        .exclude(public_note="")
+        .order_by("at", "pk")
+    )
+
+
+# --- points (履职积分) and home cards ----------------------------------------------------
+
+
+def handled_counts(
+    representatives: QuerySet[Representative], start: datetime.date, end: datetime.date
+) -> list[tuple[int, str, int]]:
+    """Problems a representative saw through to a close, per representative (one query)."""
+    from django.db.models import Count
+
+    rows = (
+        CitizenIssue.objects.filter(
+            handler__in=representatives,
+            status=IssueStatus.CLOSED,
+            closed_at__date__range=(start, end),
+        )
+        .values("handler_id")
+        .annotate(n=Count("pk"))
+    )
+    return [(row["handler_id"], "citizen_issue_handled", row["n"]) for row in rows]
+
+
+def handled_records(
+    representative: Representative, start: datetime.date, end: datetime.date
+) -> list[PointRecord]:
+    rows = CitizenIssue.objects.filter(
+        handler=representative, status=IssueStatus.CLOSED, closed_at__date__range=(start, end)
+    ).order_by("-closed_at")
+    return [
+        PointRecord(
+            "citizen_issue_handled",
+            timezone.localdate(issue.closed_at) if issue.closed_at else start,
+            f"{issue.tracking_code} {public_title(issue)}",
+            issue.get_absolute_url(),
+        )
+        for issue in rows
+    ]
+
+
+def home_counts(user: AnyUser) -> dict[str, Any]:
+    rows = visible_issues(user)
+    today = timezone.localdate()
+    overdue = Assignment.objects.filter(
+        case_type=ISSUE_CASE, status__in=OPEN_STATUSES, due_on__lt=today, case_id=OuterRef("pk")
+    )
+    return {
+        "submitted": rows.filter(status=IssueStatus.SUBMITTED).count(),
+        "in_progress": rows.filter(status__in=OPEN_ISSUE_STATUSES).count(),
+        "overdue": rows.filter(Exists(overdue)).count(),
+        "supervision": rows.filter(needs_supervision=True)
+        .exclude(status__in=[IssueStatus.CLOSED, IssueStatus.MERGED])
+        .count(),
+        "review": rows.filter(status=IssueStatus.PENDING_REVIEW).count(),
+    }

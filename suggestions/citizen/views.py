@@ -1,0 +1,344 @@
+"""The citizen's pages: no account, a phone, a QR code (码上办).
+
+Submission, the similar-problems hint, the tracking page (progress, photos,
+rating, SMS confirmation) and finding one's problem again. Every POST here is
+rate-limited per client address (``congress.ratelimit``); the tracking link's
+token is the only key to a problem, and phone numbers never go into a URL.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from congress.errors import DomainError
+from congress.files import stream_file
+from congress.models import Region, RegionLevel
+from congress.ratelimit import is_limited, ratelimit, too_many_requests
+from representatives.models import GridAssignment, Representative, Station
+from representatives.selectors import own_contact_logs, public_representative_stations
+from suggestions.citizen import conf, selectors, services
+from suggestions.citizen.forms import (
+    ConfirmForm,
+    ContactConvertForm,
+    IssueSubmitForm,
+    LookupForm,
+    RateForm,
+    sign_join,
+)
+from suggestions.citizen.privacy import mask_mobile, mobile_hash
+from suggestions.models.citizen import CitizenIssue, IssuePhoto, IssueSource, IssueStatus
+
+
+@dataclass
+class Origin:
+    """Where the citizen came from: a station's QR code, a representative's card, or neither."""
+
+    station: Station | None = None
+    representative: Representative | None = None
+    region: Region | None = None
+
+    @property
+    def source(self) -> str:
+        if self.station is not None:
+            return IssueSource.STATION
+        if self.representative is not None:
+            return IssueSource.REPRESENTATIVE
+        return IssueSource.WEB
+
+    def query(self) -> dict[str, str]:
+        if self.station is not None:
+            return {"station": self.station.public_token}
+        if self.representative is not None:
+            return {"rep": self.representative.public_token}
+        return {}
+
+
+def origin_of(request: HttpRequest, params: Mapping[str, Any] | None = None) -> Origin:
+    """Read ``?station=`` / ``?rep=`` (the representatives app also sends
+    ``?representative=``) from the query or the posted data (``params``: the API
+    passes its parsed body); an unknown or retired token is simply no origin."""
+    if params is None:
+        params = request.GET if request.method == "GET" else request.POST
+    station_token = params.get("station") or request.GET.get("station")
+    rep_token = (
+        params.get("rep")
+        or params.get("representative")
+        or request.GET.get("rep")
+        or request.GET.get("representative")
+    )
+    if station_token:
+        station = (
+            Station.objects.select_related("region")
+            .filter(public_token=station_token, is_active=True)
+            .first()
+        )
+        if station is not None:
+            return Origin(station=station, region=station.region)
+    if rep_token:
+        representative = (
+            Representative.objects.select_related("region").filter(public_token=rep_token).first()
+        )
+        if representative is not None:
+            return Origin(representative=representative, region=_region_of(representative))
+    return Origin()
+
+
+def _region_of(representative: Representative) -> Region:
+    """A problem sent to a representative belongs to their grid (责任田), else to the
+    station they serve, else to the place they are registered."""
+    grid = (
+        GridAssignment.objects.filter(representative=representative, is_active=True)
+        .select_related("grid")
+        .order_by("pk")
+        .first()
+    )
+    if grid is not None:
+        return grid.grid
+    station = public_representative_stations(representative).first()
+    return station.region if station is not None else representative.region
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    """Pages behind a secret link: never cached, never indexed. (The site-wide
+    Referrer-Policy "same-origin" already keeps the link out of other sites' logs;
+    "no-referrer" here would make browsers send Origin: null and fail CSRF.)"""
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _towns() -> list[Region]:
+    return list(
+        Region.objects.filter(level=RegionLevel.TOWNSHIP).select_related("parent").order_by("path")
+    )
+
+
+def _phone_key(group: str, request: HttpRequest) -> str:
+    return mobile_hash(request.POST.get("mobile", ""))
+
+
+def _chosen_region(request: HttpRequest, origin: Origin) -> Region | None:
+    if origin.region is not None:
+        return origin.region
+    value = request.POST.get("region", "")
+    return (
+        Region.objects.filter(pk=value, level=RegionLevel.TOWNSHIP).first()
+        if value.isdigit()
+        else None
+    )
+
+
+@ratelimit(group="citizen-submit", rate=conf.rate_per_ip)
+def citizen_issue_new(request: HttpRequest) -> HttpResponse:
+    if "contact_problem" in request.GET:
+        return contact_problem_convert(request)
+    origin = origin_of(request)
+    if request.method == "POST":
+        form = IssueSubmitForm(request.POST, request.FILES)
+        if form.is_robot:
+            # Robots get what looks like success and nothing is stored.
+            return render(request, "suggestions/citizen/received.html")
+        region = _chosen_region(request, origin)
+        if form.is_valid() and region is None:
+            form.add_error(None, _("请选择问题所在的乡镇（街道）。"))
+        elif form.is_valid() and region is not None:
+            if form.cleaned_data["mobile"] and is_limited(
+                request, group="citizen-submit-phone", rate=conf.rate_per_phone(), key=_phone_key
+            ):
+                return too_many_requests(request)
+            try:
+                issue, _created = services.citizen_issue_submit(
+                    submission=form.submission(
+                        region=region,
+                        station=origin.station,
+                        representative=origin.representative,
+                        source=origin.source,
+                    ),
+                    idempotency_key=form.cleaned_data["idempotency_key"],
+                )
+            except DomainError as error:
+                form.add_error(None, str(error.message))
+            else:
+                return redirect(f"{issue.get_tracking_url()}?new=1")
+    else:
+        form = IssueSubmitForm(initial={"idempotency_key": uuid.uuid4(), "public_anonymous": True})
+    return _no_store(
+        render(
+            request,
+            "suggestions/citizen/submit.html",
+            {
+                "form": form,
+                "origin": origin,
+                "towns": _towns() if origin.region is None else [],
+                "chosen_region": request.POST.get("region", ""),
+                "retention_days": conf.retention_days(),
+                "max_photos": conf.max_photos(),
+            },
+        )
+    )
+
+
+@require_GET
+@ratelimit(group="citizen-similar", rate=conf.rate_tracking, methods=("GET",))
+def citizen_issue_similar(request: HttpRequest) -> HttpResponse:
+    """The "someone already reported this" hint (htmx fragment, shown while typing)."""
+    origin = origin_of(request)
+    region = origin.region
+    if region is None and request.GET.get("region", "").isdigit():
+        region = Region.objects.filter(pk=request.GET["region"]).first()
+    category = None
+    if request.GET.get("category", "").isdigit():
+        category = selectors.categories().filter(pk=request.GET["category"]).first()
+    issues = []
+    if region is not None and (category is not None or request.GET.get("description")):
+        issues = selectors.similar_open_issues(
+            region=region, category=category, text=request.GET.get("description", "")[:200]
+        )
+    rows = [
+        {
+            "title": selectors.public_title(issue),
+            "category": issue.category.name,
+            "status": IssueStatus(issue.status).label,
+            "supporters": issue.supporters,
+            "created_at": issue.created_at,
+            "join": sign_join(issue),
+        }
+        for issue in issues
+    ]
+    return render(request, "suggestions/citizen/_similar.html", {"rows": rows})
+
+
+def _tracked(token: str) -> CitizenIssue:
+    return get_object_or_404(
+        CitizenIssue.objects.select_related("category", "region", "station", "merged_into"),
+        tracking_token=token,
+    )
+
+
+def citizen_issue_track(request: HttpRequest, token: str) -> HttpResponse:
+    issue = _tracked(token)
+    return _no_store(render(request, "suggestions/citizen/track.html", _track_context(issue)))
+
+
+def _track_context(issue: CitizenIssue, **extra: Any) -> dict[str, Any]:
+    target = issue.merged_into
+    return {
+        "issue": issue,
+        "events": selectors.public_timeline(issue),
+        "photos": list(issue.photos.all()),
+        "masked_mobile": mask_mobile(issue.mobile) if issue.mobile else "",
+        "target_status": IssueStatus(target.status).label if target is not None else "",
+        "rate_form": RateForm() if issue.status == IssueStatus.ANSWERED else None,
+        "confirm_form": ConfirmForm() if issue.status == IssueStatus.PENDING_CONFIRMATION else None,
+        **extra,
+    }
+
+
+@require_POST
+@ratelimit(group="citizen-track", rate=conf.rate_tracking)
+def citizen_issue_rate(request: HttpRequest, token: str) -> HttpResponse:
+    issue = _tracked(token)
+    form = RateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.citizen_issue_rate(
+                issue=issue,
+                rating=form.cleaned_data["rating"],
+                comment=form.cleaned_data["comment"],
+            )
+        except DomainError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("感谢您的评价。"))
+            return redirect(issue.get_tracking_url())
+    context = _track_context(issue, rate_form=form)
+    return _no_store(render(request, "suggestions/citizen/track.html", context, status=400))
+
+
+@require_POST
+@ratelimit(group="citizen-track", rate=conf.rate_tracking)
+def citizen_issue_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    issue = _tracked(token)
+    form = ConfirmForm(request.POST)
+    if form.is_valid():
+        try:
+            services.citizen_issue_confirm(issue=issue, code=form.cleaned_data["code"])
+        except DomainError as error:
+            form.add_error("code", str(error.message))
+        else:
+            messages.success(request, _("手机号已确认，您的问题已正式提交。"))
+            return redirect(issue.get_tracking_url())
+    context = _track_context(issue, confirm_form=form)
+    return _no_store(render(request, "suggestions/citizen/track.html", context, status=400))
+
+
+def citizen_issue_track_photo(request: HttpRequest, token: str, photo: str) -> HttpResponseBase:
+    """The citizen's own photos, through their secret link (there is no public URL)."""
+    issue = _tracked(token)
+    item = get_object_or_404(IssuePhoto, issue=issue, token=photo)
+    return stream_file(
+        item.file, content_type=item.content_type, filename=f"{photo}{item.extension}", inline=True
+    )
+
+
+@ratelimit(group="citizen-track", rate=conf.rate_tracking)
+def citizen_issue_lookup(request: HttpRequest) -> HttpResponse:
+    """查询: the tracking code plus the mobile number it was submitted with (a POST,
+    so the number is never in a URL or a log line)."""
+    form = LookupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        number = form.cleaned_data["mobile"]
+        issue = CitizenIssue.objects.filter(
+            tracking_code=form.cleaned_data["tracking_code"], mobile_hash=mobile_hash(number)
+        ).first()
+        if issue is not None and number:
+            return redirect(issue.get_tracking_url())
+        form.add_error(None, _("没有找到对应的问题，请核对查询码和手机号。"))
+    return _no_store(render(request, "suggestions/citizen/lookup.html", {"form": form}))
+
+
+@login_required
+def contact_problem_convert(request: HttpRequest) -> HttpResponse:
+    """A problem from a representative's contact log becomes a case (issue 4's button)."""
+    from representatives.models import ContactProblem
+
+    value = request.GET.get("contact_problem", "")
+    problem = (
+        ContactProblem.objects.select_related("log")
+        .filter(
+            pk=value if value.isdigit() else 0,
+            log__in=own_contact_logs(request.user),
+            case_id__isnull=True,
+        )
+        .first()
+    )
+    if problem is None:
+        raise Http404
+    form = ContactConvertForm(request.POST or None, initial={"description": problem.text})
+    if request.method == "POST" and form.is_valid():
+        try:
+            issue = services.citizen_issue_create_from_contact(
+                contact_log=problem.log,
+                description=form.cleaned_data["description"],
+                category=form.cleaned_data["category"],
+                by=request.user,  # type: ignore[arg-type]
+                problem=problem,
+            )
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(request, _("已转为问题办理。"))
+            return redirect(issue.get_absolute_url())
+    return render(
+        request, "suggestions/citizen/contact_convert.html", {"form": form, "problem": problem}
+    )
