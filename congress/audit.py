@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -25,7 +26,7 @@ def audit_record(
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
     if actor is None and request is not None and request.user.is_authenticated:
-        actor = request.user  # type: ignore[assignment]
+        actor = cast(User, request.user)
     return AuditEvent.objects.create(
         actor=actor,
         username=username or (actor.get_username() if actor else ""),
@@ -89,13 +90,14 @@ _ADMIN_ACTIONS = {
 def _on_admin_edit(sender: Any, instance: LogEntry, created: bool, **kwargs: Any) -> None:
     if not created:
         return
+    user = cast(User, instance.user)
+    content_type = cast(ContentType | None, instance.content_type)
+    model = content_type.model_class() if content_type is not None else None
     AuditEvent.objects.create(
         actor_id=instance.user_id,
-        username=instance.user.get_username(),
+        username=user.get_username(),
         action=_ADMIN_ACTIONS.get(instance.action_flag, AuditAction.ADMIN_CHANGE),
-        object_type=instance.content_type.model_class()._meta.label
-        if instance.content_type and instance.content_type.model_class()
-        else "",
+        object_type=model._meta.label if model is not None else "",
         object_id=instance.object_id or "",
         object_repr=instance.object_repr[:200],
         detail={"change": instance.get_change_message()},

@@ -14,5 +14,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {"nav_items": []}
     return {
         "nav_items": [item for item in nav_items if item.visible(user)],
-        "unread_count": unread_count(user),  # type: ignore[arg-type]
+        "unread_count": unread_count(user),
     }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,7 +21,7 @@ from congress.scoping import get_visible_or_404
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    rows = Notification.objects.filter(recipient=request.user)
+    rows = Notification.objects.filter(recipient=cast(User, request.user))
     if request.GET.get("unread"):
         rows = rows.filter(read_at__isnull=True)
     page = Paginator(rows, 30).get_page(request.GET.get("page"))
@@ -31,7 +33,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @login_required
 def inbox_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark one message read and follow its link (only the recipient's own: else 404)."""
-    notification = get_visible_or_404(Notification.objects.filter(recipient=request.user), pk=pk)
+    notification = get_visible_or_404(
+        Notification.objects.filter(recipient=cast(User, request.user)), pk=pk
+    )
     notification_mark_read(user=request.user, notification_ids=[notification.pk])  # type: ignore[arg-type]
     if notification.url and url_has_allowed_host_and_scheme(notification.url, allowed_hosts=None):
         return redirect(notification.url)

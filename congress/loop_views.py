@@ -147,7 +147,7 @@ def assignment_act(request: HttpRequest, pk: int) -> HttpResponse:
                 version=form.cleaned_data["version"],
             )
         except DomainError as error:
-            messages.error(request, error.message)
+            messages.error(request, str(error.message))
         else:
             messages.success(request, _("已保存。"))
     return redirect("assignment_detail", pk=assignment.pk)

@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import connection
-from django.utils.translation import gettext as _
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 
 # Scripts only from our own origin (every front-end file is vendored under
 # static/): an injected <script> or inline handler will not run. Inline styles

@@ -32,12 +32,12 @@ register_nav(
 
 
 def _roles_card(request: HttpRequest) -> dict[str, Any] | None:
-    user = request.user
+    user: Any = request.user
     return {"grants": user.grants, "is_superuser": user.is_superuser, "extra": []}
 
 
 def _jurisdiction_card(request: HttpRequest) -> dict[str, Any] | None:
-    user = request.user
+    user: Any = request.user
     if not _is_staff(user):
         return None
     return {

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from pathlib import Path
+from typing import Any
 
 import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
@@ -107,7 +108,7 @@ TEMPLATES = [
 
 # Production must name its database: a missing DATABASE_URL would otherwise give
 # each container its own empty SQLite file.
-DATABASES = {
+DATABASES: dict[str, dict[str, Any]] = {
     "default": env_database(
         "DATABASE_URL",
         f"sqlite:///{VAR_DIR / 'congress.sqlite3'}" if DEBUG else env_required("DATABASE_URL"),
@@ -124,6 +125,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
 EMBEDDED = not REDIS_URL
+CACHES: dict[str, dict[str, Any]]
 if EMBEDDED:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
@@ -241,7 +243,7 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Celery: Redis in production; a filesystem broker in embedded mode, so the same
 # worker + beat run the periodic jobs on a laptop without Redis (see README).
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
-CELERY_BROKER_TRANSPORT_OPTIONS = (
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = (
     {"visibility_timeout": 3600}
     if REDIS_URL
     else {

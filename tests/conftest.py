@@ -16,7 +16,6 @@ import pytest
 from django.test import Client, override_settings
 
 import tests.loop_support  # noqa: F401 - registers the test case type
-from tests.worker_support import celery_worker_process, private_redis  # noqa: F401 - fixtures
 from congress.celery import app as celery_app
 from congress.models import CongressLevel, Department, Region, RegionLevel, Role, User
 from congress.workdays import forget_overrides
@@ -29,6 +28,7 @@ from tests.factories import (
     UserFactory,
     grant,
 )
+from tests.worker_support import celery_worker_process, private_redis  # noqa: F401 - fixtures
 
 
 @pytest.fixture(autouse=True, scope="session")

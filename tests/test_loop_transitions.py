@@ -152,8 +152,12 @@ def test_events_are_filed_under_the_case_not_the_assignment(
     world: World, district_staff: User, clerk: User
 ) -> None:
     assignment = loop.assignment_create(
-        case_type=TEST_CASE, case_id=4242, title="井盖缺失", region=world.village,
-        by=district_staff, department=world.department,
+        case_type=TEST_CASE,
+        case_id=4242,
+        title="井盖缺失",
+        region=world.village,
+        by=district_staff,
+        department=world.department,
     )
     loop.assignment_accept(assignment=assignment, by=clerk)
     loop.assignment_reply(assignment=assignment, by=clerk, note="已补装")
@@ -172,7 +176,9 @@ def test_re_handling_cannot_be_extended_past_its_month(
     assignment.refresh_from_db()
     with pytest.raises(RuleViolation):
         loop.assignment_request_extension(
-            assignment=assignment, by=clerk, reason="再给一个月",
+            assignment=assignment,
+            by=clerk,
+            reason="再给一个月",
             until=assignment.due_on + datetime.timedelta(days=30),
         )
 

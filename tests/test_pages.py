@@ -63,7 +63,9 @@ def test_health_check_answers_without_host_or_https(client: Client, db: None) ->
 
 def test_an_oversized_body_is_refused_before_it_is_read(client: Client, db: None) -> None:
     response = client.post(
-        "/accounts/login/", data=b"x", content_type="application/octet-stream",
+        "/accounts/login/",
+        data=b"x",
+        content_type="application/octet-stream",
         CONTENT_LENGTH=str(200 * 1024 * 1024),
     )
     assert response.status_code == 413

@@ -28,8 +28,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 class WorkerProcess:
-    def __init__(self, queue: str, log_dir: Path, broker_url: str = "",
-                 extra_env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        queue: str,
+        log_dir: Path,
+        broker_url: str = "",
+        extra_env: dict[str, str] | None = None,
+    ) -> None:
         self.queue = queue
         self.broker_url = broker_url or settings.REDIS_URL
         self.extra_env = extra_env or {}
@@ -39,7 +44,9 @@ class WorkerProcess:
 
     def env(self) -> dict[str, str]:
         db = connection.settings_dict
-        url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        url = (
+            f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        )
         return {
             **os.environ,
             "DATABASE_URL": url,
@@ -55,15 +62,27 @@ class WorkerProcess:
     def start(self, *, beat: bool = False) -> None:
         self.name = f"w-{uuid.uuid4().hex[:8]}@localhost"
         command = [
-            sys.executable, "-m", "celery", "-A", "congress", "worker", "--pool=solo",
-            "-Q", self.queue, "-n", self.name, "--loglevel=INFO", "--without-gossip",
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "congress",
+            "worker",
+            "--pool=solo",
+            "-Q",
+            self.queue,
+            "-n",
+            self.name,
+            "--loglevel=INFO",
+            "--without-gossip",
             "--without-mingle",
         ]
         if beat:
             command += ["--beat", "--schedule", str(self.log_path.parent / f"beat-{self.queue}")]
         log = self.log_path.open("ab")
-        self.process = subprocess.Popen(command, cwd=ROOT, env=self.env(), stdout=log,
-                                        stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -143,9 +162,21 @@ class PrivateRedis:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.directory)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.directory),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         import redis
 

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from typing import cast
+
 import django_filters
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -20,9 +22,9 @@ from congress.api.serializers import (
     RegionSerializer,
 )
 from congress.errors import InvalidTransition
-from congress.models import OPEN_STATUSES, Assignment, Department, Region
-from congress.workflow import timeline
+from congress.models import OPEN_STATUSES, Assignment, Department, Region, User
 from congress.scoping import visible_departments, visible_regions
+from congress.workflow import timeline
 
 
 class RegionFilter(django_filters.FilterSet):
@@ -104,11 +106,12 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
         assignment = self.get_object()
         data = AssignmentActionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        if data.validated_data["action"] not in loop.actions_for(request.user, assignment):
+        user = cast(User, request.user)
+        if data.validated_data["action"] not in loop.actions_for(user, assignment):
             raise InvalidTransition()
         loop.assignment_perform(
             assignment=assignment,
-            by=request.user,
+            by=user,
             **{key: data.validated_data[key] for key in ("action", "note", "until", "version")},
         )
         assignment.refresh_from_db()

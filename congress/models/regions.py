@@ -85,7 +85,7 @@ class Region(models.Model):
         return reverse("region_detail", args=[self.pk])
 
     def _computed_path(self) -> str:
-        prefix = self.parent.path if self.parent_id else "/"
+        prefix = self.parent.path if self.parent is not None else "/"
         return f"{prefix}{self.pk:0{SEGMENT_WIDTH}x}/"
 
     def _move_descendants(self, old_path: str, new_path: str) -> None:
