@@ -9,9 +9,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# gettext provides msgfmt for compilemessages below.
+# gettext provides msgfmt for compilemessages below; Pango and the CJK fonts let
+# WeasyPrint render the printable posters and contact cards as PDF (without
+# them the pages fall back to print-ready HTML).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends gettext \
+        libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk \
     && rm -rf /var/lib/apt/lists/*
 
 # A fixed uid so that files on the named volumes keep one owner across rebuilds.

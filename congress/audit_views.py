@@ -20,14 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from congress import auth, retention
 from congress.models import AuditAction, AuditEvent, Role, RoleGrant, User
 
-ACTION_LABELS: dict[str, Any] = {
-    **dict(AuditAction.choices),
-    **auth.EXTRA_AUDIT_LABELS,
-    **retention.EXTRA_AUDIT_LABELS,
-}
+ACTION_LABELS: dict[str, Any] = dict(AuditAction.choices)
 
 
 def visible_audit_events(user: Any) -> QuerySet[AuditEvent]:
@@ -94,8 +89,6 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         rows = form.apply(rows)
     page = Paginator(rows.order_by("-at", "-pk"), 50).get_page(request.GET.get("page"))
-    for event in page:
-        event.action_label = ACTION_LABELS.get(event.action, event.action)  # type: ignore[attr-defined]
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}

@@ -36,14 +36,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from congress.audit import audit_record
 from congress.models import AuditAction, User
 
-# Audit actions of this module. AuditEvent.action is a plain string column; these
-# labels stand beside AuditAction's until they join its choices.
-OTP_ENABLED = "otp_enabled"
-OTP_DISABLED = "otp_disabled"
-EXTRA_AUDIT_LABELS = {
-    OTP_ENABLED: gettext_lazy("启用两步验证"),
-    OTP_DISABLED: gettext_lazy("停用两步验证"),
-}
+OTP_ENABLED = AuditAction.OTP_ENABLED
+OTP_DISABLED = AuditAction.OTP_DISABLED
 
 # Session key: does this login still owe a one-time code? Decided once at login,
 # so that ordinary requests cost no query.

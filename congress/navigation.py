@@ -25,6 +25,7 @@ def _has_work(user: Any) -> bool:
 
 
 register_nav(NavItem(_("督办提醒"), "assignment_list", _has_work, order=50, icon="alarm"))
+register_nav(NavItem(_("审计日志"), "audit_list", _is_staff, order=950, icon="journal-text"))
 register_nav(NavItem(_("行政区划"), "region_list", _is_staff, order=900, icon="diagram-3"))
 register_nav(
     NavItem(_("承办单位"), "department_list", _can_see_departments, order=910, icon="building")

@@ -17,15 +17,14 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
 
 from congress.audit import audit_record
+from congress.models import AuditAction
 from congress.registry import Anonymiser, anonymisers
 
 logger = logging.getLogger(__name__)
 
-ANONYMISED = "anonymised"  # the audit action of a retention run
-EXTRA_AUDIT_LABELS = {ANONYMISED: gettext_lazy("匿名化个人信息")}
+ANONYMISED = AuditAction.ANONYMISED  # the audit action of a retention run
 BATCH = 500
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
@@ -75,5 +75,6 @@ def get_visible_or_404(queryset: QuerySet[M], **lookup: Any) -> M:
     """Fetch one object through a scoped queryset; outside the scope is a 404."""
     try:
         return queryset.get(**lookup)
-    except ObjectDoesNotExist:
+    except (ObjectDoesNotExist, ValueError, ValidationError):
+        # A malformed id ("abc" for a number) finds nothing, like a missing one.
         raise Http404 from None

@@ -20,6 +20,9 @@ class AuditAction(models.TextChoices):
     ADMIN_DELETE = "admin_delete", _("后台删除")
     EXPORT = "export", _("导出")
     REVEAL = "reveal", _("查看个人信息")
+    OTP_ENABLED = "otp_enabled", _("启用两步验证")
+    OTP_DISABLED = "otp_disabled", _("停用两步验证")
+    ANONYMISED = "anonymised", _("匿名化个人信息")
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

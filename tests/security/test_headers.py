@@ -1,0 +1,114 @@
+"""Security headers, asserted on real responses, and `check --deploy` with production settings."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from congress.models import User
+from tests.conftest import login
+from tests.factories import PASSWORD
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _directives(policy: str) -> dict[str, list[str]]:
+    result = {}
+    for part in policy.split(";"):
+        words = part.split()
+        if words:
+            result[words[0]] = words[1:]
+    return result
+
+
+@pytest.mark.parametrize("path", ["/accounts/login/", "/", "/regions/", "/api/v1/me/", "/nowhere/"])
+def test_every_response_forbids_inline_scripts_and_framing(
+    client: Client, district_staff: User, path: str
+) -> None:
+    response = login(client, district_staff).get(path, follow=False)
+    policy = _directives(response["Content-Security-Policy"])
+    assert policy["script-src"] == ["'self'"]  # no 'unsafe-inline', no 'unsafe-eval'
+    assert policy["object-src"] == ["'none'"]
+    assert policy["frame-ancestors"] == ["'none'"]
+    assert policy["base-uri"] == ["'self'"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+def test_pages_carry_no_inline_script(client: Client, district_staff: User) -> None:
+    for path in ["/accounts/login/", "/", "/regions/", "/audit/", "/accounts/otp/setup/"]:
+        body = login(client, district_staff).get(path).content.decode()
+        for chunk in body.split("<script")[1:]:
+            assert chunk.split(">", 1)[0].strip().startswith("src="), (path, chunk[:80])
+        assert " onclick=" not in body and " onload=" not in body, path
+
+
+def test_https_responses_carry_hsts(client: Client, db: None) -> None:
+    response = client.get("/accounts/login/", secure=True)
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+
+
+def test_session_and_csrf_cookies_are_secure_and_session_is_http_only(
+    client: Client, district_staff: User
+) -> None:
+    client.get("/accounts/login/", secure=True)
+    response = client.post(
+        "/accounts/login/", {"username": "chenjing", "password": PASSWORD}, secure=True
+    )
+    session = response.cookies["sessionid"]
+    assert session["secure"] and session["httponly"]
+    assert session["samesite"] == "Lax"
+    assert client.cookies["csrftoken"]["secure"]
+
+
+def test_plain_http_is_redirected_to_https_in_production(
+    client: Client, db: None, settings: object
+) -> None:
+    settings.SECURE_SSL_REDIRECT = True  # type: ignore[attr-defined]
+    response = client.get("/accounts/login/")
+    assert response.status_code == 301
+    assert response["Location"].startswith("https://")
+
+
+def test_health_check_stays_reachable_over_http_with_production_settings(
+    client: Client, db: None, settings: object
+) -> None:
+    settings.SECURE_SSL_REDIRECT = True  # type: ignore[attr-defined]
+    assert client.get("/healthz", HTTP_HOST="10.0.0.9").status_code == 200
+
+
+def test_check_deploy_is_clean_with_production_settings() -> None:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "SECURE_", "DEBUG", "SESSION_"))
+    }
+    env.update(
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="rd.example.cn",
+        CSRF_TRUSTED_ORIGINS="https://rd.example.cn",
+        TRUSTED_PROXY_COUNT="1",
+        SITE_URL="https://rd.example.cn",
+        DATABASE_URL="postgres://congress:not-a-real-password@127.0.0.1:5432/congress",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+        STATIC_MANIFEST="1",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
