@@ -73,6 +73,26 @@ TOWN_STEMS = [
     "柘汪",
     "赣马",
     "城头",
+    "伊山",
+    "黑林",
+    "班庄",
+    "厉庄",
+    "门河",
+    "塔山",
+    "吴山",
+    "九里",
+    "石梁河",
+    "海头",
+    "宿城",
+    "高公岛",
+    "连岛",
+    "猴嘴",
+    "南岗",
+    "新坝",
+    "孟兴庄",
+    "堆沟港",
+    "田楼",
+    "汤沟",
 ]
 VILLAGE_STEMS = [
     "东岭",
@@ -260,10 +280,10 @@ def build_congresses(ctx: DemoContext) -> None:
         )
         meeting += 1
         day += datetime.timedelta(days=61)
-    for county in ctx.counties:
-        term = ctx.terms[ctx.congresses[county.pk].pk]
+    for region, day in [*((c, 4) for c in ctx.counties), *((t, 2) for t in ctx.towns)]:
+        term = ctx.terms[ctx.congresses[region.pk].pk]
         for number, year in enumerate(range(2022, ctx.today.year + 1), start=1):
-            opens = datetime.date(year, 1, 4)
+            opens = datetime.date(year, 1, day)
             Session.objects.create(
                 term=term,
                 kind=SessionKind.PLENARY,

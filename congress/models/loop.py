@@ -281,6 +281,21 @@ class Reminder(models.Model):
     def __str__(self) -> str:
         return f"{self.assignment_id}:{self.stage}"
 
+    @property
+    def stage_label(self) -> str:
+        """The stage in words: "before:3@2026-12-01" → 到期前3个工作日提醒."""
+        name, _sep, day = self.stage.partition("@")
+        kind, _sep, number = name.partition(":")
+        if kind == "before":
+            return _("到期前%(n)s个工作日提醒") % {"n": number}
+        if kind == "due":
+            return str(_("到期当日提醒"))
+        if kind == "overdue":
+            return _("超期提醒（%(day)s）") % {"day": day}
+        if kind == "escalate":
+            return str(_("升级督办（上级单位）") if number == "1" else _("升级督办（再上一级）"))
+        return self.stage
+
 
 class HolidayOverride(models.Model):
     """A day the official calendar package gets wrong or does not know yet (调休, new years)."""

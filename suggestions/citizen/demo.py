@@ -30,7 +30,7 @@ from PIL import Image, ImageDraw, ImageFilter
 
 from congress import loop
 from congress.demo import DemoContext
-from congress.errors import DomainError
+from congress.errors import DomainError, RuleViolation
 from congress.models import Assignment, CaseEvent, Department, Region, Role, User
 from representatives.models import Representative, Station, StationMember
 from suggestions.citizen import services
@@ -338,9 +338,11 @@ class _Builder:
         if outcome == "with_representative":
             return
         if outcome == "converted":
-            services.citizen_issue_convert(
-                issue=issue, by=actor, to=self.rng.choice(["suggestion", "livelihood"])
-            )
+            to = self.rng.choice(["suggestion", "livelihood"])
+            try:
+                services.citizen_issue_convert(issue=issue, by=actor, to=to)
+            except RuleViolation:  # no congress session for this representative to file in
+                services.citizen_issue_convert(issue=issue, by=actor, to="livelihood")
             return
         if outcome in ("answered", "closed_direct"):
             services.citizen_issue_answer(issue=issue, by=actor, answer=self.rng.choice(ANSWERS))

@@ -538,3 +538,24 @@ def abilities(user: AnyUser, suggestion: Suggestion, assignments: list[Assignmen
             and not reply.ratings.filter(representative_id=signer.representative_id).exists()
         )
     return found
+
+
+def session_for_new_suggestion(representative: Representative) -> Session | None:
+    """Where a new suggestion of this representative goes: the next (or current)
+    plenary session of a congress they sit in, the nearest level first; between
+    sessions with none scheduled yet, the latest one (闭会期间建议)."""
+    terms = list(
+        Mandate.objects.filter(
+            representative=representative, status=MandateStatus.ACTIVE, term__isnull=False
+        ).values_list("term_id", flat=True)
+    )
+    plenary = Session.objects.filter(term_id__in=terms, kind=SessionKind.PLENARY).select_related(
+        "term__congress__region"
+    )
+    today = timezone.localdate()
+    upcoming = plenary.filter(closes_on__gte=today).order_by(
+        "-term__congress__region__depth", "opens_on"
+    )
+    return (
+        upcoming.first() or plenary.order_by("-term__congress__region__depth", "-opens_on").first()
+    )

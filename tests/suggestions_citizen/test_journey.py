@@ -9,11 +9,21 @@ import datetime
 import pytest
 
 from congress import loop
-from congress.models import Assignment, AssignmentStatus, CaseEvent, Notification, User
-from representatives.models import ContactLog, Representative, Station
+from congress.errors import RuleViolation
+from congress.models import (
+    Assignment,
+    AssignmentStatus,
+    CaseEvent,
+    Notification,
+    Session,
+    SessionKind,
+    User,
+)
+from representatives.models import ContactLog, Mandate, Representative, Station
 from suggestions.citizen import selectors, services
 from suggestions.citizen.workflow import ISSUE_CASE
 from suggestions.models.citizen import CitizenIssue, IssueCategory, IssueRating, IssueStatus
+from suggestions.models.formal import Suggestion
 from tests.conftest import World
 from tests.suggestions_citizen.conftest import submit
 
@@ -261,7 +271,37 @@ def test_a_contact_problem_becomes_a_case_in_one_tap(
     assert problem.case_id == first.pk and problem.case_type == ISSUE_CASE
 
 
-def test_converting_to_a_suggestion_ends_the_citizen_loop(
+def test_converting_to_a_suggestion_drafts_it_for_the_representative(
+    world: World,
+    district_staff: User,
+    station: Station,
+    representative: Representative,
+    categories: dict[str, IssueCategory],
+) -> None:
+    term = world.town.congress.terms.get()
+    Mandate.objects.filter(representative=representative).update(term=term)
+    session = Session.objects.create(
+        term=term,
+        kind=SessionKind.PLENARY,
+        number=6,
+        opens_on=datetime.date(2027, 1, 6),
+        closes_on=datetime.date(2027, 1, 7),
+    )
+    issue = submit(station=station, category=categories["education"])
+    services.citizen_issue_accept(issue=issue, by=district_staff)
+    services.citizen_issue_convert(issue=issue, by=representative.user, to="suggestion")
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.CONVERTED and issue.converted_to == "suggestion"
+    assert "转为代表建议" in _public(issue)[-1]
+    draft = Suggestion.objects.get()
+    assert draft.session == session and draft.category == "education"
+    assert issue.tracking_code in draft.content
+    assert draft.signers.get().representative == representative
+    event = CaseEvent.objects.filter(case_type=ISSUE_CASE, case_id=issue.pk, action="convert").get()
+    assert event.data["suggestion_id"] == draft.pk
+
+
+def test_converting_without_a_session_says_so_and_changes_nothing(
     district_staff: User,
     station: Station,
     representative: Representative,
@@ -269,10 +309,11 @@ def test_converting_to_a_suggestion_ends_the_citizen_loop(
 ) -> None:
     issue = submit(station=station, category=categories["education"])
     services.citizen_issue_accept(issue=issue, by=district_staff)
-    services.citizen_issue_convert(issue=issue, by=representative.user, to="suggestion")
+    with pytest.raises(RuleViolation, match="人民代表大会会议"):
+        services.citizen_issue_convert(issue=issue, by=representative.user, to="suggestion")
     issue.refresh_from_db()
-    assert issue.status == IssueStatus.CONVERTED and issue.converted_to == "suggestion"
-    assert "转为代表建议" in _public(issue)[-1]
+    assert issue.status != IssueStatus.CONVERTED
+    assert not Suggestion.objects.exists()
 
 
 @pytest.mark.parametrize("hidden", [True, False])
