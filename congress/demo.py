@@ -280,10 +280,10 @@ def build_congresses(ctx: DemoContext) -> None:
         )
         meeting += 1
         day += datetime.timedelta(days=61)
-    for region, day in [*((c, 4) for c in ctx.counties), *((t, 2) for t in ctx.towns)]:
+    for region, opening_day in [*((c, 4) for c in ctx.counties), *((t, 2) for t in ctx.towns)]:
         term = ctx.terms[ctx.congresses[region.pk].pk]
         for number, year in enumerate(range(2022, ctx.today.year + 1), start=1):
-            opens = datetime.date(year, 1, day)
+            opens = datetime.date(year, 1, opening_day)
             Session.objects.create(
                 term=term,
                 kind=SessionKind.PLENARY,
