@@ -20,7 +20,9 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
@@ -47,6 +49,22 @@ CHECKS = [
     schemathesis.checks.response_schema_conformance,
 ]
 _figures: dict[str, Any] = {"requests": 0, "operations": set(), "replayed": 0}
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection() -> Iterator[None]:
+    """Requests go through the WSGI app, not Django's test client. Django closes a
+    connection at the end of a request if it is not in autocommit mode, which the
+    test's own transaction never is; on PostgreSQL that closes the test database
+    connection under every later test. Django's test client unhooks the same
+    handler for the same reason."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
