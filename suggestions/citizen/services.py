@@ -718,21 +718,22 @@ def _answered_updates(answer: str) -> dict[str, Any]:
     }
 
 
-def citizen_issue_answer(
-    *,
+def _tell_citizen(
     issue: CitizenIssue,
+    action: str,
+    *,
     by: User,
     answer: str,
-    note: str = "",
-    expected_version: int | None = None,
+    note: str,
+    expected_version: int | None,
 ) -> CitizenIssue:
-    """当场解答 / 协调解决: the representative answers the citizen directly."""
+    """The representative's answer reaches the citizen, who is then asked to rate it."""
     if not answer.strip():
         raise RuleViolation(_("请填写给群众的答复。"))
     with transaction.atomic():
         _transition(
             issue,
-            "answer",
+            action,
             by=by,
             note=note,
             expected_version=expected_version,
@@ -742,6 +743,20 @@ def citizen_issue_answer(
         _finish_own_steps(issue, by=by, note=answer)
         _ask_for_rating(issue)
     return issue
+
+
+def citizen_issue_answer(
+    *,
+    issue: CitizenIssue,
+    by: User,
+    answer: str,
+    note: str = "",
+    expected_version: int | None = None,
+) -> CitizenIssue:
+    """当场解答 / 协调解决: the representative answers the citizen directly."""
+    return _tell_citizen(
+        issue, "answer", by=by, answer=answer, note=note, expected_version=expected_version
+    )
 
 
 def citizen_issue_merge(
@@ -964,22 +979,10 @@ def citizen_issue_report_back(
     note: str = "",
     expected_version: int | None = None,
 ) -> CitizenIssue:
-    """The representative tells the citizen what was done (in plain words)."""
-    if not answer.strip():
-        raise RuleViolation(_("请填写给群众的答复。"))
-    with transaction.atomic():
-        _transition(
-            issue,
-            "report_back",
-            by=by,
-            note=note,
-            expected_version=expected_version,
-            updates=_answered_updates(answer),
-            public_note=answer.strip(),
-        )
-        _finish_own_steps(issue, by=by, note=answer)
-        _ask_for_rating(issue)
-    return issue
+    """The representative tells the citizen what the department did (in plain words)."""
+    return _tell_citizen(
+        issue, "report_back", by=by, answer=answer, note=note, expected_version=expected_version
+    )
 
 
 def citizen_issue_send_back(*, issue: CitizenIssue, by: User, reason: str) -> CitizenIssue:
