@@ -30,7 +30,7 @@ bench: install
 	$(PY) -m bench
 
 messages: install
-	$(DEMO_ENV) $(PY) manage.py makemessages -l en -l zh_Hans --ignore=.venv --ignore=static --ignore=var
+	$(DEMO_ENV) $(PY) manage.py makemessages -l en -l zh_Hans --ignore=.venv --ignore=static/vendor --ignore=var --ignore=tests
 	$(DEMO_ENV) $(PY) manage.py compilemessages --ignore=.venv
 
 clean:
