@@ -810,17 +810,3 @@ def _send_stage(assignment: Assignment, stage: str, *, now: datetime.datetime) -
         case_id=assignment.case_id,
     )
     return True
-
-
-def on_time_rate(rows: QuerySet[Assignment]) -> float | None:
-    """Share of replied/closed assignments answered on or before their due date."""
-    finished = rows.filter(replied_at__isnull=False)
-    total = finished.count()
-    if not total:
-        return None
-    on_time = sum(
-        1
-        for replied_at, due_on in finished.values_list("replied_at", "due_on")
-        if timezone.localdate(replied_at) <= due_on
-    )
-    return on_time / total
