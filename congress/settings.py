@@ -331,6 +331,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The {code, message} errors every operation can answer (congress/api/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "congress.api.schema.add_error_responses",
+    ],
     # Every choice set gets its own schema name ("status" means different things
     # in different apps). A new TextChoices used by an API belongs in this list.
     "ENUM_NAME_OVERRIDES": {
