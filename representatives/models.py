@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from congress.models import Congress, CongressLevel, Region, Term
+from congress.validators import validate_plausible_date
 
 
 def new_public_token() -> str:
@@ -729,7 +730,7 @@ class Activity(models.Model):
         on_delete=models.PROTECT,
         related_name="activities",
     )
-    starts_at = models.DateTimeField(_("开始时间"))
+    starts_at = models.DateTimeField(_("开始时间"), validators=[validate_plausible_date])
     # Absences cost points per half-day (the common local rule: 缺席半天 −1).
     half_days = models.PositiveSmallIntegerField(_("时长（半天）"), default=1)
     place = models.CharField(_("地点"), max_length=150, blank=True)

@@ -108,3 +108,17 @@ def test_a_representative_cannot_write_the_registry(
     )
     assert response.status_code == 404
     assert not Station.objects.exists()
+
+
+def test_an_activity_in_year_12_is_refused_with_a_message(
+    client: Client, world: World, district_staff: User
+) -> None:
+    # Found by the fuzzer: Asia/Shanghai before 1901 has an offset of
+    # +08:05:43, which the API then wrote out as an invalid date-time.
+    login(client, district_staff)
+    data = {"title": "集中视察", "kind": "theme", "region": world.district.pk}
+    refused = client.post("/api/v1/activities/", {**data, "starts_at": "0012-02-18T00:23:00Z"})
+    assert refused.status_code == 400
+    assert refused.json()["errors"]["starts_at"] == ["日期应在 2000 年至 2099 年之间。"]
+    accepted = client.post("/api/v1/activities/", {**data, "starts_at": "2026-12-18T09:00:00+08:00"})
+    assert accepted.status_code == 201, accepted.json()
