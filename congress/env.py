@@ -8,6 +8,7 @@ message naming the variable, instead of running with a silent default (a typo in
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -75,6 +76,16 @@ def env_list(
     if value is None:
         return list(default)
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_rate(name: str, default: str, *, environ: Mapping[str, str] | None = None) -> str:
+    """A rate limit as django-ratelimit reads it: a count per period, "3000/h"."""
+    value = env_str(name, default, environ=environ)
+    if not re.fullmatch(r"[1-9]\d*/\d*[smhd]", value):
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not a rate; write a count per period, like 3000/h."
+        )
+    return value
 
 
 def env_choice(

@@ -8,6 +8,9 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
+
+from congress.ratelimit import is_limited, too_many_requests
 
 # Scripts only from our own origin (every front-end file is vendored under
 # static/): an injected <script> or inline handler will not run. Inline styles
@@ -85,3 +88,34 @@ class RequestSizeLimitMiddleware:
                 return JsonResponse({"code": "too_large", "message": message}, status=413)
             return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class AnonymousRateLimitMiddleware:
+    """A flood guard on every request made without an account, per client address.
+
+    Submission, tracking and evaluation endpoints keep their own tighter limits
+    (congress.ratelimit); this one covers every other public page and any public
+    endpoint added later, so no anonymous route is unlimited. Static files and
+    /healthz are answered before it. An API client with a valid token is signed
+    in (one indexed query; the API's own authentication repeats it); a made-up
+    token counts as anonymous, so the header is no way round this limit.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            not request.user.is_authenticated
+            and not _has_valid_token(request)
+            and is_limited(request, group="anonymous", rate=settings.ANONYMOUS_RATE_LIMIT)
+        ):
+            return too_many_requests(request, _("访问过于频繁，请稍后再试。"))
+        return self.get_response(request)
+
+
+def _has_valid_token(request: HttpRequest) -> bool:
+    scheme, _space, key = request.headers.get("Authorization", "").partition(" ")
+    if scheme != "Token" or not key.strip():
+        return False
+    return Token.objects.filter(key=key.strip(), user__is_active=True).exists()

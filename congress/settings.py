@@ -20,6 +20,7 @@ from congress.env import (
     env_database,
     env_int,
     env_list,
+    env_rate,
     env_required,
     env_str,
 )
@@ -75,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "congress.middleware.AnonymousRateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "congress.auth.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -179,6 +181,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "staticfiles")))
 # The largest request body accepted: six 10 MB photos and the form around them.
 MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 64 * 1024 * 1024, minimum=1024 * 1024)
+# A flood guard on every request without an account, per client address (the
+# submission and tracking endpoints have their own, tighter limits). Generous:
+# a station's Wi-Fi or a mobile carrier's NAT puts many citizens behind one address.
+ANONYMOUS_RATE_LIMIT = env_rate("ANONYMOUS_RATE_LIMIT", "3000/h")
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Uploads are never served from a public URL; views check scope and stream them.
 MEDIA_URL = "/media-not-public/"

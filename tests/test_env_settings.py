@@ -1,7 +1,15 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from congress.env import env_bool, env_choice, env_database, env_int, env_list, env_required
+from congress.env import (
+    env_bool,
+    env_choice,
+    env_database,
+    env_int,
+    env_list,
+    env_rate,
+    env_required,
+)
 
 
 def test_bool_reads_the_usual_spellings() -> None:
@@ -46,3 +54,11 @@ def test_database_url_is_parsed_and_bad_schemes_refused() -> None:
     assert config["NAME"] == "congress"
     with pytest.raises(ImproperlyConfigured, match="DB"):
         env_database("DB", "", environ={"DB": "mongo://x"})
+
+
+def test_rate_wants_a_count_per_period() -> None:
+    assert env_rate("R", "3000/h", environ={}) == "3000/h"
+    assert env_rate("R", "3000/h", environ={"R": "20/5m"}) == "20/5m"
+    for bad in ("3000", "h/3000", "0/h", "lots/h", "10/week"):
+        with pytest.raises(ImproperlyConfigured, match="R="):
+            env_rate("R", "3000/h", environ={"R": bad})
