@@ -45,11 +45,12 @@ def _rewrite(path: Path, rows: list[tuple[str, Any]]) -> None:
 
 def main() -> None:
     core, api, fuzz = _load("core"), _load("api"), _load("fuzz")
+    limits = _load("ratelimits")
     # Every matrix file (core and each app's test_access_matrix_<app>.py) counts.
     matrix = [
         _load(path.stem)
         for path in sorted((VAR / "access-matrix").glob("*.json"))
-        if path.stem not in ("api", "fuzz")
+        if path.stem not in ("api", "fuzz", "ratelimits")
     ]
     requests = sum(part.get("requests", 0) for part in matrix) or None
     rules_run = sum(part.get("rules_run", 0) for part in matrix) or None
@@ -64,6 +65,7 @@ def main() -> None:
         ("fuzzed requests (personas × examples)", fuzz.get("fuzz_requests")),
         ("… of them deliberately invalid (bad input)", fuzz.get("invalid_requests")),
         ("cross-user replays (BOLA)", fuzz.get("cross_user_replays")),
+        ("anonymous routes flooded, each refusing with 429", limits.get("anonymous_routes_flooded")),
     ]
     _rewrite(ROOT / "docs" / "security.md", security_rows)
     restart_path = VAR / "pg-restart-figures.json"
