@@ -185,6 +185,15 @@ MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 64 * 1024 * 1024, minimum=1024 
 # submission and tracking endpoints have their own, tighter limits). Generous:
 # a station's Wi-Fi or a mobile carrier's NAT puts many citizens behind one address.
 ANONYMOUS_RATE_LIMIT = env_rate("ANONYMOUS_RATE_LIMIT", "3000/h")
+# Citizens' submissions per address and per phone number, and tracking-page
+# actions (rating, confirming, looking up a code) per address.
+CITIZEN_RATE_PER_IP = env_rate("CITIZEN_RATE_PER_IP", "30/h")
+CITIZEN_RATE_PER_PHONE = env_rate("CITIZEN_RATE_PER_PHONE", "5/h")
+CITIZEN_RATE_TRACKING = env_rate("CITIZEN_RATE_TRACKING", "120/h")
+# One uploaded file, and the pixels a photo may claim before it is decoded (a
+# decompression bomb claims billions).
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024 * 1024)
+UPLOAD_MAX_IMAGE_PIXELS = env_int("UPLOAD_MAX_IMAGE_PIXELS", 50_000_000, minimum=1_000_000)
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Uploads are never served from a public URL; views check scope and stream them.
 MEDIA_URL = "/media-not-public/"
