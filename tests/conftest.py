@@ -41,6 +41,24 @@ def _tasks_run_inline_unless_a_worker_is_used() -> None:
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _a_redis_cache_per_test_process() -> None:
+    # Tests clear the cache (rate-limit counters) and count in it. Two xdist
+    # processes sharing one Redis database would clear each other's counters
+    # mid-test; each process gets a database of its own (gw0: the configured
+    # one, gw1: the one below, ...).
+    from django.conf import settings
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    cache = settings.CACHES["default"]
+    if not worker.startswith("gw") or "redis" not in cache["BACKEND"]:
+        return
+    base, _, number = cache["LOCATION"].rpartition("/")
+    database = int(number or 0) - int(worker[2:])
+    assert database >= 0, f"no Redis database left for {worker} below {cache['LOCATION']}"
+    override_settings(CACHES={"default": {**cache, "LOCATION": f"{base}/{database}"}}).enable()
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _fast_password_hashing() -> None:
     # PBKDF2's deliberate slowness costs ~0.3 s per persona; tests need no such defence.
     override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]).enable()
