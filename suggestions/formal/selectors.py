@@ -3,7 +3,8 @@
 Who sees a suggestion (DESIGN.md §7):
 - its signers (the lead always; co-signers once they are asked to sign);
 - congress staff of the congress's region and above (and committee members of that
-  congress) once it is submitted; drafts belong to the representatives;
+  congress) once it is submitted; drafts belong to the representatives (and to the
+  staff member who typed in a paper one, 代录);
 - the town office serving the lead, while it pre-reviews (会前预提交、镇街人大汇总把关);
 - a department's clerks, when the suggestion is assigned to their department (or to a
   department they supervise, as the engine escalates to them);
@@ -202,6 +203,9 @@ def suggestion_scope_q(user: AnyUser) -> Q | None:
     pre_review = region_scope_q(user, "region__path")
     if pre_review is not None:
         query |= pre_review & Q(status__in=PRE_REVIEW)
+        # A paper suggestion typed in by staff (代录) is theirs to finish while they
+        # cover it, as the services allow (the filer): they see their own draft.
+        query |= Q(created_by_id=user.pk) & (staff | pre_review)
     representative = representative_of(user)
     if representative is not None:
         signed = SuggestionSigner.objects.filter(representative=representative)

@@ -157,6 +157,7 @@ def suggestion_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = f.SuggestionEditForm(
         request.POST or None, initial={**initial, "version": suggestion.version}
     )
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")
@@ -165,11 +166,18 @@ def suggestion_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.suggestion_update(suggestion=suggestion, by=_user(request), **data)
         except DomainError as error:
+            # Refused (not the filer: 403; stale or submitted meanwhile: 409), not a success.
             messages.error(request, str(error.message))
+            status = error.status
         else:
             messages.success(request, _("已保存修改。"))
             return redirect(suggestion)
-    return render(request, "suggestions/formal/form.html", {"form": form, "suggestion": suggestion})
+    return render(
+        request,
+        "suggestions/formal/form.html",
+        {"form": form, "suggestion": suggestion},
+        status=status,
+    )
 
 
 # --- the suggestion's page ---------------------------------------------------------------
