@@ -29,6 +29,11 @@ from rest_framework.authtoken.models import Token
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
+from tests.security.access_rules import assignment_in_district, assignment_in_other_district
+from tests.security.access_rules_representatives import IN as REPRESENTATIVES_IN
+from tests.security.access_rules_representatives import OUT as REPRESENTATIVES_OUT
+from tests.security.access_rules_suggestions_citizen import citizen_cases_exist
+from tests.security.access_rules_suggestions_formal import suggestions_in_both_districts
 from tests.security.conftest import Cast
 from tests.security.matrix import write_figures
 
@@ -139,10 +144,15 @@ def _list_and_detail_pairs() -> list[tuple[str, str]]:
 
 def test_cross_user_replay_finds_nothing(cast: Cast) -> None:
     """Replay every persona's readable objects as every other persona (BOLA check)."""
-    from tests.security.access_rules import assignment_in_district, assignment_in_other_district
-
+    # Objects of every app in both districts, so that each list has something
+    # to replay (the builders are the access matrix's own).
     assignment_in_district(cast)
     assignment_in_other_district(cast)
+    for builders in (REPRESENTATIVES_IN, REPRESENTATIVES_OUT):
+        for build in builders.values():
+            build(cast)
+    suggestions_in_both_districts(cast)
+    citizen_cases_exist(cast)
     clients = {p: cast.client(p) for p in cast.users if cast.users[p] is not None}
     pairs = _list_and_detail_pairs()
     assert pairs, "no list/detail operations found: the check would prove nothing"
