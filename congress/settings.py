@@ -325,6 +325,21 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
 }
 
+# The livelihood-project vote (民生实事项目代表票决, DESIGN.md §6): the differential (差额,
+# candidates above seats, in percent of the seats) a vote must have to open, and whose
+# majority a project needs to pass: all representatives (electorate) or those voting.
+LIVELIHOOD_VOTE_DIFFERENTIAL_MIN = env_int(
+    "LIVELIHOOD_VOTE_DIFFERENTIAL_MIN", 10, minimum=0, maximum=100
+)
+LIVELIHOOD_VOTE_DIFFERENTIAL_MAX = env_int(
+    "LIVELIHOOD_VOTE_DIFFERENTIAL_MAX", 30, minimum=LIVELIHOOD_VOTE_DIFFERENTIAL_MIN, maximum=200
+)
+LIVELIHOOD_VOTE_PASS_BASE = env_choice(
+    "LIVELIHOOD_VOTE_PASS_BASE",
+    "electorate",
+    {"electorate": "electorate", "voters": "voters"},
+)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
@@ -361,6 +376,9 @@ SPECTACULAR_SETTINGS = {
         "AssignmentRoleEnum": "congress.models.loop.AssignmentRole",
         "AssignmentStatusEnum": "congress.models.loop.AssignmentStatus",
         "AttendanceEnum": "representatives.models.Attendance",
+        "BallotFormEnum": "livelihood_votes.models.BallotForm",
+        "BallotMarkEnum": "livelihood_votes.models.Mark",
+        "BallotSourceEnum": "livelihood_votes.models.BallotSource",
         "ChannelEnum": "congress.models.notifications.Channel",
         "CongressLevelEnum": "congress.models.regions.CongressLevel",
         "ContactKindEnum": "representatives.models.ContactKind",
@@ -376,6 +394,7 @@ SPECTACULAR_SETTINGS = {
         "IssueStatusEnum": "suggestions.models.citizen.IssueStatus",
         "MandateStatusEnum": "representatives.models.MandateStatus",
         "PartyEnum": "representatives.models.Party",
+        "PassBaseEnum": "livelihood_votes.models.PassBase",
         "PhonePolicyEnum": "representatives.models.PhonePolicy",
         "RatingChannelEnum": "suggestions.models.formal.RatingChannel",
         "RegionLevelEnum": "congress.models.regions.RegionLevel",
@@ -393,6 +412,7 @@ SPECTACULAR_SETTINGS = {
         "SuggestionKindEnum": "suggestions.models.formal.SuggestionKind",
         "SuggestionStatusEnum": "suggestions.models.formal.SuggestionStatus",
         "VoterDelegateKindEnum": "representatives.models.VoterDelegateKind",
+        "VoteStatusEnum": "livelihood_votes.models.VoteStatus",
     },
 }
 

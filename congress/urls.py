@@ -27,6 +27,7 @@ urlpatterns = [
     path("departments/<int:pk>/", views.department_detail, name="department_detail"),
     path("", include("suggestions.urls")),
     path("", include("representatives.urls")),
+    path("", include("livelihood_votes.urls")),
     path("inbox/", inbox_views.inbox, name="inbox"),
     path("inbox/<int:pk>/open/", inbox_views.inbox_open, name="inbox_open"),
     path("inbox/read-all/", inbox_views.inbox_mark_all_read, name="inbox_mark_all_read"),
@@ -39,6 +40,7 @@ urlpatterns = [
     path("api/v1/", include("congress.api.urls")),
     path("api/v1/", include("suggestions.api_urls")),
     path("api/v1/", include("representatives.api_urls")),
+    path("api/v1/", include("livelihood_votes.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -1,0 +1,45 @@
+"""The vote's own refusals (domain errors: the views and the API show their message)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from congress.errors import DomainError
+
+
+class AlreadyVoted(DomainError):
+    """The unique (vote, representative) row exists: this representative's ballot is in."""
+
+    code = "already_voted"
+    status = 409
+    default_message = _("您已投过票，每位代表只能投一次。")
+
+
+class NotAnElector(DomainError):
+    code = "not_an_elector"
+    status = 403
+    default_message = _("您不是本级人大的在任代表，不能参加本次票决。")
+
+
+class VoteNotOpen(DomainError):
+    code = "vote_not_open"
+    status = 409
+    default_message = _("本次票决不在投票期间。")
+
+
+class BallotBusy(DomainError):
+    """The database could not take the ballot now (SQLite's single writer was busy).
+    Nothing was written: trying again is safe and cannot make a second ballot."""
+
+    code = "busy"
+    status = 503
+    default_message = _("投票人数较多，您的选票尚未保存，请稍后再提交一次。")
+
+
+class ResultsNotPublished(DomainError):
+    """Tallies are hidden from everyone, staff and administrators included, until the
+    vote closes (DESIGN.md §6)."""
+
+    code = "results_not_published"
+    status = 409
+    default_message = _("投票结束前不公布计票结果。")

@@ -1,0 +1,118 @@
+"""Input shape of the vote's pages: creating a vote, adding a candidate, filling a ballot."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from congress.models import Congress, Department, Session
+from livelihood_votes.models import BallotForm, Candidate, LivelihoodVote, Mark
+
+
+def bootstrap(form: forms.BaseForm) -> None:
+    """Bootstrap classes on the widgets, so the templates render fields as they are."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, forms.Select):
+            widget.attrs.setdefault("class", "form-select")
+        else:
+            widget.attrs.setdefault("class", "form-control")
+
+
+class VoteForm(forms.Form):
+    congress = forms.ModelChoiceField(label=_("人大"), queryset=Congress.objects.none())
+    session = forms.ModelChoiceField(
+        label=_("会议"),
+        queryset=Session.objects.none(),
+        required=False,
+        help_text=_("在人民代表大会会议期间票决的，选择该次会议"),
+    )
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    title = forms.CharField(label=_("名称"), max_length=200)
+    seats = forms.IntegerField(label=_("应选项目数"), min_value=1, max_value=500)
+    ballot_form = forms.ChoiceField(
+        label=_("选票形式"), choices=BallotForm.choices, initial=BallotForm.UP_TO_N
+    )
+
+    def __init__(self, *args: Any, congresses: QuerySet[Congress], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["congress"].queryset = congresses  # type: ignore[attr-defined]
+        self.fields["session"].queryset = Session.objects.filter(  # type: ignore[attr-defined]
+            term__congress__in=congresses, kind="plenary"
+        ).select_related("term__congress")
+        self.fields["year"].initial = timezone.localdate().year
+        bootstrap(self)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        session, congress = data.get("session"), data.get("congress")
+        if session is not None and congress is not None and session.term.congress_id != congress.pk:
+            self.add_error("session", _("所选会议不是该人大的会议。"))
+        return data
+
+
+class CandidateForm(forms.ModelForm):
+    class Meta:
+        model = Candidate
+        fields = ["title", "summary", "department", "budget", "deadline"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, departments: QuerySet[Department], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments  # type: ignore[attr-defined]
+        self.fields["title"].widget.attrs["data-testid"] = "candidate-title"
+        bootstrap(self)
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("取消原因"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
+
+
+class ReceiptSearchForm(forms.Form):
+    receipt = forms.CharField(label=_("回执码"), max_length=40, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
+
+
+class BallotPaperForm(forms.Form):
+    """The ballot as the representative fills it in: ticks (select forms) or one
+    approve/oppose/abstain per project. The server checks the count; the page's counter
+    only helps."""
+
+    def __init__(
+        self, *args: Any, vote: LivelihoodVote, candidates: list[Candidate], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.vote = vote
+        self.candidates = candidates
+        if vote.ballot_form == BallotForm.PER_CANDIDATE:
+            for candidate in candidates:
+                self.fields[f"c{candidate.pk}"] = forms.ChoiceField(
+                    label=candidate.title, choices=Mark.choices, widget=forms.RadioSelect
+                )
+        else:
+            self.fields["selected"] = forms.TypedMultipleChoiceField(
+                label=_("赞成的项目"),
+                choices=[(c.pk, c.title) for c in candidates],
+                coerce=int,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
+
+    def choices(self) -> dict[int, str]:
+        """The marks for ``ballot_cast``: candidate id → approve/oppose/abstain."""
+        if self.vote.ballot_form == BallotForm.PER_CANDIDATE:
+            return {c.pk: self.cleaned_data[f"c{c.pk}"] for c in self.candidates}
+        return dict.fromkeys(self.cleaned_data["selected"], Mark.APPROVE)

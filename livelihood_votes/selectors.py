@@ -1,0 +1,287 @@
+"""Reads of the vote: one scoping function per model, who may do what, and the tally.
+
+Who sees a vote (DESIGN.md §7):
+- congress staff of the congress's region or a region above it (and administrators);
+- representatives with a live seat in that congress, once the vote is no longer a draft.
+Everyone else (department clerks, committee members as such) gets a 404.
+
+The tally is computed only for a closed vote: while a vote is open nobody, staff and
+administrators included, can read a count per candidate through this module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from congress.models import Congress
+from congress.scoping import AnyUser, region_scope_q
+from livelihood_votes.errors import ResultsNotPublished
+from livelihood_votes.models import (
+    Ballot,
+    Candidate,
+    LivelihoodVote,
+    Mark,
+    Participation,
+    PassBase,
+    VoteStatus,
+)
+from representatives.models import Mandate, MandateStatus, Representative
+from representatives.selectors import representative_of
+
+V = VoteStatus
+
+
+# --- who ---------------------------------------------------------------------------------
+
+
+def seat_in(congress_field: str = "congress") -> Q:
+    """Mandates that are a live seat in the congress named by ``congress_field``."""
+    return Q(status=MandateStatus.ACTIVE, term__congress=OuterRef(congress_field))
+
+
+def holds_seat(representative: Representative, congress: Congress) -> bool:
+    """A current mandate in ``congress`` (any of its terms' live seats)."""
+    return Mandate.objects.filter(
+        representative=representative, status=MandateStatus.ACTIVE, term__congress=congress
+    ).exists()
+
+
+def electorate_of(congress: Congress) -> int:
+    """All the congress's representatives with a live seat (each person once)."""
+    return (
+        Mandate.objects.filter(status=MandateStatus.ACTIVE, term__congress=congress)
+        .values("representative")
+        .distinct()
+        .count()
+    )
+
+
+def manages(user: AnyUser, vote: LivelihoodVote) -> bool:
+    """Staff of the vote's congress region or above, or an administrator."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    path = vote.congress.region.path
+    return any(path.startswith(region.path) for region in user.staff_regions)
+
+
+def can_create(user: AnyUser) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or user.is_congress_staff))
+
+
+def congresses_managed(user: AnyUser) -> QuerySet[Congress]:
+    """The congresses a user may hold votes for: those in their region and below."""
+    query = region_scope_q(user, "region__path")
+    congresses = Congress.objects.select_related("region").order_by("region__path")
+    return congresses if query is None else congresses.filter(query)
+
+
+# --- the scopes ----------------------------------------------------------------------------
+
+
+def vote_scope_q(user: AnyUser) -> Q | None:
+    """The filter behind ``visible_votes``; None means everything (administrators)."""
+    staff = region_scope_q(user, "congress__region__path")
+    if staff is None:
+        return None
+    representative = representative_of(user)
+    if representative is not None:
+        seated = Mandate.objects.filter(
+            representative=representative,
+            status=MandateStatus.ACTIVE,
+            term__congress=OuterRef("congress"),
+        )
+        staff |= Q(Exists(seated)) & ~Q(status=V.DRAFT)
+    return staff
+
+
+def visible_votes(user: AnyUser) -> QuerySet[LivelihoodVote]:
+    votes = LivelihoodVote.objects.select_related("congress__region", "session__term")
+    query = vote_scope_q(user)
+    return votes if query is None else votes.filter(query)
+
+
+def visible_candidates(user: AnyUser) -> QuerySet[Candidate]:
+    return Candidate.objects.filter(vote__in=visible_votes(user)).select_related("department")
+
+
+def visible_participations(user: AnyUser) -> QuerySet[Participation]:
+    """Who voted is for the staff who run the vote (a roll call shows no times)."""
+    query = region_scope_q(user, "vote__congress__region__path")
+    rows = Participation.objects.select_related("representative").order_by(
+        "representative__name", "representative_id"
+    )
+    return rows if query is None else rows.filter(query)
+
+
+def visible_ballots(user: AnyUser) -> QuerySet[Ballot]:
+    """The published ballot list: ballots of closed votes the user can see, by receipt."""
+    return Ballot.objects.filter(vote__in=visible_votes(user), vote__status=V.CLOSED).order_by(
+        "receipt"
+    )
+
+
+# --- lists ---------------------------------------------------------------------------------
+
+
+def vote_list(user: AnyUser) -> QuerySet[LivelihoodVote]:
+    return (
+        visible_votes(user).annotate(candidate_count=Count("candidates")).order_by("-year", "-pk")
+    )
+
+
+def open_votes_for(representative: Representative) -> QuerySet[LivelihoodVote]:
+    """我的票决: open votes of the congresses where this representative has a live seat,
+    each with whether they have voted already."""
+    seated = Mandate.objects.filter(representative=representative).filter(seat_in())
+    voted = Participation.objects.filter(vote=OuterRef("pk"), representative=representative)
+    return (
+        LivelihoodVote.objects.filter(Exists(seated), status=V.OPEN)
+        .select_related("congress")
+        .annotate(voted=Exists(voted), candidate_count=Count("candidates"))
+        .order_by("-opened_at", "-pk")
+    )
+
+
+def recent_closed_for(representative: Representative) -> QuerySet[LivelihoodVote]:
+    seated = Mandate.objects.filter(representative=representative).filter(seat_in())
+    return (
+        LivelihoodVote.objects.filter(Exists(seated), status=V.CLOSED)
+        .select_related("congress")
+        .order_by("-closed_at", "-pk")
+    )
+
+
+def has_voted(vote: LivelihoodVote, representative: Representative) -> bool:
+    return Participation.objects.filter(vote=vote, representative=representative).exists()
+
+
+def vote_candidates(vote: LivelihoodVote) -> QuerySet[Candidate]:
+    return vote.candidates.select_related("department").order_by("order", "pk")
+
+
+def participant_count(vote: LivelihoodVote) -> int:
+    """How many have voted so far: staff may see it while the vote is open (it says
+    nothing about what was voted)."""
+    return vote.participations.count()
+
+
+# --- the tally -----------------------------------------------------------------------------
+
+
+@dataclass
+class CandidateResult:
+    candidate: Candidate
+    approvals: int
+    opposes: int
+    abstains: int
+    passed: bool = False
+    elected: bool = False
+    tied: bool = False
+
+
+@dataclass
+class Tally:
+    """The result of a closed vote. ``tied`` names the candidates tied at the cut (who
+    share the last seats' number of approvals): a run-off for ``runoff_seats`` seats is
+    needed, the system never picks among them."""
+
+    vote: LivelihoodVote
+    electorate: int
+    participants: int
+    ballots: int
+    void_ballots: int
+    pass_base: str
+    pass_base_count: int
+    rows: list[CandidateResult] = field(default_factory=list)
+    tied: list[Candidate] = field(default_factory=list)
+    runoff_seats: int = 0
+
+    @property
+    def quorum_needed(self) -> int:
+        """The smallest number of voters that is more than half of the electorate."""
+        return self.electorate // 2 + 1
+
+    @property
+    def quorate(self) -> bool:
+        return self.participants * 2 > self.electorate
+
+    @property
+    def approvals_needed(self) -> int:
+        """The smallest number of approvals that is more than half of the pass base."""
+        return self.pass_base_count // 2 + 1
+
+    @property
+    def elected(self) -> list[CandidateResult]:
+        return [row for row in self.rows if row.elected]
+
+    @property
+    def valid_ballots(self) -> int:
+        return self.ballots - self.void_ballots
+
+
+def vote_tally(vote: LivelihoodVote) -> Tally:
+    """Count a closed vote: approvals per candidate in one aggregate query, the quorum
+    (more than half of the electorate voted), the pass rule (approvals from more than
+    half of the electorate, or of the voters, as the vote was set up) and the top N of
+    the projects that pass. Raises ``ResultsNotPublished`` unless the vote is closed."""
+    if vote.status != V.CLOSED:
+        raise ResultsNotPublished()
+    valid = Q(marks__ballot__void=False)
+    candidates = (
+        vote.candidates.select_related("department")
+        .annotate(
+            approvals=Count("marks", filter=valid & Q(marks__choice=Mark.APPROVE)),
+            opposes=Count("marks", filter=valid & Q(marks__choice=Mark.OPPOSE)),
+            abstains=Count("marks", filter=valid & Q(marks__choice=Mark.ABSTAIN)),
+        )
+        .order_by("-approvals", "order", "pk")
+    )
+    counts = Ballot.objects.filter(vote=vote).aggregate(
+        ballots=Count("pk"), void=Count("pk", filter=Q(void=True))
+    )
+    participants = vote.participations.count()
+    electorate = vote.electorate or 0
+    base = electorate if vote.pass_base == PassBase.ELECTORATE else participants
+    tally = Tally(
+        vote=vote,
+        electorate=electorate,
+        participants=participants,
+        ballots=counts["ballots"],
+        void_ballots=counts["void"],
+        pass_base=vote.pass_base,
+        pass_base_count=base,
+        rows=[CandidateResult(c, c.approvals, c.opposes, c.abstains) for c in candidates],
+    )
+    _decide(tally, seats=vote.seats)
+    return tally
+
+
+def _decide(tally: Tally, *, seats: int) -> None:
+    """Mark who passes and who is elected; report a tie at the cut instead of choosing."""
+    if not tally.quorate:
+        return  # an inquorate vote elects nothing
+    passing = [row for row in tally.rows if row.approvals * 2 > tally.pass_base_count]
+    for row in passing:
+        row.passed = True
+    if len(passing) <= seats:
+        for row in passing:
+            row.elected = True
+        return
+    cut = passing[seats - 1].approvals
+    if passing[seats].approvals < cut:
+        for row in passing[:seats]:
+            row.elected = True
+        return
+    # The last seat(s) and at least one more project share the same approvals.
+    above = [row for row in passing if row.approvals > cut]
+    for row in above:
+        row.elected = True
+    tied = [row for row in passing if row.approvals == cut]
+    for row in tied:
+        row.tied = True
+    tally.tied = [row.candidate for row in tied]
+    tally.runoff_seats = seats - len(above)

@@ -1,0 +1,468 @@
+"""Every write of the livelihood-project vote: ``<entity>_<action>(*, ..., by=user)``.
+
+Status changes go through ``congress.workflow.apply_transition`` with the table in
+``workflow.py`` (compare-and-set, an event row); opening, closing and cancelling also
+write the audit trail. A refusal raises a domain error and changes nothing.
+
+``ballot_cast`` is the secret ballot: one transaction inserts who voted
+(``Participation``, unique per vote and representative) and then what was voted
+(``Ballot`` and its marks), with nothing that links the two. It writes no event and no
+audit row: the participation is the only record of who voted.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from congress.audit import audit_record
+from congress.errors import InvalidTransition, RuleViolation
+from congress.models import AuditAction, Congress, Department, Session, User
+from congress.workflow import apply_transition, record_event
+from livelihood_votes import conf
+from livelihood_votes.errors import AlreadyVoted, BallotBusy, NotAnElector, VoteNotOpen
+from livelihood_votes.models import (
+    Ballot,
+    BallotForm,
+    BallotMark,
+    BallotSource,
+    Candidate,
+    LivelihoodVote,
+    Mark,
+    VoteStatus,
+)
+from livelihood_votes.selectors import electorate_of, holds_seat
+from livelihood_votes.workflow import VOTE_CASE, VOTE_TRANSITIONS
+from representatives.models import Representative
+
+V = VoteStatus
+# No 0/O or 1/I/L: a receipt is read off a phone and typed into a search box.
+RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def _event(vote: LivelihoodVote, action: str, by: User | None, **data: Any) -> None:
+    record_event(case_type=VOTE_CASE, case_id=vote.pk, action=action, by=by, data=data)
+
+
+def _audit(vote: LivelihoodVote, action: str, by: User | None, **detail: Any) -> None:
+    audit_record(
+        action=AuditAction.ADMIN_CHANGE, actor=by, obj=vote, detail={"action": action, **detail}
+    )
+
+
+# --- the vote and its candidates (while a draft) -------------------------------------------
+
+
+def vote_create(
+    *,
+    congress: Congress,
+    title: str,
+    year: int,
+    seats: int,
+    ballot_form: str = BallotForm.UP_TO_N,
+    session: Session | None = None,
+    by: User,
+) -> LivelihoodVote:
+    """A draft vote; the pass rule in force today is copied onto it."""
+    if seats < 1:
+        raise RuleViolation(_("应选项目数至少为1。"))
+    if session is not None and session.term.congress_id != congress.pk:
+        raise RuleViolation(_("所选会议不是该人大的会议。"))
+    with transaction.atomic():
+        vote = LivelihoodVote.objects.create(
+            congress=congress,
+            session=session,
+            title=title,
+            year=year,
+            seats=seats,
+            ballot_form=ballot_form,
+            pass_base=conf.pass_base(),
+            created_by=by,
+        )
+        _event(vote, "vote_create", by)
+    return vote
+
+
+def _draft_for_update(vote: LivelihoodVote) -> LivelihoodVote:
+    """Lock the vote row while its candidates change, so that opening (which counts
+    them under the same lock) never sees a half-edited list."""
+    locked = LivelihoodVote.objects.select_for_update().filter(pk=vote.pk).first()
+    if locked is None or locked.status != V.DRAFT:
+        raise RuleViolation(_("只有筹备中的票决可以修改候选项目。"))
+    return locked
+
+
+def candidate_add(
+    *,
+    vote: LivelihoodVote,
+    title: str,
+    summary: str = "",
+    department: Department | None = None,
+    budget: Decimal | None = None,
+    deadline: str = "",
+    by: User,
+) -> Candidate:
+    with transaction.atomic():
+        _draft_for_update(vote)
+        last = vote.candidates.order_by("-order").values_list("order", flat=True).first()
+        candidate = Candidate.objects.create(
+            vote=vote,
+            title=title,
+            summary=summary,
+            department=department,
+            budget=budget,
+            deadline=deadline,
+            order=(last or 0) + 1,
+        )
+        _event(vote, "candidate_add", by, candidate=candidate.pk, title=title)
+    return candidate
+
+
+CANDIDATE_FIELDS = ("title", "summary", "department", "budget", "deadline", "order")
+
+
+def candidate_edit(*, candidate: Candidate, by: User, **fields: Any) -> Candidate:
+    unknown = set(fields) - set(CANDIDATE_FIELDS)
+    if unknown:
+        raise TypeError(f"not editable: {sorted(unknown)}")
+    with transaction.atomic():
+        _draft_for_update(candidate.vote)
+        for name, value in fields.items():
+            setattr(candidate, name, value)
+        candidate.save(update_fields=list(fields))
+        _event(candidate.vote, "candidate_edit", by, candidate=candidate.pk)
+    return candidate
+
+
+def candidate_remove(*, candidate: Candidate, by: User) -> None:
+    with transaction.atomic():
+        _draft_for_update(candidate.vote)
+        _event(candidate.vote, "candidate_remove", by, title=candidate.title)
+        candidate.delete()
+
+
+# --- opening, closing, cancelling -----------------------------------------------------------
+
+
+def check_differential(*, candidates: int, seats: int) -> None:
+    """差额: candidates must exceed seats by the configured share of the seats."""
+    low, high = conf.differential_range()
+    # Integer arithmetic: 23 for 20 is exactly 15 %, with no rounding at the edges.
+    extra = (candidates - seats) * 100
+    if extra < low * seats or extra > high * seats:
+        raise RuleViolation(
+            _(
+                "候选项目数须比应选项目数多%(low)s%%至%(high)s%%（应选%(seats)s项，候选项目应为"
+                "%(fewest)s至%(most)s项），现有%(candidates)s项，不能开始投票。"
+            )
+            % {
+                "low": low,
+                "high": high,
+                "seats": seats,
+                "fewest": seats + -(-low * seats // 100),
+                "most": seats + high * seats // 100,
+                "candidates": candidates,
+            }
+        )
+
+
+def vote_open(*, vote: LivelihoodVote, by: User) -> LivelihoodVote:
+    """Start the vote: the differential is checked (not for a run-off, whose candidates
+    are the tied ones) and the electorate is frozen."""
+    with transaction.atomic():
+        locked = LivelihoodVote.objects.select_for_update().filter(pk=vote.pk).first()
+        if locked is None or locked.status != V.DRAFT:
+            raise InvalidTransition()
+        candidates = locked.candidates.count()
+        if locked.is_runoff:
+            if candidates <= locked.seats:
+                raise RuleViolation(_("补充票决的候选项目数须多于应选项目数。"))
+        else:
+            check_differential(candidates=candidates, seats=locked.seats)
+        electorate = electorate_of(locked.congress)
+        if electorate == 0:
+            raise RuleViolation(_("该人大没有在任代表，不能开始投票。"))
+        apply_transition(
+            instance=locked,
+            transitions=VOTE_TRANSITIONS,
+            action="vote_open",
+            by=by,
+            case_type=VOTE_CASE,
+            updates={"electorate": electorate, "opened_at": timezone.now()},
+            data={"candidates": candidates, "electorate": electorate},
+        )
+        _audit(locked, "vote_open", by, electorate=electorate)
+    vote.refresh_from_db()
+    return vote
+
+
+def vote_close(*, vote: LivelihoodVote, by: User) -> LivelihoodVote:
+    # The UPDATE waits for ballots in flight (they hold a share lock on the vote row,
+    # see ``_lock_open``); any ballot after it finds the vote closed.
+    with transaction.atomic():
+        apply_transition(
+            instance=vote,
+            transitions=VOTE_TRANSITIONS,
+            action="vote_close",
+            by=by,
+            case_type=VOTE_CASE,
+            updates={"closed_at": timezone.now()},
+        )
+        _audit(vote, "vote_close", by)
+    return vote
+
+
+def vote_cancel(*, vote: LivelihoodVote, by: User, reason: str = "") -> LivelihoodVote:
+    with transaction.atomic():
+        apply_transition(
+            instance=vote,
+            transitions=VOTE_TRANSITIONS,
+            action="vote_cancel",
+            by=by,
+            case_type=VOTE_CASE,
+            note=reason,
+        )
+        _audit(vote, "vote_cancel", by, reason=reason)
+    return vote
+
+
+def vote_runoff_create(
+    *, from_vote: LivelihoodVote, candidates: list[Candidate], seats: int, by: User
+) -> LivelihoodVote:
+    """A run-off for the candidates tied at the cut: a new draft vote with copies of
+    them, the same congress, session and rules; no differential check applies."""
+    if from_vote.status != V.CLOSED:
+        raise RuleViolation(_("只有已结束的票决可以发起补充票决。"))
+    if any(c.vote_id != from_vote.pk for c in candidates):
+        raise RuleViolation(_("补充票决的候选项目须来自原票决。"))
+    if not 1 <= seats < len(candidates):
+        raise RuleViolation(_("补充票决的应选项目数须少于候选项目数。"))
+    with transaction.atomic():
+        runoff = LivelihoodVote.objects.create(
+            congress=from_vote.congress,
+            session=from_vote.session,
+            year=from_vote.year,
+            title=_("%(title)s（补充票决）") % {"title": from_vote.title},
+            seats=seats,
+            ballot_form=from_vote.ballot_form,
+            pass_base=from_vote.pass_base,
+            runoff_of=from_vote,
+            created_by=by,
+        )
+        Candidate.objects.bulk_create(
+            [
+                Candidate(
+                    vote=runoff,
+                    title=c.title,
+                    summary=c.summary,
+                    department_id=c.department_id,
+                    budget=c.budget,
+                    deadline=c.deadline,
+                    order=n,
+                )
+                for n, c in enumerate(candidates, start=1)
+            ]
+        )
+        _event(runoff, "vote_create", by, runoff_of=from_vote.pk)
+    return runoff
+
+
+# --- the ballot ------------------------------------------------------------------------
+
+
+def new_receipt() -> str:
+    code = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(12))
+    return f"{code[:4]}-{code[4:8]}-{code[8:]}"
+
+
+def normalise_receipt(text: str) -> str:
+    """What a voter types (spaces, lower case, no dashes) in the stored form."""
+    code = "".join(ch for ch in text.upper() if ch in RECEIPT_ALPHABET)
+    return f"{code[:4]}-{code[4:8]}-{code[8:]}" if len(code) == 12 else text.strip().upper()
+
+
+def validated_marks(vote: LivelihoodVote, choices: Mapping[int, str]) -> dict[int, str]:
+    """The ballot's marks by candidate id, or a refusal before anything is saved.
+
+    ``choices`` maps candidate ids to a mark: on a select form only ``approve`` (the
+    ticked projects); on an approve-oppose-abstain form one mark per project."""
+    candidate_ids = set(vote.candidates.values_list("pk", flat=True))
+    marks = {int(pk): str(choice) for pk, choice in choices.items()}
+    if set(marks) - candidate_ids:
+        raise RuleViolation(_("选票上有不属于本次票决的项目。"))
+    if any(choice not in Mark.values for choice in marks.values()):
+        raise RuleViolation(_("选票上有无法识别的意见。"))
+    approvals = sum(1 for choice in marks.values() if choice == Mark.APPROVE)
+    if vote.ballot_form == BallotForm.PER_CANDIDATE:
+        if set(marks) != candidate_ids:
+            raise RuleViolation(_("请对每一个候选项目表示赞成、反对或弃权。"))
+        return marks
+    if approvals != len(marks):
+        raise RuleViolation(_("本次票决只需勾选赞成的项目。"))
+    if vote.ballot_form == BallotForm.EXACTLY_N and approvals != vote.seats:
+        raise RuleViolation(
+            _("本次票决须赞成%(seats)s个项目，您选择了%(count)s个。")
+            % {"seats": vote.seats, "count": approvals}
+        )
+    if approvals > vote.seats:
+        # On paper this ballot would be void; online it is refused before it is cast.
+        raise RuleViolation(
+            _("最多可赞成%(seats)s个项目，您选择了%(count)s个，请减少后再提交。")
+            % {"seats": vote.seats, "count": approvals}
+        )
+    return marks
+
+
+def _lock_open(vote: LivelihoodVote) -> None:
+    """Hold a share lock on the vote row until the ballot commits, and check it is open.
+
+    Ballots share the lock with each other; ``vote_close``'s UPDATE waits for them, so no
+    ballot lands after the vote closed. SQLite has one writer at a time (the transaction
+    began IMMEDIATE), which gives the same guarantee."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            table = connection.ops.quote_name(LivelihoodVote._meta.db_table)
+            cursor.execute(f"SELECT status FROM {table} WHERE id = %s FOR SHARE", [vote.pk])  # noqa: S608 - the table name is ours
+            row = cursor.fetchone()
+        status = row[0] if row else None
+    else:
+        status = LivelihoodVote.objects.filter(pk=vote.pk).values_list("status", flat=True).first()
+    if status != V.OPEN:
+        raise VoteNotOpen()
+
+
+def _is_busy(error: OperationalError) -> bool:
+    text = str(error).lower()
+    return "locked" in text or "busy" in text
+
+
+def ballot_cast(
+    *,
+    vote: LivelihoodVote,
+    representative: Representative,
+    choices: Mapping[int, str],
+    by: User,
+) -> str:
+    """Cast a representative's secret ballot online; returns the receipt (shown once).
+
+    In one transaction: the participation row (the database's unique constraint is the
+    one-ballot rule, so 50 concurrent clicks make one ballot and 49 ``AlreadyVoted``),
+    then the ballot and its marks, which name no one. A busy database is
+    ``BallotBusy``: nothing was written and the voter may simply submit again."""
+    if representative.user_id is None or representative.user_id != by.pk:
+        raise NotAnElector()
+    if vote.status != V.OPEN:
+        raise VoteNotOpen()
+    try:
+        return _cast_online(vote, representative, choices)
+    except OperationalError as error:
+        if _is_busy(error):
+            raise BallotBusy() from None
+        raise
+
+
+def _cast_online(
+    vote: LivelihoodVote, representative: Representative, choices: Mapping[int, str]
+) -> str:
+    if not holds_seat(representative, vote.congress):
+        raise NotAnElector()
+    marks = validated_marks(vote, choices)
+    with transaction.atomic():
+        _lock_open(vote)
+        try:
+            with transaction.atomic():
+                vote.participations.create(representative=representative)
+        except IntegrityError:
+            raise AlreadyVoted() from None
+        ballot = _new_ballot(vote, BallotSource.ONLINE)
+        BallotMark.objects.bulk_create(
+            [BallotMark(ballot=ballot, candidate_id=pk, choice=c) for pk, c in marks.items()]
+        )
+    return ballot.receipt
+
+
+# --- in the hall: paper ballots ------------------------------------------------------------
+
+
+def participation_sign_in(
+    *, vote: LivelihoodVote, representative: Representative, by: User
+) -> None:
+    """签到领票: staff record that a representative in the hall received a paper ballot.
+    It is the same unique row as an online vote, so whoever signed in cannot vote online
+    too (and the other way round)."""
+    if not holds_seat(representative, vote.congress):
+        raise NotAnElector(_("该代表不是本级人大的在任代表。"))
+    with transaction.atomic():
+        _lock_open(vote)
+        try:
+            with transaction.atomic():
+                vote.participations.create(
+                    representative=representative, channel=BallotSource.PAPER
+                )
+        except IntegrityError:
+            raise AlreadyVoted(_("该代表已投票或已领取纸质选票。")) from None
+
+
+def _paper_void_reason(vote: LivelihoodVote, marks: dict[int, str]) -> str:
+    """A paper ballot that breaks the form's rule is void (DESIGN.md §6), not refused: it
+    was cast, and the count of ballots must match the count handed out."""
+    approvals = sum(1 for choice in marks.values() if choice == Mark.APPROVE)
+    if vote.ballot_form == BallotForm.PER_CANDIDATE:
+        return ""
+    if approvals > vote.seats:
+        return _("赞成项目超过应选项目数")
+    if vote.ballot_form == BallotForm.EXACTLY_N and approvals != vote.seats:
+        return _("赞成项目数不等于应选项目数")
+    return ""
+
+
+def paper_ballot_enter(*, vote: LivelihoodVote, choices: Mapping[int, str], by: User) -> Ballot:
+    """Enter one paper ballot as it was marked (before the vote is closed). On an
+    approve-oppose-abstain ballot a project left unmarked counts as 弃权. There can never
+    be more paper ballots than representatives who signed in for one."""
+    candidate_ids = set(vote.candidates.values_list("pk", flat=True))
+    marks = {int(pk): str(choice) for pk, choice in choices.items()}
+    if set(marks) - candidate_ids or any(c not in Mark.values for c in marks.values()):
+        raise RuleViolation(_("选票上有不属于本次票决的项目或无法识别的意见。"))
+    if vote.ballot_form == BallotForm.PER_CANDIDATE:
+        marks = {pk: marks.get(pk, Mark.ABSTAIN) for pk in candidate_ids}
+    elif any(choice != Mark.APPROVE for choice in marks.values()):
+        raise RuleViolation(_("本次票决只需录入赞成的项目。"))
+    with transaction.atomic():
+        _lock_open(vote)
+        handed_out = vote.participations.filter(channel=BallotSource.PAPER).count()
+        entered = vote.ballots.filter(source=BallotSource.PAPER).count()
+        if entered >= handed_out:
+            raise RuleViolation(
+                _("已录入的纸质选票（%(entered)s张）已等于领票人数，不能再录入。")
+                % {"entered": entered}
+            )
+        ballot = _new_ballot(vote, BallotSource.PAPER, _paper_void_reason(vote, marks))
+        BallotMark.objects.bulk_create(
+            [BallotMark(ballot=ballot, candidate_id=pk, choice=c) for pk, c in marks.items()]
+        )
+        # The audit row says a paper ballot was entered, never which one.
+        _audit(vote, "paper_ballot_enter", by)
+    return ballot
+
+
+def _new_ballot(vote: LivelihoodVote, source: str, void_reason: str = "") -> Ballot:
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                return Ballot.objects.create(
+                    vote=vote,
+                    receipt=new_receipt(),
+                    source=source,
+                    void=bool(void_reason),
+                    void_reason=void_reason,
+                )
+        except IntegrityError:
+            continue  # a receipt drawn twice (one in 10^17): draw again
+    raise RuntimeError("could not draw a unique receipt")

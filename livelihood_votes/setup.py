@@ -1,0 +1,46 @@
+"""Registrations with the core (labels, navigation, home cards, demo data). Imported by
+LivelihoodVotesConfig.ready()."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from congress.registry import (
+    DemoBuilder,
+    HomeCard,
+    NavItem,
+    register_demo_builder,
+    register_home_card,
+    register_labels,
+    register_nav,
+)
+from livelihood_votes import cards, demo, selectors
+from livelihood_votes.workflow import ACTION_LABELS
+from representatives.selectors import representative_of
+
+
+def _is_staff(user: Any) -> bool:
+    return selectors.can_create(user)
+
+
+def _is_representative(user: Any) -> bool:
+    return representative_of(user) is not None
+
+
+register_labels(actions=ACTION_LABELS)
+register_nav(
+    NavItem(_("民生实事票决"), "livelihood_vote_list", _is_staff, order=300, icon="check2-square")
+)
+register_nav(
+    NavItem(
+        _("我的票决"), "my_livelihood_votes", _is_representative, order=301, icon="check2-square"
+    )
+)
+register_home_card(
+    HomeCard("livelihood_votes/card_representative.html", cards.representative_card, order=25)
+)
+register_home_card(HomeCard("livelihood_votes/card_staff.html", cards.staff_card, order=65))
+# After representatives (order 20): the demo votes need the representatives' seats.
+register_demo_builder(DemoBuilder("livelihood votes", demo.build, order=50))

@@ -1,0 +1,357 @@
+"""Pages of the livelihood-project vote.
+
+Staff (desktop): the list, a new vote, the vote's page (candidates while a draft, the
+open/close/cancel buttons, the turnout while open), the roll call and, once closed, the
+results. Representatives (phone): 我的票决, the ballot, the receipt (shown once, in the
+answer to the ballot itself: it is stored nowhere that names the voter) and the
+receipt check against the published ballot list.
+
+Each view loads through a scoped selector (404 outside the scope), validates, calls one
+service and responds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from congress.errors import DomainError
+from congress.models import User
+from congress.scoping import get_visible_or_404, visible_departments
+from congress.workflow import timeline
+from livelihood_votes import selectors, services
+from livelihood_votes.errors import ResultsNotPublished
+from livelihood_votes.forms import (
+    BallotPaperForm,
+    CancelForm,
+    CandidateForm,
+    ReceiptSearchForm,
+    VoteForm,
+)
+from livelihood_votes.models import BallotForm, LivelihoodVote, Mark, VoteStatus
+from livelihood_votes.workflow import VOTE_CASE
+from representatives.models import Representative
+from representatives.selectors import representative_of
+
+V = VoteStatus
+View = Callable[..., HttpResponse]
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def staff_required(view: View) -> View:
+    """Congress staff (or administrators) only; anyone else gets a 404."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not selectors.can_create(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _managed_vote(request: HttpRequest, pk: int) -> LivelihoodVote:
+    vote = get_visible_or_404(selectors.visible_votes(request.user), pk=pk)
+    if not selectors.manages(request.user, vote):
+        raise Http404
+    return vote
+
+
+def _representative(request: HttpRequest) -> Representative:
+    representative = representative_of(request.user)
+    if representative is None:
+        raise Http404
+    return representative
+
+
+# --- staff ------------------------------------------------------------------------------
+
+
+@login_required
+def vote_list(request: HttpRequest) -> HttpResponse:
+    if not selectors.can_create(request.user):
+        if representative_of(request.user) is not None:
+            return redirect("my_livelihood_votes")
+        raise Http404
+    page = Paginator(selectors.vote_list(request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "livelihood_votes/vote_list.html", {"page": page})
+
+
+@staff_required
+def vote_create(request: HttpRequest) -> HttpResponse:
+    form = VoteForm(request.POST or None, congresses=selectors.congresses_managed(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            vote = services.vote_create(by=_user(request), **form.cleaned_data)
+        except DomainError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("票决已创建，请添加候选项目。"))
+            return redirect(vote)
+    return render(request, "livelihood_votes/vote_form.html", {"form": form})
+
+
+@login_required
+def vote_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    vote = get_visible_or_404(selectors.visible_votes(request.user), pk=pk)
+    manages = selectors.manages(request.user, vote)
+    representative = representative_of(request.user)
+    context: dict[str, Any] = {
+        "vote": vote,
+        "candidates": list(selectors.vote_candidates(vote)),
+        "manages": manages,
+        "is_draft": vote.status == V.DRAFT,
+        "is_open": vote.status == V.OPEN,
+        "is_closed": vote.status == V.CLOSED,
+        "low_high": services.conf.differential_range(),
+    }
+    if manages:
+        context["participants"] = selectors.participant_count(vote)
+        context["events"] = timeline(VOTE_CASE, vote.pk)
+        context["candidate_form"] = CandidateForm(
+            departments=visible_departments(request.user).filter(is_active=True)
+        )
+        context["cancel_form"] = CancelForm()
+    if representative is not None and selectors.holds_seat(representative, vote.congress):
+        context["elector"] = True
+        context["voted"] = selectors.has_voted(vote, representative)
+        context["may_vote"] = vote.status == V.OPEN
+    return render(request, "livelihood_votes/vote_detail.html", context)
+
+
+@staff_required
+@require_POST
+def candidate_add(request: HttpRequest, pk: int) -> HttpResponse:
+    vote = _managed_vote(request, pk)
+    form = CandidateForm(
+        request.POST, departments=visible_departments(request.user).filter(is_active=True)
+    )
+    if not form.is_valid():
+        messages.error(request, _("候选项目信息不完整：%(errors)s") % {"errors": _errors(form)})
+        return redirect(vote)
+    try:
+        services.candidate_add(vote=vote, by=_user(request), **form.cleaned_data)
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("已添加候选项目。"))
+    return redirect(vote)
+
+
+def _errors(form: Any) -> str:
+    return "；".join(str(message) for errors in form.errors.values() for message in errors)
+
+
+@staff_required
+@require_POST
+def candidate_remove(request: HttpRequest, pk: int, candidate_id: int) -> HttpResponse:
+    vote = _managed_vote(request, pk)
+    candidate = get_visible_or_404(vote.candidates.all(), pk=candidate_id)
+    try:
+        services.candidate_remove(candidate=candidate, by=_user(request))
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("已删除候选项目。"))
+    return redirect(vote)
+
+
+ACTIONS: dict[str, tuple[Callable[..., Any], Promise]] = {
+    "open": (services.vote_open, gettext_lazy("已开始投票。")),
+    "close": (services.vote_close, gettext_lazy("投票已结束，计票结果已公布。")),
+    "cancel": (services.vote_cancel, gettext_lazy("票决已取消。")),
+}
+
+
+@staff_required
+@require_POST
+def vote_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    vote = _managed_vote(request, pk)
+    if action not in ACTIONS:
+        raise Http404
+    run, done = ACTIONS[action]
+    extra: dict[str, Any] = {}
+    if action == "cancel":
+        form = CancelForm(request.POST)
+        extra["reason"] = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        run(vote=vote, by=_user(request), **extra)
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, str(done))
+    return redirect(vote)
+
+
+@staff_required
+def participants(request: HttpRequest, pk: int) -> HttpResponse:
+    """The roll call: who voted, by name. No times, no order of voting."""
+    vote = _managed_vote(request, pk)
+    rows = selectors.visible_participations(request.user).filter(vote=vote)
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    return render(request, "livelihood_votes/participants.html", {"vote": vote, "page": page})
+
+
+@login_required
+def results(request: HttpRequest, pk: int, printable: bool = False) -> HttpResponse:
+    vote = get_visible_or_404(selectors.visible_votes(request.user), pk=pk)
+    try:
+        tally = selectors.vote_tally(vote)
+    except ResultsNotPublished as error:
+        # The same answer for everyone, staff and administrators too: no counts yet.
+        return render(
+            request,
+            "livelihood_votes/not_published.html",
+            {"vote": vote, "message": error.message},
+            status=error.status,
+        )
+    template = (
+        "livelihood_votes/results_print.html" if printable else "livelihood_votes/results.html"
+    )
+    return render(
+        request,
+        template,
+        {"vote": vote, "tally": tally, "manages": selectors.manages(request.user, vote)},
+    )
+
+
+@login_required
+def results_print(request: HttpRequest, pk: int) -> HttpResponse:
+    return results(request, pk, printable=True)
+
+
+@staff_required
+@require_POST
+def runoff_create(request: HttpRequest, pk: int) -> HttpResponse:
+    vote = _managed_vote(request, pk)
+    try:
+        tally = selectors.vote_tally(vote)
+        runoff = services.vote_runoff_create(
+            from_vote=vote, candidates=tally.tied, seats=tally.runoff_seats, by=_user(request)
+        )
+    except DomainError as error:
+        messages.error(request, str(error.message))
+        return redirect("livelihood_vote_results", pk=vote.pk)
+    messages.success(request, _("已创建补充票决，请核对后开始投票。"))
+    return redirect(runoff)
+
+
+# --- representatives ----------------------------------------------------------------------
+
+
+@login_required
+def my_votes(request: HttpRequest) -> HttpResponse:
+    representative = _representative(request)
+    return render(
+        request,
+        "livelihood_votes/my_votes.html",
+        {
+            "open_votes": selectors.open_votes_for(representative),
+            "closed_votes": selectors.recent_closed_for(representative)[:10],
+        },
+    )
+
+
+@never_cache
+@login_required
+def ballot(request: HttpRequest, pk: int) -> HttpResponse:
+    """The ballot. On success the answer IS the receipt page: the receipt goes to the
+    voter's screen once and is kept nowhere that names them (no session, no message)."""
+    vote = get_visible_or_404(selectors.visible_votes(request.user), pk=pk)
+    representative = _representative(request)
+    if not selectors.holds_seat(representative, vote.congress):
+        raise Http404
+    context: dict[str, Any] = {"vote": vote}
+    if vote.status != V.OPEN or selectors.has_voted(vote, representative):
+        context["voted"] = selectors.has_voted(vote, representative)
+        refused = 409 if request.method == "POST" else 200  # a second submit is refused
+        return render(request, "livelihood_votes/ballot_closed.html", context, status=refused)
+    candidates = list(selectors.vote_candidates(vote))
+    form = BallotPaperForm(request.POST or None, vote=vote, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        try:
+            receipt = services.ballot_cast(
+                vote=vote, representative=representative, choices=form.choices(), by=_user(request)
+            )
+        except DomainError as error:
+            context["error"] = error.message
+            if error.code == "already_voted":
+                context["voted"] = True
+                return render(request, "livelihood_votes/ballot_closed.html", context, status=409)
+            context |= _ballot_page(vote, candidates, form)
+            return render(request, "livelihood_votes/ballot.html", context, status=error.status)
+        return render(request, "livelihood_votes/receipt.html", {"vote": vote, "receipt": receipt})
+    context |= _ballot_page(vote, candidates, form)
+    return render(
+        request, "livelihood_votes/ballot.html", context, status=400 if form.errors else 200
+    )
+
+
+def _ballot_page(
+    vote: LivelihoodVote, candidates: list[Any], form: BallotPaperForm
+) -> dict[str, Any]:
+    """The ballot's rows, with what the voter had marked when the page comes back."""
+    data = form.data
+    picked = set(data.getlist("selected")) if hasattr(data, "getlist") else set()
+    rows = [
+        {"candidate": c, "picked": str(c.pk) in picked, "mark": data.get(f"c{c.pk}", "")}
+        for c in candidates
+    ]
+    return {
+        "form": form,
+        "rows": rows,
+        "select": vote.ballot_form != BallotForm.PER_CANDIDATE,
+        "exactly": vote.ballot_form == BallotForm.EXACTLY_N,
+        "marks": Mark.choices,
+    }
+
+
+@login_required
+def ballots(request: HttpRequest, pk: int) -> HttpResponse:
+    """核对回执: the published ballot list of a closed vote, searchable by receipt."""
+    vote = get_visible_or_404(selectors.visible_votes(request.user), pk=pk)
+    if vote.status != V.CLOSED:
+        error = ResultsNotPublished()
+        return render(
+            request,
+            "livelihood_votes/not_published.html",
+            {"vote": vote, "message": error.message},
+            status=error.status,
+        )
+    form = ReceiptSearchForm(request.GET or None)
+    rows = selectors.visible_ballots(request.user).filter(vote=vote)
+    searched = ""
+    found = None
+    if form.is_valid() and form.cleaned_data["receipt"]:
+        searched = services.normalise_receipt(form.cleaned_data["receipt"])
+        found = rows.filter(receipt=searched).first()
+    page = Paginator(rows, 200).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "livelihood_votes/ballots.html",
+        {
+            "vote": vote,
+            "form": form,
+            "page": page,
+            "searched": searched,
+            "found": found,
+            "querystring": urlencode({"receipt": searched}) if searched else "",
+        },
+    )

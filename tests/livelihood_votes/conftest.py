@@ -1,0 +1,109 @@
+"""The cast for vote stories.
+
+海州区's congress (the district) holds a vote on its livelihood projects. 刘红
+(representative_user) and 张伟 are 海州区 representatives with logins; eight more
+海州区 representatives have none (they vote on paper, or not at all). 吴明 sits only
+for 临江区, the other district. District staff (陈静) run the vote; city staff see it
+too; 临江区 staff, the department clerks and the committee member do not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+
+from congress.models import Region, User
+from livelihood_votes import services
+from livelihood_votes.models import BallotForm, Candidate, LivelihoodVote, Mark
+from representatives.models import Representative
+from tests.conftest import World
+from tests.factories import UserFactory
+from tests.representatives.factories import RepresentativeFactory, seat
+
+
+@dataclass
+class Cast:
+    world: World
+    liu: Representative
+    zhang: Representative
+    others: list[Representative]
+    outsider: Representative
+
+    @property
+    def seated(self) -> list[Representative]:
+        return [self.liu, self.zhang, *self.others]
+
+
+@pytest.fixture
+def cast(world: World, representative_user: User) -> Cast:
+    liu = RepresentativeFactory(name="刘红", region=world.village, user=representative_user)
+    seat(liu, world.district)
+    zhang = RepresentativeFactory(
+        name="张伟",
+        region=world.village,
+        user=UserFactory(username="zhangwei", display_name="张伟"),
+    )
+    seat(zhang, world.district)
+    others = []
+    for n in range(8):
+        rep = RepresentativeFactory(name=f"海州代表{n}", region=world.village)
+        seat(rep, world.district)
+        others.append(rep)
+    outsider = RepresentativeFactory(
+        name="吴明",
+        region=world.other_district,
+        user=UserFactory(username="wuming", display_name="吴明"),
+    )
+    seat(outsider, world.other_district)
+    return Cast(world=world, liu=liu, zhang=zhang, others=others, outsider=outsider)
+
+
+def make_vote(
+    region: Region,
+    by: User,
+    *,
+    candidates: int = 12,
+    seats: int = 10,
+    ballot_form: str = BallotForm.UP_TO_N,
+    title: str = "2026年度民生实事项目代表票决",
+) -> LivelihoodVote:
+    vote = services.vote_create(
+        congress=region.congress,
+        title=title,
+        year=2026,
+        seats=seats,
+        ballot_form=ballot_form,
+        by=by,
+    )
+    for n in range(1, candidates + 1):
+        services.candidate_add(vote=vote, title=f"民生项目{n}", by=by)
+    return vote
+
+
+def opened(vote: LivelihoodVote, by: User) -> LivelihoodVote:
+    return services.vote_open(vote=vote, by=by)
+
+
+def candidates_of(vote: LivelihoodVote) -> list[Candidate]:
+    return list(vote.candidates.order_by("order"))
+
+
+def approve(*candidates: Candidate) -> dict[int, str]:
+    return dict.fromkeys((c.pk for c in candidates), Mark.APPROVE)
+
+
+@pytest.fixture
+def open_vote(cast: Cast, district_staff: User) -> LivelihoodVote:
+    """海州区's vote: 12 candidates for 10 seats (20 %), up to 10 ticks, open."""
+    return opened(make_vote(cast.world.district, district_staff), district_staff)
+
+
+@pytest.fixture
+def other_vote(cast: Cast, other_district_staff: User) -> LivelihoodVote:
+    """临江区's vote, open: 吴明 may vote in it, nobody from 海州区 sees it."""
+    return opened(make_vote(cast.world.other_district, other_district_staff), other_district_staff)
+
+
+VoteMaker = Callable[..., LivelihoodVote]

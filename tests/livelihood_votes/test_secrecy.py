@@ -1,0 +1,117 @@
+"""The secret ballot: nothing links a ballot to its voter, and nobody, staff and
+administrators included, sees a count per project while the vote is open."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.db import models
+from django.test import Client
+
+from congress.models import User
+from livelihood_votes import services
+from livelihood_votes.models import Ballot, BallotMark, LivelihoodVote, Participation
+from tests.conftest import login
+from tests.livelihood_votes.conftest import Cast, approve, candidates_of
+
+
+def test_no_field_links_a_ballot_to_its_voter() -> None:
+    ballot_fields = {f.name: f for f in Ballot._meta.get_fields()}
+    assert set(ballot_fields) == {"id", "vote", "receipt", "source", "void", "void_reason", "marks"}
+    mark_fields = {f.name for f in BallotMark._meta.get_fields()}
+    assert mark_fields == {"id", "ballot", "candidate", "choice"}
+    participation_fields = {f.name for f in Participation._meta.get_fields()}
+    assert participation_fields == {"id", "vote", "representative", "channel"}
+    for model in (Ballot, BallotMark, Participation):
+        for field in model._meta.get_fields():
+            # No time of its own, and no relation to people or to the other side.
+            assert not isinstance(field, models.DateField | models.DateTimeField), field
+            related = getattr(field, "related_model", None)
+            assert (
+                related is None
+                or related._meta.app_label == "livelihood_votes"
+                or (model is Participation and field.name == "representative")
+            ), field
+    assert Ballot._meta.ordering == ["vote", "receipt"]
+
+
+def test_ids_are_random_not_a_sequence(cast: Cast, open_vote: LivelihoodVote) -> None:
+    for rep in (cast.liu, cast.zhang):
+        services.ballot_cast(vote=open_vote, representative=rep, choices={}, by=rep.user)  # type: ignore[arg-type]
+    for model in (Ballot, BallotMark, Participation):
+        assert isinstance(model._meta.pk, models.UUIDField), model
+    ids = list(Ballot.objects.values_list("id", flat=True))
+    assert all(isinstance(i, uuid.UUID) and i.version == 4 for i in ids)
+    receipts = list(Ballot.objects.values_list("receipt", flat=True))
+    assert len(set(receipts)) == 2 and all(len(r) == 14 for r in receipts)
+
+
+@pytest.mark.parametrize(
+    "persona", ["district_staff", "city_staff", "administrator", "representative_user"]
+)
+def test_no_counts_while_open_for_anyone(
+    persona: str,
+    request: pytest.FixtureRequest,
+    cast: Cast,
+    open_vote: LivelihoodVote,
+    client: Client,
+) -> None:
+    services.ballot_cast(
+        vote=open_vote,
+        representative=cast.zhang,
+        choices=approve(*candidates_of(open_vote)[:3]),
+        by=cast.zhang.user,  # type: ignore[arg-type]
+    )
+    login(client, request.getfixturevalue(persona))
+    page = client.get(f"/livelihood-votes/{open_vote.pk}/results/")
+    assert page.status_code == 409
+    assert "投票结束前不公布计票结果" in page.content.decode()
+    assert client.get(f"/livelihood-votes/{open_vote.pk}/ballots/").status_code == 409
+    api = client.get(f"/api/v1/livelihood-votes/{open_vote.pk}/results/")
+    assert api.status_code == 409 and api.json()["code"] == "results_not_published"
+    assert client.get(f"/api/v1/livelihood-votes/{open_vote.pk}/ballots/").status_code == 409
+    detail = client.get(f"/livelihood-votes/{open_vote.pk}/").content.decode()
+    assert "/results/" not in detail
+    api_detail = client.get(f"/api/v1/livelihood-votes/{open_vote.pk}/").json()
+    assert not {"approvals", "tally", "results", "rows"} & set(api_detail)
+
+
+def test_the_admin_shows_no_ballot_of_an_open_vote(
+    cast: Cast, open_vote: LivelihoodVote, administrator: User, client: Client
+) -> None:
+    receipt = services.ballot_cast(
+        vote=open_vote, representative=cast.liu, choices={}, by=cast.liu.user
+    )  # type: ignore[arg-type]
+    login(client, administrator)
+    listing = client.get("/admin/livelihood_votes/ballot/")
+    assert listing.status_code == 200 and receipt not in listing.content.decode()
+    ballot = Ballot.objects.get()
+    assert client.get(f"/admin/livelihood_votes/ballot/{ballot.pk}/change/").status_code == 302
+    assert client.get("/admin/livelihood_votes/participation/add/").status_code == 403
+
+
+def test_the_roll_call_shows_names_and_no_times(
+    cast: Cast, open_vote: LivelihoodVote, district_staff: User, client: Client
+) -> None:
+    services.ballot_cast(vote=open_vote, representative=cast.zhang, choices={}, by=cast.zhang.user)  # type: ignore[arg-type]
+    services.ballot_cast(vote=open_vote, representative=cast.liu, choices={}, by=cast.liu.user)  # type: ignore[arg-type]
+    login(client, district_staff)
+    page = client.get(f"/livelihood-votes/{open_vote.pk}/participants/").content.decode()
+    assert page.index("刘红") < page.index("张伟")  # by name, not by the order they voted
+    body = page.split('data-testid="participants"')[1].split("</ul>")[0]
+    assert ":" not in body  # no time of day anywhere in the list
+
+
+def test_the_receipt_is_kept_nowhere_that_names_the_voter(
+    cast: Cast, open_vote: LivelihoodVote, representative_user: User, client: Client
+) -> None:
+    login(client, representative_user)
+    picks = [str(c.pk) for c in candidates_of(open_vote)[:3]]
+    response = client.post(f"/livelihood-votes/{open_vote.pk}/ballot/", {"selected": picks})
+    receipt = Ballot.objects.get().receipt
+    assert receipt in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    assert receipt not in str(dict(client.session))
+    assert all(receipt not in str(s.get_decoded()) for s in Session.objects.all())

@@ -1,0 +1,251 @@
+"""Access rules of the livelihood-project vote (民生实事项目票决).
+
+Scopes (livelihood_votes/selectors.py): staff see the votes of the congresses in their
+region and below and run them; a representative sees the votes (not drafts) of the
+congresses where they hold a seat, votes in them, and reads results and the ballot list
+once closed; everyone else gets 404. Results and the ballot list are 409 for everyone
+while a vote is open. 刘红 (representative) sits for 海州区, 吴明 (other representative)
+for 临江区; each district holds its own vote.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from congress.models import Region, User
+from livelihood_votes import services
+from livelihood_votes.models import Candidate, LivelihoodVote
+from tests.security.access_rules import (
+    DISTRICT,
+    LOGIN,
+    NOT_ALLOWED,
+    NOT_FOUND,
+    OK,
+    OTHER_DISTRICT,
+    REDIRECT,
+    STAFF,
+    Builder,
+    Case,
+    Rule,
+    api,
+    only,
+    outcomes,
+    page,
+    scoped,
+    signed_in,
+)
+from tests.security.access_rules_representatives import rep_in, rep_out
+from tests.security.conftest import Cast
+
+REPS = ("representative", "other_representative")
+REP_IN = (*DISTRICT, "representative")
+REP_OUT = (*OTHER_DISTRICT, "other_representative")
+CONFLICT = 409
+
+
+# --- objects ------------------------------------------------------------------------
+
+
+def _staff(cast: Cast, region: Region) -> User:
+    return cast.district_staff if region == cast.world.district else cast.other_district_staff  # type: ignore[no-any-return]
+
+
+def _draft(cast: Cast, region: Region) -> LivelihoodVote:
+    rep_in(cast), rep_out(cast)  # the electorates
+    by = _staff(cast, region)
+    vote = services.vote_create(
+        congress=region.congress, title=f"{region.name}民生实事项目票决", year=2026, seats=10, by=by
+    )
+    for n in range(12):
+        services.candidate_add(vote=vote, title=f"民生项目{n + 1}", by=by)
+    return vote
+
+
+def _open(cast: Cast, region: Region) -> LivelihoodVote:
+    return services.vote_open(vote=_draft(cast, region), by=_staff(cast, region))
+
+
+def _closed(cast: Cast, region: Region) -> LivelihoodVote:
+    return services.vote_close(vote=_open(cast, region), by=_staff(cast, region))
+
+
+def _once(cast: Cast, key: str, build: Any) -> Any:
+    if key not in cast.objects:
+        cast.objects[key] = build()
+    return cast.objects[key]
+
+
+def vote(state: str, side: str) -> Builder:
+    """The URL kwargs of a vote in ``state`` (draft/open/closed) in 海州区 (in) or 临江区 (out)."""
+    make = {"draft": _draft, "open": _open, "closed": _closed}[state]
+
+    def build(cast: Cast) -> dict[str, Any]:
+        region = cast.world.district if side == "in" else cast.world.other_district
+        found = _once(cast, f"lv_{state}_{side}", lambda: make(cast, region))
+        return {"pk": found.pk}
+
+    return build
+
+
+def fresh_vote(state: str, side: str) -> Builder:
+    """A new vote for each request (the request changes it)."""
+    make = {"draft": _draft, "open": _open, "closed": _closed}[state]
+
+    def build(cast: Cast) -> dict[str, Any]:
+        region = cast.world.district if side == "in" else cast.world.other_district
+        return {"pk": make(cast, region).pk}
+
+    return build
+
+
+def fresh_candidate(side: str) -> Builder:
+    def build(cast: Cast) -> dict[str, Any]:
+        region = cast.world.district if side == "in" else cast.world.other_district
+        draft = _draft(cast, region)
+        candidate = draft.candidates.first()
+        assert isinstance(candidate, Candidate)
+        return {"pk": draft.pk, "candidate_id": candidate.pk}
+
+    return build
+
+
+def _with(builder: Builder, **extra: Any) -> Builder:
+    return lambda cast: {**builder(cast), **extra}
+
+
+def reps_exist(cast: Cast) -> dict[str, Any]:
+    rep_in(cast)
+    rep_out(cast)
+    return {}
+
+
+# --- rule shapes ---------------------------------------------------------------------------
+
+
+def staff_post(build_in: Builder, build_out: Builder, data: Builder | None = None) -> Rule:
+    """A staff action on a vote: GET is 405 for staff, 404 for the rest; POST redirects
+    for staff whose region holds the vote and is 404 for everyone else."""
+    return Rule(
+        (
+            Case("get", only(STAFF, ok=NOT_ALLOWED), build_in),
+            Case("post in 海州区", only(DISTRICT, ok=REDIRECT), build_in, "POST", data, fresh=True),
+            Case(
+                "post in 临江区",
+                only(OTHER_DISTRICT, ok=REDIRECT),
+                build_out,
+                "POST",
+                data,
+                fresh=True,
+            ),
+        )
+    )
+
+
+def published(route_kind: str = "page") -> Rule:
+    """Results and the ballot list: who sees the vote once closed; 409 while open."""
+    wrap = api if route_kind == "api" else (lambda expect: expect)
+    return Rule(
+        (
+            Case("closed, in 海州区", wrap(only(REP_IN)), vote("closed", "in")),
+            Case("closed, in 临江区", wrap(only(REP_OUT)), vote("closed", "out")),
+            Case("open: nobody sees counts", wrap(only(REP_IN, ok=CONFLICT)), vote("open", "in")),
+        )
+    )
+
+
+RULES: dict[str, Rule] = {
+    "livelihood_vote_list": page(
+        outcomes(
+            NOT_FOUND,
+            anonymous=LOGIN,
+            representative=REDIRECT,
+            other_representative=REDIRECT,
+            **dict.fromkeys(STAFF, OK),
+        ),
+        args=reps_exist,
+    ),
+    "livelihood_vote_create": page(only(STAFF), args=reps_exist),
+    "my_livelihood_votes": page(only(REPS), args=reps_exist),
+    "livelihood_vote_detail": Rule(
+        (
+            *scoped(
+                vote("open", "in"), vote("open", "out"), allowed_in=REP_IN, allowed_out=REP_OUT
+            ).cases,
+            Case("a draft is for staff", only(DISTRICT), vote("draft", "in")),
+        )
+    ),
+    "livelihood_candidate_add": staff_post(
+        vote("draft", "in"), vote("draft", "out"), data=lambda c: {"title": "新建幼儿园"}
+    ),
+    "livelihood_candidate_remove": staff_post(fresh_candidate("in"), fresh_candidate("out")),
+    "livelihood_vote_act": staff_post(
+        _with(fresh_vote("draft", "in"), action="cancel"),
+        _with(fresh_vote("draft", "out"), action="cancel"),
+    ),
+    "livelihood_vote_participants": scoped(vote("open", "in"), vote("open", "out")),
+    "livelihood_vote_results": published(),
+    "livelihood_vote_results_print": published(),
+    "livelihood_vote_ballots": published(),
+    "livelihood_vote_runoff": staff_post(vote("closed", "in"), vote("closed", "out")),
+    "livelihood_ballot": Rule(
+        (
+            Case("the ballot in 海州区", only(("representative",)), vote("open", "in")),
+            Case("the ballot in 临江区", only(("other_representative",)), vote("open", "out")),
+            Case(
+                "casting in 海州区",
+                only(("representative",)),
+                fresh_vote("open", "in"),
+                "POST",
+                lambda c: {"selected": []},
+                fresh=True,
+            ),
+            Case(
+                "casting in 临江区",
+                only(("other_representative",)),
+                fresh_vote("open", "out"),
+                "POST",
+                lambda c: {"selected": []},
+                fresh=True,
+            ),
+        )
+    ),
+    # The API
+    "livelihood-vote-list": Rule((Case("list", api(signed_in()), reps_exist),)),
+    "livelihood-vote-detail": scoped(
+        vote("open", "in"),
+        vote("open", "out"),
+        allowed_in=REP_IN,
+        allowed_out=REP_OUT,
+        anonymous=403,
+    ),
+    "livelihood-vote-candidates": scoped(
+        vote("open", "in"),
+        vote("open", "out"),
+        allowed_in=REP_IN,
+        allowed_out=REP_OUT,
+        anonymous=403,
+    ),
+    "livelihood-vote-ballot": Rule(
+        (
+            Case("get", api(signed_in(NOT_ALLOWED)), vote("open", "in")),
+            Case(
+                "post in 海州区",
+                api(only(("representative",), ok=201)),
+                fresh_vote("open", "in"),
+                "POST",
+                lambda c: {"selected": []},
+                fresh=True,
+            ),
+            Case(
+                "post in 临江区",
+                api(only(("other_representative",), ok=201)),
+                fresh_vote("open", "out"),
+                "POST",
+                lambda c: {"selected": []},
+                fresh=True,
+            ),
+        )
+    ),
+    "livelihood-vote-results": published("api"),
+    "livelihood-vote-ballots": published("api"),
+}
