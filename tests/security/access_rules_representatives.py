@@ -20,10 +20,13 @@ from representatives.models import (
     ContactKind,
     ContactLog,
     DutyShift,
+    Gender,
     GridAssignment,
     Representative,
     Station,
     StationMember,
+    VoterDelegate,
+    VoterDelegateKind,
 )
 from tests.representatives.factories import RepresentativeFactory, seat, station_with
 from tests.security.access_rules import (
@@ -41,7 +44,6 @@ from tests.security.access_rules import (
     Case,
     Rule,
     api,
-    baseline,
     everyone,
     only,
     outcomes,
@@ -135,6 +137,16 @@ def _shift(station: Station, rep: Representative) -> DutyShift:
     )
 
 
+def _delegate(region: Region) -> VoterDelegate:
+    return VoterDelegate.objects.create(
+        name="周平",
+        gender=Gender.values[0],
+        kind=VoterDelegateKind.values[0],
+        region=region,
+        starts_on=timezone.localdate(),
+    )
+
+
 def reps_exist(cast: Cast) -> dict[str, Any]:
     """Both representatives have their records (pages without an object need them too)."""
     rep_in(cast)
@@ -183,6 +195,7 @@ IN: dict[str, Builder] = {
     "log": pk(lambda c: _once(c, "log_in", lambda: _log(rep_in(c)))),
     "activity": pk(lambda c: _once(c, "activity_in", lambda: _activity(c.world.district))),
     "shift": fresh_pk(lambda c: _shift(station_in(c), rep_in(c))),
+    "voter_delegate": pk(lambda c: _once(c, "delegate_in", lambda: _delegate(c.world.town))),
 }
 OUT: dict[str, Builder] = {
     "rep": pk(rep_out),
@@ -198,6 +211,9 @@ OUT: dict[str, Builder] = {
     "log": pk(lambda c: _once(c, "log_out", lambda: _log(rep_out(c)))),
     "activity": pk(lambda c: _once(c, "activity_out", lambda: _activity(c.world.other_district))),
     "shift": fresh_pk(lambda c: _shift(station_out(c), rep_out(c))),
+    "voter_delegate": pk(
+        lambda c: _once(c, "delegate_out", lambda: _delegate(c.world.other_district))
+    ),
 }
 
 
@@ -325,7 +341,7 @@ RULES: dict[str, Rule] = {
     "representative_rotate_token": manager_post("rep"),
     "voter_delegate_list": manager_page(),
     "voter_delegate_create": manager_page(),
-    "voter_delegate_edit": baseline("object"),
+    "voter_delegate_edit": manager_detail("voter_delegate"),
     # Grids
     "grid_assign": manager_post("rep"),
     "grid_unassign": manager_post("grid_assignment", fresh=True),
