@@ -1,7 +1,9 @@
-"""Writing the audit trail. Every login, grant change, admin edit, export and reveal."""
+"""Writing the audit trail: every login, grant change, admin edit, state change,
+export and reveal, with the actor, the time, the object and the address."""
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any, cast
 
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
@@ -15,6 +17,10 @@ from django.http import HttpRequest
 from congress.models import AuditAction, AuditEvent, RoleGrant, User
 from congress.net import client_ip
 
+# The request being answered, for services that are called with ``by=user`` only
+# (set by congress.middleware.AuditContextMiddleware; empty in Celery tasks).
+current_request: ContextVar[HttpRequest | None] = ContextVar("current_request", default=None)
+
 
 def audit_record(
     *,
@@ -25,8 +31,13 @@ def audit_record(
     request: HttpRequest | None = None,
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
+    """One row of the trail. The address is that of ``request``, or, for a signed-in
+    actor, of the request being answered. A citizen acting without an account leaves
+    no address here (PIPL: collect no more than the purpose needs)."""
     if actor is None and request is not None and request.user.is_authenticated:
         actor = cast(User, request.user)
+    if request is None and actor is not None:
+        request = current_request.get()
     return AuditEvent.objects.create(
         actor=actor,
         username=username or (actor.get_username() if actor else ""),

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
+from congress.audit import current_request
 from congress.ratelimit import is_limited, too_many_requests
 
 # Scripts only from our own origin (every front-end file is vendored under
@@ -119,3 +120,18 @@ def _has_valid_token(request: HttpRequest) -> bool:
     if scheme != "Token" or not key.strip():
         return False
     return Token.objects.filter(key=key.strip(), user__is_active=True).exists()
+
+
+class AuditContextMiddleware:
+    """Makes the request known to the audit trail for the time it is answered, so
+    that services called with ``by=user`` record the actor's address too."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = current_request.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            current_request.reset(token)

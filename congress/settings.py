@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "congress.middleware.AnonymousRateLimitMiddleware",
+    "congress.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "congress.auth.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

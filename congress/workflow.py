@@ -13,8 +13,9 @@ from typing import Any
 from django.db import models, transaction
 from django.db.models import F
 
+from congress.audit import audit_record
 from congress.errors import InvalidTransition, StaleState
-from congress.models import Assignment, CaseEvent, User
+from congress.models import Assignment, AuditAction, CaseEvent, User
 
 Transitions = Mapping[str, tuple[frozenset[str], str]]
 
@@ -105,6 +106,22 @@ def apply_transition(
             assignment=assignment,
             from_status=current,
             to_status=target,
+        )
+        # The timeline is for the people on the case; the trail is for the
+        # auditor, across cases, with the actor's address. No notes or data here:
+        # they may carry a citizen's words.
+        audit_record(
+            action=AuditAction.STATE_CHANGE,
+            actor=by,
+            username=str(actor_label) if by is None else "",
+            obj=instance,
+            detail={
+                "case_type": case_type,
+                "case_id": event.case_id,
+                "action": action,
+                "from": current,
+                "to": target,
+            },
         )
     instance.refresh_from_db()
     return event

@@ -51,8 +51,10 @@ def _event(vote: LivelihoodVote, action: str, by: User | None, **data: Any) -> N
 
 
 def _audit(vote: LivelihoodVote, action: str, by: User | None, **detail: Any) -> None:
+    # Opening, closing and cancelling are audited by apply_transition; this is for
+    # the changes to a vote that are no status change (a paper ballot entered).
     audit_record(
-        action=AuditAction.ADMIN_CHANGE, actor=by, obj=vote, detail={"action": action, **detail}
+        action=AuditAction.STATE_CHANGE, actor=by, obj=vote, detail={"action": action, **detail}
     )
 
 
@@ -197,7 +199,6 @@ def vote_open(*, vote: LivelihoodVote, by: User) -> LivelihoodVote:
             updates={"electorate": electorate, "opened_at": timezone.now()},
             data={"candidates": candidates, "electorate": electorate},
         )
-        _audit(locked, "vote_open", by, electorate=electorate)
     vote.refresh_from_db()
     return vote
 
@@ -214,7 +215,6 @@ def vote_close(*, vote: LivelihoodVote, by: User) -> LivelihoodVote:
             case_type=VOTE_CASE,
             updates={"closed_at": timezone.now()},
         )
-        _audit(vote, "vote_close", by)
     return vote
 
 
@@ -228,7 +228,6 @@ def vote_cancel(*, vote: LivelihoodVote, by: User, reason: str = "") -> Liveliho
             case_type=VOTE_CASE,
             note=reason,
         )
-        _audit(vote, "vote_cancel", by, reason=reason)
     return vote
 
 

@@ -23,6 +23,7 @@ class AuditAction(models.TextChoices):
     OTP_ENABLED = "otp_enabled", _("启用两步验证")
     OTP_DISABLED = "otp_disabled", _("停用两步验证")
     ANONYMISED = "anonymised", _("匿名化个人信息")
+    STATE_CHANGE = "state_change", _("状态变更")
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

@@ -10,9 +10,12 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from congress import loop
 from congress.audit import audit_record
-from congress.models import AuditAction, AuditEvent, User
-from tests.conftest import login
+from congress.models import AssignmentStatus, AuditAction, AuditEvent, User
+from congress.workflow import apply_transition
+from tests.conftest import World, login
+from tests.loop_support import TEST_CASE
 
 
 @pytest.fixture
@@ -141,3 +144,64 @@ def test_role_changes_are_audited(administrator: User, clerk: User) -> None:
     ).exists()
     grant.delete()
     assert AuditEvent.objects.filter(action=AuditAction.GRANT_REMOVED, username="zhaolei").exists()
+
+
+def test_every_state_change_is_in_the_trail_with_the_actors_address(
+    client: Client, world: World, district_staff: User, clerk: User
+) -> None:
+    assignment = loop.assignment_create(
+        case_type=TEST_CASE,
+        case_id=7,
+        title="排水不畅",
+        region=world.village,
+        by=district_staff,
+        department=world.department,
+    )
+    login(client, clerk)
+    client.post(
+        f"/loop/assignments/{assignment.pk}/act/",
+        {"action": "accept", "version": assignment.version, "note": "张三来电 13912345678"},
+        REMOTE_ADDR="198.51.100.23",
+    )
+
+    row = AuditEvent.objects.get(action=AuditAction.STATE_CHANGE, actor=clerk)
+    assert (row.object_type, row.object_id, row.ip) == (
+        "congress.Assignment",
+        str(assignment.pk),
+        "198.51.100.23",
+    )
+    assert row.detail == {
+        "case_type": TEST_CASE,
+        "case_id": 7,
+        "action": "accept",
+        "from": "assigned",
+        "to": "accepted",
+    }
+    # Notes stay on the case's timeline: they may carry a citizen's words.
+    assert "13912345678" not in str(row.detail) + row.object_repr
+    # District staff find it on their audit page.
+    assert row.pk in _ids(login(client, district_staff), "?action=state_change")
+
+
+def test_a_change_with_no_one_signed_in_records_no_address(world: World) -> None:
+    # The system (a sweep) or a citizen without an account: the trail says who in
+    # words, and keeps no address (PIPL: nothing beyond the purpose).
+    assignment = loop.assignment_create(
+        case_type=TEST_CASE,
+        case_id=8,
+        title="路灯不亮",
+        region=world.village,
+        by=None,
+        department=world.department,
+    )
+    apply_transition(
+        instance=assignment,
+        transitions={"accept": ((AssignmentStatus.ASSIGNED,), AssignmentStatus.ACCEPTED)},
+        action="accept",
+        by=None,
+        case_type=TEST_CASE,
+        actor_label="系统",
+        case_id=8,
+    )
+    row = AuditEvent.objects.get(action=AuditAction.STATE_CHANGE)
+    assert (row.actor, row.username, row.ip) == (None, "系统", None)
