@@ -65,7 +65,10 @@ def main() -> None:
         ("fuzzed requests (personas × examples)", fuzz.get("fuzz_requests")),
         ("… of them deliberately invalid (bad input)", fuzz.get("invalid_requests")),
         ("cross-user replays (BOLA)", fuzz.get("cross_user_replays")),
-        ("anonymous routes flooded, each refusing with 429", limits.get("anonymous_routes_flooded")),
+        (
+            "anonymous routes flooded, each refusing with 429",
+            limits.get("anonymous_routes_flooded"),
+        ),
     ]
     _rewrite(ROOT / "docs" / "security.md", security_rows)
     restart_path = VAR / "pg-restart-figures.json"
@@ -73,6 +76,8 @@ def main() -> None:
     scenarios = sum(
         (ROOT / "tests" / "reliability" / name).read_text().count("\ndef test_")
         for name in ("test_faults.py", "test_concurrency.py", "test_backup_restore.py")
+    ) + (ROOT / "tests" / "livelihood_votes" / "test_concurrent_ballots.py").read_text().count(
+        "\ndef test_"
     )
     passed_restart = restart and not restart.get("problems")
     reliability_rows = [
