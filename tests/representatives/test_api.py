@@ -120,5 +120,7 @@ def test_an_activity_in_year_12_is_refused_with_a_message(
     refused = client.post("/api/v1/activities/", {**data, "starts_at": "0012-02-18T00:23:00Z"})
     assert refused.status_code == 400
     assert refused.json()["errors"]["starts_at"] == ["日期应在 2000 年至 2099 年之间。"]
-    accepted = client.post("/api/v1/activities/", {**data, "starts_at": "2026-12-18T09:00:00+08:00"})
+    accepted = client.post(
+        "/api/v1/activities/", {**data, "starts_at": "2026-12-18T09:00:00+08:00"}
+    )
     assert accepted.status_code == 201, accepted.json()
