@@ -30,6 +30,7 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
 from tests.security.access_rules import assignment_in_district, assignment_in_other_district
+from tests.security.access_rules_livelihood_votes import vote as livelihood_vote
 from tests.security.access_rules_representatives import IN as REPRESENTATIVES_IN
 from tests.security.access_rules_representatives import OUT as REPRESENTATIVES_OUT
 from tests.security.access_rules_suggestions_citizen import citizen_cases_exist
@@ -153,6 +154,9 @@ def test_cross_user_replay_finds_nothing(cast: Cast) -> None:
             build(cast)
     suggestions_in_both_districts(cast)
     citizen_cases_exist(cast)
+    for state in ("draft", "open", "closed"):
+        for side in ("in", "out"):
+            livelihood_vote(state, side)(cast)
     clients = {p: cast.client(p) for p in cast.users if cast.users[p] is not None}
     pairs = _list_and_detail_pairs()
     assert pairs, "no list/detail operations found: the check would prove nothing"
