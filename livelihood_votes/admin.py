@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from congress.admin import ReadOnlyAdmin
 from livelihood_votes.models import (
     Ballot,
     BallotMark,
@@ -56,17 +57,6 @@ class LivelihoodVoteAdmin(admin.ModelAdmin[LivelihoodVote]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return _is_draft(obj) and super().has_delete_permission(request, obj)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin[Any]):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Participation)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
@@ -14,7 +14,16 @@ from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.security.access_rules import LOGIN, NOT_5XX, REDIRECT, RULES, Case, Outcome, Rule
+from tests.security.access_rules import (
+    LOGIN,
+    NOT_5XX,
+    REDIRECT,
+    RULES,
+    RULES_BY_APP,
+    Case,
+    Outcome,
+    Rule,
+)
 from tests.security.conftest import PERSONAS, Cast
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -112,3 +121,26 @@ def write_figures(name: str, figures: dict[str, Any]) -> None:
     path = ROOT / "var" / "access-matrix" / f"{name}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n")
+
+
+def app_matrix(name: str, *apps: str) -> tuple[Callable[..., None], Callable[..., Any]]:
+    """The test and the figures fixture of one feature's part of the matrix.
+
+    Each part lives in a test file of its own (test_access_matrix_<app>.py) so that
+    parallel test processes (pytest-xdist, --dist loadfile) share the work::
+
+        test_route_access, _figures = app_matrix("representatives", "representatives")
+    """
+    keys = [key for app in apps for key in RULES_BY_APP.get(app, [])]
+    requests: list[int] = []
+
+    @pytest.mark.parametrize("key", keys)
+    def test_route_access(key: str, cast: Cast, tmp_path: Path, settings: Any) -> None:
+        requests.append(run_rule(key, cast, settings, tmp_path))
+
+    @pytest.fixture(scope="module", autouse=True)
+    def figures() -> Iterator[None]:
+        yield
+        write_figures(name, {"rules_run": len(requests), "requests": sum(requests)})
+
+    return test_route_access, figures

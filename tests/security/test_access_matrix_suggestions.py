@@ -4,28 +4,6 @@ A separate file from test_access_matrix.py so that parallel test processes
 (pytest-xdist, --dist loadfile) share the matrix's work.
 """
 
-from __future__ import annotations
+from tests.security.matrix import app_matrix
 
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
-
-import pytest
-
-from tests.security.access_rules import RULES_BY_APP
-from tests.security.conftest import Cast
-from tests.security.matrix import run_rule, write_figures
-
-KEYS = RULES_BY_APP.get("suggestions_citizen", []) + RULES_BY_APP.get("suggestions_formal", [])
-_requests: list[int] = []
-
-
-@pytest.mark.parametrize("key", KEYS)
-def test_route_access(key: str, cast: Cast, tmp_path: Path, settings: Any) -> None:
-    _requests.append(run_rule(key, cast, settings, tmp_path))
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _figures() -> Iterator[None]:
-    yield
-    write_figures("suggestions", {"rules_run": len(_requests), "requests": sum(_requests)})
+test_route_access, _figures = app_matrix("suggestions", "suggestions_citizen", "suggestions_formal")
