@@ -87,15 +87,30 @@ def register_anonymiser(anonymiser: Anonymiser) -> None:
 
 
 # Labels of timeline actions and statuses, so one timeline template can show the
-# events of every case type in words (feature apps add theirs).
-action_labels: dict[str, str | Promise] = {}
-status_labels: dict[str, str | Promise] = {}
+# events of every case type in words. The same word means different things in
+# different apps ("closed": a vote, a suggestion, a citizen's problem), so each
+# app labels its own case types; the engine's labels (case_type "") are the
+# default, and the first choice for an assignment's own events.
+_labels: dict[tuple[str, str, str], str | Promise] = {}
 
 
 def register_labels(
     *,
+    case_type: str = "",
     actions: dict[str, str | Promise] | None = None,
     statuses: dict[str, str | Promise] | None = None,
 ) -> None:
-    action_labels.update(actions or {})
-    status_labels.update(statuses or {})
+    for key, label in (actions or {}).items():
+        _labels[("action", case_type, key)] = label
+    for key, label in (statuses or {}).items():
+        _labels[("status", case_type, key)] = label
+
+
+def label_of(kind: str, key: str, *, case_type: str, of_assignment: bool = False) -> str:
+    """The words for an ``action`` or ``status`` of an event; the key itself if none."""
+    scopes = ("", case_type) if of_assignment else (case_type, "")
+    for scope in scopes:
+        label = _labels.get((kind, scope, key))
+        if label is not None:
+            return str(label)
+    return key

@@ -17,7 +17,8 @@ from congress.registry import (
     register_nav,
 )
 from livelihood_votes import cards, demo, selectors
-from livelihood_votes.workflow import ACTION_LABELS
+from livelihood_votes.models import VoteStatus
+from livelihood_votes.workflow import ACTION_LABELS, VOTE_CASE
 from representatives.selectors import representative_of
 
 
@@ -29,7 +30,7 @@ def _is_representative(user: Any) -> bool:
     return representative_of(user) is not None
 
 
-register_labels(actions=ACTION_LABELS)
+register_labels(case_type=VOTE_CASE, actions=ACTION_LABELS, statuses=dict(VoteStatus.choices))
 register_nav(
     NavItem(_("民生实事票决"), "livelihood_vote_list", _is_staff, order=300, icon="check2-square")
 )

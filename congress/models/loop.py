@@ -58,15 +58,18 @@ class CaseEvent(models.Model):
 
     @property
     def action_label(self) -> str:
-        from congress.registry import action_labels
-
-        return str(action_labels.get(self.action, self.action))
+        return self._label("action", self.action)
 
     @property
     def to_status_label(self) -> str:
-        from congress.registry import status_labels
+        return self._label("status", self.to_status)
 
-        return str(status_labels.get(self.to_status, self.to_status))
+    def _label(self, kind: str, key: str) -> str:
+        from congress.registry import label_of
+
+        return label_of(
+            kind, key, case_type=self.case_type, of_assignment=self.assignment_id is not None
+        )
 
 
 def attachment_path(instance: EventAttachment, filename: str) -> str:

@@ -13,7 +13,6 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from congress import registry
 from congress.loop import CaseType, register_case_type
 from congress.registry import (
     Anonymiser,
@@ -23,6 +22,7 @@ from congress.registry import (
     register_anonymiser,
     register_demo_builder,
     register_home_card,
+    register_labels,
     register_nav,
 )
 from congress.workdays import Deadline
@@ -67,17 +67,14 @@ register_case_type(
 )
 
 
-def _labels() -> None:
-    # Shared keys ("accepted", "closed") mean different things in different apps:
-    # never overwrite another app's label; our own pages use our own labels.
-    for key, label in {**ISSUE_ACTION_LABELS, **APPOINTMENT_ACTION_LABELS}.items():
-        registry.action_labels.setdefault(key, label)
-    for choices in (IssueStatus.choices, AppointmentStatus.choices):
-        for key, label in choices:
-            registry.status_labels.setdefault(key, label)
-
-
-_labels()
+register_labels(
+    case_type=ISSUE_CASE, actions=ISSUE_ACTION_LABELS, statuses=dict(IssueStatus.choices)
+)
+register_labels(
+    case_type=APPOINTMENT_CASE,
+    actions=APPOINTMENT_ACTION_LABELS,
+    statuses=dict(AppointmentStatus.choices),
+)
 
 
 def _works_on_issues(user: Any) -> bool:

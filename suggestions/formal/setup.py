@@ -22,7 +22,7 @@ from representatives.registry import PointSource, register_point_source
 from representatives.selectors import representative_of
 from suggestions.formal import cards, conf, demo, points
 from suggestions.formal.selectors import visible_suggestions
-from suggestions.formal.workflow import ACTION_LABELS, SUGGESTION_CASE
+from suggestions.formal.workflow import ACTION_LABELS, SIGNER_CASE, SUGGESTION_CASE
 from suggestions.models.formal import SuggestionStatus
 
 
@@ -48,7 +48,10 @@ register_case_type(
         policy_defaults={"days_before": "10,3,1"},
     )
 )
-register_labels(actions=ACTION_LABELS, statuses=dict(SuggestionStatus.choices))
+for case_type in (SUGGESTION_CASE, SIGNER_CASE):
+    register_labels(
+        case_type=case_type, actions=ACTION_LABELS, statuses=dict(SuggestionStatus.choices)
+    )
 
 
 def _files_or_reads(user: Any) -> bool:
