@@ -5,14 +5,14 @@ from typing import Any
 from django.http import HttpRequest
 
 from congress.notifications import unread_count
-from congress.registry import nav_items
+from congress.registry import navigation_for
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     if not user.is_authenticated:
-        return {"nav_items": []}
+        return {"nav_entries": []}
     return {
-        "nav_items": [item for item in nav_items if item.visible(user)],
+        "nav_entries": navigation_for(user),
         "unread_count": unread_count(user),
     }

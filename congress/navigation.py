@@ -8,7 +8,14 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from congress.registry import HomeCard, NavItem, register_home_card, register_nav
+from congress.registry import (
+    HomeCard,
+    NavGroup,
+    NavItem,
+    register_home_card,
+    register_nav,
+    register_nav_group,
+)
 from congress.scoping import visible_departments, visible_regions
 
 
@@ -24,11 +31,31 @@ def _has_work(user: Any) -> bool:
     return bool(_is_staff(user) or user.is_handler)
 
 
+# The menus feature apps put their entries in (NavItem.group).
+register_nav_group(NavGroup("citizens", _("群众诉求"), icon="chat-square-text"))
+register_nav_group(NavGroup("representatives", _("代表工作"), icon="people"))
+register_nav_group(NavGroup("suggestions", _("代表建议"), icon="journal-text"))
+register_nav_group(NavGroup("basics", _("基础数据"), icon="gear-wide-connected"))
+
 register_nav(NavItem(_("督办提醒"), "assignment_list", _has_work, order=50, icon="alarm"))
-register_nav(NavItem(_("审计日志"), "audit_list", _is_staff, order=950, icon="journal-text"))
-register_nav(NavItem(_("行政区划"), "region_list", _is_staff, order=900, icon="diagram-3"))
 register_nav(
-    NavItem(_("承办单位"), "department_list", _can_see_departments, order=910, icon="building")
+    NavItem(_("行政区划"), "region_list", _is_staff, order=900, icon="diagram-3", group="basics")
+)
+register_nav(
+    NavItem(
+        _("承办单位"),
+        "department_list",
+        _can_see_departments,
+        order=910,
+        icon="building",
+        group="basics",
+    )
+)
+register_nav(
+    NavItem(_("审计日志"), "audit_list", _is_staff, order=950, icon="journal-text", group="basics")
+)
+register_nav(
+    NavItem(_("后台管理"), "admin:index", lambda user: user.is_superuser, order=990, icon="gear")
 )
 
 

@@ -24,6 +24,17 @@ class NavItem:
     visible: Callable[[Any], bool]
     order: int = 100
     icon: str = "circle"
+    group: str = ""  # a NavGroup key: shown in that group's menu
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    """A menu in the navigation bar for related entries. A group in which a user can
+    see one entry only shows that entry instead, so nobody opens a menu of one."""
+
+    key: str
+    label: str | Promise
+    icon: str = "circle"
 
 
 @dataclass(frozen=True)
@@ -58,6 +69,7 @@ class Anonymiser:
 
 
 nav_items: list[NavItem] = []
+nav_groups: dict[str, NavGroup] = {}
 home_cards: list[HomeCard] = []
 demo_builders: list[DemoBuilder] = []
 anonymisers: list[Anonymiser] = []
@@ -67,6 +79,35 @@ def register_nav(item: NavItem) -> None:
     if item not in nav_items:
         nav_items.append(item)
         nav_items.sort(key=lambda entry: entry.order)
+
+
+def register_nav_group(group: NavGroup) -> None:
+    nav_groups.setdefault(group.key, group)
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """One place in the navigation bar: a link (no group) or a group's menu."""
+
+    group: NavGroup | None
+    items: tuple[NavItem, ...]
+
+
+def navigation_for(user: Any) -> list[NavEntry]:
+    """The user's navigation bar: links and menus, in the order of their first entry."""
+    visible = [item for item in nav_items if item.visible(user)]
+    members: dict[str, list[NavItem]] = {}
+    for item in visible:
+        if item.group in nav_groups:
+            members.setdefault(item.group, []).append(item)
+    entries = []
+    for item in visible:
+        group = members.get(item.group, [])
+        if len(group) < 2:
+            entries.append(NavEntry(None, (item,)))
+        elif group[0] is item:
+            entries.append(NavEntry(nav_groups[item.group], tuple(group)))
+    return entries
 
 
 def register_home_card(card: HomeCard) -> None:

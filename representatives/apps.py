@@ -35,10 +35,24 @@ class RepresentativesConfig(AppConfig):
         from representatives import demo, points, views  # noqa: F401 - points registers sources
 
         register_nav(
-            NavItem(_("代表"), "representative_list", _is_manager, order=100, icon="people")
+            NavItem(
+                _("代表"),
+                "representative_list",
+                _is_manager,
+                order=100,
+                icon="people",
+                group="representatives",
+            )
         )
         register_nav(
-            NavItem(_("家站点"), "station_list", _is_manager, order=110, icon="house-heart")
+            NavItem(
+                _("家站点"),
+                "station_list",
+                _is_manager,
+                order=110,
+                icon="house-heart",
+                group="representatives",
+            )
         )
         register_nav(
             NavItem(
@@ -47,18 +61,38 @@ class RepresentativesConfig(AppConfig):
                 _manager_or_representative,
                 order=120,
                 icon="chat-heart",
+                group="representatives",
             )
-        )
-        register_nav(
-            NavItem(_("我的值班"), "my_duty", _is_representative, order=125, icon="calendar-check")
         )
         register_nav(
             NavItem(
-                _("履职活动"), "activity_list", _manager_or_representative, order=130, icon="flag"
+                _("我的值班"),
+                "my_duty",
+                _is_representative,
+                order=125,
+                icon="calendar-check",
+                group="representatives",
             )
         )
         register_nav(
-            NavItem(_("活跃度排名"), "points_ranking", _is_manager, order=140, icon="bar-chart")
+            NavItem(
+                _("履职活动"),
+                "activity_list",
+                _manager_or_representative,
+                order=130,
+                icon="flag",
+                group="representatives",
+            )
+        )
+        register_nav(
+            NavItem(
+                _("活跃度排名"),
+                "points_ranking",
+                _is_manager,
+                order=140,
+                icon="bar-chart",
+                group="representatives",
+            )
         )
         register_home_card(
             HomeCard("representatives/card_representative.html", views.home_card, order=30)

@@ -88,11 +88,23 @@ def _works_on_issues(user: Any) -> bool:
 
 register_nav(
     NavItem(
-        _("群众诉求"), "citizen_issue_list", _works_on_issues, order=60, icon="chat-square-text"
+        _("群众诉求"),
+        "citizen_issue_list",
+        _works_on_issues,
+        order=60,
+        icon="chat-square-text",
+        group="citizens",
     )
 )
 register_nav(
-    NavItem(_("约见"), "appointment_list", _works_on_issues, order=65, icon="calendar2-heart")
+    NavItem(
+        _("约见"),
+        "appointment_list",
+        _works_on_issues,
+        order=65,
+        icon="calendar2-heart",
+        group="citizens",
+    )
 )
 
 

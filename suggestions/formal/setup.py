@@ -73,12 +73,33 @@ def _reads_reports(user: Any) -> bool:
 
 register_nav(
     NavItem(
-        _("代表建议"), "formal_suggestion_list", _files_or_reads, order=200, icon="journal-text"
+        _("代表建议"),
+        "formal_suggestion_list",
+        _files_or_reads,
+        order=200,
+        icon="journal-text",
+        group="suggestions",
     )
 )
-register_nav(NavItem(_("建议办理"), "formal_workspace", _is_handler, order=205, icon="inboxes"))
 register_nav(
-    NavItem(_("建议统计"), "formal_report", _reads_reports, order=210, icon="clipboard-data")
+    NavItem(
+        _("建议办理"),
+        "formal_workspace",
+        _is_handler,
+        order=205,
+        icon="inboxes",
+        group="suggestions",
+    )
+)
+register_nav(
+    NavItem(
+        _("建议统计"),
+        "formal_report",
+        _reads_reports,
+        order=210,
+        icon="clipboard-data",
+        group="suggestions",
+    )
 )
 register_home_card(
     HomeCard("suggestions/formal/card_representative.html", cards.representative_card, order=50)

@@ -50,6 +50,8 @@ def test_the_nav_toggler_opens_the_menu_on_a_phone(phone_page: Page, district_st
     phone_page.get_by_role("button", name="展开导航").tap()
 
     expect(phone_page.locator("#mainnav")).to_have_class(re.compile(r"\bshow\b"))
+    expect(phone_page.get_by_role("link", name="督办提醒")).to_be_visible()
+    phone_page.get_by_test_id("nav-group-basics").tap()
     expect(regions).to_be_visible()
     expect(phone_page.get_by_role("link", name="承办单位")).to_be_visible()
     screenshot(phone_page, "nav-open-phone")
@@ -64,8 +66,15 @@ def test_the_navigation_is_always_open_on_a_desktop(
     log_in(desktop_page, district_staff)
 
     expect(desktop_page.get_by_role("button", name="展开导航")).to_be_hidden()
+    for group in ("citizens", "representatives", "suggestions", "basics"):
+        expect(desktop_page.get_by_test_id(f"nav-group-{group}")).to_be_visible()
+    # One line: related entries are grouped in menus, so no label wraps.
+    bar = desktop_page.locator(".app-navbar").bounding_box()
+    assert bar is not None and bar["height"] < 80, bar
+    desktop_page.get_by_test_id("nav-group-basics").click()
     expect(desktop_page.get_by_role("link", name="行政区划")).to_be_visible()
     expect(desktop_page.get_by_role("link", name="承办单位")).to_be_visible()
+    screenshot(desktop_page, "nav-menu-desktop")
 
 
 def test_the_user_menu_logs_out(desktop_page: Page, district_staff: User) -> None:
