@@ -17,12 +17,13 @@ def main() -> None:
     os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "1")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "congress.settings")
-    from bench import sweep
+    from bench import ballots, sweep
 
     sweep.run(
         open_rows=int(os.environ.get("BENCH_OPEN", "1000000")),
         due_rows=int(os.environ.get("BENCH_DUE", "10000")),
     )
+    ballots.run(representatives=int(os.environ.get("BENCH_REPRESENTATIVES", "542")))
 
 
 if __name__ == "__main__":
