@@ -15,6 +15,7 @@ from livelihood_votes.models import (
     BallotMark,
     Candidate,
     LivelihoodVote,
+    PaperBallotEntry,
     Participation,
     VoteStatus,
 )
@@ -85,11 +86,25 @@ class BallotAdmin(ReadOnlyAdmin):
     """The published ballots only: while a vote is open its ballots are hidden here too
     (an administrator could count the marks otherwise)."""
 
-    list_display = ["receipt", "vote", "source", "void"]
+    list_display = ["receipt", "vote", "source", "sheet", "void"]
     list_filter = ["vote", "source", "void"]
     search_fields = ["receipt"]
     ordering = ["vote", "receipt"]
     inlines = [BallotMarkInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Ballot]:
+        return super().get_queryset(request).filter(vote__status=VoteStatus.CLOSED)
+
+
+@admin.register(PaperBallotEntry)
+class PaperBallotEntryAdmin(ReadOnlyAdmin):
+    """Who read which paper sheet how (双人录入), once the vote is closed: while it is open
+    the readings would let an administrator count the paper ballots."""
+
+    list_display = ["vote", "sheet", "entered_by", "created_at"]
+    list_filter = ["vote"]
+    list_select_related = ["vote", "entered_by"]
+    ordering = ["vote", "sheet", "created_at"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[PaperBallotEntry]:
         return super().get_queryset(request).filter(vote__status=VoteStatus.CLOSED)

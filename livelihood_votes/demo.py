@@ -2,8 +2,8 @@
 held in the hall at the January session and closed, and an open vote in rep_liu's
 county that rep_liu can cast on the phone.
 
-Everything goes through the services (votes, candidates, sign-in, paper ballots, the
-one online ballot): the demo is also a smoke test of the rules.
+Everything goes through the services (votes, candidates, sign-in, paper ballots entered
+twice by two staff, the one online ballot): the demo is also a smoke test of the rules.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from congress.models import Congress, Department, Session, SessionKind, User
+from congress.models import Congress, Department, Role, RoleGrant, Session, SessionKind, User
 from livelihood_votes import services
 from livelihood_votes.models import Candidate, LivelihoodVote, Mark
 from representatives.models import Mandate, MandateStatus, Representative
@@ -87,10 +87,14 @@ def _seated(congress: Congress) -> list[Representative]:
     return list(Representative.objects.filter(pk__in=ids).order_by("pk"))
 
 
-def build_city_vote(ctx: Any, staff: User, online: dict[str, Representative]) -> LivelihoodVote:
-    """In the hall at the 2026 session: sign-in, paper ballots entered by staff (in the
-    order the ballot box gives them), one representative voting on the phone; closed."""
+def build_city_vote(
+    ctx: Any, tellers: list[User], online: dict[str, Representative]
+) -> LivelihoodVote:
+    """In the hall at the 2026 session: sign-in, paper ballots entered twice by two staff
+    (in the order the ballot box gives them; one sheet misread, and settled by a third
+    reading), one representative voting on the phone; closed."""
     rng = ctx.rng
+    staff = tellers[0]
     congress = ctx.congresses[ctx.city.pk]
     session = (
         Session.objects.filter(
@@ -123,14 +127,26 @@ def build_city_vote(ctx: Any, staff: User, online: dict[str, Representative]) ->
             picks = rng.sample(picks, vote.seats)  # most who ticked too many correct it
         papers.append(dict.fromkeys(picks, Mark.APPROVE))
     rng.shuffle(papers)  # the ballot box keeps no order
-    for choices in papers:
-        services.paper_ballot_enter(vote=vote, choices=choices, by=staff)
+    for sheet, choices in enumerate(papers, start=1):
+        readings = [choices, choices]
+        if sheet == 1 and len(tellers) > 2:
+            # The second teller misreads sheet 1 (one tick more or less); the third
+            # reading agrees with the first and counts it.
+            misread = dict(choices)
+            if misread:
+                misread.popitem()
+            else:
+                misread[candidates[0].pk] = Mark.APPROVE
+            readings = [choices, misread, choices]
+        for teller, reading in zip(tellers, readings, strict=False):
+            services.paper_sheet_enter(vote=vote, sheet=sheet, choices=reading, by=teller)
     services.vote_close(vote=vote, by=staff)
     return vote
 
 
 def build_open_vote(ctx: Any, rep: Representative) -> LivelihoodVote | None:
-    """Next year's vote of rep_liu's county congress, open now, nobody has voted yet."""
+    """Next year's vote of rep_liu's county congress, open now: rep_liu has not voted yet,
+    and the paper desk is half-way through a few sheets."""
     mandate = (
         Mandate.objects.filter(representative=rep, status=MandateStatus.ACTIVE, level="county")
         .select_related("term__congress__region")
@@ -152,13 +168,52 @@ def build_open_vote(ctx: Any, rep: Representative) -> LivelihoodVote | None:
     )
     _add_candidates(vote, COUNTY_CANDIDATES, staff)
     services.vote_open(vote=vote, by=staff)
+    _paper_desk_at_work(ctx, vote, rep, staff)
     return vote
+
+
+def _paper_desk_at_work(ctx: Any, vote: LivelihoodVote, keep: Representative, staff: User) -> None:
+    """The county's hall mid-count, for the entry page: three representatives (not rep_liu,
+    who votes on the phone) signed in; sheet 1 counted, sheet 2 waiting for its second
+    reading, sheet 3 read two ways (有差异)."""
+    second = (
+        User.objects.filter(username__in=["city_staff", "admin"])
+        .exclude(pk=staff.pk)
+        .order_by("-username")  # city_staff if it is not the first reader
+        .first()
+    )
+    hall = [r for r in _seated(vote.congress) if r.pk != keep.pk][:3]
+    if second is None or len(hall) < 3:
+        return
+    for rep in hall:
+        services.participation_sign_in(vote=vote, representative=rep, by=staff)
+    pks = list(vote.candidates.order_by("order").values_list("pk", flat=True))
+    sheets = [ctx.rng.sample(pks, 8) for _ in range(3)]
+    readings = {
+        1: (sheets[0], sheets[0]),
+        2: (sheets[1], None),
+        3: (sheets[2], sheets[2][:-1]),  # the second reader missed a tick
+    }
+    for sheet, (first, other) in readings.items():
+        services.paper_sheet_enter(
+            vote=vote, sheet=sheet, choices=dict.fromkeys(first, Mark.APPROVE), by=staff
+        )
+        if other is not None:
+            services.paper_sheet_enter(
+                vote=vote, sheet=sheet, choices=dict.fromkeys(other, Mark.APPROVE), by=second
+            )
 
 
 def build(ctx: Any) -> None:
     staff = User.objects.get(username="city_staff")
+    # The second teller of the city's counting desk (双人录入 needs two people), and the
+    # administrator as the third reader who settles a sheet read two ways.
+    teller = ctx.add_account("city_teller", "沈梅", "江海市人大常委会办公室 工作人员（计票录入）")
+    RoleGrant.objects.create(user=teller, role=Role.STAFF, region=ctx.city)
+    third = User.objects.filter(username="admin").first()
+    tellers = [staff, teller, *([third] if third is not None else [])]
     accounts: dict[str, Representative] = ctx.extra.get("representative_accounts", {})
-    build_city_vote(ctx, staff, accounts)
+    build_city_vote(ctx, tellers, accounts)
     liu = accounts.get("rep_liu")
     if liu is not None:
         build_open_vote(ctx, liu)

@@ -43,3 +43,19 @@ class ResultsNotPublished(DomainError):
     code = "results_not_published"
     status = 409
     default_message = _("投票结束前不公布计票结果。")
+
+
+class SheetCounted(DomainError):
+    """Two readings of this paper sheet agreed and its ballot is in: nothing more to enter."""
+
+    code = "sheet_counted"
+    status = 409
+    default_message = _("这张纸质选票已计入，不能再录入。")
+
+
+class SheetAlreadyEntered(DomainError):
+    """Double entry means two different people: nobody confirms their own reading."""
+
+    code = "sheet_already_entered"
+    status = 409
+    default_message = _("您已录入过这张纸质选票，须由另一位工作人员录入核对。")

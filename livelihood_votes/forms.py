@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from congress.models import Congress, Department, Session
 from livelihood_votes.models import BallotForm, Candidate, LivelihoodVote, Mark
+from representatives.models import Representative
 
 
 def bootstrap(form: forms.BaseForm) -> None:
@@ -116,3 +117,53 @@ class BallotPaperForm(forms.Form):
         if self.vote.ballot_form == BallotForm.PER_CANDIDATE:
             return {c.pk: self.cleaned_data[f"c{c.pk}"] for c in self.candidates}
         return dict.fromkeys(self.cleaned_data["selected"], Mark.APPROVE)
+
+
+class PaperSheetForm(BallotPaperForm):
+    """A paper sheet as one staff member reads it: its number (written on it by the
+    counting desk) and its marks. Nothing is required of the marks: a paper ballot is
+    entered as it was marked, a blank project on an approve-oppose-abstain sheet counts as
+    弃权 and a sheet with too many ticks is counted void."""
+
+    sheet = forms.IntegerField(label=_("选票编号"), min_value=1, max_value=100000)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name != "sheet":
+                field.required = False
+        self.fields["sheet"].widget.attrs.update(
+            {"class": "form-control form-control-lg", "inputmode": "numeric", "autofocus": True}
+        )
+
+    def choices(self) -> dict[int, str]:
+        if self.vote.ballot_form == BallotForm.PER_CANDIDATE:
+            return {
+                c.pk: self.cleaned_data[f"c{c.pk}"]
+                for c in self.candidates
+                if self.cleaned_data.get(f"c{c.pk}")
+            }
+        return super().choices()
+
+
+class SignInForm(forms.Form):
+    """签到领票: the representative, one of the vote's electorate."""
+
+    representative = forms.ModelChoiceField(
+        label=_("代表"),
+        queryset=Representative.objects.none(),
+        error_messages={"invalid_choice": _("该代表不是本级人大的在任代表。")},
+    )
+
+    def __init__(self, *args: Any, electorate: QuerySet[Representative], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["representative"].queryset = electorate  # type: ignore[attr-defined]
+
+
+class ElectorateSearchForm(forms.Form):
+    q = forms.CharField(label=_("代表姓名"), max_length=50, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
+        self.fields["q"].widget.attrs.update({"autofocus": True, "type": "search"})

@@ -222,6 +222,10 @@ class Ballot(models.Model):
     )
     void = models.BooleanField(_("无效票"), default=False)
     void_reason = models.CharField(_("无效原因"), max_length=200, blank=True)
+    # A paper ballot's sheet number, written on it by the counting desk as it comes out of
+    # the box (an anonymous sheet: the number says nothing of who cast it). Unique per
+    # vote, so two staff confirming the same sheet at the same instant make one ballot.
+    sheet = models.PositiveIntegerField(_("纸质选票编号"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("选票")
@@ -231,7 +235,12 @@ class Ballot(models.Model):
             models.CheckConstraint(
                 condition=models.Q(void=False) | ~models.Q(void_reason=""),
                 name="ballot_void_has_reason",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(sheet__isnull=True) | models.Q(source="paper"),
+                name="ballot_sheet_only_on_paper",
+            ),
+            models.UniqueConstraint(fields=["vote", "sheet"], name="ballot_one_per_sheet"),
         ]
 
     def __str__(self) -> str:
@@ -261,3 +270,45 @@ class BallotMark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.candidate} · {self.get_choice_display()}"
+
+
+class PaperBallotEntry(models.Model):
+    """One staff member's reading of one paper sheet (双人录入). A sheet is counted (its
+    ``Ballot`` made) when two different staff have entered the same reading; until then
+    the readings wait here. Entries name the staff who typed them, never a voter: the
+    sheets come out of the box anonymous and are numbered in the order they are counted.
+
+    ``marks`` is the reading as ``{"<candidate id>": "approve" | "oppose" | "abstain"}``,
+    normalised (an approve-oppose-abstain sheet holds every candidate, a blank one as
+    弃权), so that two readings of the same paper compare equal."""
+
+    vote = models.ForeignKey(
+        LivelihoodVote,
+        verbose_name=_("票决"),
+        on_delete=models.CASCADE,
+        related_name="paper_entries",
+    )
+    sheet = models.PositiveIntegerField(_("纸质选票编号"), validators=[MinValueValidator(1)])
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    marks = models.JSONField(_("录入内容"), default=dict)
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("纸质选票录入")
+        verbose_name_plural = _("纸质选票录入")
+        ordering = ["vote", "sheet", "created_at", "pk"]
+        constraints = [
+            # Nobody confirms their own reading: one entry per sheet and person.
+            models.UniqueConstraint(
+                fields=["vote", "sheet", "entered_by"], name="paper_entry_one_per_teller"
+            ),
+            models.CheckConstraint(condition=models.Q(sheet__gte=1), name="paper_entry_sheet_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vote} · {self.sheet}"

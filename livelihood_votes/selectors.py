@@ -13,16 +13,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from congress.models import Congress
 from congress.scoping import AnyUser, region_scope_q
 from livelihood_votes.errors import ResultsNotPublished
 from livelihood_votes.models import (
     Ballot,
+    BallotForm,
+    BallotSource,
     Candidate,
     LivelihoodVote,
     Mark,
+    PaperBallotEntry,
     Participation,
     PassBase,
     VoteStatus,
@@ -167,6 +170,119 @@ def participant_count(vote: LivelihoodVote) -> int:
     """How many have voted so far: staff may see it while the vote is open (it says
     nothing about what was voted)."""
     return vote.participations.count()
+
+
+# --- in the hall: sign-in and paper ballots ---------------------------------------------
+
+
+def electorate(vote: LivelihoodVote) -> QuerySet[Representative]:
+    """The representatives with a live seat in the vote's congress, each with how they
+    took part so far (``channel``: online, paper, or None), by name."""
+    seated = Mandate.objects.filter(representative=OuterRef("pk"), status=MandateStatus.ACTIVE)
+    taken = Participation.objects.filter(vote=vote, representative=OuterRef("pk"))
+    return (
+        Representative.objects.filter(Exists(seated.filter(term__congress=vote.congress_id)))
+        .annotate(channel=Subquery(taken.values("channel")[:1]))
+        .order_by("name", "pk")
+    )
+
+
+@dataclass
+class PaperCounts:
+    handed_out: int  # paper ballots handed out: representatives signed in (签到领票)
+    counted: int  # paper ballots in: sheets two readings agreed on
+    online: int
+
+    @property
+    def remaining(self) -> int:
+        return max(self.handed_out - self.counted, 0)
+
+
+def paper_counts(vote: LivelihoodVote) -> PaperCounts:
+    """Two aggregate queries, whatever the size of the hall."""
+    taken = vote.participations.aggregate(
+        paper=Count("pk", filter=Q(channel=BallotSource.PAPER)),
+        online=Count("pk", filter=Q(channel=BallotSource.ONLINE)),
+    )
+    counted = vote.ballots.filter(source=BallotSource.PAPER).count()
+    return PaperCounts(handed_out=taken["paper"], counted=counted, online=taken["online"])
+
+
+@dataclass
+class Reading:
+    """One person's reading of a sheet, as staff compare it with the paper."""
+
+    teller: str
+    approvals: list[int]  # the ballot's row numbers marked 赞成 (select ballots)
+    marks: list[tuple[int, str]]  # (row number, 赞成/反对/弃权) on approve-oppose-abstain
+
+
+@dataclass
+class PaperProgress:
+    """The entry desk's picture of a vote: which sheets are counted, which wait for a
+    second reading, which have readings that differ (with the readings). The readings of
+    a sheet entered once are not shown: the second person must read the paper, not
+    the screen."""
+
+    counts: PaperCounts
+    counted: list[int]
+    waiting: list[int]
+    differing: list[tuple[int, list[Reading]]]
+    mine: set[int]  # sheets the viewer has entered
+
+    def next_sheet(self) -> int | None:
+        """The first sheet the viewer may still enter (the form's default)."""
+        done = set(self.counted) | self.mine
+        return next((n for n in range(1, self.counts.handed_out + 1) if n not in done), None)
+
+
+def paper_progress(vote: LivelihoodVote, user: AnyUser) -> PaperProgress:
+    """Five queries (two counts, counted sheets, entries with their tellers, candidates)
+    whatever the number of sheets."""
+    counts = paper_counts(vote)
+    counted = {
+        sheet
+        for sheet in vote.ballots.filter(sheet__isnull=False).values_list("sheet", flat=True)
+        if sheet is not None
+    }
+
+    entries = list(
+        PaperBallotEntry.objects.filter(vote=vote)
+        .exclude(sheet__in=counted)
+        .select_related("entered_by")
+        .order_by("sheet", "created_at", "pk")
+    )
+    by_sheet: dict[int, list[PaperBallotEntry]] = {}
+    for entry in entries:
+        by_sheet.setdefault(entry.sheet, []).append(entry)
+    mine = {e.sheet for e in entries if e.entered_by_id == user.pk}  # counted ones aside
+    rows = {str(c.pk): n for n, c in enumerate(vote_candidates(vote), start=1)}
+    labels = {value: str(label) for value, label in Mark.choices}
+    differing = [
+        (sheet, [_reading(e, rows, labels, vote.ballot_form) for e in readings])
+        for sheet, readings in by_sheet.items()
+        if len(readings) > 1
+    ]
+    return PaperProgress(
+        counts=counts,
+        counted=sorted(counted),
+        waiting=[sheet for sheet, readings in by_sheet.items() if len(readings) == 1],
+        differing=differing,
+        mine=mine,
+    )
+
+
+def _reading(
+    entry: PaperBallotEntry, rows: dict[str, int], labels: dict[str, str], form: str
+) -> Reading:
+    marks = sorted((rows[pk], mark) for pk, mark in entry.marks.items() if pk in rows)
+    return Reading(
+        teller=str(entry.entered_by),
+        approvals=[row for row, mark in marks if mark == Mark.APPROVE],
+        marks=[(row, str(labels[mark])) for row, mark in marks]
+        if form == BallotForm.PER_CANDIDATE
+        else [],
+    )
 
 
 # --- the tally -----------------------------------------------------------------------------

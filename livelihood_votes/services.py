@@ -26,7 +26,14 @@ from congress.errors import InvalidTransition, RuleViolation
 from congress.models import AuditAction, Congress, Department, Session, User
 from congress.workflow import apply_transition, record_event
 from livelihood_votes import conf
-from livelihood_votes.errors import AlreadyVoted, BallotBusy, NotAnElector, VoteNotOpen
+from livelihood_votes.errors import (
+    AlreadyVoted,
+    BallotBusy,
+    NotAnElector,
+    SheetAlreadyEntered,
+    SheetCounted,
+    VoteNotOpen,
+)
 from livelihood_votes.models import (
     Ballot,
     BallotForm,
@@ -35,6 +42,7 @@ from livelihood_votes.models import (
     Candidate,
     LivelihoodVote,
     Mark,
+    PaperBallotEntry,
     VoteStatus,
 )
 from livelihood_votes.selectors import electorate_of, holds_seat
@@ -204,9 +212,25 @@ def vote_open(*, vote: LivelihoodVote, by: User) -> LivelihoodVote:
 
 
 def vote_close(*, vote: LivelihoodVote, by: User) -> LivelihoodVote:
-    # The UPDATE waits for ballots in flight (they hold a share lock on the vote row,
-    # see ``_lock_open``); any ballot after it finds the vote closed.
+    """Close and publish. Refused while a paper sheet has a reading but is not counted
+    (entered once, or 有差异): the result is published at once, and a 人大 office does
+    not announce a result with ballots from the box still on the desk. Sheets never
+    entered are no reason to refuse (a representative may keep the ballot); the vote's
+    page shows paper ballots counted against those handed out before the click."""
+    # The lock waits for ballots and paper entries in flight (they hold share / no-key
+    # locks on the vote row, see ``_lock_open`` and ``_enter_sheet``); any of them after
+    # it finds the vote closed, so the check below cannot go stale before the UPDATE.
     with transaction.atomic():
+        LivelihoodVote.objects.select_for_update().filter(pk=vote.pk).first()
+        pending = unsettled_sheets(vote)
+        if pending:
+            shown = "、".join(str(n) for n in pending[:20])
+            raise RuleViolation(
+                _(
+                    "还有%(count)s张纸质选票未完成双人录入（第%(sheets)s张）。请录入核对后再结束投票。"
+                )
+                % {"count": len(pending), "sheets": shown if len(pending) <= 20 else shown + "…"}
+            )
         apply_transition(
             instance=vote,
             transitions=VOTE_TRANSITIONS,
@@ -405,10 +429,17 @@ def participation_sign_in(
                     representative=representative, channel=BallotSource.PAPER
                 )
         except IntegrityError:
-            raise AlreadyVoted(_("该代表已投票或已领取纸质选票。")) from None
+            channel = (
+                vote.participations.filter(representative=representative)
+                .values_list("channel", flat=True)
+                .first()
+            )
+            if channel == BallotSource.ONLINE:
+                raise AlreadyVoted(_("该代表已在网上投票，不能再领取纸质选票。")) from None
+            raise AlreadyVoted(_("该代表已签到领取纸质选票。")) from None
 
 
-def _paper_void_reason(vote: LivelihoodVote, marks: dict[int, str]) -> str:
+def _paper_void_reason(vote: LivelihoodVote, marks: Mapping[int, str]) -> str:
     """A paper ballot that breaks the form's rule is void (DESIGN.md §6), not refused: it
     was cast, and the count of ballots must match the count handed out."""
     approvals = sum(1 for choice in marks.values() if choice == Mark.APPROVE)
@@ -421,10 +452,12 @@ def _paper_void_reason(vote: LivelihoodVote, marks: dict[int, str]) -> str:
     return ""
 
 
-def paper_ballot_enter(*, vote: LivelihoodVote, choices: Mapping[int, str], by: User) -> Ballot:
-    """Enter one paper ballot as it was marked (before the vote is closed). On an
-    approve-oppose-abstain ballot a project left unmarked counts as 弃权. There can never
-    be more paper ballots than representatives who signed in for one."""
+def paper_reading(vote: LivelihoodVote, choices: Mapping[int, str]) -> dict[str, str]:
+    """A reading of a paper sheet as stored on ``PaperBallotEntry.marks``: candidate id
+    (a string, as JSON keys are) → mark. On an approve-oppose-abstain ballot a project
+    left unmarked is 弃权, so a blank and an explicit 弃权 read the same; on a select
+    ballot only the ticked projects. Too many ticks is no refusal here (the ballot is
+    void when it is counted)."""
     candidate_ids = set(vote.candidates.values_list("pk", flat=True))
     marks = {int(pk): str(choice) for pk, choice in choices.items()}
     if set(marks) - candidate_ids or any(c not in Mark.values for c in marks.values()):
@@ -433,25 +466,108 @@ def paper_ballot_enter(*, vote: LivelihoodVote, choices: Mapping[int, str], by: 
         marks = {pk: marks.get(pk, Mark.ABSTAIN) for pk in candidate_ids}
     elif any(choice != Mark.APPROVE for choice in marks.values()):
         raise RuleViolation(_("本次票决只需录入赞成的项目。"))
+    return {str(pk): marks[pk] for pk in sorted(marks)}
+
+
+# What became of an entry: the sheet's first reading (or one more that agrees with no
+# other), a reading that disagrees with another (有差异), or the second agreeing
+# reading, which counted the sheet.
+SHEET_WAITING, SHEET_DIFFERS, SHEET_COUNTED = "waiting", "differs", "counted"
+
+
+def paper_sheet_enter(
+    *, vote: LivelihoodVote, sheet: int, choices: Mapping[int, str], by: User
+) -> str:
+    """双人录入: one staff member's reading of paper sheet number ``sheet``.
+
+    The sheet is counted (its ballot made, void if it breaks the form's rule) as soon as
+    two different staff have entered the same reading. Until then every reading is
+    kept; readings that disagree leave the sheet 有差异, shown with each reading, and a
+    further person's reading that agrees with one of them settles it. Nobody enters a
+    sheet twice (they could otherwise confirm their own mistake), a counted sheet is
+    closed, and sheet numbers run from 1 to the number of paper ballots handed out, so
+    there are never more paper ballots than were handed out.
+
+    Returns ``SHEET_WAITING``, ``SHEET_DIFFERS`` or ``SHEET_COUNTED``."""
+    reading = paper_reading(vote, choices)
+    try:
+        return _enter_sheet(vote, sheet, reading, by)
+    except IntegrityError:
+        # Another request got there first: the same person's second click (their entry
+        # is in), or another person whose agreeing reading counted the sheet.
+        if Ballot.objects.filter(vote=vote, sheet=sheet).exists():
+            raise SheetCounted() from None
+        raise SheetAlreadyEntered() from None
+    except OperationalError as error:
+        if _is_busy(error):
+            raise BallotBusy(_("数据库繁忙，本次录入尚未保存，请再提交一次。")) from None
+        raise
+
+
+def _enter_sheet(vote: LivelihoodVote, sheet: int, reading: dict[str, str], by: User) -> str:
     with transaction.atomic():
-        _lock_open(vote)
-        handed_out = vote.participations.filter(channel=BallotSource.PAPER).count()
-        entered = vote.ballots.filter(source=BallotSource.PAPER).count()
-        if entered >= handed_out:
-            raise RuleViolation(
-                _("已录入的纸质选票（%(entered)s张）已等于领票人数，不能再录入。")
-                % {"entered": entered}
-            )
-        ballot = _new_ballot(vote, BallotSource.PAPER, _paper_void_reason(vote, marks))
-        BallotMark.objects.bulk_create(
-            [BallotMark(ballot=ballot, candidate_id=pk, choice=c) for pk, c in marks.items()]
+        # One paper entry of a vote at a time (a row lock that online ballots' share
+        # locks do not wait on for long: an entry is a few rows): two readings of the
+        # same sheet typed at the same instant must see each other, or two agreeing
+        # readings would both be stored as "first" and the sheet never counted. The
+        # unique (vote, sheet) on Ballot still makes one ballot if this lock were lost.
+        # SQLite has one writer at a time (IMMEDIATE), which gives the same guarantee.
+        status = (
+            LivelihoodVote.objects.select_for_update(no_key=True)
+            .filter(pk=vote.pk)
+            .values_list("status", flat=True)
+            .first()
         )
-        # The audit row says a paper ballot was entered, never which one.
-        _audit(vote, "paper_ballot_enter", by)
+        if status != V.OPEN:
+            raise VoteNotOpen(_("本次票决不在投票期间，不能录入纸质选票。"))
+        handed_out = vote.participations.filter(channel=BallotSource.PAPER).count()
+        if not 1 <= sheet <= handed_out:
+            raise RuleViolation(
+                _("选票编号须在1至%(count)s之间（已发出纸质选票%(count)s张）。")
+                % {"count": handed_out}
+            )
+        if Ballot.objects.filter(vote=vote, sheet=sheet).exists():
+            raise SheetCounted(_("第%(sheet)s张选票已计入，不能再录入。") % {"sheet": sheet})
+        others = list(vote.paper_entries.filter(sheet=sheet).values_list("entered_by_id", "marks"))
+        if any(user_id == by.pk for user_id, _marks in others):
+            raise SheetAlreadyEntered(
+                _("您已录入过第%(sheet)s张选票，须由另一位工作人员录入核对。") % {"sheet": sheet}
+            )
+        PaperBallotEntry.objects.create(vote=vote, sheet=sheet, entered_by=by, marks=reading)
+        if any(marks == reading for _user_id, marks in others):
+            _paper_ballot_make(vote, sheet, {int(pk): mark for pk, mark in reading.items()})
+            outcome = SHEET_COUNTED
+        else:
+            outcome = SHEET_DIFFERS if others else SHEET_WAITING
+        # The trail says who entered which sheet number and what came of it; never the
+        # marks (those are on the entry) nor the ballot's receipt.
+        _audit(vote, "paper_sheet_enter", by, sheet=sheet, outcome=outcome)
+    return outcome
+
+
+def _paper_ballot_make(vote: LivelihoodVote, sheet: int, marks: Mapping[int, str]) -> Ballot:
+    """The ballot of a sheet two readings agreed on. Only ``paper_sheet_enter`` calls
+    it, inside its transaction: there is no single-entry way to put a paper ballot in."""
+    ballot = _new_ballot(vote, BallotSource.PAPER, _paper_void_reason(vote, marks), sheet=sheet)
+    BallotMark.objects.bulk_create(
+        [BallotMark(ballot=ballot, candidate_id=pk, choice=c) for pk, c in marks.items()]
+    )
     return ballot
 
 
-def _new_ballot(vote: LivelihoodVote, source: str, void_reason: str = "") -> Ballot:
+def unsettled_sheets(vote: LivelihoodVote) -> list[int]:
+    """Sheets with a reading but no ballot yet (entered once, or 有差异)."""
+    counted = Ballot.objects.filter(vote=vote, sheet__isnull=False).values("sheet")
+    return sorted(
+        set(
+            vote.paper_entries.exclude(sheet__in=counted).values_list("sheet", flat=True).distinct()
+        )
+    )
+
+
+def _new_ballot(
+    vote: LivelihoodVote, source: str, void_reason: str = "", sheet: int | None = None
+) -> Ballot:
     for _attempt in range(5):
         try:
             with transaction.atomic():
@@ -461,7 +577,10 @@ def _new_ballot(vote: LivelihoodVote, source: str, void_reason: str = "") -> Bal
                     source=source,
                     void=bool(void_reason),
                     void_reason=void_reason,
+                    sheet=sheet,
                 )
         except IntegrityError:
+            if sheet is not None and Ballot.objects.filter(vote=vote, sheet=sheet).exists():
+                raise  # the sheet is counted already: no new receipt helps
             continue  # a receipt drawn twice (one in 10^17): draw again
     raise RuntimeError("could not draw a unique receipt")

@@ -27,6 +27,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.participants,
         name="livelihood_vote_participants",
     ),
+    path("livelihood-votes/<int:pk>/sign-in/", views.sign_in, name="livelihood_vote_sign_in"),
+    path("livelihood-votes/<int:pk>/paper/", views.paper_entry, name="livelihood_vote_paper"),
     path("livelihood-votes/<int:pk>/results/", views.results, name="livelihood_vote_results"),
     path(
         "livelihood-votes/<int:pk>/results/print/",

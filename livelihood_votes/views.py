@@ -22,6 +22,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -38,7 +39,10 @@ from livelihood_votes.forms import (
     BallotPaperForm,
     CancelForm,
     CandidateForm,
+    ElectorateSearchForm,
+    PaperSheetForm,
     ReceiptSearchForm,
+    SignInForm,
     VoteForm,
 )
 from livelihood_votes.models import BallotForm, LivelihoodVote, Mark, VoteStatus
@@ -124,6 +128,7 @@ def vote_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if manages:
         context["participants"] = selectors.participant_count(vote)
+        context["paper"] = selectors.paper_counts(vote)
         context["events"] = timeline(VOTE_CASE, vote.pk)
         context["candidate_form"] = CandidateForm(
             departments=visible_departments(request.user).filter(is_active=True)
@@ -207,6 +212,92 @@ def participants(request: HttpRequest, pk: int) -> HttpResponse:
     rows = selectors.visible_participations(request.user).filter(vote=vote)
     page = Paginator(rows, 100).get_page(request.GET.get("page"))
     return render(request, "livelihood_votes/participants.html", {"vote": vote, "page": page})
+
+
+# --- staff, in the hall: 签到领票 and 双人录入 --------------------------------------------
+
+
+@staff_required
+def sign_in(request: HttpRequest, pk: int) -> HttpResponse:
+    """现场签到: find a representative by name and hand them a paper ballot."""
+    vote = _managed_vote(request, pk)
+    electorate = selectors.electorate(vote)
+    if request.method == "POST":
+        form = SignInForm(request.POST, electorate=electorate)
+        if not form.is_valid():
+            messages.error(request, _errors(form))
+        else:
+            _sign_in(request, vote, form.cleaned_data["representative"])
+        query = urlencode({"q": request.POST.get("q", "")[:50]})
+        return redirect(f"{reverse('livelihood_vote_sign_in', args=[vote.pk])}?{query}")
+    search = ElectorateSearchForm(request.GET or None)
+    name = search.cleaned_data["q"].strip() if search.is_valid() else ""
+    found = list(electorate.filter(name__contains=name)[:SEARCH_LIMIT]) if name else []
+    context = {
+        "vote": vote,
+        "search": search,
+        "name": name,
+        "found": found,
+        "more": len(found) == SEARCH_LIMIT,
+        "counts": selectors.paper_counts(vote),
+        "is_open": vote.status == V.OPEN,
+    }
+    return render(request, "livelihood_votes/sign_in.html", context)
+
+
+SEARCH_LIMIT = 20
+
+
+def _sign_in(request: HttpRequest, vote: LivelihoodVote, representative: Representative) -> None:
+    try:
+        services.participation_sign_in(vote=vote, representative=representative, by=_user(request))
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(
+            request, _("%(name)s已签到，请发给纸质选票。") % {"name": representative.name}
+        )
+
+
+SHEET_MESSAGES: dict[str, Promise] = {
+    services.SHEET_WAITING: gettext_lazy("第%(sheet)s张选票已录入，等待另一位工作人员核对录入。"),
+    services.SHEET_DIFFERS: gettext_lazy(
+        "第%(sheet)s张选票的录入与他人不一致，已标记为有差异，请核对原票。"
+    ),
+    services.SHEET_COUNTED: gettext_lazy("第%(sheet)s张选票两次录入一致，已计入。"),
+}
+
+
+@staff_required
+def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
+    """纸质选票录入: each sheet entered by two staff; the desk's progress below the form."""
+    vote = _managed_vote(request, pk)
+    candidates = list(selectors.vote_candidates(vote))
+    progress = selectors.paper_progress(vote, request.user)
+    form = PaperSheetForm(
+        request.POST if request.method == "POST" else None,
+        vote=vote,
+        candidates=candidates,
+        initial={"sheet": progress.next_sheet()},
+    )
+    context: dict[str, Any] = {"vote": vote, "progress": progress, "is_open": vote.status == V.OPEN}
+    status = 400 if form.errors else 200
+    if request.method == "POST" and form.is_valid():
+        sheet = form.cleaned_data["sheet"]
+        try:
+            outcome = services.paper_sheet_enter(
+                vote=vote, sheet=sheet, choices=form.choices(), by=_user(request)
+            )
+        except DomainError as error:
+            context["error"], status = error.message, error.status
+        else:
+            done = SHEET_MESSAGES[outcome] % {"sheet": sheet}
+            (messages.success if outcome == services.SHEET_COUNTED else messages.info)(
+                request, done
+            )
+            return redirect("livelihood_vote_paper", pk=vote.pk)
+    context |= _ballot_page(vote, candidates, form)
+    return render(request, "livelihood_votes/paper_entry.html", context, status=status)
 
 
 @login_required

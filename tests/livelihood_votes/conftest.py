@@ -14,12 +14,12 @@ from dataclasses import dataclass
 
 import pytest
 
-from congress.models import Region, User
+from congress.models import Region, Role, User
 from livelihood_votes import services
 from livelihood_votes.models import BallotForm, Candidate, LivelihoodVote, Mark
 from representatives.models import Representative
 from tests.conftest import World
-from tests.factories import UserFactory
+from tests.factories import UserFactory, grant
 from tests.representatives.factories import RepresentativeFactory, seat
 
 
@@ -107,3 +107,36 @@ def other_vote(cast: Cast, other_district_staff: User) -> LivelihoodVote:
 
 
 VoteMaker = Callable[..., LivelihoodVote]
+
+
+def second_teller(vote: LivelihoodVote) -> User:
+    """Another staff member of the vote's region (the second reader at the entry desk)."""
+    region = vote.congress.region
+    user = User.objects.filter(username=f"teller{region.pk}").first()
+    if user is None:
+        user = grant(
+            UserFactory(username=f"teller{region.pk}", display_name="沈计票"),
+            Role.STAFF,
+            region=region,
+        )
+    return user
+
+
+def paper_ballots(
+    vote: LivelihoodVote,
+    voters: list[Representative],
+    ballots: list[dict[int, str]],
+    by: User,
+) -> list[str]:
+    """In the hall: each voter signs in for a paper ballot, then every sheet is entered
+    by ``by`` and by a second teller (双人录入), which counts it."""
+    for rep in voters:
+        services.participation_sign_in(vote=vote, representative=rep, by=by)
+    other = second_teller(vote)
+    outcomes = []
+    for sheet, choices in enumerate(ballots, start=1):
+        services.paper_sheet_enter(vote=vote, sheet=sheet, choices=choices, by=by)
+        outcomes.append(
+            services.paper_sheet_enter(vote=vote, sheet=sheet, choices=choices, by=other)
+        )
+    return outcomes

@@ -12,7 +12,7 @@ from congress.models import User
 from livelihood_votes import services
 from livelihood_votes.models import Ballot, BallotForm, LivelihoodVote, Mark
 from tests.conftest import login
-from tests.livelihood_votes.conftest import Cast, candidates_of, make_vote, opened
+from tests.livelihood_votes.conftest import Cast, candidates_of, make_vote, opened, paper_ballots
 
 
 def post(client: Client, url: str, data: dict[str, Any]) -> Any:
@@ -108,11 +108,7 @@ def test_results_and_ballots_after_the_close(
                 vote=open_vote, representative=rep, choices={first.pk: Mark.APPROVE}, by=rep.user
             )
         )  # type: ignore[arg-type]
-    for rep in cast.others[:4]:
-        services.participation_sign_in(vote=open_vote, representative=rep, by=district_staff)
-        services.paper_ballot_enter(
-            vote=open_vote, choices={first.pk: Mark.APPROVE}, by=district_staff
-        )
+    paper_ballots(open_vote, cast.others[:4], [{first.pk: Mark.APPROVE}] * 4, district_staff)
     services.vote_close(vote=open_vote, by=district_staff)
     login(client, representative_user)
     results = client.get(f"/api/v1/livelihood-votes/{open_vote.pk}/results/").json()

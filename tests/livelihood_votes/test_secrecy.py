@@ -19,7 +19,16 @@ from tests.livelihood_votes.conftest import Cast, approve, candidates_of
 
 def test_no_field_links_a_ballot_to_its_voter() -> None:
     ballot_fields = {f.name: f for f in Ballot._meta.get_fields()}
-    assert set(ballot_fields) == {"id", "vote", "receipt", "source", "void", "void_reason", "marks"}
+    assert set(ballot_fields) == {
+        "id",
+        "vote",
+        "receipt",
+        "source",
+        "void",
+        "void_reason",
+        "marks",
+        "sheet",  # a paper ballot's number, from the counting desk: anonymous paper
+    }
     mark_fields = {f.name for f in BallotMark._meta.get_fields()}
     assert mark_fields == {"id", "ballot", "candidate", "choice"}
     participation_fields = {f.name for f in Participation._meta.get_fields()}

@@ -15,17 +15,22 @@ from livelihood_votes import selectors, services
 from livelihood_votes.errors import ResultsNotPublished
 from livelihood_votes.models import Candidate, LivelihoodVote, PassBase
 from representatives.models import Mandate, Representative
-from tests.livelihood_votes.conftest import Cast, approve, candidates_of, make_vote, opened
+from tests.livelihood_votes.conftest import (
+    Cast,
+    approve,
+    candidates_of,
+    make_vote,
+    opened,
+    paper_ballots,
+)
 
 
 def _paper(
     vote: LivelihoodVote, voters: list[Representative], ballots: list[list[Candidate]], by: User
 ) -> None:
-    """In the hall: each voter signs in, then the ballots are entered as marked."""
-    for rep in voters:
-        services.participation_sign_in(vote=vote, representative=rep, by=by)
-    for picks in ballots:
-        services.paper_ballot_enter(vote=vote, choices=approve(*picks), by=by)
+    """In the hall: each voter signs in, then two staff enter each ballot as marked."""
+    outcomes = paper_ballots(vote, voters, [approve(*picks) for picks in ballots], by)
+    assert set(outcomes) <= {services.SHEET_COUNTED}
 
 
 def test_no_results_until_closed(

@@ -10,6 +10,7 @@ for 临江区; each district holds its own vote.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from congress.models import Region, User
@@ -109,6 +110,51 @@ def fresh_candidate(side: str) -> Builder:
     return build
 
 
+def fresh_vote_in_hall(side: str) -> Builder:
+    """A new open vote in which the side's representative signed in for a paper ballot
+    (so sheet 1 may be entered)."""
+
+    def build(cast: Cast) -> dict[str, Any]:
+        region = cast.world.district if side == "in" else cast.world.other_district
+        found = _open(cast, region)
+        rep = rep_in(cast) if side == "in" else rep_out(cast)
+        services.participation_sign_in(vote=found, representative=rep, by=_staff(cast, region))
+        return {"pk": found.pk}
+
+    return build
+
+
+def in_hall(build: Callable[[str], Builder], data: Callable[[Cast, str], dict[str, Any]]) -> Rule:
+    """签到 and 录入: the staff of the vote's region (and above) see the page and post to
+    it (each post on a fresh open vote); everyone else gets 404."""
+    return Rule(
+        (
+            *scoped(vote("open", "in"), vote("open", "out")).cases,
+            Case(
+                "post in 海州区",
+                only(DISTRICT, ok=REDIRECT),
+                build("in"),
+                "POST",
+                lambda c: data(c, "in"),
+                fresh=True,
+            ),
+            Case(
+                "post in 临江区",
+                only(OTHER_DISTRICT, ok=REDIRECT),
+                build("out"),
+                "POST",
+                lambda c: data(c, "out"),
+                fresh=True,
+            ),
+        )
+    )
+
+
+def _sign_in_data(cast: Cast, side: str) -> dict[str, Any]:
+    rep = rep_in(cast) if side == "in" else rep_out(cast)
+    return {"representative": rep.pk, "q": rep.name}
+
+
 def _with(builder: Builder, **extra: Any) -> Builder:
     return lambda cast: {**builder(cast), **extra}
 
@@ -183,6 +229,10 @@ RULES: dict[str, Rule] = {
         _with(fresh_vote("draft", "out"), action="cancel"),
     ),
     "livelihood_vote_participants": scoped(vote("open", "in"), vote("open", "out")),
+    "livelihood_vote_sign_in": in_hall(lambda side: fresh_vote("open", side), _sign_in_data),
+    "livelihood_vote_paper": in_hall(
+        fresh_vote_in_hall, lambda cast, side: {"sheet": 1, "selected": []}
+    ),
     "livelihood_vote_results": published(),
     "livelihood_vote_results_print": published(),
     "livelihood_vote_ballots": published(),
