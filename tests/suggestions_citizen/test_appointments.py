@@ -112,8 +112,11 @@ def test_after_the_meeting_it_is_a_contact_and_its_problems_become_cases(
     station: Station, representative: Representative, categories: dict[str, IssueCategory]
 ) -> None:
     appointment = _request(representative, station)
+    # An hour from now, not "today at 23:00": after 23:00 Shanghai time that was in
+    # the past and the test failed every night.
+    soon = timezone.now() + datetime.timedelta(hours=1)
     services.appointment_confirm(
-        appointment=appointment, by=representative.user, scheduled_at=_at(0, 23), place="联络站"
+        appointment=appointment, by=representative.user, scheduled_at=soon, place="联络站"
     )
     services.appointment_record_meeting(
         appointment=appointment,
