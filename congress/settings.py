@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "congress.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "congress.middleware.RequestSizeLimitMiddleware",
+    "congress.middleware.NulCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -14,6 +14,7 @@ from typing import Any, cast
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -171,7 +172,7 @@ class PublicIssueSubmit(APIView):
                 pk=request.data.get("region") or 0, level=RegionLevel.TOWNSHIP
             ).first()
         if region is None:
-            raise RuleViolation("请指定家站点、代表或问题所在的乡镇（街道）。")
+            raise RuleViolation(_("请指定家站点、代表或问题所在的乡镇（街道）。"))
         if form.cleaned_data["mobile"]:
             check(
                 request,
