@@ -437,6 +437,9 @@ def participation_sign_in(
             if channel == BallotSource.ONLINE:
                 raise AlreadyVoted(_("该代表已在网上投票，不能再领取纸质选票。")) from None
             raise AlreadyVoted(_("该代表已签到领取纸质选票。")) from None
+        # Who handed a paper ballot to whom, and when: the hall's record, as a
+        # roll call is. A paper ballot carries no name, so this links to no ballot.
+        _audit(vote, "paper_sign_in", by, representative=representative.pk)
 
 
 def _paper_void_reason(vote: LivelihoodVote, marks: Mapping[int, str]) -> str:

@@ -64,6 +64,8 @@ def test_sign_in_and_online_are_one_vote(
     cast: Cast, open_vote: LivelihoodVote, district_staff: User
 ) -> None:
     services.participation_sign_in(vote=open_vote, representative=cast.liu, by=district_staff)
+    signed = AuditEvent.objects.get(detail__action="paper_sign_in")
+    assert (signed.actor, signed.detail["representative"]) == (district_staff, cast.liu.pk)
     with pytest.raises(AlreadyVoted):
         services.ballot_cast(vote=open_vote, representative=cast.liu, choices={}, by=cast.liu.user)  # type: ignore[arg-type]
     with pytest.raises(AlreadyVoted, match="已签到领取纸质选票"):
