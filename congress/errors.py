@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import Http404
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -35,3 +36,14 @@ class StaleState(DomainError):
 class RuleViolation(DomainError):
     code = "rule_violation"
     status = 400
+
+
+class OutOfJurisdiction(Http404):
+    """A write names a place (region, station, department, congress, representative)
+    outside the acting user's jurisdiction. Raised before anything is written.
+
+    A 404 like any object the user cannot see, and deliberately not a DomainError:
+    the pages catch DomainError to show its message beside the form, and a message
+    would confirm that the place exists. Both the pages and the API already answer
+    Http404 with their "not found".
+    """

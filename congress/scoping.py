@@ -1,9 +1,15 @@
-"""Who sees what (DESIGN.md §7): the one scoping function per core model.
+"""Who sees what and where one may act: the one scoping function per core model, and
+the one jurisdiction check of every write.
 
 Feature apps build their own ``visible_to`` functions from ``region_scope_q``,
 so that "staff see their region and everything below it" means the same thing
 everywhere. A row outside the scope is never fetched, so a detail view that
 loads through these functions answers 404, not 403 that confirms it exists.
+
+Writes are guarded where they happen: every service that creates an object or
+changes its place calls ``require_in_jurisdiction`` with the old and the new
+place, whichever interface called it (docs/security.md, "Writes stay in the
+actor's jurisdiction").
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
+from congress.errors import OutOfJurisdiction
 from congress.models import Department, Region, User
 
 AnyUser = User | AnonymousUser
@@ -69,6 +76,47 @@ def visible_departments(user: AnyUser) -> QuerySet[Department]:
     if query is not None and user.is_authenticated:
         query |= Q(pk__in=user.department_ids)
     return _apply(Department.objects.select_related("region", "parent"), query)
+
+
+def in_jurisdiction(user: AnyUser, region: Region) -> bool:
+    """Staff whose regions hold ``region`` (theirs or below it), or an administrator."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return any(region.is_within(own) for own in user.staff_regions)
+
+
+def within_reach(user: AnyUser, region: Region) -> bool:
+    """In the user's jurisdiction or on the way up from it: staff hand work to the
+    departments of the levels above (a district's problem may go to a city bureau)
+    and record the higher-level seats of their own representatives."""
+    if in_jurisdiction(user, region):
+        return True
+    return user.is_authenticated and any(own.is_within(region) for own in user.staff_regions)
+
+
+def require_in_jurisdiction(user: AnyUser | None, *regions: Region | None) -> None:
+    """Refuse (404) a write that names a place outside the acting user's jurisdiction.
+
+    Services call it with the object's old place and its new one. ``None`` for a
+    place means "none named"; ``None`` for the user is the system itself (seeding,
+    periodic jobs, management commands), which acts everywhere.
+    """
+    if user is None:
+        return
+    for region in regions:
+        if region is not None and not in_jurisdiction(user, region):
+            raise OutOfJurisdiction
+
+
+def require_within_reach(user: AnyUser | None, *regions: Region | None) -> None:
+    """Like ``require_in_jurisdiction``, for the bodies above (departments, congresses)."""
+    if user is None:
+        return
+    for region in regions:
+        if region is not None and not within_reach(user, region):
+            raise OutOfJurisdiction
 
 
 def get_visible_or_404(queryset: QuerySet[M], **lookup: Any) -> M:

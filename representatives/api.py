@@ -1,8 +1,9 @@
 """The /api/v1/ endpoints of this app: the same scoped selectors and services as the pages.
 
 Lists filter with the FilterSets of ``filters.py`` (level, region, group, station,
-active …). Writes go through ``services``; a refusal is a domain error that the
-core's exception handler turns into ``{"code", "message"}``.
+active …). Writes go through ``services``, which also check that every place a
+request names lies in the user's jurisdiction (404 otherwise); a refusal is a
+domain error that the core's exception handler turns into ``{"code", "message"}``.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from congress.models import CongressLevel, Region
+from congress.models import CongressLevel
 from congress.scoping import get_visible_or_404, visible_regions
 from representatives import filters, points, selectors, services
 from representatives.models import (
@@ -281,17 +282,9 @@ class RepresentativeViewSet(viewsets.ModelViewSet):
             selectors.visible_representatives(self.request.user)
         ).order_by("name", "pk")
 
-    def _check_region(self, region: Region | None) -> None:
-        if (
-            region is not None
-            and not visible_regions(self.request.user).filter(pk=region.pk).exists()
-        ):
-            raise serializers.ValidationError({"region": "out of scope"})
-
     def perform_create(self, serializer: Any) -> None:
         IsManager.check(self.request)
         data = dict(serializer.validated_data)
-        self._check_region(data.get("region"))
         serializer.instance = services.representative_create(
             by=selectors.acting_user(self.request), **data
         )
@@ -301,7 +294,6 @@ class RepresentativeViewSet(viewsets.ModelViewSet):
         data = dict(serializer.validated_data)
         if not data.get("id_number"):
             data.pop("id_number", None)
-        self._check_region(data.get("region"))
         serializer.instance = services.representative_update(
             representative=serializer.instance, by=selectors.acting_user(self.request), **data
         )
@@ -318,12 +310,7 @@ class MandateViewSet(viewsets.ModelViewSet):
     def perform_create(self, serializer: Any) -> None:
         IsManager.check(self.request)
         data = dict(serializer.validated_data)
-        representative = get_visible_or_404(
-            selectors.visible_representatives(self.request.user), pk=data.pop("representative").pk
-        )
-        serializer.instance = services.mandate_add(
-            representative=representative, by=selectors.acting_user(self.request), **data
-        )
+        serializer.instance = services.mandate_add(by=selectors.acting_user(self.request), **data)
 
     @extend_schema(request=MandateEndSerializer, responses=MandateSerializer)
     @action(detail=True, methods=["post"])
@@ -351,8 +338,6 @@ class StationViewSet(viewsets.ModelViewSet):
     def perform_create(self, serializer: Any) -> None:
         IsManager.check(self.request)
         data = dict(serializer.validated_data)
-        if not selectors.manages_region(self.request.user, data["region"]):
-            raise serializers.ValidationError({"region": "out of scope"})
         grids = data.pop("grids", [])
         serializer.instance = services.station_create(
             by=selectors.acting_user(self.request), grids=grids, **data
@@ -379,15 +364,9 @@ class StationMemberViewSet(
     def perform_create(self, serializer: Any) -> None:
         IsManager.check(self.request)
         data = serializer.validated_data
-        station = get_visible_or_404(
-            selectors.visible_stations(self.request.user), pk=data["station"].pk
-        )
-        representative = get_visible_or_404(
-            selectors.visible_representatives(self.request.user), pk=data["representative"].pk
-        )
         serializer.instance = services.station_member_add(
-            station=station,
-            representative=representative,
+            station=data["station"],
+            representative=data["representative"],
             role=data.get("role", "member"),
             by=selectors.acting_user(self.request),
         )
@@ -406,12 +385,8 @@ class DutyShiftViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def perform_create(self, serializer: Any) -> None:
         IsManager.check(self.request)
-        data = dict(serializer.validated_data)
-        station = get_visible_or_404(
-            selectors.visible_stations(self.request.user), pk=data.pop("station").pk
-        )
         serializer.instance = services.duty_shift_create(
-            station=station, by=selectors.acting_user(self.request), **data
+            by=selectors.acting_user(self.request), **serializer.validated_data
         )
 
     @extend_schema(request=ShiftActionSerializer, responses=DutyShiftSerializer)
@@ -469,16 +444,10 @@ class GridAssignmentViewSet(
     def perform_create(self, serializer: Any) -> None:
         IsManager.check(self.request)
         data = serializer.validated_data
-        grid = get_visible_or_404(
-            selectors.visible_grids(self.request.user)
-            | visible_regions(self.request.user).filter(level="village"),
-            pk=data["grid"].pk,
-        )
-        representative = get_visible_or_404(
-            selectors.visible_representatives(self.request.user), pk=data["representative"].pk
-        )
         serializer.instance = services.grid_assign(
-            representative=representative, grid=grid, by=selectors.acting_user(self.request)
+            representative=data["representative"],
+            grid=data["grid"],
+            by=selectors.acting_user(self.request),
         )
 
     def perform_destroy(self, instance: GridAssignment) -> None:
@@ -546,11 +515,8 @@ class ActivityViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def perform_create(self, serializer: Any) -> None:
         IsManager.check(self.request)
-        data = dict(serializer.validated_data)
-        if not selectors.manages_region(self.request.user, data["region"]):
-            raise serializers.ValidationError({"region": "out of scope"})
         serializer.instance = services.activity_create(
-            by=selectors.acting_user(self.request), **data
+            by=selectors.acting_user(self.request), **serializer.validated_data
         )
 
     @extend_schema(request=None, responses=ParticipationSerializer)
@@ -575,13 +541,19 @@ class VoterDelegateViewSet(viewsets.ModelViewSet):
 
     def perform_create(self, serializer: Any) -> None:
         IsManager.check(self.request)
-        if not selectors.manages_region(self.request.user, serializer.validated_data["region"]):
-            raise serializers.ValidationError({"region": "out of scope"})
-        serializer.save()
+        serializer.instance = services.voter_delegate_save(
+            delegate=VoterDelegate(**serializer.validated_data),
+            by=selectors.acting_user(self.request),
+        )
 
     def perform_update(self, serializer: Any) -> None:
         IsManager.check(self.request)
-        serializer.save()
+        delegate = serializer.instance
+        for name, value in serializer.validated_data.items():
+            setattr(delegate, name, value)
+        serializer.instance = services.voter_delegate_save(
+            delegate=delegate, by=selectors.acting_user(self.request)
+        )
 
 
 class RankingRowSerializer(serializers.Serializer):

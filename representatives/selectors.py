@@ -17,7 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from congress.models import Region, RegionLevel, User
-from congress.scoping import AnyUser, region_scope_q, visible_regions
+from congress.scoping import AnyUser, in_jurisdiction, region_scope_q, visible_regions
 from representatives import conf
 from representatives.models import (
     Activity,
@@ -66,11 +66,7 @@ def can_manage(user: AnyUser) -> bool:
 
 def manages_region(user: AnyUser, region: Region) -> bool:
     """Staff whose jurisdiction contains ``region`` (or an administrator)."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    return any(region.path.startswith(own.path) for own in user.staff_regions)
+    return in_jurisdiction(user, region)
 
 
 def _scoped(

@@ -3,6 +3,11 @@
 Status changes go through ``congress.workflow.apply_transition`` with the tables in
 ``representatives.workflow``; refusals raise ``congress.errors.RuleViolation`` (a
 domain error the views and the API turn into a message) and change nothing.
+
+Whatever creates a record or changes its place (region, station, representative,
+grid, congress) checks here that the acting user may act in the old and the new
+place (``congress.scoping.require_in_jurisdiction``, a 404 otherwise), so the
+pages, the API and the import cannot differ on it.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +29,7 @@ from congress.audit import audit_record
 from congress.errors import RuleViolation
 from congress.models import AuditAction, CongressLevel, Region, RegionLevel, Term, User
 from congress.notifications import notify
+from congress.scoping import in_jurisdiction, require_in_jurisdiction, require_within_reach
 from congress.workflow import apply_transition, record_event
 from representatives import conf
 from representatives.models import (
@@ -51,7 +58,13 @@ from representatives.models import (
     VoterEvaluation,
     new_public_token,
 )
-from representatives.spreadsheet import ImportResult, SheetRow, validate_sheet
+from representatives.spreadsheet import (
+    COLUMNS,
+    ImportResult,
+    RowError,
+    SheetRow,
+    validate_sheet,
+)
 from representatives.workflow import (
     ACTIVITY_CASE,
     ACTIVITY_TRANSITIONS,
@@ -71,11 +84,26 @@ def _full_clean(instance: Any, exclude: Iterable[str] = ()) -> None:
         raise RuleViolation("；".join(exc.messages)) from None
 
 
+def _stored_region(instance: Model, field: str = "region") -> Region | None:
+    """The place as stored, not as the instance now says: a page's ModelForm sets the
+    new values on its instance while it validates, before the service runs."""
+    if instance.pk is None:
+        return None
+    stored = type(instance)._default_manager.filter(pk=instance.pk).values(field)
+    return Region.objects.filter(pk__in=stored).first()
+
+
+def _region_of(instance: Model, field: str = "region") -> Region | None:
+    """The instance's new place, or None when none is given (full_clean then says so)."""
+    return getattr(instance, field) if getattr(instance, f"{field}_id") else None
+
+
 # --- the registry ------------------------------------------------------------------------
 
 
 def representative_create(*, by: User | None, **fields: Any) -> Representative:
     representative = Representative(**fields)
+    require_in_jurisdiction(by, _region_of(representative))
     if representative.id_number:
         representative.id_number = representative.id_number.strip().upper()
     _full_clean(representative, exclude=["public_token"])
@@ -89,6 +117,7 @@ def representative_update(
 ) -> Representative:
     for name, value in fields.items():
         setattr(representative, name, value)
+    require_in_jurisdiction(by, _stored_region(representative), _region_of(representative))
     if representative.id_number:
         representative.id_number = representative.id_number.strip().upper()
     _full_clean(representative, exclude=["public_token", "user"])
@@ -149,7 +178,16 @@ def representative_rotate_token(
     return representative
 
 
-def _check_mandate(mandate: Mandate) -> None:
+def _check_mandate(mandate: Mandate, by: User | None) -> None:
+    # The seat's representative is the staff's own; its congress may be above them
+    # (a district's representative also sits in the city congress).
+    require_in_jurisdiction(by, mandate.representative.region)
+    require_within_reach(
+        by,
+        mandate.term.congress.region if mandate.term else None,
+        mandate.electoral_unit.region if mandate.electoral_unit else None,
+        mandate.group.region if mandate.group else None,
+    )
     term = mandate.term
     if term is not None and term.congress.level != mandate.level:
         raise RuleViolation(_("所选届次的人大与代表层级不一致。"))
@@ -187,7 +225,7 @@ def mandate_add(
         delegation=delegation,
         group=group,
     )
-    _check_mandate(mandate)
+    _check_mandate(mandate, by)
     if representative.mandates.filter(level=level, status=MandateStatus.ACTIVE).exists():
         raise RuleViolation(_("该代表在这一层级已有在任职务。"))
     try:
@@ -203,7 +241,7 @@ def mandate_add(
 def mandate_update(*, mandate: Mandate, by: User | None, **fields: Any) -> Mandate:
     for name, value in fields.items():
         setattr(mandate, name, value)
-    _check_mandate(mandate)
+    _check_mandate(mandate, by)
     mandate.save()
     record_event(
         case_type=MANDATE_CASE,
@@ -249,10 +287,13 @@ def representatives_import(*, file: Any, by: User) -> ImportResult:
     with transaction.atomic():
         existing = {
             rep.id_number: rep
-            for rep in Representative.objects.filter(
+            for rep in Representative.objects.select_related("region").filter(
                 id_number__in={str(row.values["id_number"]) for row in rows}
             )
         }
+        _refuse_others(rows, existing, by, result)
+        if not result.ok:
+            return result
         for row in rows:
             _import_row(row, existing, result)
         audit_record(
@@ -265,6 +306,24 @@ def representatives_import(*, file: Any, by: User) -> ImportResult:
             },
         )
     return result
+
+
+def _refuse_others(
+    rows: list[SheetRow],
+    existing: dict[str | None, Representative],
+    by: User,
+    result: ImportResult,
+) -> None:
+    """A row may update only a representative of the importer's jurisdiction: a sheet
+    must not move someone else's representative into it (one error per such row)."""
+    for row in rows:
+        found = existing.get(str(row.values["id_number"]))
+        if found is not None and not in_jurisdiction(by, found.region):
+            result.errors.append(
+                RowError(
+                    row.number, _(dict(COLUMNS)["id_number"]), _("该身份证号已登记为另一位代表。")
+                )
+            )
 
 
 _PERSON_FIELDS = [
@@ -326,6 +385,10 @@ def _import_row(
 def voter_delegate_save(*, delegate: VoterDelegate, by: User | None) -> VoterDelegate:
     """Record or correct a subdistrict voter delegate (街道议政代表)."""
     creating = delegate.pk is None
+    region = _region_of(delegate)
+    require_in_jurisdiction(by, _stored_region(delegate), region)
+    if region is not None and region.level not in (RegionLevel.TOWNSHIP, RegionLevel.VILLAGE):
+        raise RuleViolation(_("议政代表须登记在乡镇（街道）或村（社区）。"))
     _full_clean(delegate)
     delegate.save()
     audit_record(
@@ -339,20 +402,34 @@ def voter_delegate_save(*, delegate: VoterDelegate, by: User | None) -> VoterDel
 # --- stations ------------------------------------------------------------------------------
 
 
-def _check_grids(grids: Iterable[Region], region: Region) -> list[Region]:
+GRID_LEVELS = (RegionLevel.GRID, RegionLevel.MICROGRID)
+
+
+def _check_place(station: Station, by: User | None, old: Region | None = None) -> None:
+    region = _region_of(station)
+    require_in_jurisdiction(by, old, region)
+    if region is not None and region.level in GRID_LEVELS:
+        # A grid is what a station covers, not where it stands.
+        raise RuleViolation(_("站点须设在村（社区）或以上的行政区划；网格请选为覆盖范围。"))
+
+
+def _check_grids(grids: Iterable[Region], by: User | None) -> list[Region]:
     grids = list(grids)
+    require_in_jurisdiction(by, *grids)
     for grid in grids:
-        if grid.level not in (RegionLevel.VILLAGE, RegionLevel.GRID, RegionLevel.MICROGRID):
+        if grid.level not in (RegionLevel.VILLAGE, *GRID_LEVELS):
             raise RuleViolation(_("覆盖范围只能选村（社区）、网格或微网格。"))
     return grids
 
 
 def station_create(*, by: User | None, grids: Iterable[Region] = (), **fields: Any) -> Station:
     station = Station(**fields)
+    _check_place(station, by)
+    grids = _check_grids(grids, by)
     _full_clean(station, exclude=["public_token"])
     with transaction.atomic():
         station.save()
-        station.grids.set(_check_grids(grids, station.region))
+        station.grids.set(grids)
     audit_record(action=AuditAction.ADMIN_ADD, actor=by, obj=station)
     return station
 
@@ -362,11 +439,14 @@ def station_update(
 ) -> Station:
     for name, value in fields.items():
         setattr(station, name, value)
+    _check_place(station, by, old=_stored_region(station))
+    if grids is not None:
+        grids = _check_grids(grids, by)
     _full_clean(station, exclude=["public_token"])
     with transaction.atomic():
         station.save()
         if grids is not None:
-            station.grids.set(_check_grids(grids, station.region))
+            station.grids.set(grids)
     audit_record(action=AuditAction.ADMIN_CHANGE, actor=by, obj=station)
     return station
 
@@ -385,6 +465,7 @@ def station_rotate_token(*, station: Station, by: User | None) -> Station:
 def station_member_add(
     *, station: Station, representative: Representative, by: User | None, role: str = "member"
 ) -> StationMember:
+    require_in_jurisdiction(by, station.region, representative.region)
     if not representative.mandates.filter(status=MandateStatus.ACTIVE).exists():
         raise RuleViolation(_("只有在任代表才能进站。"))
     existing = station.members.filter(representative=representative, is_active=True).first()
@@ -399,6 +480,7 @@ def station_member_add(
 
 def station_member_remove(*, member: StationMember, by: User | None) -> StationMember:
     """Leaving a station also cancels their future shifts there (nobody stands the public up)."""
+    require_in_jurisdiction(by, member.station.region)
     today = timezone.localdate()
     with transaction.atomic():
         StationMember.objects.filter(pk=member.pk).update(is_active=False, left_on=today)
@@ -441,6 +523,7 @@ def duty_shift_create(
     publish: bool = False,
     swapped_from: DutyShift | None = None,
 ) -> DutyShift:
+    require_in_jurisdiction(by, station.region)
     if not _is_stationed(station, representative):
         raise RuleViolation(
             _("%(name)s 未进驻%(station)s，不能安排值班。")
@@ -471,6 +554,7 @@ def duty_shift_create(
 def duty_pattern_create(
     *, station: Station, rotation: Iterable[Representative], by: User | None, **fields: Any
 ) -> DutyPattern:
+    require_in_jurisdiction(by, station.region)
     rotation = list(rotation)
     if not rotation:
         raise RuleViolation(_("请至少选择一名轮值代表。"))
@@ -715,6 +799,7 @@ def shifts_due_reminder(*, today: datetime.date | None = None) -> list[int]:
 
 
 def grid_assign(*, representative: Representative, grid: Region, by: User | None) -> GridAssignment:
+    require_in_jurisdiction(by, representative.region, grid)
     if grid.level not in (RegionLevel.VILLAGE, RegionLevel.GRID, RegionLevel.MICROGRID):
         raise RuleViolation(_("责任田只能是村（社区）、网格或微网格。"))
     existing = GridAssignment.objects.filter(
@@ -730,6 +815,7 @@ def grid_assign(*, representative: Representative, grid: Region, by: User | None
 
 
 def grid_unassign(*, assignment: GridAssignment, by: User | None) -> None:
+    require_in_jurisdiction(by, assignment.grid)
     GridAssignment.objects.filter(pk=assignment.pk).update(
         is_active=False, ends_on=timezone.localdate()
     )
@@ -834,6 +920,7 @@ def contact_problem_mark_converted(
 
 def activity_create(*, by: User | None, **fields: Any) -> Activity:
     activity = Activity(organizer=by if by is not None and by.is_authenticated else None, **fields)
+    require_in_jurisdiction(by, _region_of(activity))
     _full_clean(activity, exclude=["organizer"])
     activity.save()
     record_event(case_type=ACTIVITY_CASE, case_id=activity.pk, action="create", by=by)
