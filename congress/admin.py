@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -73,13 +73,31 @@ class RoleGrantInline(admin.TabularInline[RoleGrant, User]):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    """A password an administrator types (a new account, a reset) is known to them,
+    so its owner must change it at the next sign-in (congress.auth)."""
+
     list_display = ["username", "display_name", "is_active", "is_superuser", "last_login"]
     search_fields = ["username", "display_name"]
     inlines = [RoleGrantInline]
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),
         (_("联系方式"), {"fields": ("display_name", "mobile")}),
+        (_("密码"), {"fields": ("must_change_password",)}),
     )
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        if not change:
+            obj.must_change_password = True
+        super().save_model(request, obj, form, change)
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        response = super().user_change_password(request, id, form_url)
+        reset_done = request.method == "POST" and response.status_code == 302
+        if reset_done and str(request.user.pk) != str(id):
+            User.objects.filter(pk=id).update(must_change_password=True)
+        return response
 
 
 @admin.register(AuditEvent)

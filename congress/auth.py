@@ -1,10 +1,13 @@
-"""Login defences: lockout after repeated failures, and an optional TOTP second factor.
+"""Login defences: lockout after repeated failures, an optional TOTP second factor,
+and a password that someone else chose is changed at the first sign-in.
 
 Lockout is django-axes (settings: AXES_*), keyed on username + client address,
 with a cool-off, so a guesser is slowed down and nobody is locked out for good.
 The second factor is django-otp's TOTP device: staff and administrators may
 turn it on at /accounts/otp/setup/; from then on every login of theirs passes
 the one-time-code step (/accounts/otp/) before any other page answers.
+A user whose password was set by staff (``User.must_change_password``) is sent
+to /accounts/password/ before any other page (the API token page included).
 """
 
 from __future__ import annotations
@@ -19,8 +22,9 @@ from axes.helpers import get_cool_off
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
 from django.dispatch import receiver
@@ -34,9 +38,11 @@ from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from congress.audit import audit_record
+from congress.errors import OutOfJurisdiction
 from congress.models import AuditAction, User
 
 OTP_ENABLED = AuditAction.OTP_ENABLED
+PASSWORD_CHANGED = AuditAction.PASSWORD_CHANGED
 OTP_DISABLED = AuditAction.OTP_DISABLED
 
 # Session key: does this login still owe a one-time code? Decided once at login,
@@ -280,3 +286,87 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
         "secret": base64.b32encode(device.bin_key).decode(),
     }
     return render(request, "registration/otp_setup.html", context)
+
+
+# --- passwords ---------------------------------------------------------------
+
+
+class PasswordChangeRequiredMiddleware:
+    """A user whose password someone else chose changes it before using anything else.
+
+    HTML requests go to the password page; API requests made with the session get
+    403 {"code": "password_change_required"}. Calls with an API token are not session
+    logins and pass; the page that issues tokens is one of the pages held back, so no
+    token is issued before the change.
+    Runs after the second factor: a login that owes a code gives it first.
+    """
+
+    ALLOWED_PREFIXES = ("/accounts/logout/", "/static/", "/i18n/")
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.must_change_password:
+            page = reverse("password_change")
+            if request.path != page and not request.path.startswith(self.ALLOWED_PREFIXES):
+                if request.path.startswith("/api/"):
+                    message = _("请先修改初始密码。")
+                    body = {"code": "password_change_required", "message": message}
+                    return JsonResponse(body, status=403)
+                return redirect(f"{page}?next={request.get_full_path()}")
+        response: HttpResponse = self.get_response(request)
+        return response
+
+
+class ProductPasswordChangeForm(PasswordChangeForm):
+    """Django's form (old password, the product's validators), with Bootstrap classes."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-control"
+
+
+def user_change_password(*, user: User, new_password: str, by: User, request: HttpRequest) -> None:
+    """A user sets their own password; an initial one (set by staff) stops being owed.
+
+    Only the user may: staff reset a password in the admin, which makes it owed again.
+    The session stays signed in (its hash is renewed); other sessions of the user end,
+    since Django ties each session to the password it was opened with.
+    """
+    if by.pk != user.pk:
+        raise OutOfJurisdiction
+    was_required = user.must_change_password
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.must_change_password = False
+        user.save(update_fields=["password", "must_change_password"])
+        audit_record(
+            action=PASSWORD_CHANGED,
+            actor=user,
+            obj=user,
+            request=request,
+            detail={"initial": was_required},
+        )
+    update_session_auth_hash(request, user)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    form = ProductPasswordChangeForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        new_password = form.cleaned_data["new_password1"]
+        user_change_password(user=user, new_password=new_password, by=user, request=request)
+        messages.success(request, _("密码已修改。"))
+        return redirect(_safe_next(request))
+    context = {
+        "form": form,
+        "next": _safe_next(request),
+        "required": user.must_change_password,
+        "may_use_second_factor": may_use_second_factor(user),
+    }
+    return render(request, "registration/password_change_form.html", context)

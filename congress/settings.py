@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "congress.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "congress.auth.SecondFactorMiddleware",
+    "congress.auth.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "congress.middleware.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
@@ -109,6 +110,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Every form's fields through congress.forms: ISO date inputs, messages that name the field.
+FORM_RENDERER = "congress.forms.FormRenderer"
 
 # Production must name its database: a missing DATABASE_URL would otherwise give
 # each container its own empty SQLite file.

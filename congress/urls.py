@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from congress import files, inbox_views, loop_views, views
+from congress import auth, files, inbox_views, loop_views, views
 
 admin.site.site_header = _("代表履职管理系统 · 后台管理")
 admin.site.site_title = _("代表履职管理系统")
@@ -14,11 +14,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "accounts/password/",
-        auth_views.PasswordChangeView.as_view(success_url="/"),
-        name="password_change",
-    ),
+    path("accounts/password/", auth.password_change, name="password_change"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("congress.security_urls")),
     path("regions/", views.region_list, name="region_list"),

@@ -147,6 +147,7 @@ def representative_create_login(
             password=password,
             display_name=representative.name,
             mobile=representative.mobile,
+            must_change_password=True,  # staff hand it over: changed at first sign-in
         )
         representative.user = user
         representative.save(update_fields=["user", "updated_at"])

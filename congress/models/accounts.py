@@ -57,6 +57,14 @@ class User(AbstractUser):
 
     display_name = models.CharField(_("姓名"), max_length=50, blank=True)
     mobile = models.CharField(_("手机号"), max_length=20, blank=True)
+    # Set when someone else chose the password (an initial login made by staff, a
+    # reset by an administrator): they know it, so it must not stay. Cleared by
+    # the user's own change (congress.auth.user_change_password).
+    must_change_password = models.BooleanField(
+        _("须修改密码"),
+        default=False,
+        help_text=_("由他人设置的密码：下次登录后须先修改密码，才能使用其他功能。"),
+    )
 
     class Meta(AbstractUser.Meta):  # type: ignore[name-defined]
         verbose_name = _("用户")

@@ -22,6 +22,7 @@ class AuditAction(models.TextChoices):
     REVEAL = "reveal", _("查看个人信息")
     OTP_ENABLED = "otp_enabled", _("启用两步验证")
     OTP_DISABLED = "otp_disabled", _("停用两步验证")
+    PASSWORD_CHANGED = "password_changed", _("修改密码")
     ANONYMISED = "anonymised", _("匿名化个人信息")
     STATE_CHANGE = "state_change", _("状态变更")
 
