@@ -107,6 +107,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "congress.context_processors.navigation",
             ],
+            # {% icon %} is on nearly every page: a builtin spares every template a {% load %}.
+            "builtins": ["congress.templatetags.icons"],
         },
     },
 ]

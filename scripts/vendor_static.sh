@@ -52,7 +52,7 @@ fetch htmx.org "$HTMX_VERSION" "$HTMX_INTEGRITY"
 
 rm -rf "$dest/bootstrap" "$dest/bootstrap-icons" "$dest/htmx"
 mkdir -p "$dest/bootstrap/css" "$dest/bootstrap/js" \
-    "$dest/bootstrap-icons/fonts" "$dest/htmx"
+    "$dest/bootstrap-icons" "$dest/htmx"
 
 # The .map files are not optional: the minified files end in a
 # sourceMappingURL comment, and Django's ManifestStaticFilesStorage (and
@@ -62,14 +62,17 @@ cp "$src/LICENSE" "$dest/bootstrap/"
 cp "$src/dist/css/bootstrap.min.css" "$src/dist/css/bootstrap.min.css.map" "$dest/bootstrap/css/"
 cp "$src/dist/js/bootstrap.bundle.min.js" "$src/dist/js/bootstrap.bundle.min.js.map" "$dest/bootstrap/js/"
 
-# The icon css loads ./fonts/bootstrap-icons.woff2, so fonts/ stays beside it.
+# Not the icon font (~130 KB compressed on every first visit for fifty glyphs):
+# the upstream sprite of every icon, from which scripts/build_icons.py keeps
+# the ones we use in static/icons/icons.svg.
 src="$work/bootstrap-icons/package"
 cp "$src/LICENSE" "$dest/bootstrap-icons/"
-cp "$src/font/bootstrap-icons.css" "$src/font/bootstrap-icons.min.css" "$dest/bootstrap-icons/"
-cp "$src/font/fonts/bootstrap-icons.woff" "$src/font/fonts/bootstrap-icons.woff2" "$dest/bootstrap-icons/fonts/"
+cp "$src/bootstrap-icons.svg" "$dest/bootstrap-icons/"
 
 src="$work/htmx.org/package"
 cp "$src/LICENSE" "$dest/htmx/"
 cp "$src/dist/htmx.min.js" "$dest/htmx/"
+
+python3 "$repo_root/scripts/build_icons.py"
 
 echo "vendored bootstrap $BOOTSTRAP_VERSION, bootstrap-icons $BOOTSTRAP_ICONS_VERSION, htmx.org $HTMX_VERSION into $dest"
