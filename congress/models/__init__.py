@@ -1,5 +1,6 @@
 from congress.models.accounts import Department, DepartmentKind, Role, RoleGrant, User
 from congress.models.audit import AuditAction, AuditEvent
+from congress.models.health import Heartbeat
 from congress.models.loop import (
     OPEN_STATUSES,
     Assignment,
@@ -46,6 +47,7 @@ __all__ = [
     "Department",
     "DepartmentKind",
     "EventAttachment",
+    "Heartbeat",
     "HolidayOverride",
     "Notification",
     "NotificationPreference",
