@@ -5,12 +5,14 @@ from typing import Any
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest, HttpResponse
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from congress.models import (
     Assignment,
     AuditEvent,
+    OPEN_STATUSES,
     CaseEvent,
     Congress,
     Department,
@@ -23,7 +25,7 @@ from congress.models import (
     Term,
     User,
 )
-from congress.workdays import known_years
+from congress.workdays import known_years, unknown_years_reached
 
 
 @admin.register(Region)
@@ -128,16 +130,24 @@ class HolidayOverrideAdmin(admin.ModelAdmin[HolidayOverride]):
     date_hierarchy = "date"
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
-        years = known_years()
-        next_year = timezone.localdate().year + 1
-        if next_year not in years:
+        today = timezone.localdate()
+        latest = Assignment.objects.filter(status__in=OPEN_STATUSES, due_on__gte=today).aggregate(
+            latest=Max("due_on")
+        )["latest"]
+        years = unknown_years_reached(latest, today)
+        if years:
             messages.warning(
                 request,
                 _(
-                    "节假日日历包只收录到%(last)s年。%(year)s年在国务院办公厅发布放假安排前按周一至周五"
-                    "计算工作日，请在此录入该年的节假日和调休上班日。"
+                    "%(years)s的放假安排尚未录入（节假日日历包只收录到%(last)s年）。这些年份暂按法定节假日"
+                    "（元旦、春节、清明、劳动节、端午、中秋、国庆）和周末计算工作日，不含调休，相关期限"
+                    "标注为“按暂定日历计算”。国务院办公厅公布放假安排后，请在此录入该年的放假日和调休"
+                    "上班日，未到期的期限将自动重新计算。"
                 )
-                % {"last": years[-1], "year": next_year},
+                % {
+                    "years": str(_("、")).join(str(_("%(year)s年") % {"year": y}) for y in years),
+                    "last": known_years()[-1],
+                },
             )
         return super().changelist_view(request, extra_context)
 

@@ -8,4 +8,13 @@ class CongressConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from celery.signals import task_prerun
+        from django.core.signals import request_started
+
         from congress import audit, navigation  # noqa: F401 - connects signals, registers nav
+        from congress.workdays import forget_overrides
+
+        # Each request and each task checks the calendar's revision once (when it
+        # counts a deadline), so a holiday edit counts everywhere from the next one.
+        request_started.connect(forget_overrides, dispatch_uid="calendar-recheck")
+        task_prerun.connect(forget_overrides, dispatch_uid="calendar-recheck", weak=False)

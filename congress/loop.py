@@ -28,6 +28,7 @@ from congress.models import (
     Assignment,
     AssignmentRole,
     AssignmentStatus,
+    CalendarState,
     CaseEvent,
     Department,
     Region,
@@ -38,7 +39,17 @@ from congress.models import (
 )
 from congress.notifications import notify
 from congress.registry import register_labels
-from congress.workdays import Deadline, add_deadline, add_workdays, is_workday, workdays_between
+from congress.workdays import (
+    Deadline,
+    add_deadline,
+    add_workdays,
+    basis_is_provisional,
+    due_basis,
+    due_from_basis,
+    is_workday,
+    known_years,
+    workdays_between,
+)
 from congress.workflow import Transitions, allowed_actions, apply_transition, record_event
 
 logger = logging.getLogger(__name__)
@@ -81,6 +92,7 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "progress": gettext_lazy("报告进展"),
     "reminder": gettext_lazy("提醒"),
     "escalation": gettext_lazy("升级督办"),
+    "recalculate_due": gettext_lazy("重新计算期限"),
 }
 FIFTEEN_WORKDAYS = Deadline(15, "workdays")
 ONE_MONTH = Deadline(1, "months")  # re-handling after 不满意 (DESIGN.md §6)
@@ -309,8 +321,10 @@ def assignment_create(
         raise RuleViolation(_("请指定一个承办单位或承办人。"))
     now = timezone.now()
     today = timezone.localdate(now)
+    basis = _counted_basis(today, due_on, [deadline or kind.default_deadline, kind.longest])
     if due_on is None:
-        due_on = add_deadline(today, deadline or kind.default_deadline)
+        assert basis is not None  # a case type always has a default deadline
+        due_on = due_from_basis(basis)
     if due_on < today:
         raise RuleViolation(_("办理期限不能早于交办日期。"))
     latest = add_deadline(today, kind.longest) if kind.longest else None
@@ -327,9 +341,9 @@ def assignment_create(
             staff_region=staff_region,
             role=role,
             assigned_at=now,
-            due_on=due_on,
             original_due_on=due_on,
             latest_due_on=latest,
+            **_due_fields(due_on, basis),
         )
         assignment.next_reminder_at = next_reminder_time(assignment, policy_for(case_type), now)
         assignment.reminded_until = now
@@ -357,6 +371,28 @@ def assignment_create(
     return assignment
 
 
+def _counted_basis(
+    start: datetime.date, due_on: datetime.date | None, deadlines: list[Deadline | None]
+) -> dict[str, Any] | None:
+    """The deadline a due date was counted from: the given one when there is no date,
+    else the first of ``deadlines`` that gives exactly that date (a caller may count
+    it first to show it, or cap it at the longest deadline); None for a chosen date."""
+    for deadline in deadlines:
+        if deadline is None:
+            continue
+        if due_on is None or add_deadline(start, deadline) == due_on:
+            return due_basis(start, deadline)
+    return None
+
+
+def _due_fields(due_on: datetime.date, basis: dict[str, Any] | None) -> dict[str, Any]:
+    return {
+        "due_on": due_on,
+        "due_basis": basis,
+        "due_provisional": basis_is_provisional(basis, due_on),
+    }
+
+
 def _move(
     assignment: Assignment,
     action: str,
@@ -377,7 +413,10 @@ def _move(
         if assignment.paused_on and action in ("resume", "reject_extension", "reject_return"):
             # The clock stood still while paused: push the due date by the lost days.
             lost = max(0, workdays_between(assignment.paused_on, today))
-            changes.setdefault("due_on", add_workdays(assignment.due_on, lost))
+            basis = assignment.due_basis
+            if basis:
+                basis = {**basis, "shift": int(basis.get("shift", 0)) + lost}
+            changes.update(_due_fields(add_workdays(assignment.due_on, lost), basis))
         changes.update(status_before_pause="", paused_on=None)
     if target in PAUSING:
         changes.update(
@@ -479,7 +518,7 @@ def assignment_decide_extension(
         "approve_extension",
         by=by,
         note=note,
-        updates={"due_on": new_due},
+        updates=_due_fields(new_due, None),  # a date staff chose: no count to redo
         data={"until": str(new_due)},
     )
 
@@ -545,7 +584,8 @@ def assignment_reopen(
     public_note: str = "",
 ) -> CaseEvent:
     """Re-handling after 不满意: the same assignee, a new due date (default one month)."""
-    due = add_deadline(timezone.localdate(), deadline)
+    basis = due_basis(timezone.localdate(), deadline)
+    due = due_from_basis(basis)
     # The re-handling period is itself the limit: no extension past it.
     return _move(
         assignment,
@@ -554,7 +594,7 @@ def assignment_reopen(
         note=reason,
         public_note=public_note,
         updates={
-            "due_on": due,
+            **_due_fields(due, basis),
             "escalation_level": 0,
             "replied_at": None,
             "closed_at": None,
@@ -589,6 +629,125 @@ def assignment_report_progress(
         public_note=public_note,
         assignment=assignment,
     )
+
+
+# --- when the calendar changes ---------------------------------------------------
+
+
+def assignment_recalculate_due(
+    *, assignment: Assignment, by: User | None, today: datetime.date | None = None
+) -> CaseEvent | None:
+    """Count a counted due date again on today's calendar (the holiday notice of its
+    year came out, or an override changed), and say so on the timeline.
+
+    Only an open assignment not yet due: a passed deadline stays what it was when it
+    passed. A new date never falls before today. The UPDATE is conditional on the
+    date and basis read, so an extension approved meanwhile wins and this is skipped.
+    Returns the event, or None when the date stayed (the provisional flag may still
+    have been cleared, without an event: nothing changed for the people on the case).
+    """
+    today = today or timezone.localdate()
+    basis = assignment.due_basis
+    old = assignment.due_on
+    if not basis or assignment.status not in OPEN_STATUSES or old < today:
+        return None
+    new = max(due_from_basis(basis), today)
+    provisional = basis_is_provisional(basis, new)
+    if new == old and provisional == assignment.due_provisional:
+        return None
+    changes: dict[str, Any] = {"due_on": new, "due_provisional": provisional}
+    if new != old:
+        if assignment.latest_due_on == old:  # re-handling: the period is the limit
+            changes["latest_due_on"] = new
+        elif assignment.latest_due_on is not None and assignment.case_type in case_types:
+            longest = case_types[assignment.case_type].longest
+            if longest is not None:
+                assigned_on = timezone.localdate(assignment.assigned_at)
+                changes["latest_due_on"] = max(add_deadline(assigned_on, longest), new)
+        if assignment.status not in PAUSING:
+            preview = Assignment(**{**_fields(assignment), **changes})
+            changes.update(_reschedule_updates(preview, now=timezone.now()))
+    with transaction.atomic():
+        claimed = Assignment.objects.filter(
+            pk=assignment.pk, due_on=old, due_basis=basis, status__in=OPEN_STATUSES
+        ).update(**changes)
+        if not claimed or new == old:
+            return None
+        event = record_event(
+            case_type=assignment.case_type,
+            case_id=assignment.case_id,
+            action="recalculate_due",
+            by=by,
+            actor_label="" if by is not None else _("系统"),
+            assignment=assignment,
+            note=_("节假日安排变更，办理期限由%(old)s调整为%(new)s。")
+            % {"old": old.isoformat(), "new": new.isoformat()},
+            public_note=_("按国家公布的节假日安排，办理期限调整为%(new)s。")
+            % {"new": new.isoformat()},
+            data={"from": old.isoformat(), "to": new.isoformat()},
+        )
+    assignment.refresh_from_db()
+    return event
+
+
+@dataclass
+class RecalculationResult:
+    examined: int = 0
+    changed: list[tuple[int, datetime.date, datetime.date]] = field(default_factory=list)
+
+
+def deadlines_recalculate(
+    *, since: datetime.date, by: User | None = None, batch: int = 500
+) -> RecalculationResult:
+    """Count again every open, counted due date on or after ``since`` and today.
+
+    Cost: the rows come in primary-key batches from the (status, due_on) index;
+    each is a few hundred in-memory calendar look-ups, and one UPDATE and one event
+    only where something changed. A new holiday notice touches the deadlines of
+    the coming months, typically a few thousand rows.
+    """
+    today = timezone.localdate()
+    rows = Assignment.objects.filter(
+        status__in=OPEN_STATUSES, due_on__gte=max(since, today), due_basis__isnull=False
+    ).order_by("pk")
+    result = RecalculationResult()
+    last_pk = 0
+    while True:
+        page = list(rows.filter(pk__gt=last_pk)[:batch])
+        if not page:
+            return result
+        for assignment in page:
+            result.examined += 1
+            old = assignment.due_on
+            if assignment_recalculate_due(assignment=assignment, by=by, today=today):
+                result.changed.append((assignment.pk, old, assignment.due_on))
+        last_pk = page[-1].pk
+
+
+def deadlines_settle_calendar(*, by: User | None = None) -> RecalculationResult | None:
+    """Recalculate if the calendar changed since the last time: overrides edited (a
+    lost task is caught here), or a calendar package that now knows more years.
+    None when nothing changed; safe to run twice and concurrently."""
+    state, _created = CalendarState.objects.get_or_create(pk=1)
+    package_year = known_years()[-1]
+    if state.settled_package_year is None:  # first run: nothing to compare with
+        CalendarState.objects.filter(pk=1, settled_package_year__isnull=True).update(
+            settled_package_year=package_year
+        )
+        state.settled_package_year = package_year
+    starts = []
+    if state.pending_from is not None and state.revision != state.settled_revision:
+        starts.append(state.pending_from)
+    if package_year > state.settled_package_year:
+        starts.append(datetime.date(state.settled_package_year + 1, 1, 1))
+    if not starts:
+        return None
+    result = deadlines_recalculate(since=min(starts), by=by)
+    # Settled only as far as was seen: a change made meanwhile stays pending.
+    CalendarState.objects.filter(pk=1, revision=state.revision).update(
+        settled_revision=state.revision, pending_from=None, settled_package_year=package_year
+    )
+    return result
 
 
 ASSIGNEE_ACTIONS = {

@@ -318,6 +318,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
     "citizen-sweep": {
         # Unrated problems closed, tomorrow's appointments reminded, citizens' SMS retried.
+    "calendar-recalculate": {
+        # One read when nothing changed; catches a lost task after a holiday edit and
+        # an upgraded calendar package that now knows a new year.
+        "task": "congress.tasks.recalculate_deadlines",
+        "schedule": 600,
+    },
         "task": "suggestions.tasks.citizen_sweep",
         "schedule": 300,
     },

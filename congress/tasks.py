@@ -49,6 +49,26 @@ def sweep_due_reminders() -> int:
 
 
 @shared_task(name="congress.tasks.send_daily_digests")
+@shared_task(name="congress.tasks.recalculate_deadlines")
+def recalculate_deadlines() -> int:
+    """After a change of the holiday overrides (sent on commit), and every ten minutes:
+    count open deadlines again if the calendar changed, including a calendar package
+    upgraded to know a new year.
+
+    Cost when nothing changed: one primary-key read. Otherwise see
+    ``loop.deadlines_recalculate``.
+    """
+    result = loop.deadlines_settle_calendar()
+    if result is None:
+        return 0
+    logger.info(
+        "calendar changed: %s open deadlines examined, %s moved",
+        result.examined,
+        len(result.changed),
+    )
+    return len(result.changed)
+
+
 def send_daily_digests() -> int:
     """Hourly: each user with digest mode gets one message a day, after 8 o'clock."""
     now = timezone.localtime()

@@ -10,7 +10,6 @@ from congress.workdays import (
     add_deadline,
     add_months,
     add_workdays,
-    forget_overrides,
     is_workday,
     known_years,
     workdays_between,
@@ -56,19 +55,19 @@ def test_months_keep_the_day_or_take_the_month_end() -> None:
     assert add_deadline(D(2025, 9, 1), Deadline(1, "months")) == D(2025, 10, 9)
 
 
-def test_an_unknown_year_falls_back_to_weekdays_plus_overrides() -> None:
+def test_an_unknown_year_falls_back_to_statutory_holidays_and_weekends_plus_overrides() -> None:
     assert 2027 not in known_years()
     assert not is_workday(D(2027, 1, 2))  # a Saturday
-    assert is_workday(D(2027, 1, 1))  # a Friday: the package does not know it is New Year
-    HolidayOverride.objects.create(date=D(2027, 1, 1), is_workday=False, note="元旦")
+    assert not is_workday(D(2027, 1, 1))  # 元旦, a Friday: a holiday without any notice
+    assert is_workday(D(2027, 1, 4))
+    assert not is_workday(D(2027, 1, 9))  # a Saturday: no make-up day is known yet
     HolidayOverride.objects.create(date=D(2027, 1, 9), is_workday=True, note="调休上班")
-    forget_overrides()
-    assert not is_workday(D(2027, 1, 1))
+    HolidayOverride.objects.create(date=D(2027, 1, 4), is_workday=False, note="元旦调休")
     assert is_workday(D(2027, 1, 9))
-    assert add_workdays(D(2026, 12, 31), 1) == D(2027, 1, 4)
+    assert not is_workday(D(2027, 1, 4))
+    assert add_workdays(D(2026, 12, 31), 1) == D(2027, 1, 5)
 
 
 def test_an_override_beats_the_package() -> None:
     HolidayOverride.objects.create(date=D(2025, 10, 9), is_workday=False, note="本地节日")
-    forget_overrides()
     assert not is_workday(D(2025, 10, 9))

@@ -53,6 +53,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
             "version",
             "assigned_at",
             "due_on",
+            "due_provisional",
             "original_due_on",
             "latest_due_on",
             "replied_at",

@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
+from congress import history
 from congress.models.accounts import Department
 from congress.models.regions import Region
 
@@ -179,6 +182,16 @@ class Assignment(models.Model):
     latest_due_on = models.DateField(
         _("最长期限"), null=True, blank=True, help_text=_("延期不得超过此日期")
     )
+    # How due_on was counted (start, amount, unit, working days added after pauses),
+    # so a change of the calendar can count it again; null for a date a person chose.
+    due_basis = models.JSONField(null=True, blank=True, editable=False)
+    # Counted across a year whose holiday notice is not published yet (workdays.py).
+    due_provisional = models.BooleanField(
+        _("按暂定日历计算"),
+        default=False,
+        editable=False,
+        help_text=_("期限跨越放假安排尚未公布的年份，暂按法定节假日和周末计算；公布后自动重新计算"),
+    )
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
     # The sweep's work queue: the moment the next reminder stage falls due.
@@ -300,12 +313,62 @@ class Reminder(models.Model):
         return self.stage
 
 
+class HolidayOverrideQuerySet(models.QuerySet["HolidayOverride"]):
+    """Every bulk route tells the calendar too (the admin's "delete selected" is
+    ``delete()`` here, an import is ``bulk_create``), so no route leaves a process
+    counting deadlines on the old calendar."""
+
+    def _dates(self) -> list[Any]:
+        return list(self.values_list("date", flat=True))
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        with transaction.atomic():
+            dates = self._dates()
+            result = super().delete()
+            if dates:
+                _calendar_changed(*dates)
+        return result
+
+    def update(self, **kwargs: Any) -> int:
+        with transaction.atomic():
+            dates = self._dates()
+            count = super().update(**kwargs)
+            if count:
+                _calendar_changed(*dates, *([kwargs["date"]] if "date" in kwargs else []))
+        return count
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[HolidayOverride]:
+        with transaction.atomic():
+            created = super().bulk_create(objs, *args, **kwargs)
+            if created:
+                _calendar_changed(*(obj.date for obj in created))
+        return created
+
+    def bulk_update(self, objs: Any, fields: Any, *args: Any, **kwargs: Any) -> int:
+        objs = list(objs)
+        with transaction.atomic():
+            before = list(
+                self.filter(pk__in=[obj.pk for obj in objs]).values_list("date", flat=True)
+            )
+            count = super().bulk_update(objs, fields, *args, **kwargs)
+            if count:
+                _calendar_changed(*before, *(obj.date for obj in objs))
+        return count
+
+
 class HolidayOverride(models.Model):
-    """A day the official calendar package gets wrong or does not know yet (调休, new years)."""
+    """A day the official calendar package gets wrong or does not know yet (调休, new years).
+
+    Entering any day of a year the package does not know marks that year's
+    calendar as published (the State Council's notice): its deadlines are then
+    no longer provisional, and the open ones are counted again.
+    """
 
     date = models.DateField(_("日期"), unique=True)
     is_workday = models.BooleanField(_("是工作日"))
     note = models.CharField(_("说明"), max_length=100, blank=True)
+
+    objects = HolidayOverrideQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("节假日调整")
@@ -316,17 +379,54 @@ class HolidayOverride(models.Model):
         return f"{self.date} {_('上班') if self.is_workday else _('休息')}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        super().save(*args, **kwargs)
-        _calendar_changed()
+        with transaction.atomic():
+            before = HolidayOverride.objects.filter(pk=self.pk).values_list("date", flat=True)
+            changed = [*before, self.date] if self.pk else [self.date]
+            super().save(*args, **kwargs)
+            _calendar_changed(*changed)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        result = super().delete(*args, **kwargs)
-        _calendar_changed()
+        with transaction.atomic():
+            result = super().delete(*args, **kwargs)
+            _calendar_changed(self.date)
         return result
 
 
-def _calendar_changed() -> None:
-    # Deadlines read the overrides through a cache; the next one must see this change.
-    from congress.workdays import forget_overrides
+history.track(HolidayOverride)
 
-    forget_overrides()
+
+def _calendar_changed(*dates: Any) -> None:
+    from congress.workdays import calendar_changed
+
+    calendar_changed(*dates)
+
+
+@receiver(post_save, sender=HolidayOverride)
+def _on_override_loaded(sender: Any, instance: HolidayOverride, raw: bool, **kwargs: Any) -> None:
+    # loaddata (an import from a fixture) saves without calling save().
+    if raw:
+        _calendar_changed(instance.date)
+
+
+class CalendarState(models.Model):
+    """One row: what every process needs to know about the calendar's changes.
+
+    ``revision`` goes up with every change of the overrides, in the same
+    transaction, and each process compares it with the one its cached overrides
+    came from. ``pending_from`` is the earliest changed day not yet taken into the
+    open deadlines; ``settled_*`` say what the last recalculation saw, so a periodic
+    job notices a change whose task was lost, or a calendar package that now
+    knows more years.
+    """
+
+    revision = models.PositiveBigIntegerField(default=0)
+    pending_from = models.DateField(null=True, blank=True)
+    settled_revision = models.PositiveBigIntegerField(default=0)
+    settled_package_year = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("日历版本")
+        verbose_name_plural = _("日历版本")
+
+    def __str__(self) -> str:
+        return f"r{self.revision}"

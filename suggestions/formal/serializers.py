@@ -80,6 +80,7 @@ class SuggestionAssignmentSerializer(serializers.ModelSerializer):
             "version",
             "assigned_at",
             "due_on",
+            "due_provisional",
             "original_due_on",
             "latest_due_on",
             "replied_at",
