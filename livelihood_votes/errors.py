@@ -59,3 +59,11 @@ class SheetAlreadyEntered(DomainError):
     code = "sheet_already_entered"
     status = 409
     default_message = _("您已录入过这张纸质选票，须由另一位工作人员录入核对。")
+
+
+class RunoffExists(DomainError):
+    """A tie gets one run-off: the vote has one already (not cancelled)."""
+
+    code = "runoff_exists"
+    status = 409
+    default_message = _("已为本次票决的并列项目发起过补充票决，不能重复发起。")

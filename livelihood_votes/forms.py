@@ -89,8 +89,9 @@ class ReceiptSearchForm(forms.Form):
 
 class BallotPaperForm(forms.Form):
     """The ballot as the representative fills it in: ticks (select forms) or one
-    approve/oppose/abstain per project. The server checks the count; the page's counter
-    only helps."""
+    approve/oppose/abstain per project. No mark is required here: ``ballot_cast`` checks
+    the count and says in plain words what is missing (one sentence, not one "required"
+    per project); the page's script only shows that sentence earlier."""
 
     def __init__(
         self, *args: Any, vote: LivelihoodVote, candidates: list[Candidate], **kwargs: Any
@@ -101,7 +102,10 @@ class BallotPaperForm(forms.Form):
         if vote.ballot_form == BallotForm.PER_CANDIDATE:
             for candidate in candidates:
                 self.fields[f"c{candidate.pk}"] = forms.ChoiceField(
-                    label=candidate.title, choices=Mark.choices, widget=forms.RadioSelect
+                    label=candidate.title,
+                    choices=Mark.choices,
+                    widget=forms.RadioSelect,
+                    required=False,
                 )
         else:
             self.fields["selected"] = forms.TypedMultipleChoiceField(
@@ -115,7 +119,11 @@ class BallotPaperForm(forms.Form):
     def choices(self) -> dict[int, str]:
         """The marks for ``ballot_cast``: candidate id → approve/oppose/abstain."""
         if self.vote.ballot_form == BallotForm.PER_CANDIDATE:
-            return {c.pk: self.cleaned_data[f"c{c.pk}"] for c in self.candidates}
+            return {
+                c.pk: self.cleaned_data[f"c{c.pk}"]
+                for c in self.candidates
+                if self.cleaned_data.get(f"c{c.pk}")
+            }
         return dict.fromkeys(self.cleaned_data["selected"], Mark.APPROVE)
 
 
@@ -135,15 +143,6 @@ class PaperSheetForm(BallotPaperForm):
         self.fields["sheet"].widget.attrs.update(
             {"class": "form-control form-control-lg", "inputmode": "numeric", "autofocus": True}
         )
-
-    def choices(self) -> dict[int, str]:
-        if self.vote.ballot_form == BallotForm.PER_CANDIDATE:
-            return {
-                c.pk: self.cleaned_data[f"c{c.pk}"]
-                for c in self.candidates
-                if self.cleaned_data.get(f"c{c.pk}")
-            }
-        return super().choices()
 
 
 class SignInForm(forms.Form):

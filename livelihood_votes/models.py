@@ -121,7 +121,14 @@ class LivelihoodVote(models.Model):
         verbose_name_plural = _("民生实事项目票决")
         ordering = ["-year", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(seats__gte=1), name="vote_seats_positive")
+            models.CheckConstraint(condition=models.Q(seats__gte=1), name="vote_seats_positive"),
+            # A tie gets one run-off: a second click on 发起补充票决 (or two staff at once)
+            # makes no second one. A cancelled run-off frees the tie for a new one.
+            models.UniqueConstraint(
+                fields=["runoff_of"],
+                condition=~models.Q(status="cancelled"),
+                name="vote_one_runoff_per_tie",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -162,6 +162,12 @@ def has_voted(vote: LivelihoodVote, representative: Representative) -> bool:
     return Participation.objects.filter(vote=vote, representative=representative).exists()
 
 
+def live_runoff(vote: LivelihoodVote) -> LivelihoodVote | None:
+    """The run-off made for this vote's tie, unless it was cancelled (at most one, by
+    the database's ``vote_one_runoff_per_tie``)."""
+    return vote.runoffs.exclude(status=V.CANCELLED).first()
+
+
 def vote_candidates(vote: LivelihoodVote) -> QuerySet[Candidate]:
     return vote.candidates.select_related("department").order_by("order", "pk")
 

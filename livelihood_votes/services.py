@@ -24,12 +24,14 @@ from django.utils.translation import gettext as _
 from congress.audit import audit_record
 from congress.errors import InvalidTransition, RuleViolation
 from congress.models import AuditAction, Congress, Department, Session, User
+from congress.scoping import require_in_jurisdiction
 from congress.workflow import apply_transition, record_event
 from livelihood_votes import conf
 from livelihood_votes.errors import (
     AlreadyVoted,
     BallotBusy,
     NotAnElector,
+    RunoffExists,
     SheetAlreadyEntered,
     SheetCounted,
     VoteNotOpen,
@@ -45,7 +47,7 @@ from livelihood_votes.models import (
     PaperBallotEntry,
     VoteStatus,
 )
-from livelihood_votes.selectors import electorate_of, holds_seat
+from livelihood_votes.selectors import electorate_of, holds_seat, live_runoff, vote_tally
 from livelihood_votes.workflow import VOTE_CASE, VOTE_TRANSITIONS
 from representatives.models import Representative
 
@@ -80,6 +82,7 @@ def vote_create(
     by: User,
 ) -> LivelihoodVote:
     """A draft vote; the pass rule in force today is copied onto it."""
+    require_in_jurisdiction(by, congress.region)
     if seats < 1:
         raise RuleViolation(_("应选项目数至少为1。"))
     if session is not None and session.term.congress_id != congress.pk:
@@ -99,12 +102,17 @@ def vote_create(
     return vote
 
 
-def _draft_for_update(vote: LivelihoodVote) -> LivelihoodVote:
+def _draft_for_update(vote: LivelihoodVote, *, changes_the_list: bool = False) -> LivelihoodVote:
     """Lock the vote row while its candidates change, so that opening (which counts
-    them under the same lock) never sees a half-edited list."""
+    them under the same lock) never sees a half-edited list.
+
+    A run-off's candidates are the projects tied at the cut, copied when it was made: a
+    project added (or taken away) would turn it into another vote, one nobody tied in."""
     locked = LivelihoodVote.objects.select_for_update().filter(pk=vote.pk).first()
     if locked is None or locked.status != V.DRAFT:
         raise RuleViolation(_("只有筹备中的票决可以修改候选项目。"))
+    if changes_the_list and locked.is_runoff:
+        raise RuleViolation(_("补充票决的候选项目只能是原票决中得票相同的项目，不能增加或删除。"))
     return locked
 
 
@@ -118,8 +126,9 @@ def candidate_add(
     deadline: str = "",
     by: User,
 ) -> Candidate:
+    require_in_jurisdiction(by, vote.congress.region, department.region if department else None)
     with transaction.atomic():
-        _draft_for_update(vote)
+        _draft_for_update(vote, changes_the_list=True)
         last = vote.candidates.order_by("-order").values_list("order", flat=True).first()
         candidate = Candidate.objects.create(
             vote=vote,
@@ -141,6 +150,10 @@ def candidate_edit(*, candidate: Candidate, by: User, **fields: Any) -> Candidat
     unknown = set(fields) - set(CANDIDATE_FIELDS)
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
+    department = fields.get("department")
+    require_in_jurisdiction(
+        by, candidate.vote.congress.region, department.region if department else None
+    )
     with transaction.atomic():
         _draft_for_update(candidate.vote)
         for name, value in fields.items():
@@ -152,7 +165,7 @@ def candidate_edit(*, candidate: Candidate, by: User, **fields: Any) -> Candidat
 
 def candidate_remove(*, candidate: Candidate, by: User) -> None:
     with transaction.atomic():
-        _draft_for_update(candidate.vote)
+        _draft_for_update(candidate.vote, changes_the_list=True)
         _event(candidate.vote, "candidate_remove", by, title=candidate.title)
         candidate.delete()
 
@@ -255,17 +268,38 @@ def vote_cancel(*, vote: LivelihoodVote, by: User, reason: str = "") -> Liveliho
     return vote
 
 
-def vote_runoff_create(
-    *, from_vote: LivelihoodVote, candidates: list[Candidate], seats: int, by: User
-) -> LivelihoodVote:
-    """A run-off for the candidates tied at the cut: a new draft vote with copies of
-    them, the same congress, session and rules; no differential check applies."""
+def vote_runoff_create(*, from_vote: LivelihoodVote, by: User) -> LivelihoodVote:
+    """The run-off (补充票决) of a closed vote's tie at the cut: a new draft vote with
+    copies of the tied candidates, and only those, for the seats they contend for; the
+    same congress, session and rules; no differential check applies.
+
+    The tie is read from the published tally here, not taken from the caller, and it
+    gets one run-off: the vote row is locked, and the database's unique run-off per
+    vote (``vote_one_runoff_per_tie``) refuses a second one from a double click or from
+    another staff member at the same instant. A cancelled run-off may be made again."""
     if from_vote.status != V.CLOSED:
         raise RuleViolation(_("只有已结束的票决可以发起补充票决。"))
-    if any(c.vote_id != from_vote.pk for c in candidates):
-        raise RuleViolation(_("补充票决的候选项目须来自原票决。"))
-    if not 1 <= seats < len(candidates):
-        raise RuleViolation(_("补充票决的应选项目数须少于候选项目数。"))
+    tally = vote_tally(from_vote)
+    if not tally.tied:
+        raise RuleViolation(_("本次票决没有需要补充票决的并列项目。"))
+    try:
+        with transaction.atomic():
+            LivelihoodVote.objects.select_for_update().filter(pk=from_vote.pk).first()
+            if live_runoff(from_vote) is not None:
+                raise RunoffExists()
+            runoff = _runoff_insert(from_vote, tally.tied, tally.runoff_seats, by)
+    except IntegrityError:
+        raise RunoffExists() from None
+    except OperationalError as error:
+        if _is_busy(error):  # SQLite's one writer was busy: nothing was made
+            raise BallotBusy(_("数据库繁忙，补充票决尚未创建，请再点一次。")) from None
+        raise
+    return runoff
+
+
+def _runoff_insert(
+    from_vote: LivelihoodVote, tied: list[Candidate], seats: int, by: User
+) -> LivelihoodVote:
     with transaction.atomic():
         runoff = LivelihoodVote.objects.create(
             congress=from_vote.congress,
@@ -289,7 +323,7 @@ def vote_runoff_create(
                     deadline=c.deadline,
                     order=n,
                 )
-                for n, c in enumerate(candidates, start=1)
+                for n, c in enumerate(tied, start=1)
             ]
         )
         _event(runoff, "vote_create", by, runoff_of=from_vote.pk)
@@ -310,6 +344,30 @@ def normalise_receipt(text: str) -> str:
     return f"{code[:4]}-{code[4:8]}-{code[8:]}" if len(code) == 12 else text.strip().upper()
 
 
+def ballot_problem(vote: LivelihoodVote, *, approvals: int, unmarked: int = 0) -> str:
+    """Why a ballot filled in like this cannot be cast, in plain words ("" if it can).
+
+    ``approvals`` is the number of ticked projects (select forms), ``unmarked`` the number
+    of projects left without a mark (approve-oppose-abstain). The ballot page shows the
+    same sentence while the voter ticks, and the refusal of ``ballot_cast`` is it too."""
+    seats = vote.seats
+    if vote.ballot_form == BallotForm.PER_CANDIDATE:
+        if unmarked:
+            return _("还有%(count)s个项目没有表态，请对每个项目选择赞成、反对或弃权。") % {
+                "count": unmarked
+            }
+        return ""
+    numbers = {"count": approvals, "seats": seats, "diff": abs(approvals - seats)}
+    if vote.ballot_form == BallotForm.EXACTLY_N and approvals < seats:
+        return _("您选了%(count)s项，须正好选%(seats)s项，请再选%(diff)s项。") % numbers
+    if vote.ballot_form == BallotForm.EXACTLY_N and approvals > seats:
+        return _("您选了%(count)s项，须正好选%(seats)s项，请取消%(diff)s项。") % numbers
+    if approvals > seats:
+        # On paper this ballot would be void; online it is refused before it is cast.
+        return _("您选了%(count)s项，最多可选%(seats)s项，请取消%(diff)s项。") % numbers
+    return ""
+
+
 def validated_marks(vote: LivelihoodVote, choices: Mapping[int, str]) -> dict[int, str]:
     """The ballot's marks by candidate id, or a refusal before anything is saved.
 
@@ -322,23 +380,11 @@ def validated_marks(vote: LivelihoodVote, choices: Mapping[int, str]) -> dict[in
     if any(choice not in Mark.values for choice in marks.values()):
         raise RuleViolation(_("选票上有无法识别的意见。"))
     approvals = sum(1 for choice in marks.values() if choice == Mark.APPROVE)
-    if vote.ballot_form == BallotForm.PER_CANDIDATE:
-        if set(marks) != candidate_ids:
-            raise RuleViolation(_("请对每一个候选项目表示赞成、反对或弃权。"))
-        return marks
-    if approvals != len(marks):
+    if vote.ballot_form != BallotForm.PER_CANDIDATE and approvals != len(marks):
         raise RuleViolation(_("本次票决只需勾选赞成的项目。"))
-    if vote.ballot_form == BallotForm.EXACTLY_N and approvals != vote.seats:
-        raise RuleViolation(
-            _("本次票决须赞成%(seats)s个项目，您选择了%(count)s个。")
-            % {"seats": vote.seats, "count": approvals}
-        )
-    if approvals > vote.seats:
-        # On paper this ballot would be void; online it is refused before it is cast.
-        raise RuleViolation(
-            _("最多可赞成%(seats)s个项目，您选择了%(count)s个，请减少后再提交。")
-            % {"seats": vote.seats, "count": approvals}
-        )
+    problem = ballot_problem(vote, approvals=approvals, unmarked=len(candidate_ids - set(marks)))
+    if problem:
+        raise RuleViolation(problem)
     return marks
 
 

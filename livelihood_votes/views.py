@@ -319,7 +319,12 @@ def results(request: HttpRequest, pk: int, printable: bool = False) -> HttpRespo
     return render(
         request,
         template,
-        {"vote": vote, "tally": tally, "manages": selectors.manages(request.user, vote)},
+        {
+            "vote": vote,
+            "tally": tally,
+            "manages": selectors.manages(request.user, vote),
+            "runoff": selectors.live_runoff(vote) if tally.tied else None,
+        },
     )
 
 
@@ -333,10 +338,7 @@ def results_print(request: HttpRequest, pk: int) -> HttpResponse:
 def runoff_create(request: HttpRequest, pk: int) -> HttpResponse:
     vote = _managed_vote(request, pk)
     try:
-        tally = selectors.vote_tally(vote)
-        runoff = services.vote_runoff_create(
-            from_vote=vote, candidates=tally.tied, seats=tally.runoff_seats, by=_user(request)
-        )
+        runoff = services.vote_runoff_create(from_vote=vote, by=_user(request))
     except DomainError as error:
         messages.error(request, str(error.message))
         return redirect("livelihood_vote_results", pk=vote.pk)
@@ -363,8 +365,12 @@ def my_votes(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 def ballot(request: HttpRequest, pk: int) -> HttpResponse:
-    """The ballot. On success the answer IS the receipt page: the receipt goes to the
-    voter's screen once and is kept nowhere that names them (no session, no message)."""
+    """The ballot, in two steps: the voter fills it in, then reviews the choices (核对)
+    and confirms; only the confirming POST casts. With JavaScript the review is shown in
+    the page; without it the server answers the first POST with the review page. On
+    success the answer IS the receipt page: the receipt goes to the voter's screen once
+    and is kept nowhere that names them (no session, no message). The choices travel in
+    POST bodies only, never in a URL, which would put them in access logs."""
     vote = get_visible_or_404(selectors.visible_votes(request.user), pk=pk)
     representative = _representative(request)
     if not selectors.holds_seat(representative, vote.congress):
@@ -376,8 +382,11 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "livelihood_votes/ballot_closed.html", context, status=refused)
     candidates = list(selectors.vote_candidates(vote))
     form = BallotPaperForm(request.POST or None, vote=vote, candidates=candidates)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and "edit" not in request.POST:
         try:
+            if "confirm" not in request.POST:
+                services.validated_marks(vote, form.choices())
+                return _ballot_review(request, vote, candidates, form.choices())
             receipt = services.ballot_cast(
                 vote=vote, representative=representative, choices=form.choices(), by=_user(request)
             )
@@ -398,20 +407,53 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
 def _ballot_page(
     vote: LivelihoodVote, candidates: list[Any], form: BallotPaperForm
 ) -> dict[str, Any]:
-    """The ballot's rows, with what the voter had marked when the page comes back."""
+    """The ballot's rows, with what the voter had marked when the page comes back, and
+    the plain-words problem for every number of ticks (or of unmarked projects), which
+    the page's script shows as the voter goes."""
     data = form.data
     picked = set(data.getlist("selected")) if hasattr(data, "getlist") else set()
     rows = [
         {"candidate": c, "picked": str(c.pk) in picked, "mark": data.get(f"c{c.pk}", "")}
         for c in candidates
     ]
+    select = vote.ballot_form != BallotForm.PER_CANDIDATE
+    problems = {
+        n: services.ballot_problem(vote, approvals=n, unmarked=0)
+        if select
+        else services.ballot_problem(vote, approvals=0, unmarked=n)
+        for n in range(len(candidates) + 1)
+    }
     return {
         "form": form,
         "rows": rows,
-        "select": vote.ballot_form != BallotForm.PER_CANDIDATE,
+        "select": select,
         "exactly": vote.ballot_form == BallotForm.EXACTLY_N,
         "marks": Mark.choices,
+        "problems": problems,
     }
+
+
+def _ballot_review(
+    request: HttpRequest, vote: LivelihoodVote, candidates: list[Any], choices: dict[int, str]
+) -> HttpResponse:
+    """核对选票: the choices as they will be cast, and the same choices as hidden fields
+    for 确认投票 (which casts) and 返回修改 (which brings the ballot back as it was)."""
+    labels = dict(Mark.choices)
+    rows = [
+        {"number": n, "candidate": c, "mark": choices[c.pk], "label": labels[choices[c.pk]]}
+        for n, c in enumerate(candidates, start=1)
+        if c.pk in choices
+    ]
+    select = vote.ballot_form != BallotForm.PER_CANDIDATE
+    hidden = [
+        ("selected", row["candidate"].pk) if select else (f"c{row['candidate'].pk}", row["mark"])
+        for row in rows
+    ]
+    return render(
+        request,
+        "livelihood_votes/ballot_review.html",
+        {"vote": vote, "rows": rows, "select": select, "hidden": hidden},
+    )
 
 
 @login_required

@@ -57,7 +57,7 @@ def test_casting_through_the_api(
     ids = [c.pk for c in candidates_of(open_vote)]
     over = post(client, url, {"selected": ids[:11]})
     assert over.status_code == 400 and over.json()["code"] == "rule_violation"
-    assert "最多可赞成10个项目" in over.json()["message"]
+    assert "您选了11项，最多可选10项，请取消1项" in over.json()["message"]
     assert post(client, url, {"choices": {str(ids[0]): "approve"}}).status_code == 400
     done = post(client, url, {"selected": ids[:10]})
     assert done.status_code == 201 and done.json() == {"receipt": Ballot.objects.get().receipt}

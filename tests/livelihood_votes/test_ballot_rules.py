@@ -54,7 +54,7 @@ def test_up_to_n_takes_any_number_up_to_the_seats(cast: Cast, open_vote: Livelih
 def test_more_than_n_is_refused_before_anything_is_saved(
     cast: Cast, open_vote: LivelihoodVote
 ) -> None:
-    with pytest.raises(RuleViolation, match="最多可赞成10个项目，您选择了11个"):
+    with pytest.raises(RuleViolation, match="您选了11项，最多可选10项，请取消1项"):
         cast_as(cast.liu, open_vote, approve(*candidates_of(open_vote)[:11]))
     _nothing_written()
     # The representative may still vote properly afterwards.
@@ -67,8 +67,8 @@ def test_exactly_n_refuses_any_other_count(cast: Cast, district_staff: User) -> 
         district_staff,
     )
     options = candidates_of(vote)
-    for count in (0, 9, 11):
-        with pytest.raises(RuleViolation, match=f"须赞成10个项目，您选择了{count}个"):
+    for count, fix in ((0, "请再选10项"), (9, "请再选1项"), (11, "请取消1项")):
+        with pytest.raises(RuleViolation, match=f"您选了{count}项，须正好选10项，{fix}"):
             cast_as(cast.liu, vote, approve(*options[:count]))
     _nothing_written()
     cast_as(cast.liu, vote, approve(*options[:10]))
@@ -82,7 +82,7 @@ def test_per_candidate_needs_one_mark_for_every_project(cast: Cast, district_sta
     )
     options = candidates_of(vote)
     partial = {c.pk: Mark.APPROVE for c in options[:11]}
-    with pytest.raises(RuleViolation, match="每一个候选项目"):
+    with pytest.raises(RuleViolation, match="还有1个项目没有表态"):
         cast_as(cast.liu, vote, partial)
     with pytest.raises(RuleViolation, match="无法识别"):
         cast_as(cast.liu, vote, {**partial, options[11].pk: "maybe"})

@@ -82,12 +82,16 @@ def test_a_representative_votes_once_and_checks_the_receipt(
     picks = [str(c.pk) for c in candidates_of(open_vote)]
     too_many = client.post(f"/livelihood-votes/{open_vote.pk}/ballot/", {"selected": picks[:11]})
     assert too_many.status_code == 400
-    assert "最多可赞成10个项目，您选择了11个" in too_many.content.decode()
+    assert "您选了11项，最多可选10项，请取消1项" in too_many.content.decode()
     assert too_many.content.decode().count(" checked") == 11  # the ticks come back
-    done = client.post(f"/livelihood-votes/{open_vote.pk}/ballot/", {"selected": picks[:10]})
+    done = client.post(
+        f"/livelihood-votes/{open_vote.pk}/ballot/", {"selected": picks[:10], "confirm": "1"}
+    )
     receipt = re.search(r'data-testid="receipt">([A-Z0-9-]+)<', done.content.decode())
     assert receipt and Ballot.objects.get().receipt == receipt.group(1)
-    again = client.post(f"/livelihood-votes/{open_vote.pk}/ballot/", {"selected": picks[:1]})
+    again = client.post(
+        f"/livelihood-votes/{open_vote.pk}/ballot/", {"selected": picks[:1], "confirm": "1"}
+    )
     assert again.status_code == 409 and "您已投过票" in again.content.decode()
     assert "已投票" in client.get("/livelihood-votes/mine/").content.decode()
     services.vote_close(vote=open_vote, by=district_staff)

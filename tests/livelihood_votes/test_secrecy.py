@@ -118,7 +118,9 @@ def test_the_receipt_is_kept_nowhere_that_names_the_voter(
 ) -> None:
     login(client, representative_user)
     picks = [str(c.pk) for c in candidates_of(open_vote)[:3]]
-    response = client.post(f"/livelihood-votes/{open_vote.pk}/ballot/", {"selected": picks})
+    response = client.post(
+        f"/livelihood-votes/{open_vote.pk}/ballot/", {"selected": picks, "confirm": "1"}
+    )
     receipt = Ballot.objects.get().receipt
     assert receipt in response.content.decode()
     assert "no-store" in response["Cache-Control"]

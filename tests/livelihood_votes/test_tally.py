@@ -104,9 +104,7 @@ def test_a_tie_at_the_cut_is_reported_and_a_runoff_follows(
     assert tally.runoff_seats == 2
     assert {row.candidate.pk for row in tally.elected} == {c.pk for c in top8}
     rest = [x, y, z]
-    runoff = services.vote_runoff_create(
-        from_vote=open_vote, candidates=tally.tied, seats=tally.runoff_seats, by=district_staff
-    )
+    runoff = services.vote_runoff_create(from_vote=open_vote, by=district_staff)
     assert runoff.runoff_of == open_vote and runoff.seats == 2
     assert [c.title for c in candidates_of(runoff)] == [c.title for c in rest]
     # 3 candidates for 2 seats is 50 %: a run-off is exempt from the differential.

@@ -246,7 +246,7 @@ RULES: dict[str, Rule] = {
                 only(("representative",)),
                 fresh_vote("open", "in"),
                 "POST",
-                lambda c: {"selected": []},
+                lambda c: {"selected": [], "confirm": "1"},
                 fresh=True,
             ),
             Case(
@@ -254,7 +254,7 @@ RULES: dict[str, Rule] = {
                 only(("other_representative",)),
                 fresh_vote("open", "out"),
                 "POST",
-                lambda c: {"selected": []},
+                lambda c: {"selected": [], "confirm": "1"},
                 fresh=True,
             ),
         )
