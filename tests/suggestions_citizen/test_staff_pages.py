@@ -175,7 +175,7 @@ def test_a_form_error_shows_the_message_on_the_page(
     login(client, district_staff)
     response = client.post(f"/issues/{issue.pk}/do/decline/", {"reason": "", "channel": "other"})
     assert response.status_code == 400
-    assert "必填项" in response.content.decode()
+    assert "请填写“理由”。" in response.content.decode()
 
 
 def test_the_printable_sheet_has_the_case_and_its_timeline(

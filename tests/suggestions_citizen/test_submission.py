@@ -136,8 +136,8 @@ def test_more_than_six_photos_are_refused(
         ({"mobile": "1381234"}, "请填写正确的11位手机号码"),
         ({"mobile": "23812345678"}, "请填写正确的11位手机号码"),
         ({"consent": None}, "请阅读并同意个人信息处理告知"),
-        ({"description": ""}, "必填项"),
-        ({"category": None}, "必填项"),
+        ({"description": ""}, "请填写“问题描述”。"),
+        ({"category": None}, "请选择“问题类别”。"),
     ],
     ids=["long-description", "short-mobile", "bad-mobile", "no-consent", "empty", "no-category"],
 )
