@@ -1,5 +1,6 @@
 # Two commands for a fresh machine (see README):
 #   make demo   set up, load the demo city and serve it on http://127.0.0.1:8000
+#               (PORT=8100 make demo serves on 8100, and its links and QR codes say so)
 #   make test   set up and run the tests
 PYTHON ?= python3
 VENV := .venv
@@ -16,7 +17,10 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# The SQLite file and the filesystem broker live under var/ (git-ignored, so a fresh
+# clone has none): made before migrate opens the database and seed_demo queues tasks.
 demo: install
+	mkdir -p "$${VAR_DIR:-var}/broker" "$${VAR_DIR:-var}/broker-processed"
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput
 	$(DEMO_ENV) $(PY) manage.py seed_demo
 	$(DEMO_ENV) bash scripts/serve_embedded.sh

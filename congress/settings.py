@@ -261,7 +261,11 @@ SMS_BACKEND = env_choice(
 )
 SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL")
 SMS_GATEWAY_TOKEN = env_str("SMS_GATEWAY_TOKEN")
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The site's address in links of e-mails, SMS and QR codes. The laptop demo serves on
+# PORT (`PORT=8100 make demo`, scripts/serve_embedded.sh), so with DEBUG on and no
+# SITE_URL its links follow that port instead of pointing where nothing runs.
+DEMO_PORT = env_int("PORT", 8000, minimum=1, maximum=65535) if DEBUG else 8000
+SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{DEMO_PORT}").rstrip("/")
 
 # Celery: Redis in production; a filesystem broker in embedded mode, so the same
 # worker + beat run the periodic jobs on a laptop without Redis (see README).
