@@ -1,5 +1,7 @@
-"""刘红 votes on her phone: 我的票决, the ballot with its counter, the receipt shown once;
-a second submit (a second tab opened before the first vote) is refused."""
+"""刘红 votes on her phone: 我的票决, the ballot with its counter, a plain-words warning
+while she has ticked too many (and no way on until she fixes it), the review of her
+choices in the page (返回修改 keeps them), then 确认投票 and the receipt shown once; a
+second submit (a second tab opened before the first vote) is refused."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from tests.livelihood_votes.conftest import Cast, cast, open_vote  # noqa: F401 
 pytestmark = pytest.mark.browser
 
 
-def test_a_representative_votes_once_on_the_phone(
+def test_a_representative_reviews_and_votes_once_on_the_phone(
     new_page: Callable[[str], Page],
     open_vote: LivelihoodVote,  # noqa: F811
     representative_user: User,
@@ -31,19 +33,54 @@ def test_a_representative_votes_once_on_the_phone(
     stale = phone.context.new_page()
     stale.goto(f"/livelihood-votes/{open_vote.pk}/ballot/")
 
-    for n in range(1, 12):
+    problem = phone.get_by_test_id("ballot-problem")
+    next_step = phone.get_by_test_id("review-ballot")
+    expect(problem).to_be_hidden()
+    for n in range(1, 13):
         phone.get_by_test_id(f"pick-{n}").check()
-    expect(phone.locator("[data-ballot-counter]")).to_contain_text("11 / 10")
-    expect(phone.locator("[data-ballot-counter]")).to_have_class("mb-2 text-danger")
+    expect(phone.locator("[data-ballot-counter]")).to_contain_text("12 / 10")
+    expect(problem).to_have_text("您选了12项，最多可选10项，请取消2项。")
+    expect(next_step).to_be_disabled()
+    screenshot(phone, "livelihood-ballot-too-many-phone")
+    phone.get_by_test_id("pick-12").uncheck()
+    expect(problem).to_have_text("您选了11项，最多可选10项，请取消1项。")
+    expect(next_step).to_be_disabled()
+    phone.get_by_test_id("pick-3").uncheck()
+    expect(problem).to_be_hidden()
+    expect(next_step).to_be_enabled()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll
+
+    next_step.click()
+    review = phone.get_by_test_id("ballot-review")
+    expect(review).to_be_visible()
+    items = phone.get_by_test_id("review-list").locator("li")
+    expect(items).to_have_count(10)
+    expect(items.first).to_have_text("1. 民生项目1")
+    expect(phone.get_by_test_id("review-list")).not_to_contain_text("民生项目3")
+    expect(phone.get_by_test_id("pick-1")).to_be_hidden()
+    screenshot(phone, "livelihood-ballot-review-phone")
+    assert Ballot.objects.count() == 0  # reviewing casts nothing
+
+    # Back to the ballot: her ticks are as she left them; she swaps one project.
+    phone.get_by_test_id("review-back").click()
+    expect(review).to_be_hidden()
+    expect(phone.get_by_test_id("pick-3")).not_to_be_checked()
+    expect(phone.get_by_test_id("pick-11")).to_be_checked()
     phone.get_by_test_id("pick-11").uncheck()
-    expect(phone.locator("[data-ballot-counter]")).to_contain_text("10 / 10")
-    screenshot(phone, "livelihood-ballot-phone")
+    phone.get_by_test_id("pick-3").check()
+    next_step.click()
+    expect(phone.get_by_test_id("review-list")).to_contain_text("3. 民生项目3")
+    expect(phone.get_by_test_id("review-list")).not_to_contain_text("民生项目11")
+
     phone.get_by_test_id("cast-ballot").click()
     receipt = phone.get_by_test_id("receipt")
     expect(receipt).to_have_text(Ballot.objects.get().receipt)
+    titles = {m.candidate.title for m in Ballot.objects.get().marks.all()}
+    assert titles == {f"民生项目{n}" for n in range(1, 11)}
     screenshot(phone, "livelihood-receipt-phone")
 
     stale.get_by_test_id("pick-1").check()
+    stale.get_by_test_id("review-ballot").click()
     stale.get_by_test_id("cast-ballot").click()
     expect(stale.get_by_test_id("already-voted")).to_contain_text("您已投过票")
     assert Participation.objects.count() == Ballot.objects.count() == 1
