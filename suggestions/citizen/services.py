@@ -36,7 +36,13 @@ from django.utils.translation import gettext as _
 
 from congress import loop
 from congress.audit import audit_record
-from congress.errors import DomainError, InvalidTransition, RuleViolation, StaleState
+from congress.errors import (
+    DomainError,
+    InvalidTransition,
+    OutOfJurisdiction,
+    RuleViolation,
+    StaleState,
+)
 from congress.files import attach_to_event
 from congress.models import (
     OPEN_STATUSES,
@@ -50,10 +56,12 @@ from congress.models import (
 )
 from congress.notifications import notify
 from congress.queue import enqueue_on_commit
+from congress.scoping import require_in_jurisdiction, within_reach
 from congress.uploads import CleanUpload, new_token
 from congress.workdays import Deadline, add_deadline
 from congress.workflow import apply_transition, record_event
 from representatives.models import ContactKind, ContactLog, ContactProblem, Representative, Station
+from representatives.selectors import representative_of
 from suggestions.citizen import conf
 from suggestions.citizen.privacy import mobile_hash, normalize_mobile, validate_mobile
 from suggestions.citizen.selectors import (
@@ -589,6 +597,32 @@ def citizen_issue_moderate(
 # --- intake and handling ------------------------------------------------------------------------
 
 
+def _require_place(
+    by: User | None, issue: CitizenIssue, representative: Representative | None = None
+) -> None:
+    """Staff act on the problems of their jurisdiction and give them to its
+    representatives; a representative acts on a problem addressed to them or given
+    them to handle, and gives it to nobody but themselves. Anything else is a 404."""
+    mine = representative_of(by) if by is not None else None
+    if (
+        mine is not None
+        and mine.pk in (issue.representative_id, issue.handler_id)
+        and (representative is None or representative.pk == mine.pk)
+    ):
+        return
+    require_in_jurisdiction(by, issue.region, representative.region if representative else None)
+
+
+def _require_department(by: User | None, issue: CitizenIssue, department: Department) -> None:
+    """A problem goes to a department of its own region or of a region above it. Another
+    place's department is a 404, unless the staff may see it (then the rule is named)."""
+    if department.region_id in issue.region.ancestor_ids():
+        return
+    if by is None or within_reach(by, department.region):
+        raise RuleViolation(_("只能交办问题所在地区或上级地区的承办单位。"))
+    raise OutOfJurisdiction
+
+
 def citizen_issue_accept(
     *,
     issue: CitizenIssue,
@@ -598,6 +632,7 @@ def citizen_issue_accept(
     expected_version: int | None = None,
 ) -> CitizenIssue:
     """受理, and hand it to a representative (the chosen one, else the default)."""
+    _require_place(by, issue, representative)
     with transaction.atomic():
         _transition(
             issue,
@@ -612,7 +647,9 @@ def citizen_issue_accept(
                 loop.assignment_accept(assignment=step, by=by)
         chosen = representative or default_representative(issue)
         if chosen is not None:
-            citizen_issue_assign(issue=issue, representative=chosen, by=by)
+            # The default handler is the system's choice (the addressed representative,
+            # the grid's, the station's), not the user's: only a chosen one was checked.
+            _assign(issue, chosen, by=by)
     return issue
 
 
@@ -666,6 +703,18 @@ def citizen_issue_assign(
     expected_version: int | None = None,
 ) -> CitizenIssue:
     """Give the problem to a representative to handle, with the handling deadline."""
+    _require_place(by, issue, representative)
+    return _assign(issue, representative, by=by, note=note, expected_version=expected_version)
+
+
+def _assign(
+    issue: CitizenIssue,
+    representative: Representative,
+    *,
+    by: User,
+    note: str = "",
+    expected_version: int | None = None,
+) -> CitizenIssue:
     first = issue.handler_id is None
     with transaction.atomic():
         _transition(
@@ -884,6 +933,8 @@ def citizen_issue_forward(
     expected_version: int | None = None,
 ) -> Assignment:
     """交办: hand the problem to a department with a working-day deadline."""
+    _require_place(by, issue)
+    _require_department(by, issue, department)
     current = department_assignment(issue)
     if current is not None and current.is_open:
         raise RuleViolation(_("该问题已交办，承办单位正在办理。"))
@@ -1245,6 +1296,7 @@ def citizen_issues_bulk_assign(
 ) -> BulkResult:
     """Give many problems to one representative; each on its own, so one that moved
     meanwhile is skipped (and named) instead of failing the batch."""
+    require_in_jurisdiction(by, representative.region)
     result = BulkResult()
     for issue in issues:
         try:

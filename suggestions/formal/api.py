@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 
 from congress.models import Assignment, User
 from congress.scoping import get_visible_or_404
-from representatives.selectors import representative_of, visible_representatives
+from representatives.selectors import representative_of
 from suggestions.formal import serializers as s
 from suggestions.formal import services
 from suggestions.formal.filters import SuggestionFilter
@@ -78,11 +78,7 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         serializer = s.SuggestionCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        lead = data.pop("lead", None)
-        if lead is None:
-            lead = representative_of(self.user)
-        elif not visible_representatives(self.user).filter(pk=lead.pk).exists():
-            raise Http404
+        lead = data.pop("lead", None) or representative_of(self.user)
         if lead is None:
             raise Http404
         suggestion = services.suggestion_create(lead=lead, by=self.user, **data)

@@ -242,25 +242,28 @@ class SuggestionReviewSerializer(_WithSuggestion, SuggestionVersionSerializer):
         field.queryset = Suggestion.objects.filter(session=suggestion.session)  # type: ignore[attr-defined]
 
 
-class SuggestionAssignSerializer(_WithSuggestion, SuggestionVersionSerializer):
-    lead_department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.none())
+# Any department id is taken here: the service answers one outside the user's scope
+# with a 404 and one this congress may not assign to with a message (docs/security.md).
+
+
+class SuggestionAssignSerializer(SuggestionVersionSerializer):
+    lead_department = serializers.PrimaryKeyRelatedField(
+        queryset=Department.objects.select_related("region")
+    )
     co_handlers = serializers.PrimaryKeyRelatedField(
-        queryset=Department.objects.none(), many=True, required=False, default=list
+        queryset=Department.objects.select_related("region"),
+        many=True,
+        required=False,
+        default=list,
     )
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
-    def limit_choices(self, suggestion: Suggestion) -> None:
-        departments = assignable_departments(suggestion)
-        self.fields["lead_department"].queryset = departments  # type: ignore[attr-defined]
-        self.fields["co_handlers"].child_relation.queryset = departments  # type: ignore[attr-defined]
 
-
-class SuggestionReassignSerializer(_WithSuggestion):
-    department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.none())
+class SuggestionReassignSerializer(serializers.Serializer):
+    department = serializers.PrimaryKeyRelatedField(
+        queryset=Department.objects.select_related("region")
+    )
     note = serializers.CharField(required=False, allow_blank=True, default="")
-
-    def limit_choices(self, suggestion: Suggestion) -> None:
-        self.fields["department"].queryset = assignable_departments(suggestion)  # type: ignore[attr-defined]
 
 
 class SuggestionRateSerializer(_WithSuggestion):

@@ -36,6 +36,7 @@ from congress.models import (
     User,
 )
 from congress.notifications import notify
+from congress.scoping import require_in_jurisdiction, require_within_reach
 from congress.uploads import CleanUpload
 from congress.workdays import add_deadline, workdays_between
 from congress.workflow import apply_transition, record_event
@@ -205,6 +206,9 @@ def suggestion_create(
         raise RuleViolation(_("请选择建议所属的会议。"))
     if session.kind != SessionKind.PLENARY:
         raise RuleViolation(_("代表建议、议案须向人民代表大会会议提出。"))
+    if lead.user_id is None or lead.user_id != by.pk:
+        # Entered by staff (代录): the representative and the congress must be theirs.
+        require_in_jurisdiction(by, lead.region, session.term.congress.region)
     if not may_file_for(by, lead, session):
         raise NotPermitted()
     mandate = active_mandate(lead, session)
@@ -591,7 +595,10 @@ def _check_merge(suggestion: Suggestion, target: Suggestion | None) -> None:
 # --- 交办 -----------------------------------------------------------------------------
 
 
-def _check_departments(suggestion: Suggestion, departments: Sequence[Department]) -> None:
+def _check_departments(suggestion: Suggestion, departments: Sequence[Department], by: User) -> None:
+    # Another place's department is a 404, like any object outside the user's scope;
+    # one they can see but this congress may not assign to is refused by name.
+    require_within_reach(by, *(department.region for department in departments))
     root = suggestion.congress.region.path
     for department in departments:
         if not department.is_active or not department.region.path.startswith(root):
@@ -643,7 +650,7 @@ def suggestion_assign(
     co_handlers = list(co_handlers)
     if any(d.pk == lead_department.pk for d in co_handlers):
         raise RuleViolation(_("主办单位不能同时作为协办单位。"))
-    _check_departments(suggestion, [lead_department, *co_handlers])
+    _check_departments(suggestion, [lead_department, *co_handlers], by)
     with transaction.atomic():
         # The compare-and-set comes first: a second click fails before it hands out work.
         _move(
@@ -676,7 +683,7 @@ def suggestion_reassign(
         raise RuleViolation(_("只有主办单位退回获批后才能重新交办。"))
     if current.department_id == department.pk:
         raise RuleViolation(_("请选择另一个承办单位。"))
-    _check_departments(suggestion, [department])
+    _check_departments(suggestion, [department], by)
     with transaction.atomic():
         _move(suggestion, "reassign", by=by, note=note, data={"lead": str(department)})
         lead = _hand_to(suggestion, department, role=AssignmentRole.LEAD, by=by, note=note)

@@ -9,7 +9,7 @@ import datetime
 
 import pytest
 
-from congress.errors import InvalidTransition, RuleViolation, StaleState
+from congress.errors import InvalidTransition, OutOfJurisdiction, RuleViolation, StaleState
 from congress.models import Assignment, AssignmentRole, AssignmentStatus, User
 from congress.workdays import add_deadline, add_workdays
 from suggestions.formal import conf, services
@@ -125,9 +125,14 @@ def test_a_department_outside_the_congress_region_cannot_be_assigned(
 ) -> None:
     from tests.factories import DepartmentFactory, RegionFactory
 
+    # Another city's bureau is outside the staff's scope: not found, like any such object.
     elsewhere = DepartmentFactory(name="外市交通局", region=RegionFactory(name="外市"))
-    with pytest.raises(RuleViolation, match="不是本级人大可以交办"):
+    with pytest.raises(OutOfJurisdiction):
         services.suggestion_assign(suggestion=signed, lead_department=elsewhere, by=city_staff)
+    # The province's department is one they can see, but not the city congress's to assign.
+    above = DepartmentFactory(name="东海省交通运输厅", region=world.city.parent)
+    with pytest.raises(RuleViolation, match="不是本级人大可以交办"):
+        services.suggestion_assign(suggestion=signed, lead_department=above, by=city_staff)
     assert Suggestion.objects.get(pk=signed.pk).status == S.REGISTERED
 
 
