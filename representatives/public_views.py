@@ -65,6 +65,7 @@ def public_station(request: HttpRequest, token: str) -> HttpResponse:
         "representatives/public/station.html",
         {
             "station": station,
+            "public_region": station.region,
             "members": page.members,
             "shifts": page.shifts,
             "cases": page.cases,
@@ -88,6 +89,7 @@ def public_representative(request: HttpRequest, token: str) -> HttpResponse:
             "rep": rep,
             "stations": stations,
             "station": station,
+            "public_region": station.region if station is not None else rep.region,
             "issue_url": _flow_url("citizen_issue_new", representative=token),
             "appointment_url": _flow_url("appointment_new", representative=token),
         },

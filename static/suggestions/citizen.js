@@ -22,14 +22,38 @@
     });
   }
 
+  // A form the server refused: its summary of what to fix is at the top; move
+  // the focus there so a screen reader reads it and the phone shows it.
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) { summary.focus(); }
+
+  // Required fields are checked by the browser before anything (photos included)
+  // is uploaded; a field may carry our own wording for the browser's bubble.
+  document.querySelectorAll("[data-required-message]").forEach(function (field) {
+    field.addEventListener("invalid", function () {
+      field.setCustomValidity(field.validity.valueMissing ? field.dataset.requiredMessage : "");
+    });
+    field.addEventListener("change", function () { field.setCustomValidity(""); });
+  });
+
   var input = document.getElementById("id_photos");
   var previews = document.querySelector("[data-photo-previews]");
   if (input && previews) {
     input.addEventListener("change", function () {
       previews.innerHTML = "";
       var max = parseInt(previews.dataset.max || "6", 10);
-      input.setCustomValidity(input.files.length > max ? previews.dataset.maxMessage : "");
+      var maxBytes = parseInt(previews.dataset.maxBytes || "0", 10);
+      var tooBig = Array.prototype.filter.call(input.files, function (file) {
+        return maxBytes && file.size > maxBytes;
+      });
+      var problem = "";
       if (input.files.length > max) {
+        problem = previews.dataset.maxMessage;
+      } else if (tooBig.length) {
+        problem = previews.dataset.tooBigMessage.replace("{name}", tooBig[0].name);
+      }
+      input.setCustomValidity(problem);
+      if (problem) {
         input.reportValidity();
       }
       Array.prototype.slice.call(input.files, 0, max).forEach(function (file) {

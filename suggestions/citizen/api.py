@@ -9,6 +9,7 @@ calls the same service, so both interfaces behave alike; domain errors become
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, cast
 
 from django.db.models import QuerySet
@@ -157,6 +158,12 @@ class PublicIssueSubmit(APIView):
         tags=["citizen (public)"],
     )
     def post(self, request: Request) -> Response:
+        # A retry of a stored submission answers with its case and costs nothing:
+        # it is looked up before the limits (as on the HTML form).
+        data = request.data if isinstance(request.data, Mapping) else {}
+        stored = selectors.stored_submission(data.get("idempotency_key", ""))
+        if stored is not None:
+            return Response(self._answer(request, stored, created=False), status=status.HTTP_200_OK)
         check(request, group="citizen-submit", rate=conf.rate_per_ip())
         origin = origin_of(request, request.data)
         form = IssueSubmitForm(request.data, request.FILES)
@@ -189,13 +196,17 @@ class PublicIssueSubmit(APIView):
             ),
             idempotency_key=form.cleaned_data["idempotency_key"],
         )
-        body = {
+        body = self._answer(request, issue, created=created)
+        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    @staticmethod
+    def _answer(request: Request, issue: CitizenIssue, *, created: bool) -> dict[str, Any]:
+        return {
             "tracking_code": issue.tracking_code,
             "tracking_url": request.build_absolute_uri(issue.get_tracking_url()),
             "status": issue.status,
             "created": created,
         }
-        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
 class PublicIssueTrack(APIView):
@@ -252,6 +263,11 @@ class IssueListSerializer(serializers.ModelSerializer):
     department = serializers.CharField(source="department_name", default="", read_only=True)
     is_overdue = serializers.BooleanField(read_only=True, default=False)
     next_due = serializers.DateField(read_only=True, default=None)
+    next_due_provisional = serializers.BooleanField(
+        read_only=True,
+        default=False,
+        help_text="next_due counts a year whose holiday notice is not out yet (provisional).",
+    )
 
     class Meta:
         model = CitizenIssue
@@ -268,6 +284,7 @@ class IssueListSerializer(serializers.ModelSerializer):
             "department",
             "is_overdue",
             "next_due",
+            "next_due_provisional",
             "supporters",
             "rating",
             "needs_supervision",

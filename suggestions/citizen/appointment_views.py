@@ -89,7 +89,12 @@ def appointment_new(request: HttpRequest) -> HttpResponse:
         render(
             request,
             "suggestions/citizen/appointment_new.html",
-            {"form": form, "origin": origin, "retention_days": conf.retention_days()},
+            {
+                "form": form,
+                "origin": origin,
+                "public_region": origin.region,
+                "retention_days": conf.retention_days(),
+            },
         )
     )
 

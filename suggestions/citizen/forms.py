@@ -184,6 +184,12 @@ class IssueSubmitForm(StyledForm):
         description.widget.attrs["maxlength"] = conf.max_description()
         self.fields["photos"].widget.attrs.update({"accept": "image/*"})
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+        # The browser checks these before the photos upload (the page does not use
+        # novalidate), in our words rather than its own.
+        consent = self.fields["consent"]
+        consent.widget.attrs["data-required-message"] = consent.error_messages["required"]
+        if conf.sms_confirmation_required():
+            self.fields["mobile"].widget.attrs["required"] = True
 
     @property
     def is_robot(self) -> bool:

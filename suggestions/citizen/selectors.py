@@ -8,6 +8,7 @@ go through them, so an issue outside the scope is a 404 everywhere.
 from __future__ import annotations
 
 import datetime
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -265,8 +266,25 @@ def with_list_columns(rows: QuerySet[CitizenIssue]) -> QuerySet[CitizenIssue]:
         next_due=Subquery(
             steps.filter(status__in=OPEN_STATUSES).order_by("due_on").values("due_on")[:1]
         ),
+        next_due_provisional=Subquery(
+            steps.filter(status__in=OPEN_STATUSES)
+            .order_by("due_on", "pk")
+            .values("due_provisional")[:1]
+        ),
         department_name=Subquery(latest_department.values("department__name")[:1]),
     )
+
+
+def stored_submission(key: str) -> CitizenIssue | None:
+    """The problem already stored under a submission's idempotency key, if any.
+
+    The key is the random UUID the form was drawn with: only the citizen holding
+    that form knows it, so it may lead back to their own tracking link."""
+    try:
+        value = uuid.UUID(str(key))
+    except ValueError:
+        return None
+    return CitizenIssue.objects.filter(idempotency_key=value).first()
 
 
 def categories() -> QuerySet[IssueCategory]:

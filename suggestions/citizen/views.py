@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
@@ -108,6 +109,19 @@ def _region_of(representative: Representative) -> Region:
     return station.region if station is not None else representative.region
 
 
+def _error_summary(form: IssueSubmitForm, region_error: str) -> list[dict[str, str]]:
+    """What the server refused, for the summary at the top of the form: each entry
+    links to its field (``#id_…``), so nobody hunts down the page. The messages
+    name their field already (the core form renderer's stock messages do)."""
+    entries = [{"anchor": "id_region", "message": region_error}] if region_error else []
+    entries += [{"anchor": "", "message": str(error)} for error in form.non_field_errors()]
+    for field in form:
+        # A hidden field (the submission key, the place) has nowhere to link to.
+        anchor = "" if field.is_hidden else field.auto_id
+        entries += [{"anchor": anchor, "message": str(error)} for error in field.errors]
+    return entries
+
+
 def _no_store(response: HttpResponse) -> HttpResponse:
     """Pages behind a secret link: never cached, never indexed. (The site-wide
     Referrer-Policy "same-origin" already keeps the link out of other sites' logs;
@@ -138,40 +152,55 @@ def _chosen_region(request: HttpRequest, origin: Origin) -> Region | None:
     )
 
 
-@ratelimit(group="citizen-submit", rate=conf.rate_per_ip)
 def citizen_issue_new(request: HttpRequest) -> HttpResponse:
     if "contact_problem" in request.GET:
         return contact_problem_convert(request)
     origin = origin_of(request)
-    if request.method == "POST":
-        form = IssueSubmitForm(request.POST, request.FILES)
-        if form.is_robot:
-            # Robots get what looks like success and nothing is stored.
-            return render(request, "suggestions/citizen/received.html")
-        region = _chosen_region(request, origin)
-        if form.is_valid() and region is None:
-            form.add_error(None, _("请选择问题所在的乡镇（街道）。"))
-        elif form.is_valid() and region is not None:
-            if form.cleaned_data["mobile"] and is_limited(
-                request, group="citizen-submit-phone", rate=conf.rate_per_phone(), key=_phone_key
-            ):
-                return too_many_requests(request)
-            try:
-                issue, _created = services.citizen_issue_submit(
-                    submission=form.submission(
-                        region=region,
-                        station=origin.station,
-                        representative=origin.representative,
-                        source=origin.source,
-                    ),
-                    idempotency_key=form.cleaned_data["idempotency_key"],
-                )
-            except DomainError as error:
-                form.add_error(None, str(error.message))
-            else:
-                return redirect(f"{issue.get_tracking_url()}?new=1")
-    else:
+    if request.method != "POST":
         form = IssueSubmitForm(initial={"idempotency_key": uuid.uuid4(), "public_anonymous": True})
+        return _submit_page(request, form, origin)
+    # A retry of a stored submission (a double tap, a resend after a lost answer on
+    # a weak network) leads back to its case and costs nothing: it is looked up
+    # before the limits, so the sixth retry still gets its tracking link.
+    stored = selectors.stored_submission(request.POST.get("idempotency_key", ""))
+    if stored is not None:
+        return redirect(f"{stored.get_tracking_url()}?new=1")
+    if is_limited(request, group="citizen-submit", rate=conf.rate_per_ip()):
+        return too_many_requests(request)
+    form = IssueSubmitForm(request.POST, request.FILES)
+    if form.is_robot:
+        # Robots get what looks like success and nothing is stored.
+        return render(request, "suggestions/citizen/received.html")
+    region = _chosen_region(request, origin)
+    if form.is_valid() and region is not None:
+        if form.cleaned_data["mobile"] and is_limited(
+            request, group="citizen-submit-phone", rate=conf.rate_per_phone(), key=_phone_key
+        ):
+            return too_many_requests(request)
+        try:
+            issue, _created = services.citizen_issue_submit(
+                submission=form.submission(
+                    region=region,
+                    station=origin.station,
+                    representative=origin.representative,
+                    source=origin.source,
+                ),
+                idempotency_key=form.cleaned_data["idempotency_key"],
+            )
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+        else:
+            return redirect(f"{issue.get_tracking_url()}?new=1")
+    return _submit_page(request, form, origin, region_missing=region is None)
+
+
+def _submit_page(
+    request: HttpRequest, form: IssueSubmitForm, origin: Origin, *, region_missing: bool = False
+) -> HttpResponse:
+    """The form; when the server refused it, with the summary of what to fix at the
+    top (each entry links to its field) and how many chosen photos must be chosen
+    again: a browser never re-sends files with a redrawn form."""
+    region_error = _("请选择问题所在的乡镇（街道）。") if region_missing else ""
     return _no_store(
         render(
             request,
@@ -179,10 +208,16 @@ def citizen_issue_new(request: HttpRequest) -> HttpResponse:
             {
                 "form": form,
                 "origin": origin,
+                "public_region": origin.region,
+                "region_error": region_error,
+                "error_summary": _error_summary(form, region_error),
+                "photos_dropped": len(request.FILES.getlist("photos")) if form.is_bound else 0,
                 "towns": _towns() if origin.region is None else [],
                 "chosen_region": request.POST.get("region", ""),
                 "retention_days": conf.retention_days(),
                 "max_photos": conf.max_photos(),
+                "max_photo_bytes": settings.UPLOAD_MAX_BYTES,
+                "max_photo_mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
             },
         )
     )
@@ -234,6 +269,7 @@ def _track_context(issue: CitizenIssue, **extra: Any) -> dict[str, Any]:
     target = issue.merged_into
     return {
         "issue": issue,
+        "public_region": issue.region,
         "events": selectors.public_timeline(issue),
         "photos": list(issue.photos.all()),
         "masked_mobile": mask_mobile(issue.mobile) if issue.mobile else "",
