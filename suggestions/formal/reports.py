@@ -6,6 +6,14 @@ delegation; key-supervision progress; and the carry-over list. Every figure come
 from an aggregate query (a fixed number of queries whatever the size of the session).
 Shares are given with two decimals, rounded half up, as the reports print them
 (seed 004: 341 suggestions, 286 A → 83.87%).
+
+Satisfaction counts every rating of the 办理结果 that a signer gave (次, not 件): the
+first rating of a reply and the ratings after re-handling alike. A 不满意 sends the
+suggestion back for re-handling and never reaches the suggestion's own rating field
+(that is the lead's closing rating), so counting that field would never show one: 4
+不满意 of 82 ratings read "不满意0件，满意率100.00%" instead of 95.12%. Re-handling is
+shown apart: how many suggestions went back, how many were rated again, and how.
+See docs/reports.md.
 """
 
 from __future__ import annotations
@@ -33,28 +41,91 @@ S = SuggestionStatus
 CATEGORIES = [c.value for c in ReplyCategory]
 
 
+def ratio(part: int, whole: int) -> Decimal | None:
+    """The share as a fraction rounded like the printed percentage (286/341 → 0.8387), or
+    None when there is nothing to divide. Excel shows it with a percent format."""
+    if not whole:
+        return None
+    percent = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return percent / 100
+
+
 def share(part: int, whole: int) -> str:
     """A percentage with two decimals ("83.87%"), or "—" when there is nothing to divide."""
-    if not whole:
-        return "—"
-    value = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), ROUND_HALF_UP)
-    return f"{value}%"
+    value = ratio(part, whole)
+    return "—" if value is None else f"{value * 100:.2f}%"
 
 
 def _counts() -> dict[str, Any]:
-    """The per-group aggregates, as Count expressions (one query per grouping)."""
+    """The per-group aggregates, as Count expressions (one query per grouping).
+
+    The ratings are joined in (every rating of every reply round), so each count is
+    distinct: a suggestion is one 件 however many ratings it has."""
     sat = SuggestionSatisfaction
+    rating = "replies__ratings"
     return {
-        "received": Count("pk"),
-        "registered": Count("pk", filter=Q(status__in=TAKEN_UP)),
-        "assigned": Count("pk", filter=Q(assigned_at__isnull=False)),
-        "replied": Count("pk", filter=Q(first_replied_at__isnull=False)),
-        "on_time": Count("pk", filter=Q(replied_on_time=True)),
-        **{f"cat_{c}": Count("pk", filter=Q(reply_category=c)) for c in CATEGORIES},
-        "satisfied": Count("pk", filter=Q(result_rating=sat.SATISFIED)),
-        "basically": Count("pk", filter=Q(result_rating=sat.BASICALLY)),
-        "unsatisfied": Count("pk", filter=Q(result_rating=sat.UNSATISFIED)),
+        "received": Count("pk", distinct=True),
+        "registered": Count("pk", distinct=True, filter=Q(status__in=TAKEN_UP)),
+        "assigned": Count("pk", distinct=True, filter=Q(assigned_at__isnull=False)),
+        "replied": Count("pk", distinct=True, filter=Q(first_replied_at__isnull=False)),
+        "on_time": Count("pk", distinct=True, filter=Q(replied_on_time=True)),
+        **{f"cat_{c}": Count("pk", distinct=True, filter=Q(reply_category=c)) for c in CATEGORIES},
+        "satisfied": Count(rating, distinct=True, filter=Q(replies__ratings__result=sat.SATISFIED)),
+        "basically": Count(rating, distinct=True, filter=Q(replies__ratings__result=sat.BASICALLY)),
+        "unsatisfied": Count(
+            rating, distinct=True, filter=Q(replies__ratings__result=sat.UNSATISFIED)
+        ),
     }
+
+
+@dataclass
+class Rehandling:
+    """不满意 and after: the suggestions sent back for re-handling (a signer rated the
+    attitude or the result 不满意), how many of them were rated again after the new
+    reply, and those later ratings of the result (次)."""
+
+    sent_back: int = 0
+    rerated: int = 0
+    satisfied: int = 0
+    basically: int = 0
+    unsatisfied: int = 0
+
+    @property
+    def ratings(self) -> int:
+        return self.satisfied + self.basically + self.unsatisfied
+
+    @property
+    def satisfaction_rate(self) -> str:
+        return share(self.satisfied + self.basically, self.ratings)
+
+    @property
+    def satisfaction_ratio(self) -> Decimal | None:
+        return ratio(self.satisfied + self.basically, self.ratings)
+
+
+def _rehandling(rows: QuerySet[Suggestion]) -> Rehandling:
+    """One aggregate query. A reply of round 2 or later exists only after re-handling
+    (a follow-up report of a carried-over item is no re-handling, and is not rated)."""
+    sat = SuggestionSatisfaction
+    unsatisfied = Q(replies__ratings__result=sat.UNSATISFIED) | Q(
+        replies__ratings__attitude=sat.UNSATISFIED
+    )
+    later = Q(replies__round__gte=2, replies__is_follow_up=False)
+    rating = "replies__ratings"
+    values = rows.aggregate(
+        sent_back=Count("pk", distinct=True, filter=unsatisfied),
+        rerated=Count("pk", distinct=True, filter=later & Q(replies__ratings__isnull=False)),
+        satisfied=Count(
+            rating, distinct=True, filter=later & Q(replies__ratings__result=sat.SATISFIED)
+        ),
+        basically=Count(
+            rating, distinct=True, filter=later & Q(replies__ratings__result=sat.BASICALLY)
+        ),
+        unsatisfied=Count(
+            rating, distinct=True, filter=later & Q(replies__ratings__result=sat.UNSATISFIED)
+        ),
+    )
+    return Rehandling(**{name: count or 0 for name, count in values.items()})
 
 
 @dataclass
@@ -101,8 +172,19 @@ class Row:
 
     @property
     def satisfaction_rate(self) -> str:
-        """满意率: 满意 and 基本满意 among those rated."""
+        """满意率: 满意 and 基本满意 among all ratings of the result (次)."""
         return share(self.satisfied + self.basically, self.rated)
+
+    @property
+    def satisfaction_ratio(self) -> Decimal | None:
+        return ratio(self.satisfied + self.basically, self.rated)
+
+    @property
+    def on_time_ratio(self) -> Decimal | None:
+        return ratio(self.on_time, self.replied)
+
+    def category_ratio(self, category: str) -> Decimal | None:
+        return ratio(self.categories.get(category, 0), self.categorised)
 
     def category_share(self, category: str) -> str:
         return share(self.categories.get(category, 0), self.categorised)
@@ -127,6 +209,7 @@ class SessionReport:
     by_department: list[Row]
     by_category: list[Row]
     by_delegation: list[Row]
+    rehandling: Rehandling
     key: list[Suggestion]
     carried_over: list[Suggestion]
     earlier_carried_over: list[Suggestion]
@@ -191,6 +274,7 @@ def session_report(session: Session, *, user: Any = None) -> SessionReport:
         by_department=by_department,
         by_category=by_category,
         by_delegation=by_delegation,
+        rehandling=_rehandling(rows),
         key=key,
         carried_over=list(
             rows.filter(status=S.CARRIED_OVER).select_related(
@@ -204,6 +288,8 @@ def session_report(session: Session, *, user: Any = None) -> SessionReport:
 
 
 # --- Excel (openpyxl) -------------------------------------------------------------------
+
+PERCENT = "0.00%"
 
 
 def _breakdown_header() -> list[str]:
@@ -219,11 +305,15 @@ def _breakdown_header() -> list[str]:
         "C",
         "D",
         _("A类占比"),
-        _("满意"),
-        _("基本满意"),
-        _("不满意"),
+        _("满意（次）"),
+        _("基本满意（次）"),
+        _("不满意（次）"),
         _("满意率"),
     ]
+
+
+# The columns of a breakdown line that hold a share (1-based, as Excel counts).
+BREAKDOWN_SHARES = (6, 11, 15)
 
 
 def _breakdown_line(row: Row) -> list[Any]:
@@ -233,19 +323,51 @@ def _breakdown_line(row: Row) -> list[Any]:
         row.assigned,
         row.replied,
         row.on_time,
-        row.on_time_rate,
+        row.on_time_ratio,
         *[row.categories.get(c, 0) for c in CATEGORIES],
-        row.a_share,
+        row.category_ratio(ReplyCategory.A),
         row.satisfied,
         row.basically,
         row.unsatisfied,
-        row.satisfaction_rate,
+        row.satisfaction_ratio,
+    ]
+
+
+def _summary_lines(report: SessionReport) -> list[tuple[str, int, Decimal | None]]:
+    """(label, count, share or None): the count in one cell, its share in the next."""
+    total, again = report.total, report.rehandling
+    return [
+        (_("收到建议、议案"), total.received, None),
+        (_("其中议案"), report.motions, None),
+        (_("立案"), total.registered, None),
+        (_("并案"), report.merged, None),
+        (_("转来信处理"), report.converted, None),
+        (_("不予立案"), report.declined, None),
+        (_("已交办"), total.assigned, None),
+        (_("已答复"), total.replied, None),
+        (_("按时答复"), total.on_time, total.on_time_ratio),
+        *[(_("%(c)s类") % {"c": c}, n, total.category_ratio(c)) for c, n, _s in total.shares],
+        (_("测评满意（次）"), total.satisfied, None),
+        (_("测评基本满意（次）"), total.basically, None),
+        (_("测评不满意（次）"), total.unsatisfied, None),
+        (
+            _("满意和基本满意（次），满意率"),
+            total.satisfied + total.basically,
+            total.satisfaction_ratio,
+        ),
+        (_("因不满意退回重新办理（件）"), again.sent_back, None),
+        (_("重新办理后已再次测评（件）"), again.rerated, None),
+        (_("重新办理后测评满意（次）"), again.satisfied, None),
+        (_("重新办理后测评基本满意（次）"), again.basically, None),
+        (_("重新办理后测评不满意（次）"), again.unsatisfied, None),
     ]
 
 
 def report_workbook(report: SessionReport) -> bytes:
-    """The report as an Excel workbook, one sheet per table. Representatives are public
-    office holders; no citizen's personal data is in any sheet."""
+    """The report as an Excel workbook, one sheet per table. Counts and shares are
+    numbers (a share is a fraction shown with a percent format), so the office can sum
+    and chart them. Representatives are public office holders; no citizen's personal
+    data is in any sheet."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -253,27 +375,13 @@ def report_workbook(report: SessionReport) -> bytes:
     summary = book.active
     assert summary is not None
     summary.title = _("总体情况")
-    total = report.total
     summary.append([report.title])
     summary["A1"].font = Font(bold=True, size=14)
-    for label, value in [
-        (_("收到建议、议案"), total.received),
-        (_("其中议案"), report.motions),
-        (_("立案"), total.registered),
-        (_("并案"), report.merged),
-        (_("转来信处理"), report.converted),
-        (_("不予立案"), report.declined),
-        (_("已交办"), total.assigned),
-        (_("已答复"), total.replied),
-        (_("按时答复"), total.on_time),
-        (_("按时答复率"), total.on_time_rate),
-        *[(_("%(c)s类") % {"c": c}, f"{n}（{s}）") for c, n, s in total.shares],
-        (_("满意"), total.satisfied),
-        (_("基本满意"), total.basically),
-        (_("不满意"), total.unsatisfied),
-        (_("满意率"), total.satisfaction_rate),
-    ]:
-        summary.append([label, value])
+    summary.append([_("项目"), _("数量"), _("占比")])
+    for label, count, fraction in _summary_lines(report):
+        summary.append([label, count, fraction])
+        summary.cell(row=summary.max_row, column=3).number_format = PERCENT
+    summary.append([_("满意率按代表对办理结果的每一次测评计算，重新办理前后的测评都计入。")])
     for title, rows in [
         (_("按承办单位"), report.by_department),
         (_("按类别"), report.by_category),
@@ -283,6 +391,8 @@ def report_workbook(report: SessionReport) -> bytes:
         sheet.append(_breakdown_header())
         for row in [*rows, report.total]:
             sheet.append(_breakdown_line(row))
+            for column in BREAKDOWN_SHARES:
+                sheet.cell(row=sheet.max_row, column=column).number_format = PERCENT
     key_sheet = book.create_sheet(_("重点督办"))
     key_sheet.append([_("编号"), _("标题"), _("领衔办理"), _("牵头督办"), _("督办工委"), _("状态")])
     for item in report.key:
