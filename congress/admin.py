@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import knox.admin  # noqa: F401 - registers knox's admin, replaced at the end
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest, HttpResponse
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from knox.models import AuthToken
 
 from congress.models import (
     Assignment,
@@ -203,3 +205,29 @@ class CaseEventAdmin(ReadOnlyAdmin):
         "actor_label",
     ]
     list_filter = ["case_type", "action"]
+
+# API tokens. Knox's own admin (imported above, so that it has registered) lets an
+# administrator mint a token for anybody, which would skip that user's second
+# factor; this one lists and revokes (deletes) only. Owners issue their own tokens
+# on the "API 令牌" page (congress/api/tokens.py).
+admin.site.unregister(AuthToken)
+
+
+@admin.register(AuthToken)
+class ApiTokenAdmin(admin.ModelAdmin[AuthToken]):
+    list_display = ["prefix", "user", "created", "expiry"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "user__display_name"]
+    date_hierarchy = "created"
+    readonly_fields = ("prefix", "user", "created", "expiry")
+    fields = readonly_fields
+
+    @admin.display(description=_("令牌开头"))
+    def prefix(self, token: AuthToken) -> str:
+        return f"{token.token_key[:8]}…"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -6,6 +6,9 @@ this module asks each for the rows closed longer ago than
 ``PERSONAL_DATA_RETENTION_DAYS`` and has them scrubbed, in bounded batches, one
 transaction per batch, with one audit row per anonymiser and run. The case
 itself, its timeline and its statistics stay: only who the citizen was goes.
+
+The edit history of the registry (congress/history.py) follows the same period:
+its rows older than the cutoff are deleted by the same run.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from congress.audit import audit_record
+from congress.history import history_delete_expired
 from congress.models import AuditAction
 from congress.registry import Anonymiser, anonymisers
 
@@ -92,5 +96,14 @@ def personal_data_anonymise_expired(
                     "count": count,
                     "cutoff": str(result.cutoff),
                 },
+            )
+    expired_history = history_delete_expired(cutoff=result.cutoff, limit=limit, dry_run=dry_run)
+    for model, count in expired_history.items():
+        result.counts[f"history {model}"] = count
+        if count and not dry_run:
+            audit_record(
+                action=ANONYMISED,
+                username="system",
+                detail={"history": model, "count": count, "cutoff": str(result.cutoff)},
             )
     return result

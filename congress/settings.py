@@ -57,13 +57,14 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "simple_history",
 ]
 
 MIDDLEWARE = [
@@ -77,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Edit history (django-simple-history) records the signed-in user of the request.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "congress.middleware.AnonymousRateLimitMiddleware",
     "congress.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -358,12 +361,37 @@ LIVELIHOOD_VOTE_PASS_BASE = env_choice(
     {"electorate": "electorate", "voters": "voters"},
 )
 
+# API credentials (docs/security.md): django-rest-knox tokens, stored as SHA-512
+# digests, issued on the "API 令牌" page after the second factor, expiring after
+# API_TOKEN_TTL_DAYS. Knox comes first so that an anonymous call is answered 401
+# with a WWW-Authenticate challenge (DRF asks the first class for it).
+API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30, minimum=1, maximum=365)
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(days=API_TOKEN_TTL_DAYS),
+    "AUTO_REFRESH": False,  # a token's lifetime is fixed when it is issued
+}
+# Signed-in API use, per user (all their tokens and their session together) and per
+# token: a leaked or looping script is slowed down, never the whole office.
+API_RATE_PER_USER = env_rate("API_RATE_PER_USER", "120/m")
+API_RATE_PER_TOKEN = env_rate("API_RATE_PER_TOKEN", "60/m")
+# The OpenAPI schema and its documentation page: open without login only when set
+# (a laptop demo opens them; production asks for a login).
+API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", DEBUG)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "congress.api.throttling.UserRateThrottle",
+        "congress.api.throttling.TokenRateThrottle",
+    ],
+    # The browsable API is a debugging aid: in production every answer is JSON.
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        *(["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

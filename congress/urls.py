@@ -2,9 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from congress import auth, files, inbox_views, loop_views, views
+from congress.api import docs as api_docs
 
 admin.site.site_header = _("代表履职管理系统 · 后台管理")
 admin.site.site_title = _("代表履职管理系统")
@@ -37,8 +37,8 @@ urlpatterns = [
     path("api/v1/", include("suggestions.api_urls")),
     path("api/v1/", include("representatives.api_urls")),
     path("api/v1/", include("livelihood_votes.api_urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/schema/", api_docs.schema_view, name="api-schema"),
+    path("api/docs/", api_docs.docs_view, name="api-docs"),
 ]
 
 handler404 = "congress.error_views.page_not_found"

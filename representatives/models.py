@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from congress import history
 from congress.models import Congress, CongressLevel, Region, Term
 from congress.validators import validate_plausible_date
 
@@ -853,3 +854,22 @@ class VoterEvaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.representative} {self.year} {self.get_rating_display()}"
+
+
+# Edit history of the registry (congress/history.py). Personal fields are kept masked:
+# a 代表微家 is often at a representative's home, so a station's address and phone too.
+history.track(
+    Representative,
+    masked={"mobile": mask_phone, "id_number": mask_id_number},
+    regions=("region__path",),
+    exclude=("public_token", "updated_at"),
+)
+history.track(Mandate, regions=("representative__region__path",), exclude=("version",))
+history.track(
+    Station,
+    masked={"address": history.mask_text, "phone": mask_phone},
+    regions=("region__path",),
+    exclude=("public_token",),
+)
+history.track(VoterDelegate, masked={"mobile": mask_phone}, regions=("region__path",))
+history.track(PointRule)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -27,12 +28,29 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             "errors": exc.detail,
         }
     elif isinstance(exc, exceptions.APIException):
-        response.data = {"code": exc.get_codes(), "message": str(exc.detail)}
+        response.data = {"code": exc.get_codes(), "message": _message(exc)}
         if isinstance(response.data["code"], dict | list):
             response.data["code"] = "error"
     if response.status_code == status.HTTP_429_TOO_MANY_REQUESTS:
         response.data["code"] = "throttled"
     return response
+
+
+def _message(exc: exceptions.APIException) -> str:
+    """Our own words for the answers every client meets; DRF's for the rest."""
+    if isinstance(exc, exceptions.NotAuthenticated):
+        return _("请先登录，或在 Authorization 头中提供 API 令牌。")
+    if isinstance(exc, exceptions.AuthenticationFailed):
+        # One answer for a wrong, expired or revoked token: which it was is no
+        # business of whoever holds it.
+        return _("API 令牌无效、已过期或已被撤销。")
+    if isinstance(exc, exceptions.Throttled):
+        wait = getattr(exc, "wait", None)
+        if wait is None:
+            return _("请求过于频繁，请稍后再试。")
+        seconds = max(1, round(wait))
+        return _("请求过于频繁，请 %(seconds)s 秒后再试。") % {"seconds": seconds}
+    return str(exc.detail)
 
 
 def _first_message(detail: Any) -> Any:

@@ -26,7 +26,8 @@ _ERROR_SCHEMA = {
 }
 _DESCRIPTIONS = {
     "400": "The request is invalid (per-field errors) or the rules refuse it.",
-    "403": "Not signed in, not allowed, or a second factor is required.",
+    "401": "Not signed in, or the API token is wrong, expired or revoked.",
+    "403": "Not allowed, or the session still owes its second factor.",
     "404": "No such object in your scope (never a 403 that would confirm it exists).",
     "409": "The object's state does not allow it, or someone else changed it first.",
     "413": "The request body is too large.",
@@ -38,11 +39,12 @@ _WITH_BODY = {"post", "put", "patch"}
 
 
 def _error_statuses(method: str, operation: dict[str, Any]) -> list[str]:
-    # Every operation: refused (403), not found in scope (404; for a list that is
-    # a page number past the end), throttled (429). Any parameter or body can be
+    # Every operation: no valid credentials (401: a public operation too, when it
+    # is sent a bad token), refused (403), not found in scope (404; for a list that
+    # is a page number past the end), throttled (429). Any parameter or body can be
     # invalid (400). A write can meet a state that forbids it (409); a body can
     # be too large (413) or of the wrong type (415).
-    statuses = ["403", "404", "429"]
+    statuses = ["401", "403", "404", "429"]
     if operation.get("parameters") or operation.get("requestBody") or method in _WRITES:
         statuses.append("400")
     if method in _WRITES:

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from congress import history
 from congress.models.regions import Region
 
 
@@ -50,6 +51,9 @@ class Department(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+history.track(Department, regions=("region__path",))
 
 
 class User(AbstractUser):
@@ -166,3 +170,6 @@ class RoleGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.region or self.department}"
+
+
+history.track(RoleGrant, regions=("region__path", "department__region__path"))

@@ -25,6 +25,8 @@ class AuditAction(models.TextChoices):
     PASSWORD_CHANGED = "password_changed", _("修改密码")
     ANONYMISED = "anonymised", _("匿名化个人信息")
     STATE_CHANGE = "state_change", _("状态变更")
+    API_TOKEN_CREATED = "api_token_created", _("签发 API 令牌")
+    API_TOKEN_REVOKED = "api_token_revoked", _("撤销 API 令牌")
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from django.db import OperationalError, close_old_connections, connection, transaction
 from django.test import Client
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from congress.models import User
 from livelihood_votes import services
@@ -95,7 +95,7 @@ def test_50_concurrent_api_posts_make_one(
     url = f"/api/v1/livelihood-votes/{open_vote.pk}/ballot/"
     body = json.dumps({"selected": [c.pk for c in candidates_of(open_vote)[:10]]})
     # A token, as the mobile app sends: 50 requests of one login, no session rows to write.
-    token = Token.objects.create(user=representative_user).key
+    _row, token = AuthToken.objects.create(user=representative_user)
 
     def click(n: int) -> tuple[int, str]:
         client = Client(HTTP_AUTHORIZATION=f"Token {token}")

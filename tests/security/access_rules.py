@@ -43,9 +43,9 @@ REDIRECT = "redirect"  # any other redirect
 # Only for baseline rules of a feature still being built: any answer but a server
 # error. The feature's engineer replaces it with the real outcome.
 NOT_5XX = "not-5xx"
-# DRF answers an anonymous API call 403 (session authentication comes first and
-# sends no WWW-Authenticate challenge, so DRF does not use 401).
-API_ANONYMOUS = 403
+# An anonymous API call is answered 401 with a WWW-Authenticate challenge (token
+# authentication comes first, congress/settings.py REST_FRAMEWORK).
+API_ANONYMOUS = 401
 
 SIGNED_IN = tuple(p for p in PERSONAS if p not in ("anonymous", "citizen"))
 STAFF = ("district_staff", "other_district_staff", "city_staff", "administrator")
@@ -277,6 +277,18 @@ def notification_of(persona: str) -> Builder:
     return build
 
 
+def api_token_of(persona: str) -> Builder:
+    """The form that revokes one of ``persona``'s API tokens (named by its digest)."""
+
+    def build(cast: Cast) -> dict[str, Any]:
+        from knox.models import AuthToken
+
+        row, _token = AuthToken.objects.create(user=cast.users[persona])
+        return {"token": row.digest}
+
+    return build
+
+
 def audit_event(cast: Cast) -> dict[str, Any]:
     event = AuditEvent.objects.create(username="chenjing", action=AuditAction.EXPORT)
     return {"object_id": event.pk}
@@ -311,6 +323,24 @@ RULES: dict[str, Rule] = {
     "login_otp": page(signed_in(REDIRECT)),
     "otp_setup": page(only(STAFF)),
     "audit_list": page(only(STAFF)),
+    # The edit history: the audit permission, which of the cast only the administrator has.
+    "audit_history": page(only(("administrator",))),
+    # API tokens: one's own only. Issuing one (POST) shows it on the page.
+    "api_tokens": Rule(
+        (Case("get", signed_in()), Case("issue one", signed_in(), method="POST")),
+    ),
+    "api_token_revoke": Rule(
+        (
+            Case("get", signed_in(NOT_ALLOWED)),
+            Case("no such token", signed_in(NOT_FOUND), method="POST"),
+            Case(
+                "the clerk's token",
+                only(("clerk",), ok=REDIRECT),
+                method="POST",
+                data=api_token_of("clerk"),
+            ),
+        )
+    ),
     "home": page(signed_in()),
     # Core staff pages: lists show only what is in scope, details 404 outside it
     "region_list": page(signed_in()),
@@ -420,9 +450,9 @@ RULES: dict[str, Rule] = {
         method="POST",
         ok=400,  # an empty body: refused by validation, after the scope check
     ),
-    # The schema and its browser are public: they describe, they hold no data.
-    "api-schema": page(everyone(OK)),
-    "api-docs": page(everyone(OK)),
+    # The schema and its browser need a login in production (API_DOCS_PUBLIC opens them).
+    "api-schema": page(api(signed_in())),
+    "api-docs": page(signed_in()),
     # The Django admin: administrators only; everyone else is sent to its login.
     "admin:*": Rule(
         (

@@ -17,6 +17,7 @@ from congress.models import Region, User
 from livelihood_votes import services
 from livelihood_votes.models import Candidate, LivelihoodVote
 from tests.security.access_rules import (
+    API_ANONYMOUS,
     DISTRICT,
     LOGIN,
     NOT_ALLOWED,
@@ -266,14 +267,14 @@ RULES: dict[str, Rule] = {
         vote("open", "out"),
         allowed_in=REP_IN,
         allowed_out=REP_OUT,
-        anonymous=403,
+        anonymous=API_ANONYMOUS,
     ),
     "livelihood-vote-candidates": scoped(
         vote("open", "in"),
         vote("open", "out"),
         allowed_in=REP_IN,
         allowed_out=REP_OUT,
-        anonymous=403,
+        anonymous=API_ANONYMOUS,
     ),
     "livelihood-vote-ballot": Rule(
         (

@@ -19,7 +19,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from congress.models import User
 from tests.security.access_rules import (
@@ -102,8 +102,8 @@ def test_a_made_up_token_is_no_way_round_the_guard(district_staff: User) -> None
     flooder = Client(REMOTE_ADDR=next(_addresses), HTTP_AUTHORIZATION="Token made-up")
     statuses = [flooder.get("/api/v1/citizen/categories/").status_code for _ in range(LIMIT + 1)]
     assert statuses == [200] * LIMIT + [429]
-    token = Token.objects.create(user=district_staff)
-    client = Client(REMOTE_ADDR=next(_addresses), HTTP_AUTHORIZATION=f"Token {token.key}")
+    _row, token = AuthToken.objects.create(user=district_staff)
+    client = Client(REMOTE_ADDR=next(_addresses), HTTP_AUTHORIZATION=f"Token {token}")
     assert {client.get("/api/v1/me/").status_code for _ in range(LIMIT + 2)} == {200}
 
 

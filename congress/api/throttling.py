@@ -1,0 +1,80 @@
+"""Rate limits of signed-in API use: per user and per token (DRF throttling).
+
+Anonymous calls are left to ``congress.middleware.AnonymousRateLimitMiddleware``,
+which counts every request without an account by address; these two count what
+a signed-in client does. The rates are settings (``API_RATE_PER_USER``,
+``API_RATE_PER_TOKEN``), read on every request so that a test can lower them.
+
+Counters live in the default cache (Redis in production). If the cache is down
+the request goes through and the outage is logged, as with the other limits
+(congress/ratelimit.py): the API answering matters more than the count.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from django.conf import settings
+from knox.models import AuthToken
+from rest_framework import throttling
+from rest_framework.request import Request
+
+logger = logging.getLogger(__name__)
+
+_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_RATE = re.compile(r"([1-9]\d*)/(\d*)([smhd])")
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """ "120/m" -> (120, 60); "500/10m" -> (500, 600), as the settings' rates are written."""
+    match = _RATE.fullmatch(rate)
+    if match is None:
+        raise ValueError(f"not a rate: {rate!r}")
+    count, multiple, unit = match.groups()
+    return int(count), int(multiple or 1) * _SECONDS[unit]
+
+
+class _SignedInThrottle(throttling.SimpleRateThrottle):
+    setting = ""
+
+    def get_rate(self) -> str:
+        return str(getattr(settings, self.setting))
+
+    def parse_rate(self, rate: str | None) -> tuple[int | None, int | None]:
+        if rate is None:
+            return None, None
+        return parse_rate(rate)
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        try:
+            return super().allow_request(request, view)
+        except Exception as exc:  # the cache backend's own connection errors
+            logger.warning("API rate limit %s not checked, cache unavailable: %s", self.scope, exc)
+            return True
+
+
+class UserRateThrottle(_SignedInThrottle):
+    """Everything one signed-in user does through the API, whatever the credential."""
+
+    scope = "api-user"
+    setting = "API_RATE_PER_USER"
+
+    def get_cache_key(self, request: Request, view: Any) -> str | None:
+        if not request.user or not request.user.is_authenticated:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
+
+
+class TokenRateThrottle(_SignedInThrottle):
+    """What one API token does: a leaked or runaway token is slowed on its own."""
+
+    scope = "api-token"
+    setting = "API_RATE_PER_TOKEN"
+
+    def get_cache_key(self, request: Request, view: Any) -> str | None:
+        if not isinstance(request.auth, AuthToken):
+            return None
+        # The digest (a hash) names the token; the token itself never reaches the cache.
+        return self.cache_format % {"scope": self.scope, "ident": request.auth.digest[:32]}
