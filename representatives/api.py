@@ -76,6 +76,10 @@ class MandateSerializer(serializers.ModelSerializer):
             "end_reason",
         ]
         read_only_fields = ["status", "end_reason", "ends_on"]
+        # No unique-together check here: it ran before the service's jurisdiction check
+        # and told another district's staff which seats a representative holds. The
+        # service refuses a second seat itself (and the constraint stays the referee).
+        validators: list[Any] = []
 
 
 class MandateEndSerializer(serializers.Serializer):
