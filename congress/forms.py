@@ -14,6 +14,8 @@ filters' and the admin's) gets two things without declaring anything:
   rather than "该字段是必填项。", so a message read away from its field (a flash
   message, an API answer, a screen reader's list of errors) still makes sense.
   A message a form wrote itself is left as it is.
+* A text area's line breaks come back as they were stored (LF), not as the CR LF
+  a browser sends, so saving an untouched form changes nothing.
 """
 
 from __future__ import annotations
@@ -24,12 +26,13 @@ from django import forms
 from django.contrib.admin import widgets as admin_widgets
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
-from django.utils.functional import Promise, lazy
+from django.forms.widgets import DateTimeBaseInput
+from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext, gettext_lazy
 
 # (widget class, the input type the browser offers a picker for, the value it holds)
-NATIVE_TEMPORAL_INPUTS: tuple[tuple[type[forms.DateTimeBaseInput], str, str], ...] = (
+NATIVE_TEMPORAL_INPUTS: tuple[tuple[type[DateTimeBaseInput], str, str], ...] = (
     (forms.DateTimeInput, "datetime-local", "%Y-%m-%dT%H:%M"),
     (forms.DateInput, "date", "%Y-%m-%d"),
     (forms.TimeInput, "time", "%H:%M"),
@@ -58,7 +61,7 @@ def use_native_temporal_input(widget: forms.Widget) -> None:
             return
 
 
-def required_message(widget: forms.Widget, label: Any) -> Promise:
+def required_message(widget: forms.Widget, label: Any) -> Any:
     """What to say when a required field is empty, in the words its widget calls for."""
     if isinstance(widget, forms.CheckboxInput):
         return format_lazy(gettext_lazy("请勾选“{label}”。"), label=label)
@@ -113,6 +116,15 @@ class ProductBoundField(BoundField):
         use_native_temporal_input(field.widget)
         if not field.widget.is_hidden:
             name_the_field(field, self.label)
+
+    @property
+    def data(self) -> Any:
+        value = super().data
+        if isinstance(self.field.widget, forms.Textarea) and isinstance(value, str):
+            # A browser sends a text area's line breaks as CR LF (HTML form submission);
+            # stored text has LF, so an untouched text would come back changed.
+            return value.replace("\r\n", "\n")
+        return value
 
 
 class FormRenderer(DjangoTemplates):

@@ -11,6 +11,7 @@ their documented password.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -18,10 +19,10 @@ from django.test import Client
 
 from congress.demo import DEMO_PASSWORD, build_core
 from congress.models import AuditAction, AuditEvent, User
-from representatives.services import representative_create_login
+from representatives.services import representative_create, representative_create_login
 from tests.conftest import World, login
 from tests.factories import PASSWORD
-from tests.representatives.factories import RepresentativeFactory, seat
+from tests.representatives.factories import seat
 
 PAGE = "/accounts/password/"
 NEW_PASSWORD = "海州-路灯-Lantern-2026!"
@@ -38,7 +39,7 @@ def _sign_in(client: Client, username: str, password: str) -> None:
     assert response.status_code == 302, response.content.decode()[:500]
 
 
-def _change(client: Client, old: str, new: str = NEW_PASSWORD, **extra: str) -> object:
+def _change(client: Client, old: str, new: str = NEW_PASSWORD, **extra: str) -> Any:
     data = {"old_password": old, "new_password1": new, "new_password2": new, **extra}
     return client.post(PAGE, data)
 
@@ -64,8 +65,8 @@ def test_staff_change_their_password_in_the_products_own_layout(
     assert response.status_code == 302 and response["Location"] == "/"
     district_staff.refresh_from_db()
     assert district_staff.check_password(NEW_PASSWORD)
-    home = client.get("/")
-    assert home.status_code == 200 and "密码已修改" in home.content.decode()  # still signed in
+    after = client.get("/")
+    assert after.status_code == 200 and "密码已修改" in after.content.decode()  # still signed in
     event = AuditEvent.objects.get(action=AuditAction.PASSWORD_CHANGED)
     assert event.actor == district_staff and event.detail == {"initial": False}
     assert NEW_PASSWORD not in str(event.detail) and PASSWORD not in str(event.detail)
@@ -113,7 +114,9 @@ def test_the_page_in_english(client: Client, district_staff: User) -> None:
 @pytest.fixture
 def new_representative(world: World, district_staff: User) -> tuple[User, str]:
     """刘红, with the login district staff just made for her and its initial password."""
-    rep = RepresentativeFactory(name="刘红", region=world.village)
+    rep = representative_create(
+        by=district_staff, name="刘红", gender="female", region=world.village
+    )
     seat(rep, world.district)
     return representative_create_login(representative=rep, username="liuhong", by=district_staff)
 
