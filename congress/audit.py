@@ -70,24 +70,38 @@ def _on_login_failed(
     audit_record(action=AuditAction.LOGIN_FAILED, username=username, request=request)
 
 
+def _grant_changed(action: str, grant: RoleGrant, **detail: Any) -> None:
+    """A role given or taken away. The actor is whoever is signed in to the request being
+    answered (an administrator in the admin, staff on a page, a token's user in the API:
+    DRF sets the authenticated user on the underlying request too), with its address;
+    the object is the user whose role changed. Outside a request (a shell, a migration,
+    the demo) there is no actor and no address, rather than the affected user's name."""
+    request = current_request.get()
+    actor = cast(User, request.user) if request and request.user.is_authenticated else None
+    audit_record(
+        action=action,
+        actor=actor,
+        obj=grant.user,
+        request=request,
+        detail={
+            "grant": grant.pk,
+            "user": grant.user.get_username(),
+            "role": grant.role,
+            "region": grant.region_id,
+            "department": grant.department_id,
+            **detail,
+        },
+    )
+
+
 @receiver(post_save, sender=RoleGrant)
 def _on_grant_saved(sender: Any, instance: RoleGrant, created: bool, **kwargs: Any) -> None:
-    audit_record(
-        action=AuditAction.GRANT_ADDED,
-        username=instance.user.get_username(),
-        obj=instance,
-        detail={"role": instance.role, "created": created},
-    )
+    _grant_changed(AuditAction.GRANT_ADDED, instance, created=created)
 
 
 @receiver(post_delete, sender=RoleGrant)
 def _on_grant_deleted(sender: Any, instance: RoleGrant, **kwargs: Any) -> None:
-    audit_record(
-        action=AuditAction.GRANT_REMOVED,
-        username=instance.user.get_username(),
-        obj=instance,
-        detail={"role": instance.role},
-    )
+    _grant_changed(AuditAction.GRANT_REMOVED, instance)
 
 
 _ADMIN_ACTIONS = {

@@ -13,7 +13,8 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Cast
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -27,7 +28,8 @@ ACTION_LABELS: dict[str, Any] = dict(AuditAction.choices)
 
 def visible_audit_events(user: Any) -> QuerySet[AuditEvent]:
     """Administrators: everything. Staff: events of users who hold a role in their
-    regions or below (a failed login counts by the name typed). Anyone else: nothing."""
+    regions or below (a failed login counts by the name typed), and the roles given to
+    or taken from those users (the actor is an administrator). Anyone else: nothing."""
     if not user.is_authenticated:
         return AuditEvent.objects.none()
     if user.is_superuser:
@@ -40,8 +42,20 @@ def visible_audit_events(user: Any) -> QuerySet[AuditEvent]:
         grants |= Q(role=Role.HANDLER, department__region__path__startswith=region.path)
     people = RoleGrant.objects.filter(grants).values("user_id")
     names = User.objects.filter(pk__in=people).values("username")
+    # The audit row's object id is text; the grant rows name the affected user there.
+    targets = (
+        RoleGrant.objects.filter(grants)
+        .annotate(uid=Cast("user_id", output_field=CharField()))
+        .values("uid")
+    )
     return AuditEvent.objects.filter(
-        Q(actor_id__in=people) | Q(actor__isnull=True, username__in=names)
+        Q(actor_id__in=people)
+        | Q(actor__isnull=True, username__in=names)
+        | Q(
+            action__in=[AuditAction.GRANT_ADDED, AuditAction.GRANT_REMOVED],
+            object_type=User._meta.label,
+            object_id__in=targets,
+        )
     )
 
 

@@ -48,8 +48,9 @@ def test_district_staff_see_their_regions_users_only(
     seen = _ids(login(client, district_staff))
     assert {trail["own"].pk, trail["clerk"].pk, trail["clerk_failed"].pk} <= seen
     assert not {trail["other_clerk"].pk, trail["other_staff"].pk, trail["stranger"].pk} & seen
-    # (Role grants given to 海州区 people are in her view too; only they, and her own.)
-    assert set(_rows(client)) == {"chenjing", "zhaolei"}
+    # (Role grants given to 海州区 people are in her view too; only they, and her own.
+    # The fixtures' grants were made outside any request: no actor, so no name.)
+    assert {name for name in _rows(client) if name} == {"chenjing", "zhaolei"}
 
 
 def test_city_staff_see_both_districts_but_not_unknown_names(
@@ -139,11 +140,13 @@ def test_role_changes_are_audited(administrator: User, clerk: User) -> None:
     from congress.models import Role, RoleGrant
 
     grant = RoleGrant.objects.get(user=clerk, role=Role.HANDLER)
-    assert AuditEvent.objects.filter(
-        action=AuditAction.GRANT_ADDED, object_id=str(grant.pk)
-    ).exists()
+    added = AuditEvent.objects.get(action=AuditAction.GRANT_ADDED, detail__grant=grant.pk)
+    assert (added.object_type, added.object_id) == ("congress.User", str(clerk.pk))
     grant.delete()
-    assert AuditEvent.objects.filter(action=AuditAction.GRANT_REMOVED, username="zhaolei").exists()
+    removed = AuditEvent.objects.get(action=AuditAction.GRANT_REMOVED)
+    assert removed.object_id == str(clerk.pk) and removed.detail["user"] == "zhaolei"
+    # Made outside a request (a fixture): nobody acted through the site, no address.
+    assert (removed.actor, removed.username, removed.ip) == (None, "", None)
 
 
 def test_every_state_change_is_in_the_trail_with_the_actors_address(
