@@ -1,7 +1,7 @@
 # One image for every process of the production stack (web, worker, beat,
 # migrate); docker-compose.yml picks the command. There is deliberately no
-# HEALTHCHECK here: it would also apply to the worker and beat containers,
-# which serve no HTTP. The web healthcheck lives in docker-compose.yml.
+# HEALTHCHECK here: web, worker and beat are each checked their own way, in
+# docker-compose.yml.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -41,12 +41,14 @@ ENV PYTHONPATH=/app \
 
 # collectstatic must run with DEBUG off: only then do settings select
 # WhiteNoise's manifest storage, which is what the running site reads. The
-# secret key is a throwaway that exists only for this step; the real one comes
-# from the environment at run time.
-RUN DEBUG=0 SECRET_KEY=build-time-only-not-used-at-run-time \
-        python manage.py collectstatic --noinput \
-    && DEBUG=0 SECRET_KEY=build-time-only-not-used-at-run-time \
-        python manage.py compilemessages \
+# secret key is a throwaway made for this step alone (random, as settings demand
+# with DEBUG off), and the database URL one that is never opened (settings require
+# one with DEBUG off; neither command connects); the real ones come from the
+# environment at run time.
+RUN export DEBUG=0 DATABASE_URL=sqlite:////tmp/build-only.sqlite3 \
+        SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+    && python manage.py collectstatic --noinput \
+    && python manage.py compilemessages \
     && mkdir -p /var/lib/congress/media \
     && chown -R congress:congress /var/lib/congress
 
@@ -54,6 +56,5 @@ USER congress
 EXPOSE 8000
 
 # gunicorn reads its worker count from WEB_CONCURRENCY (set it in .env to
-# override). Its heartbeat files go to /dev/shm because /tmp in a container is
-# an overlay filesystem whose writes can stall the workers.
-CMD ["gunicorn", "congress.wsgi:application", "--bind", "0.0.0.0:8000", "--worker-tmp-dir", "/dev/shm"]
+# override); the rest of its settings are in congress/gunicorn_conf.py.
+CMD ["gunicorn", "-c", "python:congress.gunicorn_conf", "congress.wsgi:application"]

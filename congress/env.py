@@ -11,6 +11,7 @@ import os
 import re
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -110,3 +111,53 @@ def env_database(
     if not config.get("ENGINE"):
         raise ImproperlyConfigured(f"{name} names no database engine.")
     return config
+
+
+def env_secret_key(name: str, *, environ: Mapping[str, str] | None = None) -> str:
+    """A production secret key: required, and refused when it is the example's
+    placeholder, shorter than 50 characters or made of a handful of characters.
+    Anyone who knows the key can forge sessions and password-reset links, so a weak
+    one stops start-up instead of warning (Django's own check only warns)."""
+    value = env_required(name, environ=environ)
+    if "change-me" in value.lower():
+        problem = "is still the placeholder from .env.example"
+    elif len(value) < 50:
+        problem = f"is {len(value)} characters long; it needs at least 50"
+    elif len(set(value)) < 10 or value.startswith("django-insecure-"):
+        problem = "is not random enough"
+    else:
+        return value
+    raise ImproperlyConfigured(
+        f"{name} {problem}. Generate one with: "
+        'python3 -c "import secrets; print(secrets.token_urlsafe(50))"'
+    )
+
+
+def _redis_database(url: str) -> tuple[str, int | None, int]:
+    parts = urlsplit(url)
+    number = parse_qs(parts.query).get("db", [parts.path.strip("/") or "0"])[0]
+    try:
+        return (parts.hostname or "", parts.port, int(number))
+    except ValueError:
+        raise ImproperlyConfigured(f"{url!r} names no Redis database number.") from None
+
+
+def env_redis_layout(name: str, *, cache_url: str, environ: Mapping[str, str] | None = None) -> str:
+    """The task queue's Redis URL: by default database 0 of the cache's Redis server.
+
+    The cache and the queue must never share a database: ``cache.clear()`` (an
+    operator's, or a test's) empties the whole database, and with it every task
+    waiting in the queue. A layout that would share one stops start-up."""
+    if not cache_url:
+        return env_str(name, environ=environ)
+    default = urlunsplit(urlsplit(cache_url)._replace(path="/0", query=""))
+    broker = env_str(name, default, environ=environ)
+    if broker.startswith("redis") and _redis_database(broker) == _redis_database(cache_url):
+        database = _redis_database(cache_url)[2]
+        raise ImproperlyConfigured(
+            f"REDIS_URL (the cache) and {name} (the task queue) both name database "
+            f"{database} of one Redis server: clearing the cache would empty the task "
+            f"queue. Give the cache its own database (e.g. REDIS_URL=redis://redis:6379/1) "
+            f"or set {name} to another one."
+        )
+    return broker

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from knox.auth import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
 from congress.audit import current_request
+from congress.health import OK, stack_health
+from congress.logging import carries_secret_token
 from congress.ratelimit import is_limited, too_many_requests
 
 # Scripts only from our own origin (every front-end file is vendored under
@@ -42,15 +43,28 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", "camera=(self), geolocation=(self)")
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if _private(request):
+            # Personal data must not stay in a browser's or a proxy's cache on a
+            # shared office PC (the back button after logout) or a citizen's phone.
+            response.headers["Cache-Control"] = "no-store"
         return response
+
+
+def _private(request: HttpRequest) -> bool:
+    """Every answer to a signed-in user (a session, or an API token, which DRF checks
+    only later), and every page behind a secret link: a citizen's tracking page."""
+    user = getattr(request, "user", None)
+    signed_in = bool(user is not None and user.is_authenticated)
+    return signed_in or "Authorization" in request.headers or carries_secret_token(request.path)
 
 
 class HealthCheckMiddleware:
     """Answer ``/healthz`` before host validation and the HTTPS redirect.
 
     The container health check calls it over plain HTTP on 127.0.0.1, which is
-    neither an allowed host nor HTTPS; it must still learn whether the process
-    and its database answer.
+    neither an allowed host nor HTTPS; it must still learn whether the stack is
+    alive: 200 when every part is, 503 naming the part that is not
+    (``congress.health.stack_health``).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -59,9 +73,10 @@ class HealthCheckMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path_info != "/healthz":
             return self.get_response(request)
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        response = JsonResponse({"status": "ok"})
+        parts = stack_health()
+        healthy = all(state == OK for state in parts.values())
+        response = JsonResponse({"status": "ok" if healthy else "failing", **parts})
+        response.status_code = 200 if healthy else 503
         response.headers["Cache-Control"] = "no-store"
         return response
 

@@ -21,7 +21,9 @@ from congress.env import (
     env_int,
     env_list,
     env_rate,
+    env_redis_layout,
     env_required,
+    env_secret_key,
     env_str,
 )
 
@@ -31,10 +33,11 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
-# A secret key is required whenever debug is off; a laptop demo gets a fixed,
-# clearly insecure one so that `make demo` needs no configuration.
+# A strong secret key is required whenever debug is off (a placeholder, a short or
+# a repetitive one stops start-up); a laptop demo gets a fixed, clearly insecure
+# one so that `make demo` needs no configuration.
 SECRET_KEY = (
-    env_required("SECRET_KEY")
+    env_secret_key("SECRET_KEY")
     if not DEBUG
     else env_str("SECRET_KEY", "django-insecure-demo-key-only-for-local-development")
 )
@@ -136,8 +139,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Redis layout (docs/reliability.md): the cache lives in REDIS_URL's database, the
+# task queue in BROKER_URL's, by default database 0 of the same server. They never
+# share one: cache.clear() empties its whole database, queued tasks included.
 REDIS_URL = env_str("REDIS_URL")
 EMBEDDED = not REDIS_URL
+BROKER_URL = env_redis_layout("BROKER_URL", cache_url=REDIS_URL)
 CACHES: dict[str, dict[str, Any]]
 if EMBEDDED:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -272,10 +279,10 @@ SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{DEMO_PORT}").rstrip("/")
 
 # Celery: Redis in production; a filesystem broker in embedded mode, so the same
 # worker + beat run the periodic jobs on a laptop without Redis (see README).
-CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+CELERY_BROKER_URL = BROKER_URL or "filesystem://"
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = (
     {"visibility_timeout": 3600}
-    if REDIS_URL
+    if BROKER_URL
     else {
         "data_folder_in": str(VAR_DIR / "broker"),
         "data_folder_out": str(VAR_DIR / "broker"),
@@ -306,6 +313,10 @@ CELERY_TIMEZONE = TIME_ZONE
 NOTIFICATION_RETRY_AFTER_SECONDS = env_int("NOTIFICATION_RETRY_AFTER_SECONDS", 30, minimum=0)
 LOOP_REMINDER_HOUR = env_int("LOOP_REMINDER_HOUR", 9, minimum=0, maximum=23)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Beat writes its heartbeat for /healthz as it ticks (congress.health), and ticks at
+# least this often.
+CELERY_BEAT_SCHEDULER = "congress.celery:HeartbeatScheduler"
+CELERY_BEAT_MAX_LOOP_INTERVAL = 30
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "loop-sweep": {
         "task": "congress.tasks.sweep_due_reminders",
@@ -338,6 +349,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         # Publishes shifts reaching the 3-day horizon; reminds tomorrow's duty once.
         "task": "representatives.tasks.daily_duty_run",
         "schedule": 3600,
+    },
+    "sessions-clear": {
+        # Expired logins are deleted (Django's clearsessions); the table would
+        # otherwise keep every session of every staff member ever signed in.
+        "task": "congress.tasks.clear_expired_sessions",
+        "schedule": 24 * 3600,
     },
     "suggestions-unassigned": {
         # Hourly check; staff hear once a day which suggestions are due for 交办.
@@ -481,6 +498,11 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Django's own defaults give these loggers handlers without the masking
+        # filter ("Internal Server Error: /q/t/<token>/" went out unmasked with DEBUG
+        # on); here they log through the root handler like everything else.
+        "django": {"handlers": [], "level": "INFO"},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},  # its start-up banner on every command is noise
     },

@@ -26,25 +26,29 @@ class SmsBackend:
 
 
 class ConsoleSmsBackend(SmsBackend):
-    """For laptops and tests: writes the message to the log with the number masked.
+    """For laptops and tests: writes the message to the log, nothing is sent.
 
-    A citizen's message carries their secret tracking link, so the text itself is
-    logged only with DEBUG on (a demo); otherwise only that a message was sent.
+    The number is masked, and so is the token of any link in the text: a citizen's
+    message carries their secret tracking link, which opens their case to whoever
+    reads it (the log filter would mask both too; this does not rely on it).
     """
 
     def send(self, *, mobile: str, text: str, reference: str) -> None:
-        if settings.DEBUG:
-            logger.info("SMS %s to %s: %s", reference, redact(mobile), text)
-        else:
-            logger.info("SMS %s to %s (%s characters)", reference, redact(mobile), len(text))
+        logger.info("SMS %s to %s: %s", reference, redact(mobile), redact(text))
 
 
 class HttpGatewaySmsBackend(SmsBackend):
-    """POSTs JSON {mobile, text, reference} to SMS_GATEWAY_URL with a bearer token.
+    """POSTs JSON {mobile, text, reference, client_msg_id} to SMS_GATEWAY_URL with a
+    bearer token and an ``Idempotency-Key`` header.
 
-    ``reference`` is our delivery id: a gateway that deduplicates on it makes a
-    retry after a timeout harmless. Timeouts and 5xx raise SmsError (retried by
-    the caller with back-off); 4xx is final and raises too, with the reason.
+    Delivery is at least once (docs/reliability.md): a worker killed after the
+    gateway accepted a message, before the outbox row was marked sent, sends it
+    again. ``reference`` is the outbox row's stable key (``delivery-<id>``,
+    ``citizen-<id>``), the same on every attempt; the gateway must drop a message
+    whose key it has already accepted. It goes in the header and, for gateways
+    that read only the body, as ``client_msg_id``. Timeouts and 5xx raise SmsError
+    (retried by the caller with back-off); 4xx is final and raises too, with the
+    reason. Nothing of the text is logged here.
     """
 
     timeout_seconds = 10
@@ -52,7 +56,9 @@ class HttpGatewaySmsBackend(SmsBackend):
     def send(self, *, mobile: str, text: str, reference: str) -> None:
         if not settings.SMS_GATEWAY_URL:
             raise SmsError("SMS_GATEWAY_URL is not set")
-        body = json.dumps({"mobile": mobile, "text": text, "reference": reference}).encode()
+        body = json.dumps(
+            {"mobile": mobile, "text": text, "reference": reference, "client_msg_id": reference}
+        ).encode()
         request = urllib.request.Request(  # noqa: S310 - the URL is the operator's setting
             settings.SMS_GATEWAY_URL,
             data=body,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from django.core.management import call_command
 from django.utils import timezone
 
 from congress import loop, notifications
@@ -92,3 +93,12 @@ def anonymise_expired_personal_data() -> int:
     from congress.retention import personal_data_anonymise_expired
 
     return personal_data_anonymise_expired(limit=10_000).total
+
+
+@shared_task(name="congress.tasks.clear_expired_sessions")
+def clear_expired_sessions() -> None:
+    """Daily: delete expired logins, as ``manage.py clearsessions`` does.
+
+    Cost: one DELETE on django_session's indexed expire_date.
+    """
+    call_command("clearsessions")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import subprocess
 import sys
 from functools import cache
@@ -103,20 +104,21 @@ def test_the_example_is_a_production_configuration() -> None:
     assert entries()["REDIS_URL"][1].startswith("redis://")
 
 
-def test_the_settings_load_with_the_example_values() -> None:
+def _load_settings_with_the_example(**replaced: str) -> subprocess.CompletedProcess[str]:
     environ = {
         key: value
         for key, value in os.environ.items()
-        if key not in entries() and not key.startswith("DJANGO_")
+        if key not in entries() and not key.startswith("DJANGO_") and key != "BROKER_URL"
     }
     environ.update({name: value for name, (is_set, value) in entries().items() if is_set})
+    environ.update(replaced)
     environ["DJANGO_SETTINGS_MODULE"] = "congress.settings"
     script = (
         "import django; django.setup(); from django.conf import settings; "
-        "print(settings.DATABASES['default']['ENGINE'], settings.DEBUG)"
+        "print(settings.DATABASES['default']['ENGINE'], settings.DEBUG, "
+        "settings.CACHES['default']['LOCATION'], settings.CELERY_BROKER_URL)"
     )
-
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-c", script],
         cwd=ROOT,
         env=environ,
@@ -126,5 +128,22 @@ def test_the_settings_load_with_the_example_values() -> None:
         check=False,
     )
 
+
+def test_the_settings_load_with_the_example_values() -> None:
+    # The operator replaces every change-me; the secret key is the one that is checked.
+    result = _load_settings_with_the_example(SECRET_KEY=secrets.token_urlsafe(50))
+
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["django.db.backends.postgresql", "False"]
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql",
+        "False",
+        "redis://redis:6379/1",  # the cache
+        "redis://redis:6379/0",  # the task queue: another database
+    ]
+
+
+def test_the_example_does_not_start_until_its_secret_key_is_replaced() -> None:
+    result = _load_settings_with_the_example()
+
+    assert result.returncode != 0
+    assert "SECRET_KEY is still the placeholder from .env.example" in result.stderr

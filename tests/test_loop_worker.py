@@ -135,4 +135,4 @@ def test_nothing_is_lost_while_the_broker_is_down(
     finally:
         from django.conf import settings
 
-        use_broker(settings.REDIS_URL)
+        use_broker(settings.CELERY_BROKER_URL)

@@ -36,7 +36,7 @@ class WorkerProcess:
         extra_env: dict[str, str] | None = None,
     ) -> None:
         self.queue = queue
-        self.broker_url = broker_url or settings.REDIS_URL
+        self.broker_url = broker_url or settings.CELERY_BROKER_URL
         self.extra_env = extra_env or {}
         self.log_path = log_dir / f"celery-{queue}.log"
         self.process: subprocess.Popen[bytes] | None = None
@@ -50,7 +50,7 @@ class WorkerProcess:
         return {
             **os.environ,
             "DATABASE_URL": url,
-            "REDIS_URL": self.broker_url,
+            "BROKER_URL": self.broker_url,
             "CELERY_QUEUE": self.queue,
             "CELERY_TASK_ALWAYS_EAGER": "0",
             "EMAIL_BACKEND": "file",
@@ -59,7 +59,7 @@ class WorkerProcess:
             **self.extra_env,
         }
 
-    def start(self, *, beat: bool = False) -> None:
+    def start(self, *, beat: bool = False, include: str = "") -> None:
         self.name = f"w-{uuid.uuid4().hex[:8]}@localhost"
         command = [
             sys.executable,
@@ -77,6 +77,8 @@ class WorkerProcess:
             "--without-gossip",
             "--without-mingle",
         ]
+        if include:  # a module of tasks for this test only (-I)
+            command += ["--include", include]
         if beat:
             command += ["--beat", "--schedule", str(self.log_path.parent / f"beat-{self.queue}")]
         log = self.log_path.open("ab")

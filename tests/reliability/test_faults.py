@@ -128,7 +128,7 @@ def test_submissions_while_redis_is_down_are_saved_and_delivered_after(
         finally:
             worker.stop()
     finally:
-        switch_broker(settings.REDIS_URL)
+        switch_broker(settings.CELERY_BROKER_URL)
     assert Delivery.objects.filter(status=DeliveryStatus.SENT).count() == 20
     assert set(Delivery.objects.values_list("attempts", flat=True)) == {1}
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from congress.health import heartbeat_write
 from congress.models import User
 from tests.conftest import login
 from tests.factories import PASSWORD
@@ -82,6 +83,8 @@ def test_health_check_stays_reachable_over_http_with_production_settings(
     client: Client, db: None, settings: object
 ) -> None:
     settings.SECURE_SSL_REDIRECT = True  # type: ignore[attr-defined]
+    heartbeat_write("beat")  # as beat and a worker do while they run
+    heartbeat_write("worker:celery@worker-1")
     assert client.get("/healthz", HTTP_HOST="10.0.0.9").status_code == 200
 
 
@@ -99,7 +102,7 @@ def test_check_deploy_is_clean_with_production_settings() -> None:
         TRUSTED_PROXY_COUNT="1",
         SITE_URL="https://rd.example.cn",
         DATABASE_URL="postgres://congress:not-a-real-password@127.0.0.1:5432/congress",
-        REDIS_URL="redis://127.0.0.1:6379/0",
+        REDIS_URL="redis://127.0.0.1:6379/1",
         STATIC_MANIFEST="1",
     )
     result = subprocess.run(

@@ -1,0 +1,34 @@
+"""gunicorn's settings for the web container: ``gunicorn -c python:congress.gunicorn_conf``.
+
+The worker count comes from WEB_CONCURRENCY (gunicorn reads it itself).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gunicorn.glogging import Logger
+
+from congress.logging import redact
+
+bind = "0.0.0.0:8000"
+# Heartbeat files on /dev/shm: /tmp in a container is an overlay filesystem whose
+# writes can stall the workers.
+worker_tmp_dir = "/dev/shm"  # noqa: S108 - a memory filesystem, not a shared /tmp
+accesslog = "-"
+# Method, path, status, size and time; no query string (%(q)s, nor %(r)s, the request
+# line, which holds it): a search for a citizen's phone number travels in one. No
+# referer either: it may be a citizen's tracking link.
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+
+
+class AccessLogger(Logger):
+    """Masks the secret token of a tracking link in the logged path (congress.logging)."""
+
+    def atoms(self, resp: Any, req: Any, environ: Any, request_time: Any) -> dict[str, Any]:
+        atoms: dict[str, Any] = super().atoms(resp, req, environ, request_time)
+        atoms["U"] = redact(str(atoms["U"]))
+        return atoms
+
+
+logger_class = AccessLogger
