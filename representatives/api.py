@@ -164,6 +164,7 @@ class StationMemberSerializer(serializers.ModelSerializer):
         model = StationMember
         fields = ["id", "station", "representative", "role", "joined_on", "left_on", "is_active"]
         read_only_fields = ["joined_on", "left_on", "is_active"]
+        validators: list[Any] = []  # the service: jurisdiction first, then "already there"
 
 
 class DutyShiftSerializer(serializers.ModelSerializer):
@@ -200,6 +201,7 @@ class GridAssignmentSerializer(serializers.ModelSerializer):
         model = GridAssignment
         fields = ["id", "representative", "grid", "starts_on", "ends_on", "is_active"]
         read_only_fields = ["starts_on", "ends_on", "is_active"]
+        validators: list[Any] = []  # the service: jurisdiction first, then "already there"
 
 
 class ContactLogSerializer(serializers.ModelSerializer):

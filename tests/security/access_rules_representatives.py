@@ -13,7 +13,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from congress.models import Region, RegionLevel
+from congress.models import Region, RegionLevel, Term
 from representatives.models import (
     Activity,
     ActivityKind,
@@ -105,6 +105,16 @@ def other_grid(cast: Cast) -> Region:
         "other_grid",
         lambda: Region.objects.create(
             name="临江第1网格", level=RegionLevel.GRID, parent=cast.world.other_district
+        ),
+    )
+
+
+def other_town(cast: Cast) -> Region:
+    return _once(  # type: ignore[no-any-return]
+        cast,
+        "other_town",
+        lambda: Region.objects.create(
+            name="临江街道", level=RegionLevel.TOWNSHIP, parent=cast.world.other_district
         ),
     )
 
@@ -487,5 +497,140 @@ RULES: dict[str, Rule] = {
     ),
     "api-points-ranking": page(api(only(STAFF))),
 }
+
+
+# --- writes that would move an object out of the jurisdiction (docs/security.md) -----------
+# 海州区's staff naming a place of 临江区 get 404, as if it did not exist; a place they
+# see that the rule does not allow is a 400. Only those whose jurisdiction holds both
+# the old and the new place (the city's staff, an administrator) succeed. That the
+# refused rows stay unchanged is asserted in test_jurisdiction_moves.py.
+BOTH = ("city_staff", "administrator")
+
+
+def _moving(build: Builder, **data: Builder) -> tuple[Builder, Builder]:
+    return build, lambda cast: {name: value(cast) for name, value in data.items()}
+
+
+def _new_station(cast: Cast) -> dict[str, Any]:
+    return reps_exist(cast) | {"pk": station_with(cast.world.town, [rep_in(cast)]).pk}
+
+
+def _new_rep(cast: Cast) -> dict[str, Any]:
+    return reps_exist(cast) | {"pk": RepresentativeFactory(region=cast.world.village).pk}
+
+
+def _new_delegate(cast: Cast) -> dict[str, Any]:
+    return reps_exist(cast) | {"pk": _delegate(cast.world.town).pk}
+
+
+def _to_other_town(cast: Cast) -> dict[str, Any]:
+    return {"region": other_town(cast).pk}
+
+
+def _move(label: str, expect: dict[str, Any], build: Builder, data: Builder, method: str) -> Case:
+    return Case(label, api(expect), build, method, data, fresh=True)
+
+
+def _also(key: str, *cases: Case) -> None:
+    RULES[key] = Rule((*RULES[key].cases, *cases), RULES[key].note, RULES[key].methods)
+
+
+_also(
+    "station-detail",
+    _move("move into 临江区", only(BOTH), _new_station, _to_other_town, "PATCH"),
+    _move(
+        "a grid as its site",
+        only(DISTRICT, ok=400),
+        _new_station,
+        lambda c: {"region": c.world.grid.pk},
+        "PATCH",
+    ),
+)
+_also(
+    "representative-detail",
+    _move("move into 临江区", only(BOTH), _new_rep, _to_other_town, "PATCH"),
+)
+_also(
+    "voter-delegate-detail",
+    _move("move into 临江区", only(BOTH), _new_delegate, _to_other_town, "PATCH"),
+)
+_also(
+    "station-list",
+    _move(
+        "create in 临江区",
+        only(OTHER_DISTRICT, ok=201),
+        reps_exist,
+        lambda c: {"name": "临江街道代表联络站", "kind": "station", **_to_other_town(c)},
+        "POST",
+    ),
+)
+_also(
+    "voter-delegate-list",
+    _move(
+        "create in 临江区",
+        only(OTHER_DISTRICT, ok=201),
+        reps_exist,
+        lambda c: {
+            "name": "周平",
+            "gender": "male",
+            "kind": "subdistrict",
+            "starts_on": "2026-01-01",
+            **_to_other_town(c),
+        },
+        "POST",
+    ),
+)
+_also(
+    "activity-list",
+    _move(
+        "create in 临江区",
+        only(OTHER_DISTRICT, ok=201),
+        reps_exist,
+        lambda c: {
+            "title": "集中视察",
+            "kind": "inspection",
+            "region": c.world.other_district.pk,
+            "starts_at": (timezone.now() + datetime.timedelta(days=3)).isoformat(),
+        },
+        "POST",
+    ),
+)
+_also(
+    "station-member-list",
+    _move(
+        "station 海州区, representative 临江区",
+        only(BOTH, ok=201),
+        reps_exist,
+        lambda c: {"station": station_in(c).pk, "representative": rep_out(c).pk},
+        "POST",
+    ),
+)
+_also(
+    "grid-assignment-list",
+    _move(
+        "representative 海州区, grid 临江区",
+        only(BOTH, ok=201),
+        reps_exist,
+        lambda c: {"representative": rep_in(c).pk, "grid": other_grid(c).pk},
+        "POST",
+    ),
+)
+_also(
+    "mandate-list",
+    # 吴明 already sits in 临江区's congress: those who may act on both places are told
+    # so (400); to anyone else, he or 海州区's congress does not exist.
+    _move(
+        "临江区's representative, 海州区's congress",
+        only(BOTH, ok=400),
+        reps_exist,
+        lambda c: {
+            "representative": rep_out(c).pk,
+            "level": "county",
+            "term": Term.objects.get(congress__region=c.world.district).pk,
+            "starts_on": "2026-01-01",
+        },
+        "POST",
+    ),
+)
 
 __all__ = ["API_ANONYMOUS", "FORBIDDEN", "RULES"]
