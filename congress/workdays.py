@@ -14,7 +14,7 @@ days are unknown until the notice. The lunar dates and the Qingming solar term
 come from ``tyme4py``. A year stops being provisional when the package knows it
 or when the administrator has entered overrides for it (the notice itself).
 
-Overrides are cached in each process and checked against a revision counter in
+Overrides are cached in each process and checked against a revision stamp in
 the database (``CalendarState``) at the start of every request and task, so an
 edit, by any route, is seen at once by every web and worker process.
 """
@@ -26,6 +26,7 @@ import datetime
 import logging
 import threading
 import time
+import uuid
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
@@ -123,7 +124,7 @@ def known_years() -> range:
 
 @dataclass(frozen=True)
 class _Snapshot:
-    revision: int
+    revision: uuid.UUID | None
     overrides: dict[datetime.date, bool]
     years: frozenset[int]
     checked_at: float
@@ -134,10 +135,10 @@ _snapshot: _Snapshot | None = None
 _recheck = True
 
 
-def _current_revision() -> int:
+def _current_revision() -> uuid.UUID | None:
     from congress.models import CalendarState
 
-    return CalendarState.objects.filter(pk=1).values_list("revision", flat=True).first() or 0
+    return CalendarState.objects.filter(pk=1).values_list("revision", flat=True).first()
 
 
 def _overrides_snapshot() -> _Snapshot:
@@ -202,14 +203,14 @@ def calendar_changed(*dates: datetime.date) -> None:
         )
     with transaction.atomic():
         if not CalendarState.objects.filter(pk=1).update(
-            revision=F("revision") + 1, pending_from=pending
+            revision=uuid.uuid4(), pending_from=pending
         ):
             try:
                 with transaction.atomic():
-                    CalendarState.objects.create(pk=1, revision=1, pending_from=earliest)
+                    CalendarState.objects.create(pk=1, pending_from=earliest)
             except IntegrityError:  # another process created the row first
                 CalendarState.objects.filter(pk=1).update(
-                    revision=F("revision") + 1, pending_from=pending
+                    revision=uuid.uuid4(), pending_from=pending
                 )
     forget_overrides()
     from congress import queue, tasks

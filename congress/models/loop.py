@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -411,17 +412,19 @@ def _on_override_loaded(sender: Any, instance: HolidayOverride, raw: bool, **kwa
 class CalendarState(models.Model):
     """One row: what every process needs to know about the calendar's changes.
 
-    ``revision`` goes up with every change of the overrides, in the same
-    transaction, and each process compares it with the one its cached overrides
-    came from. ``pending_from`` is the earliest changed day not yet taken into the
+    ``revision`` is a new random value with every change of the overrides, in the
+    same transaction, and each process compares it with the one its cached overrides
+    came from. Random rather than a counter: a change rolled back after a process had
+    read it inside its transaction must never have its number given to a later one.
+    ``pending_from`` is the earliest changed day not yet taken into the
     open deadlines; ``settled_*`` say what the last recalculation saw, so a periodic
     job notices a change whose task was lost, or a calendar package that now
     knows more years.
     """
 
-    revision = models.PositiveBigIntegerField(default=0)
+    revision = models.UUIDField(default=uuid.uuid4)
     pending_from = models.DateField(null=True, blank=True)
-    settled_revision = models.PositiveBigIntegerField(default=0)
+    settled_revision = models.UUIDField(null=True, blank=True)
     settled_package_year = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
@@ -429,4 +432,4 @@ class CalendarState(models.Model):
         verbose_name_plural = _("日历版本")
 
     def __str__(self) -> str:
-        return f"r{self.revision}"
+        return str(self.revision)
