@@ -12,6 +12,8 @@ What a browser sends is imitated closely where it matters: a date, date-time or
 time input whose value is not the ISO string the browser understands is sent
 empty (HTML's value sanitisation: that is how a stored end date was cleared),
 and a text area's line breaks are sent as CR LF.
+
+The same forms, sent back empty, name each required field in its message.
 """
 
 from __future__ import annotations
@@ -382,3 +384,20 @@ def test_an_unchanged_form_saves_the_object_unchanged(
             assert input_types.get(bound.html_name) in ("date", "datetime-local", "time"), name
     assert _after_save(form) == before
     assert not form.has_changed(), form.changed_data
+
+
+@pytest.mark.parametrize(("form_class", "language"), list(_cases()))
+def test_an_empty_required_field_is_named_in_its_message(
+    world: World, district_staff: User, form_class: type[forms.ModelForm[Any]], language: str
+) -> None:
+    """Sent back empty, each required field's message says which field it is about."""
+    model = form_class._meta.model
+    built = BUILDERS[model](world, district_staff)
+    kwargs = _form_kwargs(form_class, built, district_staff)
+    with translation.override(language):
+        form = form_class({}, instance=built.instance, **kwargs)
+        required = [bound for bound in form if bound.field.required and not bound.is_hidden]
+        assert required and not form.is_valid()
+        for bound in required:
+            messages = form.errors.get(bound.name, [])
+            assert any(str(bound.label) in message for message in messages), (bound.name, messages)
