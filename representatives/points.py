@@ -17,11 +17,14 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from congress.scoping import AnyUser
+from representatives import selectors
 from representatives.models import (
     ActivityKind,
     ActivityParticipation,
@@ -132,17 +135,23 @@ def ranking(
 
 
 def records_for(
-    representative: Representative, start: datetime.date, end: datetime.date
+    representative: Representative, start: datetime.date, end: datetime.date, viewer: AnyUser
 ) -> list[PointRecord]:
-    """The individual records behind a representative's points, newest first."""
+    """The individual records behind a representative's points, newest first, each linked
+    only where ``viewer`` may open it."""
     records: list[PointRecord] = []
     for source in point_sources:
-        records.extend(source.records(representative, start, end))
+        records.extend(source.records(representative, start, end, viewer))
     records.sort(key=lambda record: record.date, reverse=True)
     return records
 
 
 # --- this app's own sources -----------------------------------------------------------
+
+
+def openable(visible: QuerySet[Any], ids: Iterable[int]) -> set[int]:
+    """Which of ``ids`` the viewer's scoped queryset holds: one query for a whole list."""
+    return set(visible.filter(pk__in=list(ids)).values_list("pk", flat=True))
 
 
 def _contact_counts(
@@ -159,15 +168,16 @@ def _contact_counts(
 
 
 def _contact_records(
-    representative: Representative, start: datetime.date, end: datetime.date
+    representative: Representative, start: datetime.date, end: datetime.date, viewer: AnyUser
 ) -> Iterable[PointRecord]:
-    logs = representative.contact_logs.filter(contacted_on__range=(start, end))
+    logs = list(representative.contact_logs.filter(contacted_on__range=(start, end)))
+    shown = openable(selectors.visible_contact_logs(viewer), (log.pk for log in logs))
     return [
         PointRecord(
             "contact_log",
             log.contacted_on,
             f"{log.get_kind_display()}：{log.summary[:40]}",
-            reverse("contact_log_detail", args=[log.pk]),
+            reverse("contact_log_detail", args=[log.pk]) if log.pk in shown else "",
         )
         for log in logs
     ]
@@ -195,17 +205,30 @@ def _duty_counts(
 
 
 def _duty_records(
-    representative: Representative, start: datetime.date, end: datetime.date
+    representative: Representative, start: datetime.date, end: datetime.date, viewer: AnyUser
 ) -> Iterable[PointRecord]:
-    shifts = representative.duty_shifts.filter(
-        date__range=(start, end), status__in=list(_SHIFT_CODES)
-    ).select_related("station")
+    shifts = list(
+        representative.duty_shifts.filter(
+            date__range=(start, end), status__in=list(_SHIFT_CODES)
+        ).select_related("station")
+    )
+    # Staff open the station's duty schedule if it is in their scope; anyone else (the
+    # representative reading their own points) its public page.
+    managed = (
+        openable(selectors.visible_stations(viewer), {s.station_id for s in shifts})
+        if selectors.can_manage(viewer)
+        else set()
+    )
     return [
         PointRecord(
             _SHIFT_CODES[shift.status],
             shift.date,
             f"{shift.station.name} {shift.get_status_display()}",
-            reverse("station_duty", args=[shift.station_id]),
+            reverse("station_duty", args=[shift.station_id])
+            if shift.station_id in managed
+            else shift.station.get_public_url()
+            if shift.station.is_active
+            else "",
         )
         for shift in shifts
     ]
@@ -241,11 +264,14 @@ def _activity_counts(
 
 
 def _activity_records(
-    representative: Representative, start: datetime.date, end: datetime.date
+    representative: Representative, start: datetime.date, end: datetime.date, viewer: AnyUser
 ) -> Iterable[PointRecord]:
-    rows = _activity_rows(
-        Representative.objects.filter(pk=representative.pk), start, end
-    ).select_related("activity")
+    rows = list(
+        _activity_rows(
+            Representative.objects.filter(pk=representative.pk), start, end
+        ).select_related("activity")
+    )
+    shown = openable(selectors.visible_activities(viewer), {row.activity_id for row in rows})
     records = []
     for row in rows:
         activity = row.activity
@@ -259,7 +285,7 @@ def _activity_records(
                 code,
                 activity.starts_at.date(),
                 f"{activity.title}（{row.get_attendance_display()}）",
-                activity.get_absolute_url(),
+                activity.get_absolute_url() if activity.pk in shown else "",
             )
         )
     return records

@@ -37,8 +37,11 @@ class PointRecord:
 PointCounter = Callable[
     ["QuerySet[Representative]", datetime.date, datetime.date], Iterable[tuple[int, str, int]]
 ]
-# records(representative, start, end) -> the individual records, for one person.
-PointLister = Callable[["Representative", datetime.date, datetime.date], Iterable[PointRecord]]
+# records(representative, start, end, viewer) -> the individual records, for one person.
+# A record links (``url``) only to what ``viewer`` may open: the breakdown is read by
+# staff of a lower region too, for whom another congress's suggestion or an activity
+# organised above them is a 404. One scoped query per source, not one per record.
+PointLister = Callable[["Representative", datetime.date, datetime.date, Any], Iterable[PointRecord]]
 
 
 @dataclass(frozen=True)

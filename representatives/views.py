@@ -326,7 +326,8 @@ def representative_points(request: HttpRequest, pk: int) -> HttpResponse:
     total = points.points_for(rep, start, end)
     rules = {line.rule.code: line.rule for line in total.lines}
     records = [
-        (rules.get(record.rule_code), record) for record in points.records_for(rep, start, end)
+        (rules.get(record.rule_code), record)
+        for record in points.records_for(rep, start, end, request.user)
     ]
     return render(
         request,

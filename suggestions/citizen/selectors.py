@@ -572,17 +572,22 @@ def handled_counts(
 
 
 def handled_records(
-    representative: Representative, start: datetime.date, end: datetime.date
+    representative: Representative, start: datetime.date, end: datetime.date, viewer: AnyUser
 ) -> list[PointRecord]:
-    rows = CitizenIssue.objects.filter(
-        handler=representative, status=IssueStatus.CLOSED, closed_at__date__range=(start, end)
-    ).order_by("-closed_at")
+    rows = list(
+        CitizenIssue.objects.filter(
+            handler=representative, status=IssueStatus.CLOSED, closed_at__date__range=(start, end)
+        ).order_by("-closed_at")
+    )
+    shown = set(
+        visible_issues(viewer).filter(pk__in=[i.pk for i in rows]).values_list("pk", flat=True)
+    )
     return [
         PointRecord(
             "citizen_issue_handled",
             timezone.localdate(issue.closed_at) if issue.closed_at else start,
             f"{issue.tracking_code} {public_title(issue)}",
-            issue.get_absolute_url(),
+            issue.get_absolute_url() if issue.pk in shown else "",
         )
         for issue in rows
     ]

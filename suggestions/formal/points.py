@@ -13,9 +13,10 @@ from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from congress.scoping import AnyUser
 from representatives.models import Representative
 from representatives.registry import PointRecord
-from suggestions.formal.selectors import TAKEN_UP
+from suggestions.formal.selectors import TAKEN_UP, visible_suggestions
 from suggestions.models.formal import SignerRole, SignerStatus, SuggestionKind, SuggestionSigner
 
 MOTION_LED = Q(suggestion__kind=SuggestionKind.MOTION, role=SignerRole.LEAD)
@@ -60,13 +61,20 @@ def count(
 
 
 def records(
-    representative: Representative, start: datetime.date, end: datetime.date
+    representative: Representative, start: datetime.date, end: datetime.date, viewer: AnyUser
 ) -> Iterable[PointRecord]:
-    rows = (
+    """Suggestions signed in the period; linked where the viewer can open them (district
+    staff cannot open a city congress's suggestion of a representative they manage)."""
+    rows = list(
         _signed(start, end)
         .filter(representative=representative)
         .select_related("suggestion")
         .order_by("-suggestion__submitted_at")
+    )
+    shown = set(
+        visible_suggestions(viewer)
+        .filter(pk__in={row.suggestion_id for row in rows})
+        .values_list("pk", flat=True)
     )
     found = []
     for row in rows:
@@ -78,7 +86,9 @@ def records(
                 rule_code="motion" if is_motion else "suggestion",
                 date=timezone.localdate(submitted) if submitted else start,
                 text=f"{row.get_role_display()}：{suggestion.title}",
-                url=reverse("formal_suggestion_detail", args=[suggestion.pk]),
+                url=reverse("formal_suggestion_detail", args=[suggestion.pk])
+                if suggestion.pk in shown
+                else "",
             )
         )
     return found

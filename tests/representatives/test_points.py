@@ -114,7 +114,7 @@ def test_other_apps_add_point_sources(world: World, representative: Representati
     def count(reps, start, end):  # type: ignore[no-untyped-def]
         return [(rep.pk, "suggestion", 2) for rep in reps]
 
-    def records(rep, start, end):  # type: ignore[no-untyped-def]
+    def records(rep, start, end, viewer):  # type: ignore[no-untyped-def]
         return [PointRecord("suggestion", end, "关于道路硬化的建议")]
 
     source = PointSource("test-suggestions", "代表建议", count, records)
@@ -122,7 +122,8 @@ def test_other_apps_add_point_sources(world: World, representative: Representati
     try:
         start, end = _year()
         assert points.points_for(representative, start, end).total == 2 * 3
-        assert points.records_for(representative, start, end)[0].text == "关于道路硬化的建议"
+        found = points.records_for(representative, start, end, representative.user)
+        assert found[0].text == "关于道路硬化的建议"
     finally:
         point_sources.remove(source)
 
@@ -205,3 +206,64 @@ def test_defaults_count_even_when_the_rule_rows_are_gone(
     assert points.points_for(representative, start, end).total == 1 + 5
     assert services.point_rules_install_defaults() == len(points.DEFAULT_RULES)
     assert services.point_rules_install_defaults() == 0
+
+
+def _district_suggestion(world: World, rep: Representative, staff: User) -> None:
+    """刘红 files a suggestion to 海州区's session, and district staff register it."""
+    from congress.models import Session, SessionKind
+    from suggestions.formal import services as formal
+
+    today = timezone.localdate()
+    session = Session.objects.create(
+        term=world.district.congress.current_term(),
+        kind=SessionKind.PLENARY,
+        number=3,
+        opens_on=today - datetime.timedelta(days=2),
+        closes_on=today + datetime.timedelta(days=2),
+    )
+    suggestion = formal.suggestion_create(
+        lead=rep,
+        session=session,
+        title="关于加密村级公交班次的建议",
+        content="村民到镇上就医不便，建议增加班次。",
+        category="transport",
+        research_basis="走访桃园社区。",
+        by=rep.user,  # type: ignore[arg-type]
+    )
+    formal.suggestion_submit(suggestion=suggestion, by=rep.user)  # type: ignore[arg-type]
+    formal.suggestion_review(suggestion=suggestion, decision="register", by=staff)
+
+
+def _breakdown_links(client: Client, rep: Representative) -> dict[str, str]:
+    """The 积分明细 rows: text → link ("" where the row has none)."""
+    page = client.get(f"/representatives/{rep.pk}/points/")
+    assert page.status_code == 200
+    return {record.text: record.url for _rule, record in page.context["records"]}
+
+
+def test_the_breakdown_links_only_what_the_viewer_can_open(
+    client: Client,
+    world: World,
+    station: Station,
+    representative: Representative,
+    district_staff: User,
+    town_staff: User,
+) -> None:
+    """新浦街道's staff read 刘红's points: the district's inspection and her suggestion
+    to the district's session are outside their jurisdiction (a 404 for them), so those
+    rows carry no link; her contact log and her duty at the town's station do. District
+    staff and 刘红 herself may open every row."""
+    _history(representative, station, district_staff, logs=1, served=1)
+    _inspection(world, district_staff, present=[representative], absent=[])
+    _district_suggestion(world, representative, district_staff)
+
+    for viewer, closed in [
+        (town_staff, {"视察民生实事项目（出席）", "领衔：关于加密村级公交班次的建议"}),
+        (district_staff, set()),
+        (representative.user, set()),
+    ]:
+        links = _breakdown_links(login(client, viewer), representative)  # type: ignore[arg-type]
+        assert len(links) == 4, links
+        assert {text for text, url in links.items() if not url} == closed, viewer
+        for url in filter(None, links.values()):
+            assert client.get(url).status_code == 200, (viewer, url)
