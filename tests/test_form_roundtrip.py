@@ -399,5 +399,5 @@ def test_an_empty_required_field_is_named_in_its_message(
         required = [bound for bound in form if bound.field.required and not bound.is_hidden]
         assert required and not form.is_valid()
         for bound in required:
-            messages: list[str] = form.errors.get(bound.name, [])
+            messages = list(form.errors.get(bound.name, ()))
             assert any(str(bound.label) in message for message in messages), (bound.name, messages)
