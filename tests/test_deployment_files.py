@@ -269,3 +269,41 @@ def test_templates_load_nothing_from_the_internet() -> None:
 def test_vendored_stylesheets_load_nothing_from_the_internet() -> None:
     for path in (ROOT / "static" / "vendor").rglob("*.css"):
         assert not REMOTE_ASSET.search(path.read_text(encoding="utf-8")), path
+
+
+def test_worker_and_beat_are_health_checked_on_their_own_heartbeat() -> None:
+    for name in ("worker", "beat"):
+        test = services()[name]["healthcheck"]["test"]
+        words = shlex.split(test) if isinstance(test, str) else [str(word) for word in test]
+        assert words[-3:] == ["manage.py", "health", name], (name, words)
+
+
+def test_cache_and_task_queue_default_to_different_redis_databases() -> None:
+    # ${REDIS_URL:-redis://redis:6379/1}: the cache's database; the queue takes 0.
+    default = environment("web")["REDIS_URL"] or ""
+    database = default.rstrip("}").rsplit("/", 1)[-1]
+    assert database.isdigit() and database != "0", default
+
+
+def gunicorn_settings() -> dict[str, str]:
+    """The assignments of congress/gunicorn_conf.py, read as text like the other files."""
+    text = (ROOT / "congress" / "gunicorn_conf.py").read_text(encoding="utf-8")
+    return dict(re.findall(r"^(\w+) = (.+)$", text, re.MULTILINE))
+
+
+def test_web_and_the_image_run_gunicorn_with_the_projects_config() -> None:
+    assert command("web")[1:3] == ["-c", "python:congress.gunicorn_conf"]
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert '"-c", "python:congress.gunicorn_conf"' in dockerfile
+
+
+def test_the_access_log_is_on_and_carries_no_query_string_nor_referer() -> None:
+    config = gunicorn_settings()
+    assert config["accesslog"] == '"-"'
+    log_format = config["access_log_format"]
+    # %(q)s is the query string, %(r)s the request line that holds it, %(f)s the
+    # referer (a citizen's tracking link), %({...}i)s any request header.
+    for atom in ("%(q)s", "%(r)s", "%(f)s", "}i)s"):
+        assert atom not in log_format, atom
+    assert "%(U)s" in log_format and "%(s)s" in log_format
+    assert config["logger_class"] == "AccessLogger"  # masks tokens in the path

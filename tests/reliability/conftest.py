@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -23,6 +24,8 @@ class FakeGateway:
     stall_first: float = 0.0
     requests: list[str] = field(default_factory=list)
     delivered: list[str] = field(default_factory=list)
+    bodies: list[dict[str, Any]] = field(default_factory=list)
+    authorizations: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def handle(self, key: str) -> float:
@@ -40,7 +43,9 @@ def sms_gateway() -> Iterator[FakeGateway]:
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
-            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            gateway.bodies.append(json.loads(body or b"{}"))
+            gateway.authorizations.append(self.headers.get("Authorization", ""))
             time.sleep(gateway.handle(self.headers.get("Idempotency-Key", "")))
             try:
                 self.send_response(200)

@@ -6,6 +6,7 @@ import os
 import secrets
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,9 @@ from django.test import Client
 
 from congress.health import heartbeat_write
 from congress.models import User
-from tests.conftest import login
+from suggestions.citizen import services as citizen_services
+from suggestions.models.citizen import CitizenIssue, IssueCategory
+from tests.conftest import World, login
 from tests.factories import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -115,3 +118,86 @@ def test_check_deploy_is_clean_with_production_settings() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+# --- nothing personal stays in a browser's or a proxy's cache ------------------------
+
+
+def _a_citizens_problem(world: World) -> CitizenIssue:
+    citizen_services.categories_ensure_defaults()
+    issue, _created = citizen_services.citizen_issue_submit(
+        submission=citizen_services.Submission(
+            category=IssueCategory.objects.first(),  # type: ignore[arg-type]
+            description="小区门口路灯坏了一个多月",
+            region=world.village,
+            citizen_name="张建国",
+            mobile="13912345678",
+            consent=True,
+        ),
+        idempotency_key=uuid.uuid4(),
+    )
+    return issue
+
+
+def test_every_answer_to_a_signed_in_user_is_no_store(
+    client: Client, world: World, district_staff: User
+) -> None:
+    issue = _a_citizens_problem(world)
+    login(client, district_staff)
+    for path in [
+        "/",
+        "/issues/",
+        f"/issues/{issue.pk}/",  # a case with the citizen's (masked) contact
+        "/issues/export/",
+        "/api/v1/me/",
+        "/nowhere/",
+    ]:
+        response = client.get(path)
+        assert response.status_code in (200, 404), (path, response.status_code)
+        assert response["Cache-Control"] == "no-store", path
+
+
+def test_a_citizens_tracking_page_is_no_store(client: Client, world: World) -> None:
+    issue = _a_citizens_problem(world)
+    response = client.get(issue.get_tracking_url())
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+
+
+# --- the secret key -------------------------------------------------------------------
+
+
+def _start_with_secret_key(key: str) -> subprocess.CompletedProcess[str]:
+    env = {key_: value for key_, value in os.environ.items() if key_ != "DJANGO_SETTINGS_MODULE"}
+    env.update(DEBUG="0", SECRET_KEY=key, DJANGO_SETTINGS_MODULE="congress.settings")
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        ("change-me-to-a-long-random-string", "is still the placeholder from .env.example"),
+        ("x" * 20 + "change-me" + "y" * 30, "is still the placeholder"),
+        ("short-but-random-Q7v9Zp", "is 23 characters long; it needs at least 50"),
+        ("ab" * 30, "is not random enough"),
+        ("django-insecure-" + secrets.token_urlsafe(40), "is not random enough"),
+    ],
+)
+def test_a_weak_secret_key_stops_production_start_up(key: str, message: str) -> None:
+    result = _start_with_secret_key(key)
+    assert result.returncode != 0
+    assert f"SECRET_KEY {message}" in result.stderr
+    assert "secrets.token_urlsafe(50)" in result.stderr  # says how to make a good one
+
+
+def test_a_random_secret_key_starts() -> None:
+    result = _start_with_secret_key(secrets.token_urlsafe(50))
+    assert result.returncode == 0, result.stderr
