@@ -26,6 +26,7 @@ from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.dispatch import receiver
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -315,7 +316,7 @@ class PasswordChangeRequiredMiddleware:
                     message = _("请先修改初始密码。")
                     body = {"code": "password_change_required", "message": message}
                     return JsonResponse(body, status=403)
-                return redirect(f"{page}?next={request.get_full_path()}")
+                return redirect_to_login(request.get_full_path(), login_url=page)
         response: HttpResponse = self.get_response(request)
         return response
 
