@@ -11,6 +11,7 @@ administrators included, can read a count per candidate through this module.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
@@ -20,7 +21,6 @@ from congress.scoping import AnyUser, region_scope_q
 from livelihood_votes.errors import ResultsNotPublished
 from livelihood_votes.models import (
     Ballot,
-    BallotForm,
     BallotSource,
     Candidate,
     LivelihoodVote,
@@ -216,19 +216,21 @@ def paper_counts(vote: LivelihoodVote) -> PaperCounts:
 
 @dataclass
 class Reading:
-    """One person's reading of a sheet, as staff compare it with the paper."""
+    """That one person read a sheet, and when: never what they read. While the vote is
+    open nothing per project may show on any page (the readings of the disputed
+    sheets would be a partial count), and the person who settles a dispute must read
+    the paper, not pick one of two readings on the screen."""
 
     teller: str
-    approvals: list[int]  # the ballot's row numbers marked 赞成 (select ballots)
-    marks: list[tuple[int, str]]  # (row number, 赞成/反对/弃权) on approve-oppose-abstain
+    entered_at: datetime.datetime
 
 
 @dataclass
 class PaperProgress:
     """The entry desk's picture of a vote: which sheets are counted, which wait for a
-    second reading, which have readings that differ (with the readings). The readings of
-    a sheet entered once are not shown: the second person must read the paper, not
-    the screen."""
+    second reading, which have readings that differ (and who read them). No reading's
+    content is shown: a second reader reads the paper, not the screen, and a third
+    settles a dispute by reading it again (``paper_sheet_enter``)."""
 
     counts: PaperCounts
     counted: list[int]
@@ -243,8 +245,8 @@ class PaperProgress:
 
 
 def paper_progress(vote: LivelihoodVote, user: AnyUser) -> PaperProgress:
-    """Five queries (two counts, counted sheets, entries with their tellers, candidates)
-    whatever the number of sheets."""
+    """Four queries (two counts, counted sheets, entries with their tellers) whatever
+    the number of sheets."""
     counts = paper_counts(vote)
     counted = {
         sheet
@@ -262,10 +264,8 @@ def paper_progress(vote: LivelihoodVote, user: AnyUser) -> PaperProgress:
     for entry in entries:
         by_sheet.setdefault(entry.sheet, []).append(entry)
     mine = {e.sheet for e in entries if e.entered_by_id == user.pk}  # counted ones aside
-    rows = {str(c.pk): n for n, c in enumerate(vote_candidates(vote), start=1)}
-    labels = {value: str(label) for value, label in Mark.choices}
     differing = [
-        (sheet, [_reading(e, rows, labels, vote.ballot_form) for e in readings])
+        (sheet, [Reading(teller=str(e.entered_by), entered_at=e.created_at) for e in readings])
         for sheet, readings in by_sheet.items()
         if len(readings) > 1
     ]
@@ -275,19 +275,6 @@ def paper_progress(vote: LivelihoodVote, user: AnyUser) -> PaperProgress:
         waiting=[sheet for sheet, readings in by_sheet.items() if len(readings) == 1],
         differing=differing,
         mine=mine,
-    )
-
-
-def _reading(
-    entry: PaperBallotEntry, rows: dict[str, int], labels: dict[str, str], form: str
-) -> Reading:
-    marks = sorted((rows[pk], mark) for pk, mark in entry.marks.items() if pk in rows)
-    return Reading(
-        teller=str(entry.entered_by),
-        approvals=[row for row, mark in marks if mark == Mark.APPROVE],
-        marks=[(row, str(labels[mark])) for row, mark in marks]
-        if form == BallotForm.PER_CANDIDATE
-        else [],
     )
 
 

@@ -531,8 +531,9 @@ def paper_sheet_enter(
 
     The sheet is counted (its ballot made, void if it breaks the form's rule) as soon as
     two different staff have entered the same reading. Until then every reading is
-    kept; readings that disagree leave the sheet 有差异, shown with each reading, and a
-    further person's reading that agrees with one of them settles it. Nobody enters a
+    kept; readings that disagree leave the sheet 有差异 (the desk shows who read it, never
+    what: nothing per project shows before the close), and a further person, reading
+    the paper again, settles it: the reading theirs agrees with stands. Nobody enters a
     sheet twice (they could otherwise confirm their own mistake), a counted sheet is
     closed, and sheet numbers run from 1 to the number of paper ballots handed out, so
     there are never more paper ballots than were handed out.
