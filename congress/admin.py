@@ -206,6 +206,7 @@ class CaseEventAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["case_type", "action"]
 
+
 # API tokens. Knox's own admin (imported above, so that it has registered) lets an
 # administrator mint a token for anybody, which would skip that user's second
 # factor; this one lists and revokes (deletes) only. Owners issue their own tokens

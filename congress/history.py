@@ -43,6 +43,7 @@ from django.db.models.signals import post_init
 from django.dispatch import receiver
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 
@@ -188,7 +189,11 @@ class Entry:
         return str(user) if user is not None else str(_("系统"))
 
 
-KINDS = {"+": _("新增"), "~": _("修改"), "-": _("删除")}
+KINDS = {
+    "+": pgettext_lazy("history", "新增"),
+    "~": pgettext_lazy("history", "修改"),
+    "-": pgettext_lazy("history", "删除"),
+}
 
 
 def object_history(obj: models.Model, *, limit: int = 30) -> list[Entry]:

@@ -380,17 +380,17 @@ LIVELIHOOD_VOTE_PASS_BASE = env_choice(
 
 # API credentials (docs/security.md): django-rest-knox tokens, stored as SHA-512
 # digests, issued on the "API 令牌" page after the second factor, expiring after
-# API_TOKEN_TTL_DAYS. Knox comes first so that an anonymous call is answered 401
+# API_CREDENTIALS_TTL_DAYS. Knox comes first so that an anonymous call is answered 401
 # with a WWW-Authenticate challenge (DRF asks the first class for it).
-API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30, minimum=1, maximum=365)
+API_CREDENTIALS_TTL_DAYS = env_int("API_CREDENTIALS_TTL_DAYS", 30, minimum=1, maximum=365)
 REST_KNOX = {
-    "TOKEN_TTL": datetime.timedelta(days=API_TOKEN_TTL_DAYS),
+    "TOKEN_TTL": datetime.timedelta(days=API_CREDENTIALS_TTL_DAYS),
     "AUTO_REFRESH": False,  # a token's lifetime is fixed when it is issued
 }
 # Signed-in API use, per user (all their tokens and their session together) and per
 # token: a leaked or looping script is slowed down, never the whole office.
 API_RATE_PER_USER = env_rate("API_RATE_PER_USER", "120/m")
-API_RATE_PER_TOKEN = env_rate("API_RATE_PER_TOKEN", "60/m")
+API_RATE_PER_CREDENTIAL = env_rate("API_RATE_PER_CREDENTIAL", "60/m")
 # The OpenAPI schema and its documentation page: open without login only when set
 # (a laptop demo opens them; production asks for a login).
 API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", DEBUG)

@@ -3,7 +3,7 @@
 Anonymous calls are left to ``congress.middleware.AnonymousRateLimitMiddleware``,
 which counts every request without an account by address; these two count what
 a signed-in client does. The rates are settings (``API_RATE_PER_USER``,
-``API_RATE_PER_TOKEN``), read on every request so that a test can lower them.
+``API_RATE_PER_CREDENTIAL``), read on every request so that a test can lower them.
 
 Counters live in the default cache (Redis in production). If the cache is down
 the request goes through and the outage is logged, as with the other limits
@@ -71,7 +71,7 @@ class TokenRateThrottle(_SignedInThrottle):
     """What one API token does: a leaked or runaway token is slowed on its own."""
 
     scope = "api-token"
-    setting = "API_RATE_PER_TOKEN"
+    setting = "API_RATE_PER_CREDENTIAL"
 
     def get_cache_key(self, request: Request, view: Any) -> str | None:
         if not isinstance(request.auth, AuthToken):

@@ -2,7 +2,7 @@
 
 A token is shown once, when it is issued; the database keeps its SHA-512 digest
 and its first characters (to find the row), never the token, so a backup holds
-no live credential. Tokens expire after ``API_TOKEN_TTL_DAYS``. A user who has
+no live credential. Tokens expire after ``API_CREDENTIALS_TTL_DAYS``. A user who has
 turned the second factor on gets one only from a login that has given the code:
 a token is a login of its own, it must not be a way round the second factor.
 Administrators see and revoke anybody's tokens in the admin.
@@ -90,7 +90,7 @@ def api_token_list(request: HttpRequest) -> HttpResponse:
             "tokens": visible_api_tokens(user),
             "issued": issued,
             "prefix_length": PREFIX_SHOWN,
-            "ttl_days": settings.API_TOKEN_TTL_DAYS,
+            "ttl_days": settings.API_CREDENTIALS_TTL_DAYS,
         },
     )
     response["Cache-Control"] = "no-store"  # the page may carry a new token
