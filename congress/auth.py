@@ -120,7 +120,8 @@ class SecondFactorMiddleware:
 
     HTML requests are sent to the code step; API requests made with the session
     get 403 {"code": "otp_required"}. Token-authenticated API calls are not
-    session logins and are not affected (tokens are issued by administrators).
+    session logins and are not affected: a token is issued only to a login that
+    has given its code (congress/api/tokens.py).
     """
 
     # The code step itself, and what a half-finished login may still do: leave, or
