@@ -18,6 +18,24 @@ def _manager_or_representative(user: Any) -> bool:
     return _is_manager(user) or _is_representative(user)
 
 
+def _seats(user: Any) -> list[str]:
+    """A representative's live seats, for the 我的角色 card (one query, for them only)."""
+    from representatives.models import MandateStatus
+    from representatives.selectors import representative_of
+
+    me = representative_of(user)
+    if me is None:
+        return []
+    seats = me.mandates.filter(status=MandateStatus.ACTIVE).select_related("term__congress")
+    return [
+        _("%(congress)s代表（第%(term)s届）")
+        % {"congress": seat.term.congress.name, "term": seat.term.number}
+        if seat.term is not None
+        else _("%(level)s人大代表") % {"level": seat.get_level_display()}
+        for seat in seats.order_by("term__congress__region__depth")
+    ]
+
+
 class RepresentativesConfig(AppConfig):
     name = "representatives"
     verbose_name = _("代表与家站点")
@@ -30,9 +48,21 @@ class RepresentativesConfig(AppConfig):
             NavItem,
             register_demo_builder,
             register_home_card,
+            register_labels,
             register_nav,
         )
         from representatives import demo, points, views  # noqa: F401 - points registers sources
+        from representatives import workflow as w
+        from representatives.models import ActivityStatus, MandateStatus, ShiftStatus
+        from representatives.services import REPRESENTATIVE_CASE
+
+        register_labels(case_type=REPRESENTATIVE_CASE, actions=w.REPRESENTATIVE_ACTION_LABELS)
+        for case_type, actions, statuses in [
+            (w.MANDATE_CASE, w.MANDATE_ACTION_LABELS, MandateStatus.choices),
+            (w.SHIFT_CASE, w.SHIFT_ACTION_LABELS, ShiftStatus.choices),
+            (w.ACTIVITY_CASE, w.ACTIVITY_ACTION_LABELS, ActivityStatus.choices),
+        ]:
+            register_labels(case_type=case_type, actions=actions, statuses=dict(statuses))
 
         register_nav(
             NavItem(
@@ -99,3 +129,7 @@ class RepresentativesConfig(AppConfig):
         )
         register_home_card(HomeCard("representatives/card_staff.html", views.staff_card, order=40))
         register_demo_builder(DemoBuilder("representatives", demo.build, order=20))
+
+        from congress.registry import RoleSource, register_role_source
+
+        register_role_source(RoleSource("representative seats", _seats))

@@ -23,7 +23,7 @@ from representatives.selectors import representative_of
 from suggestions.formal import cards, conf, demo, points
 from suggestions.formal.selectors import visible_suggestions
 from suggestions.formal.workflow import ACTION_LABELS, SIGNER_CASE, SUGGESTION_CASE
-from suggestions.models.formal import SuggestionStatus
+from suggestions.models.formal import SignerStatus, SuggestionStatus
 
 
 def _can_view(user: Any, case_id: int) -> bool:
@@ -48,10 +48,12 @@ register_case_type(
         policy_defaults={"days_before": "10,3,1"},
     )
 )
-for case_type in (SUGGESTION_CASE, SIGNER_CASE):
-    register_labels(
-        case_type=case_type, actions=ACTION_LABELS, statuses=dict(SuggestionStatus.choices)
-    )
+# A co-signer's answer is an event of its own case type, shown on the suggestion's
+# timeline: its statuses are the signer's (确认附议 → "已确认", not the raw "confirmed").
+register_labels(
+    case_type=SUGGESTION_CASE, actions=ACTION_LABELS, statuses=dict(SuggestionStatus.choices)
+)
+register_labels(case_type=SIGNER_CASE, actions=ACTION_LABELS, statuses=dict(SignerStatus.choices))
 
 
 def _files_or_reads(user: Any) -> bool:
