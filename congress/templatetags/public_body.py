@@ -20,7 +20,7 @@ def standing_committee(context: template.Context, region: Region | None = None) 
     template and the ones it extends) remembers it."""
     if not isinstance(region, Region):
         region = None  # not in the context: the template engine passes ""
-    key = ("standing_committee", region.pk if region is not None else None)
+    key = f"standing_committee:{region.pk if region is not None else ''}"
     if key not in context.render_context:
         context.render_context[key] = _name_for(region)
     return str(context.render_context[key])
