@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Count
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from congress.models.regions import LEVEL_ORDER, RegionLevel
 from congress.registry import (
     HomeCard,
     NavGroup,
@@ -15,6 +17,7 @@ from congress.registry import (
     register_home_card,
     register_nav,
     register_nav_group,
+    role_sources,
 )
 from congress.scoping import visible_departments, visible_regions
 
@@ -61,15 +64,28 @@ register_nav(
 
 def _roles_card(request: HttpRequest) -> dict[str, Any] | None:
     user: Any = request.user
-    return {"grants": user.grants, "is_superuser": user.is_superuser, "extra": []}
+    extra = [line for source in role_sources for line in source.describe(user)]
+    return {"grants": user.grants, "is_superuser": user.is_superuser, "extra": extra}
 
 
 def _jurisdiction_card(request: HttpRequest) -> dict[str, Any] | None:
     user: Any = request.user
     if not _is_staff(user):
         return None
+    own = [region.pk for region in user.staff_regions]
+    counts = dict(
+        visible_regions(user)
+        .exclude(pk__in=own)
+        .order_by()
+        .values("level")
+        .annotate(n=Count("pk"))
+        .values_list("level", "n")
+    )
     return {
-        "regions": visible_regions(user).count(),
+        "home": user.staff_regions,
+        "levels": [
+            (RegionLevel(level).label, counts[level]) for level in LEVEL_ORDER if level in counts
+        ],
         "departments": visible_departments(user).count(),
     }
 

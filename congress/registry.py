@@ -54,6 +54,15 @@ class DemoBuilder:
 
 
 @dataclass(frozen=True)
+class RoleSource:
+    """Roles a feature app gives a user beyond the core's grants (a representative's
+    seats), for the 我的角色 card: ``describe(user)`` returns one line per role."""
+
+    name: str
+    describe: Callable[[Any], list[str]]
+
+
+@dataclass(frozen=True)
 class Anonymiser:
     """Personal data a feature app keeps, and how to scrub it once retention has run out.
 
@@ -73,6 +82,7 @@ nav_groups: dict[str, NavGroup] = {}
 home_cards: list[HomeCard] = []
 demo_builders: list[DemoBuilder] = []
 anonymisers: list[Anonymiser] = []
+role_sources: list[RoleSource] = []
 
 
 def register_nav(item: NavItem) -> None:
@@ -120,6 +130,11 @@ def register_demo_builder(builder: DemoBuilder) -> None:
     if all(existing.name != builder.name for existing in demo_builders):
         demo_builders.append(builder)
         demo_builders.sort(key=lambda entry: entry.order)
+
+
+def register_role_source(source: RoleSource) -> None:
+    if all(existing.name != source.name for existing in role_sources):
+        role_sources.append(source)
 
 
 def register_anonymiser(anonymiser: Anonymiser) -> None:
