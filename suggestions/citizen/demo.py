@@ -8,7 +8,8 @@ handful of scenes, stored once, shared by many problems.
 
 The transport bureau's clerk (clerk_transport) gets road problems in every state,
 some of them overdue, so the reminder sweep at the end leaves reminders in their
-inbox and escalations with supervisor_city_office.
+inbox and escalations with supervisor_city_office; 海州区's urban-management clerk
+(clerk_district_urban) gets the district's street-light and drainage problems.
 """
 
 from __future__ import annotations
@@ -43,12 +44,13 @@ from suggestions.models.citizen import (
     IssueRating,
 )
 
-# At scale 1 (48 towns): ~300 problems played through the services, in every state
-# of the last weeks, and ~1,800 finished ones of the past year written as rows in
-# bulk (each service step costs tens of queries; replaying a year of them would
-# take minutes). Both kinds have the same rows: problem, timeline, closed-loop steps.
-LIVE_FULL = 300
-ARCHIVE_FULL = 1800
+# At scale 1 (48 towns): ~100 problems played through the services, nearly all of them
+# still open (every state of the last weeks), and ~1,600 finished ones of the past
+# year written as rows in bulk (each service step costs tens of queries; replaying a
+# year of them would take minutes). Both kinds have the same rows: problem, timeline,
+# closed-loop steps.
+LIVE_FULL = 100
+ARCHIVE_FULL = 1600
 PHOTO_DIR = "citizen/demo"
 
 # (category, description, photo scene or "")
@@ -267,8 +269,12 @@ class _Builder:
                     return self.departments[(region_id, short)]
         return self.transport
 
-    def submit(self, station: Station, addressed: Representative | None) -> CitizenIssue:
-        code, text, scene = self.rng.choice(PROBLEMS)
+    def submit(
+        self, station: Station, addressed: Representative | None, *, category: str = ""
+    ) -> CitizenIssue:
+        code, text, scene = self.rng.choice(
+            [p for p in PROBLEMS if p[0] == category] if category else PROBLEMS
+        )
         grids = [g for g in self.ctx.grids if g.parent_id == station.region_id]
         region = self.rng.choice(grids) if grids and self.rng.random() < 0.6 else station.region
         name = self.rng.choice(SURNAMES) + "".join(self.rng.sample(GIVEN, 2))
@@ -398,7 +404,7 @@ OUTCOMES = [
     ("with_representative", 7),
     ("converted", 2),
     ("answered", 5),
-    ("closed_direct", 18),
+    ("closed_direct", 3),  # most finished problems are in the bulk-written archive
     ("forwarded", 6),
     ("return_requested", 1),
     ("dept_accepted", 5),
@@ -406,7 +412,7 @@ OUTCOMES = [
     ("dept_replied", 4),
     ("forward_answered", 5),
     ("reopened", 3),
-    ("closed_forwarded", 31),
+    ("closed_forwarded", 4),
 ]
 OPEN_OUTCOMES = {
     "submitted",
@@ -524,7 +530,7 @@ def build(ctx: DemoContext, *, size: int | None = None) -> None:
                 _extras(builder, station, reject=index % 2 == 1)
         for days, ids in by_age.items():
             _move_back(ids, days)
-        _transport_desk(builder, stations)
+        _desks(builder, stations)
         _representative_desks(builder, ctx.extra.get("representative_accounts") or {})
         _reschedule_reminders()
         _appointments(ctx, rng, stations, members)
@@ -593,23 +599,19 @@ def _representative_desks(builder: _Builder, accounts: dict[str, Representative]
             _move_back([issue.pk], days_ago)
 
 
-def _transport_desk(builder: _Builder, stations: list[Station]) -> None:
-    """clerk_transport's desk: fresh, due-soon and long-overdue road problems."""
-    clerk = builder.clerk_of(builder.transport)
-    for days_ago, outcome in [
-        (0, "forwarded"),
-        (2, "dept_accepted"),
-        (8, "dept_progress"),
-        (14, "dept_accepted"),
-        (22, "forwarded"),
-        (30, "dept_progress"),
-        (40, "dept_accepted"),
-        (3, "dept_replied"),
-    ]:
+def _department_desk(
+    builder: _Builder,
+    department: Department,
+    stations: list[Station],
+    category: str,
+    stages: list[tuple[int, str]],
+) -> None:
+    """A department clerk's desk: fresh, due-soon and long-overdue problems forwarded to
+    ``department`` (days ago, how far the department has got)."""
+    clerk = builder.clerk_of(department)
+    for days_ago, outcome in stages:
         station = builder.rng.choice(stations)
-        issue = builder.submit(station, None)
-        CitizenIssue.objects.filter(pk=issue.pk).update(category=builder.categories["roads"])
-        issue.refresh_from_db()
+        issue = builder.submit(station, None, category=category)
         staff = builder.staff_for(issue.region)
         try:
             services.citizen_issue_accept(issue=issue, by=staff)
@@ -618,7 +620,7 @@ def _transport_desk(builder: _Builder, stations: list[Station]) -> None:
             if issue.handler is None:
                 continue
             assignment = services.citizen_issue_forward(
-                issue=issue, department=builder.transport, by=actor
+                issue=issue, department=department, by=actor
             )
             if outcome != "forwarded":
                 loop.assignment_accept(assignment=assignment, by=clerk)
@@ -628,11 +630,41 @@ def _transport_desk(builder: _Builder, stations: list[Station]) -> None:
                 )
             if outcome == "dept_replied":
                 services.citizen_issue_department_reply(
-                    issue=issue, assignment=assignment, by=clerk, reply="路面已修复。"
+                    issue=issue, assignment=assignment, by=clerk, reply="已现场处理完毕。"
                 )
         except DomainError:
             continue
         _move_back([issue.pk], days_ago)
+
+
+TRANSPORT_DESK = [
+    (0, "forwarded"),
+    (2, "dept_accepted"),
+    (8, "dept_progress"),
+    (14, "dept_accepted"),
+    (22, "forwarded"),
+    (30, "dept_progress"),
+    (40, "dept_accepted"),
+    (3, "dept_replied"),
+]
+DISTRICT_DESK = [
+    (1, "forwarded"),
+    (4, "dept_accepted"),
+    (9, "dept_progress"),
+    (25, "dept_accepted"),
+    (6, "dept_replied"),
+]
+
+
+def _desks(builder: _Builder, stations: list[Station]) -> None:
+    """clerk_transport's road problems from anywhere in the city, and the district
+    urban-management clerk's problems from the first district's stations."""
+    _department_desk(builder, builder.transport, stations, "roads", TRANSPORT_DESK)
+    district = builder.ctx.counties[0]
+    urban = builder.departments.get((district.pk, "城管局"))
+    local = [s for s in stations if district.pk in s.region.ancestor_ids()]
+    if urban is not None and local:
+        _department_desk(builder, urban, local, "utilities", DISTRICT_DESK)
 
 
 def _appointments(
@@ -645,7 +677,7 @@ def _appointments(
     accounts: dict[str, Representative] = ctx.extra.get("representative_accounts") or {}
     today = timezone.localdate()
     staffed = [s for s in stations if members.get(s.pk)]
-    for index in range(max(12, len(staffed) // 4)):
+    for index in range(max(12, len(staffed) // 8)):
         station = rng.choice(staffed) if staffed else None
         if station is None:
             return

@@ -1,10 +1,13 @@
 """Demo data: the city congress's suggestions of last year's session, fully handled and
-rated, and of this year's session, in flight.
+rated, and of this year's session, in flight; and this year's suggestions of the two
+districts whose staff have demo logins (海州区, 临江区), so their desks have work too.
 
 Everything is made through the services, at the moments it would have happened: a demo
 clock moves ``django.utils.timezone.now`` through the year, so deadlines, on-time rates,
 reminders and timelines come out as they would in real use. Proportions follow the
-seeds (seed 004: 341 suggestions, A 83.87%, B 15%, C 1%; satisfaction near 100%).
+seeds (seed 004: 341 suggestions, A 83.87%, B 15%, C 1%; satisfaction near 100%), at a
+smaller volume: each suggestion played through the services costs about twenty state
+changes, and the whole demo is built in well under a minute.
 Departments without a demo login get a clerk account without a password (they exist in
 every real department; nobody logs in as them in the demo).
 """
@@ -134,9 +137,11 @@ class _Cast:
         return rep.user if rep.user is not None else self.staff
 
 
-def _cast(ctx: DemoContext, term: Any) -> _Cast:
+def _cast(ctx: DemoContext, term: Any, staff: User) -> _Cast:
+    """Who acts for ``term``'s congress: its staff, its representatives, the departments
+    of its region and their clerks."""
     rng = random.Random(ctx.rng.random())
-    staff = User.objects.get(username="city_staff")
+    region = term.congress.region
     reps = list(
         Representative.objects.filter(mandates__term=term, mandates__status=MandateStatus.ACTIVE)
         .select_related("user")
@@ -146,7 +151,7 @@ def _cast(ctx: DemoContext, term: Any) -> _Cast:
     if len(reps) < 12:  # the representatives builder made too few: add some city seats
         for n in range(12 - len(reps)):
             person = Representative.objects.create(
-                name=f"市代表{n + 1}", gender="male", region=rng.choice(ctx.counties)
+                name=f"{region.name}代表{n + 1}", gender="male", region=region
             )
             Mandate.objects.create(
                 representative=person,
@@ -161,13 +166,11 @@ def _cast(ctx: DemoContext, term: Any) -> _Cast:
         staff=staff,
         reps=reps,
         with_login=[r for r in reps if r.user_id],
-        departments=[d for d in ctx.departments if d.region_id == ctx.city.pk],
-        groups=list(
-            RepresentativeGroup.objects.filter(region__path__startswith=ctx.city.path)[:20]
-        ),
+        departments=[d for d in ctx.departments if d.region_id == region.pk],
+        groups=list(RepresentativeGroup.objects.filter(region__path__startswith=region.path)[:20]),
     )
     for grant in RoleGrant.objects.filter(
-        role=Role.HANDLER, department__region=ctx.city
+        role=Role.HANDLER, department__region=region
     ).select_related("user"):
         cast.clerks.setdefault(grant.department_id or 0, grant.user)
         cast.with_clerk_login.add(grant.department_id or 0)
@@ -402,6 +405,9 @@ def _in_flight(cast: _Cast, session: Session, lead: Representative, stage: str) 
     if stage == "finished":
         _full_life(cast, session, lead, finish=False)
         return
+    if stage == "submitted":  # filed a few days ago, waiting for staff to review it
+        _file(cast, session, add_workdays(today, -cast.rng.randint(0, 3)), lead)
+        return
     back = {  # working days between 交办 and today, per stage
         "registered": None,
         "assigned": cast.rng.randint(0, 3),
@@ -444,8 +450,8 @@ def _in_flight(cast: _Cast, session: Session, lead: Representative, stage: str) 
 
 
 def _demo_leads(cast: _Cast, session: Session) -> None:
-    """The named demo representative with a city seat has a draft of her own (the replies
-    she must rate come from the in-flight suggestions she leads)."""
+    """Each named demo representative with a seat in this congress has a draft of their
+    own (the replies they must rate come from the in-flight suggestions they lead)."""
     if cast.ctx.today < session.opens_on:
         return
     for rep in cast.with_login:
@@ -471,38 +477,76 @@ def _one(life: Any, *args: Any, **kwargs: Any) -> None:
         logger.info("demo suggestion left out: %s", error.message)
 
 
-def build(ctx: DemoContext) -> None:
-    city_congress = ctx.congresses[ctx.city.pk]
-    term = ctx.terms[city_congress.pk]
-    sessions = list(
+# This session's suggestions in flight, by stage (weights): most handled since the
+# session, the rest at every step a staff member, a clerk or a representative acts on.
+CITY_STAGES = [
+    ("finished", 50),
+    ("near_due", 15),
+    ("replied", 10),
+    ("assigned", 6),
+    ("registered", 5),
+    ("submitted", 3),
+    ("extension", 3),
+    ("rehandling", 3),
+]
+# A district's desk (the demo's district staff and district clerk): fewer finished.
+DISTRICT_STAGES = [
+    ("finished", 25),
+    ("near_due", 20),
+    ("replied", 15),
+    ("assigned", 12),
+    ("registered", 10),
+    ("submitted", 8),
+    ("extension", 5),
+    ("rehandling", 5),
+]
+
+
+def _sessions(term: Any) -> list[Session]:
+    return list(
         Session.objects.filter(term=term, kind=SessionKind.PLENARY)
-        .select_related("term__congress")
+        .select_related("term__congress__region")
         .order_by("opens_on")
     )
+
+
+def _current_session(
+    cast: _Cast, session: Session, count: int, stages: list[tuple[str, int]]
+) -> None:
+    # Every stage once (each count on the staff's card shows work), then by weight.
+    picks = [stage for stage, _weight in stages]
+    picks += [cast.pick(stages) for _n in range(count - len(picks))]
+    for stage in picks:
+        lead = cast.rng.choice(cast.reps)
+        if stage == "replied" and cast.with_login and cast.rng.random() < 0.4:
+            lead = cast.rng.choice(cast.with_login)  # so the demo login has replies to rate
+        _one(_in_flight, cast, session, lead, stage)
+    for rep in cast.with_login:  # every demo representative has a reply to rate
+        _one(_in_flight, cast, session, rep, "replied")
+    _demo_leads(cast, session)
+
+
+def build(ctx: DemoContext) -> None:
+    city_term = ctx.terms[ctx.congresses[ctx.city.pk].pk]
+    sessions = _sessions(city_term)
     if len(sessions) < 2:
         return
     current, past = sessions[-1], sessions[-2]
-    cast = _cast(ctx, term)
+    cast = _cast(ctx, city_term, User.objects.get(username="city_staff"))
     size = len(ctx.towns) / 48  # 1.0 at the full demo scale
-    past_count = max(40, round(200 * size))
-    current_count = max(20, round(80 * size))
     with transaction.atomic():
-        leads = cast.rng.choices(cast.reps, k=past_count)
-        for lead in leads:
+        for lead in cast.rng.choices(cast.reps, k=max(40, round(60 * size))):
             _one(_full_life, cast, past, lead, finish=True)
-        stages = [
-            ("finished", 55),
-            ("near_due", 15),
-            ("replied", 10),
-            ("assigned", 6),
-            ("registered", 5),
-            ("extension", 3),
-            ("rehandling", 3),
-        ]
-        for _n in range(current_count):
-            stage = cast.pick(stages)
-            lead = cast.rng.choice(cast.reps)
-            if stage == "replied" and cast.with_login and cast.rng.random() < 0.4:
-                lead = cast.rng.choice(cast.with_login)  # so the demo login has replies to rate
-            _one(_in_flight, cast, current, lead, stage)
-        _demo_leads(cast, current)
+        _current_session(cast, current, max(20, round(36 * size)), CITY_STAGES)
+        for username in ("district_staff", "other_district_staff"):
+            staff = User.objects.filter(username=username).first()
+            regions = staff.staff_regions if staff is not None else []
+            congress = ctx.congresses.get(regions[0].pk) if regions else None
+            if staff is None or congress is None:
+                continue
+            term = ctx.terms[congress.pk]
+            district_sessions = _sessions(term)
+            if district_sessions:
+                _current_session(
+                    _cast(ctx, term, staff), district_sessions[-1], 12, DISTRICT_STAGES
+                )

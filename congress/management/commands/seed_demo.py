@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
 from django.utils import timezone
 
 from congress.demo import DEMO_PASSWORD, build_core
@@ -31,10 +32,14 @@ class Command(BaseCommand):
             self.stdout.write("The demo city already exists (use --reset to rebuild it).")
             return
         started = time.monotonic()
-        ctx = build_core(seed=seed, today=timezone.localdate(), scale=scale)
-        for builder in demo_builders:
-            self.stdout.write(f"  {builder.name} …")
-            builder.build(ctx)
+        # One transaction: a commit per row would cost a disk flush each, and a failed
+        # build leaves no half-built city behind (the next run starts afresh).
+        with transaction.atomic():
+            ctx = build_core(seed=seed, today=timezone.localdate(), scale=scale)
+            for builder in demo_builders:
+                step = time.monotonic()
+                builder.build(ctx)
+                self.stdout.write(f"  {builder.name}: {time.monotonic() - step:.1f} s")
         elapsed = time.monotonic() - started
         self.stdout.write(self.style.SUCCESS(f"Demo city built in {elapsed:.1f} s."))
         self.stdout.write(f"Every demo account's password: {DEMO_PASSWORD}")
