@@ -279,7 +279,9 @@ SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{DEMO_PORT}").rstrip("/")
 
 # Celery: Redis in production; a filesystem broker in embedded mode, so the same
 # worker + beat run the periodic jobs on a laptop without Redis (see README).
-CELERY_BROKER_URL = BROKER_URL or "filesystem://"
+# The filesystem transport has no host; naming one keeps kombu from warning about it
+# on every start (a newcomer's first `make demo` would read that as a failure).
+CELERY_BROKER_URL = BROKER_URL or "filesystem://localhost/"
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = (
     {"visibility_timeout": 3600}
     if BROKER_URL
