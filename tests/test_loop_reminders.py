@@ -176,3 +176,115 @@ def test_concurrent_sweeps_send_each_stage_once(
         thread.join()
     assert Reminder.objects.count() == 20
     assert clerk.notifications.filter(kind="assignment.reminder").count() == 20
+
+
+# --- who hears of each stage (the reminder policy's rules, before the bulk sweep) ---
+#
+# Plain stages (before the due date, on it, and each overdue working day) go to
+# whoever must act: the department's active clerks, the representative, or the
+# staff of the congress unit. Escalation goes up the departments (the parent
+# office, then the parent's parent, as far as the tree reaches) and, where no
+# office with active clerks is there, to the congress staff: of the department's
+# district for the first escalation and the region above for the second; for a
+# representative, of the case's region and the one above; for a congress unit,
+# of the region above it and the one above that.
+
+
+def _hand_over(
+    world: World, by: User, case_id: int, due: datetime.date, **assignee: object
+) -> Assignment:
+    return loop.assignment_create(
+        case_type=TEST_CASE,
+        case_id=case_id,
+        title=f"事项{case_id}",
+        region=world.town,
+        by=by,
+        due_on=due,
+        **assignee,  # type: ignore[arg-type]
+    )
+
+
+def _heard(case_id: int, kind: str) -> set[str]:
+    return set(
+        User.objects.filter(
+            notifications__case_id=case_id, notifications__kind=f"assignment.{kind}"
+        ).values_list("username", flat=True)
+    )
+
+
+def test_each_stage_goes_to_the_people_the_policy_names(
+    world: World,
+    district_staff: User,
+    other_district_staff: User,
+    city_staff: User,
+    town_staff: User,
+    clerk: User,
+    other_clerk: User,
+    supervisor: User,
+    city_supervisor: User,
+    representative_user: User,
+) -> None:
+    """Five cases of every kind of assignee, swept together at the same moments."""
+    retired = grant(UserFactory(username="retired"), Role.HANDLER, department=world.department)
+    User.objects.filter(pk=retired.pk).update(is_active=False)
+    # 江海市交通运输局's office (江海市人民政府办公室) has 钱秘书长 and nobody above it.
+    due = add_workdays(timezone.localdate(), 5)
+    bureau = _hand_over(world, district_staff, 1, due, department=world.department)
+    top = _hand_over(world, district_staff, 2, due, department=world.city_department)
+    lone = _hand_over(world, district_staff, 3, due, department=world.other_department)
+    person = _hand_over(world, district_staff, 4, due, user=representative_user)
+    unit = _hand_over(world, district_staff, 5, due, staff_region=world.town)
+    cases = [bureau, top, lone, person, unit]
+
+    loop.reminders_sweep(now=at(due))
+    assert {c.case_id: _heard(c.case_id, "reminder") for c in cases} == {
+        1: {"zhaolei"},  # the deactivated clerk hears nothing
+        2: set(),  # 江海市交通运输局 has no clerk of its own
+        3: {"sunli"},
+        4: {"liuhong"},
+        5: {"wangfang"},
+    }
+    assert Reminder.objects.get(assignment=top).recipients == 0  # still sent once, to no one
+
+    loop.reminders_sweep(now=at(add_workdays(due, 3)))
+    assert {c.case_id: _heard(c.case_id, "escalation") for c in cases} == {
+        1: {"zheng"},  # the bureau's office
+        2: {"qian"},  # the city office above 江海市交通运输局
+        3: {"liqiang"},  # no office above: 临江区's congress staff
+        4: {"wangfang"},  # the representative's case in 新浦街道: its staff
+        5: {"chenjing"},  # the unit of 新浦街道: the district above
+    }
+
+    loop.reminders_sweep(now=at(add_workdays(due, 10)))
+    second = {c.case_id: _heard(c.case_id, "escalation") for c in cases}
+    assert second == {
+        1: {"zheng", "qian"},  # then the city office
+        2: {"qian"},  # the tree ends there: the city office again
+        3: {"liqiang", "zhouwenhua"},  # then the city's staff
+        4: {"wangfang", "chenjing"},
+        5: {"chenjing", "zhouwenhua"},
+    }
+    for case in cases:
+        stages = [s.split("@")[0] for s in case.reminders.values_list("stage", flat=True)]
+        assert stages.count("escalate:1") == stages.count("escalate:2") == 1
+    # Each escalation stage of the city office's case reached 钱秘书长 once.
+    assert (
+        city_supervisor.notifications.filter(case_id=2, kind="assignment.escalation").count() == 2
+    )
+    assert {c.pk: c.escalation_level for c in Assignment.objects.all()} == {c.pk: 2 for c in cases}
+
+
+def test_an_office_without_clerks_passes_the_escalation_to_congress_staff(
+    world: World, district_staff: User, city_staff: User, clerk: User
+) -> None:
+    """海州区's and the city's government offices have no clerk in the system."""
+    due = add_workdays(timezone.localdate(), 5)
+    case = _hand_over(world, district_staff, 9, due, department=world.department)
+    loop.reminders_sweep(now=at(add_workdays(due, 3)))
+    assert _heard(9, "escalation") == {"chenjing"}  # 海州区, the bureau's district
+    loop.reminders_sweep(now=at(add_workdays(due, 10)))
+    assert _heard(9, "escalation") == {"chenjing", "zhouwenhua"}  # then 江海市
+    assert _heard(9, "reminder") == {"zhaolei"}
+    assert list(
+        case.reminders.filter(stage__startswith="escalate").values_list("recipients", flat=True)
+    ) == [1, 1]
