@@ -1,8 +1,8 @@
 """The audit trail, searchable by staff: administrators see all, staff their region's users.
 
 Who did what is sensitive in itself, so the page follows the same rule as every
-other list (DESIGN.md §7): one scoping function, and a 404 for anyone with no
-business here.
+other list (docs/architecture.md, 'Who sees what'): one scoping function, and a 404
+for anyone with no business here.
 """
 
 from __future__ import annotations

@@ -94,7 +94,8 @@ def lockout_response(
 
 
 def may_use_second_factor(user: Any) -> bool:
-    """TOTP is offered to staff and administrators (DESIGN.md §2: they hold the most)."""
+    """TOTP is offered to staff and administrators: they hold the most (docs/architecture.md,
+    'The cast')."""
     return bool(user.is_authenticated and (user.is_superuser or user.is_congress_staff))
 
 

@@ -95,7 +95,7 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "recalculate_due": gettext_lazy("重新计算期限"),
 }
 FIFTEEN_WORKDAYS = Deadline(15, "workdays")
-ONE_MONTH = Deadline(1, "months")  # re-handling after 不满意 (DESIGN.md §6)
+ONE_MONTH = Deadline(1, "months")  # re-handling after 不满意 (docs/architecture.md, 'Satisfaction')
 register_labels(actions=ACTION_LABELS, statuses=dict(AssignmentStatus.choices))
 PAUSING = {S.ON_HOLD, S.EXTENSION_REQUESTED, S.RETURN_REQUESTED}
 

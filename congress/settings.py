@@ -368,9 +368,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
 }
 
-# The livelihood-project vote (民生实事项目代表票决, DESIGN.md §6): the differential (差额,
-# candidates above seats, in percent of the seats) a vote must have to open, and whose
-# majority a project needs to pass: all representatives (electorate) or those voting.
+# The livelihood-project vote (民生实事项目代表票决, 地方组织法 第十一、十二条; local rules
+# vary): the differential (差额, candidates above seats, in percent of the seats) a vote
+# must have to open, and whose majority a project needs to pass: all representatives
+# (electorate) or those voting. docs/architecture.md, 'The livelihood-project vote'.
 LIVELIHOOD_VOTE_DIFFERENTIAL_MIN = env_int(
     "LIVELIHOOD_VOTE_DIFFERENTIAL_MIN", 10, minimum=0, maximum=100
 )

@@ -1,5 +1,6 @@
-"""The vote's rules, each a setting (DESIGN.md §6: local rules vary). Read through these
-functions, never at import time, so that ``override_settings`` takes effect."""
+"""The vote's rules, each a setting, since local rules vary (docs/architecture.md, 'The
+livelihood-project vote'). Read through these functions, never at import time, so that
+``override_settings`` takes effect."""
 
 from __future__ import annotations
 

@@ -38,7 +38,7 @@ class BallotBusy(DomainError):
 
 class ResultsNotPublished(DomainError):
     """Tallies are hidden from everyone, staff and administrators included, until the
-    vote closes (DESIGN.md §6)."""
+    vote closes (docs/security.md, 'The secret ballot')."""
 
     code = "results_not_published"
     status = 409

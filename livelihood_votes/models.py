@@ -1,5 +1,5 @@
-"""The livelihood-project vote (民生实事项目代表票决制, DESIGN.md §6): the vote, its
-candidates, who voted and what was voted.
+"""The livelihood-project vote (民生实事项目代表票决制, 地方组织法 第十一、十二条): the
+vote, its candidates, who voted and what was voted.
 
 Secrecy is a property of the schema, not of the views: ``Participation`` (who voted)
 and ``Ballot`` (what was voted) share only the vote. A ballot has no representative,

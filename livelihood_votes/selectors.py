@@ -1,6 +1,6 @@
 """Reads of the vote: one scoping function per model, who may do what, and the tally.
 
-Who sees a vote (DESIGN.md §7):
+Who sees a vote (docs/architecture.md, 'Who sees what'):
 - congress staff of the congress's region or a region above it (and administrators);
 - representatives with a live seat in that congress, once the vote is no longer a draft.
 Everyone else (department clerks, committee members as such) gets a 404.

@@ -489,8 +489,9 @@ def participation_sign_in(
 
 
 def _paper_void_reason(vote: LivelihoodVote, marks: Mapping[int, str]) -> str:
-    """A paper ballot that breaks the form's rule is void (DESIGN.md §6), not refused: it
-    was cast, and the count of ballots must match the count handed out."""
+    """A paper ballot that breaks the form's rule is void, not refused: it was cast, and
+    the count of ballots must match the count handed out (docs/architecture.md, 'The
+    livelihood-project vote')."""
     approvals = sum(1 for choice in marks.values() if choice == Mark.APPROVE)
     if vote.ballot_form == BallotForm.PER_CANDIDATE:
         return ""

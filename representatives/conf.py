@@ -1,4 +1,5 @@
-"""This app's rules, each a setting with the default from practice (DESIGN.md §6).
+"""This app's rules, each a setting with the default from practice (docs/architecture.md,
+'Stations and points').
 
 Read through these functions so that tests can override the settings.
 """

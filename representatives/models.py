@@ -1,8 +1,8 @@
 """Representatives, their seats, their stations, duty, grids, voter contacts and points.
 
-Vocabulary (DESIGN.md §3): a ``Representative`` is a person; a ``Mandate`` is
-their seat in one congress for one term, so one person may hold several
-(五级代表). Stations (家站点) are where they meet voters; ``StationMember`` says
+Vocabulary (docs/architecture.md, 'Vocabulary'): a ``Representative`` is a person; a
+``Mandate`` is their seat in one congress for one term, so one person may hold
+several (五级代表). Stations (家站点) are where they meet voters; ``StationMember`` says
 who is stationed (进站), ``DutyShift`` who is on duty when (接待选民日).
 """
 

@@ -1,8 +1,8 @@
 """履职积分: points computed from records the system already has, never typed in.
 
 The default rules (suggestion +3, inspection +3, station duty +5, half-day absence
-−1 …, DESIGN.md §6) live in ``DEFAULT_RULES``; migration 0002 stores them as rows
-that administrators edit. A stored row wins over its default; a code with no row
+−1 …; docs/architecture.md, 'Stations and points') live in ``DEFAULT_RULES``;
+migration 0002 stores them as rows that administrators edit. A stored row wins over its default; a code with no row
 (a database flushed by ``seed_demo --reset`` or a test) still counts by default.
 
 Each *source* counts records per representative and rule code (one aggregated

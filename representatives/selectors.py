@@ -1,4 +1,5 @@
-"""Reads: one scoping function per model (DESIGN.md §7), and the public pages' reads.
+"""Reads: one scoping function per model (docs/architecture.md, 'Who sees what'), and
+the public pages' reads.
 
 Staff see their region and everything below it (``region_scope_q``); a
 representative sees their own records; an administrator sees everything. A

@@ -1,4 +1,4 @@
-"""The fixed cast of personas (DESIGN.md §2) and the world they live in.
+"""The fixed cast of personas (docs/architecture.md, 'The cast') and the world they live in.
 
 江海市 (the city) has two districts, 海州区 and 临江区. District staff work for
 海州区; "other district staff" for 临江区. The transport bureau clerk handles cases

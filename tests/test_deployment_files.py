@@ -1,4 +1,4 @@
-"""The production deployment files say what DESIGN.md §8 says.
+"""The production deployment files say what docs/architecture.md, 'Runtime', says.
 
 These tests read files only: no Django settings, no database, no Docker. They
 guard the mistakes that are quiet until production: a second Celery beat

@@ -1,4 +1,5 @@
-"""Working-day arithmetic on the official calendar (DESIGN.md §5)."""
+"""Working-day arithmetic on the official calendar (docs/architecture.md, 'Deadlines on the
+official calendar')."""
 
 import datetime
 

@@ -1,4 +1,4 @@
-"""The closed loop (DESIGN.md §5): timelines, assignments, deadlines, reminders."""
+"""Timelines, assignments, deadlines, reminders (docs/architecture.md, 'The closed loop')."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The point rules from practice (DESIGN.md §6); administrators change them in the admin."""
+"""The point rules from practice (docs/architecture.md, 'Stations and points');
+administrators change them in the admin."""
 
 from django.db import migrations
 

@@ -39,7 +39,8 @@ def review_deadline() -> Deadline:
 
 
 def rehandling_deadline() -> Deadline:
-    """不满意 reopens the case with its own deadline (DESIGN.md §5: default one month)."""
+    """不满意 reopens the case with its own deadline, by default one month
+    (docs/architecture.md, 'Citizens' problems and appointments')."""
     return Deadline(int(_get("CITIZEN_REHANDLING_MONTHS", 1)), "months")
 
 
@@ -93,7 +94,8 @@ def notice_version() -> str:
 
 
 def appointment_max_postpone() -> Deadline:
-    """约见 may be put off at most this long after the date asked for (DESIGN.md §6)."""
+    """约见 may be put off at most this long after the date asked for
+    (docs/architecture.md, 'Citizens' problems and appointments')."""
     return Deadline(int(_get("APPOINTMENT_MAX_POSTPONE_MONTHS", 1)), "months")
 
 

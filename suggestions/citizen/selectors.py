@@ -1,4 +1,5 @@
-"""Reads of the citizen channel: one scoping function per model (DESIGN.md §7).
+"""Reads of the citizen channel: one scoping function per model (docs/architecture.md,
+'Who sees what').
 
 ``visible_issues`` and ``visible_appointments`` decide who sees what; HTML
 lists, API lists, exports, the case type's ``can_view`` and the home cards all

@@ -1,5 +1,6 @@
 """The rules of representatives' suggestions, each a setting with the default from law
-and practice (DESIGN.md §6; 代表法 2025 第51–52条; 上海 2015 rules as the local template).
+and practice (代表法 2025 第51–52条; 上海 2015 rules as the local template).
+docs/architecture.md, 'Representatives' suggestions', lists them.
 
 Read through these functions (never at import time) so that a deployment's settings and
 a test's ``override_settings`` take effect.

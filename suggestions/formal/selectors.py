@@ -1,6 +1,6 @@
 """Reads of suggestions: the one scoping function, who may do what, lists and timelines.
 
-Who sees a suggestion (DESIGN.md §7):
+Who sees a suggestion (docs/architecture.md, 'Who sees what'):
 - its signers (the lead always; co-signers once they are asked to sign);
 - congress staff of the congress's region and above (and committee members of that
   congress) once it is submitted; drafts belong to the representatives (and to the

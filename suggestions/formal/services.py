@@ -3,9 +3,9 @@
 A suggestion's own status moves through ``congress.workflow.apply_transition`` with the
 table in ``suggestions.formal.workflow``; the departments' steps (签收, 退回, 延期, 答复)
 are the closed-loop engine's assignment services, called here with this case type's
-rules around them (DESIGN.md §6, 代表法 2025 第51–52条). A refusal raises a
-``congress.errors.DomainError`` and changes nothing: every service that writes more
-than one row does so in one transaction.
+rules around them (代表法 2025 第51–52条; docs/architecture.md, 'Representatives'
+suggestions'). A refusal raises a ``congress.errors.DomainError`` and changes nothing:
+every service that writes more than one row does so in one transaction.
 """
 
 from __future__ import annotations
@@ -86,7 +86,8 @@ from suggestions.models.formal import (
 
 S = SuggestionStatus
 REVIEW_DECISIONS = ("register", "convert_to_suggestion", "merge", "convert_to_letter", "refuse")
-CARRIED_CATEGORIES = (ReplyCategory.B, ReplyCategory.C)  # 跨年度跟踪 (DESIGN.md §6)
+# B/C replies are carried over (跨年度跟踪): docs/architecture.md, 'Representatives' suggestions'.
+CARRIED_CATEGORIES = (ReplyCategory.B, ReplyCategory.C)
 EDITABLE_FIELDS = {"title", "content", "category", "research_basis", "kind", "by_delegation"}
 
 

@@ -36,7 +36,7 @@ register_case_type(
         label=_("代表建议"),
         url=lambda case_id: reverse("formal_suggestion_detail", args=[case_id]),
         can_view=_can_view,
-        # Reply within 3 months of 交办; extensions never past 6 months (DESIGN.md §6).
+        # Reply within 3 months of 交办; extensions never past 6 months (代表法 2025 第51–52条).
         default_deadline=conf.reply_deadline(),
         longest=conf.longest_deadline(),
         # The reply needs a category (A/B/C/D): it is given on the suggestion's page.

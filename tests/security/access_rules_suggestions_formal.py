@@ -1,7 +1,7 @@
 """Access rules of representatives' suggestions and motions (suggestions.formal).
 
 Who sees a suggestion (``suggestion_scope_q`` in suggestions/formal/selectors.py,
-DESIGN.md §7), and so who gets anything but a 404:
+docs/architecture.md, 'Who sees what'), and so who gets anything but a 404:
 - its lead always; its co-signers once it leaves the draft (an invited co-signer sees
   it while it collects signatures, to answer);
 - staff of its congress's region and above, and that congress's committee members,

@@ -129,7 +129,8 @@ def test_unsatisfied_reopens_with_its_own_deadline_and_twice_means_supervision(
         assert issue.status == IssueStatus.FORWARDED
         assert issue.reopen_count == round_number
         assert assignment.status == AssignmentStatus.IN_PROGRESS
-        # Re-handling: one month from today (DESIGN.md §5), counted by the engine.
+        # Re-handling: one month from today (CITIZEN_REHANDLING_MONTHS' default), counted
+        # by the engine.
         assert assignment.due_on >= datetime.date.today() + datetime.timedelta(days=27)
     assert issue.needs_supervision
     assert (
