@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import kombu.pools
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -200,11 +201,15 @@ def _pings(client: object) -> bool:
 
 
 def use_broker(url: str) -> None:
-    """Point this process's Celery app at another broker (drops pooled connections)."""
+    """Point this process's Celery app at another broker (drops pooled connections).
+
+    kombu also keeps producer pools in a process-wide registry; without its reset a
+    later test's publish finds the closed pool ("Acquire on closed pool")."""
     celery_app.conf.broker_url = url
     celery_app.pool.force_close_all()
     celery_app._pool = None  # type: ignore[attr-defined]
     celery_app.amqp._producer_pool = None  # type: ignore[attr-defined]
+    kombu.pools.reset()
 
 
 @pytest.fixture
