@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
@@ -28,6 +29,7 @@ class DocsView(SpectacularSwaggerSplitView):
 
     permission_classes = [AllowAny]
 
+    @extend_schema(exclude=True)  # a page, not an operation (as in drf-spectacular's own)
     def get(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:
         if not settings.API_DOCS_PUBLIC and not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
