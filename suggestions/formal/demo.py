@@ -220,8 +220,10 @@ def _lead_department(cast: _Cast, suggestion: Suggestion) -> Department:
     return cast.rng.choice(suited) if suited else cast.rng.choice(cast.departments)
 
 
-def _assign(cast: _Cast, suggestion: Suggestion, when: datetime.date) -> Department:
-    lead = _lead_department(cast, suggestion)
+def _assign(
+    cast: _Cast, suggestion: Suggestion, when: datetime.date, lead: Department | None = None
+) -> Department:
+    lead = lead or _lead_department(cast, suggestion)
     co = []
     if cast.rng.random() < 0.3:
         co = [cast.rng.choice([d for d in cast.departments if d.pk != lead.pk])]
@@ -395,7 +397,13 @@ def _follow_up(cast: _Cast, suggestion: Suggestion) -> None:
 # --- this year's session, in flight ------------------------------------------------------------
 
 
-def _in_flight(cast: _Cast, session: Session, lead: Representative, stage: str) -> None:
+def _in_flight(
+    cast: _Cast,
+    session: Session,
+    lead: Representative,
+    stage: str,
+    department: Department | None = None,
+) -> None:
     """This session's suggestion: handled since January ("finished"), or filed between
     sessions and now at ``stage``, with dates counted back from today."""
     today = cast.ctx.today
@@ -422,7 +430,7 @@ def _in_flight(cast: _Cast, session: Session, lead: Representative, stage: str) 
     _register(cast, suggestion, add_workdays(filed, 1))
     if back is None:  # registered, waiting for 交办 (some already late)
         return
-    _assign(cast, suggestion, assigned_on)
+    _assign(cast, suggestion, assigned_on, department)
     if stage == "assigned":
         return
     accepted = add_workdays(assigned_on, 1)
@@ -523,6 +531,9 @@ def _current_session(
         _one(_in_flight, cast, session, lead, stage)
     for rep in cast.with_login:  # every demo representative has a reply to rate
         _one(_in_flight, cast, session, rep, "replied")
+    for department in cast.departments:  # every demo clerk has a reply coming due
+        if department.pk in cast.with_clerk_login:
+            _one(_in_flight, cast, session, cast.rng.choice(cast.reps), "near_due", department)
     _demo_leads(cast, session)
 
 
