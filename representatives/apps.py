@@ -130,6 +130,11 @@ class RepresentativesConfig(AppConfig):
         register_home_card(HomeCard("representatives/card_staff.html", views.staff_card, order=40))
         register_demo_builder(DemoBuilder("representatives", demo.build, order=20))
 
+        from congress.synthetic import SyntheticBuilder, register_synthetic_builder
+        from representatives import synthetic
+
+        register_synthetic_builder(SyntheticBuilder("representatives", synthetic.build, order=20))
+
         from congress.registry import RoleSource, register_role_source
 
         register_role_source(RoleSource("representative seats", _seats))

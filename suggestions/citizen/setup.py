@@ -25,6 +25,7 @@ from congress.registry import (
     register_labels,
     register_nav,
 )
+from congress.synthetic import SyntheticBuilder, register_synthetic_builder
 from congress.workdays import Deadline
 from representatives.registry import (
     PointSource,
@@ -132,6 +133,16 @@ def _build_demo(ctx: Any) -> None:
 
 # After the representatives' builder (order 20): it leaves stations and representatives.
 register_demo_builder(DemoBuilder("citizen issues", _build_demo, order=40))
+
+
+def _build_synthetic(ctx: Any) -> None:
+    from suggestions.citizen.synthetic import build
+
+    build(ctx)
+
+
+# generate_city: after the representatives (order 20), whose stations take the problems.
+register_synthetic_builder(SyntheticBuilder("citizen problems", _build_synthetic, order=40))
 
 register_point_source(
     PointSource(

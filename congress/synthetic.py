@@ -1,0 +1,685 @@
+"""A synthetic city or province at real size, for benchmarks (``manage.py generate_city``).
+
+The demo (``congress.demo``) plays a few hundred cases through the services; a
+province has millions, and one service step costs tens of queries. So the
+generator writes the rows the services would have left, in bulk: PostgreSQL
+``COPY`` (or ``executemany`` on SQLite), one transaction per batch, primary keys
+allocated here so that a region's materialized path, a problem's timeline and its
+closed-loop steps are known before anything is written.
+
+The core builds the jurisdiction tree, the congresses with their terms and
+sessions, the departments and the staff and clerk accounts; feature apps add their
+own rows through ``register_synthetic_builder`` (registered in ``AppConfig.ready``,
+as the demo builders are). Division codes start with 98 (89 for a tenth run in the
+same database), which no real province uses, and usernames with ``gen``: that is
+how ``holds_foreign_data`` tells generated data from real data.
+
+Not written, unlike the services: audit rows, inbox notifications and reminder
+rows of the past (the reminder queue, ``next_reminder_at``, is set from now on).
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+import random
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from django.core.management.color import no_style
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from congress.models import Congress as CongressModel
+from congress.models import (
+    CongressLevel,
+    Department,
+    DepartmentKind,
+    Region,
+    RegionLevel,
+    Role,
+    RoleGrant,
+    Session,
+    SessionKind,
+    Term,
+    User,
+)
+from congress.models.regions import SEGMENT_WIDTH
+from congress.workdays import Deadline, add_deadline
+
+ROOT_CODES = [f"{98 - run:02d}0000000000" for run in range(10)]
+USERNAME_PREFIX = "gen"
+# Made unusable: a generated database is for measuring, nobody signs in to it with a
+# password (the benchmarks use a logged-in client; ``changepassword`` gives one).
+UNUSABLE_PASSWORD = "!generated"  # noqa: S105 - "!" marks an unusable hash
+
+
+@dataclass(frozen=True)
+class Scale:
+    """How big: cities under the province, and the shape of each city."""
+
+    cities: int
+    counties: int  # per city
+    towns: int  # per county
+    villages: int  # per town
+    grids: int  # per village
+    problems: int
+    suggestions: int
+    # Representatives per congress, by level (a city's, a county's, a township's).
+    city_seats: int = 550
+    county_seats: int = 260
+    township_seats: int = 55
+
+
+# 连云港: 7,624 representatives at all levels; 海门: 11 homes and 123 stations in a
+# district. A city: 8 county-level areas of 12 towns of 15 villages. A province:
+# 13 such cities (about 100,000 representatives, 20,000 stations).
+SCALES = {
+    # For tests and the CI-sized benchmark run: the same shape, a few of everything.
+    "tiny": Scale(
+        cities=1,
+        counties=4,
+        towns=2,
+        villages=3,
+        grids=2,
+        problems=500,
+        suggestions=50,
+        city_seats=40,
+        county_seats=20,
+        township_seats=8,
+    ),
+    "city": Scale(
+        cities=1,
+        counties=8,
+        towns=12,
+        villages=15,
+        grids=4,
+        problems=200_000,
+        suggestions=12_000,
+        county_seats=230,
+        township_seats=60,
+    ),
+    "province": Scale(
+        cities=13,
+        counties=8,
+        towns=12,
+        villages=15,
+        grids=4,
+        problems=5_000_000,
+        suggestions=300_000,
+        county_seats=260,
+        township_seats=65,
+    ),
+}
+
+CITY_DEPARTMENTS = [
+    ("人民政府办公室", "政府办"),
+    ("发展和改革委员会", "发改委"),
+    ("教育局", "教育局"),
+    ("公安局", "公安局"),
+    ("民政局", "民政局"),
+    ("人力资源和社会保障局", "人社局"),
+    ("自然资源和规划局", "自然资源局"),
+    ("生态环境局", "生态环境局"),
+    ("住房和城乡建设局", "住建局"),
+    ("交通运输局", "交通局"),
+    ("水利局", "水利局"),
+    ("农业农村局", "农业农村局"),
+    ("卫生健康委员会", "卫健委"),
+    ("应急管理局", "应急局"),
+    ("市场监督管理局", "市场监管局"),
+    ("城市管理局", "城管局"),
+]
+COUNTY_DEPARTMENTS = CITY_DEPARTMENTS[:1] + [
+    (name, short)
+    for name, short in CITY_DEPARTMENTS
+    if short in {"教育局", "民政局", "住建局", "交通局", "卫生局", "卫健委", "城管局", "人社局"}
+]
+CITY_STEMS = [
+    "青川",
+    "临海",
+    "云泉",
+    "白水",
+    "丰宁",
+    "安澜",
+    "石城",
+    "清河",
+    "兴隆",
+    "长平",
+    "东津",
+    "西岭",
+    "南湖",
+]
+TOWN_STEMS = [
+    "青口",
+    "板浦",
+    "新浦",
+    "朝阳",
+    "花果",
+    "白塔",
+    "宁海",
+    "浦南",
+    "东辛",
+    "墟沟",
+    "中云",
+    "南城",
+    "黄川",
+    "沙河",
+    "石桥",
+    "三口",
+]
+VILLAGE_STEMS = [
+    "东岭",
+    "西湖",
+    "南庄",
+    "北营",
+    "前进",
+    "红星",
+    "新华",
+    "桃园",
+    "柳河",
+    "杨集",
+    "王圩",
+    "张庄",
+    "李湾",
+    "陈埠",
+    "刘圩",
+    "徐楼",
+]
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾"
+GIVEN = "建国秀英志强丽华海燕晓东桂芳德胜淑珍春梅玉兰文明红霞永刚凤英子豪雨欣"
+
+
+# --- writing rows in bulk --------------------------------------------------------------------
+
+
+def _copy_text(value: Any) -> str:
+    """One value in PostgreSQL's COPY text format."""
+    if value is None:
+        return "\\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, int | Decimal):
+        return str(value)
+    if isinstance(value, datetime.date):  # and datetime: ISO with its offset
+        return value.isoformat()
+    if isinstance(value, dict | list):
+        value = json.dumps(value, ensure_ascii=False)
+    elif isinstance(value, UUID):
+        return str(value)
+    return (
+        str(value)
+        .replace("\\", "\\\\")
+        .replace("\t", "\\t")
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+    )
+
+
+def _sqlite_value(value: Any) -> Any:
+    """One value as Django stores it on SQLite (UTC text, UUID hex, JSON text)."""
+    if isinstance(value, datetime.datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, UUID):
+        return value.hex
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+class Rows:
+    """Rows of one model, gathered as tuples in ``columns`` order and written in bulk.
+
+    Every other concrete column gets its field's constant default; a column whose
+    default is callable (a token, a timestamp) must be among ``columns``.
+    """
+
+    def __init__(self, model: type[models.Model], columns: Sequence[str]) -> None:
+        self.model = model
+        fields = {f.attname: f for f in model._meta.concrete_fields}
+        unknown = set(columns) - set(fields)
+        if unknown:
+            raise ValueError(f"{model.__name__} has no column {sorted(unknown)}")
+        self.fields = [fields[name] for name in columns]
+        self.constants: list[tuple[models.Field[Any, Any], Any]] = []
+        for name, f in fields.items():
+            if name in columns:
+                continue
+            per_row = f.has_default() and callable(f.default)
+            if per_row or getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                if not f.null:
+                    raise ValueError(f"{model.__name__}.{name} needs a value per row")
+                continue  # nullable: left NULL (no default applies)
+            if f.primary_key:
+                continue  # the database's sequence
+            self.constants.append((f, f.get_default()))
+        self.rows: list[tuple[Any, ...]] = []
+        self.written = 0
+
+    def add(self, *values: Any) -> None:
+        self.rows.append(values)
+
+    def flush(self) -> None:
+        if not self.rows:
+            return
+        table = self.model._meta.db_table
+        quote = connection.ops.quote_name
+        names = [f.column for f in self.fields] + [f.column for f, _v in self.constants]
+        constants = tuple(value for _f, value in self.constants)
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                tail = "".join("\t" + _copy_text(value) for value in constants)
+                buffer = io.StringIO()
+                for row in self.rows:
+                    buffer.write("\t".join(map(_copy_text, row)))
+                    buffer.write(tail)
+                    buffer.write("\n")
+                buffer.seek(0)
+                columns = ", ".join(quote(name) for name in names)
+                cursor.cursor.copy_expert(f"COPY {quote(table)} ({columns}) FROM STDIN", buffer)
+            else:
+                sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - model names only
+                    quote(table),
+                    ", ".join(quote(name) for name in names),
+                    ", ".join(["%s"] * len(names)),
+                )
+                cursor.executemany(
+                    sql, [[_sqlite_value(value) for value in row + constants] for row in self.rows]
+                )
+        self.written += len(self.rows)
+        self.rows = []
+
+
+class Ids:
+    """Primary keys handed out before the rows are written (the tables hold only
+    generated rows, or rows below these numbers); sequences are reset at the end."""
+
+    def __init__(self) -> None:
+        self.next: dict[type[models.Model], int] = {}
+        self.used: set[type[models.Model]] = set()
+
+    def take(self, model: type[models.Model], count: int = 1) -> int:
+        """The first of ``count`` consecutive new primary keys of ``model``."""
+        if model not in self.next:
+            top = model._default_manager.aggregate(top=models.Max("pk"))["top"] or 0
+            self.next[model] = int(top) + 1
+        first = self.next[model]
+        self.next[model] = first + count
+        self.used.add(model)
+        return first
+
+    def reset_sequences(self) -> None:
+        statements = connection.ops.sequence_reset_sql(no_style(), list(self.used))
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+
+
+def write(*tables: Rows) -> None:
+    """One batch: every table's gathered rows in one transaction."""
+    with transaction.atomic():
+        for rows in tables:
+            rows.flush()
+
+
+# --- the context shared by the builders ------------------------------------------------------
+
+
+@dataclass
+class City:
+    region: Region
+    counties: list[Region] = field(default_factory=list)
+    towns: list[Region] = field(default_factory=list)
+    villages: list[Region] = field(default_factory=list)
+    grids: list[Region] = field(default_factory=list)
+
+
+@dataclass
+class SyntheticContext:
+    rng: random.Random
+    seed: int
+    scale: Scale
+    problems: int
+    suggestions: int
+    now: datetime.datetime
+    today: datetime.date
+    run: int
+    ids: Ids = field(default_factory=Ids)
+    province: Region | None = None
+    cities: list[City] = field(default_factory=list)
+    regions: dict[int, Region] = field(default_factory=dict)
+    congresses: dict[int, CongressModel] = field(default_factory=dict)  # by region id
+    terms: dict[int, Term] = field(default_factory=dict)  # current term, by region id
+    sessions: dict[int, list[Session]] = field(default_factory=dict)  # plenary, by region id
+    departments: dict[int, list[Department]] = field(default_factory=dict)  # by region id
+    staff: dict[int, list[User]] = field(default_factory=dict)  # staff users, by region id
+    clerks: dict[int, User] = field(default_factory=dict)  # a handler, by department id
+    names: dict[int, str] = field(default_factory=dict)  # display name, by user id
+    extra: dict[str, Any] = field(default_factory=dict)  # for builders to share
+    timings: list[tuple[str, float, int]] = field(default_factory=list)
+    deadlines: dict[tuple[datetime.date, int, str], datetime.date] = field(default_factory=dict)
+
+    def username(self, name: str) -> str:
+        return f"{USERNAME_PREFIX}{self.run}_{name}"
+
+    def person_name(self) -> str:
+        return self.rng.choice(SURNAMES) + "".join(self.rng.sample(GIVEN, self.rng.choice((1, 2))))
+
+    def region_of(self, region_id: int) -> Region:
+        return self.regions[region_id]
+
+    def staff_region_id(self, region_id: int) -> int:
+        """The nearest region at or above this one with staff (``staff_region_for``)."""
+        for ancestor in reversed(self.regions[region_id].ancestor_ids()):
+            if ancestor in self.staff:
+                return ancestor
+        return region_id
+
+    def due(self, start: datetime.date, amount: int, unit: str) -> datetime.date:
+        """``add_deadline`` on the official calendar, counted once per start day."""
+        key = (start, amount, unit)
+        if key not in self.deadlines:
+            self.deadlines[key] = add_deadline(start, Deadline(amount, unit))
+        return self.deadlines[key]
+
+
+@dataclass(frozen=True)
+class SyntheticBuilder:
+    name: str
+    build: Callable[[SyntheticContext], None]
+    order: int = 100
+
+
+synthetic_builders: list[SyntheticBuilder] = []
+
+
+def register_synthetic_builder(builder: SyntheticBuilder) -> None:
+    if all(existing.name != builder.name for existing in synthetic_builders):
+        synthetic_builders.append(builder)
+        synthetic_builders.sort(key=lambda entry: entry.order)
+
+
+# --- what the database holds already -------------------------------------------------------
+
+
+def synthetic_roots() -> list[Region]:
+    return list(Region.objects.filter(parent__isnull=True, code__in=ROOT_CODES))
+
+
+def holds_foreign_data() -> bool:
+    """Regions or accounts that this generator did not make (a real office's, the demo's)."""
+    roots = synthetic_roots()
+    foreign = Region.objects.all()
+    for root in roots:
+        foreign = foreign.exclude(path__startswith=root.path)
+    return foreign.exists() or User.objects.exclude(username__startswith=USERNAME_PREFIX).exists()
+
+
+def next_run() -> int:
+    taken = {root.code for root in synthetic_roots()}
+    for run, code in enumerate(ROOT_CODES):
+        if code not in taken:
+            return run
+    raise ValueError("ten generated provinces in one database: use a fresh database")
+
+
+# --- the core's rows ---------------------------------------------------------------------------
+
+
+def _region(
+    ctx: SyntheticContext,
+    rows: Rows,
+    name: str,
+    level: str,
+    parent: Region | None,
+    code: str | None,
+) -> Region:
+    pk = ctx.ids.take(Region)
+    prefix = parent.path if parent is not None else "/"
+    path = f"{prefix}{pk:0{SEGMENT_WIDTH}x}/"
+    region = Region(
+        pk=pk,
+        name=name,
+        level=level,
+        code=code,
+        parent=parent,
+        path=path,
+        depth=path.count("/") - 2,
+    )
+    rows.add(pk, name, level, code, parent.pk if parent else None, path, region.depth)
+    ctx.regions[pk] = region
+    return region
+
+
+def build_regions(ctx: SyntheticContext) -> None:
+    """The province, its cities and below: counties, towns, villages, grids."""
+    scale = ctx.scale
+    rows = Rows(Region, ["id", "name", "level", "code", "parent_id", "path", "depth"])
+    province_code = ROOT_CODES[ctx.run]
+    ctx.province = _region(ctx, rows, "东川省", RegionLevel.PROVINCE, None, province_code)
+    for c in range(scale.cities):
+        code = province_code[:2] + f"{c + 1:02d}"
+        city = City(
+            _region(
+                ctx, rows, f"{CITY_STEMS[c % len(CITY_STEMS)]}市", RegionLevel.CITY, ctx.province,
+                code + "00000000",
+            )
+        )  # fmt: skip
+        ctx.cities.append(city)
+        for k in range(scale.counties):
+            county_name = f"{TOWN_STEMS[(c + k) % len(TOWN_STEMS)]}{'区' if k < 3 else '县'}"
+            county = _region(
+                ctx, rows, county_name, RegionLevel.COUNTY, city.region, f"{code}{k + 1:02d}000000"
+            )
+            city.counties.append(county)
+            for t in range(scale.towns):
+                suffix = "街道" if k < 3 and t < scale.towns // 2 else "镇"
+                town = _region(
+                    ctx,
+                    rows,
+                    f"{TOWN_STEMS[(t + k) % len(TOWN_STEMS)]}{t + 1}{suffix}",
+                    RegionLevel.TOWNSHIP,
+                    county,
+                    f"{code}{k + 1:02d}{t + 1:03d}000",
+                )
+                city.towns.append(town)
+                kind = "社区" if suffix == "街道" else "村"
+                for v in range(scale.villages):
+                    village = _region(
+                        ctx,
+                        rows,
+                        f"{VILLAGE_STEMS[(v + t) % len(VILLAGE_STEMS)]}{v + 1}{kind}",
+                        RegionLevel.VILLAGE,
+                        town,
+                        f"{code}{k + 1:02d}{t + 1:03d}{v + 1:03d}",
+                    )
+                    city.villages.append(village)
+                    for g in range(scale.grids):
+                        grid = _region(
+                            ctx,
+                            rows,
+                            f"{village.name}第{g + 1}网格",
+                            RegionLevel.GRID,
+                            village,
+                            None,
+                        )
+                        city.grids.append(grid)
+        write(rows)
+
+
+def build_congresses(ctx: SyntheticContext) -> None:
+    """A congress for the province, each city, county and town (镇; a 街道 has none),
+    each with its current term and the plenary sessions of the term so far."""
+    congresses = Rows(CongressModel, ["id", "region_id", "name", "level"])
+    terms = Rows(Term, ["id", "congress_id", "number", "starts_on", "ends_on"])
+    sessions = Rows(Session, ["id", "term_id", "kind", "number", "opens_on", "closes_on"])
+    places: list[tuple[Region, str, int, datetime.date]] = []
+    assert ctx.province is not None
+    places.append((ctx.province, CongressLevel.PROVINCE, 14, datetime.date(2023, 1, 15)))
+    for city in ctx.cities:
+        places.append((city.region, CongressLevel.CITY, 17, datetime.date(2022, 1, 8)))
+        places += [
+            (c, CongressLevel.COUNTY, 18, datetime.date(2021, 12, 20)) for c in city.counties
+        ]
+        places += [
+            (t, CongressLevel.TOWNSHIP, 18, datetime.date(2021, 12, 10))
+            for t in city.towns
+            if t.name.endswith("镇")
+        ]
+    for region, level, number, starts in places:
+        congress = CongressModel(
+            pk=ctx.ids.take(CongressModel),
+            region=region,
+            name=f"{region.name}人民代表大会",
+            level=level,
+        )
+        congresses.add(congress.pk, region.pk, congress.name, level)
+        term = Term(pk=ctx.ids.take(Term), congress=congress, number=number, starts_on=starts)
+        terms.add(term.pk, congress.pk, number, starts, None)
+        ctx.congresses[region.pk] = congress
+        ctx.terms[region.pk] = term
+        ctx.sessions[region.pk] = []
+        for n, year in enumerate(range(starts.year + 1, ctx.today.year + 2), start=1):
+            opens = datetime.date(year, 1, 8)
+            session = Session(
+                pk=ctx.ids.take(Session),
+                term=term,
+                kind=SessionKind.PLENARY,
+                number=n,
+                opens_on=opens,
+                closes_on=opens + datetime.timedelta(days=4),
+            )
+            sessions.add(session.pk, term.pk, session.kind, n, opens, session.closes_on)
+            ctx.sessions[region.pk].append(session)
+    write(congresses, terms, sessions)
+
+
+def build_departments(ctx: SyntheticContext) -> None:
+    """Each city's and county's government departments under its office (the escalation
+    parent), and each town's government or sub-district office."""
+    rows = Rows(Department, ["id", "name", "short_name", "kind", "region_id", "parent_id"])
+
+    def add(
+        region: Region, name: str, short: str, kind: str, parent: Department | None
+    ) -> Department:
+        department = Department(
+            pk=ctx.ids.take(Department), name=name, short_name=short, kind=kind, region=region
+        )
+        rows.add(department.pk, name, short, kind, region.pk, parent.pk if parent else None)
+        ctx.departments.setdefault(region.pk, []).append(department)
+        return department
+
+    for city in ctx.cities:
+        for place in [city.region, *city.counties]:
+            (office_name, office_short), *others = (
+                CITY_DEPARTMENTS if place is city.region else COUNTY_DEPARTMENTS
+            )
+            office = add(
+                place, f"{place.name}{office_name}", office_short, DepartmentKind.GOVERNMENT, None
+            )
+            for name, short in others:
+                add(place, f"{place.name}{name}", short, DepartmentKind.GOVERNMENT, office)
+            for town in [t for t in city.towns if t.parent_id == place.pk]:
+                kind_name = "办事处" if town.name.endswith("街道") else "人民政府"
+                add(town, f"{town.name}{kind_name}", "", DepartmentKind.TOWNSHIP, office)
+    write(rows)
+
+
+def build_accounts(ctx: SyntheticContext) -> None:
+    """Staff of each city and county (two each) and town (one); a clerk per department."""
+    users = Rows(
+        User,
+        ["id", "password", "username", "display_name", "is_superuser", "is_staff", "is_active",
+         "date_joined", "first_name", "last_name", "email"],
+    )  # fmt: skip
+    grants = Rows(RoleGrant, ["id", "user_id", "role", "region_id", "department_id", "granted_at"])
+
+    def account(name: str, display: str) -> User:
+        user = User(pk=ctx.ids.take(User), username=ctx.username(name), display_name=display)
+        ctx.names[user.pk] = display
+        users.add(
+            user.pk,
+            UNUSABLE_PASSWORD,
+            user.username,
+            display,
+            False,
+            False,
+            True,
+            ctx.now,
+            "",
+            "",
+            "",
+        )
+        return user
+
+    for city in ctx.cities:
+        places = [(city.region, 2), *((c, 2) for c in city.counties), *((t, 1) for t in city.towns)]
+        for region, count in places:
+            for n in range(count):
+                user = account(f"staff_{region.pk}_{n + 1}", ctx.person_name())
+                grants.add(ctx.ids.take(RoleGrant), user.pk, Role.STAFF, region.pk, None, ctx.now)
+                ctx.staff.setdefault(region.pk, []).append(user)
+    for region_departments in ctx.departments.values():
+        for department in region_departments:
+            user = account(f"clerk_{department.pk}", ctx.person_name())
+            grants.add(ctx.ids.take(RoleGrant), user.pk, Role.HANDLER, None, department.pk, ctx.now)
+            ctx.clerks[department.pk] = user
+    write(users, grants)
+
+
+CORE_STEPS: list[tuple[str, Callable[[SyntheticContext], None]]] = [
+    ("regions", build_regions),
+    ("congresses", build_congresses),
+    ("departments", build_departments),
+    ("accounts", build_accounts),
+]
+
+
+def generate(
+    *,
+    scale: str,
+    problems: int | None = None,
+    suggestions: int | None = None,
+    seed: int = 2026,
+    now: datetime.datetime | None = None,
+    report: Callable[[str], None] = lambda line: None,
+) -> SyntheticContext:
+    """Build one synthetic province (one city, or 13 for ``province``) in this database."""
+    shape = SCALES[scale]
+    now = now or timezone.now()
+    ctx = SyntheticContext(
+        rng=random.Random(seed),
+        seed=seed,
+        scale=shape,
+        problems=shape.problems if problems is None else problems,
+        suggestions=shape.suggestions if suggestions is None else suggestions,
+        now=now,
+        today=timezone.localdate(now),
+        run=next_run(),
+    )
+    steps: Iterable[tuple[str, Callable[[SyntheticContext], None]]] = [
+        *CORE_STEPS,
+        *((b.name, b.build) for b in synthetic_builders),
+    ]
+    for name, build in steps:
+        started = time.perf_counter()
+        build(ctx)
+        seconds = time.perf_counter() - started
+        ctx.timings.append((name, seconds, 0))
+        report(f"{name}: {seconds:.1f} s")
+    ctx.ids.reset_sequences()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return ctx
