@@ -122,7 +122,7 @@ def test_other_apps_add_point_sources(world: World, representative: Representati
     try:
         start, end = _year()
         assert points.points_for(representative, start, end).total == 2 * 3
-        found = points.records_for(representative, start, end, representative.user)
+        found = points.records_for(representative, start, end, representative.user)  # type: ignore[arg-type]
         assert found[0].text == "关于道路硬化的建议"
     finally:
         point_sources.remove(source)
@@ -214,8 +214,10 @@ def _district_suggestion(world: World, rep: Representative, staff: User) -> None
     from suggestions.formal import services as formal
 
     today = timezone.localdate()
+    term = world.district.congress.current_term()
+    assert term is not None
     session = Session.objects.create(
-        term=world.district.congress.current_term(),
+        term=term,
         kind=SessionKind.PLENARY,
         number=3,
         opens_on=today - datetime.timedelta(days=2),
