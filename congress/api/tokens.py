@@ -5,6 +5,8 @@ and its first characters (to find the row), never the token, so a backup holds
 no live credential. Tokens expire after ``API_CREDENTIALS_TTL_DAYS``. A user who has
 turned the second factor on gets one only from a login that has given the code:
 a token is a login of its own, it must not be a way round the second factor.
+Nor round an initial password: a user who must still change the password staff
+chose (``User.must_change_password``) gets no token until they have.
 Administrators see and revoke anybody's tokens in the admin.
 """
 
@@ -36,6 +38,12 @@ class SecondFactorRequired(DomainError):
     default_message = gettext_lazy("签发 API 令牌前，请先用两步验证码完成登录。")
 
 
+class PasswordChangeRequired(DomainError):
+    code = "password_change_required"
+    status = 403
+    default_message = gettext_lazy("签发 API 令牌前，请先修改初始密码。")
+
+
 def visible_api_tokens(user: User) -> QuerySet[AuthToken]:
     """The user's own tokens that still work (an expired one is removed on its next use)."""
     return AuthToken.objects.filter(user=user, expiry__gt=timezone.now()).order_by("-created")
@@ -45,6 +53,10 @@ def api_token_create(*, request: HttpRequest, by: User) -> tuple[AuthToken, str]
     """Issue a token to ``by``; returns the row and the token, which is never seen again."""
     if has_second_factor(by) and not is_verified(request):
         raise SecondFactorRequired()
+    # The page is held back by PasswordChangeRequiredMiddleware too; the service
+    # refuses whichever interface (a shell, a future API route) calls it.
+    if by.must_change_password:
+        raise PasswordChangeRequired()
     token, secret = AuthToken.objects.create(user=by)
     audit_record(
         action=AuditAction.API_TOKEN_CREATED,

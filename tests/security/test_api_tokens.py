@@ -27,7 +27,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
 
-from congress.api.tokens import SecondFactorRequired, api_token_create
+from congress.api.tokens import PasswordChangeRequired, SecondFactorRequired, api_token_create
 from congress.models import AuditAction, AuditEvent, User
 from tests.conftest import login
 from tests.factories import PASSWORD
@@ -135,6 +135,29 @@ def test_a_user_with_a_second_factor_gets_no_token_from_a_password_alone(
     assert not AuthToken.objects.exists()
 
     assert client.post("/accounts/otp/", {"token": _code(device)}).status_code == 302
+    assert _me(_issue(client)).status_code == 200
+
+
+def test_a_user_who_owes_a_new_password_gets_no_token(client: Client, district_staff: User) -> None:
+    # An administrator reset 陈静's password: the one she was given is known to
+    # someone else, so it must not become a token that outlives it.
+    district_staff.must_change_password = True
+    district_staff.save(update_fields=["must_change_password"])
+    login(client, district_staff)
+
+    held_back = client.post("/accounts/api-tokens/")
+    assert held_back.status_code == 302 and "/accounts/password/" in held_back["Location"]
+
+    request = RequestFactory().post("/accounts/api-tokens/")
+    request.session = SessionStore()
+    request.user = district_staff
+    with pytest.raises(PasswordChangeRequired):
+        api_token_create(request=request, by=district_staff)
+    assert not AuthToken.objects.exists()
+    assert not AuditEvent.objects.filter(action=AuditAction.API_TOKEN_CREATED).exists()
+
+    district_staff.must_change_password = False
+    district_staff.save(update_fields=["must_change_password"])
     assert _me(_issue(client)).status_code == 200
 
 
