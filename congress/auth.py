@@ -323,15 +323,6 @@ class PasswordChangeRequiredMiddleware:
         return response
 
 
-class ProductPasswordChangeForm(PasswordChangeForm):
-    """Django's form (old password, the product's validators), with Bootstrap classes."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-control"
-
-
 def user_change_password(*, user: User, new_password: str, by: User, request: HttpRequest) -> None:
     """A user sets their own password; an initial one (set by staff) stops being owed.
 
@@ -360,7 +351,7 @@ def user_change_password(*, user: User, new_password: str, by: User, request: Ht
 @require_http_methods(["GET", "POST"])
 def password_change(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    form = ProductPasswordChangeForm(user, request.POST or None)
+    form = PasswordChangeForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         new_password = form.cleaned_data["new_password1"]
         user_change_password(user=user, new_password=new_password, by=user, request=request)

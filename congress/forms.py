@@ -16,6 +16,12 @@ filters' and the admin's) gets two things without declaring anything:
   A message a form wrote itself is left as it is.
 * A text area's line breaks come back as they were stored (LF), not as the CR LF
   a browser sends, so saving an untouched form changes nothing.
+* Every widget carries the Bootstrap class its kind needs (``form-control``,
+  ``form-select``, ``form-check-input`` and ``is-invalid`` once it has an error), so
+  templates render ``{{ field }}`` as it is. This is the only place that adds them:
+  a form declares nothing, and a widget that names its own Bootstrap class
+  (``form-control-lg``, ``btn-check``) keeps it. The admin loads no Bootstrap, so
+  the classes are inert there.
 """
 
 from __future__ import annotations
@@ -24,10 +30,10 @@ from typing import Any
 
 from django import forms
 from django.contrib.admin import widgets as admin_widgets
-from django.forms.boundfield import BoundField
+from django.forms.boundfield import BoundField, BoundWidget
 from django.forms.renderers import DjangoTemplates
 from django.forms.widgets import DateTimeBaseInput
-from django.utils.functional import lazy
+from django.utils.functional import cached_property, lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext, gettext_lazy
 
@@ -103,6 +109,31 @@ def name_the_field(field: forms.Field, label: Any) -> None:
             field.error_messages[code] = _prefixed_lazy(label, message)
 
 
+# Radios and check boxes listed one per choice: each option's input is a check; the
+# list's own wrapper gets no class (form-check-input on a <div> draws a box).
+_CHOICE_LISTS = (forms.RadioSelect, forms.CheckboxSelectMultiple)
+_BOOTSTRAP_CLASSES = ("form-control", "form-select", "form-check-input", "btn-check")
+
+
+def bootstrap_class(widget: forms.Widget) -> str:
+    """The Bootstrap class a widget's input needs, or "" for none."""
+    if widget.is_hidden or isinstance(widget, _CHOICE_LISTS):
+        return ""
+    if isinstance(widget, forms.CheckboxInput):
+        return "form-check-input"
+    if isinstance(widget, forms.Select):
+        return "form-select"
+    return "form-control"
+
+
+def with_class(existing: Any, css: str) -> str:
+    """``existing`` plus ``css``, unless the widget already names a Bootstrap class."""
+    names = str(existing or "").split()
+    if css and not any(name.startswith(_BOOTSTRAP_CLASSES) for name in names):
+        names.append(css)
+    return " ".join(names)
+
+
 class ProductBoundField(BoundField):
     """A field as it meets its form: made once per form and field, before cleaning.
 
@@ -116,6 +147,27 @@ class ProductBoundField(BoundField):
         use_native_temporal_input(field.widget)
         if not field.widget.is_hidden:
             name_the_field(field, self.label)
+
+    def build_widget_attrs(
+        self, attrs: dict[str, Any], widget: forms.Widget | None = None
+    ) -> dict[str, Any]:
+        widget = widget or self.field.widget
+        attrs = super().build_widget_attrs(attrs, widget)
+        kind = bootstrap_class(widget)
+        if kind:
+            # The widget's own attributes are overridden by these, so its class joins in.
+            css = with_class(attrs.get("class", widget.attrs.get("class")), kind)
+            attrs["class"] = f"{css} is-invalid" if self.errors else css
+        return attrs
+
+    @cached_property
+    def subwidgets(self) -> list[BoundWidget]:
+        options: list[BoundWidget] = BoundField.subwidgets.func(self)  # type: ignore[attr-defined]
+        if isinstance(self.field.widget, _CHOICE_LISTS):
+            for option in options:
+                attrs = option.data["attrs"]
+                attrs["class"] = with_class(attrs.get("class"), "form-check-input")
+        return options
 
     @property
     def data(self) -> Any:

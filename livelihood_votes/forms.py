@@ -14,18 +14,6 @@ from livelihood_votes.models import BallotForm, Candidate, LivelihoodVote, Mark
 from representatives.models import Representative
 
 
-def bootstrap(form: forms.BaseForm) -> None:
-    """Bootstrap classes on the widgets, so the templates render fields as they are."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, forms.Select):
-            widget.attrs.setdefault("class", "form-select")
-        else:
-            widget.attrs.setdefault("class", "form-control")
-
-
 class VoteForm(forms.Form):
     congress = forms.ModelChoiceField(label=_("人大"), queryset=Congress.objects.none())
     session = forms.ModelChoiceField(
@@ -48,7 +36,6 @@ class VoteForm(forms.Form):
             term__congress__in=congresses, kind="plenary"
         ).select_related("term__congress")
         self.fields["year"].initial = timezone.localdate().year
-        bootstrap(self)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -68,23 +55,14 @@ class CandidateForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = departments  # type: ignore[attr-defined]
         self.fields["title"].widget.attrs["data-testid"] = "candidate-title"
-        bootstrap(self)
 
 
 class CancelForm(forms.Form):
     reason = forms.CharField(label=_("取消原因"), max_length=200, required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        bootstrap(self)
-
 
 class ReceiptSearchForm(forms.Form):
     receipt = forms.CharField(label=_("回执码"), max_length=40, required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        bootstrap(self)
 
 
 class BallotPaperForm(forms.Form):
@@ -164,5 +142,4 @@ class ElectorateSearchForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        bootstrap(self)
         self.fields["q"].widget.attrs.update({"autofocus": True, "type": "search"})

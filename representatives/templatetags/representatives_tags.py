@@ -1,34 +1,17 @@
-"""Small template helpers: Bootstrap classes on form widgets, level badges, masking."""
+"""Small template helpers: kinds of form widget, level badges, masking.
+
+The widgets' Bootstrap classes come from the product's form renderer (congress/forms.py).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms, template
-from django.utils.safestring import SafeString
 
 from representatives.models import mask_phone
 
 register = template.Library()
-
-_CHECKS = (forms.CheckboxInput, forms.RadioSelect, forms.CheckboxSelectMultiple)
-
-
-@register.filter
-def bs(field: forms.BoundField) -> SafeString:
-    """Render a bound field's widget with the Bootstrap class its kind needs."""
-    widget = field.field.widget
-    if isinstance(widget, forms.CheckboxInput):
-        css = "form-check-input"
-    elif isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
-        css = ""
-    elif isinstance(widget, forms.Select):
-        css = "form-select"
-    else:
-        css = "form-control"
-    if field.errors:
-        css += " is-invalid"
-    return field.as_widget(attrs={"class": css.strip()} if css.strip() else None)
 
 
 @register.filter

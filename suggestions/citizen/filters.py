@@ -14,7 +14,6 @@ from congress.models import OPEN_STATUSES, Assignment, Department, Region
 from congress.scoping import visible_departments, visible_regions
 from representatives.models import Representative, Station
 from representatives.selectors import visible_representatives, visible_stations
-from suggestions.citizen.forms import StyledForm
 from suggestions.citizen.workflow import ISSUE_CASE
 from suggestions.models.citizen import CitizenIssue, IssueCategory, IssueRating, IssueStatus
 
@@ -52,7 +51,6 @@ class CitizenIssueFilter(django_filters.FilterSet):
     class Meta:
         model = CitizenIssue
         fields: list[str] = []
-        form = StyledForm
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -49,24 +49,6 @@ def sign_join(issue: CitizenIssue) -> str:
     return signing.dumps(issue.pk, salt=JOIN_SALT)
 
 
-class StyledForm(forms.Form):
-    """Bootstrap classes on every widget, so templates render fields plainly."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.HiddenInput):
-                continue
-            if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-
-
 def set_choices(form: forms.Form, name: str, queryset: QuerySet[Any]) -> None:
     """Give a model-choice field its (scoped) choices when the form is made."""
     field = form.fields[name]
@@ -126,7 +108,7 @@ def _photos(files: list[UploadedFile], limit: int) -> list[CleanUpload]:
     return cleaned
 
 
-class IssueSubmitForm(StyledForm):
+class IssueSubmitForm(forms.Form):
     """The phone form behind a station's or a representative's QR code."""
 
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
@@ -245,7 +227,7 @@ class IssueSubmitForm(StyledForm):
         return data
 
 
-class RateForm(StyledForm):
+class RateForm(forms.Form):
     rating = forms.ChoiceField(
         label=_("您对办理结果是否满意？"),
         choices=[
@@ -263,7 +245,7 @@ class RateForm(StyledForm):
     )
 
 
-class ConfirmForm(StyledForm):
+class ConfirmForm(forms.Form):
     code = forms.CharField(
         label=_("短信验证码"),
         max_length=6,
@@ -272,7 +254,7 @@ class ConfirmForm(StyledForm):
     )
 
 
-class LookupForm(StyledForm):
+class LookupForm(forms.Form):
     """Find one's problem by the tracking code and the number it was sent from."""
 
     tracking_code = forms.CharField(label=_("查询码"), max_length=8, min_length=8)
@@ -282,7 +264,7 @@ class LookupForm(StyledForm):
         return str(self.cleaned_data["tracking_code"]).strip().upper()
 
 
-class ContactConvertForm(StyledForm):
+class ContactConvertForm(forms.Form):
     category = forms.ModelChoiceField(
         label=_("问题类别"), queryset=IssueCategory.objects.none(), empty_label=None
     )
@@ -296,7 +278,7 @@ class ContactConvertForm(StyledForm):
 # --- staff, representative and department actions on one problem -------------------------
 
 
-class ActionForm(StyledForm):
+class ActionForm(forms.Form):
     """Every action form carries the version the page was drawn from: a click on a
     stale page is refused instead of undoing what someone else just did."""
 
@@ -440,7 +422,7 @@ class BanForm(ReasonForm):
 # --- appointments --------------------------------------------------------------------------
 
 
-class AppointmentRequestForm(StyledForm):
+class AppointmentRequestForm(forms.Form):
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
     representative = forms.ModelChoiceField(
         label=_("约见代表"), queryset=Representative.objects.none(), empty_label=None
@@ -481,7 +463,7 @@ class AppointmentRequestForm(StyledForm):
         return value
 
 
-class DepartmentAppointmentForm(StyledForm):
+class DepartmentAppointmentForm(forms.Form):
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
     department = forms.ModelChoiceField(label=_("约见单位"), queryset=Department.objects.none())
     topic = forms.CharField(label=_("约见事由"), widget=forms.Textarea(attrs={"rows": 4}))
@@ -495,7 +477,7 @@ class DepartmentAppointmentForm(StyledForm):
         set_choices(self, "department", departments)
 
 
-class AppointmentTimeForm(StyledForm):
+class AppointmentTimeForm(forms.Form):
     scheduled_at = forms.DateTimeField(
         label=_("见面时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
@@ -503,15 +485,15 @@ class AppointmentTimeForm(StyledForm):
     note = forms.CharField(label=_("说明"), required=False)
 
 
-class AppointmentReasonForm(StyledForm):
+class AppointmentReasonForm(forms.Form):
     reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class AppointmentCancelForm(StyledForm):
+class AppointmentCancelForm(forms.Form):
     reason = forms.CharField(label=_("理由（可不填）"), required=False)
 
 
-class MeetingForm(StyledForm):
+class MeetingForm(forms.Form):
     summary = forms.CharField(label=_("见面情况"), widget=forms.Textarea(attrs={"rows": 4}))
     problems = forms.CharField(
         label=_("反映的问题（每行一个，将转为问题办理）"),

@@ -32,24 +32,6 @@ from suggestions.models.formal import (
 MAX_ATTACHMENTS = 10
 
 
-class Form(forms.Form):
-    """Bootstrap classes on every widget, so that templates render ``{{ field }}`` as is."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for form_field in self.fields.values():
-            widget = form_field.widget
-            if isinstance(widget, forms.HiddenInput):
-                continue
-            if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-
-
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -81,13 +63,13 @@ def _text(label: Any, *, rows: int = 4, required: bool = True, max_length: int =
     )
 
 
-class VersionForm(Form):
+class VersionForm(forms.Form):
     """A button that moves a suggestion: the version it was shown at (a stale page loses)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class SuggestionForm(Form):
+class SuggestionForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("类型"), choices=SuggestionKind.choices, initial=SuggestionKind.SUGGESTION
     )
@@ -135,7 +117,7 @@ class StaffEntryForm(SuggestionForm):
             session_field.queryset = sessions
 
 
-class SuggestionEditForm(Form):
+class SuggestionEditForm(forms.Form):
     kind = forms.ChoiceField(label=_("类型"), choices=SuggestionKind.choices)
     title = forms.CharField(label=_("标题"), max_length=200)
     category = forms.ChoiceField(label=_("类别"), choices=SuggestionCategory.choices)
@@ -145,7 +127,7 @@ class SuggestionEditForm(Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class InviteForm(Form):
+class InviteForm(forms.Form):
     representatives = forms.ModelMultipleChoiceField(
         label=_("邀请附议的代表"),
         queryset=Representative.objects.none(),
@@ -160,11 +142,11 @@ class InviteForm(Form):
         field.queryset = cosigner_candidates(suggestion)
 
 
-class CosignForm(Form):
+class CosignForm(forms.Form):
     answer = forms.ChoiceField(choices=[("confirm", _("确认附议")), ("decline", _("谢绝"))])
 
 
-class UninviteForm(Form):
+class UninviteForm(forms.Form):
     signer = forms.IntegerField(widget=forms.HiddenInput)
 
 
@@ -244,7 +226,7 @@ class AssignForm(VersionForm):
             field.queryset = departments
 
 
-class ReassignForm(Form):
+class ReassignForm(forms.Form):
     department = DepartmentChoiceField(
         label=_("新的主办单位"), queryset=Department.objects.none(), empty_label=_("请选择")
     )
@@ -257,7 +239,7 @@ class ReassignForm(Form):
         field.queryset = assignable_departments(suggestion)
 
 
-class DecisionForm(Form):
+class DecisionForm(forms.Form):
     approve = forms.TypedChoiceField(
         label=_("决定"),
         choices=[("1", _("同意")), ("0", _("不同意"))],
@@ -288,11 +270,11 @@ class OpinionForm(VersionForm):
     attachments = AttachmentsField()
 
 
-class ProgressForm(Form):
+class ProgressForm(forms.Form):
     note = _text(_("办理进展"), rows=3, max_length=4000)
 
 
-class ContactForm(Form):
+class ContactForm(forms.Form):
     department = forms.ModelChoiceField(label=_("承办单位"), queryset=Department.objects.none())
     stage = forms.ChoiceField(label=_("阶段"), choices=HandlingStage.choices)
     method = forms.ChoiceField(label=_("方式"), choices=HandlingMethod.choices)
@@ -310,7 +292,7 @@ class ContactForm(Form):
             field.initial = departments[0].pk
 
 
-class RatingForm(Form):
+class RatingForm(forms.Form):
     attitude = forms.ChoiceField(
         label=_("办理态度"), choices=SuggestionSatisfaction.choices, widget=forms.RadioSelect
     )
@@ -334,18 +316,18 @@ class PaperRatingForm(RatingForm):
         field.queryset = signers
 
 
-class KeyForm(Form):
+class KeyForm(forms.Form):
     is_key = forms.BooleanField(label=_("列为重点督办建议"), required=False)
     leading_official = forms.CharField(label=_("领衔办理领导"), max_length=100, required=False)
     supervisor = forms.CharField(label=_("牵头督办领导"), max_length=100, required=False)
     committee = forms.CharField(label=_("督办工委"), max_length=100, required=False)
 
 
-class PublishForm(Form):
+class PublishForm(forms.Form):
     consent = forms.BooleanField(label=_("同意在公开页面公布办理答复"), required=False)
 
 
-class GroupEvaluationForm(Form):
+class GroupEvaluationForm(forms.Form):
     group = forms.ModelChoiceField(label=_("代表小组"), queryset=RepresentativeGroup.objects.none())
     held_on = forms.DateField(
         label=_("评议日期"),
