@@ -1,7 +1,8 @@
 """Run every benchmark and write the results to docs/benchmarks.md.
 
 Uses BENCH_DATABASE_URL if set (e.g. postgres://postgres@127.0.0.1:5432/congress_bench,
-which it creates and fills), else a SQLite file under var/.
+which it creates and fills), else a SQLite file under var/. BENCH_SIZES chooses the
+generated cities' sizes in citizens' problems (default 10000).
 """
 
 from __future__ import annotations
@@ -24,6 +25,14 @@ def main() -> None:
         due_rows=int(os.environ.get("BENCH_DUE", "10000")),
     )
     ballots.run(representatives=int(os.environ.get("BENCH_REPRESENTATIVES", "542")))
+    # A generated city per size (BENCH_SIZES=10000,200000): its staff pages, then the
+    # public submission on it under gunicorn and wrk (PostgreSQL only).
+    from bench import pages, submission
+
+    sizes = [int(size) for size in os.environ.get("BENCH_SIZES", "10000").split(",")]
+    for size in sizes:
+        pages.run([size])
+        submission.run(size)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,44 @@
+"""The floor under the public submission: Django answering a POST with one INSERT.
+
+A WSGI application of its own for ``bench/submission.py`` (never in the product's URLs):
+the project's settings and database, no middleware, one view that inserts one row
+into ``bench_floor`` (created by the benchmark) in autocommit. What gunicorn, Django's
+request handling and one write to PostgreSQL cost, with nothing of the product's.
+
+    gunicorn bench.floor:application
+"""
+
+from __future__ import annotations
+
+import os
+
+import django
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.urls import path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "congress.settings")
+django.setup()
+settings.ROOT_URLCONF = __name__
+settings.MIDDLEWARE = []
+
+TABLE = (
+    "CREATE TABLE IF NOT EXISTS bench_floor (id bigserial PRIMARY KEY, body text, at timestamptz)"
+)
+
+
+def insert_one(request: HttpRequest) -> HttpResponse:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO bench_floor (body, at) VALUES (%s, now())",
+            [request.POST.get("description", "")],
+        )
+    return HttpResponse(status=201)
+
+
+urlpatterns = [path("floor/", insert_one)]
+
+from django.core.wsgi import get_wsgi_application  # noqa: E402 - after the URL conf is set
+
+application = get_wsgi_application()

@@ -1,0 +1,213 @@
+"""Staff pages of a generated city: time per request, queries per request, the list's plan.
+
+Target (issue 13): a page is fast when it is fast at 200,000 problems, not on the
+demo. For each size the city is generated afresh (bench/city.py), then every page is
+requested in-process with DEBUG off (``django.test.Client``, logged in as a
+generated staff member or clerk): the median and 99th percentile of the single
+request's time, the number of queries one request runs (``CaptureQueriesContext``),
+and, for the lists, the ``EXPLAIN`` of their main query (the slowest query on the
+problems' table). Nothing here is asserted: these are figures to read.
+
+    BENCH_SIZES=10000,200000 BENCH_DATABASE_URL=postgres://… python -m bench.pages
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from bench import city
+
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "40"))
+
+
+@dataclass
+class Figure:
+    page: str
+    persona: str
+    url: str
+    status: int
+    median_ms: float
+    p99_ms: float
+    queries: int
+    plan: str = ""
+
+
+def _personas() -> dict[str, Any]:
+    from django.db.models import Count
+
+    from congress.models import OPEN_STATUSES, Assignment, Region, RegionLevel, Role, User
+    from congress.synthetic import synthetic_roots
+
+    root = synthetic_roots()[0]
+    the_city = Region.objects.filter(parent=root, level=RegionLevel.CITY).order_by("pk").first()
+    county = Region.objects.filter(parent=the_city).order_by("pk").first()
+
+    def staff(region: Region) -> User:
+        return User.objects.filter(role_grants__role=Role.STAFF, role_grants__region=region).first()
+
+    # The clerk of the department with the most open work (any work, in a tiny city).
+    handed = Assignment.objects.filter(department__isnull=False)
+    if handed.filter(status__in=OPEN_STATUSES).exists():
+        handed = handed.filter(status__in=OPEN_STATUSES)
+    busiest = handed.values("department").annotate(n=Count("pk")).order_by("-n").first()
+    clerks = User.objects.filter(role_grants__role=Role.HANDLER).order_by("pk")
+    clerk = (
+        clerks.filter(role_grants__department=busiest["department"]).first() if busiest else None
+    ) or clerks.first()
+    return {"city": staff(the_city), "district": staff(county), "clerk": clerk, "county": county}
+
+
+def _main_query(queries: list[dict[str, Any]]) -> str:
+    """The slowest query on the problems' table: the list's page (or its count)."""
+    on_table = [q for q in queries if '"suggestions_citizenissue"' in q["sql"].split(" WHERE ")[0]]
+    if not on_table:
+        return ""
+    return max(on_table, key=lambda q: float(q["time"]))["sql"]
+
+
+def _explain(sql: str) -> str:
+    from django.db import connection
+
+    if not sql:
+        return ""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF, SUMMARY ON) " + sql)
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql)
+        return "\n".join(" ".join(str(cell) for cell in row) for row in cursor.fetchall())
+
+
+def _measure(client: Any, page: str, persona: str, url: str, *, plan: bool = False) -> Figure:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _warm in range(2):
+        client.get(url)
+    times = []
+    for _n in range(REQUESTS):
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    return Figure(
+        page=page,
+        persona=persona,
+        url=url,
+        status=response.status_code,
+        median_ms=statistics.median(times),
+        p99_ms=city.percentile(times, 0.99),
+        queries=len(captured.captured_queries),
+        plan=_explain(_main_query(captured.captured_queries)) if plan else "",
+    )
+
+
+def measure() -> list[Figure]:
+    """Every page, in this process (DEBUG off), on the database as it is."""
+    import django
+
+    django.setup()
+    from django.test import Client
+    from django.urls import reverse
+
+    from suggestions.models.citizen import CitizenIssue
+
+    people = _personas()
+    in_district = CitizenIssue.objects.filter(region__path__startswith=people["county"].path)
+    forwarded = (
+        in_district.filter(status="forwarded").order_by("-created_at").first()
+        or in_district.order_by("-created_at").first()
+    )
+    issues = reverse("citizen_issue_list")
+    pages: list[tuple[str, str, str, bool]] = [
+        ("home (city staff)", "city", reverse("home"), False),
+        ("home (district staff)", "district", reverse("home"), False),
+        ("problem list, first page", "city", issues, True),
+        ("problem list, two filters", "city", f"{issues}?status=forwarded&status=accepted", True),
+        ("problem list, overdue", "city", f"{issues}?overdue=true", True),
+        ("problem list, page 100", "city", f"{issues}?page=100", True),
+        ("problem list (district staff)", "district", issues, True),
+        ("case detail", "district", reverse("citizen_issue_detail", args=[forwarded.pk]), False),
+        ("clerk's problem list", "clerk", issues, True),
+        ("clerk workspace (suggestions)", "clerk", reverse("formal_workspace"), False),
+        ("API list of problems", "city", "/api/v1/citizen-issues/", True),
+    ]
+    clients: dict[str, Client] = {}
+    for persona in ("city", "district", "clerk"):
+        clients[persona] = Client()
+        clients[persona].force_login(people[persona])
+    return [
+        _measure(clients[persona], page, persona, url, plan=plan)
+        for page, persona, url, plan in pages
+    ]
+
+
+def report(figures: list[Figure], *, problems: int, generated_s: float) -> str:
+    from django.db import connection
+
+    from congress.models import Assignment, CaseEvent
+    from representatives.models import Representative, Station
+
+    sizes = (
+        f"{problems:,} citizens' problems, {CaseEvent.objects.count():,} timeline events, "
+        f"{Assignment.objects.count():,} closed-loop steps, "
+        f"{Representative.objects.count():,} representatives, {Station.objects.count():,} stations"
+    )
+    lines = [
+        f"### Staff pages at {problems:,} problems — {city.today()} — {connection.vendor}",
+        "",
+        f"Machine: {city.versions()}.",
+        f"Data: {sizes} (generated in {generated_s:.0f} s). {REQUESTS} requests per page.",
+        "",
+        *city.table(
+            [
+                (f.page, f.status, f"{f.median_ms:.0f}", f"{f.p99_ms:.0f}", f.queries)
+                for f in figures
+            ],
+            ("page", "HTTP", "median ms", "p99 ms", "queries"),
+        ),
+        "",
+        "<details><summary>Plans of the lists' main queries</summary>",
+        "",
+    ]
+    for f in figures:
+        if f.plan:
+            lines += [f"{f.page} (`{f.url}`):", "", "```", f.plan, "```", ""]
+    lines.append("</details>")
+    return "\n".join(lines)
+
+
+def run(sizes: list[int]) -> None:
+    """Generate a city per size and measure it; each in its own process with DEBUG off."""
+    for size in sizes:
+        env = city.environment()
+        subprocess.run(
+            [sys.executable, "-m", "bench.pages", "--one", str(size)],
+            check=True,
+            env=env,
+            cwd=city.ROOT,
+        )
+
+
+def _one(size: int) -> None:
+    generated = city.fresh_city(size)
+    figures = measure()
+    from django.db import connection
+
+    text = report(figures, problems=size, generated_s=generated)
+    print(text)
+    city.write_section(f"pages:{connection.vendor}:{size}", text)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--one"]:
+        _one(int(sys.argv[2]))
+    else:
+        run([int(s) for s in os.environ.get("BENCH_SIZES", "10000").split(",")])

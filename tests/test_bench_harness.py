@@ -1,0 +1,90 @@
+"""The benchmark harness at a tiny size, so that it cannot rot between real runs.
+
+Nothing is timed or compared with a target: each benchmark of a generated city
+(bench/pages.py, bench/submission.py) must still find its personas and pages and
+produce its figures. A few seconds on the test database.
+"""
+
+from __future__ import annotations
+
+import shutil
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from bench import pages, submission
+from suggestions.models.citizen import CitizenIssue
+
+PAGES = {
+    "home (city staff)",
+    "home (district staff)",
+    "problem list, first page",
+    "problem list, two filters",
+    "problem list, overdue",
+    "problem list, page 100",
+    "problem list (district staff)",
+    "case detail",
+    "clerk's problem list",
+    "clerk workspace (suggestions)",
+    "API list of problems",
+}
+
+
+@pytest.fixture
+def tiny_city(db: None) -> None:
+    call_command("generate_city", scale="tiny", problems=200, seed=3, verbosity=0)
+
+
+def test_every_staff_page_gives_its_figures(
+    tiny_city: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pages, "REQUESTS", 2)
+    figures = pages.measure()
+    assert {f.page for f in figures} == PAGES
+    for figure in figures:
+        assert figure.status == 200, figure
+        assert figure.queries > 0
+        assert figure.median_ms > 0 and figure.p99_ms >= figure.median_ms
+    lists = [f for f in figures if f.page.startswith("problem list") and "page 100" not in f.page]
+    assert all("suggestions_citizenissue" in f.plan for f in lists)
+    text = pages.report(figures, problems=200, generated_s=1.0)
+    for page in PAGES:
+        assert f"| {page} |" in text
+
+
+def test_wrk_output_is_read(tiny_city: None) -> None:
+    sample = """Running 15s test @ http://127.0.0.1:8000/floor/
+  2 threads and 16 connections
+  Latency Distribution
+     50%   12.50ms
+     75%   20.00ms
+     90%   31.00ms
+     99%    1.20s
+  4321 requests in 15.02s, 1.00MB read
+  Non-2xx or 3xx responses: 7
+Requests/sec:    287.65
+"""
+    rate, p50, p99, total, errors = submission._parse(sample)
+    assert (rate, p50, p99, total, errors) == (287.65, 12.5, 1200.0, 4321, 7)
+
+
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed")
+def test_the_citizens_form_takes_wrks_load(
+    transactional_db: None, live_server: object, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.CITIZEN_RATE_PER_IP = "1000000/h"  # one address floods on purpose
+    # One connection: the test database (SQLite) takes one writer at a time.
+    monkeypatch.setattr(submission, "CONNECTIONS", 1)
+    call_command("generate_city", scale="tiny", problems=20, seed=3, verbosity=0)
+    before = CitizenIssue.objects.count()
+    path, body, csrf = submission.citizen_form()
+    rate, p50, p99, total, errors = submission.load(
+        f"{live_server.url}{path}",
+        body,
+        csrf,
+        seconds=1,  # type: ignore[attr-defined]
+    )
+    assert total > 0 and errors == 0 and rate > 0 and 0 < p50 <= p99
+    # Every answered request stored a problem (a request cut off at the end may have too).
+    assert CitizenIssue.objects.count() - before >= total
