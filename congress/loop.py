@@ -22,6 +22,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from congress.areas import area_columns, area_q
 from congress.errors import RuleViolation
 from congress.models import (
     OPEN_STATUSES,
@@ -118,6 +119,11 @@ class CaseType:
     # None allows all. A case type whose steps carry its own rules (deadline
     # windows, notifications) lists only what is safe to do generically.
     generic_actions: frozenset[str] | None = None
+    # Told the case's id whenever one of its assignments is created or changes its
+    # status or due date, inside the same transaction: a case that keeps facts about
+    # its open steps on its own row (the earliest due date, which the overdue lists
+    # read from an index) refreshes them here.
+    on_steps_changed: Callable[[int], None] | None = None
 
 
 case_types: dict[str, CaseType] = {}
@@ -125,6 +131,12 @@ case_types: dict[str, CaseType] = {}
 
 def register_case_type(case_type: CaseType) -> None:
     case_types[case_type.key] = case_type
+
+
+def _tell_case(assignment: Assignment) -> None:
+    kind = case_types.get(assignment.case_type)
+    if kind is not None and kind.on_steps_changed is not None:
+        kind.on_steps_changed(assignment.case_id)
 
 
 def case_type_of(key: str) -> CaseType:
@@ -195,9 +207,12 @@ def visible_assignments(user: Any) -> QuerySet[Assignment]:
         return rows.none()
     if user.is_superuser:
         return rows
-    query = Q(user=user)
+    # Staff read the row's own area columns (congress/areas.py). The "assigned to
+    # them personally" arm is left out when there is nothing there, so a staff
+    # list is one index range in due-date order rather than an OR to be sorted.
+    query = Q(user=user) if Assignment.objects.filter(user=user).exists() else Q(pk__in=[])
     for region in user.staff_regions:
-        query |= Q(region__path__startswith=region.path)
+        query |= area_q(region)
     if user.department_ids:
         query |= Q(department_id__in=user.department_ids)
         query |= Q(department__parent_id__in=user.department_ids)
@@ -344,10 +359,12 @@ def assignment_create(
             original_due_on=due_on,
             latest_due_on=latest,
             **_due_fields(due_on, basis),
+            **area_columns(region),
         )
         assignment.next_reminder_at = next_reminder_time(assignment, policy_for(case_type), now)
         assignment.reminded_until = now
         assignment.save()
+        _tell_case(assignment)
         record_event(
             case_type=case_type,
             case_id=case_id,
@@ -429,20 +446,23 @@ def _move(
     if target not in PAUSING and target in OPEN_STATUSES:
         preview = Assignment(**{**_fields(assignment), **changes, "status": target})
         changes.update(_reschedule_updates(preview, now=now))
-    return apply_transition(
-        instance=assignment,
-        transitions={action: (sources, target)},
-        action=action,
-        by=by,
-        case_type=assignment.case_type,
-        note=note,
-        public_note=public_note,
-        updates=changes,
-        expected_version=assignment.version if expected_version is None else expected_version,
-        data=data,
-        assignment=assignment,
-        case_id=assignment.case_id,
-    )
+    with transaction.atomic():
+        event = apply_transition(
+            instance=assignment,
+            transitions={action: (sources, target)},
+            action=action,
+            by=by,
+            case_type=assignment.case_type,
+            note=note,
+            public_note=public_note,
+            updates=changes,
+            expected_version=assignment.version if expected_version is None else expected_version,
+            data=data,
+            assignment=assignment,
+            case_id=assignment.case_id,
+        )
+        _tell_case(assignment)
+    return event
 
 
 def _fields(assignment: Assignment) -> dict[str, Any]:
@@ -671,6 +691,8 @@ def assignment_recalculate_due(
         claimed = Assignment.objects.filter(
             pk=assignment.pk, due_on=old, due_basis=basis, status__in=OPEN_STATUSES
         ).update(**changes)
+        if claimed:
+            _tell_case(assignment)
         if not claimed or new == old:
             return None
         event = record_event(

@@ -12,6 +12,7 @@ from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from congress import history
+from congress.areas import AREA_FIELDS
 from congress.models.accounts import Department
 from congress.models.regions import Region
 
@@ -202,6 +203,12 @@ class Assignment(models.Model):
     # outage in favour of a later one), so a catch-up never floods anyone.
     reminded_until = models.DateTimeField(null=True, blank=True, editable=False)
     escalation_level = models.PositiveSmallIntegerField(_("升级次数"), default=0)
+    # The region's ancestors' ids (congress/areas.py): the overdue list of a
+    # jurisdiction is a range of the (area_N, due_on, id) index of open rows.
+    area_0 = models.BigIntegerField(null=True, blank=True, editable=False)
+    area_1 = models.BigIntegerField(null=True, blank=True, editable=False)
+    area_2 = models.BigIntegerField(null=True, blank=True, editable=False)
+    area_3 = models.BigIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("交办事项")
@@ -215,6 +222,15 @@ class Assignment(models.Model):
             ),
             models.Index(fields=["case_type", "case_id"], name="assignment_case"),
             models.Index(fields=["status", "due_on"], name="assignment_status_due"),
+            # 督办提醒: a jurisdiction's open assignments by due date (已超期, 即将到期).
+            *(
+                models.Index(
+                    fields=[name, "due_on", "id"],
+                    name=f"assignment_open_{name}",
+                    condition=models.Q(status__in=OPEN_STATUSES),
+                )
+                for name in AREA_FIELDS
+            ),
         ]
         constraints = [
             models.CheckConstraint(

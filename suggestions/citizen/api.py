@@ -32,6 +32,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from congress.errors import RuleViolation
+from congress.keyset import KeysetPagination
 from congress.models import User
 from congress.ratelimit import check
 from congress.scoping import get_visible_or_404
@@ -346,10 +347,13 @@ class CitizenIssueViewSet(viewsets.ReadOnlyModelViewSet):
     department), filtered like the HTML list."""
 
     filterset_class = CitizenIssueFilter
+    # Keyset pages (?after=, ?before=): page 1,000 costs what page 1 does.
+    pagination_class = KeysetPagination
+    keyset_ordering = ("-created_at", "-pk")
 
     def get_queryset(self) -> QuerySet[CitizenIssue]:
         rows = selectors.visible_issues(self.request.user)
-        return selectors.with_list_columns(rows).order_by("-created_at", "-pk")
+        return selectors.with_list_columns(rows).order_by(*self.keyset_ordering)
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
         return IssueDetailSerializer if self.action != "list" else IssueListSerializer

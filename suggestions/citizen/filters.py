@@ -10,7 +10,8 @@ from django.forms import NumberInput
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from congress.models import OPEN_STATUSES, Assignment, Department, Region
+from congress.areas import area_q
+from congress.models import Assignment, Department, Region
 from congress.scoping import visible_departments, visible_regions
 from representatives.models import Representative, Station
 from representatives.selectors import visible_representatives, visible_stations
@@ -79,7 +80,7 @@ class CitizenIssueFilter(django_filters.FilterSet):
     def filter_region(
         self, queryset: QuerySet[CitizenIssue], name: str, value: Region
     ) -> QuerySet[CitizenIssue]:
-        return queryset.filter(region__path__startswith=value.path)
+        return queryset.filter(area_q(value))
 
     def filter_representative(
         self, queryset: QuerySet[CitizenIssue], name: str, value: Representative
@@ -117,10 +118,7 @@ class CitizenIssueFilter(django_filters.FilterSet):
     ) -> QuerySet[CitizenIssue]:
         if value is None:
             return queryset
-        late = Assignment.objects.filter(
-            case_type=ISSUE_CASE,
-            case_id=OuterRef("pk"),
-            status__in=OPEN_STATUSES,
-            due_on__lt=timezone.localdate(),
-        )
-        return queryset.filter(Exists(late)) if value else queryset.exclude(Exists(late))
+        # The row's own earliest open due date (kept by the engine's hook): an index
+        # range, not a look into the steps of every row.
+        late = Q(next_due_on__lt=timezone.localdate())
+        return queryset.filter(late) if value else queryset.exclude(late)

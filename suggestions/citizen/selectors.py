@@ -13,12 +13,21 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from congress.areas import AREA_DEPTHS, area_q
 from congress.models import (
-    OPEN_STATUSES,
     Assignment,
     AssignmentStatus,
     CaseEvent,
@@ -29,6 +38,7 @@ from congress.models import (
     User,
 )
 from congress.scoping import AnyUser, region_scope_q
+from congress.summary import BoundedCount, bounded_count
 from congress.workflow import allowed_actions
 from representatives.models import GridAssignment, Representative, Station, StationMember
 from representatives.registry import PointRecord, PublicCase
@@ -52,6 +62,7 @@ from suggestions.models.citizen import (
     BannedPhone,
     CitizenIssue,
     IssueCategory,
+    IssueCount,
     IssueStatus,
 )
 
@@ -72,6 +83,18 @@ def _department_case_ids(user: AnyUser, case_type: str) -> QuerySet[Assignment, 
     ).values("case_id")
 
 
+def staff_scope_q(user: AnyUser) -> Q | None:
+    """The staff part of the scope: their regions and below (None: everything)."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return None
+    query = Q(pk__in=[])
+    for region in user.staff_regions:
+        query |= area_q(region)
+    return query
+
+
 def visible_issues(user: AnyUser) -> QuerySet[CitizenIssue]:
     """Staff: their regions and below. A representative: what is addressed to them or
     given them to handle. A department clerk: what was handed to their department.
@@ -79,7 +102,7 @@ def visible_issues(user: AnyUser) -> QuerySet[CitizenIssue]:
     rows = CitizenIssue.objects.select_related("category", "region", "station", "handler")
     if not user.is_authenticated:
         return rows.none()
-    staff = region_scope_q(user, "region__path")
+    staff = staff_scope_q(user)
     if staff is None:
         return rows
     others = Q(pk__in=[])
@@ -88,6 +111,10 @@ def visible_issues(user: AnyUser) -> QuerySet[CitizenIssue]:
         others |= Q(representative=representative) | Q(handler=representative)
     if user.department_ids:
         others |= Q(pk__in=_department_case_ids(user, ISSUE_CASE))
+    if others == Q(pk__in=[]):
+        return rows.filter(staff)  # staff only: one indexed equality, no OR to plan around
+    if not user.staff_regions:
+        return rows.filter(others & ~Q(status__in=GATED_ISSUE_STATUSES))
     return rows.filter(staff | (others & ~Q(status__in=GATED_ISSUE_STATUSES)))
 
 
@@ -258,22 +285,23 @@ ISSUE_ACTION_ORDER = [
 
 
 def with_list_columns(rows: QuerySet[CitizenIssue]) -> QuerySet[CitizenIssue]:
-    """What a list row shows, as annotations: a fixed number of queries for any page."""
+    """What a list row shows: a fixed number of queries for any page. The due date
+    and 超期 are the row's own ``next_due_on``; the department is one indexed
+    look-up per row shown (evaluated after the LIMIT, never for the whole list)."""
     today = timezone.localdate()
-    steps = Assignment.objects.filter(case_type=ISSUE_CASE, case_id=OuterRef("pk"))
-    latest_department = steps.filter(department__isnull=False).order_by("-assigned_at", "-pk")
+    latest_department = Assignment.objects.filter(
+        case_type=ISSUE_CASE, case_id=OuterRef("pk"), department__isnull=False
+    ).order_by("-assigned_at", "-pk")
     return rows.annotate(
-        is_overdue=Exists(steps.filter(status__in=OPEN_STATUSES, due_on__lt=today)),
-        next_due=Subquery(
-            steps.filter(status__in=OPEN_STATUSES).order_by("due_on").values("due_on")[:1]
-        ),
-        next_due_provisional=Subquery(
-            steps.filter(status__in=OPEN_STATUSES)
-            .order_by("due_on", "pk")
-            .values("due_provisional")[:1]
-        ),
+        is_overdue=ExpressionWrapper(Q(next_due_on__lt=today), output_field=BooleanField()),
+        next_due=F("next_due_on"),
         department_name=Subquery(latest_department.values("department__name")[:1]),
     )
+
+
+def overdue_q(today: datetime.date | None = None) -> Q:
+    """已超期: an open step of the problem is past its due date (the row's earliest)."""
+    return Q(next_due_on__lt=today or timezone.localdate())
 
 
 def stored_submission(key: str) -> CitizenIssue | None:
@@ -351,7 +379,7 @@ def similar_open_issues(
     while area.parent_id and area.level in ("grid", "microgrid"):
         area = area.parent  # type: ignore[assignment]
     rows = CitizenIssue.objects.filter(
-        region__path__startswith=area.path,
+        area_q(area),
         status__in=OPEN_ISSUE_STATUSES,
         hidden_from_public=False,
         created_at__gte=timezone.now() - datetime.timedelta(days=90),
@@ -594,18 +622,91 @@ def handled_records(
     ]
 
 
-def home_counts(user: AnyUser) -> dict[str, Any]:
-    rows = visible_issues(user)
-    today = timezone.localdate()
-    overdue = Assignment.objects.filter(
-        case_type=ISSUE_CASE, status__in=OPEN_STATUSES, due_on__lt=today, case_id=OuterRef("pk")
+def counted_regions(user: AnyUser) -> list[Region] | None:
+    """The regions whose ``IssueCount`` rows make up the user's scope, or None when
+    the summary cannot say it (a representative's or a clerk's own cases, a staff
+    region below the counted depth). An administrator: every root."""
+    if not user.is_authenticated:
+        return None
+    if user.is_superuser:
+        return list(Region.objects.filter(parent__isnull=True))
+    if user.department_ids or representative_of(user) is not None:
+        return None
+    regions = user.staff_regions
+    if not regions or any(region.depth >= AREA_DEPTHS for region in regions):
+        return None
+    # A region inside another of the user's regions is counted once, in the outer one.
+    return [r for r in regions if not any(r.is_within(o) and r != o for o in regions)]
+
+
+def issue_counts(regions: list[Region]) -> dict[tuple[str, bool], int]:
+    """Problems per (status, 需督办) in ``regions`` and below, summed from the summary
+    rows of the areas there (one query: a city is about a hundred areas)."""
+    scope = Q(pk__in=[])
+    for region in regions:
+        scope |= Q(area__path__startswith=region.path)
+    rows = (
+        IssueCount.objects.filter(scope)
+        .values("status", "needs_supervision")
+        .annotate(n=Sum("count"))
+        .order_by()
     )
+    return {(row["status"], row["needs_supervision"]): row["n"] for row in rows}
+
+
+def home_counts(user: AnyUser) -> dict[str, Any]:
+    """The 群众诉求 card: exact figures from the summary rows for staff; for a
+    representative's or a clerk's own cases, counts up to a bound ("1,000+").
+    超期 changes with the calendar, not with a write: it is a bounded count on the
+    (area, next_due_on) index."""
+    rows = visible_issues(user)
+    overdue = bounded_count(rows.filter(overdue_q()))
+    regions = counted_regions(user)
+    if regions is None:
+        return {
+            "submitted": bounded_count(rows.filter(status=IssueStatus.SUBMITTED)),
+            "in_progress": bounded_count(rows.filter(status__in=OPEN_ISSUE_STATUSES)),
+            "overdue": overdue,
+            "supervision": bounded_count(
+                rows.filter(needs_supervision=True).exclude(
+                    status__in=[IssueStatus.CLOSED, IssueStatus.MERGED]
+                )
+            ),
+            "review": bounded_count(rows.filter(status=IssueStatus.PENDING_REVIEW)),
+        }
+    counts = issue_counts(regions)
+
+    def total(statuses: list[str], *, flagged: bool | None = None) -> BoundedCount:
+        return BoundedCount(
+            sum(
+                n
+                for (status, flag), n in counts.items()
+                if status in statuses and (flagged is None or flag == flagged)
+            )
+        )
+
+    unfinished = [s for s in IssueStatus if s not in (IssueStatus.CLOSED, IssueStatus.MERGED)]
     return {
-        "submitted": rows.filter(status=IssueStatus.SUBMITTED).count(),
-        "in_progress": rows.filter(status__in=OPEN_ISSUE_STATUSES).count(),
-        "overdue": rows.filter(Exists(overdue)).count(),
-        "supervision": rows.filter(needs_supervision=True)
-        .exclude(status__in=[IssueStatus.CLOSED, IssueStatus.MERGED])
-        .count(),
-        "review": rows.filter(status=IssueStatus.PENDING_REVIEW).count(),
+        "submitted": total([IssueStatus.SUBMITTED]),
+        "in_progress": total(list(OPEN_ISSUE_STATUSES)),
+        "overdue": overdue,
+        "supervision": total(unfinished, flagged=True),
+        "review": total([IssueStatus.PENDING_REVIEW]),
     }
+
+
+def list_total(
+    user: AnyUser, filters: dict[str, Any], rows: QuerySet[CitizenIssue]
+) -> BoundedCount:
+    """The figure in a list's header: the summary's exact total when the list is
+    the user's whole scope or only narrowed by status; else ``rows`` (the filtered
+    list) counted up to a bound ("1,000+")."""
+    regions = counted_regions(user)
+    narrowed = {name for name, value in filters.items() if value not in (None, "", [])}
+    if regions is None or narrowed - {"status"}:
+        return bounded_count(rows)
+    statuses = filters.get("status") or []
+    counts = issue_counts(regions)
+    return BoundedCount(
+        sum(n for (status, _flag), n in counts.items() if not statuses or status in statuses)
+    )

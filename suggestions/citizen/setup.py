@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, post_save
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from congress.loop import CaseType, register_case_type
+from congress.models import Region
 from congress.registry import (
     Anonymiser,
     DemoBuilder,
@@ -54,6 +55,8 @@ register_case_type(
         longest=Deadline(3, "months"),
         # Replies change the problem's own status: they are given on its page.
         generic_reply=False,
+        # The problem keeps its earliest open due date on its row (已超期 lists).
+        on_steps_changed=services.issue_steps_changed,
     )
 )
 register_case_type(
@@ -154,6 +157,15 @@ register_public_case_provider(selectors.public_board_for_station)
 register_anonymiser(
     Anonymiser("citizen issues", services.expired_issues, services.issues_anonymise)
 )
+
+
+def _follow_region(sender: type[Region], instance: Region, created: bool, **kwargs: Any) -> None:
+    if not created and not kwargs.get("raw"):
+        services.issues_follow_region(instance)
+
+
+# A region moved in the tree: its problems' area columns and counts follow.
+post_save.connect(_follow_region, sender=Region, dispatch_uid="citizen_issues_follow_region")
 register_anonymiser(
     Anonymiser(
         "citizen appointments", services.expired_appointments, services.appointments_anonymise

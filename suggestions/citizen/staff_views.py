@@ -12,7 +12,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,8 +20,8 @@ from django.views.decorators.http import require_POST
 
 from congress.errors import DomainError
 from congress.files import stream_file
-from congress.models import User
-from congress.scoping import get_visible_or_404
+from congress.keyset import AFTER, BEFORE, keyset_page
+from congress.scoping import acting_user, get_visible_or_404, is_staff_or_admin
 from suggestions.citizen import selectors, services
 from suggestions.citizen.actions import ISSUE_ACTIONS
 from suggestions.citizen.filters import CitizenIssueFilter
@@ -30,11 +29,8 @@ from suggestions.citizen.privacy import mask_mobile, mask_name
 from suggestions.models.citizen import CitizenIssue, IssuePhoto, SavedIssueFilter
 
 PAGE_SIZE = 50
+LIST_ORDER = ("-created_at", "-pk")  # newest first, in the (area_N, created_at, id) index
 BULK_LIMIT = 200
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _filtered(request: HttpRequest) -> CitizenIssueFilter:
@@ -45,27 +41,30 @@ def _filtered(request: HttpRequest) -> CitizenIssueFilter:
 
 def _query_without_page(request: HttpRequest) -> str:
     params = request.GET.copy()
-    params.pop("page", None)
+    for key in ("page", AFTER, BEFORE):
+        params.pop(key, None)
     return params.urlencode()
 
 
 @login_required
 def citizen_issue_list(request: HttpRequest) -> HttpResponse:
     filterset = _filtered(request)
-    rows = selectors.with_list_columns(filterset.qs).order_by("-created_at", "-pk")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    user = _user(request)
+    rows = selectors.with_list_columns(filterset.qs)
+    page = keyset_page(rows, request.GET, ordering=LIST_ORDER, size=PAGE_SIZE)
+    user = acting_user(request)
+    filters = filterset.form.cleaned_data if filterset.is_bound and filterset.is_valid() else {}
     return render(
         request,
         "suggestions/citizen/list.html",
         {
             "filter": filterset,
             "page": page,
+            "total": selectors.list_total(user, filters, filterset.qs),
             "query": _query_without_page(request),
             "saved": SavedIssueFilter.objects.filter(owner=user),
-            "can_bulk": user.is_superuser or user.is_congress_staff,
+            "can_bulk": is_staff_or_admin(user),
             "representatives": selectors.representative_choices(user)[:500]
-            if user.is_superuser or user.is_congress_staff
+            if is_staff_or_admin(user)
             else [],
             "can_export_personal": user.has_perm("suggestions.export_personal_data"),
         },
@@ -73,7 +72,7 @@ def citizen_issue_list(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, issue: CitizenIssue, **extra: Any) -> dict[str, Any]:
-    user = _user(request)
+    user = acting_user(request)
     roles = selectors.issue_roles(user, issue)
     actions = [
         (name, ISSUE_ACTIONS[name], ISSUE_ACTIONS[name].form(issue=issue, user=user))
@@ -105,7 +104,7 @@ def citizen_issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def citizen_issue_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     issue = get_visible_or_404(selectors.visible_issues(request.user), pk=pk)
-    user = _user(request)
+    user = acting_user(request)
     spec = ISSUE_ACTIONS.get(action)
     roles = selectors.issue_roles(user, issue)
     if spec is None or action not in selectors.issue_actions(user, issue, roles):
@@ -131,7 +130,7 @@ def citizen_issue_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 
     Rendered in the answer to this POST (never stored in a URL or a redirect)."""
     issue = get_visible_or_404(selectors.visible_issues(request.user), pk=pk)
-    user = _user(request)
+    user = acting_user(request)
     if not selectors.issue_roles(user, issue).may_see_contact:
         raise Http404
     revealed = services.citizen_issue_reveal_contact(issue=issue, by=user, request=request)
@@ -177,7 +176,7 @@ def citizen_issue_export(request: HttpRequest) -> HttpResponse:
     try:
         content = services.citizen_issues_export(
             issues=filterset.qs,
-            by=_user(request),
+            by=acting_user(request),
             include_personal=personal,
             request=request,
             filters=_query_without_page(request),
@@ -204,8 +203,8 @@ def _list_url() -> str:
 @login_required
 @require_POST
 def citizen_issue_bulk_assign(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    if not (user.is_superuser or user.is_congress_staff):
+    user = acting_user(request)
+    if not is_staff_or_admin(user):
         raise Http404
     ids = [value for value in request.POST.getlist("issues") if value.isdigit()][:BULK_LIMIT]
     representative = (
@@ -243,7 +242,7 @@ def saved_filter_save(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("请为筛选条件命名。"))
     else:
         SavedIssueFilter.objects.update_or_create(
-            owner=_user(request), name=name, defaults={"query": query}
+            owner=acting_user(request), name=name, defaults={"query": query}
         )
         messages.success(request, _("已保存常用筛选“%(name)s”。") % {"name": name})
     return redirect(f"{_list_url()}?{query}")
@@ -252,6 +251,6 @@ def saved_filter_save(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def saved_filter_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    saved = get_object_or_404(SavedIssueFilter, pk=pk, owner=_user(request))
+    saved = get_object_or_404(SavedIssueFilter, pk=pk, owner=acting_user(request))
     saved.delete()
     return redirect(_list_url())

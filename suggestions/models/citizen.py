@@ -26,6 +26,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from congress.areas import AREA_DEPTHS
 from congress.models import Region
 from suggestions.models.appointment import Appointment, AppointmentKind, AppointmentStatus
 
@@ -39,6 +40,7 @@ __all__ = [
     "ConversionKind",
     "DeclineChannel",
     "IssueCategory",
+    "IssueCount",
     "IssuePhoto",
     "IssueRating",
     "IssueSource",
@@ -236,6 +238,22 @@ class CitizenIssue(models.Model):
     anonymised_at = models.DateTimeField(_("个人信息匿名化时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("提交时间"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # Facts the lists filter on, kept on the row by the services so that a list is
+    # an index range whatever the size of the table (docs/architecture.md, "Reads
+    # that do not grow with the data"). ``area_N`` is the id of the region's
+    # ancestor at depth N (itself included): staff of a region at depth N see
+    # ``area_N = region.pk``, one equality that an index (area_N, created_at) serves
+    # in list order. Depths 0-3 are the levels with a congress and staff
+    # (province, city, county, township in a province's tree).
+    area_0 = models.BigIntegerField(null=True, blank=True, editable=False)
+    area_1 = models.BigIntegerField(null=True, blank=True, editable=False)
+    area_2 = models.BigIntegerField(null=True, blank=True, editable=False)
+    area_3 = models.BigIntegerField(null=True, blank=True, editable=False)
+    # The earliest due date of the problem's open closed-loop steps (null: none
+    # open), set by the engine's hook in the same transaction as the step's change:
+    # "overdue" is ``next_due_on < today`` on an index, not a subquery per row.
+    next_due_on = models.DateField(_("办理期限"), null=True, blank=True, editable=False)
+    next_due_provisional = models.BooleanField(default=False, db_default=False, editable=False)
 
     class Meta:
         verbose_name = _("群众反映问题")
@@ -253,6 +271,25 @@ class CitizenIssue(models.Model):
             models.Index(
                 fields=["mobile_hash"], name="citizenissue_mobile", condition=~Q(mobile_hash="")
             ),
+            # A jurisdiction's list, newest first, read in index order (keyset pages).
+            *(
+                models.Index(fields=[f"area_{n}", "created_at", "id"], name=f"citizenissue_area{n}")
+                for n in range(AREA_DEPTHS)
+            ),
+            # A jurisdiction's open problems by due date: 已超期 and 即将到期 are ranges.
+            *(
+                models.Index(
+                    fields=[f"area_{n}", "next_due_on"],
+                    name=f"citizenissue_area{n}_due",
+                    condition=Q(next_due_on__isnull=False),
+                )
+                for n in range(AREA_DEPTHS)
+            ),
+            models.Index(
+                fields=["next_due_on"],
+                name="citizenissue_due",
+                condition=Q(next_due_on__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -263,6 +300,43 @@ class CitizenIssue(models.Model):
 
     def get_tracking_url(self) -> str:
         return reverse("citizen_issue_track", args=[self.tracking_token])
+
+    @property
+    def count_area_id(self) -> int | None:
+        """The area whose ``IssueCount`` rows count this problem (see there)."""
+        return self.area_3 or self.area_2 or self.area_1 or self.area_0
+
+
+class IssueCount(models.Model):
+    """How many problems an area holds, per status and 需督办 flag: the summary the
+    home cards and list headers read instead of counting a jurisdiction's rows.
+
+    The area is the problem's ancestor at depth 3 (a township in a province's
+    tree), or its own region when that is shallower: the smallest unit any
+    staff jurisdiction is made of. A jurisdiction's figure is the sum over the
+    areas below it (a city: about a hundred areas), never a row per ancestor,
+    which would make every submission in a city update the same city row and
+    queue behind each other. The services keep it in step in the same
+    transaction as the problem's change; ``manage.py issue_reads_rebuild``
+    rebuilds it from the table.
+    """
+
+    area = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=24, choices=IssueStatus.choices)
+    needs_supervision = models.BooleanField(default=False)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("群众反映问题统计")
+        verbose_name_plural = _("群众反映问题统计")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area", "status", "needs_supervision"], name="issuecount_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area_id}/{self.status}/{self.needs_supervision}: {self.count}"
 
 
 def photo_path(instance: IssuePhoto, filename: str) -> str:

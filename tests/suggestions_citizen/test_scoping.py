@@ -85,7 +85,7 @@ def test_anyone_else_gets_a_404_in_ui_and_api(
     listed = client.get("/issues/").content.decode()
     assert forwarded.tracking_code not in listed
     api = client.get("/api/v1/citizen-issues/").json()
-    assert api["count"] == 0
+    assert api["results"] == []  # keyset pages carry no total (congress/keyset.py)
 
 
 def test_another_representative_gets_a_404(

@@ -1,0 +1,52 @@
+"""The jurisdiction on the row: a case keeps the ids of its region's ancestors.
+
+"Staff see their region and everything below it" (docs/architecture.md, 'Who sees
+what') is, on a table of cases, ``area_N = region.pk`` where N is the staff
+region's depth: an equality on the row's own column, which a composite index
+(area_N, <the list's order>) serves in list order, without a join to the
+regions and without sorting the jurisdiction (docs/architecture.md, "Reads that
+do not grow with the data"). Depths 0-3 are kept: the levels that have a
+congress and staff (province, city, county, township in a province's tree). A
+region deeper than that (a village, a grid) is matched by its subtree's ids.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+
+if TYPE_CHECKING:  # the models read AREA_FIELDS from here
+    from congress.models import Region
+
+AREA_DEPTHS = 4
+AREA_FIELDS = [f"area_{n}" for n in range(AREA_DEPTHS)]
+
+
+def area_columns(region: Region) -> dict[str, int | None]:
+    """The ``area_N`` values of a case in ``region`` (read from its path, no query)."""
+    ancestry = region.ancestor_ids()
+    return {name: ancestry[n] if n < len(ancestry) else None for n, name in enumerate(AREA_FIELDS)}
+
+
+def area_q(region: Region, *, region_field: str = "region_id") -> Q:
+    """Rows in ``region`` and below, read from the row's own columns."""
+    if region.depth < AREA_DEPTHS:
+        return Q(**{AREA_FIELDS[region.depth]: region.pk})
+    subtree = type(region).objects.subtree_of(region)  # type: ignore[attr-defined]
+    return Q(**{f"{region_field}__in": subtree.values("pk")})
+
+
+def assignments_fill_areas(*, only_missing: bool = True) -> int:
+    """Give assignments their area columns (rows written in bulk, a moved region):
+    one UPDATE per region that has such assignments. Returns the rows updated."""
+    from congress.models import Assignment, Region
+
+    rows = Assignment.objects.all()
+    if only_missing:
+        rows = rows.filter(area_0__isnull=True)
+    places = Region.objects.filter(pk__in=rows.order_by().values("region_id").distinct())
+    done = 0
+    for place in places.iterator(chunk_size=2000):
+        done += rows.filter(region=place).update(**area_columns(place))
+    return done

@@ -1,0 +1,48 @@
+"""Recompute what the problem lists and 督办提醒 read: the area columns (of problems
+and of assignments), the earliest open due date and the ``IssueCount`` summary (docs/architecture.md, "Reads that do not grow
+with the data").
+
+    manage.py issue_reads_rebuild           # repair, or after rows were written in bulk
+    manage.py issue_reads_rebuild --check   # compare the summary with a plain COUNT
+
+The services keep all of it in step; this is for repair (a restored backup, a
+bulk import, ``generate_city``) and safe to run at any time.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from congress.areas import assignments_fill_areas
+from suggestions.citizen import services
+
+
+class Command(BaseCommand):
+    help = "Rebuild the citizen problems' area columns, due dates and count summary."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--check", action="store_true", help="only report counts that differ; exit 1 if any"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["check"]:
+            wrong = services.issue_counts_differences()
+            for (area, status, flag), (kept, counted) in sorted(wrong.items()):
+                self.stdout.write(
+                    f"area {area} {status} 督办={flag}: kept {kept}, counted {counted}"
+                )
+            if wrong:
+                raise CommandError(f"{len(wrong)} summary rows differ from the table.")
+            self.stdout.write(self.style.SUCCESS("The summary matches the table."))
+            return
+        steps = assignments_fill_areas(only_missing=False)
+        done = services.issue_reads_rebuild()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{steps:,} assignments' and {done['areas']:,} problems' area columns, "
+                f"{done['due_dates']:,} due dates, {done['counts']:,} summary rows."
+            )
+        )
