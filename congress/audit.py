@@ -16,6 +16,7 @@ from django.http import HttpRequest
 
 from congress.models import AuditAction, AuditEvent, RoleGrant, User
 from congress.net import client_ip
+from congress.scoping import acting_user
 
 # The request being answered, for services that are called with ``by=user`` only
 # (set by congress.middleware.AuditContextMiddleware; empty in Celery tasks).
@@ -35,7 +36,7 @@ def audit_record(
     actor, of the request being answered. A citizen acting without an account leaves
     no address here (PIPL: collect no more than the purpose needs)."""
     if actor is None and request is not None and request.user.is_authenticated:
-        actor = cast(User, request.user)
+        actor = acting_user(request)
     if request is None and actor is not None:
         request = current_request.get()
     return AuditEvent.objects.create(
@@ -77,7 +78,7 @@ def _grant_changed(action: str, grant: RoleGrant, **detail: Any) -> None:
     the object is the user whose role changed. Outside a request (a shell, a migration,
     the demo) there is no actor and no address, rather than the affected user's name."""
     request = current_request.get()
-    actor = cast(User, request.user) if request and request.user.is_authenticated else None
+    actor = acting_user(request) if request and request.user.is_authenticated else None
     audit_record(
         action=action,
         actor=actor,

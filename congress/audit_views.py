@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from congress.models import AuditAction, AuditEvent, Role, RoleGrant, User
+from congress.scoping import is_staff_or_admin
 
 ACTION_LABELS: dict[str, Any] = dict(AuditAction.choices)
 
@@ -96,7 +97,7 @@ def _start_of(day: datetime.date) -> datetime.datetime:
 @require_GET
 def audit_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not (user.is_superuser or user.is_congress_staff):  # type: ignore[union-attr]
+    if not is_staff_or_admin(user):
         raise Http404
     form = AuditFilterForm(request.GET or None)
     rows = visible_audit_events(user)

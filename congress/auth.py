@@ -41,6 +41,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from congress.audit import audit_record
 from congress.errors import OutOfJurisdiction
 from congress.models import AuditAction, User
+from congress.scoping import acting_user, is_staff_or_admin
 
 OTP_ENABLED = AuditAction.OTP_ENABLED
 PASSWORD_CHANGED = AuditAction.PASSWORD_CHANGED
@@ -93,10 +94,8 @@ def lockout_response(
 # --- second factor ---------------------------------------------------------
 
 
-def may_use_second_factor(user: Any) -> bool:
-    """TOTP is offered to staff and administrators: they hold the most (docs/architecture.md,
-    'The cast')."""
-    return bool(user.is_authenticated and (user.is_superuser or user.is_congress_staff))
+# TOTP is offered to staff and administrators (``is_staff_or_admin``): they hold the
+# most (docs/architecture.md, 'The cast').
 
 
 def has_second_factor(user: User) -> bool:
@@ -174,7 +173,7 @@ class TokenForm(forms.Form):
 
 def totp_login_verify(*, request: HttpRequest, token: str) -> bool:
     """The second login step: a code from one of the user's confirmed devices."""
-    user: User = request.user  # type: ignore[assignment]
+    user = acting_user(request)
     for device in TOTPDevice.objects.filter(user=user, confirmed=True):
         if django_otp.verify_token(user, device.persistent_id, token):
             django_otp.login(request, device)
@@ -195,7 +194,7 @@ def totp_login_verify(*, request: HttpRequest, token: str) -> bool:
 
 def totp_device_confirm(*, request: HttpRequest, device: TOTPDevice, token: str) -> bool:
     """Turn the second factor on: the first code from the new device proves it is set up."""
-    user: User = request.user  # type: ignore[assignment]
+    user = acting_user(request)
     if device.user_id != user.pk or not device.verify_token(token):
         return False
     with transaction.atomic():
@@ -210,7 +209,7 @@ def totp_device_confirm(*, request: HttpRequest, device: TOTPDevice, token: str)
 
 def totp_device_remove(*, request: HttpRequest, token: str) -> bool:
     """Turn the second factor off; a current code is required, so a borrowed session cannot."""
-    user: User = request.user  # type: ignore[assignment]
+    user = acting_user(request)
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is None or not device.verify_token(token):
         return False
@@ -262,8 +261,8 @@ def _qr_data_uri(url: str) -> str:
 @require_http_methods(["GET", "POST"])
 def otp_setup(request: HttpRequest) -> HttpResponse:
     """Turn the TOTP second factor on or off (staff and administrators only; others 404)."""
-    user: User = request.user  # type: ignore[assignment]
-    if not may_use_second_factor(user):
+    user = acting_user(request)
+    if not is_staff_or_admin(user):
         raise Http404
     confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     form = TokenForm(request.POST or None)
@@ -350,7 +349,7 @@ def user_change_password(*, user: User, new_password: str, by: User, request: Ht
 @login_required
 @require_http_methods(["GET", "POST"])
 def password_change(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = acting_user(request)
     form = PasswordChangeForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         new_password = form.cleaned_data["new_password1"]
@@ -361,6 +360,6 @@ def password_change(request: HttpRequest) -> HttpResponse:
         "form": form,
         "next": _safe_next(request),
         "required": user.must_change_password,
-        "may_use_second_factor": may_use_second_factor(user),
+        "may_use_second_factor": is_staff_or_admin(user),
     }
     return render(request, "registration/password_change_form.html", context)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,14 +12,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from congress.models import Channel, DeliveryMode, Notification, NotificationPreference, User
+from congress.models import Channel, DeliveryMode, Notification, NotificationPreference
 from congress.notifications import notification_mark_read
-from congress.scoping import get_visible_or_404
+from congress.scoping import acting_user, get_visible_or_404
 
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    rows = Notification.objects.filter(recipient=cast(User, request.user))
+    rows = Notification.objects.filter(recipient=acting_user(request))
     if request.GET.get("unread"):
         rows = rows.filter(read_at__isnull=True)
     page = Paginator(rows, 30).get_page(request.GET.get("page"))
@@ -34,7 +32,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def inbox_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark one message read and follow its link (only the recipient's own: else 404)."""
     notification = get_visible_or_404(
-        Notification.objects.filter(recipient=cast(User, request.user)), pk=pk
+        Notification.objects.filter(recipient=acting_user(request)), pk=pk
     )
     notification_mark_read(user=request.user, notification_ids=[notification.pk])  # type: ignore[arg-type]
     if notification.url and url_has_allowed_host_and_scheme(notification.url, allowed_hosts=None):
@@ -57,7 +55,7 @@ class PreferenceForm(forms.Form):
 
 @login_required
 def inbox_preferences(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = acting_user(request)
     current = dict(user.notification_preferences.values_list("channel", "mode"))
     initial = {channel: current.get(channel, DeliveryMode.IMMEDIATE) for channel in Channel.values}
     form = PreferenceForm(request.POST or None, initial=initial)

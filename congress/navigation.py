@@ -19,19 +19,15 @@ from congress.registry import (
     register_nav_group,
     role_sources,
 )
-from congress.scoping import visible_departments, visible_regions
-
-
-def _is_staff(user: Any) -> bool:
-    return bool(user.is_superuser or user.is_congress_staff)
+from congress.scoping import is_staff_or_admin, visible_departments, visible_regions
 
 
 def _can_see_departments(user: Any) -> bool:
-    return bool(_is_staff(user) or user.is_handler)
+    return bool(is_staff_or_admin(user) or user.is_handler)
 
 
 def _has_work(user: Any) -> bool:
-    return bool(_is_staff(user) or user.is_handler)
+    return bool(is_staff_or_admin(user) or user.is_handler)
 
 
 # The menus feature apps put their entries in (NavItem.group).
@@ -42,7 +38,9 @@ register_nav_group(NavGroup("basics", _("基础数据"), icon="gear-wide-connect
 
 register_nav(NavItem(_("督办提醒"), "assignment_list", _has_work, order=50, icon="alarm"))
 register_nav(
-    NavItem(_("行政区划"), "region_list", _is_staff, order=900, icon="diagram-3", group="basics")
+    NavItem(
+        _("行政区划"), "region_list", is_staff_or_admin, order=900, icon="diagram-3", group="basics"
+    )
 )
 register_nav(
     NavItem(
@@ -55,7 +53,14 @@ register_nav(
     )
 )
 register_nav(
-    NavItem(_("审计日志"), "audit_list", _is_staff, order=950, icon="journal-text", group="basics")
+    NavItem(
+        _("审计日志"),
+        "audit_list",
+        is_staff_or_admin,
+        order=950,
+        icon="journal-text",
+        group="basics",
+    )
 )
 register_nav(
     NavItem(_("后台管理"), "admin:index", lambda user: user.is_superuser, order=990, icon="gear")
@@ -70,7 +75,7 @@ def _roles_card(request: HttpRequest) -> dict[str, Any] | None:
 
 def _jurisdiction_card(request: HttpRequest) -> dict[str, Any] | None:
     user: Any = request.user
-    if not _is_staff(user):
+    if not is_staff_or_admin(user):
         return None
     own = [region.pk for region in user.staff_regions]
     counts = dict(

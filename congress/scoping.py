@@ -28,6 +28,22 @@ AnyUser = User | AnonymousUser
 M = TypeVar("M", bound=Model)
 
 
+def acting_user(request: Any) -> User:
+    """The signed-in user of a request, as the product's ``User``: for views behind
+    ``login_required`` and API views whose permission requires a signed-in user, so
+    services can record who acted. Anywhere else, read ``request.user`` as ``AnyUser``."""
+    user: User = request.user
+    return user
+
+
+def is_staff_or_admin(user: AnyUser) -> bool:
+    """Congress staff of some region, or an administrator: the office side of the
+    product (the staff menus and cards, the registries, creating a vote, the second
+    factor offered to those who hold the most). *Where* they may act is still their
+    jurisdiction (``region_scope_q``, ``require_in_jurisdiction``)."""
+    return bool(user.is_authenticated and (user.is_superuser or user.is_congress_staff))
+
+
 def region_scope_q(user: AnyUser, path_field: str) -> Q | None:
     """A filter for rows whose region path (``path_field``) lies in the user's staff regions.
 

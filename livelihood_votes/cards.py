@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Count, Q
 from django.http import HttpRequest
 
+from congress.scoping import is_staff_or_admin
 from livelihood_votes import selectors
 from livelihood_votes.models import VoteStatus
 from representatives.selectors import representative_of
@@ -26,7 +27,7 @@ def representative_card(request: HttpRequest) -> dict[str, Any] | None:
 
 def staff_card(request: HttpRequest) -> dict[str, Any] | None:
     """Staff: votes being prepared, open now, and closed, in their jurisdiction."""
-    if not selectors.can_create(request.user):
+    if not is_staff_or_admin(request.user):
         return None
     counts = selectors.visible_votes(request.user).aggregate(
         drafts=Count("pk", filter=Q(status=VoteStatus.DRAFT)),

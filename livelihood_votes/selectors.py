@@ -71,10 +71,6 @@ def manages(user: AnyUser, vote: LivelihoodVote) -> bool:
     return any(path.startswith(region.path) for region in user.staff_regions)
 
 
-def can_create(user: AnyUser) -> bool:
-    return bool(user.is_authenticated and (user.is_superuser or user.is_congress_staff))
-
-
 def congresses_managed(user: AnyUser) -> QuerySet[Congress]:
     """The congresses a user may hold votes for: those in their region and below."""
     query = region_scope_q(user, "region__path")

@@ -16,14 +16,11 @@ from congress.registry import (
     register_labels,
     register_nav,
 )
-from livelihood_votes import cards, demo, selectors
+from congress.scoping import is_staff_or_admin
+from livelihood_votes import cards, demo
 from livelihood_votes.models import VoteStatus
 from livelihood_votes.workflow import ACTION_LABELS, VOTE_CASE
 from representatives.selectors import representative_of
-
-
-def _is_staff(user: Any) -> bool:
-    return selectors.can_create(user)
 
 
 def _is_representative(user: Any) -> bool:
@@ -32,7 +29,13 @@ def _is_representative(user: Any) -> bool:
 
 register_labels(case_type=VOTE_CASE, actions=ACTION_LABELS, statuses=dict(VoteStatus.choices))
 register_nav(
-    NavItem(_("民生实事票决"), "livelihood_vote_list", _is_staff, order=300, icon="check2-square")
+    NavItem(
+        _("民生实事票决"),
+        "livelihood_vote_list",
+        is_staff_or_admin,
+        order=300,
+        icon="check2-square",
+    )
 )
 register_nav(
     NavItem(

@@ -30,8 +30,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from congress.errors import DomainError
-from congress.models import User
-from congress.scoping import get_visible_or_404, visible_departments
+from congress.scoping import acting_user, get_visible_or_404, is_staff_or_admin, visible_departments
 from congress.workflow import timeline
 from livelihood_votes import selectors, services
 from livelihood_votes.errors import ResultsNotPublished
@@ -54,17 +53,13 @@ V = VoteStatus
 View = Callable[..., HttpResponse]
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def staff_required(view: View) -> View:
     """Congress staff (or administrators) only; anyone else gets a 404."""
 
     @wraps(view)
     @login_required
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not selectors.can_create(request.user):
+        if not is_staff_or_admin(request.user):
             raise Http404
         return view(request, *args, **kwargs)
 
@@ -90,7 +85,7 @@ def _representative(request: HttpRequest) -> Representative:
 
 @login_required
 def vote_list(request: HttpRequest) -> HttpResponse:
-    if not selectors.can_create(request.user):
+    if not is_staff_or_admin(request.user):
         if representative_of(request.user) is not None:
             return redirect("my_livelihood_votes")
         raise Http404
@@ -103,7 +98,7 @@ def vote_create(request: HttpRequest) -> HttpResponse:
     form = VoteForm(request.POST or None, congresses=selectors.congresses_managed(request.user))
     if request.method == "POST" and form.is_valid():
         try:
-            vote = services.vote_create(by=_user(request), **form.cleaned_data)
+            vote = services.vote_create(by=acting_user(request), **form.cleaned_data)
         except DomainError as error:
             messages.error(request, str(error.message))
         else:
@@ -152,7 +147,7 @@ def candidate_add(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("候选项目信息不完整：%(errors)s") % {"errors": _errors(form)})
         return redirect(vote)
     try:
-        services.candidate_add(vote=vote, by=_user(request), **form.cleaned_data)
+        services.candidate_add(vote=vote, by=acting_user(request), **form.cleaned_data)
     except DomainError as error:
         messages.error(request, str(error.message))
     else:
@@ -170,7 +165,7 @@ def candidate_remove(request: HttpRequest, pk: int, candidate_id: int) -> HttpRe
     vote = _managed_vote(request, pk)
     candidate = get_visible_or_404(vote.candidates.all(), pk=candidate_id)
     try:
-        services.candidate_remove(candidate=candidate, by=_user(request))
+        services.candidate_remove(candidate=candidate, by=acting_user(request))
     except DomainError as error:
         messages.error(request, str(error.message))
     else:
@@ -197,7 +192,7 @@ def vote_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         form = CancelForm(request.POST)
         extra["reason"] = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        run(vote=vote, by=_user(request), **extra)
+        run(vote=vote, by=acting_user(request), **extra)
     except DomainError as error:
         messages.error(request, str(error.message))
     else:
@@ -250,7 +245,9 @@ SEARCH_LIMIT = 20
 
 def _sign_in(request: HttpRequest, vote: LivelihoodVote, representative: Representative) -> None:
     try:
-        services.participation_sign_in(vote=vote, representative=representative, by=_user(request))
+        services.participation_sign_in(
+            vote=vote, representative=representative, by=acting_user(request)
+        )
     except DomainError as error:
         messages.error(request, str(error.message))
     else:
@@ -286,7 +283,7 @@ def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
         sheet = form.cleaned_data["sheet"]
         try:
             outcome = services.paper_sheet_enter(
-                vote=vote, sheet=sheet, choices=form.choices(), by=_user(request)
+                vote=vote, sheet=sheet, choices=form.choices(), by=acting_user(request)
             )
         except DomainError as error:
             context["error"], status = error.message, error.status
@@ -338,7 +335,7 @@ def results_print(request: HttpRequest, pk: int) -> HttpResponse:
 def runoff_create(request: HttpRequest, pk: int) -> HttpResponse:
     vote = _managed_vote(request, pk)
     try:
-        runoff = services.vote_runoff_create(from_vote=vote, by=_user(request))
+        runoff = services.vote_runoff_create(from_vote=vote, by=acting_user(request))
     except DomainError as error:
         messages.error(request, str(error.message))
         return redirect("livelihood_vote_results", pk=vote.pk)
@@ -388,7 +385,10 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
                 services.validated_marks(vote, form.choices())
                 return _ballot_review(request, vote, candidates, form.choices())
             receipt = services.ballot_cast(
-                vote=vote, representative=representative, choices=form.choices(), by=_user(request)
+                vote=vote,
+                representative=representative,
+                choices=form.choices(),
+                by=acting_user(request),
             )
         except DomainError as error:
             context["error"] = error.message

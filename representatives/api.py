@@ -27,7 +27,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from congress.models import CongressLevel
-from congress.scoping import get_visible_or_404, visible_regions
+from congress.scoping import acting_user, get_visible_or_404, is_staff_or_admin, visible_regions
 from representatives import filters, points, selectors, services
 from representatives.models import (
     Activity,
@@ -48,7 +48,7 @@ class IsManager:
 
     @staticmethod
     def check(request: Request) -> None:
-        if not selectors.can_manage(request.user):
+        if not is_staff_or_admin(request.user):
             raise Http404
 
 
@@ -291,9 +291,7 @@ class RepresentativeViewSet(viewsets.ModelViewSet):
     def perform_create(self, serializer: Any) -> None:
         IsManager.check(self.request)
         data = dict(serializer.validated_data)
-        serializer.instance = services.representative_create(
-            by=selectors.acting_user(self.request), **data
-        )
+        serializer.instance = services.representative_create(by=acting_user(self.request), **data)
 
     def perform_update(self, serializer: Any) -> None:
         IsManager.check(self.request)
@@ -301,7 +299,7 @@ class RepresentativeViewSet(viewsets.ModelViewSet):
         if not data.get("id_number"):
             data.pop("id_number", None)
         serializer.instance = services.representative_update(
-            representative=serializer.instance, by=selectors.acting_user(self.request), **data
+            representative=serializer.instance, by=acting_user(self.request), **data
         )
 
 
@@ -316,7 +314,7 @@ class MandateViewSet(viewsets.ModelViewSet):
     def perform_create(self, serializer: Any) -> None:
         IsManager.check(self.request)
         data = dict(serializer.validated_data)
-        serializer.instance = services.mandate_add(by=selectors.acting_user(self.request), **data)
+        serializer.instance = services.mandate_add(by=acting_user(self.request), **data)
 
     @extend_schema(request=MandateEndSerializer, responses=MandateSerializer)
     @action(detail=True, methods=["post"])
@@ -325,9 +323,7 @@ class MandateViewSet(viewsets.ModelViewSet):
         mandate = self.get_object()
         payload = MandateEndSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        services.mandate_end(
-            mandate=mandate, by=selectors.acting_user(request), **payload.validated_data
-        )
+        services.mandate_end(mandate=mandate, by=acting_user(request), **payload.validated_data)
         return Response(MandateSerializer(mandate).data)
 
 
@@ -346,7 +342,7 @@ class StationViewSet(viewsets.ModelViewSet):
         data = dict(serializer.validated_data)
         grids = data.pop("grids", [])
         serializer.instance = services.station_create(
-            by=selectors.acting_user(self.request), grids=grids, **data
+            by=acting_user(self.request), grids=grids, **data
         )
 
     def perform_update(self, serializer: Any) -> None:
@@ -354,7 +350,7 @@ class StationViewSet(viewsets.ModelViewSet):
         data = dict(serializer.validated_data)
         grids = data.pop("grids", None)
         serializer.instance = services.station_update(
-            station=serializer.instance, by=selectors.acting_user(self.request), grids=grids, **data
+            station=serializer.instance, by=acting_user(self.request), grids=grids, **data
         )
 
 
@@ -374,12 +370,12 @@ class StationMemberViewSet(
             station=data["station"],
             representative=data["representative"],
             role=data.get("role", "member"),
-            by=selectors.acting_user(self.request),
+            by=acting_user(self.request),
         )
 
     def perform_destroy(self, instance: StationMember) -> None:
         IsManager.check(self.request)
-        services.station_member_remove(member=instance, by=selectors.acting_user(self.request))
+        services.station_member_remove(member=instance, by=acting_user(self.request))
 
 
 class DutyShiftViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -392,7 +388,7 @@ class DutyShiftViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def perform_create(self, serializer: Any) -> None:
         IsManager.check(self.request)
         serializer.instance = services.duty_shift_create(
-            by=selectors.acting_user(self.request), **serializer.validated_data
+            by=acting_user(self.request), **serializer.validated_data
         )
 
     @extend_schema(request=ShiftActionSerializer, responses=DutyShiftSerializer)
@@ -412,19 +408,13 @@ class DutyShiftViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             raise Http404
         result = shift
         if name == "serve":
-            services.duty_shift_serve(shift=shift, by=selectors.acting_user(request))
+            services.duty_shift_serve(shift=shift, by=acting_user(request))
         elif name == "take_leave":
-            services.duty_shift_take_leave(
-                shift=shift, reason=reason, by=selectors.acting_user(request)
-            )
+            services.duty_shift_take_leave(shift=shift, reason=reason, by=acting_user(request))
         elif name == "mark_absent":
-            services.duty_shift_mark_absent(
-                shift=shift, reason=reason, by=selectors.acting_user(request)
-            )
+            services.duty_shift_mark_absent(shift=shift, reason=reason, by=acting_user(request))
         elif name == "cancel":
-            services.duty_shift_cancel(
-                shift=shift, reason=reason, by=selectors.acting_user(request)
-            )
+            services.duty_shift_cancel(shift=shift, reason=reason, by=acting_user(request))
         else:
             target = payload.validated_data.get("to_representative")
             if target is None:
@@ -433,7 +423,7 @@ class DutyShiftViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                 shift=shift,
                 to_representative=target,
                 reason=reason,
-                by=selectors.acting_user(request),
+                by=acting_user(request),
             )
         return Response(DutyShiftSerializer(result).data)
 
@@ -453,12 +443,12 @@ class GridAssignmentViewSet(
         serializer.instance = services.grid_assign(
             representative=data["representative"],
             grid=data["grid"],
-            by=selectors.acting_user(self.request),
+            by=acting_user(self.request),
         )
 
     def perform_destroy(self, instance: GridAssignment) -> None:
         IsManager.check(self.request)
-        services.grid_unassign(assignment=instance, by=selectors.acting_user(self.request))
+        services.grid_unassign(assignment=instance, by=acting_user(self.request))
 
 
 class ContactLogViewSet(
@@ -491,7 +481,7 @@ class ContactLogViewSet(
         data = dict(serializer.validated_data)
         log, created = services.contact_log_record(
             representative=me,
-            by=selectors.acting_user(request),
+            by=acting_user(request),
             problems=data.pop("problems", []),
             **data,
         )
@@ -506,7 +496,7 @@ class ContactLogViewSet(
         problems = data.pop("problems", None)
         serializer.instance = services.contact_log_update(
             log=serializer.instance,
-            by=selectors.acting_user(self.request),
+            by=acting_user(self.request),
             problems=problems,
             **data,
         )
@@ -522,7 +512,7 @@ class ActivityViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def perform_create(self, serializer: Any) -> None:
         IsManager.check(self.request)
         serializer.instance = services.activity_create(
-            by=selectors.acting_user(self.request), **serializer.validated_data
+            by=acting_user(self.request), **serializer.validated_data
         )
 
     @extend_schema(request=None, responses=ParticipationSerializer)
@@ -532,7 +522,7 @@ class ActivityViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         if me is None:
             raise Http404
         participation = services.activity_sign_up(
-            activity=self.get_object(), representative=me, by=selectors.acting_user(request)
+            activity=self.get_object(), representative=me, by=acting_user(request)
         )
         return Response(ParticipationSerializer(participation).data)
 
@@ -549,7 +539,7 @@ class VoterDelegateViewSet(viewsets.ModelViewSet):
         IsManager.check(self.request)
         serializer.instance = services.voter_delegate_save(
             delegate=VoterDelegate(**serializer.validated_data),
-            by=selectors.acting_user(self.request),
+            by=acting_user(self.request),
         )
 
     def perform_update(self, serializer: Any) -> None:
@@ -558,7 +548,7 @@ class VoterDelegateViewSet(viewsets.ModelViewSet):
         for name, value in serializer.validated_data.items():
             setattr(delegate, name, value)
         serializer.instance = services.voter_delegate_save(
-            delegate=delegate, by=selectors.acting_user(self.request)
+            delegate=delegate, by=acting_user(self.request)
         )
 
 

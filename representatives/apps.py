@@ -4,10 +4,6 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
-def _is_manager(user: Any) -> bool:
-    return bool(user.is_superuser or user.is_congress_staff)
-
-
 def _is_representative(user: Any) -> bool:
     from representatives.selectors import representative_of
 
@@ -15,7 +11,9 @@ def _is_representative(user: Any) -> bool:
 
 
 def _manager_or_representative(user: Any) -> bool:
-    return _is_manager(user) or _is_representative(user)
+    from congress.scoping import is_staff_or_admin
+
+    return is_staff_or_admin(user) or _is_representative(user)
 
 
 def _seats(user: Any) -> list[str]:
@@ -51,6 +49,7 @@ class RepresentativesConfig(AppConfig):
             register_labels,
             register_nav,
         )
+        from congress.scoping import is_staff_or_admin
         from representatives import demo, points, views  # noqa: F401 - points registers sources
         from representatives import workflow as w
         from representatives.models import ActivityStatus, MandateStatus, ShiftStatus
@@ -68,7 +67,7 @@ class RepresentativesConfig(AppConfig):
             NavItem(
                 _("代表"),
                 "representative_list",
-                _is_manager,
+                is_staff_or_admin,
                 order=100,
                 icon="people",
                 group="representatives",
@@ -78,7 +77,7 @@ class RepresentativesConfig(AppConfig):
             NavItem(
                 _("家站点"),
                 "station_list",
-                _is_manager,
+                is_staff_or_admin,
                 order=110,
                 icon="house-heart",
                 group="representatives",
@@ -118,7 +117,7 @@ class RepresentativesConfig(AppConfig):
             NavItem(
                 _("活跃度排名"),
                 "points_ranking",
-                _is_manager,
+                is_staff_or_admin,
                 order=140,
                 icon="bar-chart",
                 group="representatives",

@@ -23,7 +23,7 @@ from django.db.models import Count, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from congress.scoping import AnyUser
+from congress.scoping import AnyUser, is_staff_or_admin
 from representatives import selectors
 from representatives.models import (
     ActivityKind,
@@ -216,7 +216,7 @@ def _duty_records(
     # representative reading their own points) its public page.
     managed = (
         openable(selectors.visible_stations(viewer), {s.station_id for s in shifts})
-        if selectors.can_manage(viewer)
+        if is_staff_or_admin(viewer)
         else set()
     )
     return [

@@ -11,13 +11,13 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from congress.models import Region, RegionLevel, User
+from congress.models import Region, RegionLevel
 from congress.scoping import AnyUser, in_jurisdiction, region_scope_q, visible_regions
 from representatives import conf
 from representatives.models import (
@@ -45,11 +45,6 @@ from representatives.registry import PublicCase, public_case_providers
 GRID_LEVELS = [RegionLevel.GRID, RegionLevel.MICROGRID]
 
 
-def acting_user(request: Any) -> User:
-    """The signed-in user of a view that requires login (the services record who acted)."""
-    return cast(User, request.user)
-
-
 def representative_of(user: AnyUser) -> Representative | None:
     """The Representative record linked to this login, if any (cached on the user)."""
     if not user.is_authenticated:
@@ -58,11 +53,6 @@ def representative_of(user: AnyUser) -> Representative | None:
         return user.representative
     except Representative.DoesNotExist:
         return None
-
-
-def can_manage(user: AnyUser) -> bool:
-    """Congress staff (or an administrator) manage the registry, stations, duty and activities."""
-    return bool(user.is_authenticated and (user.is_superuser or user.is_congress_staff))
 
 
 def manages_region(user: AnyUser, region: Region) -> bool:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from congress.errors import DomainError
-from congress.scoping import get_visible_or_404
+from congress.scoping import acting_user, get_visible_or_404
 from representatives import conf, forms, printing, selectors, services
 from representatives.filters import StationFilter
 from representatives.models import ShiftStatus, StationKind
@@ -46,9 +46,7 @@ def station_create(request: HttpRequest) -> HttpResponse:
     form = forms.StationForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            station = services.station_create(
-                by=selectors.acting_user(request), **form.cleaned_data
-            )
+            station = services.station_create(by=acting_user(request), **form.cleaned_data)
         except DomainError as exc:
             form.add_error(None, str(exc.message))
         else:
@@ -62,9 +60,7 @@ def station_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.StationForm(request.POST or None, instance=station, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.station_update(
-                station=station, by=selectors.acting_user(request), **form.cleaned_data
-            )
+            services.station_update(station=station, by=acting_user(request), **form.cleaned_data)
         except DomainError as exc:
             form.add_error(None, str(exc.message))
         else:
@@ -88,7 +84,7 @@ def station_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and grids_form.is_valid():
         services.station_update(
             station=station,
-            by=selectors.acting_user(request),
+            by=acting_user(request),
             grids=grids_form.cleaned_data["grids"],
         )
         messages.success(request, _("已更新覆盖网格。"))
@@ -123,7 +119,7 @@ def station_member_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.station_member_add(
-                station=station, by=selectors.acting_user(request), **form.cleaned_data
+                station=station, by=acting_user(request), **form.cleaned_data
             )
         except DomainError as exc:
             _fail(request, exc)
@@ -139,7 +135,7 @@ def station_member_remove(request: HttpRequest, pk: int) -> HttpResponse:
         selectors.visible_station_members(request.user).filter(is_active=True), pk=pk
     )
     # The service decides who may act on the station (OutOfJurisdiction is a 404).
-    services.station_member_remove(member=member, by=selectors.acting_user(request))
+    services.station_member_remove(member=member, by=acting_user(request))
     messages.success(
         request, _("%(name)s 已离站，其后续班次已取消。") % {"name": member.representative.name}
     )
@@ -150,7 +146,7 @@ def station_member_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def station_rotate_token(request: HttpRequest, pk: int) -> HttpResponse:
     station = get_visible_or_404(selectors.visible_stations(request.user), pk=pk)
-    services.station_rotate_token(station=station, by=selectors.acting_user(request))
+    services.station_rotate_token(station=station, by=acting_user(request))
     messages.success(request, _("已更换二维码，旧海报上的二维码将显示“已停用”。请重新打印海报。"))
     return redirect(station.get_absolute_url())
 
@@ -188,7 +184,7 @@ def station_duty(request: HttpRequest, pk: int) -> HttpResponse:
                 if shift_form.is_valid():
                     services.duty_shift_create(
                         station=station,
-                        by=selectors.acting_user(request),
+                        by=acting_user(request),
                         **shift_form.cleaned_data,
                     )
                     messages.success(request, _("已排班。"))
@@ -198,14 +194,14 @@ def station_duty(request: HttpRequest, pk: int) -> HttpResponse:
                 if pattern_form.is_valid():
                     pattern = services.duty_pattern_create(
                         station=station,
-                        by=selectors.acting_user(request),
+                        by=acting_user(request),
                         rotation=pattern_form.cleaned_data["rotation"],
                         **pattern_form.service_fields(),
                     )
                     created = services.duty_pattern_generate(
                         pattern=pattern,
                         until=pattern_form.cleaned_data["generate_until"],
-                        by=selectors.acting_user(request),
+                        by=acting_user(request),
                         publish=pattern_form.cleaned_data["publish"],
                     )
                     messages.success(request, _("已生成%(count)s个班次。") % {"count": created})
@@ -216,7 +212,7 @@ def station_duty(request: HttpRequest, pk: int) -> HttpResponse:
                     count = services.duty_schedule_publish(
                         station=station,
                         until=publish_form.cleaned_data["until"],
-                        by=selectors.acting_user(request),
+                        by=acting_user(request),
                     )
                     messages.success(request, _("已公示%(count)s个班次。") % {"count": count})
                     return redirect("station_duty", pk=station.pk)

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from congress.audit import audit_record
 from congress.errors import DomainError
 from congress.models import AuditAction, Region
-from congress.scoping import get_visible_or_404, visible_regions
+from congress.scoping import acting_user, get_visible_or_404, is_staff_or_admin, visible_regions
 from representatives import forms, points, selectors, services
 from representatives.filters import ContactLogFilter, RepresentativeFilter, VoterDelegateFilter
 from representatives.models import (
@@ -47,7 +47,7 @@ def manager_required(view: View) -> View:
     @wraps(view)
     @login_required
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not selectors.can_manage(request.user):
+        if not is_staff_or_admin(request.user):
             raise Http404
         return view(request, *args, **kwargs)
 
@@ -78,7 +78,7 @@ def _querystring(request: HttpRequest) -> str:
 
 @login_required
 def representative_list(request: HttpRequest) -> HttpResponse:
-    if not selectors.can_manage(request.user):
+    if not is_staff_or_admin(request.user):
         own = selectors.representative_of(request.user)
         if own is None:
             raise Http404
@@ -105,9 +105,7 @@ def representative_create(request: HttpRequest) -> HttpResponse:
     form = forms.RepresentativeForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            rep = services.representative_create(
-                by=selectors.acting_user(request), **form.service_fields()
-            )
+            rep = services.representative_create(by=acting_user(request), **form.service_fields())
         except DomainError as exc:
             form.add_error(None, str(exc.message))
         else:
@@ -130,7 +128,7 @@ def representative_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "representatives/representative_detail.html",
         {
             "rep": rep,
-            "can_manage": selectors.can_manage(request.user),
+            "can_manage": is_staff_or_admin(request.user),
             "mandates": rep.mandates.select_related(
                 "term__congress", "constituency", "delegation", "group", "electoral_unit"
             ).order_by("status", "level"),
@@ -155,7 +153,7 @@ def representative_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.representative_update(
-                representative=rep, by=selectors.acting_user(request), **form.service_fields()
+                representative=rep, by=acting_user(request), **form.service_fields()
             )
         except DomainError as exc:
             form.add_error(None, str(exc.message))
@@ -188,9 +186,7 @@ def mandate_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.MandateForm(request.POST or None, user=request.user, representative=rep)
     if request.method == "POST" and form.is_valid():
         try:
-            services.mandate_add(
-                representative=rep, by=selectors.acting_user(request), **form.cleaned_data
-            )
+            services.mandate_add(representative=rep, by=acting_user(request), **form.cleaned_data)
         except DomainError as exc:
             form.add_error(None, str(exc.message))
         else:
@@ -213,9 +209,7 @@ def mandate_end(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.MandateEndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.mandate_end(
-                mandate=mandate, by=selectors.acting_user(request), **form.cleaned_data
-            )
+            services.mandate_end(mandate=mandate, by=acting_user(request), **form.cleaned_data)
         except DomainError as exc:
             form.add_error(None, str(exc.message))
         else:
@@ -244,7 +238,7 @@ def representative_login_create(request: HttpRequest, pk: int) -> HttpResponse:
         user, password = services.representative_create_login(
             representative=rep,
             username=form.cleaned_data["username"],
-            by=selectors.acting_user(request),
+            by=acting_user(request),
         )
     except DomainError as exc:
         _fail(request, exc)
@@ -264,7 +258,7 @@ def representative_login_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def representative_rotate_token(request: HttpRequest, pk: int) -> HttpResponse:
     rep = get_visible_or_404(selectors.visible_representatives(request.user), pk=pk)
-    services.representative_rotate_token(representative=rep, by=selectors.acting_user(request))
+    services.representative_rotate_token(representative=rep, by=acting_user(request))
     messages.success(request, _("已更换二维码，旧的连心卡将显示“已停用”。请重新打印。"))
     return redirect(rep.get_absolute_url())
 
@@ -275,7 +269,7 @@ def representative_import(request: HttpRequest) -> HttpResponse:
     result = None
     if request.method == "POST" and form.is_valid():
         result = services.representatives_import(
-            file=request.FILES["file"], by=selectors.acting_user(request)
+            file=request.FILES["file"], by=acting_user(request)
         )
         if result.ok:
             messages.success(
@@ -384,7 +378,7 @@ def voter_delegate_edit(request: HttpRequest, pk: int | None = None) -> HttpResp
     form = forms.VoterDelegateForm(request.POST or None, instance=delegate, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.voter_delegate_save(delegate=form.instance, by=selectors.acting_user(request))
+            services.voter_delegate_save(delegate=form.instance, by=acting_user(request))
         except DomainError as exc:
             form.add_error(None, str(exc.message))
         else:
@@ -410,7 +404,7 @@ def grid_assign(request: HttpRequest, pk: int) -> HttpResponse:
             services.grid_assign(
                 representative=rep,
                 grid=form.cleaned_data["grid"],
-                by=selectors.acting_user(request),
+                by=acting_user(request),
             )
         except DomainError as exc:
             _fail(request, exc)
@@ -423,7 +417,7 @@ def grid_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def grid_unassign(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = get_visible_or_404(selectors.visible_grid_assignments(request.user), pk=pk)
-    services.grid_unassign(assignment=assignment, by=selectors.acting_user(request))
+    services.grid_unassign(assignment=assignment, by=acting_user(request))
     return _back(request, assignment.representative.get_absolute_url())
 
 
@@ -506,7 +500,7 @@ def contact_log_create(request: HttpRequest) -> HttpResponse:
         try:
             log, created = services.contact_log_record(
                 representative=me,
-                by=selectors.acting_user(request),
+                by=acting_user(request),
                 idempotency_key=data["idempotency_key"],
                 kind=data["kind"],
                 contacted_on=data["contacted_on"],
@@ -568,7 +562,7 @@ def contact_log_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.contact_log_update(
                 log=log,
-                by=selectors.acting_user(request),
+                by=acting_user(request),
                 kind=data["kind"],
                 contacted_on=data["contacted_on"],
                 station=data["station"],
@@ -611,7 +605,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         "representatives/activity_list.html",
         {
             "page": _page(request, activities.order_by("-starts_at")),
-            "can_manage": selectors.can_manage(request.user),
+            "can_manage": is_staff_or_admin(request.user),
             "statuses": ActivityStatus.choices,
             "status": status,
             "querystring": _querystring(request),
@@ -624,9 +618,7 @@ def activity_create(request: HttpRequest) -> HttpResponse:
     form = forms.ActivityForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            activity = services.activity_create(
-                by=selectors.acting_user(request), **form.cleaned_data
-            )
+            activity = services.activity_create(by=acting_user(request), **form.cleaned_data)
         except DomainError as exc:
             form.add_error(None, str(exc.message))
         else:
@@ -669,12 +661,10 @@ def activity_sign_up(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if request.POST.get("withdraw"):
             services.activity_withdraw(
-                activity=activity, representative=me, by=selectors.acting_user(request)
+                activity=activity, representative=me, by=acting_user(request)
             )
         else:
-            services.activity_sign_up(
-                activity=activity, representative=me, by=selectors.acting_user(request)
-            )
+            services.activity_sign_up(activity=activity, representative=me, by=acting_user(request))
             messages.success(request, _("报名成功。"))
     except DomainError as exc:
         _fail(request, exc)
@@ -689,7 +679,7 @@ def activity_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.activity_record_attendance(
-                activity=activity, attendance=form.attendance(), by=selectors.acting_user(request)
+                activity=activity, attendance=form.attendance(), by=acting_user(request)
             )
             messages.success(request, _("已登记出席情况。"))
         except DomainError as exc:
@@ -702,9 +692,7 @@ def activity_attendance(request: HttpRequest, pk: int) -> HttpResponse:
 def activity_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     activity = get_visible_or_404(selectors.visible_activities(request.user), pk=pk)
     try:
-        services.activity_transition(
-            activity=activity, action=action, by=selectors.acting_user(request)
-        )
+        services.activity_transition(activity=activity, action=action, by=acting_user(request))
     except DomainError as exc:
         _fail(request, exc)
     return redirect(activity.get_absolute_url())
@@ -803,7 +791,7 @@ def _run_shift_action(
     to_representative: Representative | None,
     request: HttpRequest,
 ) -> None:
-    by = selectors.acting_user(request)
+    by = acting_user(request)
     if action == "serve":
         services.duty_shift_serve(shift=shift, by=by)
     elif action == "take_leave":
@@ -840,7 +828,7 @@ def home_card(request: HttpRequest) -> dict[str, Any] | None:
 
 
 def staff_card(request: HttpRequest) -> dict[str, Any] | None:
-    if not selectors.can_manage(request.user):
+    if not is_staff_or_admin(request.user):
         return None
     reps = selectors.visible_representatives(request.user).filter(selectors.has_active_mandate())
     stations = selectors.visible_stations(request.user).filter(is_active=True)

@@ -28,6 +28,7 @@ from congress.audit import audit_record
 from congress.auth import has_second_factor, is_verified
 from congress.errors import DomainError
 from congress.models import AuditAction, User
+from congress.scoping import acting_user
 
 PREFIX_SHOWN = 8  # characters of the token that name it on the page and in the audit trail
 
@@ -88,7 +89,7 @@ def api_token_revoke(*, token: AuthToken, by: User) -> None:
 @require_http_methods(["GET", "POST"])
 def api_token_list(request: HttpRequest) -> HttpResponse:
     """List one's tokens; POST issues a new one and shows it, this once."""
-    user: User = request.user  # type: ignore[assignment]
+    user = acting_user(request)
     issued = ""
     if request.method == "POST":
         try:
@@ -112,7 +113,7 @@ def api_token_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def api_token_revoke_view(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = acting_user(request)
     # The digest names the row: a hash, so neither the form nor the URL carries the token.
     token = get_object_or_404(visible_api_tokens(user), digest=request.POST.get("token", ""))
     api_token_revoke(token=token, by=user)

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import cast
-
 import django_filters
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -22,8 +20,8 @@ from congress.api.serializers import (
     RegionSerializer,
 )
 from congress.errors import InvalidTransition
-from congress.models import OPEN_STATUSES, Assignment, Department, Region, User
-from congress.scoping import visible_departments, visible_regions
+from congress.models import OPEN_STATUSES, Assignment, Department, Region
+from congress.scoping import acting_user, visible_departments, visible_regions
 from congress.workflow import timeline
 
 
@@ -106,7 +104,7 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
         assignment = self.get_object()
         data = AssignmentActionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = cast(User, request.user)
+        user = acting_user(request)
         if data.validated_data["action"] not in loop.actions_for(user, assignment):
             raise InvalidTransition()
         loop.assignment_perform(

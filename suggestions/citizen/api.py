@@ -10,7 +10,7 @@ calls the same service, so both interfaces behave alike; domain errors become
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -33,9 +33,8 @@ from rest_framework.views import APIView
 
 from congress.errors import RuleViolation
 from congress.keyset import KeysetPagination
-from congress.models import User
 from congress.ratelimit import check
-from congress.scoping import get_visible_or_404
+from congress.scoping import acting_user, get_visible_or_404
 from suggestions.citizen import conf, selectors, services
 from suggestions.citizen.actions import ISSUE_ACTIONS
 from suggestions.citizen.filters import CitizenIssueFilter
@@ -382,7 +381,7 @@ class CitizenIssueViewSet(viewsets.ReadOnlyModelViewSet):
             from congress.errors import InvalidTransition
 
             raise InvalidTransition()
-        user = cast(User, request.user)
+        user = acting_user(request)
         form = spec.form(request.data, request.FILES, issue=issue, user=user)
         if not form.is_valid():
             raise _form_errors(form)

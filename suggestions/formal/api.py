@@ -20,7 +20,7 @@ from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
 from congress.models import Assignment, User
-from congress.scoping import get_visible_or_404
+from congress.scoping import acting_user, get_visible_or_404
 from representatives.selectors import representative_of
 from suggestions.formal import serializers as s
 from suggestions.formal import services
@@ -55,7 +55,7 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     @property
     def user(self) -> User:
-        return self.request.user  # type: ignore[return-value]
+        return acting_user(self.request)
 
     def _answer(self, suggestion: Suggestion, code: int = status.HTTP_200_OK) -> Response:
         suggestion.refresh_from_db()

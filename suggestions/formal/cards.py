@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from congress.models import OPEN_STATUSES
+from congress.scoping import is_staff_or_admin
 from congress.workdays import add_workdays
 from representatives.selectors import representative_of
 from suggestions.formal.selectors import (
@@ -42,14 +43,10 @@ def representative_card(request: HttpRequest) -> dict[str, Any] | None:
     return {**counts, "to_rate": awaiting_rating(request.user).count(), "invitations": invitations}
 
 
-def _is_staff(user: Any) -> bool:
-    return bool(user.is_superuser or user.is_congress_staff)
-
-
 def staff_card(request: HttpRequest) -> dict[str, Any] | None:
     """Congress staff: what waits for review and 交办, and replies overdue."""
     user = request.user
-    if not _is_staff(user):
+    if not is_staff_or_admin(user):
         return None
     today = timezone.localdate()
     rows = visible_suggestions(user)
@@ -83,7 +80,7 @@ def clerk_card(request: HttpRequest) -> dict[str, Any] | None:
 def key_card(request: HttpRequest) -> dict[str, Any] | None:
     """一对一重点督办: the key suggestions in scope and how far each has got."""
     user = request.user
-    if not (_is_staff(user) or getattr(user, "is_committee_member", False)):
+    if not (is_staff_or_admin(user) or getattr(user, "is_committee_member", False)):
         return None
     rows = key_suggestions(user)
     items = list(rows[:6])

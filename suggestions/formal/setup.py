@@ -18,6 +18,7 @@ from congress.registry import (
     register_labels,
     register_nav,
 )
+from congress.scoping import is_staff_or_admin
 from representatives.registry import PointSource, register_point_source
 from representatives.selectors import representative_of
 from suggestions.formal import cards, conf, demo, points
@@ -70,7 +71,7 @@ def _is_handler(user: Any) -> bool:
 
 
 def _reads_reports(user: Any) -> bool:
-    return bool(user.is_superuser or user.is_congress_staff or user.is_committee_member)
+    return is_staff_or_admin(user) or bool(user.is_committee_member)
 
 
 register_nav(

@@ -32,9 +32,8 @@ from congress.models import (
     AssignmentStatus,
     AuditAction,
     Department,
-    User,
 )
-from congress.scoping import get_visible_or_404
+from congress.scoping import acting_user, get_visible_or_404, is_staff_or_admin
 from congress.workdays import workdays_between
 from representatives.models import Representative, RepresentativeGroup
 from representatives.selectors import representative_of, visible_representatives
@@ -69,16 +68,12 @@ from suggestions.models.formal import SignerStatus, Suggestion, SuggestionStatus
 S = SuggestionStatus
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 # --- list and filing -----------------------------------------------------------------------
 
 
 @login_required
 def suggestion_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     filterset = SuggestionFilter(request.GET or None, queryset=visible_suggestions(user))
     session_filter = filterset.filters["session"]
     representative = representative_of(user)
@@ -110,12 +105,12 @@ def _query_without_page(request: HttpRequest) -> str:
 
 @login_required
 def suggestion_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     representative = representative_of(user)
     form: forms.Form
     if representative is not None:
         form = f.SuggestionForm(request.POST or None, lead=representative)
-    elif user.is_congress_staff or user.is_superuser:
+    elif is_staff_or_admin(user):
         form = f.StaffEntryForm(
             request.POST or None,
             representatives=visible_representatives(user),
@@ -164,7 +159,7 @@ def suggestion_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if version is not None:
             suggestion.version = version  # an edit made on a page that is now stale loses
         try:
-            services.suggestion_update(suggestion=suggestion, by=_user(request), **data)
+            services.suggestion_update(suggestion=suggestion, by=acting_user(request), **data)
         except DomainError as error:
             # Refused (not the filer: 403; stale or submitted meanwhile: 409), not a success.
             messages.error(request, str(error.message))
@@ -215,7 +210,7 @@ def _version(form: forms.Form) -> int | None:
 
 def _invite(request: HttpRequest, s: Suggestion, form: forms.Form) -> str:
     services.suggestion_invite_cosigners(
-        suggestion=s, representatives=form.cleaned_data["representatives"], by=_user(request)
+        suggestion=s, representatives=form.cleaned_data["representatives"], by=acting_user(request)
     )
     return _("已加入附议名单。") if s.status != S.CO_SIGNING else _("已发出附议邀请。")
 
@@ -224,41 +219,45 @@ def _uninvite(request: HttpRequest, s: Suggestion, form: forms.Form) -> str:
     signer = get_visible_or_404(
         s.signers.select_related("representative", "suggestion"), pk=form.cleaned_data["signer"]
     )
-    services.suggestion_uninvite(signer=signer, by=_user(request))
+    services.suggestion_uninvite(signer=signer, by=acting_user(request))
     return _("已撤回邀请。")
 
 
 def _start_cosigning(request: HttpRequest, s: Suggestion, form: forms.Form) -> str:
     services.suggestion_start_cosigning(
-        suggestion=s, by=_user(request), expected_version=_version(form)
+        suggestion=s, by=acting_user(request), expected_version=_version(form)
     )
     return _("已向受邀代表发出附议邀请。")
 
 
 def _cosign(request: HttpRequest, s: Suggestion, form: forms.Form) -> str:
-    representative = representative_of(_user(request))
+    representative = representative_of(acting_user(request))
     signer = get_visible_or_404(
         s.signers.select_related("suggestion__lead__user"), representative=representative
     )
     confirm = form.cleaned_data["answer"] == "confirm"
-    services.signer_respond(signer=signer, confirm=confirm, by=_user(request))
+    services.signer_respond(signer=signer, confirm=confirm, by=acting_user(request))
     return _("已确认附议。") if confirm else _("已谢绝附议。")
 
 
 def _submit(request: HttpRequest, s: Suggestion, form: forms.Form) -> str:
-    services.suggestion_submit(suggestion=s, by=_user(request), expected_version=_version(form))
+    services.suggestion_submit(
+        suggestion=s, by=acting_user(request), expected_version=_version(form)
+    )
     return _("已提交。") if not s.pre_submitted else _("已预提交，会前将由人大工作机构汇总把关。")
 
 
 def _withdraw(request: HttpRequest, s: Suggestion, form: forms.Form) -> str:
-    services.suggestion_withdraw(suggestion=s, by=_user(request), reason=form.cleaned_data["note"])
+    services.suggestion_withdraw(
+        suggestion=s, by=acting_user(request), reason=form.cleaned_data["note"]
+    )
     return _("已撤回。")
 
 
 def _pre_return(request: HttpRequest, s: Suggestion, form: forms.Form) -> str:
     services.suggestion_pre_return(
         suggestion=s,
-        by=_user(request),
+        by=acting_user(request),
         comment=form.cleaned_data["comment"],
         expected_version=_version(form),
     )
@@ -272,7 +271,7 @@ def _review(request: HttpRequest, s: Suggestion, form: forms.Form) -> str:
         decision=form.cleaned_data["decision"],
         note=form.cleaned_data["note"],
         merge_into=form.merge_target(),
-        by=_user(request),
+        by=acting_user(request),
         expected_version=_version(form),
     )
     return _("审查结果已保存，代表会收到通知。")
@@ -284,7 +283,7 @@ def _assign(request: HttpRequest, s: Suggestion, form: forms.Form) -> str:
         lead_department=form.cleaned_data["lead_department"],
         co_handlers=list(form.cleaned_data["co_handlers"]),
         note=form.cleaned_data["note"],
-        by=_user(request),
+        by=acting_user(request),
         expected_version=_version(form),
     )
     return _("已交办，承办单位会收到通知。")
@@ -295,17 +294,17 @@ def _reassign(request: HttpRequest, s: Suggestion, form: forms.Form) -> str:
         suggestion=s,
         department=form.cleaned_data["department"],
         note=form.cleaned_data["note"],
-        by=_user(request),
+        by=acting_user(request),
     )
     return _("已重新交办。")
 
 
 def _rate(request: HttpRequest, s: Suggestion, form: forms.Form) -> str:
-    representative = representative_of(_user(request))
+    representative = representative_of(acting_user(request))
     if representative is None:
         raise Http404
     rating = services.suggestion_rate(
-        suggestion=s, representative=representative, by=_user(request), **form.cleaned_data
+        suggestion=s, representative=representative, by=acting_user(request), **form.cleaned_data
     )
     if rating.is_unsatisfied:
         return _("已提交测评。承办单位将根据您的意见重新办理。")
@@ -313,35 +312,37 @@ def _rate(request: HttpRequest, s: Suggestion, form: forms.Form) -> str:
 
 
 def _paper_rating(request: HttpRequest, s: Suggestion, form: forms.Form) -> str:
-    services.suggestion_rate(suggestion=s, by=_user(request), channel="paper", **form.cleaned_data)
+    services.suggestion_rate(
+        suggestion=s, by=acting_user(request), channel="paper", **form.cleaned_data
+    )
     return _("已录入纸质测评。")
 
 
 def _close_rating(request: HttpRequest, s: Suggestion, form: forms.Form) -> str:
     services.suggestion_close_rating(
-        suggestion=s, by=_user(request), note=form.cleaned_data["note"]
+        suggestion=s, by=acting_user(request), note=form.cleaned_data["note"]
     )
     return _("测评已结束。")
 
 
 def _key(request: HttpRequest, s: Suggestion, form: forms.Form) -> str:
-    services.suggestion_mark_key(suggestion=s, by=_user(request), **form.cleaned_data)
+    services.suggestion_mark_key(suggestion=s, by=acting_user(request), **form.cleaned_data)
     return _("已保存重点督办设置。")
 
 
 def _publish(request: HttpRequest, s: Suggestion, form: forms.Form) -> str:
     consent = form.cleaned_data["consent"]
-    services.suggestion_set_publish_consent(suggestion=s, consent=consent, by=_user(request))
+    services.suggestion_set_publish_consent(suggestion=s, consent=consent, by=acting_user(request))
     return _("办理答复将在公开页面公布。") if consent else _("办理答复不公开。")
 
 
 def _group_evaluation(request: HttpRequest, s: Suggestion, form: forms.Form) -> str:
-    services.group_evaluation_record(suggestion=s, by=_user(request), **form.cleaned_data)
+    services.group_evaluation_record(suggestion=s, by=acting_user(request), **form.cleaned_data)
     return _("已记录代表小组二次评价。")
 
 
 def _contact(request: HttpRequest, s: Suggestion, form: forms.Form) -> str:
-    services.handling_contact_record(suggestion=s, by=_user(request), **form.cleaned_data)
+    services.handling_contact_record(suggestion=s, by=acting_user(request), **form.cleaned_data)
     return _("已记录沟通情况。")
 
 
@@ -471,7 +472,7 @@ def _render_detail(
     bound: dict[str, forms.Form] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     assignments = suggestion_assignments(suggestion)
     ability = abilities(user, suggestion, assignments)
     bound = bound or {}
@@ -511,7 +512,7 @@ def suggestion_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if step is None:
         raise Http404
     assignments = suggestion_assignments(suggestion)
-    ability = abilities(_user(request), suggestion, assignments)
+    ability = abilities(acting_user(request), suggestion, assignments)
     form = step.form(
         request.POST, request.FILES, auto_id=_auto_id(action), **step.kwargs(suggestion, ability)
     )
@@ -562,13 +563,13 @@ def attachment(request: HttpRequest, pk: int, token: str) -> FileResponse:
 
 
 def _a_accept(request: HttpRequest, a: Assignment, form: forms.Form) -> str:
-    services.handling_accept(assignment=a, by=_user(request), expected_version=None)
+    services.handling_accept(assignment=a, by=acting_user(request), expected_version=None)
     return _("已签收。")
 
 
 def _a_return(request: HttpRequest, a: Assignment, form: forms.Form) -> str:
     services.handling_request_return(
-        assignment=a, by=_user(request), reason=form.cleaned_data["reason"]
+        assignment=a, by=acting_user(request), reason=form.cleaned_data["reason"]
     )
     return _("已申请退回，等待人大工作机构决定。")
 
@@ -576,7 +577,7 @@ def _a_return(request: HttpRequest, a: Assignment, form: forms.Form) -> str:
 def _a_extension(request: HttpRequest, a: Assignment, form: forms.Form) -> str:
     services.handling_request_extension(
         assignment=a,
-        by=_user(request),
+        by=acting_user(request),
         until=form.cleaned_data["until"],
         reason=form.cleaned_data["reason"],
     )
@@ -585,7 +586,7 @@ def _a_extension(request: HttpRequest, a: Assignment, form: forms.Form) -> str:
 
 def _a_progress(request: HttpRequest, a: Assignment, form: forms.Form) -> str:
     services.handling_report_progress(
-        assignment=a, by=_user(request), note=form.cleaned_data["note"]
+        assignment=a, by=acting_user(request), note=form.cleaned_data["note"]
     )
     return _("已报告进展。")
 
@@ -593,7 +594,7 @@ def _a_progress(request: HttpRequest, a: Assignment, form: forms.Form) -> str:
 def _a_opinion(request: HttpRequest, a: Assignment, form: forms.Form) -> str:
     services.handling_opinion(
         assignment=a,
-        by=_user(request),
+        by=acting_user(request),
         text=form.cleaned_data["text"],
         uploads=form.cleaned_data["attachments"],
     )
@@ -607,7 +608,7 @@ def _a_reply(request: HttpRequest, a: Assignment, form: forms.Form) -> str:
         suggestion.version = data["version"]
     services.suggestion_reply(
         suggestion=suggestion,
-        by=_user(request),
+        by=acting_user(request),
         category=data["category"],
         text=data["text"],
         signing_official=data["signing_official"],
@@ -622,7 +623,7 @@ def _a_follow_up(request: HttpRequest, a: Assignment, form: forms.Form) -> str:
     data = form.cleaned_data
     services.suggestion_follow_up(
         suggestion=suggestion,
-        by=_user(request),
+        by=acting_user(request),
         category=data["category"],
         text=data["text"],
         signing_official=data["signing_official"],
@@ -634,7 +635,7 @@ def _a_follow_up(request: HttpRequest, a: Assignment, form: forms.Form) -> str:
 def _a_decide_return(request: HttpRequest, a: Assignment, form: forms.Form) -> str:
     services.handling_decide_return(
         assignment=a,
-        by=_user(request),
+        by=acting_user(request),
         approve=form.cleaned_data["approve"],
         note=form.cleaned_data["note"],
     )
@@ -642,7 +643,7 @@ def _a_decide_return(request: HttpRequest, a: Assignment, form: forms.Form) -> s
 
 
 def _a_decide_extension(request: HttpRequest, a: Assignment, form: forms.Form) -> str:
-    services.handling_decide_extension(assignment=a, by=_user(request), **form.cleaned_data)
+    services.handling_decide_extension(assignment=a, by=acting_user(request), **form.cleaned_data)
     return _("已决定。")
 
 
@@ -724,7 +725,7 @@ def assignment_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @login_required
 def workspace(request: HttpRequest) -> HttpResponse:
     """A clerk's suggestions: due dates, the overdue first, and a link to reply."""
-    user = _user(request)
+    user = acting_user(request)
     if not user.is_handler:
         raise Http404
     rows = department_workspace(user)
