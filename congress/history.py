@@ -2,8 +2,10 @@
 
 Recorded by django-simple-history: every save or delete of a tracked model
 writes a row to its historical table with the whole object as it then was, the
-signed-in user of the request (its middleware, in settings) and, added here, the
-client's address. A model is tracked by one line in its own ``models.py``::
+user who made the change and, added here, the client's address. The user is the
+``by`` of the service that saved it (``recorded_by``, below), so that a change made
+from Celery, the shell or the API is no anonymous "系统" row; outside any service
+(the admin) it is the signed-in user of the request (the library's middleware). A model is tracked by one line in its own ``models.py``::
 
     history.track(Representative, masked={"mobile": mask_phone}, regions=("region__path",))
 
@@ -31,10 +33,13 @@ not import ``congress.models`` at import time.
 from __future__ import annotations
 
 import datetime
+import functools
 import itertools
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import simple_history
 from django.db import models, transaction
@@ -53,6 +58,10 @@ Masker = Callable[[str], str]
 AUDIT_PERMISSION = "congress.view_auditevent"
 PURGE_BATCH = 1000
 _SEEN = "_history_masked_seen"
+P = ParamSpec("P")
+R = TypeVar("R")
+# The user a service acts for; a ContextVar, so each thread and each task has its own.
+_acting_user: ContextVar[Any] = ContextVar("history_acting_user", default=None)
 
 
 def mask_text(value: str) -> str:
@@ -101,7 +110,9 @@ def track(
     exclude: Sequence[str] = (),
 ) -> None:
     """Keep the edit history of ``model`` (call once, in its models module)."""
-    simple_history.register(model, bases=[HistoryContext], excluded_fields=list(exclude))
+    simple_history.register(
+        model, bases=[HistoryContext], excluded_fields=list(exclude), get_user=_history_user
+    )
     TRACKED[model._meta.label_lower] = Tracked(model, dict(masked or {}), tuple(regions))
     if masked:
         post_init.connect(_remember_masked_values, sender=model)
@@ -112,6 +123,44 @@ def tracked_for(model: type[models.Model]) -> Tracked | None:
 
 
 # --- recording -----------------------------------------------------------------------------
+
+
+@contextmanager
+def acting_as(user: Any) -> Iterator[None]:
+    """History rows written inside name ``user`` as the one who made the change
+    (None, or an anonymous user, leaves it to the request's user if there is one)."""
+    token = _acting_user.set(user if user is not None and user.is_authenticated else None)
+    try:
+        yield
+    finally:
+        _acting_user.reset(token)
+
+
+def recorded_by(service: Callable[P, R]) -> Callable[P, R]:
+    """A service whose saves name its ``by=`` user in the edit history::
+
+        @history.recorded_by
+        def station_update(*, station: Station, by: User | None, **fields: Any) -> Station:
+
+    The middleware knows the user of a page request only; a Celery task, a shell
+    session or an import would otherwise leave the row without an author.
+    """
+
+    @functools.wraps(service)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with acting_as(kwargs.get("by")):
+            return service(*args, **kwargs)
+
+    return wrapper
+
+
+def _history_user(request: Any = None, **kwargs: Any) -> Any:
+    # simple-history asks this for every row it writes (``get_user``): the service's
+    # user first, else the signed-in user of the request (HistoryRequestMiddleware).
+    acting = _acting_user.get()
+    if acting is not None:
+        return acting
+    return getattr(request, "user", None) if request is not None else None
 
 
 def _remember_masked_values(sender: Any, instance: models.Model, **kwargs: Any) -> None:

@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from congress import history
 from congress.audit import audit_record
 from congress.errors import RuleViolation
 from congress.models import AuditAction, CongressLevel, Region, RegionLevel, Term, User
@@ -101,6 +102,7 @@ def _region_of(instance: Model, field: str = "region") -> Region | None:
 # --- the registry ------------------------------------------------------------------------
 
 
+@history.recorded_by
 def representative_create(*, by: User | None, **fields: Any) -> Representative:
     representative = Representative(**fields)
     require_in_jurisdiction(by, _region_of(representative))
@@ -112,6 +114,7 @@ def representative_create(*, by: User | None, **fields: Any) -> Representative:
     return representative
 
 
+@history.recorded_by
 def representative_update(
     *, representative: Representative, by: User | None, **fields: Any
 ) -> Representative:
@@ -132,6 +135,7 @@ def representative_update(
     return representative
 
 
+@history.recorded_by
 def representative_create_login(
     *, representative: Representative, username: str, by: User | None
 ) -> tuple[User, str]:
@@ -166,6 +170,7 @@ def _retire(token: str) -> str:
     return new_public_token()
 
 
+@history.recorded_by
 def representative_rotate_token(
     *, representative: Representative, by: User | None
 ) -> Representative:
@@ -204,6 +209,7 @@ def _check_mandate(mandate: Mandate, by: User | None) -> None:
         raise RuleViolation(_("代表团不属于该届人大。"))
 
 
+@history.recorded_by
 def mandate_add(
     *,
     representative: Representative,
@@ -239,6 +245,7 @@ def mandate_add(
     return mandate
 
 
+@history.recorded_by
 def mandate_update(*, mandate: Mandate, by: User | None, **fields: Any) -> Mandate:
     for name, value in fields.items():
         setattr(mandate, name, value)
@@ -254,6 +261,7 @@ def mandate_update(*, mandate: Mandate, by: User | None, **fields: Any) -> Manda
     return mandate
 
 
+@history.recorded_by
 def mandate_end(
     *,
     mandate: Mandate,
@@ -279,6 +287,7 @@ def mandate_end(
     return mandate
 
 
+@history.recorded_by
 def representatives_import(*, file: Any, by: User) -> ImportResult:
     """Import the staff's Excel sheet: every row is checked first, and if any row is
     wrong nothing is written (a file is never half imported)."""
@@ -383,6 +392,7 @@ def _import_row(
         result.mandates_created += 1
 
 
+@history.recorded_by
 def voter_delegate_save(*, delegate: VoterDelegate, by: User | None) -> VoterDelegate:
     """Record or correct a subdistrict voter delegate (街道议政代表)."""
     creating = delegate.pk is None
@@ -423,6 +433,7 @@ def _check_grids(grids: Iterable[Region], by: User | None) -> list[Region]:
     return grids
 
 
+@history.recorded_by
 def station_create(*, by: User | None, grids: Iterable[Region] = (), **fields: Any) -> Station:
     station = Station(**fields)
     _check_place(station, by)
@@ -435,6 +446,7 @@ def station_create(*, by: User | None, grids: Iterable[Region] = (), **fields: A
     return station
 
 
+@history.recorded_by
 def station_update(
     *, station: Station, by: User | None, grids: Iterable[Region] | None = None, **fields: Any
 ) -> Station:
@@ -452,6 +464,7 @@ def station_update(
     return station
 
 
+@history.recorded_by
 def station_rotate_token(*, station: Station, by: User | None) -> Station:
     """Reprint the poster: the old QR code now opens a "this code was replaced" page."""
     with transaction.atomic():
