@@ -390,7 +390,7 @@ class SyntheticContext:
         """``add_deadline`` on the official calendar, counted once per start day."""
         key = (start, amount, unit)
         if key not in self.deadlines:
-            self.deadlines[key] = add_deadline(start, Deadline(amount, unit))
+            self.deadlines[key] = add_deadline(start, Deadline(amount, unit))  # type: ignore[arg-type]
         return self.deadlines[key]
 
 

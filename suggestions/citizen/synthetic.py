@@ -304,6 +304,7 @@ class _Builder:
     ) -> _Step:
         """``_start_step``: the representative through their login, else the staff office."""
         user = self.rep_user.get(rep) if rep else None
+        assignee: tuple[int | None, int | None, int | None, str]
         if user is not None:
             assignee = (None, user, None, self.user_name[user])
         else:
@@ -348,7 +349,11 @@ class _Builder:
         title = _title_from(description)
         code = tracking_code(ctx.seed, pk)
         created = self.now - datetime.timedelta(days=rng.uniform(0, SPAN_DAYS))
-        town = ctx.regions[place].parent_id if ctx.regions[place].level == "village" else place
+        town = (
+            ctx.regions[place].parent_id or place
+            if ctx.regions[place].level == "village"
+            else place
+        )
         office = ctx.staff_region_id(region)
         staff = self.staff_user[office]
         staff_actor = (staff.pk, staff.display_name)
