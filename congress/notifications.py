@@ -27,13 +27,18 @@ from congress.models import (
     NotificationPreference,
     User,
 )
+from congress.outbox import (
+    SEND_ERRORS,
+    claim_until,
+    gives_up,
+    retry_after,
+    sweep_cutoff,
+    unclaimed,
+)
 from congress.queue import enqueue_on_commit
-from congress.sms import SmsError, get_sms_backend
+from congress.sms import get_sms_backend
 
 logger = logging.getLogger(__name__)
-
-MAX_ATTEMPTS = 5
-CLAIM_SECONDS = 300  # a worker killed mid-send frees the row after this long
 
 
 def _mode(user: User, channel: str, preferences: dict[tuple[int, str], str]) -> str:
@@ -102,13 +107,8 @@ def _claim(delivery_id: int) -> Delivery | None:
     """Take a pending delivery for this worker, or None if it is sent or someone has it."""
     now = timezone.now()
     claimed = Delivery.objects.filter(
-        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now),
-        pk=delivery_id,
-        status=DeliveryStatus.PENDING,
-    ).update(
-        claimed_until=now + datetime.timedelta(seconds=CLAIM_SECONDS),
-        attempts=F("attempts") + 1,
-    )
+        unclaimed(now), pk=delivery_id, status=DeliveryStatus.PENDING
+    ).update(claimed_until=claim_until(now), attempts=F("attempts") + 1)
     if not claimed:
         return None
     return Delivery.objects.select_related("notification__recipient").get(pk=delivery_id)
@@ -142,13 +142,11 @@ def delivery_send(*, delivery_id: int) -> bool:
             text,
             f"delivery-{delivery.pk}",
         )
-    except (SmsError, OSError) as exc:
-        failed = delivery.attempts >= MAX_ATTEMPTS
-        # Back off: the retry sweep takes it again once the claim runs out.
-        backoff = datetime.timedelta(minutes=2**delivery.attempts)
+    except SEND_ERRORS as exc:
+        # Back off (congress/outbox.py): the retry sweep takes it again once the claim runs out.
         Delivery.objects.filter(pk=delivery.pk).update(
-            status=DeliveryStatus.FAILED if failed else DeliveryStatus.PENDING,
-            claimed_until=timezone.now() + backoff,
+            status=DeliveryStatus.FAILED if gives_up(delivery.attempts) else DeliveryStatus.PENDING,
+            claimed_until=timezone.now() + retry_after(delivery.attempts),
             last_error=str(exc)[:300],
         )
         logger.warning("delivery %s failed (attempt %s): %s", delivery.pk, delivery.attempts, exc)
@@ -164,11 +162,7 @@ def pending_delivery_ids(limit: int = 500) -> list[int]:
     now = timezone.now()
     return list(
         Delivery.objects.filter(
-            Q(claimed_until__isnull=True) | Q(claimed_until__lt=now),
-            status=DeliveryStatus.PENDING,
-            # Younger rows still have their own task on the way.
-            created_at__lt=now
-            - datetime.timedelta(seconds=settings.NOTIFICATION_RETRY_AFTER_SECONDS),
+            unclaimed(now), status=DeliveryStatus.PENDING, created_at__lt=sweep_cutoff(now)
         )
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
@@ -199,7 +193,7 @@ def digest_send(*, user_id: int, channel: str, today: datetime.date) -> int:
     subject = _("代表履职系统每日汇总：%(count)s条消息") % {"count": len(rows)}
     try:
         _send(channel, user, subject, "\n".join(lines), f"digest-{user_id}-{channel}-{today}")
-    except (SmsError, OSError) as exc:
+    except SEND_ERRORS as exc:
         NotificationPreference.objects.filter(pk=preference.pk).update(last_digest_on=None)
         logger.warning("digest for user %s failed: %s", user_id, exc)
         return 0

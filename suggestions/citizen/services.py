@@ -28,14 +28,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from congress import loop
+from congress import loop, outbox
 from congress.areas import AREA_FIELDS, area_columns
 from congress.audit import audit_record
 from congress.errors import (
@@ -269,15 +269,14 @@ def _link(path: str) -> str:
 
 
 def citizen_message_send(*, message_id: int) -> bool:
-    """Send one queued SMS once (claimed, so two workers never both send it)."""
-    from congress.sms import SmsError, get_sms_backend
+    """Send one queued SMS once (claimed, so two workers never both send it), retried
+    as every outbox is (congress/outbox.py)."""
+    from congress.sms import get_sms_backend
 
     now = timezone.now()
     claimed = CitizenMessage.objects.filter(
-        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now),
-        pk=message_id,
-        status=MessageStatus.PENDING,
-    ).update(claimed_until=now + datetime.timedelta(minutes=5), attempts=F("attempts") + 1)
+        outbox.unclaimed(now), pk=message_id, status=MessageStatus.PENDING
+    ).update(claimed_until=outbox.claim_until(now), attempts=F("attempts") + 1)
     if not claimed:
         return False
     message = CitizenMessage.objects.select_related("issue", "appointment").get(pk=message_id)
@@ -288,11 +287,11 @@ def citizen_message_send(*, message_id: int) -> bool:
         return False
     try:
         get_sms_backend().send(mobile=mobile, text=message.text, reference=f"citizen-{message_id}")
-    except SmsError as exc:
-        failed = message.attempts >= 5
+    except outbox.SEND_ERRORS as exc:
+        failed = outbox.gives_up(message.attempts)
         CitizenMessage.objects.filter(pk=message_id).update(
             status=MessageStatus.FAILED if failed else MessageStatus.PENDING,
-            claimed_until=timezone.now() + datetime.timedelta(minutes=2**message.attempts),
+            claimed_until=timezone.now() + outbox.retry_after(message.attempts),
             last_error=str(exc)[:300],
         )
         logger.warning("citizen message %s failed (attempt %s)", message_id, message.attempts)
@@ -308,9 +307,9 @@ def pending_citizen_message_ids(limit: int = 200) -> list[int]:
     now = timezone.now()
     return list(
         CitizenMessage.objects.filter(
-            Q(claimed_until__isnull=True) | Q(claimed_until__lt=now),
+            outbox.unclaimed(now),
             status=MessageStatus.PENDING,
-            created_at__lt=now - datetime.timedelta(seconds=60),
+            created_at__lt=outbox.sweep_cutoff(now),
         )
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
