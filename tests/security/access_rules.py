@@ -70,7 +70,14 @@ class Case:
     query: str = ""
     route: str = ""  # for a rule that covers a family of routes ("admin:*")
     path: str = ""  # a literal path, for unnamed routes
-    fresh: bool = False  # build the object anew for each persona (the request changes it)
+    fresh: bool = False  # build the object (and the data) anew for each persona
+    # What a refused request must leave as it was: read before and after each
+    # persona's request that the case expects to be refused, with the URL's args; the
+    # matrix fails when the two differ (docs/security.md, "nothing changed").
+    unchanged: Callable[[Cast, dict[str, Any]], Any] | None = None
+    # An answer that is a refusal in this case although it usually is not: a form
+    # that redirects back to its page with the error as a message (REDIRECT).
+    refused_with: Outcome | None = None
 
 
 @dataclass(frozen=True)

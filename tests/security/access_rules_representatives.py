@@ -9,11 +9,14 @@ regions; writes are for congress staff ("managers"), anyone else gets 404.
 from __future__ import annotations
 
 import datetime
+import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.utils import timezone
 
 from congress.models import Region, RegionLevel, Term
+from representatives.forms import RepresentativeForm, StationForm, VoterDelegateForm
 from representatives.models import (
     Activity,
     ActivityKind,
@@ -22,6 +25,7 @@ from representatives.models import (
     DutyShift,
     Gender,
     GridAssignment,
+    Mandate,
     Representative,
     Station,
     StationMember,
@@ -502,8 +506,8 @@ RULES: dict[str, Rule] = {
 # --- writes that would move an object out of the jurisdiction (docs/security.md) -----------
 # 海州区's staff naming a place of 临江区 get 404, as if it did not exist; a place they
 # see that the rule does not allow is a 400. Only those whose jurisdiction holds both
-# the old and the new place (the city's staff, an administrator) succeed. That the
-# refused rows stay unchanged is asserted in test_jurisdiction_moves.py.
+# the old and the new place (the city's staff, an administrator) succeed. Each case
+# reads the row (or counts the rows) back after every refused request: nothing changed.
 BOTH = ("city_staff", "administrator")
 
 
@@ -527,8 +531,25 @@ def _to_other_town(cast: Cast) -> dict[str, Any]:
     return {"region": other_town(cast).pk}
 
 
-def _move(label: str, expect: dict[str, Any], build: Builder, data: Builder, method: str) -> Case:
-    return Case(label, api(expect), build, method, data, fresh=True)
+def _row(model: Any) -> Any:
+    """The moving row as stored (a refused write leaves every column as it was)."""
+    return lambda cast, args: model.objects.filter(pk=args["pk"]).values().first()
+
+
+def _rows(model: Any) -> Any:
+    """How many rows there are (a refused create adds none)."""
+    return lambda cast, args: model.objects.count()
+
+
+def _move(
+    label: str,
+    expect: dict[str, Any],
+    build: Builder,
+    data: Builder,
+    method: str,
+    unchanged: Any,
+) -> Case:
+    return Case(label, api(expect), build, method, data, fresh=True, unchanged=unchanged)
 
 
 def _also(key: str, *cases: Case) -> None:
@@ -537,22 +558,30 @@ def _also(key: str, *cases: Case) -> None:
 
 _also(
     "station-detail",
-    _move("move into 临江区", only(BOTH), _new_station, _to_other_town, "PATCH"),
+    _move("move into 临江区", only(BOTH), _new_station, _to_other_town, "PATCH", _row(Station)),
     _move(
         "a grid as its site",
         only(DISTRICT, ok=400),
         _new_station,
         lambda c: {"region": c.world.grid.pk},
         "PATCH",
+        _row(Station),
     ),
 )
 _also(
     "representative-detail",
-    _move("move into 临江区", only(BOTH), _new_rep, _to_other_town, "PATCH"),
+    _move("move into 临江区", only(BOTH), _new_rep, _to_other_town, "PATCH", _row(Representative)),
 )
 _also(
     "voter-delegate-detail",
-    _move("move into 临江区", only(BOTH), _new_delegate, _to_other_town, "PATCH"),
+    _move(
+        "move into 临江区",
+        only(BOTH),
+        _new_delegate,
+        _to_other_town,
+        "PATCH",
+        _row(VoterDelegate),
+    ),
 )
 _also(
     "station-list",
@@ -562,6 +591,7 @@ _also(
         reps_exist,
         lambda c: {"name": "临江街道代表联络站", "kind": "station", **_to_other_town(c)},
         "POST",
+        _rows(Station),
     ),
 )
 _also(
@@ -578,6 +608,7 @@ _also(
             **_to_other_town(c),
         },
         "POST",
+        _rows(VoterDelegate),
     ),
 )
 _also(
@@ -593,6 +624,7 @@ _also(
             "starts_at": (timezone.now() + datetime.timedelta(days=3)).isoformat(),
         },
         "POST",
+        _rows(Activity),
     ),
 )
 _also(
@@ -603,6 +635,7 @@ _also(
         reps_exist,
         lambda c: {"station": station_in(c).pk, "representative": rep_out(c).pk},
         "POST",
+        _rows(StationMember),
     ),
 )
 _also(
@@ -613,6 +646,7 @@ _also(
         reps_exist,
         lambda c: {"representative": rep_in(c).pk, "grid": other_grid(c).pk},
         "POST",
+        _rows(GridAssignment),
     ),
 )
 _also(
@@ -630,6 +664,251 @@ _also(
             "starts_on": "2026-01-01",
         },
         "POST",
+        _rows(Mandate),
+    ),
+)
+
+
+# --- the same moves through the HTML forms ------------------------------------------------
+# A form offers only the places its user may choose: a place outside them is "not a
+# valid choice", the form shown again with its error (200), which confirms nothing.
+# The object itself, out of the persona's scope, is a 404 as everywhere. Every refused
+# request is read back (Case.unchanged): the row, or the number of rows, is as before.
+
+
+def _html_data(form: Any) -> dict[str, Any]:
+    """What an unchanged form posts back: its initial values, as a browser sends them."""
+    data: dict[str, Any] = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is None or value is False or value == "":
+            continue
+        if value is True:
+            value = "on"
+        elif isinstance(value, datetime.datetime):
+            value = timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+        data[name] = [str(v) for v in value] if isinstance(value, list | tuple) else str(value)
+    return data
+
+
+def _moving_html(build: Any) -> Builder:
+    """A fresh object per persona, kept where the form's data builder finds it."""
+
+    def args(cast: Cast) -> dict[str, Any]:
+        cast.objects["moving"] = build(cast)
+        return reps_exist(cast) | {"pk": cast.objects["moving"].pk}
+
+    return args
+
+
+def _edited(form_class: Any, **changes: Builder) -> Builder:
+    """The moving object's own form, as the administrator sees it, with ``changes``."""
+
+    def data(cast: Cast) -> dict[str, Any]:
+        form = form_class(instance=cast.objects["moving"], user=cast.administrator)
+        return _html_data(form) | {name: value(cast) for name, value in changes.items()}
+
+    return data
+
+
+def _other_town_pk(cast: Cast) -> int:
+    return other_town(cast).pk
+
+
+# Moving a 海州区 object into 临江区: 海州区's staff are told the place is not a choice;
+# 临江区's staff do not see the object; the city's staff and an administrator may.
+HTML_MOVE = outcomes(
+    NOT_FOUND, anonymous=LOGIN, district_staff=OK, city_staff=REDIRECT, administrator=REDIRECT
+)
+# Creating in 临江区: its own staff and those above may; 海州区's staff cannot choose it.
+HTML_CREATE_THERE = outcomes(
+    NOT_FOUND, anonymous=LOGIN, district_staff=OK, **dict.fromkeys(OTHER_DISTRICT, REDIRECT)
+)
+
+
+def _html_move(label: str, build: Any, form_class: Any, model: Any) -> Case:
+    return Case(
+        label,
+        HTML_MOVE,
+        _moving_html(build),
+        "POST",
+        _edited(form_class, region=_other_town_pk),
+        fresh=True,
+        unchanged=_row(model),
+    )
+
+
+def _html_create(label: str, data: Builder, model: Any, expect: Any = HTML_CREATE_THERE) -> Case:
+    return Case(label, expect, reps_exist, "POST", data, unchanged=_rows(model))
+
+
+def _pks(**values: Callable[[Cast], Any]) -> Builder:
+    return lambda cast: {name: str(value(cast)) for name, value in values.items()}
+
+
+_also(
+    "representative_edit",
+    _html_move(
+        "move into 临江区",
+        lambda c: RepresentativeFactory(region=c.world.village),
+        RepresentativeForm,
+        Representative,
+    ),
+)
+_also(
+    "station_edit",
+    _html_move(
+        "move into 临江区",
+        lambda c: station_with(c.world.town, [rep_in(c)]),
+        StationForm,
+        Station,
+    ),
+)
+_also(
+    "voter_delegate_edit",
+    _html_move(
+        "move into 临江区", lambda c: _delegate(c.world.town), VoterDelegateForm, VoterDelegate
+    ),
+)
+_also(
+    "representative_create",
+    _html_create(
+        "create in 临江区",
+        lambda c: {
+            "name": "周平",
+            "gender": "male",
+            "ethnicity": "汉族",
+            "party": "cpc",
+            "sector": "other",
+            "phone_policy": "hidden",
+            "region": str(other_town(c).pk),
+        },
+        Representative,
+    ),
+)
+_also(
+    "station_create",
+    _html_create(
+        "create in 临江区",
+        lambda c: {
+            "name": "临江街道代表联络站",
+            "kind": "station",
+            "region": str(other_town(c).pk),
+        },
+        Station,
+    ),
+)
+_also(
+    "voter_delegate_create",
+    _html_create(
+        "create in 临江区",
+        lambda c: {
+            "name": "周平",
+            "gender": "male",
+            "kind": "subdistrict",
+            "region": str(other_town(c).pk),
+            "starts_on": "2026-01-01",
+            "is_active": "on",
+        },
+        VoterDelegate,
+    ),
+)
+_also(
+    "activity_create",
+    _html_create(
+        "create in 临江区",
+        lambda c: {
+            "title": "集中视察",
+            "kind": "inspection",
+            "region": str(c.world.other_district.pk),
+            "starts_at": timezone.localtime(timezone.now() + datetime.timedelta(days=3)).strftime(
+                "%Y-%m-%d %H:%M"
+            ),
+            "half_days": "1",
+        },
+        Activity,
+    ),
+)
+# 进站 is local and a grid lies in the representative's county: naming another
+# district's representative or grid is not a choice even for the city's staff. These
+# two forms sit on the station's and the representative's page, and go back to it
+# with the error as a message: the redirect is the refusal, and nothing is written.
+_also(
+    "station_member_add",
+    Case(
+        "a representative of 临江区",
+        only(DISTRICT, ok=REDIRECT),
+        IN["station"],
+        "POST",
+        _pks(representative=lambda c: rep_out(c).pk, role=lambda c: "member"),
+        unchanged=_rows(StationMember),
+        refused_with=REDIRECT,
+    ),
+)
+_also(
+    "grid_assign",
+    Case(
+        "a grid of 临江区",
+        only(DISTRICT, ok=REDIRECT),
+        IN["rep"],
+        "POST",
+        _pks(grid=lambda c: other_grid(c).pk),
+        unchanged=_rows(GridAssignment),
+        refused_with=REDIRECT,
+    ),
+)
+# A seat in a congress above the representative's place only: 吴明 (临江区) in 海州区's.
+_also(
+    "mandate_create",
+    Case(
+        "临江区's representative, 海州区's congress",
+        only(OTHER_DISTRICT),
+        OUT["rep"],
+        "POST",
+        _pks(
+            level=lambda c: "county",
+            term=lambda c: Term.objects.get(congress__region=c.world.district).pk,
+            starts_on=lambda c: "2026-01-01",
+        ),
+        unchanged=_rows(Mandate),
+    ),
+)
+# A shift for a representative who is not stationed there (吴明 at 海州区's station).
+_also(
+    "station_duty",
+    Case(
+        "a shift for 临江区's representative",
+        only(DISTRICT),
+        IN["station"],
+        "POST",
+        _pks(
+            form=lambda c: "shift",
+            representative=lambda c: rep_out(c).pk,
+            date=lambda c: timezone.localdate() + datetime.timedelta(days=7),
+            start_time=lambda c: "09:00",
+            end_time=lambda c: "11:30",
+        ),
+        unchanged=_rows(DutyShift),
+    ),
+)
+# A contact logged at a station one is not a member of: 刘红 at 临江区's station.
+_also(
+    "contact_log_create",
+    Case(
+        "at another district's station",
+        outcomes(NOT_FOUND, anonymous=LOGIN, representative=OK, other_representative=REDIRECT),
+        reps_exist,
+        "POST",
+        lambda c: {
+            "idempotency_key": str(uuid.uuid4()),
+            "kind": "visit",
+            "contacted_on": timezone.localdate().isoformat(),
+            "station": str(station_out(c).pk),
+            "people_count": "3",
+            "summary": "走访群众",
+        },
+        fresh=True,
+        unchanged=lambda c, args: ContactLog.objects.filter(representative=rep_in(c)).count(),
     ),
 )
 

@@ -75,6 +75,19 @@ def _send(client: Client, method: str, url: str, data: dict[str, Any]) -> Any:
     )
 
 
+# What a write that went through answers; anything else from a write was refused (on
+# an HTML form, 200 is the form shown again with its error).
+ACCEPTED: tuple[Outcome, ...] = (REDIRECT, 201, 204)
+
+
+def refused(case: Case, expected: Outcome, url: str) -> bool:
+    if expected == case.refused_with:
+        return True
+    if case.method == "GET" or expected in ACCEPTED:
+        return False
+    return not (expected == 200 and "/api/" in url)
+
+
 def run_rule(key: str, cast: Cast, settings_fixture: Any, tmp_path: Path) -> int:
     """Every case of one rule as every persona; returns the number of requests made."""
     settings_fixture.MEDIA_ROOT = tmp_path
@@ -92,18 +105,23 @@ def run_rule(key: str, cast: Cast, settings_fixture: Any, tmp_path: Path) -> int
         if not case.path and route not in routes:
             pytest.skip(f"route {route} does not exist (yet)")
 
-        def url_for(case: Case = case, route: str = route) -> str:
-            url = case.path or reverse(route, kwargs=case.args(cast))
+        def url_for(args: dict[str, Any], case: Case = case, route: str = route) -> str:
+            url = case.path or reverse(route, kwargs=args)
             return url + (f"?{case.query}" if case.query else "")
 
-        url = url_for()
+        args = case.args(cast)
+        url = url_for(args)
         data = case.data(cast) if case.data else {}
         for persona in PERSONAS:
             expected = case.expect[persona]
             if persona == "citizen" and expected == case.expect["anonymous"] and not case.fresh:
                 continue  # without a tracking link of their own, a citizen is anonymous
             if case.fresh:
-                url = url_for()
+                args = case.args(cast)
+                url = url_for(args)
+                data = case.data(cast) if case.data else {}
+            check = case.unchanged is not None and refused(case, expected, url)
+            before = case.unchanged(cast, args) if case.unchanged and check else None
             response = _send(clients[persona], case.method, url, data)
             requests += 1
             got = observed(response)
@@ -113,6 +131,8 @@ def run_rule(key: str, cast: Cast, settings_fixture: Any, tmp_path: Path) -> int
                 wrong.append(
                     f"{case.label}: {persona} {case.method} {url} → {got}, expected {expected}"
                 )
+            elif case.unchanged and check and case.unchanged(cast, args) != before:
+                wrong.append(f"{case.label}: {persona} {case.method} {url} → {got}, but it wrote")
     assert not wrong, f"{key}:\n  " + "\n  ".join(wrong)
     return requests
 
