@@ -34,6 +34,9 @@ from bench import city
 
 SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", "15"))
 CONNECTIONS = int(os.environ.get("BENCH_WRK_CONNECTIONS", "16"))
+# wrk's default (2 s) would count a slow answer as an error and leave it out of the
+# latencies; a citizen waits longer than that before giving up.
+TIMEOUT = int(os.environ.get("BENCH_WRK_TIMEOUT", "10"))
 WORKERS = [int(n) for n in os.environ.get("BENCH_WORKERS", "2,4").split(",")]
 
 # A new idempotency key per request (time, thread, counter), the CSRF secret in the
@@ -137,6 +140,8 @@ def _wrk(url: str, body: str, csrf: str, seconds: int) -> str:
                 f"-t{min(2, CONNECTIONS)}",
                 f"-c{CONNECTIONS}",
                 f"-d{seconds}s",
+                "--timeout",
+                f"{TIMEOUT}s",
                 "--latency",
                 "-s",
                 handle.name,
@@ -248,7 +253,8 @@ def report(loads: list[Load], *, problems: int) -> str:
             f"### Public submission under load at {problems:,} problems — {city.today()} — postgresql",
             "",
             f"Machine: {city.versions()}; gunicorn sync workers and wrk on the same machine "
-            f"(loopback), wrk -t2 -c{CONNECTIONS} for {SECONDS} s per row.",
+            f"(loopback), wrk -t2 -c{CONNECTIONS} --timeout {TIMEOUT}s for {SECONDS} s per row; "
+            "errors are non-2xx/3xx answers and socket errors (timeouts included).",
             "",
             *city.table(
                 rows,

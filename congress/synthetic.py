@@ -101,8 +101,8 @@ SCALES = {
         grids=4,
         problems=200_000,
         suggestions=12_000,
-        county_seats=230,
-        township_seats=60,
+        county_seats=280,
+        township_seats=65,
     ),
     "province": Scale(
         cities=13,
