@@ -75,9 +75,10 @@ class Case:
     # persona's request that the case expects to be refused, with the URL's args; the
     # matrix fails when the two differ (docs/security.md, "nothing changed").
     unchanged: Callable[[Cast, dict[str, Any]], Any] | None = None
-    # An answer that is a refusal in this case although it usually is not: a form
-    # that redirects back to its page with the error as a message (REDIRECT).
-    refused_with: Outcome | None = None
+    # Who is expected to change something. None: those whose expected answer is a
+    # redirect, a 201/204 or an API 200. Name them where a redirect is a refusal too
+    # (a form that goes back to its page with the error as a message).
+    writers: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -842,7 +842,7 @@ _also(
         "POST",
         _pks(representative=lambda c: rep_out(c).pk, role=lambda c: "member"),
         unchanged=_rows(StationMember),
-        refused_with=REDIRECT,
+        writers=(),
     ),
 )
 _also(
@@ -854,7 +854,7 @@ _also(
         "POST",
         _pks(grid=lambda c: other_grid(c).pk),
         unchanged=_rows(GridAssignment),
-        refused_with=REDIRECT,
+        writers=(),
     ),
 )
 # A seat in a congress above the representative's place only: 吴明 (临江区) in 海州区's.

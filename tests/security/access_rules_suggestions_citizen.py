@@ -47,7 +47,7 @@ from django.test import override_settings
 from django.utils import timezone
 from PIL import Image
 
-from congress.models import Department, Region, User
+from congress.models import Assignment, CaseEvent, Department, Region, User
 from congress.uploads import CleanUpload
 from representatives.models import ContactKind, ContactLog, ContactProblem, Representative
 from suggestions.citizen import services
@@ -944,3 +944,129 @@ RULES: dict[str, Rule] = {
         )
     ),
 }
+
+
+# --- writes that would move a problem into another jurisdiction (docs/security.md) ----------
+# 海州区's problem given to 临江区's representative or department: whoever sees the
+# problem and may act on it is answered 400, the form shown again with "not a valid
+# choice" (its lists hold only 海州区's people and the departments above the problem),
+# and the problem, its assignments and its timeline are as they were. Everyone else
+# gets the 404 of a problem they cannot see. An administrator may act anywhere: giving
+# the problem to 吴明 is theirs to decide, the service checks both places.
+# The refused requests are read back (Case.unchanged).
+MOVE_REFUSED = outcomes(NOT_FOUND, anonymous=LOGIN, **dict.fromkeys(REP_IN, 400))
+
+
+def _problem_as_stored(cast: Cast, args: dict[str, Any]) -> Any:
+    issue = CitizenIssue.objects.filter(pk=args["pk"])
+    return (
+        issue.values().first(),
+        list(Assignment.objects.filter(case_id=args["pk"]).values_list("pk", "status")),
+        CaseEvent.objects.filter(case_id=args["pk"]).count(),
+    )
+
+
+def _issues_as_stored(cast: Cast, args: dict[str, Any]) -> Any:
+    return list(CitizenIssue.objects.order_by("pk").values_list("pk", "status", "representative"))
+
+
+def _to_rep_out(cast: Cast) -> dict[str, Any]:
+    return {"representative": rep_out(cast).pk, "note": "改派"}
+
+
+def _to_other_department(cast: Cast) -> dict[str, Any]:
+    return {"department": cast.world.other_department.pk, "note": "交办"}
+
+
+def _add_cases(key: str, *cases: Case) -> None:
+    rule = RULES[key]
+    RULES[key] = Rule((*rule.cases, *cases), rule.note, rule.methods)
+
+
+_add_cases(
+    "citizen_issue_act",
+    Case(
+        "受理 and give it to 临江区's representative",
+        outcomes(
+            NOT_FOUND,
+            anonymous=LOGIN,
+            **(dict.fromkeys(REP_IN, 400) | {"administrator": REDIRECT}),
+        ),
+        fresh(submitted, True, action="accept"),
+        "POST",
+        _to_rep_out,
+        fresh=True,
+        unchanged=_problem_as_stored,
+    ),
+    Case(
+        "改派 to 临江区's representative",
+        outcomes(
+            NOT_FOUND,
+            anonymous=LOGIN,
+            representative=REDIRECT,  # not hers to do: back to the page, unchanged
+            **(dict.fromkeys(DISTRICT, 400) | {"administrator": REDIRECT}),
+        ),
+        fresh(with_representative, True, action="assign"),
+        "POST",
+        _to_rep_out,
+        fresh=True,
+        unchanged=_problem_as_stored,
+        writers=("administrator",),
+    ),
+    Case(
+        "交办 to 临江区's department",
+        MOVE_REFUSED,
+        fresh(with_representative, True, action="forward"),
+        "POST",
+        _to_other_department,
+        fresh=True,
+        unchanged=_problem_as_stored,
+    ),
+)
+_add_cases(
+    "citizen-issue-act",
+    Case(
+        "交办 to 临江区's department",
+        api(MOVE_REFUSED),
+        fresh(with_representative, True, action_name="forward"),
+        "POST",
+        _to_other_department,
+        fresh=True,
+        unchanged=_problem_as_stored,
+    ),
+    Case(
+        "改派 to 临江区's representative",
+        api(
+            outcomes(
+                NOT_FOUND,
+                anonymous=LOGIN,
+                representative=409,  # not hers to do
+                **(dict.fromkeys(DISTRICT, 400) | {"administrator": OK}),
+            )
+        ),
+        fresh(with_representative, True, action_name="assign"),
+        "POST",
+        _to_rep_out,
+        fresh=True,
+        unchanged=_problem_as_stored,
+    ),
+)
+_add_cases(
+    "citizen_issue_bulk_assign",
+    Case(
+        # The list page goes back to itself with the reason; the city's staff and an
+        # administrator hold both places and may (the one-problem form offers them only
+        # 海州区's representatives, a narrower list than the service's rule).
+        "a new problem in 海州区 to 临江区's representative",
+        outcomes(NOT_FOUND, anonymous=LOGIN, **dict.fromkeys(STAFF, REDIRECT)),
+        method="POST",
+        data=lambda c: {
+            "issues": [submitted(Side(c, True)).pk],
+            "representative": rep_out(c).pk,
+            "query": "",
+        },
+        fresh=True,
+        unchanged=_issues_as_stored,
+        writers=("city_staff", "administrator"),
+    ),
+)

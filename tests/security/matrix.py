@@ -80,9 +80,9 @@ def _send(client: Client, method: str, url: str, data: dict[str, Any]) -> Any:
 ACCEPTED: tuple[Outcome, ...] = (REDIRECT, 201, 204)
 
 
-def refused(case: Case, expected: Outcome, url: str) -> bool:
-    if expected == case.refused_with:
-        return True
+def refused(case: Case, persona: str, expected: Outcome, url: str) -> bool:
+    if case.writers is not None:
+        return persona not in case.writers
     if case.method == "GET" or expected in ACCEPTED:
         return False
     return not (expected == 200 and "/api/" in url)
@@ -120,7 +120,7 @@ def run_rule(key: str, cast: Cast, settings_fixture: Any, tmp_path: Path) -> int
                 args = case.args(cast)
                 url = url_for(args)
                 data = case.data(cast) if case.data else {}
-            check = case.unchanged is not None and refused(case, expected, url)
+            check = case.unchanged is not None and refused(case, persona, expected, url)
             before = case.unchanged(cast, args) if case.unchanged and check else None
             response = _send(clients[persona], case.method, url, data)
             requests += 1
