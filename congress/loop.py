@@ -15,15 +15,26 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db import transaction
+from django.db.models import (
+    Case,
+    DateTimeField,
+    F,
+    PositiveSmallIntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from congress.areas import area_columns, area_q
-from congress.errors import RuleViolation
+from congress.bulk import db_value, insert_rows
+from congress.errors import InvalidTransition, RuleViolation
 from congress.models import (
     OPEN_STATUSES,
     Assignment,
@@ -36,9 +47,10 @@ from congress.models import (
     Reminder,
     ReminderPolicy,
     Role,
+    RoleGrant,
     User,
 )
-from congress.notifications import notify
+from congress.notifications import Message, notify, notify_many
 from congress.registry import register_labels
 from congress.workdays import (
     Deadline,
@@ -51,7 +63,7 @@ from congress.workdays import (
     known_years,
     workdays_between,
 )
-from congress.workflow import Transitions, allowed_actions, apply_transition, record_event
+from congress.workflow import Transitions, apply_transition, record_event
 
 logger = logging.getLogger(__name__)
 
@@ -149,31 +161,66 @@ def case_type_of(key: str) -> CaseType:
 # --- who -----------------------------------------------------------------
 
 
-def _handlers(department_ids: Iterable[int]) -> QuerySet[User]:
-    return User.objects.filter(
-        is_active=True,
-        role_grants__role=Role.HANDLER,
-        role_grants__department_id__in=list(department_ids),
-    ).distinct()
+@dataclass
+class People:
+    """Active clerks by department and congress staff by region, read in one query
+    for a whole batch of assignments (the sweep), or for one."""
+
+    handlers: dict[int, list[User]] = field(default_factory=dict)
+    staff: dict[int, list[User]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, *, departments: Iterable[int], regions: Iterable[int]) -> People:
+        people = cls()
+        departments, regions = set(departments) - {0}, set(regions) - {0}
+        if not departments and not regions:
+            return people
+        grants = RoleGrant.objects.filter(
+            Q(role=Role.HANDLER, department_id__in=departments)
+            | Q(role=Role.STAFF, region_id__in=regions),
+            user__is_active=True,
+        ).select_related("user")
+        for grant in grants.order_by("user_id"):
+            if grant.role == Role.HANDLER:
+                found = people.handlers.setdefault(grant.department_id or 0, [])
+            else:
+                found = people.staff.setdefault(grant.region_id or 0, [])
+            if all(user.pk != grant.user_id for user in found):  # two grants, one person
+                found.append(grant.user)
+        return people
+
+    @classmethod
+    def for_stages(cls, stages: Iterable[tuple[Assignment, int]]) -> People:
+        """Everyone who may hear of these (assignment, escalation level) pairs."""
+        departments: set[int] = set()
+        regions: set[int] = set()
+        for assignment, level in stages:
+            if level:
+                department_id, region_id = _escalation_to(assignment, level)
+                departments.add(department_id or 0)
+                regions.add(region_id or 0)
+            else:
+                departments.add(assignment.department_id or 0)
+                regions.add(assignment.staff_region_id or 0)
+        return cls.of(departments=departments, regions=regions)
+
+    def recipients(self, assignment: Assignment, level: int) -> list[User]:
+        """Who hears of ``assignment`` at escalation ``level`` (0: a plain reminder)."""
+        if level:
+            department_id, region_id = _escalation_to(assignment, level)
+            found = self.handlers.get(department_id or 0) or self.staff.get(region_id or 0)
+            return found or []
+        if assignment.department_id:
+            return self.handlers.get(assignment.department_id, [])
+        if assignment.user_id:
+            return [assignment.user] if assignment.user and assignment.user.is_active else []
+        return self.staff.get(assignment.staff_region_id or 0, [])
 
 
-def _staff_of(region_ids: Iterable[int]) -> QuerySet[User]:
-    return User.objects.filter(
-        is_active=True, role_grants__role=Role.STAFF, role_grants__region_id__in=list(region_ids)
-    ).distinct()
-
-
-def assignees(assignment: Assignment) -> list[User]:
-    """The people who must act on an assignment."""
-    if assignment.department_id:
-        return list(_handlers([assignment.department_id]))
-    if assignment.user_id:
-        return [assignment.user] if assignment.user and assignment.user.is_active else []
-    return list(_staff_of([assignment.staff_region_id] if assignment.staff_region_id else []))
-
-
-def supervisors(assignment: Assignment, level: int) -> list[User]:
-    """Who hears of an overdue assignment at escalation ``level`` (1, then 2 = a level up).
+def _escalation_to(assignment: Assignment, level: int) -> tuple[int | None, int | None]:
+    """Whose people hear escalation ``level`` (1, then 2 = a level up): a supervising
+    department's clerks, else (no such department, or none of its clerks active) the
+    congress staff of a region.
 
     A department escalates to its parent department (then the parent's parent);
     a department without a parent, a representative or a staff unit escalates to
@@ -184,10 +231,7 @@ def supervisors(assignment: Assignment, level: int) -> list[User]:
         if department is None or department.parent_id is None:
             break
         department = department.parent
-    if department is not None and department.pk != assignment.department_id:
-        people = list(_handlers([department.pk]))
-        if people:
-            return people
+    above = department.pk if department and department.pk != assignment.department_id else None
     if assignment.department_id and assignment.department is not None:
         region: Region | None = assignment.department.region
     elif assignment.staff_region_id:
@@ -196,7 +240,17 @@ def supervisors(assignment: Assignment, level: int) -> list[User]:
         region = assignment.region
     for _step in range(level - 1):
         region = region.parent if region is not None else None
-    return list(_staff_of([region.pk])) if region is not None else []
+    return above, region.pk if region is not None else None
+
+
+def assignees(assignment: Assignment) -> list[User]:
+    """The people who must act on an assignment."""
+    return People.for_stages([(assignment, 0)]).recipients(assignment, 0)
+
+
+def supervisors(assignment: Assignment, level: int) -> list[User]:
+    """Who hears of an overdue assignment at escalation ``level`` (see ``_escalation_to``)."""
+    return People.for_stages([(assignment, level)]).recipients(assignment, level)
 
 
 def visible_assignments(user: Any) -> QuerySet[Assignment]:
@@ -772,24 +826,58 @@ def deadlines_settle_calendar(*, by: User | None = None) -> RecalculationResult 
     return result
 
 
-ASSIGNEE_ACTIONS = {
-    "accept",
-    "start",
-    "request_return",
-    "request_extension",
-    "hold",
-    "resume",
-    "reply",
-    "progress",
+@dataclass(frozen=True)
+class GenericAction:
+    """One action of the generic assignment page and API: who takes it, the one service
+    it calls, and which of the generic form's fields (``note``, ``until``, ``version``)
+    become which of the service's arguments."""
+
+    service: Callable[..., Any]
+    fields: dict[str, str]  # the service's argument ← the form's field
+    fixed: dict[str, Any] = field(default_factory=dict)
+    supervises: bool = False  # staff over the assignment decide; otherwise the assignee
+    requires: tuple[str, ...] = ()  # form fields that may not be empty
+    states: frozenset[str] | None = None  # None: wherever ASSIGNMENT_TRANSITIONS allows it
+
+
+_NOTE = {"note": "note"}
+_VERSIONED_NOTE = {"note": "note", "expected_version": "version"}
+_REASON = {"reason": "note"}
+
+GENERIC_ACTIONS: dict[str, GenericAction] = {
+    "accept": GenericAction(assignment_accept, _VERSIONED_NOTE),
+    "start": GenericAction(assignment_start, _NOTE),
+    "request_return": GenericAction(
+        assignment_request_return, {**_REASON, "expected_version": "version"}
+    ),
+    "approve_return": GenericAction(
+        assignment_decide_return, _NOTE, {"approve": True}, supervises=True
+    ),
+    "reject_return": GenericAction(
+        assignment_decide_return, _NOTE, {"approve": False}, supervises=True
+    ),
+    "request_extension": GenericAction(
+        assignment_request_extension,
+        {**_REASON, "until": "until", "expected_version": "version"},
+        requires=("until",),
+    ),
+    "approve_extension": GenericAction(
+        assignment_decide_extension, {**_NOTE, "until": "until"}, {"approve": True}, True
+    ),
+    "reject_extension": GenericAction(
+        assignment_decide_extension, {**_NOTE, "until": "until"}, {"approve": False}, True
+    ),
+    "hold": GenericAction(assignment_hold, _REASON),
+    "resume": GenericAction(assignment_resume, _NOTE),
+    "reply": GenericAction(assignment_reply, {**_VERSIONED_NOTE, "public_note": "note"}),
+    # Not a move: reported on any open assignment.
+    "progress": GenericAction(assignment_report_progress, _NOTE, states=frozenset(OPEN_STATUSES)),
 }
-SUPERVISOR_ACTIONS = {"approve_return", "reject_return", "approve_extension", "reject_extension"}
+REQUIRED_MESSAGES = {"until": gettext_lazy("请填写延期后的办理期限。")}
 
 
 def actions_for(user: User, assignment: Assignment) -> list[str]:
     """What this user may do now: assignees work the case; staff decide requests."""
-    possible = set(allowed_actions(ASSIGNMENT_TRANSITIONS, assignment.status))
-    if assignment.is_open:
-        possible.add("progress")
     is_assignee = (
         assignment.user_id == user.pk
         or (assignment.department_id in user.department_ids)
@@ -802,17 +890,19 @@ def actions_for(user: User, assignment: Assignment) -> list[str]:
         assignment.region.is_within(region) for region in user.staff_regions
     )
     kind = case_types.get(assignment.case_type)
-    allowed: set[str] = set()
-    if is_assignee:
-        allowed |= possible & ASSIGNEE_ACTIONS
-        if kind is not None and not kind.generic_reply:
-            allowed.discard("reply")  # answered on the case's own page (e.g. with a category)
-    if kind is not None and kind.generic_actions is not None:
-        allowed &= kind.generic_actions
-    if is_staff:
-        allowed |= possible & SUPERVISOR_ACTIONS
-    order = [*ASSIGNMENT_TRANSITIONS, "progress"]
-    return [action for action in order if action in allowed]
+
+    def may(name: str, action: GenericAction) -> bool:
+        states = action.states or ASSIGNMENT_TRANSITIONS[name][0]
+        if assignment.status not in states:
+            return False
+        if action.supervises:
+            return bool(is_staff)
+        if kind is not None and not kind.generic_reply and name == "reply":
+            return False  # answered on the case's own page (e.g. with a category)
+        generic = kind is None or kind.generic_actions is None or name in kind.generic_actions
+        return bool(is_assignee) and generic
+
+    return [name for name, action in GENERIC_ACTIONS.items() if may(name, action)]
 
 
 def assignment_perform(
@@ -824,48 +914,38 @@ def assignment_perform(
     until: datetime.date | None = None,
     version: int | None = None,
 ) -> None:
-    """Run one named action for the HTML page and the API alike (the caller checked
-    ``actions_for``); each branch is the action's own service."""
-    user = by
-    if action == "accept":
-        assignment_accept(assignment=assignment, by=user, note=note, expected_version=version)
-    elif action == "start":
-        assignment_start(assignment=assignment, by=user, note=note)
-    elif action == "request_return":
-        assignment_request_return(
-            assignment=assignment, by=user, reason=note, expected_version=version
-        )
-    elif action in ("approve_return", "reject_return"):
-        assignment_decide_return(
-            assignment=assignment, by=user, approve=action == "approve_return", note=note
-        )
-    elif action == "request_extension":
-        if until is None:
-            raise RuleViolation(_("请填写延期后的办理期限。"))
-        assignment_request_extension(
-            assignment=assignment, by=user, until=until, reason=note, expected_version=version
-        )
-    elif action in ("approve_extension", "reject_extension"):
-        assignment_decide_extension(
-            assignment=assignment,
-            by=user,
-            approve=action == "approve_extension",
-            until=until,
-            note=note,
-        )
-    elif action == "hold":
-        assignment_hold(assignment=assignment, by=user, reason=note)
-    elif action == "resume":
-        assignment_resume(assignment=assignment, by=user, note=note)
-    elif action == "reply":
-        assignment_reply(
-            assignment=assignment, by=user, note=note, public_note=note, expected_version=version
-        )
-    elif action == "progress":
-        assignment_report_progress(assignment=assignment, by=user, note=note)
+    """Run one action of ``GENERIC_ACTIONS`` for the HTML page and the API alike (the
+    caller checked ``actions_for``). A name not in the table is refused, never ignored."""
+    spec = GENERIC_ACTIONS.get(action)
+    if spec is None:
+        raise InvalidTransition()
+    given: dict[str, Any] = {"note": note, "until": until, "version": version}
+    for name in spec.requires:
+        if given[name] in (None, ""):
+            raise RuleViolation(REQUIRED_MESSAGES[name])
+    arguments = {argument: given[name] for argument, name in spec.fields.items()}
+    spec.service(assignment=assignment, by=by, **spec.fixed, **arguments)
 
 
 # --- the sweep --------------------------------------------------------------
+
+# Assignments per transaction. Each batch costs about a dozen statements and one
+# commit whatever its size (see ``reminders_sweep``): a batch of 1,000 holds its row
+# locks for about half a second, and 10,000 due are ten batches.
+SWEEP_BATCH = 1000
+EVENT_FIELDS = (  # a timeline row as record_event writes it, for the sweep's bulk INSERT
+    "case_type",
+    "case_id",
+    "assignment",
+    "at",
+    "actor_label",
+    "action",
+    "note",
+    "public_note",
+    "from_status",
+    "to_status",
+    "data",
+)
 
 
 @dataclass
@@ -876,118 +956,244 @@ class SweepResult:
 
 def due_for_reminder(now: datetime.datetime, limit: int) -> QuerySet[Assignment]:
     # Uses the partial index on next_reminder_at: cost follows the number due.
-    return (
-        Assignment.objects.filter(next_reminder_at__isnull=False, next_reminder_at__lte=now)
-        .select_related(
-            "department__parent__parent",
-            "department__region__parent",
-            "user",
-            "staff_region__parent",
-            "region__parent",
-        )
-        .order_by("next_reminder_at")[:limit]
+    return Assignment.objects.filter(
+        next_reminder_at__isnull=False, next_reminder_at__lte=now, status__in=OPEN_STATUSES
+    ).order_by("next_reminder_at")[:limit]
+
+
+def _with_people_around(rows: list[Assignment]) -> list[Assignment]:
+    """Attach each row's department (its parents and region), representative and
+    regions, from one read of the distinct ones each: a batch's thousand rows share
+    a few dozen departments, and a join per row would build them a thousand times."""
+    departments = Department.objects.select_related("parent__parent", "region__parent").in_bulk(
+        {row.department_id for row in rows if row.department_id}
     )
+    regions = Region.objects.select_related("parent__parent").in_bulk(
+        {row.region_id for row in rows}
+        | {row.staff_region_id for row in rows if row.staff_region_id}
+    )
+    users = User.objects.in_bulk({row.user_id for row in rows if row.user_id})
+    for row in rows:
+        row.region = regions[row.region_id]
+        row.department = departments.get(row.department_id) if row.department_id else None
+        row.staff_region = regions.get(row.staff_region_id) if row.staff_region_id else None
+        row.user = users.get(row.user_id) if row.user_id else None
+    return rows
 
 
 def reminders_sweep(
-    *, now: datetime.datetime | None = None, limit: int = 1000, dry_run: bool = False
+    *,
+    now: datetime.datetime | None = None,
+    limit: int = 20_000,
+    batch: int = SWEEP_BATCH,
+    dry_run: bool = False,
 ) -> SweepResult:
-    """Send every reminder stage that has fallen due. Safe to run concurrently and twice.
+    """Send every reminder stage that has fallen due, up to ``limit`` assignments in
+    batches of ``batch``, one transaction each. Safe to run concurrently and twice.
 
-    Each assignment is claimed with a conditional UPDATE on its next_reminder_at
-    (only one sweep wins), and each stage is a unique Reminder row (a second
-    line of defence), in the same transaction as its notifications.
+    A batch is claimed by locking its rows: on PostgreSQL with FOR UPDATE SKIP
+    LOCKED, so a concurrent sweep takes the next rows instead of the same ones
+    (SQLite runs write transactions one at a time); the rows leave the due set
+    when their next_reminder_at moves on in the same transaction. Each stage is
+    a unique Reminder row, inserted with ON CONFLICT DO NOTHING, and only the
+    stages really inserted are sent: a second line of defence.
+
+    Cost per batch, whatever its size: the locking read, one read each of the
+    distinct departments, regions and representatives it names, a policy read per
+    new case type, one read of everyone who may hear of it, one INSERT each of
+    reminders, timeline events, inbox rows and outbox rows, one UPDATE of the
+    assignments, one commit, and one broker publish per 200 outbox rows after it.
     """
     now = now or timezone.now()
     result = SweepResult()
-    policies: dict[str, ReminderPolicy] = {}
-    for assignment in due_for_reminder(now, limit):
-        result.examined += 1
-        if assignment.case_type not in policies:
-            policies[assignment.case_type] = policy_for(assignment.case_type)
-        policy = policies[assignment.case_type]
-        stages = stages_between(assignment, policy, assignment.reminded_until, now)
-        # After an outage only the latest plain reminder goes out; escalations all do.
-        plain = [s for s in stages if not s[0].startswith("escalate")]
-        chosen = [s for s in stages if s[0].startswith("escalate")] + plain[-1:]
-        if dry_run:
-            result.reminders += [f"{assignment.pk}:{name}" for name, _at in chosen]
-            continue
+    schedule = _Schedule(now)
+    if dry_run:
+        for assignment in _with_people_around(list(due_for_reminder(now, limit))):
+            result.examined += 1
+            for name in schedule.of(assignment)[0]:
+                result.reminders.append(f"{assignment.pk}:{name}")
+        return result
+    while result.examined < limit:
+        size = min(batch, limit - result.examined)
         with transaction.atomic():
-            claimed = Assignment.objects.filter(
-                pk=assignment.pk,
-                next_reminder_at=assignment.next_reminder_at,
-                status__in=OPEN_STATUSES,
-            ).update(
-                next_reminder_at=next_reminder_time(assignment, policy, now),
-                reminded_until=now,
+            rows = _with_people_around(
+                list(due_for_reminder(now, size).select_for_update(skip_locked=True))
             )
-            if not claimed:
-                continue  # another process got there first
-            for name, _at in chosen:
-                if _send_stage(assignment, name, now=now):
-                    result.reminders.append(f"{assignment.pk}:{name}")
+            result.examined += len(rows)
+            result.reminders += _sweep_batch(rows, schedule, now=now)
+        if len(rows) < size:
+            break
     return result
 
 
-def _send_stage(assignment: Assignment, stage: str, *, now: datetime.datetime) -> bool:
-    kind = case_types.get(assignment.case_type)
-    level = int(stage.split("@")[0].split(":")[1]) if stage.startswith("escalate") else 0
-    recipients = supervisors(assignment, level) if level else assignees(assignment)
-    try:
-        with transaction.atomic():
-            Reminder.objects.create(assignment=assignment, stage=stage, recipients=len(recipients))
-    except IntegrityError:
-        return False  # this stage was sent already
-    overdue = workdays_between(assignment.due_on, timezone.localdate(now))
-    label = kind.label if kind else assignment.case_type
-    if level:
-        Assignment.objects.filter(pk=assignment.pk, escalation_level__lt=level).update(
-            escalation_level=level
+class _Schedule:
+    """The stages to send now and the next reminder time, worked out once per sweep
+    for each (case type, due date, last reminded, status): a city's due rows share a
+    few hundred due dates and the moment of the sweep before, so 10,000 rows are a
+    few dozen walks through the calendar, not 10,000."""
+
+    def __init__(self, now: datetime.datetime) -> None:
+        self.now = now
+        self.policies: dict[str, ReminderPolicy] = {}
+        self.known: dict[tuple[Any, ...], tuple[list[str], datetime.datetime | None]] = {}
+
+    def of(self, assignment: Assignment) -> tuple[list[str], datetime.datetime | None]:
+        key = (
+            assignment.case_type,
+            assignment.due_on,
+            assignment.reminded_until,
+            assignment.status,
         )
-        title = _("督办：%(assignee)s办理的“%(title)s”已超期%(days)s个工作日") % {
-            "assignee": assignment.assignee_label,
-            "title": assignment.title,
-            "days": overdue,
-        }
-        action = "escalation"
-    elif overdue > 0:
-        title = _("已超期：“%(title)s”超过办理期限%(days)s个工作日") % {
-            "title": assignment.title,
-            "days": overdue,
-        }
-        action = "reminder"
-    elif overdue == 0:
-        title = _("今日到期：“%(title)s”") % {"title": assignment.title}
-        action = "reminder"
-    else:
-        title = _("即将到期：“%(title)s”还有%(days)s个工作日") % {
-            "title": assignment.title,
-            "days": -overdue,
-        }
-        action = "reminder"
-    record_event(
-        case_type=assignment.case_type,
-        case_id=assignment.case_id,
-        action=action,
-        by=None,
-        actor_label=_("系统"),
-        assignment=assignment,
-        note=title,
-        data={"stage": stage, "recipients": len(recipients)},
+        if key not in self.known:
+            self.known[key] = self._work_out(assignment)
+        return self.known[key]
+
+    def _work_out(self, assignment: Assignment) -> tuple[list[str], datetime.datetime | None]:
+        if assignment.case_type not in self.policies:
+            self.policies[assignment.case_type] = policy_for(assignment.case_type)
+        policy = self.policies[assignment.case_type]
+        stages = stages_between(assignment, policy, assignment.reminded_until, self.now)
+        # After an outage only the latest plain reminder goes out; escalations all do.
+        plain = [name for name, _at in stages if not name.startswith("escalate")]
+        chosen = [name for name, _at in stages if name.startswith("escalate")] + plain[-1:]
+        return chosen, next_reminder_time(assignment, policy, self.now)
+
+
+def _level(stage: str) -> int:
+    """The escalation level of a stage name ("escalate:2@2026-12-01" → 2); 0 otherwise."""
+    return int(stage.split("@")[0].split(":")[1]) if stage.startswith("escalate") else 0
+
+
+def _sweep_batch(
+    rows: list[Assignment], schedule: _Schedule, *, now: datetime.datetime
+) -> list[str]:
+    """Send the due stages of locked ``rows`` and move each to its next reminder time."""
+    stages: list[tuple[Assignment, str]] = []
+    next_at: dict[datetime.datetime | None, list[int]] = {}
+    for assignment in rows:
+        chosen, after = schedule.of(assignment)
+        stages += [(assignment, name) for name in chosen]
+        next_at.setdefault(after, []).append(assignment.pk)
+    sent = _send_stages(stages, now=now)
+    levels: dict[int, list[int]] = {}
+    for assignment, stage in sent:
+        if _level(stage):
+            levels.setdefault(_level(stage), []).append(assignment.pk)
+    if rows:
+        Assignment.objects.filter(pk__in=[assignment.pk for assignment in rows]).update(
+            next_reminder_at=Case(
+                *(When(pk__in=pks, then=Value(at)) for at, pks in next_at.items()),
+                output_field=DateTimeField(),
+            ),
+            reminded_until=now,
+            escalation_level=Greatest(
+                F("escalation_level"),
+                Case(
+                    *(When(pk__in=pks, then=Value(n)) for n, pks in sorted(levels.items())[::-1]),
+                    default=Value(0),
+                    output_field=PositiveSmallIntegerField(),
+                ),
+            ),
+        )
+    return [f"{assignment.pk}:{stage}" for assignment, stage in sent]
+
+
+def _send_stages(
+    stages: list[tuple[Assignment, str]], *, now: datetime.datetime
+) -> list[tuple[Assignment, str]]:
+    """Record and notify each stage not sent before; returns the ones sent now."""
+    people = People.for_stages((assignment, _level(stage)) for assignment, stage in stages)
+    recipients = {
+        (assignment.pk, stage): people.recipients(assignment, _level(stage))
+        for assignment, stage in stages
+    }
+    inserted = _insert_reminders(
+        [
+            (assignment.pk, stage, len(recipients[assignment.pk, stage]))
+            for assignment, stage in stages
+        ]
     )
-    notify(
-        recipients=recipients,
-        kind=f"assignment.{action}",
-        title=title,
-        body=_("%(kind)s · 承办：%(assignee)s · 办理期限 %(due)s")
-        % {
-            "kind": label,
+    sent = [
+        (assignment, stage) for assignment, stage in stages if (assignment.pk, stage) in inserted
+    ]
+    events: list[tuple[Any, ...]] = []
+    messages: list[Message] = []
+    today = timezone.localdate(now)
+    at = db_value(CaseEvent, "at", timezone.now())
+    system = str(_("系统"))
+    for assignment, stage in sent:
+        people_told = recipients[assignment.pk, stage]
+        action, title = _reminder_title(assignment, _level(stage), today)
+        kind = case_types.get(assignment.case_type)
+        data = {"stage": stage, "recipients": len(people_told)}
+        events.append(
+            (
+                assignment.case_type,
+                assignment.case_id,
+                assignment.pk,
+                at,
+                system,
+                action,
+                title,
+                "",
+                "",
+                "",
+                db_value(CaseEvent, "data", data),
+            )
+        )
+        body = _("%(kind)s · 承办：%(assignee)s · 办理期限 %(due)s") % {
+            "kind": kind.label if kind else assignment.case_type,
             "assignee": assignment.assignee_label,
             "due": assignment.due_on,
-        },
-        url=kind.url(assignment.case_id) if kind else "",
-        case_type=assignment.case_type,
-        case_id=assignment.case_id,
+        }
+        messages.append(
+            Message(
+                recipients=people_told,
+                kind=f"assignment.{action}",
+                title=title,
+                body=body,
+                url=kind.url(assignment.case_id) if kind else "",
+                case_type=assignment.case_type,
+                case_id=assignment.case_id,
+            )
+        )
+    insert_rows(CaseEvent, EVENT_FIELDS, events)
+    notify_many(messages)
+    return sent
+
+
+def _insert_reminders(rows: list[tuple[int, str, int]]) -> set[tuple[int, str]]:
+    """INSERT the Reminder rows (assignment id, stage, number of recipients), skipping
+    any stage already recorded (ON CONFLICT DO NOTHING); returns the (assignment id,
+    stage) pairs this statement inserted: only those are sent."""
+    sent_at = db_value(Reminder, "sent_at", timezone.now())
+    inserted = insert_rows(
+        Reminder,
+        ("assignment", "stage", "sent_at", "recipients"),
+        [(pk, stage, sent_at, count) for pk, stage, count in rows],
+        returning=("assignment", "stage"),
+        skip_conflicts_on=("assignment", "stage"),
     )
-    return True
+    return {(pk, stage) for pk, stage in inserted}
+
+
+def _reminder_title(assignment: Assignment, level: int, today: datetime.date) -> tuple[str, str]:
+    """The timeline action and the message title of a stage, by where the deadline stands."""
+    overdue = workdays_between(assignment.due_on, today)
+    if level:
+        return "escalation", _("督办：%(assignee)s办理的“%(title)s”已超期%(days)s个工作日") % {
+            "assignee": assignment.assignee_label,
+            "title": assignment.title,
+            "days": overdue,
+        }
+    if overdue > 0:
+        return "reminder", _("已超期：“%(title)s”超过办理期限%(days)s个工作日") % {
+            "title": assignment.title,
+            "days": overdue,
+        }
+    if overdue == 0:
+        return "reminder", _("今日到期：“%(title)s”") % {"title": assignment.title}
+    return "reminder", _("即将到期：“%(title)s”还有%(days)s个工作日") % {
+        "title": assignment.title,
+        "days": -overdue,
+    }

@@ -1,15 +1,17 @@
 """Notifications: an inbox row for every message, and an outbox row per channel.
 
-``notify`` only writes rows; delivery by e-mail and SMS happens in Celery after
-commit (``congress.tasks.deliver_notification``), and a periodic task retries
-what is still pending, so nothing depends on the broker being up right now.
+``notify`` and ``notify_many`` only write rows; delivery by e-mail and SMS happens
+in Celery after commit (``congress.tasks.deliver_notifications``, a batch of outbox
+rows by id), and a periodic task retries what is still pending, so nothing
+depends on the broker being up right now.
 """
 
 from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -18,6 +20,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from congress.bulk import db_value, insert_rows
 from congress.models import (
     Channel,
     Delivery,
@@ -40,6 +43,11 @@ from congress.sms import get_sms_backend
 
 logger = logging.getLogger(__name__)
 
+# Pending deliveries per broker message. A task must end inside Celery's soft time
+# limit (240 s) even with a gateway that takes a second per SMS; a sweep's batch of
+# 500 reminders to two clerks each, e-mail and SMS, is then ten publishes, not 2,000.
+DELIVERY_BATCH = 200
+
 
 def _mode(user: User, channel: str, preferences: dict[tuple[int, str], str]) -> str:
     mode = preferences.get((user.pk, channel))
@@ -52,6 +60,19 @@ def _address(user: User, channel: str) -> str:
     return user.email if channel == Channel.EMAIL else user.mobile
 
 
+@dataclass(frozen=True)
+class Message:
+    """One message to several people: an inbox row each, and their e-mail/SMS copies."""
+
+    recipients: Sequence[User]
+    kind: str
+    title: str
+    body: str = ""
+    url: str = ""
+    case_type: str = ""
+    case_id: int | None = None
+
+
 def notify(
     *,
     recipients: Iterable[User],
@@ -61,46 +82,85 @@ def notify(
     url: str = "",
     case_type: str = "",
     case_id: int | None = None,
-) -> list[Notification]:
-    """Write an inbox message for each recipient and queue its e-mail/SMS copies."""
-    people = {user.pk: user for user in recipients if user.is_active}
-    if not people:
+) -> list[int]:
+    """Write an inbox message for each recipient and queue its e-mail/SMS copies;
+    returns the inbox rows' ids."""
+    message = Message(list(recipients), kind, title, body, url, case_type, case_id)
+    return notify_many([message])
+
+
+def notify_many(messages: Sequence[Message]) -> list[int]:
+    """The bulk path of ``notify``: many messages (a sweep's batch of reminders) in a
+    fixed number of statements, whatever their number: one read of the recipients'
+    preferences, one INSERT of inbox rows, one of outbox rows, and one broker
+    publish per ``DELIVERY_BATCH`` pending deliveries, after commit. Returns the
+    inbox rows' ids."""
+    rows = [
+        (user, message)
+        for message in messages
+        for user in {user.pk: user for user in message.recipients if user.is_active}.values()
+    ]
+    if not rows:
         return []
     preferences = {
         (user_id, channel): mode
         for user_id, channel, mode in NotificationPreference.objects.filter(
-            user_id__in=people
+            user_id__in={user.pk for user, _message in rows}
         ).values_list("user_id", "channel", "mode")
     }
-    created: list[Notification] = []
-    with transaction.atomic():
-        for user in people.values():
-            notification = Notification.objects.create(
-                recipient=user,
-                kind=kind,
-                title=title[:200],
-                body=body,
-                url=url,
-                case_type=case_type,
-                case_id=case_id,
+    now = db_value(Notification, "created_at", timezone.now())
+    with transaction.atomic(savepoint=False):  # a sweep's batch is one transaction
+        ids = [
+            pk
+            for (pk,) in insert_rows(
+                Notification,
+                ("recipient", "kind", "title", "body", "url", "case_type", "case_id", "created_at"),
+                [
+                    (
+                        user.pk,
+                        message.kind,
+                        message.title[:200],
+                        message.body,
+                        message.url,
+                        message.case_type,
+                        message.case_id,
+                        now,
+                    )
+                    for user, message in rows
+                ],
+                returning=("id",),
             )
-            created.append(notification)
-            for channel in Channel.values:
-                mode = _mode(user, channel, preferences)
-                if mode == DeliveryMode.OFF or not _address(user, channel):
-                    continue
-                delivery = Delivery.objects.create(
-                    notification=notification,
-                    channel=channel,
-                    status=DeliveryStatus.DIGEST
-                    if mode == DeliveryMode.DIGEST
-                    else DeliveryStatus.PENDING,
-                )
-                if delivery.status == DeliveryStatus.PENDING:
-                    from congress.tasks import deliver_notification
+        ]
+        deliveries = [
+            (notification_id, channel, _status(mode), 0, "", now)
+            for notification_id, (user, _message) in zip(ids, rows, strict=True)
+            for channel in Channel.values
+            if (mode := _mode(user, channel, preferences)) != DeliveryMode.OFF
+            and _address(user, channel)
+        ]
+        created = insert_rows(
+            Delivery,
+            ("notification", "channel", "status", "attempts", "last_error", "created_at"),
+            deliveries,
+            returning=("id", "status"),
+        )
+        pending = [pk for pk, status in created if status == DeliveryStatus.PENDING]
+        if pending:
+            from congress.tasks import deliver_notifications
 
-                    enqueue_on_commit(deliver_notification, delivery.pk)
-    return created
+            for start in range(0, len(pending), DELIVERY_BATCH):
+                enqueue_on_commit(deliver_notifications, pending[start : start + DELIVERY_BATCH])
+    return ids
+
+
+def _status(mode: str) -> str:
+    return DeliveryStatus.DIGEST if mode == DeliveryMode.DIGEST else DeliveryStatus.PENDING
+
+
+def deliveries_send(*, delivery_ids: Iterable[int]) -> int:
+    """Send a batch of deliveries (one broker message), each claimed on its own as
+    ``delivery_send`` does: a retried batch sends only what is still pending."""
+    return sum(delivery_send(delivery_id=delivery_id) for delivery_id in delivery_ids)
 
 
 def _claim(delivery_id: int) -> Delivery | None:

@@ -10,6 +10,7 @@ import threading
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from congress import loop
@@ -18,6 +19,10 @@ from congress.workdays import add_workdays, workdays_between
 from tests.conftest import World
 from tests.factories import UserFactory, grant
 from tests.loop_support import TEST_CASE
+
+
+# See test_a_sweep_costs_the_same_statements_for_5_and_50_due.
+STATEMENTS_PER_SWEEP = 14
 
 
 def at(day: datetime.date, hour: int = 10) -> datetime.datetime:
@@ -288,3 +293,39 @@ def test_an_office_without_clerks_passes_the_escalation_to_congress_staff(
     assert list(
         case.reminders.filter(stage__startswith="escalate").values_list("recipients", flat=True)
     ) == [1, 1]
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_a_sweep_costs_the_same_statements_for_5_and_50_due(
+    world: World,
+    district_staff: User,
+    town_staff: User,
+    clerk: User,
+    other_clerk: User,
+    supervisor: User,
+    representative_user: User,
+    count: int,
+) -> None:
+    """Every kind of assignee, with e-mail copies; every other case three working
+    days overdue (escalation and overdue reminder), the others due today."""
+    User.objects.update(email="someone@example.cn")
+    kinds: list[dict[str, object]] = [
+        {"department": world.department},
+        {"department": world.other_department},
+        {"user": representative_user},
+        {"staff_region": world.town},
+    ]
+    moment = at(add_workdays(timezone.localdate(), 8))
+    for n in range(count):
+        due = add_workdays(timezone.localdate(), 5 if n % 2 else 8)
+        _hand_over(world, district_staff, 100 + n, due, **kinds[n % len(kinds)])
+    with CaptureQueriesContext(connection) as queries:
+        result = loop.reminders_sweep(now=moment)
+    assert len(result.reminders) == count + count // 2
+    assert Reminder.objects.count() == count + count // 2
+    # Counted by hand: the due rows (locked), their departments, regions and
+    # representatives, the policy, everyone who may hear of them, their preferences, one INSERT each of reminders, events, inbox
+    # and outbox rows, one UPDATE of the assignments, and the batch's savepoint and
+    # its release inside the test's transaction. (SQLite splits an INSERT above 999
+    # parameters, Django's limit for it: some 90 events; 50 cases stay under.)
+    assert len(queries) == STATEMENTS_PER_SWEEP, "\n".join(q["sql"][:60] for q in queries)

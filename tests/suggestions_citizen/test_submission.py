@@ -172,13 +172,13 @@ def test_redis_down_during_submission_still_saves_the_case(
     caplog: pytest.LogCaptureFixture,
     django_capture_on_commit_callbacks: object,
 ) -> None:
-    from congress.tasks import deliver_notification
+    from congress.tasks import deliver_notifications
     from suggestions.tasks import send_citizen_message
 
     district_staff.email = "chenjing@example.cn"
     district_staff.save()
     broken = mock.patch.object(
-        deliver_notification, "delay", side_effect=ConnectionError("redis is down")
+        deliver_notifications, "delay", side_effect=ConnectionError("redis is down")
     )
     broken_sms = mock.patch.object(
         send_citizen_message, "delay", side_effect=ConnectionError("redis is down")

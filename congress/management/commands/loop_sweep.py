@@ -12,7 +12,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--dry-run", action="store_true", help="Print, send nothing.")
-        parser.add_argument("--limit", type=int, default=1000)
+        parser.add_argument("--limit", type=int, default=20_000)
 
     def handle(self, *args: Any, dry_run: bool, limit: int, **options: Any) -> None:
         result = reminders_sweep(limit=limit, dry_run=dry_run)
