@@ -13,10 +13,12 @@ from __future__ import annotations
 import datetime
 import logging
 import time
+import uuid
 from pathlib import Path
 
 import kombu.pools
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from congress import loop
@@ -33,6 +35,10 @@ from congress.models import (
 from congress.notifications import notify
 from congress.tasks import deliver_pending_notifications, sweep_due_reminders
 from congress.workdays import add_workdays
+from representatives.models import Representative, Station, StationKind, StationMember
+from suggestions.citizen import services as citizen_services
+from suggestions.models.citizen import CitizenIssue, CitizenMessage, IssueCategory, MessageStatus
+from suggestions.tasks import citizen_sweep
 from tests.conftest import World
 from tests.factories import UserFactory, grant
 from tests.loop_support import TEST_CASE
@@ -131,6 +137,81 @@ def test_submissions_while_redis_is_down_are_saved_and_delivered_after(
         switch_broker(settings.CELERY_BROKER_URL)
     assert Delivery.objects.filter(status=DeliveryStatus.SENT).count() == 20
     assert set(Delivery.objects.values_list("attempts", flat=True)) == {1}
+
+
+def test_a_citizens_problem_sent_while_redis_is_down_is_saved_and_its_sms_sent_after(
+    world: World,
+    bureau: dict[str, User],
+    private_redis: PrivateRedis,
+    celery_worker_process: WorkerProcess,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The public form itself (the QR code's page), not only the engine: the citizen gets
+    the tracking page, the staff's inbox row and her SMS receipt wait in the database,
+    nothing of her number reaches the log, and the citizens' sweep sends the SMS once a
+    worker is back."""
+    celery_worker_process.stop()
+    from django.conf import settings
+
+    citizen_services.categories_ensure_defaults()
+    station = Station.objects.create(
+        name="桃园社区代表联络站", kind=StationKind.STATION, region=world.village
+    )
+    representative = Representative.objects.create(
+        name="李芳", gender="female", region=world.village
+    )
+    StationMember.objects.create(station=station, representative=representative, role="head")
+    form = {
+        "idempotency_key": str(uuid.uuid4()),
+        "station": station.public_token,
+        "category": str(IssueCategory.objects.get(code="roads").pk),
+        "description": "小区门口路灯坏了一个多月，晚上很黑",
+        "citizen_name": "张建国",
+        "mobile": "13812345678",
+        "wants_sms": "on",
+        "consent": "on",
+    }
+    switch_broker(private_redis.url)
+    try:
+        private_redis.stop()
+        with caplog.at_level(logging.WARNING):
+            response = Client().post("/q/new/", form, REMOTE_ADDR="203.0.113.7")
+        assert response.status_code == 302 and "/q/t/" in response["Location"]
+        issue = CitizenIssue.objects.get()
+        assert Notification.objects.filter(recipient=bureau["staff"], case_id=issue.pk).exists()
+        message = CitizenMessage.objects.get(issue=issue)
+        assert message.status == MessageStatus.PENDING
+        refusals = [
+            r.getMessage() for r in caplog.records if "broker unavailable" in r.getMessage()
+        ]
+        assert refusals and "closed pool" not in refusals[0]  # really unreachable
+        assert "13812345678" not in caplog.text and "张建国" not in caplog.text
+
+        private_redis.start()
+        switch_broker(private_redis.url)
+        # Older than the grace period in which its own task was expected.
+        CitizenMessage.objects.filter(pk=message.pk).update(
+            created_at=timezone.now() - datetime.timedelta(minutes=1)
+        )
+        worker = WorkerProcess(
+            celery_worker_process.queue,
+            tmp_path,
+            broker_url=private_redis.url,
+            extra_env={"SMS_BACKEND": "console"},
+        )
+        worker.start()
+        try:
+            citizen_sweep.delay()
+            wait_for(
+                lambda: CitizenMessage.objects.get(pk=message.pk).status == MessageStatus.SENT,
+                timeout=60,
+            )
+        finally:
+            worker.stop()
+    finally:
+        switch_broker(settings.CELERY_BROKER_URL)
+    assert CitizenMessage.objects.get(pk=message.pk).attempts == 1
 
 
 def test_a_worker_killed_mid_delivery_sends_once_after_restart(

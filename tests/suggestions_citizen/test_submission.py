@@ -4,7 +4,6 @@ inputs and faults (each with a clear message, no case lost or duplicated)."""
 from __future__ import annotations
 
 import io
-import logging
 import uuid
 from unittest import mock
 
@@ -13,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from PIL import Image
 
-from congress.models import Assignment, Notification, User
+from congress.models import Assignment, User
 from representatives.models import Representative, Station
 from suggestions.citizen import services
 from suggestions.citizen.privacy import mobile_hash
@@ -21,7 +20,6 @@ from suggestions.citizen.workflow import ISSUE_CASE
 from suggestions.models.citizen import (
     BannedPhone,
     CitizenIssue,
-    CitizenMessage,
     IssueCategory,
     IssueStatus,
 )
@@ -162,43 +160,6 @@ def test_a_double_tap_or_a_retry_returns_the_same_case(
     second = _post(client, data)  # the same hidden key: a retry after a network timeout
     assert CitizenIssue.objects.count() == 1
     assert first["Location"] == second["Location"]
-
-
-def test_redis_down_during_submission_still_saves_the_case(
-    client: Client,
-    station: Station,
-    categories: dict[str, IssueCategory],
-    district_staff: User,
-    caplog: pytest.LogCaptureFixture,
-    django_capture_on_commit_callbacks: object,
-) -> None:
-    from congress.tasks import deliver_notifications
-    from suggestions.tasks import send_citizen_message
-
-    district_staff.email = "chenjing@example.cn"
-    district_staff.save()
-    broken = mock.patch.object(
-        deliver_notifications, "delay", side_effect=ConnectionError("redis is down")
-    )
-    broken_sms = mock.patch.object(
-        send_citizen_message, "delay", side_effect=ConnectionError("redis is down")
-    )
-    after_commit = django_capture_on_commit_callbacks(execute=True)  # type: ignore[operator]
-    with broken, broken_sms, after_commit, caplog.at_level(logging.WARNING):
-        response = _post(client, form_data(station, categories["roads"], wants_sms="on"))
-    assert response.status_code == 302
-    issue = CitizenIssue.objects.get()
-    # The work is in the database for the sweep: an inbox row and a pending SMS.
-    assert Notification.objects.filter(recipient=district_staff, case_id=issue.pk).exists()
-    message = CitizenMessage.objects.get(issue=issue)
-    assert message.status == "pending"
-    assert "broker unavailable" in caplog.text
-    assert "13812345678" not in caplog.text
-    # When the worker is back, the sweep sends it.
-    CitizenMessage.objects.filter(pk=message.pk).update(
-        created_at=message.created_at.replace(year=message.created_at.year - 1)
-    )
-    assert services.citizen_message_send(message_id=services.pending_citizen_message_ids()[0])
 
 
 def test_the_honeypot_catches_robots_without_telling_them(
