@@ -50,7 +50,11 @@ def test_lists_are_scoped(
 
 
 def test_casting_through_the_api(
-    cast: Cast, open_vote: LivelihoodVote, representative_user: User, client: Client
+    cast: Cast,
+    open_vote: LivelihoodVote,
+    representative_user: User,
+    district_staff: User,
+    client: Client,
 ) -> None:
     login(client, representative_user)
     url = f"/api/v1/livelihood-votes/{open_vote.pk}/ballot/"
@@ -64,6 +68,14 @@ def test_casting_through_the_api(
     again = post(client, url, {"selected": ids[:1]})
     assert again.status_code == 409
     assert again.json() == {"code": "already_voted", "message": "您已投过票，每位代表只能投一次。"}
+    # What was stored is what was ticked: after the close, projects 1-10 have her
+    # approval, 11 and 12 none, and the refused and repeated posts counted nothing.
+    services.vote_close(vote=open_vote, by=district_staff)
+    results = client.get(f"/api/v1/livelihood-votes/{open_vote.pk}/results/").json()
+    assert (results["participants"], results["ballots"], results["void_ballots"]) == (1, 1, 0)
+    assert {row["candidate"]: row["approvals"] for row in results["rows"]} == {
+        pk: (1 if n < 10 else 0) for n, pk in enumerate(ids)
+    }
 
 
 def test_approve_oppose_abstain_through_the_api(
@@ -74,9 +86,16 @@ def test_approve_oppose_abstain_through_the_api(
         district_staff,
     )
     login(client, representative_user)
-    choices = {str(c.pk): Mark.OPPOSE for c in candidates_of(vote)}
+    ids = [c.pk for c in candidates_of(vote)]
+    marks = ["approve"] * 3 + ["oppose"] * 4 + ["abstain"] * 5
+    choices = {str(pk): mark for pk, mark in zip(ids, marks, strict=True)}
     response = post(client, f"/api/v1/livelihood-votes/{vote.pk}/ballot/", {"choices": choices})
     assert response.status_code == 201
+    services.vote_close(vote=vote, by=district_staff)
+    rows = client.get(f"/api/v1/livelihood-votes/{vote.pk}/results/").json()["rows"]
+    stored = {row["candidate"]: (row["approvals"], row["opposes"], row["abstains"]) for row in rows}
+    expected = {"approve": (1, 0, 0), "oppose": (0, 1, 0), "abstain": (0, 0, 1)}
+    assert stored == {pk: expected[mark] for pk, mark in zip(ids, marks, strict=True)}
 
 
 @pytest.mark.parametrize("persona", ["district_staff", "city_staff"])
