@@ -33,7 +33,7 @@ def area_q(region: Region, *, region_field: str = "region_id") -> Q:
     """Rows in ``region`` and below, read from the row's own columns."""
     if region.depth < AREA_DEPTHS:
         return Q(**{AREA_FIELDS[region.depth]: region.pk})
-    subtree = type(region).objects.subtree_of(region)  # type: ignore[attr-defined]
+    subtree = type(region).objects.subtree_of(region)
     return Q(**{f"{region_field}__in": subtree.values("pk")})
 
 

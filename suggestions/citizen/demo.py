@@ -30,6 +30,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFilter
 
 from congress import loop
+from congress.areas import assignments_fill_areas
 from congress.demo import DemoContext
 from congress.errors import DomainError, RuleViolation
 from congress.models import Assignment, CaseEvent, Department, Region, Role, User
@@ -535,6 +536,10 @@ def build(ctx: DemoContext, *, size: int | None = None) -> None:
         _reschedule_reminders()
         _appointments(ctx, rng, stations, members)
         _archive(builder, stations, members, count=max(300, round(ARCHIVE_FULL * share)))
+        # The archive is written in bulk and the live problems' dates were moved back:
+        # the facts the lists read (area columns, due dates, counts) are taken afresh.
+        assignments_fill_areas()
+        services.issue_reads_rebuild()
     # The sweeps a worker would run: reminders and escalations into the inboxes.
     loop.reminders_sweep(limit=10_000)
     services.appointments_remind_due()

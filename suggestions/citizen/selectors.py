@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -676,7 +677,7 @@ def home_counts(user: AnyUser) -> dict[str, Any]:
         }
     counts = issue_counts(regions)
 
-    def total(statuses: list[str], *, flagged: bool | None = None) -> BoundedCount:
+    def total(statuses: Sequence[str], *, flagged: bool | None = None) -> BoundedCount:
         return BoundedCount(
             sum(
                 n

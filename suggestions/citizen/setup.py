@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.db.models.signals import post_migrate, post_save
 from django.http import HttpRequest
 from django.urls import reverse
@@ -161,7 +162,9 @@ register_anonymiser(
 
 def _follow_region(sender: type[Region], instance: Region, created: bool, **kwargs: Any) -> None:
     if not created and not kwargs.get("raw"):
-        services.issues_follow_region(instance)
+        # After the commit: Region.save rewrites its descendants' paths after this
+        # signal, and the problems follow the paths as they end up.
+        transaction.on_commit(lambda: services.issues_follow_region(instance))
 
 
 # A region moved in the tree: its problems' area columns and counts follow.
