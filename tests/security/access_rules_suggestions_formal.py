@@ -1076,3 +1076,116 @@ def suggestions_in_both_districts(cast: Cast) -> None:
 
 
 __all__ = ["RULES", "suggestions_in_both_districts"]
+
+
+# --- writes that would move a suggestion into another jurisdiction (docs/security.md) -------
+# 海州区's suggestion handed to 临江区's bureau, and a paper suggestion (代录) typed in for
+# another district's representative or session: refused, and read back unchanged
+# (Case.unchanged). 海州区's staff do not see 临江区's bureau (404); the city's staff and
+# an administrator see both, and are told the bureau is not one this suggestion can go
+# to (400). Appended by small insertions: the steps above are being reshaped.
+
+
+def _suggestion_as_stored(cast: Cast, args: dict[str, Any]) -> Any:
+    return (
+        Suggestion.objects.filter(pk=args["pk"]).values().first(),
+        list(Assignment.objects.filter(case_id=args["pk"]).values_list("pk", "status")),
+    )
+
+
+def _suggestions_counted(cast: Cast, args: dict[str, Any]) -> int:
+    return Suggestion.objects.count()
+
+
+def _to_other_bureau(field: str) -> Builder:
+    return lambda cast: {field: cast.world.other_department.pk}
+
+
+def _moving_steps() -> list[tuple[str, str, Callable[[Cast], Any], dict[str, Outcome], Builder]]:
+    return [
+        (
+            "交办 to 临江区's bureau",
+            "assign",
+            new_registered,
+            acts((), (REP, COMMITTEE), **(dict.fromkeys(DISTRICT, 400) | {"district_staff": 404})),
+            _to_other_bureau("lead_department"),
+        ),
+        (
+            "after an approved return, 临江区's bureau",
+            "reassign",
+            new_returned,
+            acts(
+                (),
+                (REP, COMMITTEE, CLERK),
+                **(dict.fromkeys(DISTRICT, 400) | {"district_staff": 404}),
+            ),
+            _to_other_bureau("department"),
+        ),
+    ]
+
+
+def _add_moves() -> None:
+    for label, name, build, expect, data in _moving_steps():
+
+        def page_args(cast: Cast, build: Any = build, name: str = name) -> dict[str, Any]:
+            return {"pk": build(cast).pk, "action": name}
+
+        page_case = Case(
+            f"{name}: {label}",
+            expect,
+            page_args,
+            "POST",
+            data,
+            fresh=True,
+            unchanged=_suggestion_as_stored,
+        )
+        api_case = Case(
+            f"{name}: {label}",
+            as_api(expect),
+            pk(build, action_name=name),
+            "POST",
+            data,
+            fresh=True,
+            unchanged=_suggestion_as_stored,
+        )
+        for key, case in (
+            ("formal_suggestion_act", page_case),
+            ("formal-suggestion-act", api_case),
+        ):
+            RULES[key] = Rule((*RULES[key].cases, case), RULES[key].note, RULES[key].methods)
+
+
+def _paper(lead: Callable[[Cast], Representative], where: str) -> Builder:
+    return lambda cast: {
+        "kind": "suggestion",
+        "session": session(cast, where).pk,
+        "lead": lead(cast).pk,
+        "title": "关于增设停车位的建议",
+        "category": "urban",
+        "content": "小区停车难。",
+    }
+
+
+_add_moves()
+RULES["formal_suggestion_create"] = Rule(
+    (
+        *RULES["formal_suggestion_create"].cases,
+        # 海州区's staff typing in 吴明's paper suggestion to 海州区's session: he is no
+        # choice for them (the form comes back, 200); for 吴明's own staff the session is
+        # none. Nothing is filed. (A representative's own form has no lead to choose:
+        # 刘红 files her own suggestion, the one write here.)
+        Case(
+            "代录: 临江区's representative to 海州区's session",
+            only((OTHER_REP, *STAFF), ok=OK)
+            | dict.fromkeys((CLERK, COMMITTEE), NOT_FOUND)
+            | {REP: REDIRECT},
+            sessions_exist,
+            "POST",
+            _paper(rep_out, "in"),
+            unchanged=_suggestions_counted,
+            writers=(REP,),
+        ),
+    ),
+    RULES["formal_suggestion_create"].note,
+    RULES["formal_suggestion_create"].methods,
+)
