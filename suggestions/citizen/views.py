@@ -8,6 +8,7 @@ token is the only key to a problem, and phone numbers never go into a URL.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -78,11 +79,7 @@ def origin_of(request: HttpRequest, params: Mapping[str, Any] | None = None) -> 
         or request.GET.get("representative")
     )
     if station_token:
-        station = (
-            Station.objects.select_related("region")
-            .filter(public_token=station_token, is_active=True)
-            .first()
-        )
+        station = _station_by_token(str(station_token))
         if station is not None:
             return Origin(station=station, region=station.region)
     if rep_token:
@@ -92,6 +89,33 @@ def origin_of(request: HttpRequest, params: Mapping[str, Any] | None = None) -> 
         if representative is not None:
             return Origin(representative=representative, region=_region_of(representative))
     return Origin()
+
+
+# Every scan of a station's QR code (the form, then its POST) names the station by
+# its token. The answer is kept per process for a minute: a station retired or
+# moved takes at most that long to stop taking problems here (the QR poster is
+# taken down long after). Only stations found are kept, and at most this many, so
+# made-up tokens cannot fill the memory.
+STATION_TTL = 60.0
+STATION_CACHE_SIZE = 4096
+_stations: dict[str, tuple[float, Station]] = {}
+
+
+def _station_by_token(token: str) -> Station | None:
+    now = time.monotonic()
+    kept = _stations.get(token)
+    if kept is not None and kept[0] > now:
+        return kept[1]
+    station = (
+        Station.objects.select_related("region").filter(public_token=token, is_active=True).first()
+    )
+    if station is None:
+        _stations.pop(token, None)
+        return None
+    if len(_stations) >= STATION_CACHE_SIZE:
+        _stations.clear()
+    _stations[token] = (now + STATION_TTL, station)
+    return station
 
 
 def _region_of(representative: Representative) -> Region:
