@@ -386,10 +386,11 @@ def citizen_issue_submit(
 
     Returns (issue, created). The broker is touched only after commit
     (notifications, SMS), so a Redis outage cannot lose the problem.
+
+    A retry is found by the unique key itself: the INSERT refuses it and the
+    first case is read then. The public form and the API look the key up before
+    their rate limits anyway, so a first submission pays no extra query for it.
     """
-    existing = CitizenIssue.objects.filter(idempotency_key=idempotency_key).first()
-    if existing is not None:
-        return existing, False
     number = normalize_mobile(submission.mobile)
     _check(submission, number)
     hashed = mobile_hash(number)
