@@ -1,4 +1,9 @@
-"""The assignment transition table, exhaustively, and the bad inputs around it."""
+"""The assignment's moves, exhaustively, and the bad inputs around it.
+
+The expected moves are written out below from the rules of the closed loop
+(docs/architecture.md, "The closed loop"; 代表法 第五十二条 for returns, extensions and
+re-handling), not read from ``loop.ASSIGNMENT_TRANSITIONS``: a wrong table fails here.
+"""
 
 import datetime
 
@@ -10,7 +15,54 @@ from congress.models import Assignment, AssignmentStatus, CaseEvent, User
 from tests.conftest import World
 from tests.loop_support import TEST_CASE
 
-ALL_STATUSES = list(AssignmentStatus.values)
+S = AssignmentStatus
+ALL_STATUSES = list(S.values)
+# A pause (暂停, a pending return or extension) ends where the work stood before it.
+BEFORE_PAUSE = "the status before the pause"
+PAUSED_FROM = S.IN_PROGRESS  # what the paused rows below were doing before their pause
+OPEN = {
+    S.ASSIGNED,
+    S.ACCEPTED,
+    S.IN_PROGRESS,
+    S.ON_HOLD,
+    S.EXTENSION_REQUESTED,
+    S.RETURN_REQUESTED,
+}
+
+# action: (who takes it, {status it may be taken from: status it leads to}); from any
+# status not listed the action is refused and nothing changes.
+MOVES: dict[str, tuple[str, dict[str, str]]] = {
+    # 签收: the department signs for a new assignment.
+    "accept": ("clerk", {S.ASSIGNED: S.ACCEPTED}),
+    "start": ("clerk", {S.ACCEPTED: S.IN_PROGRESS}),
+    # 申请退回: a mis-assigned item, before the work starts; staff decide.
+    "request_return": (
+        "clerk",
+        {S.ASSIGNED: S.RETURN_REQUESTED, S.ACCEPTED: S.RETURN_REQUESTED},
+    ),
+    "approve_return": ("district_staff", {S.RETURN_REQUESTED: S.RETURNED}),
+    "reject_return": ("district_staff", {S.RETURN_REQUESTED: BEFORE_PAUSE}),
+    # 申请延期: while handling, on approval.
+    "request_extension": (
+        "clerk",
+        {S.ACCEPTED: S.EXTENSION_REQUESTED, S.IN_PROGRESS: S.EXTENSION_REQUESTED},
+    ),
+    "approve_extension": ("district_staff", {S.EXTENSION_REQUESTED: BEFORE_PAUSE}),
+    "reject_extension": ("district_staff", {S.EXTENSION_REQUESTED: BEFORE_PAUSE}),
+    "hold": ("clerk", {S.ACCEPTED: S.ON_HOLD, S.IN_PROGRESS: S.ON_HOLD}),
+    "resume": ("clerk", {S.ON_HOLD: BEFORE_PAUSE}),
+    # 答复: once signed for.
+    "reply": ("clerk", {S.ACCEPTED: S.REPLIED, S.IN_PROGRESS: S.REPLIED}),
+    # 不满意 sends an answered (or closed) item back for re-handling.
+    "reopen": ("district_staff", {S.REPLIED: S.IN_PROGRESS, S.CLOSED: S.IN_PROGRESS}),
+    "close": ("district_staff", {S.REPLIED: S.CLOSED}),
+    # 撤销 (并案, withdrawn…): anything still open.
+    "cancel": ("district_staff", dict.fromkeys(OPEN, S.CANCELLED)),
+}
+
+
+def test_the_engine_has_exactly_these_actions() -> None:
+    assert set(loop.ASSIGNMENT_TRANSITIONS) == set(MOVES)
 
 
 def _assign(world: World, by: User, **kwargs: object) -> Assignment:
@@ -59,27 +111,30 @@ def _call(action: str, assignment: Assignment, by: User) -> None:
     services[action]()
 
 
-@pytest.mark.parametrize("action", list(loop.ASSIGNMENT_TRANSITIONS))
+@pytest.mark.parametrize("action", list(MOVES))
 @pytest.mark.parametrize("status", ALL_STATUSES)
 def test_every_action_from_every_status(
-    world: World, district_staff: User, action: str, status: str
+    world: World, request: pytest.FixtureRequest, action: str, status: str
 ) -> None:
-    assignment = _assign(world, district_staff)
+    persona, moves = MOVES[action]
+    by: User = request.getfixturevalue(persona)
+    assignment = _assign(world, request.getfixturevalue("district_staff"))
     Assignment.objects.filter(pk=assignment.pk).update(
-        status=status, status_before_pause=AssignmentStatus.ACCEPTED
+        status=status, status_before_pause=PAUSED_FROM
     )
     assignment.refresh_from_db()
-    sources, target = loop.ASSIGNMENT_TRANSITIONS[action]
     events_before = CaseEvent.objects.count()
-    if status in sources:
-        _call(action, assignment, district_staff)
+    if status in moves:
+        _call(action, assignment, by)
         assignment.refresh_from_db()
-        expected = AssignmentStatus.ACCEPTED if target == loop.RESUME else target
+        expected = PAUSED_FROM if moves[status] == BEFORE_PAUSE else moves[status]
         assert assignment.status == expected
-        assert CaseEvent.objects.count() > events_before
+        event = CaseEvent.objects.filter(assignment=assignment).latest("pk")
+        assert (event.action, event.from_status, event.to_status) == (action, status, expected)
+        assert event.actor == by
     else:
         with pytest.raises(InvalidTransition):
-            _call(action, assignment, district_staff)
+            _call(action, assignment, by)
         assignment.refresh_from_db()
         assert assignment.status == status
         assert CaseEvent.objects.count() == events_before
