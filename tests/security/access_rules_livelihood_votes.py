@@ -300,3 +300,63 @@ RULES: dict[str, Rule] = {
     "livelihood-vote-results": published("api"),
     "livelihood-vote-ballots": published("api"),
 }
+
+
+# --- writes that would move a vote into another jurisdiction (docs/security.md) -----------
+# A vote for 临江区's congress, or a candidate handled by 临江区's bureau on 海州区's
+# vote: 海州区's staff are told it is not a valid choice (the form comes back, 200, or
+# its page says so), which confirms nothing; nobody may pick a bureau of another
+# district for 海州区's vote; the vote's own staff and those above may create it. What a refused
+# request would have added is counted back (Case.unchanged).
+
+
+def _votes_counted(cast: Cast, args: dict[str, Any]) -> int:
+    return LivelihoodVote.objects.count()
+
+
+def _candidates_of(cast: Cast, args: dict[str, Any]) -> list[Any]:
+    return list(Candidate.objects.filter(vote=args["pk"]).values_list("pk", "department"))
+
+
+def _add_cases(key: str, *cases: Case) -> None:
+    rule = RULES[key]
+    RULES[key] = Rule((*rule.cases, *cases), rule.note, rule.methods)
+
+
+_add_cases(
+    "livelihood_vote_create",
+    Case(
+        "for 临江区's congress",
+        outcomes(
+            NOT_FOUND,
+            anonymous=LOGIN,
+            district_staff=OK,
+            **dict.fromkeys(OTHER_DISTRICT, REDIRECT),
+        ),
+        reps_exist,
+        "POST",
+        lambda c: {
+            "congress": c.world.other_district.congress.pk,
+            "year": "2027",
+            "title": "临江区2027年民生实事项目票决",
+            "seats": "10",
+            "ballot_form": "up_to_n",
+        },
+        unchanged=_votes_counted,
+    ),
+)
+_add_cases(
+    "livelihood_candidate_add",
+    Case(
+        # The form sits on the vote's page and goes back to it with the error.
+        "handled by 临江区's bureau",
+        only(DISTRICT, ok=REDIRECT),
+        vote("draft", "in"),
+        "POST",
+        lambda c: {"title": "新建幼儿园", "department": c.world.other_department.pk},
+        unchanged=_candidates_of,
+        # The city's staff and an administrator hold both places and may, today (a
+        # formal suggestion refuses another district's bureau even to them, 400).
+        writers=("city_staff", "administrator"),
+    ),
+)
