@@ -701,7 +701,7 @@ def _moving_html(build: Any) -> Builder:
     return args
 
 
-def _edited(form_class: Any, **changes: Builder) -> Builder:
+def _edited(form_class: Any, **changes: Callable[[Cast], Any]) -> Builder:
     """The moving object's own form, as the administrator sees it, with ``changes``."""
 
     def data(cast: Cast) -> dict[str, Any]:
