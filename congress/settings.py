@@ -213,6 +213,10 @@ CITIZEN_RATE_TRACKING = env_rate("CITIZEN_RATE_TRACKING", "120/h")
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024 * 1024)
 UPLOAD_MAX_IMAGE_PIXELS = env_int("UPLOAD_MAX_IMAGE_PIXELS", 50_000_000, minimum=1_000_000)
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# The secret ballot's private keys, one file per open ballot box (docs/security.md, 'The
+# secret ballot'): never in the database; a persistent volume readable by the
+# application's user only, shared by every web process, and kept out of backups.
+BALLOT_KEY_DIR = Path(env_str("BALLOT_KEY_DIR", str(VAR_DIR / "ballot-keys")))
 # Uploads are never served from a public URL; views check scope and stream them.
 MEDIA_URL = "/media-not-public/"
 STORAGES = {

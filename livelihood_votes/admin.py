@@ -1,24 +1,15 @@
-"""Admin: votes and candidates may be corrected while a vote is a draft; who voted and
-what was voted are read-only here (the services are the only writers of ballots)."""
+"""Admin: votes and candidates may be corrected while a vote is a draft. Who voted and
+what was voted are the core's ballot box, not in the admin at all: while a vote is open
+its ballots are sealed, and after the close the published list is on the vote's pages."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from congress.admin import ReadOnlyAdmin
-from livelihood_votes.models import (
-    Ballot,
-    BallotMark,
-    Candidate,
-    LivelihoodVote,
-    PaperBallotEntry,
-    Participation,
-    VoteStatus,
-)
+from livelihood_votes.models import Candidate, LivelihoodVote, VoteStatus
 
 
 def _is_draft(obj: Any) -> bool:
@@ -58,53 +49,3 @@ class LivelihoodVoteAdmin(admin.ModelAdmin[LivelihoodVote]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return _is_draft(obj) and super().has_delete_permission(request, obj)
-
-
-@admin.register(Participation)
-class ParticipationAdmin(ReadOnlyAdmin):
-    list_display = ["representative", "vote"]
-    list_filter = ["vote"]
-    list_select_related = ["representative", "vote"]
-    search_fields = ["representative__name"]
-
-
-class BallotMarkInline(admin.TabularInline[BallotMark, Ballot]):
-    model = BallotMark
-    extra = 0
-    can_delete = False
-    readonly_fields = ["candidate", "choice"]
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-@admin.register(Ballot)
-class BallotAdmin(ReadOnlyAdmin):
-    """The published ballots only: while a vote is open its ballots are hidden here too
-    (an administrator could count the marks otherwise)."""
-
-    list_display = ["receipt", "vote", "source", "sheet", "void"]
-    list_filter = ["vote", "source", "void"]
-    search_fields = ["receipt"]
-    ordering = ["vote", "receipt"]
-    inlines = [BallotMarkInline]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Ballot]:
-        return super().get_queryset(request).filter(vote__status=VoteStatus.CLOSED)
-
-
-@admin.register(PaperBallotEntry)
-class PaperBallotEntryAdmin(ReadOnlyAdmin):
-    """Who read which paper sheet how (双人录入), once the vote is closed: while it is open
-    the readings would let an administrator count the paper ballots."""
-
-    list_display = ["vote", "sheet", "entered_by", "created_at"]
-    list_filter = ["vote"]
-    list_select_related = ["vote", "entered_by"]
-    ordering = ["vote", "sheet", "created_at"]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[PaperBallotEntry]:
-        return super().get_queryset(request).filter(vote__status=VoteStatus.CLOSED)

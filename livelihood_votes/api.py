@@ -16,10 +16,11 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from congress.models import PublishedBallot
 from congress.scoping import get_visible_or_404
 from livelihood_votes import selectors, services
 from livelihood_votes.errors import ResultsNotPublished
-from livelihood_votes.models import Ballot, BallotForm, Candidate, LivelihoodVote, Mark, VoteStatus
+from livelihood_votes.models import BallotForm, Candidate, LivelihoodVote, Mark, VoteStatus
 from representatives.selectors import representative_of
 
 
@@ -123,9 +124,12 @@ class ResultsSerializer(serializers.Serializer):
 
 
 class PublishedBallotSerializer(serializers.ModelSerializer):
+    """A ballot as published: its receipt and its marks ({candidate id: mark}), so that
+    anyone who may read the list can recount it."""
+
     class Meta:
-        model = Ballot
-        fields = ["receipt", "source", "void", "void_reason"]
+        model = PublishedBallot
+        fields = ["receipt", "source", "sheet", "marks", "void", "void_reason"]
 
 
 class LivelihoodVoteViewSet(viewsets.ReadOnlyModelViewSet):
@@ -150,6 +154,7 @@ class LivelihoodVoteViewSet(viewsets.ReadOnlyModelViewSet):
     def ballot(self, request: Request, pk: str | None = None) -> Response:
         vote = self._vote()
         representative = representative_of(request.user)
+        # A seat now (one read of the seats); the frozen electorate is the service's check.
         if representative is None or not selectors.holds_seat(representative, vote.congress):
             raise Http404
         serializer = BallotCastSerializer(data=request.data)
@@ -179,7 +184,7 @@ class LivelihoodVoteViewSet(viewsets.ReadOnlyModelViewSet):
         vote = self._vote()
         if vote.status != VoteStatus.CLOSED:
             raise ResultsNotPublished()
-        rows = selectors.visible_ballots(request.user).filter(vote=vote)
+        rows = selectors.visible_ballots(request.user).filter(box=vote.box_id)
         receipt = request.query_params.get("receipt", "")
         if receipt:
             rows = rows.filter(receipt=services.normalise_receipt(receipt))

@@ -5,8 +5,10 @@ Who sees a vote (docs/architecture.md, 'Who sees what'):
 - representatives with a live seat in that congress, once the vote is no longer a draft.
 Everyone else (department clerks, committee members as such) gets a 404.
 
-The tally is computed only for a closed vote: while a vote is open nobody, staff and
-administrators included, can read a count per candidate through this module.
+Who voted and what was voted are the core's ballot box (``congress/ballots/``): the
+electors of the vote's box, and its published list once closed. The tally is read from
+the counts the close wrote on the box: while a vote is open there is no count per
+candidate anywhere, not even in the database (the ballots are sealed).
 """
 
 from __future__ import annotations
@@ -16,17 +18,14 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
-from congress.models import Congress
+from congress.models import Congress, Elector, PaperReading, PublishedBallot, SealedBallot
 from congress.scoping import AnyUser, region_scope_q
 from livelihood_votes.errors import ResultsNotPublished
 from livelihood_votes.models import (
-    Ballot,
     BallotSource,
     Candidate,
     LivelihoodVote,
     Mark,
-    PaperBallotEntry,
-    Participation,
     PassBase,
     VoteStatus,
 )
@@ -51,14 +50,19 @@ def holds_seat(representative: Representative, congress: Congress) -> bool:
     ).exists()
 
 
-def electorate_of(congress: Congress) -> int:
-    """All the congress's representatives with a live seat (each person once)."""
-    return (
+def seated_representatives(congress: Congress) -> list[int]:
+    """The ids of the congress's representatives with a live seat (each person once):
+    the electorate a vote freezes when it opens."""
+    return list(
         Mandate.objects.filter(status=MandateStatus.ACTIVE, term__congress=congress)
-        .values("representative")
+        .values_list("representative", flat=True)
         .distinct()
-        .count()
     )
+
+
+def _electors(vote_field: str = "pk") -> QuerySet[Elector]:
+    """The electors of the vote named by ``vote_field`` (an OuterRef's name)."""
+    return Elector.objects.filter(box__livelihood_vote=OuterRef(vote_field))
 
 
 def manages(user: AnyUser, vote: LivelihoodVote) -> bool:
@@ -107,20 +111,23 @@ def visible_candidates(user: AnyUser) -> QuerySet[Candidate]:
     return Candidate.objects.filter(vote__in=visible_votes(user)).select_related("department")
 
 
-def visible_participations(user: AnyUser) -> QuerySet[Participation]:
-    """Who voted is for the staff who run the vote (a roll call shows no times)."""
-    query = region_scope_q(user, "vote__congress__region__path")
-    rows = Participation.objects.select_related("representative").order_by(
-        "representative__name", "representative_id"
+def voters(vote: LivelihoodVote) -> QuerySet[Representative]:
+    """Who voted (the roll call, for the staff who run the vote), by name, each with the
+    channel: no times, and nothing in the order they voted."""
+    voted = Elector.objects.filter(
+        box=vote.box_id, voter=OuterRef("pk"), channel__isnull=False
+    ).values("channel")[:1]
+    return (
+        Representative.objects.annotate(channel=Subquery(voted))
+        .filter(channel__isnull=False)
+        .order_by("name", "pk")
     )
-    return rows if query is None else rows.filter(query)
 
 
-def visible_ballots(user: AnyUser) -> QuerySet[Ballot]:
+def visible_ballots(user: AnyUser) -> QuerySet[PublishedBallot]:
     """The published ballot list: ballots of closed votes the user can see, by receipt."""
-    return Ballot.objects.filter(vote__in=visible_votes(user), vote__status=V.CLOSED).order_by(
-        "receipt"
-    )
+    boxes = visible_votes(user).filter(status=V.CLOSED).values("box")
+    return PublishedBallot.objects.filter(box__in=boxes).order_by("receipt")
 
 
 # --- lists ---------------------------------------------------------------------------------
@@ -136,7 +143,7 @@ def open_votes_for(representative: Representative) -> QuerySet[LivelihoodVote]:
     """我的票决: open votes of the congresses where this representative has a live seat,
     each with whether they have voted already."""
     seated = Mandate.objects.filter(representative=representative).filter(seat_in())
-    voted = Participation.objects.filter(vote=OuterRef("pk"), representative=representative)
+    voted = _electors().filter(voter=representative.pk, channel__isnull=False)
     return (
         LivelihoodVote.objects.filter(Exists(seated), status=V.OPEN)
         .select_related("congress")
@@ -155,7 +162,16 @@ def recent_closed_for(representative: Representative) -> QuerySet[LivelihoodVote
 
 
 def has_voted(vote: LivelihoodVote, representative: Representative) -> bool:
-    return Participation.objects.filter(vote=vote, representative=representative).exists()
+    return Elector.objects.filter(
+        box=vote.box_id, voter=representative.pk, channel__isnull=False
+    ).exists()
+
+
+def is_elector(vote: LivelihoodVote, representative: Representative) -> bool:
+    """In the electorate frozen when the vote opened (a draft: holds a seat now)."""
+    if vote.box_id is None:
+        return holds_seat(representative, vote.congress)
+    return Elector.objects.filter(box=vote.box_id, voter=representative.pk).exists()
 
 
 def live_runoff(vote: LivelihoodVote) -> LivelihoodVote | None:
@@ -171,7 +187,7 @@ def vote_candidates(vote: LivelihoodVote) -> QuerySet[Candidate]:
 def participant_count(vote: LivelihoodVote) -> int:
     """How many have voted so far: staff may see it while the vote is open (it says
     nothing about what was voted)."""
-    return vote.participations.count()
+    return Elector.objects.filter(box=vote.box_id, channel__isnull=False).count()
 
 
 # --- in the hall: sign-in and paper ballots ---------------------------------------------
@@ -181,7 +197,7 @@ def electorate(vote: LivelihoodVote) -> QuerySet[Representative]:
     """The representatives with a live seat in the vote's congress, each with how they
     took part so far (``channel``: online, paper, or None), by name."""
     seated = Mandate.objects.filter(representative=OuterRef("pk"), status=MandateStatus.ACTIVE)
-    taken = Participation.objects.filter(vote=vote, representative=OuterRef("pk"))
+    taken = Elector.objects.filter(box=vote.box_id, voter=OuterRef("pk"))
     return (
         Representative.objects.filter(Exists(seated.filter(term__congress=vote.congress_id)))
         .annotate(channel=Subquery(taken.values("channel")[:1]))
@@ -202,11 +218,15 @@ class PaperCounts:
 
 def paper_counts(vote: LivelihoodVote) -> PaperCounts:
     """Two aggregate queries, whatever the size of the hall."""
-    taken = vote.participations.aggregate(
+    taken = Elector.objects.filter(box=vote.box_id).aggregate(
         paper=Count("pk", filter=Q(channel=BallotSource.PAPER)),
         online=Count("pk", filter=Q(channel=BallotSource.ONLINE)),
     )
-    counted = vote.ballots.filter(source=BallotSource.PAPER).count()
+    # Sealed while open, published once closed: either way a row per counted sheet.
+    sealed = SealedBallot.objects.filter(box=vote.box_id, source=BallotSource.PAPER).count()
+    counted = sealed or (
+        PublishedBallot.objects.filter(box=vote.box_id, source=BallotSource.PAPER).count()
+    )
     return PaperCounts(handed_out=taken["paper"], counted=counted, online=taken["online"])
 
 
@@ -246,17 +266,24 @@ def paper_progress(vote: LivelihoodVote, user: AnyUser) -> PaperProgress:
     counts = paper_counts(vote)
     counted = {
         sheet
-        for sheet in vote.ballots.filter(sheet__isnull=False).values_list("sheet", flat=True)
+        for sheet in SealedBallot.objects.filter(box=vote.box_id, sheet__isnull=False)
+        .order_by()
+        .values_list("sheet", flat=True)
+        .union(
+            PublishedBallot.objects.filter(box=vote.box_id, sheet__isnull=False)
+            .order_by()
+            .values_list("sheet", flat=True)
+        )
         if sheet is not None
     }
 
     entries = list(
-        PaperBallotEntry.objects.filter(vote=vote)
+        PaperReading.objects.filter(box=vote.box_id)
         .exclude(sheet__in=counted)
         .select_related("entered_by")
         .order_by("sheet", "created_at", "pk")
     )
-    by_sheet: dict[int, list[PaperBallotEntry]] = {}
+    by_sheet: dict[int, list[PaperReading]] = {}
     for entry in entries:
         by_sheet.setdefault(entry.sheet, []).append(entry)
     mine = {e.sheet for e in entries if e.entered_by_id == user.pk}  # counted ones aside
@@ -329,26 +356,27 @@ class Tally:
 
 
 def vote_tally(vote: LivelihoodVote) -> Tally:
-    """Count a closed vote: approvals per candidate in one aggregate query, the quorum
+    """Count a closed vote from the counts its box's close wrote (the recount,
+    ``congress.ballots.services.box_recount``, gives the same from the published list);
+    the quorum
     (more than half of the electorate voted), the pass rule (approvals from more than
     half of the electorate, or of the voters, as the vote was set up) and the top N of
     the projects that pass. Raises ``ResultsNotPublished`` unless the vote is closed."""
     if vote.status != V.CLOSED:
         raise ResultsNotPublished()
-    valid = Q(marks__ballot__void=False)
-    candidates = (
-        vote.candidates.select_related("department")
-        .annotate(
-            approvals=Count("marks", filter=valid & Q(marks__choice=Mark.APPROVE)),
-            opposes=Count("marks", filter=valid & Q(marks__choice=Mark.OPPOSE)),
-            abstains=Count("marks", filter=valid & Q(marks__choice=Mark.ABSTAIN)),
-        )
-        .order_by("-approvals", "order", "pk")
-    )
-    counts = Ballot.objects.filter(vote=vote).aggregate(
-        ballots=Count("pk"), void=Count("pk", filter=Q(void=True))
-    )
-    participants = vote.participations.count()
+    box = vote.box
+    counts = (box.counts if box is not None else None) or {"ballots": 0, "void": 0, "marks": {}}
+    marks = counts["marks"]
+
+    def mark(candidate: Candidate, choice: str) -> int:
+        return int(marks.get(str(candidate.pk), {}).get(choice, 0))
+
+    rows = [
+        CandidateResult(c, mark(c, Mark.APPROVE), mark(c, Mark.OPPOSE), mark(c, Mark.ABSTAIN))
+        for c in vote.candidates.select_related("department").order_by("order", "pk")
+    ]
+    rows.sort(key=lambda row: -row.approvals)  # stable: ballot order among equals
+    participants = participant_count(vote)
     electorate = vote.electorate or 0
     base = electorate if vote.pass_base == PassBase.ELECTORATE else participants
     tally = Tally(
@@ -359,7 +387,7 @@ def vote_tally(vote: LivelihoodVote) -> Tally:
         void_ballots=counts["void"],
         pass_base=vote.pass_base,
         pass_base_count=base,
-        rows=[CandidateResult(c, c.approvals, c.opposes, c.abstains) for c in candidates],
+        rows=rows,
     )
     _decide(tally, seats=vote.seats)
     return tally
@@ -390,3 +418,17 @@ def _decide(tally: Tally, *, seats: int) -> None:
         row.tied = True
     tally.tied = [row.candidate for row in tied]
     tally.runoff_seats = seats - len(above)
+
+
+def ballot_choices(vote: LivelihoodVote, ballot: PublishedBallot) -> list[tuple[str, str]]:
+    """A published ballot as its voter reads it on the receipt check: each marked
+    project's title and the mark, in ballot order (a blank ballot: none)."""
+    labels = dict(Mark.choices)
+    rows = []
+    for candidate in vote_candidates(vote):
+        mark = ballot.marks.get(str(candidate.pk))
+        if mark is None:
+            continue
+        marks = mark if isinstance(mark, list) else [mark]
+        rows.append((candidate.title, "、".join(str(labels.get(m, m)) for m in marks)))
+    return rows

@@ -129,7 +129,7 @@ def vote_detail(request: HttpRequest, pk: int) -> HttpResponse:
             departments=visible_departments(request.user).filter(is_active=True)
         )
         context["cancel_form"] = CancelForm()
-    if representative is not None and selectors.holds_seat(representative, vote.congress):
+    if representative is not None and selectors.is_elector(vote, representative):
         context["elector"] = True
         context["voted"] = selectors.has_voted(vote, representative)
         context["may_vote"] = vote.status == V.OPEN
@@ -204,7 +204,7 @@ def vote_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def participants(request: HttpRequest, pk: int) -> HttpResponse:
     """The roll call: who voted, by name. No times, no order of voting."""
     vote = _managed_vote(request, pk)
-    rows = selectors.visible_participations(request.user).filter(vote=vote)
+    rows = selectors.voters(vote)
     page = Paginator(rows, 100).get_page(request.GET.get("page"))
     return render(request, "livelihood_votes/participants.html", {"vote": vote, "page": page})
 
@@ -370,7 +370,7 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
     POST bodies only, never in a URL, which would put them in access logs."""
     vote = get_visible_or_404(selectors.visible_votes(request.user), pk=pk)
     representative = _representative(request)
-    if not selectors.holds_seat(representative, vote.congress):
+    if not selectors.is_elector(vote, representative):
         raise Http404
     context: dict[str, Any] = {"vote": vote}
     if vote.status != V.OPEN or selectors.has_voted(vote, representative):
@@ -469,12 +469,15 @@ def ballots(request: HttpRequest, pk: int) -> HttpResponse:
             status=error.status,
         )
     form = ReceiptSearchForm(request.GET or None)
-    rows = selectors.visible_ballots(request.user).filter(vote=vote)
+    rows = selectors.visible_ballots(request.user).filter(box=vote.box_id)
     searched = ""
     found = None
+    choices: list[tuple[str, str]] = []
     if form.is_valid() and form.cleaned_data["receipt"]:
         searched = services.normalise_receipt(form.cleaned_data["receipt"])
         found = rows.filter(receipt=searched).first()
+        if found is not None:
+            choices = selectors.ballot_choices(vote, found)
     page = Paginator(rows, 200).get_page(request.GET.get("page"))
     return render(
         request,
@@ -485,6 +488,7 @@ def ballots(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "searched": searched,
             "found": found,
+            "choices": choices,
             "querystring": urlencode({"receipt": searched}) if searched else "",
         },
     )

@@ -1,5 +1,17 @@
 from congress.models.accounts import Department, DepartmentKind, Role, RoleGrant, User
 from congress.models.audit import AuditAction, AuditEvent
+from congress.models.ballots import (
+    BallotBox,
+    BallotKind,
+    BallotSource,
+    BoxStatus,
+    Elector,
+    Mark,
+    PaperReading,
+    PublishedBallot,
+    Rating,
+    SealedBallot,
+)
 from congress.models.health import Heartbeat
 from congress.models.loop import (
     OPEN_STATUSES,
@@ -32,6 +44,16 @@ from congress.models.regions import (
 )
 
 __all__ = [
+    "BallotBox",
+    "BallotKind",
+    "BallotSource",
+    "BoxStatus",
+    "Elector",
+    "Mark",
+    "PaperReading",
+    "PublishedBallot",
+    "Rating",
+    "SealedBallot",
     "OPEN_STATUSES",
     "Assignment",
     "AssignmentRole",

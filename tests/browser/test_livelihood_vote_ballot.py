@@ -11,9 +11,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from congress.models import User
-from livelihood_votes.models import Ballot, LivelihoodVote, Participation
+from livelihood_votes.models import LivelihoodVote
 from tests.browser.conftest import log_in, screenshot
-from tests.livelihood_votes.conftest import Cast, cast, open_vote  # noqa: F401 - fixtures
+from tests.livelihood_votes.conftest import Cast, cast, open_vote, sealed_ballots, the_ballot, voted  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 
@@ -59,7 +59,7 @@ def test_a_representative_reviews_and_votes_once_on_the_phone(
     expect(phone.get_by_test_id("review-list")).not_to_contain_text("民生项目3")
     expect(phone.get_by_test_id("pick-1")).to_be_hidden()
     screenshot(phone, "livelihood-ballot-review-phone")
-    assert Ballot.objects.count() == 0  # reviewing casts nothing
+    assert len(sealed_ballots()) == 0  # reviewing casts nothing
 
     # Back to the ballot: her ticks are as she left them; she swaps one project.
     phone.get_by_test_id("review-back").click()
@@ -74,8 +74,8 @@ def test_a_representative_reviews_and_votes_once_on_the_phone(
 
     phone.get_by_test_id("cast-ballot").click()
     receipt = phone.get_by_test_id("receipt")
-    expect(receipt).to_have_text(Ballot.objects.get().receipt)
-    titles = {m.candidate.title for m in Ballot.objects.get().marks.all()}
+    expect(receipt).to_have_text(the_ballot().receipt)
+    titles = the_ballot().titles()
     assert titles == {f"民生项目{n}" for n in range(1, 11)}
     screenshot(phone, "livelihood-receipt-phone")
 
@@ -83,7 +83,7 @@ def test_a_representative_reviews_and_votes_once_on_the_phone(
     stale.get_by_test_id("review-ballot").click()
     stale.get_by_test_id("cast-ballot").click()
     expect(stale.get_by_test_id("already-voted")).to_contain_text("您已投过票")
-    assert Participation.objects.count() == Ballot.objects.count() == 1
+    assert voted().count() == len(sealed_ballots()) == 1
 
     phone.goto(f"/livelihood-votes/{open_vote.pk}/ballot/")
     expect(phone.get_by_test_id("already-voted")).to_be_visible()

@@ -9,9 +9,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from congress.models import User
-from livelihood_votes.models import Ballot, LivelihoodVote
+from livelihood_votes.models import LivelihoodVote
 from tests.browser.conftest import log_in, screenshot
-from tests.livelihood_votes.conftest import Cast, cast, open_vote  # noqa: F401 - fixtures
+from tests.livelihood_votes.conftest import Cast, cast, open_vote, sealed_ballots, the_ballot  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 
@@ -44,7 +44,7 @@ def test_two_staff_enter_sheet_1_and_it_is_counted(
 
     _enter_sheet_1(first, open_vote)
     expect(first.get_by_test_id("sheet-1")).to_have_attribute("data-state", "waiting")
-    assert not Ballot.objects.exists()
+    assert not sealed_ballots()
 
     second = new_page("phone")
     log_in(second, city_staff)
@@ -55,4 +55,4 @@ def test_two_staff_enter_sheet_1_and_it_is_counted(
     expect(sheet).to_have_attribute("title", "已计入")
     expect(second.get_by_test_id("paper-counts")).to_contain_text("已计入 1 张")
     screenshot(second, "livelihood-paper-entry-phone")
-    assert Ballot.objects.get().sheet == 1
+    assert the_ballot().sheet == 1

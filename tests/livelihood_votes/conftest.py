@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
+from django.db.models import QuerySet
 
-from congress.models import Region, Role, User
+from congress.ballots import rules, sealing
+from congress.models import Elector, Region, Role, SealedBallot, User
 from livelihood_votes import services
 from livelihood_votes.models import BallotForm, Candidate, LivelihoodVote, Mark
 from representatives.models import Representative
@@ -140,3 +143,63 @@ def paper_ballots(
             services.paper_sheet_enter(vote=vote, sheet=sheet, choices=choices, by=other)
         )
     return outcomes
+
+
+# --- reading the box in tests ---------------------------------------------------------------
+# While a vote is open its ballots are sealed. The tests open them with the box's key file,
+# as the close does (the key is on the application server, which the tests play), to check
+# what was cast without closing the vote.
+
+
+@dataclass
+class Opened:
+    receipt: str
+    marks: dict[str, Any]
+    source: str
+    sheet: int | None
+    void_reason: str  # as the close will judge it: a paper sheet that breaks the form
+
+    @property
+    def void(self) -> bool:
+        return bool(self.void_reason)
+
+    def picked(self) -> set[int]:
+        return {int(option) for option in self.marks}
+
+    def count(self, choice: str) -> int:
+        return sum(1 for mark in self.marks.values() if mark == choice)
+
+    def titles(self) -> set[str]:
+        return set(Candidate.objects.filter(pk__in=self.picked()).values_list("title", flat=True))
+
+
+def sealed_ballots(vote: LivelihoodVote | None = None) -> list[Opened]:
+    rows = SealedBallot.objects.select_related("box")
+    if vote is not None:
+        rows = rows.filter(box=vote.box_id)
+    opened = []
+    for row in rows:
+        ballot = sealing.unseal(sealing.private_key(row.box_id), row.sealed)
+        box = row.box
+        void = (
+            rules.void_reason(box.kind, box.seats, box.options, ballot["m"])
+            if row.source == "paper"
+            else ""
+        )
+        opened.append(Opened(ballot["r"], ballot["m"], row.source, row.sheet, void))
+    return opened
+
+
+def the_ballot() -> Opened:
+    (ballot,) = sealed_ballots()
+    return ballot
+
+
+def marks_cast(choice: str | None = None) -> int:
+    return sum(len(b.marks) if choice is None else b.count(choice) for b in sealed_ballots())
+
+
+def voted(vote: LivelihoodVote | None = None) -> QuerySet[Elector]:
+    """The electors who voted (the roll call's rows)."""
+    rows = Elector.objects.filter(channel__isnull=False)
+    return rows if vote is None else rows.filter(box=vote.box_id)

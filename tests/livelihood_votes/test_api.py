@@ -10,9 +10,17 @@ from django.test import Client
 
 from congress.models import User
 from livelihood_votes import services
-from livelihood_votes.models import Ballot, BallotForm, LivelihoodVote, Mark
+from livelihood_votes.models import BallotForm, LivelihoodVote, Mark
 from tests.conftest import login
-from tests.livelihood_votes.conftest import Cast, candidates_of, make_vote, opened, paper_ballots
+from tests.livelihood_votes.conftest import (
+    Cast,
+    candidates_of,
+    make_vote,
+    opened,
+    paper_ballots,
+    sealed_ballots,
+    the_ballot,
+)
 
 
 def post(client: Client, url: str, data: dict[str, Any]) -> Any:
@@ -64,7 +72,7 @@ def test_casting_through_the_api(
     assert "您选了11项，最多可选10项，请取消1项" in over.json()["message"]
     assert post(client, url, {"choices": {str(ids[0]): "approve"}}).status_code == 400
     done = post(client, url, {"selected": ids[:10]})
-    assert done.status_code == 201 and done.json() == {"receipt": Ballot.objects.get().receipt}
+    assert done.status_code == 201 and done.json() == {"receipt": the_ballot().receipt}
     again = post(client, url, {"selected": ids[:1]})
     assert again.status_code == 409
     assert again.json() == {"code": "already_voted", "message": "您已投过票，每位代表只能投一次。"}
@@ -109,7 +117,7 @@ def test_staff_cannot_cast(
     login(client, request.getfixturevalue(persona))
     response = post(client, f"/api/v1/livelihood-votes/{open_vote.pk}/ballot/", {"selected": []})
     assert response.status_code == 404
-    assert not Ballot.objects.exists()
+    assert not sealed_ballots()
 
 
 def test_results_and_ballots_after_the_close(

@@ -10,9 +10,17 @@ import re
 from django.test import Client
 
 from congress.models import User
-from livelihood_votes.models import Ballot, BallotForm, LivelihoodVote, Participation
+from livelihood_votes.models import BallotForm, LivelihoodVote
 from tests.conftest import login
-from tests.livelihood_votes.conftest import Cast, candidates_of, make_vote, opened
+from tests.livelihood_votes.conftest import (
+    Cast,
+    candidates_of,
+    make_vote,
+    opened,
+    sealed_ballots,
+    the_ballot,
+    voted,
+)
 
 
 def _url(vote: LivelihoodVote) -> str:
@@ -35,19 +43,19 @@ def test_the_first_submit_shows_the_choices_and_casts_nothing(
     assert review.status_code == 200
     assert _review_rows(html) == ["1. 民生项目1", "3. 民生项目3", "5. 民生项目5"]
     assert 'data-testid="cast-ballot"' in html and 'data-testid="review-back"' in html
-    assert Participation.objects.count() == Ballot.objects.count() == 0
+    assert voted().count() == len(sealed_ballots()) == 0
     # The review carries the choices to 确认投票 and to 返回修改, and nothing more.
     assert html.count('<input type="hidden" name="selected"') == 6
 
     back = client.post(_url(open_vote), {"selected": picks, "edit": "1"}).content.decode()
     assert 'data-testid="review-list"' in back  # the in-page review, empty until scripted
     assert back.count(" checked") == 3 and 'data-testid="ballot-error"' not in back
-    assert Ballot.objects.count() == 0
+    assert len(sealed_ballots()) == 0
 
     done = client.post(_url(open_vote), {"selected": picks, "confirm": "1"})
     assert 'data-testid="receipt"' in done.content.decode()
-    ballot = Ballot.objects.get()
-    assert {m.candidate.title for m in ballot.marks.all()} == {
+    ballot = the_ballot()
+    assert ballot.titles() == {
         "民生项目1",
         "民生项目3",
         "民生项目5",
@@ -60,7 +68,7 @@ def test_an_empty_ballot_is_reviewed_as_approving_nothing(
     login(client, representative_user)
     html = client.post(_url(open_vote), {}).content.decode()
     assert 'data-testid="review-empty"' in html and "对所有候选项目都不赞成" in html
-    assert Ballot.objects.count() == 0
+    assert len(sealed_ballots()) == 0
 
 
 def test_too_many_ticks_are_refused_in_plain_words_even_when_confirmed(
@@ -74,7 +82,7 @@ def test_too_many_ticks_are_refused_in_plain_words_even_when_confirmed(
         assert refused.status_code == 400
         assert "您选了12项，最多可选10项，请取消2项。" in html
         assert 'data-testid="ballot-review"' in html and html.count(" checked") == 12
-    assert Participation.objects.count() == Ballot.objects.count() == 0
+    assert voted().count() == len(sealed_ballots()) == 0
 
 
 def test_the_page_carries_the_sentence_for_every_number_of_ticks(
@@ -89,7 +97,7 @@ def test_the_page_carries_the_sentence_for_every_number_of_ticks(
     problems = html.split('id="ballot-problems"')[1].split("</script>")[0]
     assert '"9": "\\u60a8\\u9009\\u4e869\\u9879' in problems  # 您选了9项 (JSON-escaped)
     assert '"10": ""' in problems  # exactly ten: nothing to say
-    assert Ballot.objects.count() == 0
+    assert len(sealed_ballots()) == 0
 
 
 def test_an_approve_oppose_abstain_ballot_lists_every_mark(
@@ -108,6 +116,6 @@ def test_an_approve_oppose_abstain_ballot_lists_every_mark(
     review = client.post(_url(vote), marks).content.decode()
     assert len(_review_rows(review)) == 12
     assert review.count(">赞成</span>") == 4 and review.count(">反对</span>") == 4
-    assert Ballot.objects.count() == 0
+    assert len(sealed_ballots()) == 0
     client.post(_url(vote), {**marks, "confirm": "1"})
-    assert Ballot.objects.get().marks.filter(choice="oppose").count() == 4
+    assert the_ballot().count("oppose") == 4

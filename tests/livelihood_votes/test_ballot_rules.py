@@ -9,20 +9,23 @@ from congress.errors import RuleViolation
 from congress.models import AuditEvent, CaseEvent, User
 from livelihood_votes import services
 from livelihood_votes.errors import AlreadyVoted, NotAnElector, VoteNotOpen
-from livelihood_votes.models import (
-    Ballot,
-    BallotForm,
-    BallotMark,
-    LivelihoodVote,
-    Mark,
-    Participation,
-)
+from livelihood_votes.models import BallotForm, LivelihoodVote, Mark
 from representatives.models import MandateStatus
-from tests.livelihood_votes.conftest import Cast, approve, candidates_of, make_vote, opened
+from tests.livelihood_votes.conftest import (
+    Cast,
+    approve,
+    candidates_of,
+    make_vote,
+    marks_cast,
+    opened,
+    sealed_ballots,
+    the_ballot,
+    voted,
+)
 
 
 def _nothing_written() -> None:
-    assert (Participation.objects.count(), Ballot.objects.count(), BallotMark.objects.count()) == (
+    assert (voted().count(), len(sealed_ballots()), marks_cast()) == (
         0,
         0,
         0,
@@ -42,13 +45,13 @@ def test_up_to_n_takes_any_number_up_to_the_seats(cast: Cast, open_vote: Livelih
     options = candidates_of(open_vote)
     receipt = cast_as(cast.liu, open_vote, approve(*options[:10]))
     assert len(receipt) == 14 and receipt.count("-") == 2
-    ballot = Ballot.objects.get()
+    ballot = the_ballot()
     assert ballot.receipt == receipt and not ballot.void and ballot.source == "online"
-    assert ballot.marks.filter(choice=Mark.APPROVE).count() == 10
-    assert Participation.objects.get().representative == cast.liu
+    assert ballot.count(Mark.APPROVE) == 10
+    assert voted().get().voter == cast.liu.pk
     # Fewer than N, even none at all, is a valid ballot.
     cast_as(cast.zhang, open_vote, {})
-    assert Ballot.objects.count() == 2
+    assert len(sealed_ballots()) == 2
 
 
 def test_more_than_n_is_refused_before_anything_is_saved(
@@ -67,12 +70,14 @@ def test_exactly_n_refuses_any_other_count(cast: Cast, district_staff: User) -> 
         district_staff,
     )
     options = candidates_of(vote)
-    for count, fix in ((0, "请再选10项"), (9, "请再选1项"), (11, "请取消1项")):
+    for count, fix in ((1, "请再选9项"), (9, "请再选1项"), (11, "请取消1项")):
         with pytest.raises(RuleViolation, match=f"您选了{count}项，须正好选10项，{fix}"):
             cast_as(cast.liu, vote, approve(*options[:count]))
     _nothing_written()
     cast_as(cast.liu, vote, approve(*options[:10]))
-    assert Ballot.objects.count() == 1
+    # An empty ballot is no mistake to correct: it is cast, and counted as blank.
+    cast_as(cast.zhang, vote, {})
+    assert sorted(len(b.marks) for b in sealed_ballots()) == [0, 10]
 
 
 def test_per_candidate_needs_one_mark_for_every_project(cast: Cast, district_staff: User) -> None:
@@ -89,8 +94,8 @@ def test_per_candidate_needs_one_mark_for_every_project(cast: Cast, district_sta
     _nothing_written()
     marks = {c.pk: [Mark.APPROVE, Mark.OPPOSE, Mark.ABSTAIN][n % 3] for n, c in enumerate(options)}
     cast_as(cast.liu, vote, marks)
-    assert BallotMark.objects.count() == 12
-    assert BallotMark.objects.filter(choice=Mark.OPPOSE).count() == 4
+    assert marks_cast() == 12
+    assert marks_cast(Mark.OPPOSE) == 4
 
 
 def test_select_forms_take_approvals_only(cast: Cast, open_vote: LivelihoodVote) -> None:
@@ -103,7 +108,7 @@ def test_select_forms_take_approvals_only(cast: Cast, open_vote: LivelihoodVote)
 def test_a_project_of_another_vote_is_refused(
     cast: Cast, open_vote: LivelihoodVote, other_vote: LivelihoodVote
 ) -> None:
-    with pytest.raises(RuleViolation, match="不属于本次票决"):
+    with pytest.raises(RuleViolation, match="不属于本次"):
         cast_as(cast.liu, open_vote, approve(candidates_of(other_vote)[0]))
     _nothing_written()
 
@@ -113,13 +118,13 @@ def test_a_second_ballot_is_refused_and_writes_nothing(
 ) -> None:
     options = candidates_of(open_vote)
     cast_as(cast.liu, open_vote, approve(*options[:2]))
-    before = (Ballot.objects.count(), BallotMark.objects.count())
+    before = (len(sealed_ballots()), marks_cast())
     with pytest.raises(AlreadyVoted) as refusal:
         cast_as(cast.liu, open_vote, approve(*options[5:9]))
     assert str(refusal.value.message) == "您已投过票，每位代表只能投一次。"
     assert refusal.value.status == 409
-    assert (Ballot.objects.count(), BallotMark.objects.count()) == before
-    assert Participation.objects.count() == 1
+    assert (len(sealed_ballots()), marks_cast()) == before
+    assert voted().count() == 1
 
 
 def test_only_representatives_of_that_congress_vote(cast: Cast, open_vote: LivelihoodVote) -> None:
@@ -128,13 +133,17 @@ def test_only_representatives_of_that_congress_vote(cast: Cast, open_vote: Livel
     _nothing_written()
 
 
-def test_a_representative_whose_seat_ended_no_longer_votes(
-    cast: Cast, open_vote: LivelihoodVote
-) -> None:
+def test_the_electorate_is_frozen_when_the_vote_opens(cast: Cast, district_staff: User) -> None:
+    """A seat that ended before the vote opened is no vote; one that ends while the
+    vote is open changes nothing (the electorate, and so the quorum, was fixed)."""
     cast.liu.mandates.update(status=MandateStatus.TERMINATED)
+    vote = opened(make_vote(cast.world.district, district_staff), district_staff)
     with pytest.raises(NotAnElector):
-        cast_as(cast.liu, open_vote, {})
+        cast_as(cast.liu, vote, {})
     _nothing_written()
+    cast.zhang.mandates.update(status=MandateStatus.TERMINATED)
+    cast_as(cast.zhang, vote, {})
+    assert vote.electorate == 9 and voted(vote).count() == 1
 
 
 def test_nobody_votes_for_someone_else(

@@ -8,10 +8,10 @@ import pytest
 from django.utils import timezone
 
 from congress.demo import build_core
-from congress.models import AuditEvent, User
+from congress.models import AuditEvent, Elector, PaperReading, PublishedBallot, User
 from congress.registry import demo_builders
 from livelihood_votes import selectors
-from livelihood_votes.models import BallotSource, LivelihoodVote, PaperBallotEntry
+from livelihood_votes.models import BallotSource, LivelihoodVote
 
 
 @pytest.mark.django_db
@@ -24,14 +24,14 @@ def test_the_demo_counts_paper_ballots_by_double_entry() -> None:
     elapsed = time.monotonic() - started
 
     city = LivelihoodVote.objects.get(congress__region=ctx.city)
-    handed_out = city.participations.filter(channel=BallotSource.PAPER).count()
-    paper = city.ballots.filter(source=BallotSource.PAPER)
+    handed_out = Elector.objects.filter(box=city.box_id, channel=BallotSource.PAPER).count()
+    paper = PublishedBallot.objects.filter(box=city.box_id, source=BallotSource.PAPER)
     assert city.status == "closed" and handed_out > 20
     assert paper.count() == handed_out
     assert sorted(s or 0 for s in paper.values_list("sheet", flat=True)) == list(
         range(1, handed_out + 1)
     )
-    entries = PaperBallotEntry.objects.filter(vote=city)
+    entries = PaperReading.objects.filter(box=city.box_id)
     assert entries.count() == 2 * handed_out + 1  # sheet 1 was read three times
     assert set(entries.values_list("entered_by__username", flat=True)) == {
         "city_staff",

@@ -12,9 +12,16 @@ from django.test.utils import CaptureQueriesContext
 
 from congress.models import User
 from livelihood_votes import services
-from livelihood_votes.models import Ballot, LivelihoodVote, VoteStatus
+from livelihood_votes.models import LivelihoodVote, VoteStatus
 from tests.conftest import login
-from tests.livelihood_votes.conftest import Cast, approve, candidates_of, make_vote, opened
+from tests.livelihood_votes.conftest import (
+    Cast,
+    approve,
+    candidates_of,
+    make_vote,
+    opened,
+    the_ballot,
+)
 
 
 def test_staff_prepare_a_vote_and_see_the_differential_refusal(
@@ -88,7 +95,7 @@ def test_a_representative_votes_once_and_checks_the_receipt(
         f"/livelihood-votes/{open_vote.pk}/ballot/", {"selected": picks[:10], "confirm": "1"}
     )
     receipt = re.search(r'data-testid="receipt">([A-Z0-9-]+)<', done.content.decode())
-    assert receipt and Ballot.objects.get().receipt == receipt.group(1)
+    assert receipt and the_ballot().receipt == receipt.group(1)
     again = client.post(
         f"/livelihood-votes/{open_vote.pk}/ballot/", {"selected": picks[:1], "confirm": "1"}
     )

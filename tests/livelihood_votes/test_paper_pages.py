@@ -13,9 +13,17 @@ from django.test.utils import CaptureQueriesContext
 
 from congress.models import User
 from livelihood_votes import services
-from livelihood_votes.models import Ballot, LivelihoodVote, Participation
+from livelihood_votes.models import LivelihoodVote
 from tests.conftest import login
-from tests.livelihood_votes.conftest import Cast, approve, candidates_of, second_teller
+from tests.livelihood_votes.conftest import (
+    Cast,
+    approve,
+    candidates_of,
+    sealed_ballots,
+    second_teller,
+    the_ballot,
+    voted,
+)
 
 
 def paper_url(vote: LivelihoodVote) -> str:
@@ -50,7 +58,7 @@ def test_staff_find_a_representative_and_sign_them_in(
     assert response["Location"].endswith("?" + urlencode({"q": "海州代表3"}))
     page = client.get(response["Location"]).content.decode()
     assert "海州代表3已签到，请发给纸质选票。" in page and "已签到领票 1 人" in page
-    assert Participation.objects.get().channel == "paper"
+    assert voted().get().channel == "paper"
     # 刘红 voted on her phone: she gets no paper ballot, and staff are told why.
     services.ballot_cast(vote=open_vote, representative=cast.liu, choices={}, by=cast.liu.user)  # type: ignore[arg-type]
     refused = client.post(
@@ -62,7 +70,7 @@ def test_staff_find_a_representative_and_sign_them_in(
         sign_in_url(open_vote), {"representative": cast.outsider.pk}, follow=True
     )
     assert "该代表不是本级人大的在任代表。" in outsider.content.decode()
-    assert Participation.objects.count() == 2
+    assert voted().count() == 2
 
 
 def test_two_staff_enter_a_sheet_and_it_is_counted(
@@ -86,7 +94,7 @@ def test_two_staff_enter_a_sheet_and_it_is_counted(
     assert "第1张选票两次录入一致，已计入。" in page
     assert 'data-testid="sheet-1" data-state="counted"' in page
     assert "发出纸质选票 1 张 · 已计入 1 张 · 未计入 0 张" in page
-    assert Ballot.objects.get().sheet == 1
+    assert the_ballot().sheet == 1
     counted = client.post(paper_url(open_vote), {"sheet": 1, "selected": picks})
     assert counted.status_code == 409
 
@@ -126,8 +134,8 @@ def test_a_sheet_read_two_ways_shows_who_read_it_not_what_until_a_third_settles_
         paper_url(open_vote), {"sheet": 1, "selected": [a.pk, c.pk]}, follow=True
     ).content.decode()
     assert "两次录入一致，已计入" in settled and 'data-state="differs"' not in settled
-    ballot = open_vote.ballots.get(sheet=1)
-    assert set(ballot.marks.values_list("candidate_id", flat=True)) == {a.pk, c.pk}
+    ballot = next(b for b in sealed_ballots(open_vote) if b.sheet == 1)
+    assert ballot.picked() == {a.pk, c.pk}
 
 
 def test_bad_input_is_refused_with_the_reason(
@@ -215,22 +223,28 @@ def test_outside_the_scope_the_hall_is_a_404(
         assert client.get(url).status_code == 404, url
     assert client.post(sign_in_url(open_vote), {"representative": cast.zhang.pk}).status_code == 404
     assert client.post(paper_url(open_vote), {"sheet": 1}).status_code == 404
-    assert Participation.objects.count() == 1 and not Ballot.objects.exists()
+    assert voted().count() == 1 and not sealed_ballots()
 
 
-def test_the_admin_shows_readings_only_once_the_vote_is_closed(
+def test_the_admin_has_no_page_of_readings_or_ballots(
     cast: Cast,
     open_vote: LivelihoodVote,
     district_staff: User,
     administrator: User,
     client: Client,
 ) -> None:
-    """While the vote is open the readings would let an administrator count the paper."""
+    """Readings and ballots are the core's ballot box, and no admin page shows them, to
+    an administrator neither: while open they are sealed, once closed they are published
+    on the vote's pages."""
     services.participation_sign_in(vote=open_vote, representative=cast.others[0], by=district_staff)
     services.paper_sheet_enter(vote=open_vote, sheet=1, choices={}, by=district_staff)
     services.paper_sheet_enter(vote=open_vote, sheet=1, choices={}, by=second_teller(open_vote))
     login(client, administrator)
-    url = "/admin/livelihood_votes/paperballotentry/"
-    assert "0 纸质选票录入" in client.get(url).content.decode()
+    urls = [
+        f"/admin/{app}/{model}/"
+        for app in ("livelihood_votes", "congress")
+        for model in ("paperballotentry", "ballot", "paperreading", "sealedballot", "elector")
+    ]
+    assert all(client.get(url).status_code == 404 for url in urls)
     services.vote_close(vote=open_vote, by=district_staff)
-    assert "2 纸质选票录入" in client.get(url).content.decode()
+    assert all(client.get(url).status_code == 404 for url in urls)

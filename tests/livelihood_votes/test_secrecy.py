@@ -10,50 +10,59 @@ from django.contrib.sessions.models import Session
 from django.db import models
 from django.test import Client
 
-from congress.models import User
+from congress.models import BallotBox, Elector, PublishedBallot, SealedBallot, User
 from livelihood_votes import services
-from livelihood_votes.models import Ballot, BallotMark, LivelihoodVote, Participation
+from livelihood_votes.models import LivelihoodVote
 from tests.conftest import login
-from tests.livelihood_votes.conftest import Cast, approve, candidates_of
+from tests.livelihood_votes.conftest import Cast, approve, candidates_of, sealed_ballots
 
 
 def test_no_field_links_a_ballot_to_its_voter() -> None:
-    ballot_fields = {f.name: f for f in Ballot._meta.get_fields()}
-    assert set(ballot_fields) == {
+    assert {f.name for f in SealedBallot._meta.get_fields()} == {
         "id",
-        "vote",
-        "receipt",
+        "box",
+        "sealed",
         "source",
-        "void",
-        "void_reason",
-        "marks",
         "sheet",  # a paper ballot's number, from the counting desk: anonymous paper
     }
-    mark_fields = {f.name for f in BallotMark._meta.get_fields()}
-    assert mark_fields == {"id", "ballot", "candidate", "choice"}
-    participation_fields = {f.name for f in Participation._meta.get_fields()}
-    assert participation_fields == {"id", "vote", "representative", "channel"}
-    for model in (Ballot, BallotMark, Participation):
+    assert {f.name for f in PublishedBallot._meta.get_fields()} == {
+        "id",
+        "box",
+        "receipt",
+        "source",
+        "sheet",
+        "marks",
+        "void",
+        "void_reason",
+    }
+    assert {f.name for f in Elector._meta.get_fields()} == {"id", "box", "voter", "channel"}
+    for model in (SealedBallot, PublishedBallot, Elector):
         for field in model._meta.get_fields():
-            # No time of its own, and no relation to people or to the other side.
+            # No time of its own, and no relation but to the box.
             assert not isinstance(field, models.DateField | models.DateTimeField), field
             related = getattr(field, "related_model", None)
-            assert (
-                related is None
-                or related._meta.app_label == "livelihood_votes"
-                or (model is Participation and field.name == "representative")
-            ), field
-    assert Ballot._meta.ordering == ["vote", "receipt"]
+            assert related is None or related is BallotBox, field
+    assert PublishedBallot._meta.ordering == ["box", "receipt"]
 
 
-def test_ids_are_random_not_a_sequence(cast: Cast, open_vote: LivelihoodVote) -> None:
-    for rep in (cast.liu, cast.zhang):
-        services.ballot_cast(vote=open_vote, representative=rep, choices={}, by=rep.user)  # type: ignore[arg-type]
-    for model in (Ballot, BallotMark, Participation):
+def test_ids_are_random_and_nothing_is_in_the_clear(cast: Cast, open_vote: LivelihoodVote) -> None:
+    picks = candidates_of(open_vote)[:3]
+    receipts = [
+        services.ballot_cast(
+            vote=open_vote, representative=rep, choices=approve(*picks), by=rep.user
+        )  # type: ignore[arg-type]
+        for rep in (cast.liu, cast.zhang)
+    ]
+    for model in (SealedBallot, PublishedBallot, Elector):
         assert isinstance(model._meta.pk, models.UUIDField), model
-    ids = list(Ballot.objects.values_list("id", flat=True))
-    assert all(isinstance(i, uuid.UUID) and i.version == 4 for i in ids)
-    receipts = list(Ballot.objects.values_list("receipt", flat=True))
+    rows = list(SealedBallot.objects.all())
+    assert all(isinstance(r.id, uuid.UUID) and r.id.version == 4 for r in rows)
+    sealed = [bytes(r.sealed) for r in rows]
+    # One length for every ballot of the box, two equal ballots unlike each other, and
+    # neither the receipt nor a candidate's id readable in them.
+    assert len({len(b) for b in sealed}) == 1 and sealed[0] != sealed[1]
+    for blob in sealed:
+        assert all(r.encode() not in blob for r in receipts)
     assert len(set(receipts)) == 2 and all(len(r) == 14 for r in receipts)
 
 
@@ -87,20 +96,6 @@ def test_no_counts_while_open_for_anyone(
     assert not {"approvals", "tally", "results", "rows"} & set(api_detail)
 
 
-def test_the_admin_shows_no_ballot_of_an_open_vote(
-    cast: Cast, open_vote: LivelihoodVote, administrator: User, client: Client
-) -> None:
-    receipt = services.ballot_cast(
-        vote=open_vote, representative=cast.liu, choices={}, by=cast.liu.user
-    )  # type: ignore[arg-type]
-    login(client, administrator)
-    listing = client.get("/admin/livelihood_votes/ballot/")
-    assert listing.status_code == 200 and receipt not in listing.content.decode()
-    ballot = Ballot.objects.get()
-    assert client.get(f"/admin/livelihood_votes/ballot/{ballot.pk}/change/").status_code == 302
-    assert client.get("/admin/livelihood_votes/participation/add/").status_code == 403
-
-
 def test_the_roll_call_shows_names_and_no_times(
     cast: Cast, open_vote: LivelihoodVote, district_staff: User, client: Client
 ) -> None:
@@ -121,7 +116,7 @@ def test_the_receipt_is_kept_nowhere_that_names_the_voter(
     response = client.post(
         f"/livelihood-votes/{open_vote.pk}/ballot/", {"selected": picks, "confirm": "1"}
     )
-    receipt = Ballot.objects.get().receipt
+    (receipt,) = [b.receipt for b in sealed_ballots()]
     assert receipt in response.content.decode()
     assert "no-store" in response["Cache-Control"]
     assert receipt not in str(dict(client.session))
