@@ -88,7 +88,8 @@ def _redis_count(store: RedisCache, group: str, rate: str, value: str) -> int:
     name = store.make_and_validate_key(
         _make_cache_key(group, _get_window(value, period), rate, value, ALL)
     )
-    client = store._cache.get_client(name, write=True)
+    # Django exposes no public handle on the redis-py client; _cache is its own.
+    client = store._cache.get_client(name, write=True)  # type: ignore[attr-defined]
     pipe = client.pipeline(transaction=False)
     pipe.set(name, 0, ex=period + EXPIRATION_FUDGE, nx=True)
     pipe.incr(name)
