@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from congress.ballots.http import session_untouched
 from congress.errors import DomainError
 from congress.scoping import acting_user, get_visible_or_404, is_staff_or_admin, visible_departments
 from congress.workflow import timeline
@@ -360,6 +361,7 @@ def my_votes(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
+@session_untouched
 @login_required
 def ballot(request: HttpRequest, pk: int) -> HttpResponse:
     """The ballot, in two steps: the voter fills it in, then reviews the choices (核对)
