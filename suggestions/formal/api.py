@@ -1,29 +1,42 @@
 """The API of representatives' suggestions: the same scoped selectors and the same services
-as the pages. Each action loads through the scope (404 outside it), validates its input,
-calls one service and answers with the suggestion (or assignment) as it now stands.
-Domain errors become {"code", "message"} through the project's exception handler.
+as the pages. The actions on a suggestion and on an assignment are the tables of
+``actions.py``, each taken at ``…/actions/<name>/``: load through the scope (404 outside
+it), validate with the action's form, call its service, answer with the suggestion (or
+assignment) as it now stands. Domain errors become {"code", "message"} through the
+project's exception handler.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
 from typing import Any
 
+from django import forms
 from django.db.models import QuerySet
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
+from congress.errors import RuleViolation
 from congress.models import Assignment, User
 from congress.scoping import acting_user, get_visible_or_404
 from representatives.selectors import representative_of
 from suggestions.formal import serializers as s
 from suggestions.formal import services
+from suggestions.formal.actions import (
+    ASSIGNMENT_ACTIONS,
+    SUGGESTION_ACTIONS,
+    unknown,
+    viewer_of,
+)
 from suggestions.formal.filters import SuggestionFilter
 from suggestions.formal.reports import Row, session_report
 from suggestions.formal.selectors import (
@@ -34,9 +47,37 @@ from suggestions.formal.selectors import (
     visible_suggestion_assignments,
     visible_suggestions,
 )
-from suggestions.models.formal import Suggestion, SuggestionSigner
+from suggestions.models.formal import Suggestion
 
-Run = Callable[[Suggestion, dict[str, Any], User], Any]
+
+def _action_name(table: dict[str, Any]) -> OpenApiParameter:
+    return OpenApiParameter(
+        "action_name", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(table)
+    )
+
+
+SUGGESTION_INPUT, SUGGESTION_FIELDS = s.action_input_serializer(
+    "SuggestionActionInput", {name: a.form for name, a in SUGGESTION_ACTIONS.items()}
+)
+ASSIGNMENT_INPUT, ASSIGNMENT_FIELDS = s.action_input_serializer(
+    "SuggestionAssignmentActionInput", {name: a.form for name, a in ASSIGNMENT_ACTIONS.items()}
+)
+
+
+def _body(request: Request) -> Mapping[str, Any]:
+    """The fields of a request, for a form: a JSON body must be an object."""
+    if not isinstance(request.data, Mapping):
+        raise ValidationError(_("请求内容应为对象（字段名：值）。"))
+    return request.data
+
+
+def _valid(form: forms.Form) -> dict[str, Any]:
+    """The form's cleaned data, or a 400 naming each field's problem (nothing changed)."""
+    if not form.is_valid():
+        raise ValidationError(
+            {key: [str(message) for message in errors] for key, errors in form.errors.items()}
+        )
+    return form.cleaned_data
 
 
 class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -61,18 +102,6 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         suggestion.refresh_from_db()
         return Response(s.SuggestionSerializer(suggestion).data, status=code)
 
-    def _step(self, serializer_class: type[Serializer], run: Run) -> Response:
-        suggestion = self.get_object()
-        serializer = serializer_class(
-            data=self.request.data, context={"suggestion": suggestion, "request": self.request}
-        )
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        if data.get("version") is not None:
-            suggestion.version = data["version"]  # a stale client loses (StaleState)
-        run(suggestion, data, self.user)
-        return self._answer(suggestion)
-
     @extend_schema(request=s.SuggestionCreateSerializer, responses=s.SuggestionSerializer)
     def create(self, request: Request) -> Response:
         serializer = s.SuggestionCreateSerializer(data=request.data)
@@ -86,11 +115,15 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     @extend_schema(request=s.SuggestionUpdateSerializer, responses=s.SuggestionSerializer)
     def partial_update(self, request: Request, pk: str) -> Response:
-        def run(suggestion: Suggestion, data: dict[str, Any], user: User) -> Any:
-            data.pop("version", None)
-            return services.suggestion_update(suggestion=suggestion, by=user, **data)
-
-        return self._step(s.SuggestionUpdateSerializer, run)
+        suggestion = self.get_object()
+        serializer = s.SuggestionUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        version = data.pop("version", None)
+        if version is not None:
+            suggestion.version = version  # a stale client loses (StaleState)
+        services.suggestion_update(suggestion=suggestion, by=self.user, **data)
+        return self._answer(suggestion)
 
     @extend_schema(responses=s.SuggestionEventSerializer(many=True))
     @action(detail=True, methods=["get"])
@@ -100,169 +133,23 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             s.SuggestionEventSerializer(suggestion_timeline(suggestion), many=True).data
         )
 
-    @extend_schema(request=s.SuggestionInviteSerializer, responses=s.SuggestionSerializer)
-    @action(detail=True, methods=["post"])
-    def invite(self, request: Request, pk: str) -> Response:
-        return self._step(
-            s.SuggestionInviteSerializer,
-            lambda x, d, u: services.suggestion_invite_cosigners(
-                suggestion=x, representatives=d["representatives"], by=u
-            ),
-        )
-
-    @extend_schema(request=s.SuggestionVersionSerializer, responses=s.SuggestionSerializer)
-    @action(detail=True, methods=["post"], url_path="start-cosigning")
-    def start_cosigning(self, request: Request, pk: str) -> Response:
-        return self._step(
-            s.SuggestionVersionSerializer,
-            lambda x, d, u: services.suggestion_start_cosigning(
-                suggestion=x, by=u, expected_version=d.get("version")
-            ),
-        )
-
-    @extend_schema(request=s.SuggestionCosignSerializer, responses=s.SuggestionSerializer)
-    @action(detail=True, methods=["post"])
-    def cosign(self, request: Request, pk: str) -> Response:
-        def run(suggestion: Suggestion, data: dict[str, Any], user: User) -> Any:
-            signer = get_visible_or_404(
-                SuggestionSigner.objects.select_related("suggestion__lead__user"),
-                suggestion=suggestion,
-                representative=representative_of(user),
-            )
-            return services.signer_respond(signer=signer, confirm=data["confirm"], by=user)
-
-        return self._step(s.SuggestionCosignSerializer, run)
-
-    @extend_schema(request=s.SuggestionVersionSerializer, responses=s.SuggestionSerializer)
-    @action(detail=True, methods=["post"])
-    def submit(self, request: Request, pk: str) -> Response:
-        return self._step(
-            s.SuggestionVersionSerializer,
-            lambda x, d, u: services.suggestion_submit(
-                suggestion=x, by=u, expected_version=d.get("version")
-            ),
-        )
-
-    @extend_schema(request=s.SuggestionNoteSerializer, responses=s.SuggestionSerializer)
-    @action(detail=True, methods=["post"])
-    def withdraw(self, request: Request, pk: str) -> Response:
-        return self._step(
-            s.SuggestionNoteSerializer,
-            lambda x, d, u: services.suggestion_withdraw(suggestion=x, by=u, reason=d["note"]),
-        )
-
-    @extend_schema(request=s.SuggestionCommentSerializer, responses=s.SuggestionSerializer)
-    @action(detail=True, methods=["post"], url_path="pre-return")
-    def pre_return(self, request: Request, pk: str) -> Response:
-        return self._step(
-            s.SuggestionCommentSerializer,
-            lambda x, d, u: services.suggestion_pre_return(
-                suggestion=x, by=u, comment=d["comment"], expected_version=d.get("version")
-            ),
-        )
-
-    @extend_schema(request=s.SuggestionReviewSerializer, responses=s.SuggestionSerializer)
-    @action(detail=True, methods=["post"])
-    def review(self, request: Request, pk: str) -> Response:
-        return self._step(
-            s.SuggestionReviewSerializer,
-            lambda x, d, u: services.suggestion_review(
-                suggestion=x,
-                decision=d["decision"],
-                note=d["note"],
-                merge_into=d.get("merge_into"),
-                by=u,
-                expected_version=d.get("version"),
-            ),
-        )
-
-    @extend_schema(request=s.SuggestionAssignSerializer, responses=s.SuggestionSerializer)
-    @action(detail=True, methods=["post"])
-    def assign(self, request: Request, pk: str) -> Response:
-        return self._step(
-            s.SuggestionAssignSerializer,
-            lambda x, d, u: services.suggestion_assign(
-                suggestion=x,
-                lead_department=d["lead_department"],
-                co_handlers=d["co_handlers"],
-                note=d["note"],
-                by=u,
-                expected_version=d.get("version"),
-            ),
-        )
-
-    @extend_schema(request=s.SuggestionReassignSerializer, responses=s.SuggestionSerializer)
-    @action(detail=True, methods=["post"])
-    def reassign(self, request: Request, pk: str) -> Response:
-        return self._step(
-            s.SuggestionReassignSerializer,
-            lambda x, d, u: services.suggestion_reassign(
-                suggestion=x, department=d["department"], note=d["note"], by=u
-            ),
-        )
-
-    @extend_schema(request=s.SuggestionRateSerializer, responses=s.SuggestionSerializer)
-    @action(detail=True, methods=["post"])
-    def rate(self, request: Request, pk: str) -> Response:
-        def run(suggestion: Suggestion, data: dict[str, Any], user: User) -> Any:
-            paper = data.pop("representative", None)
-            representative = paper or representative_of(user)
-            if representative is None:
-                raise Http404
-            return services.suggestion_rate(
-                suggestion=suggestion,
-                representative=representative,
-                by=user,
-                channel="paper" if paper is not None else "online",
-                **data,
-            )
-
-        return self._step(s.SuggestionRateSerializer, run)
-
-    @extend_schema(request=s.SuggestionNoteSerializer, responses=s.SuggestionSerializer)
-    @action(detail=True, methods=["post"], url_path="close-rating")
-    def close_rating(self, request: Request, pk: str) -> Response:
-        return self._step(
-            s.SuggestionNoteSerializer,
-            lambda x, d, u: services.suggestion_close_rating(suggestion=x, by=u, note=d["note"]),
-        )
-
-    @extend_schema(request=s.SuggestionKeySerializer, responses=s.SuggestionSerializer)
-    @action(detail=True, methods=["post"])
-    def key(self, request: Request, pk: str) -> Response:
-        return self._step(
-            s.SuggestionKeySerializer,
-            lambda x, d, u: services.suggestion_mark_key(suggestion=x, by=u, **d),
-        )
-
-    @extend_schema(request=s.SuggestionPublishSerializer, responses=s.SuggestionSerializer)
-    @action(detail=True, methods=["post"])
-    def publish(self, request: Request, pk: str) -> Response:
-        return self._step(
-            s.SuggestionPublishSerializer,
-            lambda x, d, u: services.suggestion_set_publish_consent(
-                suggestion=x, consent=d["consent"], by=u
-            ),
-        )
-
-    @extend_schema(request=s.SuggestionGroupEvaluationSerializer, responses=s.SuggestionSerializer)
-    @action(detail=True, methods=["post"], url_path="group-evaluation")
-    def group_evaluation(self, request: Request, pk: str) -> Response:
-        return self._step(
-            s.SuggestionGroupEvaluationSerializer,
-            lambda x, d, u: services.group_evaluation_record(suggestion=x, by=u, **d),
-        )
-
-    @extend_schema(request=s.SuggestionContactSerializer, responses=s.SuggestionSerializer)
-    @action(detail=True, methods=["post"])
-    def contact(self, request: Request, pk: str) -> Response:
-        return self._step(
-            s.SuggestionContactSerializer,
-            lambda x, d, u: services.handling_contact_record(suggestion=x, by=u, **d),
-        )
-
-
-AssignmentRun = Callable[[Assignment, dict[str, Any], User], Any]
+    @extend_schema(
+        parameters=[_action_name(SUGGESTION_ACTIONS)],
+        request=SUGGESTION_INPUT,
+        responses=s.SuggestionSerializer,
+        description="Take one action on the suggestion, with its form's fields; the "
+        "suggestion's page offers the same actions.\n\n" + SUGGESTION_FIELDS,
+    )
+    @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
+    def act(self, request: Request, pk: str, action_name: str) -> Response:
+        suggestion = self.get_object()
+        step = SUGGESTION_ACTIONS.get(action_name)
+        if step is None:
+            raise RuleViolation(unknown(action_name, SUGGESTION_ACTIONS))
+        viewer = viewer_of(self.user, suggestion)
+        data = _valid(step.form(_body(request), request.FILES, viewer=viewer))
+        step.run(viewer, data)
+        return self._answer(suggestion)
 
 
 class SuggestionAssignmentViewSet(
@@ -280,138 +167,26 @@ class SuggestionAssignmentViewSet(
             return department_workspace(user)
         return visible_suggestion_assignments(user).order_by("due_on", "pk")
 
-    def _step(self, serializer_class: type[Serializer], run: AssignmentRun) -> Response:
+    @extend_schema(
+        parameters=[_action_name(ASSIGNMENT_ACTIONS)],
+        request=ASSIGNMENT_INPUT,
+        responses=s.SuggestionAssignmentSerializer,
+        description="Take one action on the assignment: the department's (签收, 答复, "
+        "延期, 退回 …) or the staff's decision on a request.\n\n" + ASSIGNMENT_FIELDS,
+    )
+    @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
+    def act(self, request: Request, pk: str, action_name: str) -> Response:
         assignment = self.get_object()
-        get_visible_or_404(visible_suggestions(self.request.user), pk=assignment.case_id)
-        serializer = serializer_class(data=self.request.data)
-        serializer.is_valid(raise_exception=True)
-        run(assignment, dict(serializer.validated_data), self.request.user)  # type: ignore[arg-type]
+        user = acting_user(request)
+        suggestion = get_visible_or_404(visible_suggestions(user), pk=assignment.case_id)
+        step = ASSIGNMENT_ACTIONS.get(action_name)
+        if step is None:
+            raise RuleViolation(unknown(action_name, ASSIGNMENT_ACTIONS))
+        viewer = viewer_of(user, suggestion)
+        form = step.form(_body(request), request.FILES, viewer=viewer, assignment=assignment)
+        step.run(viewer, assignment, _valid(form))
         assignment.refresh_from_db()
         return Response(s.SuggestionAssignmentSerializer(assignment).data)
-
-    @extend_schema(
-        request=s.SuggestionVersionSerializer, responses=s.SuggestionAssignmentSerializer
-    )
-    @action(detail=True, methods=["post"])
-    def accept(self, request: Request, pk: str) -> Response:
-        return self._step(
-            s.SuggestionVersionSerializer,
-            lambda a, d, u: services.handling_accept(
-                assignment=a, by=u, expected_version=d.get("version")
-            ),
-        )
-
-    @extend_schema(request=s.SuggestionReasonSerializer, responses=s.SuggestionAssignmentSerializer)
-    @action(detail=True, methods=["post"], url_path="request-return")
-    def request_return(self, request: Request, pk: str) -> Response:
-        return self._step(
-            s.SuggestionReasonSerializer,
-            lambda a, d, u: services.handling_request_return(
-                assignment=a, by=u, reason=d["reason"], expected_version=d.get("version")
-            ),
-        )
-
-    @extend_schema(
-        request=s.SuggestionDecisionSerializer, responses=s.SuggestionAssignmentSerializer
-    )
-    @action(detail=True, methods=["post"], url_path="decide-return")
-    def decide_return(self, request: Request, pk: str) -> Response:
-        return self._step(
-            s.SuggestionDecisionSerializer,
-            lambda a, d, u: services.handling_decide_return(
-                assignment=a, approve=d["approve"], note=d["note"], by=u
-            ),
-        )
-
-    @extend_schema(
-        request=s.SuggestionExtensionSerializer, responses=s.SuggestionAssignmentSerializer
-    )
-    @action(detail=True, methods=["post"], url_path="request-extension")
-    def request_extension(self, request: Request, pk: str) -> Response:
-        return self._step(
-            s.SuggestionExtensionSerializer,
-            lambda a, d, u: services.handling_request_extension(
-                assignment=a,
-                until=d["until"],
-                reason=d["reason"],
-                by=u,
-                expected_version=d.get("version"),
-            ),
-        )
-
-    @extend_schema(
-        request=s.SuggestionDecisionSerializer, responses=s.SuggestionAssignmentSerializer
-    )
-    @action(detail=True, methods=["post"], url_path="decide-extension")
-    def decide_extension(self, request: Request, pk: str) -> Response:
-        return self._step(
-            s.SuggestionDecisionSerializer,
-            lambda a, d, u: services.handling_decide_extension(assignment=a, by=u, **d),
-        )
-
-    @extend_schema(
-        request=s.SuggestionProgressSerializer, responses=s.SuggestionAssignmentSerializer
-    )
-    @action(detail=True, methods=["post"])
-    def progress(self, request: Request, pk: str) -> Response:
-        return self._step(
-            s.SuggestionProgressSerializer,
-            lambda a, d, u: services.handling_report_progress(assignment=a, note=d["note"], by=u),
-        )
-
-    @extend_schema(
-        request=s.SuggestionOpinionSerializer, responses=s.SuggestionAssignmentSerializer
-    )
-    @action(detail=True, methods=["post"])
-    def opinion(self, request: Request, pk: str) -> Response:
-        return self._step(
-            s.SuggestionOpinionSerializer,
-            lambda a, d, u: services.handling_opinion(
-                assignment=a,
-                text=d["text"],
-                uploads=d["attachments"],
-                by=u,
-                expected_version=d.get("version"),
-            ),
-        )
-
-    @extend_schema(
-        request=s.SuggestionReplyInputSerializer, responses=s.SuggestionAssignmentSerializer
-    )
-    @action(detail=True, methods=["post"])
-    def reply(self, request: Request, pk: str) -> Response:
-        def run(assignment: Assignment, data: dict[str, Any], user: User) -> Any:
-            suggestion = Suggestion.objects.get(pk=assignment.case_id)
-            if data.get("version") is not None:
-                suggestion.version = data["version"]
-            return services.suggestion_reply(
-                suggestion=suggestion,
-                category=data["category"],
-                text=data["text"],
-                signing_official=data["signing_official"],
-                uploads=data["attachments"],
-                by=user,
-                expected_version=data.get("version"),
-            )
-
-        return self._step(s.SuggestionReplyInputSerializer, run)
-
-    @extend_schema(
-        request=s.SuggestionReplyInputSerializer, responses=s.SuggestionAssignmentSerializer
-    )
-    @action(detail=True, methods=["post"], url_path="follow-up")
-    def follow_up(self, request: Request, pk: str) -> Response:
-        return self._step(
-            s.SuggestionReplyInputSerializer,
-            lambda a, d, u: services.suggestion_follow_up(
-                suggestion=Suggestion.objects.get(pk=a.case_id),
-                category=d["category"],
-                text=d["text"],
-                signing_official=d["signing_official"],
-                uploads=d["attachments"],
-                by=u,
-            ),
-        )
 
 
 def _row(row: Row) -> dict[str, Any]:

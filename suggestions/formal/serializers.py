@@ -1,28 +1,23 @@
-"""API shapes: what a suggestion looks like, and the input of each step."""
+"""API shapes: what a suggestion looks like, filing one, and the schema of its actions."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
+from django import forms
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from congress.models import Assignment, CaseEvent, Department, Session, SessionKind
-from congress.uploads import CleanUpload, clean_attachment
-from representatives.models import Representative, RepresentativeGroup
-from suggestions.formal import conf
-from suggestions.formal.selectors import assignable_departments, cosigner_candidates
+from congress.models import Assignment, CaseEvent, Session, SessionKind
+from representatives.models import Representative
+from suggestions.formal import forms as f
 from suggestions.models.formal import (
-    HandlingMethod,
-    HandlingStage,
-    ReplyCategory,
     Suggestion,
     SuggestionCategory,
     SuggestionKind,
     SuggestionRating,
     SuggestionReply,
-    SuggestionSatisfaction,
     SuggestionSigner,
 )
 
@@ -185,179 +180,60 @@ class SuggestionUpdateSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False)
 
 
-class SuggestionVersionSerializer(serializers.Serializer):
-    version = serializers.IntegerField(required=False, allow_null=True)
+# --- the input of the actions, for the schema ------------------------------------------------
+
+# The actions validate with their forms (actions.py), for the page and the API alike; the
+# schema describes the same fields. A choice between yes and no ("1"/"0" on a page) is a
+# boolean for an API client.
+_SCALARS: list[tuple[type[forms.Field], Callable[[forms.Field], serializers.Field]]] = [
+    (f.YesNoField, lambda field: serializers.BooleanField()),
+    (forms.ModelMultipleChoiceField, lambda field: serializers.ListField(child=_id())),
+    (forms.ModelChoiceField, lambda field: _id()),
+    (forms.ChoiceField, lambda field: serializers.ChoiceField(choices=_choices(field))),
+    (forms.BooleanField, lambda field: serializers.BooleanField()),
+    (forms.DateField, lambda field: serializers.DateField()),
+    (forms.IntegerField, lambda field: serializers.IntegerField(allow_null=True)),
+    (f.AttachmentsField, lambda field: serializers.ListField(child=serializers.FileField())),
+    (forms.CharField, lambda field: serializers.CharField(allow_blank=True)),
+]
 
 
-class SuggestionNoteSerializer(SuggestionVersionSerializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+def _id() -> serializers.IntegerField:
+    return serializers.IntegerField(help_text=_("编号（id）"))
 
 
-class SuggestionCommentSerializer(SuggestionVersionSerializer):
-    comment = serializers.CharField()
+def _choices(field: forms.Field) -> list[Any]:
+    assert isinstance(field, forms.ChoiceField)
+    pairs: Iterable[tuple[Any, Any]] = field.choices  # type: ignore[assignment]
+    return [value for value, _label in pairs if value != ""]
 
 
-class SuggestionReasonSerializer(SuggestionVersionSerializer):
-    reason = serializers.CharField()
+def _as_serializer_field(field: forms.Field) -> serializers.Field:
+    for kind, build in _SCALARS:
+        if isinstance(field, kind):
+            made = build(field)
+            made.required = False  # which fields an action needs is in the description
+            made.help_text = made.help_text or (str(field.label) if field.label else None)
+            return made
+    raise TypeError(f"No schema for a {type(field).__name__}")
 
 
-class _WithSuggestion(serializers.Serializer):
-    """Related choices limited to what makes sense for this suggestion (from context)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        suggestion = self.context.get("suggestion")
-        if suggestion is not None:  # the schema generator has none: no choices
-            self.limit_choices(suggestion)
-
-    def limit_choices(self, suggestion: Suggestion) -> None:
-        """Set the querysets of related fields for this suggestion."""
-
-
-class SuggestionInviteSerializer(_WithSuggestion):
-    representatives = serializers.PrimaryKeyRelatedField(
-        queryset=Representative.objects.none(), many=True
-    )
-
-    def limit_choices(self, suggestion: Suggestion) -> None:
-        field = self.fields["representatives"]
-        field.child_relation.queryset = cosigner_candidates(suggestion)  # type: ignore[attr-defined]
-
-
-class SuggestionCosignSerializer(serializers.Serializer):
-    confirm = serializers.BooleanField()
-
-
-class SuggestionReviewSerializer(_WithSuggestion, SuggestionVersionSerializer):
-    decision = serializers.ChoiceField(
-        choices=["register", "convert_to_suggestion", "merge", "convert_to_letter", "refuse"]
-    )
-    note = serializers.CharField(required=False, allow_blank=True, default="")
-    merge_into = serializers.PrimaryKeyRelatedField(
-        queryset=Suggestion.objects.none(), required=False, allow_null=True
-    )
-
-    def limit_choices(self, suggestion: Suggestion) -> None:
-        field = self.fields["merge_into"]
-        field.queryset = Suggestion.objects.filter(session=suggestion.session)  # type: ignore[attr-defined]
-
-
-# Any department id is taken here: the service answers one outside the user's scope
-# with a 404 and one this congress may not assign to with a message (docs/security.md).
-
-
-class SuggestionAssignSerializer(SuggestionVersionSerializer):
-    lead_department = serializers.PrimaryKeyRelatedField(
-        queryset=Department.objects.select_related("region")
-    )
-    co_handlers = serializers.PrimaryKeyRelatedField(
-        queryset=Department.objects.select_related("region"),
-        many=True,
-        required=False,
-        default=list,
-    )
-    note = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class SuggestionReassignSerializer(serializers.Serializer):
-    department = serializers.PrimaryKeyRelatedField(
-        queryset=Department.objects.select_related("region")
-    )
-    note = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class SuggestionRateSerializer(_WithSuggestion):
-    attitude = serializers.ChoiceField(choices=SuggestionSatisfaction.choices)
-    result = serializers.ChoiceField(choices=SuggestionSatisfaction.choices)
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
-    representative = serializers.PrimaryKeyRelatedField(
-        queryset=Representative.objects.none(),
-        required=False,
-        help_text=_("录入纸质征询意见表时填写"),
-    )
-
-    def limit_choices(self, suggestion: Suggestion) -> None:
-        self.fields["representative"].queryset = Representative.objects.filter(  # type: ignore[attr-defined]
-            signed_suggestions__suggestion=suggestion
-        )
-
-
-class SuggestionKeySerializer(serializers.Serializer):
-    is_key = serializers.BooleanField()
-    leading_official = serializers.CharField(required=False, allow_blank=True, default="")
-    supervisor = serializers.CharField(required=False, allow_blank=True, default="")
-    committee = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class SuggestionPublishSerializer(serializers.Serializer):
-    consent = serializers.BooleanField()
-
-
-class SuggestionGroupEvaluationSerializer(_WithSuggestion):
-    group = serializers.PrimaryKeyRelatedField(queryset=RepresentativeGroup.objects.none())
-    held_on = serializers.DateField()
-    participants = serializers.IntegerField(min_value=1)
-    result = serializers.ChoiceField(choices=SuggestionSatisfaction.choices)
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
-
-    def limit_choices(self, suggestion: Suggestion) -> None:
-        region = suggestion.congress.region
-        self.fields["group"].queryset = RepresentativeGroup.objects.filter(  # type: ignore[attr-defined]
-            region__path__startswith=region.path
-        )
-
-
-class SuggestionContactSerializer(_WithSuggestion):
-    department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.none())
-    stage = serializers.ChoiceField(choices=HandlingStage.choices)
-    method = serializers.ChoiceField(choices=HandlingMethod.choices)
-    contacted_on = serializers.DateField()
-    note = serializers.CharField()
-
-    def limit_choices(self, suggestion: Suggestion) -> None:
-        self.fields["department"].queryset = assignable_departments(suggestion)  # type: ignore[attr-defined]
-
-
-class AttachmentsField(serializers.ListField):
-    """Documents checked by ``congress.uploads`` (PDF by its magic bytes, photos re-encoded)."""
-
-    child = serializers.FileField()
-
-    def to_internal_value(self, data: Any) -> list[CleanUpload]:
-        files = super().to_internal_value(data)
-        if len(files) > 10:
-            raise serializers.ValidationError(_("最多上传10个附件。"))
-        try:
-            return [clean_attachment(f, limit=conf.attachment_max_bytes()) for f in files]
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(error.messages) from None
-
-
-class SuggestionReplyInputSerializer(SuggestionVersionSerializer):
-    category = serializers.ChoiceField(choices=ReplyCategory.choices)
-    text = serializers.CharField()
-    signing_official = serializers.CharField(max_length=50)
-    attachments = AttachmentsField(required=False, default=list)
-
-
-class SuggestionOpinionSerializer(SuggestionVersionSerializer):
-    text = serializers.CharField()
-    attachments = AttachmentsField(required=False, default=list)
-
-
-class SuggestionExtensionSerializer(SuggestionVersionSerializer):
-    until = serializers.DateField()
-    reason = serializers.CharField()
-
-
-class SuggestionDecisionSerializer(serializers.Serializer):
-    approve = serializers.BooleanField()
-    until = serializers.DateField(required=False, allow_null=True)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class SuggestionProgressSerializer(serializers.Serializer):
-    note = serializers.CharField()
+def action_input_serializer(
+    component: str, forms_by_action: dict[str, type[forms.Form]]
+) -> tuple[type[serializers.Serializer], str]:
+    """One input shape for an ``actions/<name>/`` route: every field any of its actions'
+    forms take (for the schema), and a description of which action takes which."""
+    fields: dict[str, serializers.Field] = {}
+    lines = []
+    for name, form_class in forms_by_action.items():
+        form_fields = form_class.base_fields
+        for key, field in form_fields.items():
+            fields.setdefault(key, _as_serializer_field(field))
+        taken = [f"{key}{'*' if field.required else ''}" for key, field in form_fields.items()]
+        lines.append(f"- `{name}`: {', '.join(taken) or '—'}")
+    serializer = type(component, (serializers.Serializer,), fields)
+    description = "Fields of each action (* required):\n" + "\n".join(lines)
+    return serializer, description
 
 
 class SuggestionPublicReplySerializer(serializers.ModelSerializer):

@@ -372,6 +372,17 @@ cosigning = once("cosigning", new_cosigning)
 draft_inviting = once("draft_inviting", new_draft_inviting)
 
 
+def _new_inviting(cast: Cast) -> Suggestion:
+    """A new draft inviting 张伟, remembered for the form that takes the invitation back."""
+    cast.objects["inviting_now"] = new_draft_inviting(cast)
+    return cast.objects["inviting_now"]
+
+
+def _zhangs_invitation(cast: Cast) -> dict[str, Any]:
+    suggestion = cast.objects["inviting_now"]
+    return {"signer": suggestion.signers.get(representative=zhang(cast)).pk}
+
+
 def _joint(cast: Cast) -> Suggestion:
     """The city suggestion co-signed by 吴明 and submitted: waiting for review."""
     suggestion = new_cosigning(cast)
@@ -472,14 +483,12 @@ class Step:
     """One step on a suggestion (or an assignment), as the page and the API take it."""
 
     label: str
-    name: str  # the page's step (…/act/<name>/); the API's action is the same, dashed
+    name: str  # the action (the page's …/act/<name>/, the API's …/actions/<name>/)
     build: Callable[[Cast], Any]  # the suggestion (or assignment) it acts on
     expect: dict[str, Outcome]
     data: Builder | None = None  # the form
     api_data: Builder | None = None  # the JSON body, where it differs from the form
     fresh: bool = False
-    api_name: str | None = ""  # "" = the page's name dashed; None = no API action
-    api_expect: dict[str, Outcome] | None = None  # where the API answers differently
 
     def page_case(self) -> Case:
         build, name = self.build, self.name
@@ -492,15 +501,11 @@ class Step:
             fresh=self.fresh,
         )
 
-    @property
-    def api_route(self) -> str:
-        return self.api_name or self.name.replace("_", "-")
-
     def api_case(self) -> Case:
         return Case(
-            self.label,
-            self.api_expect or as_api(self.expect),
-            pk(self.build),
+            f"{self.name}: {self.label}",
+            as_api(self.expect),
+            pk(self.build, action_name=self.name),
             "POST",
             self.api_data or self.data,
             fresh=self.fresh,
@@ -542,7 +547,6 @@ SUGGESTION_STEPS: list[Step] = [
         # The administrator sees it but has no signature to give: no such signer, 404.
         acts((OTHER_REP,), (REP,), 409),
         _data(answer="confirm"),
-        _data(confirm=True),
         fresh=True,
     ),
     Step("the lead submits the draft", "submit", new_draft, acts((REP,), (ADMIN,)), fresh=True),
@@ -635,9 +639,7 @@ SUGGESTION_STEPS: list[Step] = [
         new_replied,
         acts(DISTRICT, (REP, COMMITTEE, CLERK)),
         lambda c: {"representative": rep_in(c).pk, **RATING},
-        lambda c: {"representative": rep_in(c).pk, **RATING},
         fresh=True,
-        api_name="rate",
     ),
     Step(
         "staff end the rating",
@@ -698,7 +700,7 @@ SUGGESTION_STEPS: list[Step] = [
         "the bureau's contact with the representative (面商)",
         "contact",
         handling_in,
-        # The page offers a representative or committee member no department: 400.
+        # The form offers a representative or committee member no department: 400.
         acts((*DISTRICT, CLERK), (REP, COMMITTEE), 400),
         lambda c: {
             "department": c.world.department.pk,
@@ -707,19 +709,14 @@ SUGGESTION_STEPS: list[Step] = [
             "contacted_on": today(),
             "note": "当面听取意见",
         },
-        # The API offers every assignable department: the service refuses them (403).
-        api_expect=as_api(acts((*DISTRICT, CLERK), (REP, COMMITTEE))),
     ),
-]
-
-HTML_ONLY_STEPS: list[Step] = [
     Step(
-        "the lead takes back an invitation (by then gone for the administrator)",
+        "the lead takes back an invitation; the administrator may not",
         "uninvite",
-        draft_inviting,
-        acts((REP,), (), **{ADMIN: NOT_FOUND}),
-        lambda c: {"signer": draft_inviting(c).signers.get(representative=zhang(c)).pk},
-        api_name=None,
+        _new_inviting,
+        acts((REP,), (ADMIN,)),
+        _zhangs_invitation,
+        fresh=True,
     ),
     Step(
         "taking a co-signer off a submitted suggestion (409)",
@@ -727,7 +724,6 @@ HTML_ONLY_STEPS: list[Step] = [
         joint,
         acts((), (OTHER_REP, "city_staff", ADMIN, COMMITTEE, "district_staff"), **{REP: 409}),
         lambda c: {"signer": joint(c).signers.get(representative=rep_out(c)).pk},
-        api_name=None,
     ),
 ]
 
@@ -843,12 +839,10 @@ ASSIGNMENT_STEPS: list[Step] = [
 ]
 
 
-def _api_rules(prefix: str, steps: list[Step]) -> dict[str, Rule]:
-    rules: dict[str, list[Case]] = {}
-    for step in steps:
-        if step.api_name is not None:
-            rules.setdefault(f"{prefix}-{step.api_route}", []).append(step.api_case())
-    return {key: Rule(tuple(cases)) for key, cases in rules.items()}
+def _api_rule(steps: list[Step], no_such: Case) -> Rule:
+    """The API's one ``actions/<name>/`` route: every step, and a name not in the table
+    (400 with the list of names for whoever sees the object; 404 for everyone else)."""
+    return Rule((no_such, *(step.api_case() for step in steps)))
 
 
 # --- the table -----------------------------------------------------------------------------
@@ -967,7 +961,7 @@ RULES: dict[str, Rule] = {
         (
             Case("get", signed_in(NOT_ALLOWED), pk(handling_in, action="submit")),
             Case("no such step", signed_in(NOT_FOUND), pk(handling_in, action="explode"), "POST"),
-            *(step.page_case() for step in SUGGESTION_STEPS + HTML_ONLY_STEPS),
+            *(step.page_case() for step in SUGGESTION_STEPS),
         )
     ),
     "formal_assignment_act": Rule(
@@ -1064,8 +1058,24 @@ RULES: dict[str, Rule] = {
             Case("a reply not agreed for publication", everyone(NOT_FOUND), pk(replied_in)),
         )
     ),
-    **_api_rules("formal-suggestion", SUGGESTION_STEPS),
-    **_api_rules("formal-assignment", ASSIGNMENT_STEPS),
+    "formal-suggestion-act": _api_rule(
+        SUGGESTION_STEPS,
+        Case(
+            "no such action",
+            api(only(HANDLED_IN, ok=400)),
+            pk(handling_in, action_name="explode"),
+            "POST",
+        ),
+    ),
+    "formal-assignment-act": _api_rule(
+        ASSIGNMENT_STEPS,
+        Case(
+            "no such action",
+            api(only(ASSIGNMENT_IN, ok=400)),
+            lambda c: {"pk": lead_of(handling_in(c)).pk, "action_name": "explode"},
+            "POST",
+        ),
+    ),
 }
 
 

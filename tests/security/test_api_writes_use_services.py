@@ -24,6 +24,7 @@ from rest_framework.views import APIView
 from rest_framework.viewsets import ViewSetMixin
 
 from suggestions.citizen.actions import ISSUE_ACTIONS
+from suggestions.formal.actions import ASSIGNMENT_ACTIONS, SUGGESTION_ACTIONS
 
 WRITE_METHODS = {"post", "put", "patch", "delete"}
 # DRF's own create/update/destroy hand over to these; its defaults save or delete.
@@ -36,8 +37,13 @@ PERFORM = {
 # Saving or deleting a row, outside a service.
 FORBIDDEN_CALLS = {"save", "delete", "create", "bulk_create", "get_or_create", "update_or_create"}
 # Endpoints that take a step from a table of actions: each entry of the table is
-# checked instead (``test_every_issue_action_runs_a_service``).
-DISPATCHERS = {"suggestions.citizen.api.CitizenIssueViewSet.act"}
+# checked instead (``test_every_issue_action_runs_a_service``,
+# ``test_every_suggestion_action_runs_a_service``).
+DISPATCHERS = {
+    "suggestions.citizen.api.CitizenIssueViewSet.act",
+    "suggestions.formal.api.SuggestionViewSet.act",
+    "suggestions.formal.api.SuggestionAssignmentViewSet.act",
+}
 
 
 def _routes(patterns: list[Any]) -> Iterator[URLPattern]:
@@ -147,11 +153,13 @@ def test_the_walk_finds_the_api_writes() -> None:
     for expected in (
         "representatives.api.StationViewSet.partial_update → perform_update",
         "representatives.api.VoterDelegateViewSet.create → perform_create",
-        "suggestions.formal.api.SuggestionViewSet.assign",
+        "suggestions.formal.api.SuggestionViewSet.act",
         "suggestions.citizen.api.PublicIssueSubmit.post",
     ):
         assert expected in labels
-    assert len(labels) > 40
+    # The action endpoints each take a table of steps: count those too.
+    steps = len(ISSUE_ACTIONS) + len(SUGGESTION_ACTIONS) + len(ASSIGNMENT_ACTIONS)
+    assert len(labels) + steps > 60
 
 
 def test_every_api_write_goes_through_a_service() -> None:
@@ -173,6 +181,16 @@ def test_every_issue_action_runs_a_service() -> None:
         for name, action in ISSUE_ACTIONS.items()
         for problem in problems_of(action.run)
     ]
+    assert not offenders, "\n".join(offenders)
+
+
+def test_every_suggestion_action_runs_a_service() -> None:
+    """The suggestion API's two action endpoints dispatch through these tables."""
+    runs: list[tuple[str, Callable[..., Any]]] = [
+        (f"suggestion {name}", action.run) for name, action in SUGGESTION_ACTIONS.items()
+    ]
+    runs += [(f"assignment {name}", action.run) for name, action in ASSIGNMENT_ACTIONS.items()]
+    offenders = [f"{label}: {problem}" for label, run in runs for problem in problems_of(run)]
     assert not offenders, "\n".join(offenders)
 
 

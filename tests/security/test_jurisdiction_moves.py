@@ -468,7 +468,7 @@ def district_suggestion(
 def test_a_suggestion_is_not_assigned_to_another_districts_department(
     district_suggestion: Suggestion, district_staff: User, world: World
 ) -> None:
-    url = f"/api/v1/suggestions/{district_suggestion.pk}/assign/"
+    url = f"/api/v1/suggestions/{district_suggestion.pk}/actions/assign/"
     client = api(district_staff)
 
     elsewhere = send(client, "POST", url, {"lead_department": world.other_department.pk})

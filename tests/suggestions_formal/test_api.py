@@ -35,17 +35,17 @@ def test_a_representative_drafts_invites_and_submits(cast: Cast) -> None:
     assert created.status_code == 201, created.json()
     pk = created.json()["id"]
     invited = me.post(
-        f"/api/v1/suggestions/{pk}/invite/",
+        f"/api/v1/suggestions/{pk}/actions/invite/",
         {"representatives": [cast.cosigner.pk]},
         format="json",
     )
     assert invited.status_code == 200
-    me.post(f"/api/v1/suggestions/{pk}/start-cosigning/", {}, format="json")
+    me.post(f"/api/v1/suggestions/{pk}/actions/start_cosigning/", {}, format="json")
     answered = api(cast.cosigner_user).post(
-        f"/api/v1/suggestions/{pk}/cosign/", {"confirm": True}, format="json"
+        f"/api/v1/suggestions/{pk}/actions/cosign/", {"answer": "confirm"}, format="json"
     )
     assert answered.status_code == 200
-    submitted = me.post(f"/api/v1/suggestions/{pk}/submit/", {}, format="json")
+    submitted = me.post(f"/api/v1/suggestions/{pk}/actions/submit/", {}, format="json")
     assert submitted.json()["status"] == S.SUBMITTED
 
     detail = me.get(f"/api/v1/suggestions/{pk}/").json()
@@ -74,7 +74,7 @@ def test_an_outsider_co_signer_is_refused(cast: Cast) -> None:
         format="json",
     ).json()["id"]
     refused = me.post(
-        f"/api/v1/suggestions/{pk}/invite/",
+        f"/api/v1/suggestions/{pk}/actions/invite/",
         {"representatives": [cast.outsider.pk]},
         format="json",
     )
@@ -87,9 +87,9 @@ def test_staff_assign_and_a_second_assign_is_a_conflict(
     suggestion = registered(cast, city_staff)
     staff = api(city_staff)
     body = {"lead_department": world.department.pk, "version": suggestion.version}
-    first = staff.post(f"/api/v1/suggestions/{suggestion.pk}/assign/", body, format="json")
+    first = staff.post(f"/api/v1/suggestions/{suggestion.pk}/actions/assign/", body, format="json")
     assert first.status_code == 200 and first.json()["status"] == S.HANDLING
-    second = staff.post(f"/api/v1/suggestions/{suggestion.pk}/assign/", body, format="json")
+    second = staff.post(f"/api/v1/suggestions/{suggestion.pk}/actions/assign/", body, format="json")
     assert second.status_code == 409
     assert second.json()["code"] in ("stale_state", "invalid_transition")
 
@@ -102,10 +102,10 @@ def test_the_clerk_replies_with_a_pdf_and_signers_rate(
     desk = api(clerk)
     mine = desk.get("/api/v1/suggestion-assignments/?mine=1").json()
     assert [row["id"] for row in mine["results"]] == [lead.pk]
-    desk.post(f"/api/v1/suggestion-assignments/{lead.pk}/accept/", {}, format="json")
+    desk.post(f"/api/v1/suggestion-assignments/{lead.pk}/actions/accept/", {}, format="json")
 
     no_category = desk.post(
-        f"/api/v1/suggestion-assignments/{lead.pk}/reply/",
+        f"/api/v1/suggestion-assignments/{lead.pk}/actions/reply/",
         {"text": "已办", "signing_official": "李局长"},
         format="multipart",
     )
@@ -114,7 +114,7 @@ def test_the_clerk_replies_with_a_pdf_and_signers_rate(
     letter = io.BytesIO(b"%PDF-1.4\n% reply letter\n")
     letter.name = "答复函.pdf"
     replied = desk.post(
-        f"/api/v1/suggestion-assignments/{lead.pk}/reply/",
+        f"/api/v1/suggestion-assignments/{lead.pk}/actions/reply/",
         {
             "category": "A",
             "text": "已新开公交线路",
@@ -129,7 +129,7 @@ def test_the_clerk_replies_with_a_pdf_and_signers_rate(
     assert suggestion.replies.get().event.attachments.get().original_name == "答复函.pdf"
 
     rated = api(cast.lead_user).post(
-        f"/api/v1/suggestions/{suggestion.pk}/rate/",
+        f"/api/v1/suggestions/{suggestion.pk}/actions/rate/",
         {"attitude": "satisfied", "result": "satisfied"},
         format="json",
     )
@@ -140,11 +140,11 @@ def test_a_fake_pdf_is_refused(cast: Cast, city_staff: User, world: World, clerk
     suggestion = assigned(cast, city_staff, world)
     lead = Assignment.objects.get(case_type=SUGGESTION_CASE, case_id=suggestion.pk)
     desk = api(clerk)
-    desk.post(f"/api/v1/suggestion-assignments/{lead.pk}/accept/", {}, format="json")
+    desk.post(f"/api/v1/suggestion-assignments/{lead.pk}/actions/accept/", {}, format="json")
     fake = io.BytesIO(b"MZ\x90\x00 not a pdf")
     fake.name = "reply.pdf"
     refused = desk.post(
-        f"/api/v1/suggestion-assignments/{lead.pk}/reply/",
+        f"/api/v1/suggestion-assignments/{lead.pk}/actions/reply/",
         {"category": "A", "text": "x", "signing_official": "y", "attachments": [fake]},
         format="multipart",
     )
@@ -160,7 +160,10 @@ def test_out_of_scope_is_a_404_in_the_api(
     lead = Assignment.objects.get(case_type=SUGGESTION_CASE, case_id=suggestion.pk)
     client = api(request.getfixturevalue(persona))
     assert client.get(f"/api/v1/suggestions/{suggestion.pk}/").status_code == 404
-    assert client.post(f"/api/v1/suggestion-assignments/{lead.pk}/accept/", {}).status_code == 404
+    assert (
+        client.post(f"/api/v1/suggestion-assignments/{lead.pk}/actions/accept/", {}).status_code
+        == 404
+    )
     assert client.get("/api/v1/suggestions/").json()["count"] == 0
 
 
