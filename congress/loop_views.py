@@ -20,7 +20,7 @@ from congress import loop
 from congress.errors import DomainError
 from congress.keyset import keyset_page
 from congress.models import OPEN_STATUSES, Assignment, User
-from congress.scoping import get_visible_or_404
+from congress.scoping import acting_user, get_visible_or_404
 from congress.workdays import add_workdays
 from congress.workflow import timeline
 
@@ -144,7 +144,7 @@ def _overdue_days(assignment: Assignment) -> int:
 def assignment_act(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = get_visible_or_404(loop.visible_assignments(request.user), pk=pk)
     form = ActionForm(request.POST)
-    user: User = request.user  # type: ignore[assignment]
+    user = acting_user(request)
     if not form.is_valid():
         messages.error(request, _("提交的内容有误，请检查后重试。"))
     elif form.cleaned_data["action"] not in loop.actions_for(user, assignment):
