@@ -8,12 +8,13 @@ and if Redis was down when the case was handed over, nothing is lost.
 from __future__ import annotations
 
 import datetime
+import re
 from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
-from congress import loop
+from congress import loop, notifications
 from congress.models import Assignment, Delivery, DeliveryStatus, Reminder, Role, User
 from congress.tasks import sweep_due_reminders
 from congress.workdays import add_workdays
@@ -28,6 +29,7 @@ from tests.worker_support import (
 )
 
 pytestmark = pytest.mark.worker
+RECEIVED = re.compile(r"deliver_notifications\[[-0-9a-f]+\] received")
 
 
 def _overdue_case(world: World, by: User, workdays_overdue: int) -> Assignment:
@@ -90,6 +92,34 @@ def test_worker_sweep_reminds_and_escalates_once(
     assert "承办：海州区交通运输局" in written
 
 
+def test_a_morning_of_overdue_cases_goes_out_in_one_broker_message(
+    world: World, people: dict[str, User], celery_worker_process: WorkerProcess
+) -> None:
+    """Thirty cases overdue at once: 赵磊 gets thirty reminders and 郑主任 thirty
+    escalations, by mail, once each, from one broker message (60 outbox rows)."""
+    cases = [_overdue_case(world, people["staff"], workdays_overdue=4) for _ in range(30)]
+    wait_for(
+        lambda: not Delivery.objects.filter(status=DeliveryStatus.PENDING).exists(), timeout=60
+    )  # the thirty new-assignment mails
+    received_before = len(RECEIVED.findall(celery_worker_process.log()))
+    result = loop.reminders_sweep()
+    assert len(result.reminders) == 60
+    wait_for(
+        lambda: not Delivery.objects.filter(status=DeliveryStatus.PENDING).exists(), timeout=60
+    )
+    assert len(RECEIVED.findall(celery_worker_process.log())) - received_before == 1
+    escalations = Delivery.objects.filter(notification__kind="assignment.escalation")
+    assert escalations.filter(status=DeliveryStatus.SENT).count() == 30
+    mails = Path(celery_worker_process.log_path.parent / "mail").glob("*.log")
+    written = "".join(path.read_text() for path in mails)
+    assert written.count("To: zheng@zf.example.cn") == 30
+    assert written.count("To: zhaolei@jt.example.cn") == 30 + 30  # new case, reminder
+    # The batch delivered again (a redelivered message): nothing is sent twice.
+    ids = list(escalations.values_list("pk", flat=True))
+    assert notifications.deliveries_send(delivery_ids=ids) == 0
+    assert all(case.reminders.count() == 2 for case in cases)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_nothing_is_lost_while_the_broker_is_down(
     world: World,
@@ -113,6 +143,10 @@ def test_nothing_is_lost_while_the_broker_is_down(
         delivery = Delivery.objects.get(notification__recipient=people["clerk"])
         assert delivery.status == DeliveryStatus.PENDING  # saved, waiting for the broker
         assert Assignment.objects.filter(pk=assignment.pk).exists()
+        # Weeks pass with the broker still down: the sweep writes its reminders anyway.
+        overdue = _overdue_case(world, people["staff"], workdays_overdue=4)
+        assert len(loop.reminders_sweep().reminders) == 2
+        assert Delivery.objects.filter(status=DeliveryStatus.PENDING).count() == 4
         private_redis.start()
         worker = WorkerProcess(
             celery_worker_process.queue,
@@ -127,9 +161,11 @@ def test_nothing_is_lost_while_the_broker_is_down(
         worker.start(beat=True)
         try:
             wait_for(
-                lambda: Delivery.objects.get(pk=delivery.pk).status == DeliveryStatus.SENT,
+                lambda: not Delivery.objects.exclude(status=DeliveryStatus.SENT).exists(),
                 timeout=60,
             )
+            assert people["supervisor"].notifications.get(case_id=overdue.case_id)
+            assert Reminder.objects.filter(assignment=overdue).count() == 2
         finally:
             worker.stop()
     finally:
