@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
+from congress.ballots import services as ballot_services
 from congress.models import Congress, Elector, PaperReading, PublishedBallot, SealedBallot
 from congress.scoping import AnyUser, region_scope_q
 from livelihood_votes.errors import ResultsNotPublished
@@ -432,3 +433,10 @@ def ballot_choices(vote: LivelihoodVote, ballot: PublishedBallot) -> list[tuple[
         marks = mark if isinstance(mark, list) else [mark]
         rows.append((candidate.title, "、".join(str(labels.get(m, m)) for m in marks)))
     return rows
+
+
+def recount_agrees(vote: LivelihoodVote) -> bool:
+    """The published ballot list counted again equals the counts the close published
+    (one pass over the list: the printed 计票单 only)."""
+    box = vote.box
+    return box is not None and ballot_services.box_recount(box) == box.counts

@@ -322,6 +322,8 @@ def results(request: HttpRequest, pk: int, printable: bool = False) -> HttpRespo
             "tally": tally,
             "manages": selectors.manages(request.user, vote),
             "runoff": selectors.live_runoff(vote) if tally.tied else None,
+            # 计票单: the published list counted again, for the scrutineers to sign.
+            "recount_agrees": selectors.recount_agrees(vote) if printable else None,
         },
     )
 
