@@ -22,7 +22,7 @@ from livelihood_votes.forms import CancelForm, ReceiptSearchForm
 from representatives.forms import ExportForm, MandateEndForm, PublishForm
 from suggestions.citizen.filters import CitizenIssueFilter
 from suggestions.citizen.forms import LookupForm
-from suggestions.formal.forms import ReasonForm, VersionForm
+from suggestions.formal.forms import SuggestionEditForm
 
 
 class _Classes(HTMLParser):
@@ -130,8 +130,14 @@ def test_drawing_a_form_twice_adds_nothing_twice() -> None:
 def test_the_apps_forms_are_styled_without_declaring_anything() -> None:
     """A form from each app, as its page draws it."""
     assert field_classes(LookupForm(), "tracking_code") == "form-control"
-    assert field_classes(ReasonForm(), "reason") == "form-control"
-    assert field_classes(VersionForm(), "version") == ""
+    edit = SuggestionEditForm()
+    assert [field_classes(edit, name) for name in ("kind", "title", "content")] == [
+        "form-select",
+        "form-control",
+        "form-control",
+    ]
+    assert field_classes(edit, "by_delegation") == "form-check-input"
+    assert field_classes(edit, "version") == ""
     assert field_classes(CancelForm(), "reason") == "form-control"
     assert field_classes(ReceiptSearchForm(), "receipt") == "form-control"
     assert field_classes(MandateEndForm(), "ends_on") == "form-control"
