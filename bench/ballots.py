@@ -111,8 +111,8 @@ def run(*, representatives: int = REPRESENTATIVES) -> None:
     from django.db import connection
 
     call_command("migrate", verbosity=0)
-    from livelihood_votes import selectors, services
     from congress.models import Elector, PublishedBallot
+    from livelihood_votes import selectors, services
 
     random.seed(20261122)
     vote, reps, staff = _fill(representatives)
