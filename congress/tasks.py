@@ -48,9 +48,9 @@ def sweep_due_reminders() -> int:
     """Every few minutes: turn due reminder stages into notifications.
 
     Cost: nothing due, one query on the partial index of next_reminder_at (untouched
-    open assignments cost nothing); otherwise about ten statements and one commit per
-    batch of 500 due assignments, at most 20,000 a run (~0.3 ms each on PostgreSQL,
-    docs/benchmarks.md): a few seconds, well inside the two-minute beat interval.
+    open assignments cost nothing); otherwise about a dozen statements and one commit
+    per batch of 1,000 due assignments, at most 20,000 a run: 10,000 took ~20 s on a
+    loaded 2-core machine (docs/benchmarks.md), inside the two-minute beat interval.
     """
     result = loop.reminders_sweep(limit=20_000)
     if result.reminders:
