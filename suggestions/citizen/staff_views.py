@@ -12,7 +12,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from congress.errors import DomainError
 from congress.files import stream_file
+from congress.keyset import AFTER, BEFORE, keyset_page
 from congress.scoping import acting_user, get_visible_or_404, is_staff_or_admin
 from suggestions.citizen import selectors, services
 from suggestions.citizen.actions import ISSUE_ACTIONS
@@ -29,6 +29,7 @@ from suggestions.citizen.privacy import mask_mobile, mask_name
 from suggestions.models.citizen import CitizenIssue, IssuePhoto, SavedIssueFilter
 
 PAGE_SIZE = 50
+LIST_ORDER = ("-created_at", "-pk")  # newest first, in the (area_N, created_at, id) index
 BULK_LIMIT = 200
 
 
@@ -40,22 +41,25 @@ def _filtered(request: HttpRequest) -> CitizenIssueFilter:
 
 def _query_without_page(request: HttpRequest) -> str:
     params = request.GET.copy()
-    params.pop("page", None)
+    for key in ("page", AFTER, BEFORE):
+        params.pop(key, None)
     return params.urlencode()
 
 
 @login_required
 def citizen_issue_list(request: HttpRequest) -> HttpResponse:
     filterset = _filtered(request)
-    rows = selectors.with_list_columns(filterset.qs).order_by("-created_at", "-pk")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = selectors.with_list_columns(filterset.qs)
+    page = keyset_page(rows, request.GET, ordering=LIST_ORDER, size=PAGE_SIZE)
     user = acting_user(request)
+    filters = filterset.form.cleaned_data if filterset.is_bound and filterset.is_valid() else {}
     return render(
         request,
         "suggestions/citizen/list.html",
         {
             "filter": filterset,
             "page": page,
+            "total": selectors.list_total(user, filters, filterset.qs),
             "query": _query_without_page(request),
             "saved": SavedIssueFilter.objects.filter(owner=user),
             "can_bulk": is_staff_or_admin(user),
