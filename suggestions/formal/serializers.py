@@ -205,7 +205,7 @@ def _id() -> serializers.IntegerField:
 def _choices(field: forms.Field) -> list[Any]:
     assert isinstance(field, forms.ChoiceField)
     pairs: Iterable[tuple[Any, Any]] = field.choices  # type: ignore[assignment]
-    return [value for value, _label in pairs if value != ""]
+    return [(value, label) for value, label in pairs if value != ""]
 
 
 def _as_serializer_field(field: forms.Field) -> serializers.Field:
