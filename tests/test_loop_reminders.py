@@ -20,7 +20,6 @@ from tests.conftest import World
 from tests.factories import UserFactory, grant
 from tests.loop_support import TEST_CASE
 
-
 # See test_a_sweep_costs_the_same_statements_for_5_and_50_due.
 STATEMENTS_PER_SWEEP = 14
 
