@@ -5,16 +5,16 @@ from typing import Any
 import knox.admin  # noqa: F401 - registers knox's admin, replaced at the end
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.http import HttpRequest, HttpResponse
 from django.db.models import Max
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from knox.models import AuthToken
 
 from congress.models import (
+    OPEN_STATUSES,
     Assignment,
     AuditEvent,
-    OPEN_STATUSES,
     CaseEvent,
     Congress,
     Department,

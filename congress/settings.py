@@ -331,6 +331,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "congress.tasks.sweep_due_reminders",
         "schedule": env_int("LOOP_SWEEP_SECONDS", 120, minimum=10),
     },
+    "calendar-recalculate": {
+        # One read when nothing changed; catches a lost task after a holiday edit and
+        # an upgraded calendar package that now knows a new year.
+        "task": "congress.tasks.recalculate_deadlines",
+        "schedule": 600,
+    },
     "notifications-retry": {
         "task": "congress.tasks.deliver_pending_notifications",
         "schedule": env_int("NOTIFICATION_RETRY_SECONDS", 300, minimum=10),
@@ -345,12 +351,6 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
     "citizen-sweep": {
         # Unrated problems closed, tomorrow's appointments reminded, citizens' SMS retried.
-    "calendar-recalculate": {
-        # One read when nothing changed; catches a lost task after a holiday edit and
-        # an upgraded calendar package that now knows a new year.
-        "task": "congress.tasks.recalculate_deadlines",
-        "schedule": 600,
-    },
         "task": "suggestions.tasks.citizen_sweep",
         "schedule": 300,
     },

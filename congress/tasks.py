@@ -58,7 +58,6 @@ def sweep_due_reminders() -> int:
     return len(result.reminders)
 
 
-@shared_task(name="congress.tasks.send_daily_digests")
 @shared_task(name="congress.tasks.recalculate_deadlines")
 def recalculate_deadlines() -> int:
     """After a change of the holiday overrides (sent on commit), and every ten minutes:
@@ -79,6 +78,7 @@ def recalculate_deadlines() -> int:
     return len(result.changed)
 
 
+@shared_task(name="congress.tasks.send_daily_digests")
 def send_daily_digests() -> int:
     """Hourly: each user with digest mode gets one message a day, after 8 o'clock."""
     now = timezone.localtime()
