@@ -94,9 +94,7 @@ def test_open_steps_wait_in_the_reminder_queue_and_some_are_overdue(city: Region
     open_steps = Assignment.objects.filter(case_type=ISSUE_CASE, status__in=OPEN_STATUSES)
     assert open_steps.exists()
     assert not open_steps.filter(next_reminder_at__isnull=True).exists()
-    closed_steps = Assignment.objects.filter(case_type=ISSUE_CASE).exclude(
-        status__in=OPEN_STATUSES
-    )
+    closed_steps = Assignment.objects.filter(case_type=ISSUE_CASE).exclude(status__in=OPEN_STATUSES)
     assert not closed_steps.filter(next_reminder_at__isnull=False).exists()
     for step in Assignment.objects.filter(case_type=ISSUE_CASE)[:200]:
         assert step.region.is_within(city)
