@@ -56,9 +56,12 @@ def test_security_headers_are_set(client: Client, db: None) -> None:
 
 
 def test_health_check_answers_without_host_or_https(client: Client, db: None) -> None:
+    # A load balancer asks by address, over plain HTTP: the check must answer, not
+    # refuse the host or redirect. No worker or beat runs beside this test, so the
+    # answer is 503 naming them; the database part is what this request can prove.
     response = client.get("/healthz", HTTP_HOST="10.0.0.9:8000")
-    assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
+    assert response.status_code in (200, 503)
+    assert response.json()["database"] == "ok"
 
 
 def test_an_oversized_body_is_refused_before_it_is_read(client: Client, db: None) -> None:

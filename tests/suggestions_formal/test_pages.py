@@ -369,7 +369,7 @@ def test_the_reply_letter_is_served_only_within_the_scope(
     path = f"/suggestions/{suggestion.pk}/files/{token}/"
 
     got = login(client, cast.lead_user).get(path)
-    assert got.status_code == 200 and got["Cache-Control"] == "private, no-store"
+    assert got.status_code == 200 and "no-store" in got["Cache-Control"]
     assert b"".join(got.streaming_content).startswith(b"%PDF")  # type: ignore[attr-defined]
     assert login(Client(), other_clerk).get(path).status_code == 404
     page = login(Client(), clerk).get(f"/suggestions/{suggestion.pk}/").content.decode()
