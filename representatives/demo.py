@@ -644,10 +644,11 @@ class _Builder:
         both = {CongressLevel.COUNTY, CongressLevel.TOWNSHIP}
         candidates = {
             "rep_liu": [r for r in self.by_town[first_town.pk] if both <= self.levels[id(r)]],
+            # Exactly the two levels the README gives (a superset read "市、县两级" wrongly).
             "rep_wang": [
                 r
                 for r in self.people
-                if {CongressLevel.CITY, CongressLevel.COUNTY} <= self.levels[id(r)]
+                if self.levels[id(r)] == {CongressLevel.CITY, CongressLevel.COUNTY}
             ],
             "rep_zhao": [
                 r
