@@ -11,8 +11,8 @@ DEMO_ENV := DEBUG=1
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test]"
+	$(PY) -m pip install --quiet --quiet --upgrade pip
+	$(PY) -m pip install --quiet --quiet -e ".[test]"
 	touch $@
 
 install: $(VENV)/.installed

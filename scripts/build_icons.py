@@ -28,7 +28,9 @@ APPS = ["congress", "representatives", "suggestions", "livelihood_votes", "super
 
 TEMPLATE_ICON = re.compile(r"""\{%\s*icon\s+["']([a-z0-9-]+)["']""")
 PYTHON_ICON = re.compile(r"""\bicon\s*[:=]\s*(?:str\s*=\s*)?["']([a-z0-9-]+)["']""")
-SYMBOL = re.compile(r'<symbol class="[^"]*" viewBox="([^"]+)" id="([a-z0-9-]+)">(.*?)</symbol>', re.S)
+SYMBOL = re.compile(
+    r'<symbol class="[^"]*" viewBox="([^"]+)" id="([a-z0-9-]+)">(.*?)</symbol>', re.S
+)
 
 
 def used_icons() -> set[str]:

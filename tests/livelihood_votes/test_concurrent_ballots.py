@@ -23,7 +23,7 @@ from django.db import OperationalError, close_old_connections, connection, trans
 from django.test import Client
 from knox.models import AuthToken
 
-from congress.models import User
+from congress.models import PublishedBallot, User
 from livelihood_votes import services
 from livelihood_votes.errors import AlreadyVoted, BallotBusy
 from livelihood_votes.models import LivelihoodVote
@@ -162,7 +162,11 @@ def test_closing_while_ballots_arrive_counts_each_ballot_once(
     assert set(results) <= {"closed", "voted", "VoteNotOpen"}, results
     open_vote.refresh_from_db()
     assert open_vote.status == "closed"
-    assert len(sealed_ballots()) == voted().count() == results["voted"]
+    # The close opened the sealed ballots and published them: none is left sealed, and
+    # the published list holds exactly the ballots that beat the close.
+    assert sealed_ballots() == []
+    published = PublishedBallot.objects.filter(box=open_vote.box_id).count()
+    assert published == voted(open_vote).count() == results["voted"]
 
 
 def test_a_busy_sqlite_is_a_clean_retryable_refusal(cast: Cast, open_vote: LivelihoodVote) -> None:

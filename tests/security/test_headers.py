@@ -188,7 +188,10 @@ def _start_with_secret_key(key: str) -> subprocess.CompletedProcess[str]:
         ("x" * 20 + "change-me" + "y" * 30, "is still the placeholder"),
         ("short-but-random-Q7v9Zp", "is 23 characters long; it needs at least 50"),
         ("ab" * 30, "is not random enough"),
-        ("django-insecure-" + "Q7v9Zp3kLm2XwR8tYb4NcD6fGh1JsA5eUo0iVq9Wz7Tn", "is not random enough"),
+        (
+            "django-insecure-" + "Q7v9Zp3kLm2XwR8tYb4NcD6fGh1JsA5eUo0iVq9Wz7Tn",
+            "is not random enough",
+        ),
     ],
 )
 def test_a_weak_secret_key_stops_production_start_up(key: str, message: str) -> None:
