@@ -44,11 +44,18 @@ def audit_record(
         username=username or (actor.get_username() if actor else ""),
         action=action,
         object_type=obj._meta.label if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None else "",
+        object_id=_object_id(str(obj.pk)) if obj is not None else "",
         object_repr=str(obj)[:200] if obj is not None else "",
         ip=client_ip(request) if request is not None else None,
         detail=detail or {},
     )
+
+
+def _object_id(value: str) -> str:
+    """A primary key as the trail keeps it: most fit whole; a longer one (an API token's
+    128-character digest) is cut to a prefix that still finds the row, so the insert
+    never fails on PostgreSQL's 64-character column (SQLite does not check lengths)."""
+    return value if len(value) <= 64 else value[:16] + "…"
 
 
 @receiver(user_logged_in)
@@ -124,7 +131,7 @@ def _on_admin_edit(sender: Any, instance: LogEntry, created: bool, **kwargs: Any
         username=user.get_username(),
         action=_ADMIN_ACTIONS.get(instance.action_flag, AuditAction.ADMIN_CHANGE),
         object_type=model._meta.label if model is not None else "",
-        object_id=instance.object_id or "",
+        object_id=_object_id(instance.object_id or ""),
         object_repr=instance.object_repr[:200],
         detail={"change": instance.get_change_message()},
     )

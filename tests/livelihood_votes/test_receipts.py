@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.db import connection
 from django.test import Client
 
@@ -70,9 +71,12 @@ def test_the_recount_of_the_published_list_equals_the_published_result(
     assert "结果与上表一致" in sheet and "监票人" in sheet
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_restart_mid_vote_loses_no_ballot(
     cast: Cast, open_vote: LivelihoodVote, district_staff: User
 ) -> None:
+    # Committed for real (no test transaction around it): what a cast wrote must be in
+    # the database and the key folder when the process that wrote it is gone.
     receipts: list[Any] = [
         services.ballot_cast(vote=open_vote, representative=rep, choices={}, by=rep.user)  # type: ignore[arg-type]
         for rep in (cast.liu, cast.zhang)
