@@ -131,7 +131,7 @@ def _on_admin_edit(sender: Any, instance: LogEntry, created: bool, **kwargs: Any
         username=user.get_username(),
         action=_ADMIN_ACTIONS.get(instance.action_flag, AuditAction.ADMIN_CHANGE),
         object_type=model._meta.label if model is not None else "",
-        object_id=_object_id(instance.object_id or ""),
+        object_id=_object_id(str(instance.object_id or "")),
         object_repr=instance.object_repr[:200],
         detail={"change": instance.get_change_message()},
     )
