@@ -19,6 +19,8 @@ BOOTSTRAP_ICONS_VERSION=1.13.2
 BOOTSTRAP_ICONS_INTEGRITY="sha512-fAU1Ly3dH7hwRg+CB8EZ0Vl0fF80zgXHeUVJyfUOKzoURr+TbwISbCW5tKUoQLERaWYG2emTCybcPbD96hdD1A=="
 HTMX_VERSION=2.0.11
 HTMX_INTEGRITY="sha512-Thx/WtpeOQqSrqBCw/A1cwGJGg4UrVa3+sW0GmrM3p4gJgO89ecH4qtbnyzDDWFvBTqjnIMCgELTNt636dtamA=="
+TOM_SELECT_VERSION=2.6.2
+TOM_SELECT_INTEGRITY="sha512-eiXIkk82XzzUTOVQDFpy+ZGejuqdTvMukyUyeZBQaKnqW42UoTiTZnrod/eX0rkqJEc4rZY9DZ3zdjV07i29wQ=="
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 dest="$repo_root/static/vendor"
@@ -49,6 +51,7 @@ fetch() {
 fetch bootstrap "$BOOTSTRAP_VERSION" "$BOOTSTRAP_INTEGRITY"
 fetch bootstrap-icons "$BOOTSTRAP_ICONS_VERSION" "$BOOTSTRAP_ICONS_INTEGRITY"
 fetch htmx.org "$HTMX_VERSION" "$HTMX_INTEGRITY"
+fetch tom-select "$TOM_SELECT_VERSION" "$TOM_SELECT_INTEGRITY"
 
 rm -rf "$dest/bootstrap" "$dest/bootstrap-icons" "$dest/htmx"
 mkdir -p "$dest/bootstrap/css" "$dest/bootstrap/js" \
@@ -72,6 +75,15 @@ cp "$src/bootstrap-icons.svg" "$dest/bootstrap-icons/"
 src="$work/htmx.org/package"
 cp "$src/LICENSE" "$dest/htmx/"
 cp "$src/dist/htmx.min.js" "$dest/htmx/"
+
+# The search-as-you-type filter fields (static/js/lookup.js): the "complete"
+# build bundles its two small dependencies; its Bootstrap 5 theme.
+src="$work/tom-select/package"
+rm -rf "$dest/tom-select"
+mkdir -p "$dest/tom-select/js" "$dest/tom-select/css"
+cp "$src/LICENSE" "$dest/tom-select/"
+cp "$src/dist/js/tom-select.complete.min.js" "$src/dist/js/tom-select.complete.min.js.map" "$dest/tom-select/js/"
+cp "$src/dist/css/tom-select.bootstrap5.min.css" "$src/dist/css/tom-select.bootstrap5.min.css.map" "$dest/tom-select/css/"
 
 python3 "$repo_root/scripts/build_icons.py"
 
