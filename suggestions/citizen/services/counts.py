@@ -1,0 +1,147 @@
+"""Facts the lists read, kept in step with the rows (docs/architecture.md, "Reads that do not grow
+with the data"): the per-area counts, each problem's area columns and earliest due date.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+
+from congress.areas import AREA_FIELDS, area_columns
+from congress.models import OPEN_STATUSES, Assignment, Region
+from congress.summary import counter_add
+from suggestions.citizen.workflow import ISSUE_CASE
+from suggestions.models.citizen import CitizenIssue, IssueCount
+
+
+def _count(issue: CitizenIssue, *, delta: int, status: str = "", flag: bool | None = None) -> None:
+    counter_add(
+        IssueCount,
+        delta=delta,
+        area_id=issue.count_area_id,
+        status=status or issue.status,
+        needs_supervision=issue.needs_supervision if flag is None else flag,
+    )
+
+
+def _count_move(issue: CitizenIssue, status: str, flag: bool) -> None:
+    """Move the problem from its old (status, 需督办) count to its new one."""
+    if (status, flag) != (issue.status, issue.needs_supervision):
+        _count(issue, delta=-1, status=status, flag=flag)
+        _count(issue, delta=1)
+
+
+def issue_steps_changed(case_id: int) -> None:
+    """The engine's hook (``CaseType.on_steps_changed``): one of the problem's steps
+    was created, moved, extended, paused or closed. Its row takes the earliest due
+    date of its open steps, in the same transaction.
+
+    The row is locked first and the steps read after the lock: of two steps of one
+    problem changed at once, the second reads the first's committed change (a
+    single UPDATE would compute its subquery from a snapshot taken before the wait).
+    """
+    rows = CitizenIssue.objects.filter(pk=case_id)
+    if not list(rows.select_for_update().values_list("pk", flat=True)):
+        return
+    first = (
+        Assignment.objects.filter(case_type=ISSUE_CASE, case_id=case_id, status__in=OPEN_STATUSES)
+        .order_by("due_on", "pk")
+        .values_list("due_on", "due_provisional")
+        .first()
+    )
+    due, provisional = first if first is not None else (None, False)
+    rows.update(next_due_on=due, next_due_provisional=provisional)
+
+
+def issues_follow_region(region: Region) -> int:
+    """After a region was saved: if it moved in the tree, its problems take their new
+    ``area_N`` and move between counts. Returns how many problems moved.
+
+    Cheap when nothing moved (a rename): one problem under the region is read and
+    compared. A move rewrites the subtree's problems, which is an administrator's
+    rare act, like the region's own path rewrite."""
+    subtree = Region.objects.filter(path__startswith=region.path)
+    probe = CitizenIssue.objects.filter(region__in=subtree.values("pk")).select_related("region")
+    sample = probe.first()
+    if sample is None or area_columns(sample.region) == {
+        name: getattr(sample, name) for name in AREA_FIELDS
+    }:
+        return 0
+    moved = 0
+    with transaction.atomic():
+        for place in subtree.filter(pk__in=probe.values("region_id")):
+            moved += CitizenIssue.objects.filter(region=place).update(**area_columns(place))
+        issue_counts_rebuild()
+    return moved
+
+
+def _counted_from_table() -> dict[tuple[int, str, bool], int]:
+    area = Coalesce("area_3", "area_2", "area_1", "area_0")
+    groups = (
+        CitizenIssue.objects.filter(area_0__isnull=False)
+        .values(key=area, state=F("status"), flag=F("needs_supervision"))
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {(g["key"], g["state"], g["flag"]): g["n"] for g in groups}
+
+
+def issue_counts_differences() -> dict[tuple[int, str, bool], tuple[int, int]]:
+    """Summary rows that differ from a plain COUNT: {(area, status, flag): (kept, counted)}."""
+    counted = _counted_from_table()
+    kept = {
+        (row.area_id, row.status, row.needs_supervision): row.count
+        for row in IssueCount.objects.all()
+    }
+    return {
+        key: (kept.get(key, 0), counted.get(key, 0))
+        for key in set(kept) | set(counted)
+        if kept.get(key, 0) != counted.get(key, 0)
+    }
+
+
+def issue_counts_rebuild() -> int:
+    """Count the problems again into ``IssueCount`` (repair; a moved region). Returns
+    the number of summary rows. Cost: one grouped scan of the problems."""
+    rows = [
+        IssueCount(area_id=area, status=status, needs_supervision=flag, count=n)
+        for (area, status, flag), n in _counted_from_table().items()
+    ]
+    with transaction.atomic():
+        IssueCount.objects.all().delete()
+        IssueCount.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def issue_reads_rebuild(*, batch: int = 5000) -> dict[str, int]:
+    """Recompute every fact the lists read from the tables they come from: each
+    problem's ``area_N`` (from its region) and ``next_due_on`` (from its open
+    steps), then the counts. For repair, and after rows were written in bulk
+    (the demo, ``generate_city``). Cost: one UPDATE per region holding problems,
+    one UPDATE per ``batch`` problems, one grouped scan."""
+    areas = 0
+    places = Region.objects.filter(
+        pk__in=CitizenIssue.objects.order_by().values("region_id").distinct()
+    )
+    for place in places.iterator(chunk_size=2000):
+        areas += CitizenIssue.objects.filter(region=place).update(**area_columns(place))
+    steps = Assignment.objects.filter(
+        case_type=ISSUE_CASE, case_id=OuterRef("pk"), status__in=OPEN_STATUSES
+    ).order_by("due_on", "pk")
+    dues = 0
+    last = 0
+    while True:
+        ids = list(
+            CitizenIssue.objects.filter(pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch]
+        )
+        if not ids:
+            break
+        dues += CitizenIssue.objects.filter(pk__in=ids).update(
+            next_due_on=Subquery(steps.values("due_on")[:1]),
+            next_due_provisional=Coalesce(Subquery(steps.values("due_provisional")[:1]), False),
+        )
+        last = ids[-1]
+    return {"areas": areas, "due_dates": dues, "counts": issue_counts_rebuild()}
