@@ -28,7 +28,7 @@ from congress.models.regions import Region
 
 
 class BallotKind(models.TextChoices):
-    """The ballot forms, each with its validity rules (``congress/ballots/forms.py``)."""
+    """The ballot forms, each with its validity rules (``congress/ballots/rules.py``)."""
 
     UP_TO_N = "up_to_n", _("限选：选择不超过应选数")
     EXACTLY_N = "exactly_n", _("等额选：须正好选择应选数")
@@ -81,6 +81,9 @@ class BallotBox(models.Model):
     public_key = models.BinaryField(_("公钥"), max_length=32)
     opened_at = models.DateTimeField(_("开始投票时间"), auto_now_add=True)
     closed_at = models.DateTimeField(_("开箱计票时间"), null=True, blank=True)
+    # A score form's definition (``rules.ScoreForm.definition``): its scale, its criteria
+    # with their weights, which cells are which department. Empty for the other forms.
+    form = models.JSONField(_("选票定义"), default=dict, blank=True)
     # Written at the close, from the published list: {"ballots", "void", "blank",
     # "marks": {option: {mark: count}}} (a score form: {option: {"sum", "n"}}).
     counts = models.JSONField(_("计票结果"), null=True, blank=True)
