@@ -43,9 +43,10 @@ from congress.sms import get_sms_backend
 
 logger = logging.getLogger(__name__)
 
-# Pending deliveries per broker message. A task must end inside Celery's soft time
-# limit (240 s) even with a gateway that takes a second per SMS; a sweep's batch of
-# 500 reminders to two clerks each, e-mail and SMS, is then ten publishes, not 2,000.
+# Pending deliveries one task sends. A task must end inside Celery's soft time limit
+# (240 s) even with a gateway that takes a second per SMS. A sweep's batch (1,000
+# reminders to two clerks each, e-mail and SMS: 3,300 rows) is still one publish: the
+# worker that takes it splits it into messages of this size (``deliver_notifications``).
 DELIVERY_BATCH = 200
 
 
@@ -93,8 +94,7 @@ def notify_many(messages: Sequence[Message]) -> list[int]:
     """The bulk path of ``notify``: many messages (a sweep's batch of reminders) in a
     fixed number of statements, whatever their number: one read of the recipients'
     preferences, one INSERT of inbox rows, one of outbox rows, and one broker
-    publish per ``DELIVERY_BATCH`` pending deliveries, after commit. Returns the
-    inbox rows' ids."""
+    publish of all the pending deliveries, after commit. Returns the inbox rows' ids."""
     rows = [
         (user, message)
         for message in messages
@@ -131,10 +131,11 @@ def notify_many(messages: Sequence[Message]) -> list[int]:
                 returning=("id",),
             )
         ]
+        channels = Channel.values  # built anew on each access: read once, not per row
         deliveries = [
             (notification_id, channel, _status(mode), 0, "", now)
             for notification_id, (user, _message) in zip(ids, rows, strict=True)
-            for channel in Channel.values
+            for channel in channels
             if (mode := _mode(user, channel, preferences)) != DeliveryMode.OFF
             and _address(user, channel)
         ]
@@ -148,13 +149,20 @@ def notify_many(messages: Sequence[Message]) -> list[int]:
         if pending:
             from congress.tasks import deliver_notifications
 
-            for start in range(0, len(pending), DELIVERY_BATCH):
-                enqueue_on_commit(deliver_notifications, pending[start : start + DELIVERY_BATCH])
+            enqueue_on_commit(deliver_notifications, pending)
     return ids
 
 
 def _status(mode: str) -> str:
     return DeliveryStatus.DIGEST if mode == DeliveryMode.DIGEST else DeliveryStatus.PENDING
+
+
+def delivery_chunks(delivery_ids: Sequence[int]) -> list[list[int]]:
+    """``delivery_ids`` in lists of at most ``DELIVERY_BATCH``: one task's worth each."""
+    return [
+        list(delivery_ids[start : start + DELIVERY_BATCH])
+        for start in range(0, len(delivery_ids), DELIVERY_BATCH)
+    ]
 
 
 def deliveries_send(*, delivery_ids: Iterable[int]) -> int:

@@ -27,7 +27,16 @@ def deliver_notification(delivery_id: int) -> bool:
 
 @shared_task(name="congress.tasks.deliver_notifications")
 def deliver_notifications(delivery_ids: list[int]) -> int:
-    """A batch of outbox rows, one broker message (``notifications.DELIVERY_BATCH``)."""
+    """A batch of outbox rows, one broker message. More than
+    ``notifications.DELIVERY_BATCH`` (a sweep's batch: one publish from the sweep) are
+    split here into messages of that size, so that the workers share them and each
+    ends inside the soft time limit; the claims make a split sent twice harmless, and
+    what a failed split leaves pending the periodic retry sends."""
+    chunks = notifications.delivery_chunks(delivery_ids)
+    if len(chunks) > 1:
+        for chunk in chunks:
+            deliver_notifications.delay(chunk)
+        return 0
     return notifications.deliveries_send(delivery_ids=delivery_ids)
 
 

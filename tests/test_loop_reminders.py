@@ -7,14 +7,15 @@ government office (钱秘书长). The case is due in five working days.
 
 import datetime
 import threading
+from typing import Any
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from congress import loop
-from congress.models import Assignment, Reminder, Role, User
+from congress import loop, notifications
+from congress.models import Assignment, Delivery, DeliveryStatus, Reminder, Role, User
 from congress.workdays import add_workdays, workdays_between
 from tests.conftest import World
 from tests.factories import UserFactory, grant
@@ -328,3 +329,36 @@ def test_a_sweep_costs_the_same_statements_for_5_and_50_due(
     # its release inside the test's transaction. (SQLite splits an INSERT above 999
     # parameters, Django's limit for it: some 90 events; 50 cases stay under.)
     assert len(queries) == STATEMENTS_PER_SWEEP, "\n".join(q["sql"][:60] for q in queries)
+
+
+def test_a_sweep_batch_is_one_broker_publish_split_by_the_worker(
+    world: World,
+    district_staff: User,
+    clerk: User,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """Seven cases due today at a bureau with two clerks, swept in batches of four:
+    two batches, so two publishes (one per batch, whatever its number of outbox rows);
+    the task that takes a batch splits it into messages of DELIVERY_BATCH rows (3
+    here), and every e-mail goes out once."""
+    second = User.objects.create_user(username="wangfang")
+    grant(second, Role.HANDLER, department=world.department)
+    User.objects.update(mobile="")
+    User.objects.filter(pk__in=[clerk.pk, second.pk]).update(email="clerk@jt.example.cn")
+    monkeypatch.setattr(notifications, "DELIVERY_BATCH", 3)
+    due = add_workdays(timezone.localdate(), 5)
+    for n in range(7):
+        _hand_over(world, district_staff, 300 + n, due, department=world.department)
+    Delivery.objects.update(status=DeliveryStatus.SENT)  # the hand-over mails, not counted here
+    with django_capture_on_commit_callbacks() as published:
+        result = loop.reminders_sweep(now=at(due), batch=4)
+    assert len(result.reminders) == 7
+    assert len(published) == 2
+    pending = Delivery.objects.filter(status=DeliveryStatus.PENDING)
+    assert pending.count() == 7 * 2  # two clerks, e-mail only
+    for send in published:  # what the broker would hand the workers (eager tasks here)
+        send()
+    assert not pending.exists()
+    assert Delivery.objects.filter(notification__kind="assignment.reminder").count() == 14
+    assert Delivery.objects.filter(status=DeliveryStatus.SENT, attempts=1).count() == 14
