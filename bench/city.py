@@ -44,14 +44,16 @@ def environment(*, debug: bool = False) -> dict[str, str]:
     return env
 
 
-def fresh_city(problems: int, *, scale: str = "city") -> float:
-    """Drop and create the benchmark database, migrate it, generate the city; the
-    generation's seconds."""
+def empty_database() -> None:
+    """Drop and create the configured database (PostgreSQL), or delete the SQLite
+    file: every benchmark starts from an empty one. Sets Django up."""
     import django
 
     django.setup()
     from django.conf import settings
+    from django.db import connections
 
+    connections.close_all()
     db = settings.DATABASES["default"]
     if db["ENGINE"].endswith("postgresql"):
         import psycopg2
@@ -71,6 +73,12 @@ def fresh_city(problems: int, *, scale: str = "city") -> float:
     else:
         Path(db["NAME"]).unlink(missing_ok=True)
         Path(db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+
+
+def fresh_city(problems: int, *, scale: str = "city") -> float:
+    """An empty benchmark database, migrated, with a generated city; the generation's
+    seconds."""
+    empty_database()
     manage = [sys.executable, str(ROOT / "manage.py")]
     env = environment(debug=True)
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], check=True, env=env, cwd=ROOT)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime
 import os
-import platform
 import resource
 import tempfile
 import time
@@ -25,34 +24,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import django
+from bench import city
 
 DEPARTMENTS = 50
 OFFICES = 5
-
-
-def _prepare_database() -> None:
-    from django.conf import settings
-
-    db = settings.DATABASES["default"]
-    if db["ENGINE"].endswith("postgresql"):
-        import psycopg2
-
-        admin = psycopg2.connect(
-            host=db["HOST"],
-            port=db["PORT"],
-            user=db["USER"],
-            password=db["PASSWORD"],
-            dbname="postgres",
-        )
-        admin.autocommit = True
-        with admin.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{db["NAME"]}"')
-            cursor.execute(f'CREATE DATABASE "{db["NAME"]}"')
-        admin.close()
-    else:
-        Path(db["NAME"]).unlink(missing_ok=True)
-        Path(db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 
 
 def _people() -> int:
@@ -208,8 +183,7 @@ class _Statements:
 
 
 def run(*, open_rows: int, due_rows: int) -> None:
-    django.setup()
-    _prepare_database()
+    city.empty_database()
     from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
@@ -233,6 +207,7 @@ def run(*, open_rows: int, due_rows: int) -> None:
     # the process's peak resident size over the sweep.
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     statements = _Statements()
+    load_before = _uptime()
     with _Broker() as broker, connection.execute_wrapper(statements):
         started, cpu_started = time.perf_counter(), time.process_time()
         runs = stages = 0
@@ -244,7 +219,7 @@ def run(*, open_rows: int, due_rows: int) -> None:
                 break
         sweep_seconds = time.perf_counter() - started
         sweep_cpu = time.process_time() - cpu_started
-        load = os.getloadavg()[0]
+        load_after = _uptime()
         published = broker.published()
     sweep_statements = statements.count
     peak_growth_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before
@@ -259,11 +234,10 @@ def run(*, open_rows: int, due_rows: int) -> None:
             idle.append((time.perf_counter() - started) * 1000)
     idle_ms = sorted(idle)[2]
 
-    versions = _versions(connection)
     lines = [
-        f"### Reminder sweep — {datetime.date.today()} — {connection.vendor}",
+        f"### Reminder sweep — {city.today()} — {connection.vendor}",
         "",
-        f"Machine: {platform.machine()}, {os.cpu_count()} cores, {versions}.",
+        f"Machine: {city.versions()}.",
         "",
         "| measure | value |",
         "| --- | --- |",
@@ -274,7 +248,8 @@ def run(*, open_rows: int, due_rows: int) -> None:
         f"| **all due rows cleared** ({runs} sweep runs) | **{sweep_seconds:.1f} s** |",
         f"| per due assignment | {sweep_seconds / max(due_rows, 1) * 1000:.2f} ms |",
         f"| CPU time of the sweep's Python process | {sweep_cpu:.1f} s |",
-        f"| load average of the machine (1 min) at the end | {load:.1f} |",
+        f"| load average (1, 5, 15 min, as `uptime`) before / after the sweep"
+        f" | {load_before} / {load_after} |",
         f"| SQL statements for all due rows | {sweep_statements:,} |",
         f"| reminder stages sent | {stages:,} ({Reminder.objects.count():,} rows) |",
         f"| inbox rows / outbox rows written | {Notification.objects.count():,}"
@@ -288,31 +263,8 @@ def run(*, open_rows: int, due_rows: int) -> None:
     ]
     report = "\n".join(lines)
     print(report)
-    _write(report, connection.vendor)
+    city.write_section(f"sweep:{connection.vendor}", report)
 
 
-def _versions(connection: Any) -> str:
-    parts = [f"Python {platform.python_version()}", f"Django {django.get_version()}"]
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW server_version")
-            parts.append(f"PostgreSQL {cursor.fetchone()[0].split()[0]}")
-    else:
-        import sqlite3
-
-        parts.append(f"SQLite {sqlite3.sqlite_version}")
-    return ", ".join(parts)
-
-
-def _write(report: str, vendor: str) -> None:
-    path = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
-    text = path.read_text() if path.exists() else ""
-    marker = f"<!-- sweep:{vendor} -->"
-    block = f"{marker}\n{report}{marker}\n"
-    if marker in text:
-        before, _, rest = text.partition(marker)
-        _, _, after = rest.partition(marker + "\n")
-        text = before + block + after
-    else:
-        text = text.rstrip() + "\n\n" + block
-    path.write_text(text)
+def _uptime() -> str:
+    return ", ".join(f"{load:.2f}" for load in os.getloadavg())
