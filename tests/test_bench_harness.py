@@ -105,3 +105,43 @@ def test_the_citizens_form_takes_wrks_load(
     _wait_for_requests_in_flight()
     # Every answered request stored a problem (a request cut off at the end may have too).
     assert CitizenIssue.objects.count() - before >= total
+
+
+def test_the_worker_memory_bench_reads_its_figures(
+    transactional_db: None, live_server: object, settings: Any
+) -> None:
+    """bench/rss.py at a tiny size against the live server (this process, so the RSS
+    read is this process's): every kind of request is answered, and a reading comes
+    out before the first request and after every ``every`` requests."""
+    import os
+
+    from bench import rss
+
+    settings.CITIZEN_RATE_PER_IP = "1000000/h"
+    call_command("generate_city", scale="tiny", problems=20, seed=3, verbosity=0)
+    requests = rss.mix()
+    kinds = {request.kind for request in requests}
+    assert kinds == {
+        "staff home",
+        "problem list",
+        "problem list, filtered",
+        "case detail",
+        "API list",
+        "station page",
+        "submission",
+    }
+    url: str = live_server.url  # type: ignore[attr-defined]
+    run = rss.measure(
+        url,
+        os.getpid,
+        requests,
+        count=2 * len(kinds),
+        every=len(kinds),
+    )
+    _wait_for_requests_in_flight()
+    assert [sent for sent, _kib in run.readings] == [0, len(kinds), 2 * len(kinds)]
+    assert all(kib > 0 for _sent, kib in run.readings)
+    assert {kind for kind, _status in run.statuses} == kinds
+    assert all(200 <= status < 400 for _kind, status in run.statuses), run.statuses
+    text = rss.report(run, problems=20, warm_up=len(kinds))
+    assert "| worker RSS (MB) |" in text and "after warm-up (7)" in text
