@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import base64
 import datetime
+import functools
 import hashlib
+import json
 import uuid
 from typing import Any
 
@@ -44,6 +46,10 @@ DAY = datetime.timedelta(days=1)
 _COLUMNS = {f.attname for f in CitizenIssue._meta.concrete_fields}
 AREA_COLUMNS = sorted(name for name in _COLUMNS if name.startswith("area_"))
 DUE_COLUMNS = [name for name in ("next_due_on", "next_due_provisional") if name in _COLUMNS]
+# An assignment keeps its region's ancestors too (congress/areas.py).
+STEP_AREA_COLUMNS = sorted(
+    f.attname for f in Assignment._meta.concrete_fields if f.attname.startswith("area_")
+)
 
 TEXTS: dict[str, list[str]] = {
     "roads": [
@@ -79,6 +85,12 @@ CITIZEN = "群众"
 SYSTEM = "系统"
 
 
+@functools.lru_cache(maxsize=65536)
+def _q(text: str) -> str:
+    """A JSON string literal: event data is written as JSON text, not dumped per row."""
+    return json.dumps(text, ensure_ascii=False)
+
+
 def _token(seed: int, pk: int, size: int) -> bytes:
     return hashlib.blake2b(f"{seed}:issue:{pk}".encode(), digest_size=size).digest()
 
@@ -109,7 +121,7 @@ class _Tables:
             ["id", "case_type", "case_id", "title", "region_id", "department_id", "user_id",
              "staff_region_id", "status", "version", "assigned_at", "due_on", "original_due_on",
              "latest_due_on", "due_basis", "due_provisional", "closed_at", "replied_at",
-             "next_reminder_at", "reminded_until"],
+             "next_reminder_at", "reminded_until", *STEP_AREA_COLUMNS],
         )  # fmt: skip
         self.events = Rows(
             CaseEvent,
@@ -182,6 +194,8 @@ class _Builder:
         self.staff_user = {pk: users[0] for pk, users in ctx.staff.items()}
         self.region_departments = self._departments()
         self.t = _Tables()
+        self.reminders: dict[datetime.date, datetime.datetime | None] = {}
+        self.area_cache: dict[int, list[int | None]] = {}
         self.counts: dict[str, int] = {}
         self.area_counts: dict[tuple[int, str], int] = {}
 
@@ -211,7 +225,7 @@ class _Builder:
     def due(self, at: datetime.datetime, amount: int, unit: str) -> tuple[Any, ...]:
         start = self.local_date(at)
         due_on = self.ctx.due(start, amount, unit)
-        basis = {"from": start.isoformat(), "amount": amount, "unit": unit, "shift": 0}
+        basis = f'{{"from": "{start}", "amount": {amount}, "unit": "{unit}", "shift": 0}}'
         latest = self.ctx.due(start, *self.longest)
         return (due_on, basis, False, latest)
 
@@ -228,8 +242,9 @@ class _Builder:
         step: _Step | None = None,
         note: str = "",
         public: str = "",
-        data: dict[str, Any] | None = None,
+        data: str | None = None,
     ) -> None:
+        """One timeline row; ``data`` is JSON text (``_q`` quotes a string)."""
         self.t.events.add(
             ISSUE_CASE,
             case,
@@ -242,7 +257,7 @@ class _Builder:
             after,
             note,
             public,
-            data or {},
+            data or "{}",
         )
 
     def step(
@@ -257,7 +272,7 @@ class _Builder:
         step = _Step(self.ctx.ids.take(Assignment), assignee, at, due)
         self.event(
             case, at, "assign", actor[0], actor[1], "", "assigned", step=step, note=note,
-            data={"assignee": assignee[3], "due_on": str(due[0]), "role": "lead"},
+            data=f'{{"assignee": {_q(assignee[3])}, "due_on": "{due[0]}", "role": "lead"}}',
         )  # fmt: skip
         return step
 
@@ -312,18 +327,26 @@ class _Builder:
             assignee = (None, None, office, f"{self.ctx.regions[office].name}人大")
         return self.step(case, at, assignee, due, actor, note)
 
+    def reminder(self, due_on: datetime.date) -> datetime.datetime | None:
+        """``next_reminder_time`` of an open, unpaused step: it depends on the due
+        date only (and now), so it is counted once per date."""
+        if due_on not in self.reminders:
+            preview = Assignment(status="assigned", due_on=due_on, case_type=ISSUE_CASE)
+            self.reminders[due_on] = loop.next_reminder_time(preview, self.policy, self.now)
+        return self.reminders[due_on]
+
     def write_step(self, case: int, title: str, region: int, step: _Step) -> None:
         department, user, office, _label = step.assignee
         due_on, basis, provisional, latest = step.due
         reminder = None
         open_ = step.status in ("assigned", "accepted", "in_progress")
         if open_:
-            preview = Assignment(status=step.status, due_on=due_on, case_type=ISSUE_CASE)
-            reminder = loop.next_reminder_time(preview, self.policy, self.now)
+            reminder = self.reminder(due_on)
         self.t.steps.add(
             step.pk, ISSUE_CASE, case, title, region, department, user, office, step.status,
             step.version, step.assigned_at, due_on, due_on, latest, basis, provisional,
             step.closed, step.replied, reminder, self.now if open_ else step.closed or step.replied,
+            *self.areas(region)[: len(STEP_AREA_COLUMNS)],
         )  # fmt: skip
 
     # --- one problem -------------------------------------------------------------------------
@@ -374,7 +397,7 @@ class _Builder:
             actor: tuple[int | None, str],
             public: str = "",
             note: str = "",
-            data: dict[str, Any] | None = None,
+            data: str | None = None,
         ) -> None:
             self.event(
                 pk,
@@ -392,7 +415,7 @@ class _Builder:
 
         self.event(
             pk, created, "submit", None, CITIZEN, "", "submitted",
-            public=f"您反映的问题已提交，查询码 {code}。", data={"source": "station", "photos": 0},
+            public=f"您反映的问题已提交，查询码 {code}。", data='{"source": "station", "photos": 0}',
         )  # fmt: skip
         accept_step = self.step(
             pk, created, (None, None, office, f"{ctx.regions[office].name}人大"),
@@ -419,7 +442,7 @@ class _Builder:
                 "with_representative",
                 staff_actor,
                 public="已转交人大代表办理。",
-                data={"representative": name},
+                data=f'{{"representative": {_q(name)}}}',
             )
             f["handler"] = handler
             self.finish(pk, accept_step, at, staff_actor, f"已分派给{name}代表")
@@ -441,7 +464,7 @@ class _Builder:
         roll = rng.random()
         forwarded = False
         if roll < 0.03:
-            issue_move(at, "convert", "converted", rep_actor, data={"to": "livelihood"},
+            issue_move(at, "convert", "converted", rep_actor, data='{"to": "livelihood"}',
                        public="代表已将您反映的问题作为民生实事项目建议提出，将在项目征集时一并研究。")  # fmt: skip
             f.update(converted_to="livelihood", closed_at=at)
             self.finish(pk, rep_step, at, rep_actor, "民生实事项目建议")
@@ -454,7 +477,7 @@ class _Builder:
             forwarded = True
             department = self._department(town, category.code)
             due = self.due(at, conf.department_deadline().amount, "workdays")
-            issue_move(at, "forward", "forwarded", rep_actor, data={"department": department.name, "due_on": str(due[0])},
+            issue_move(at, "forward", "forwarded", rep_actor, data=f'{{"department": {_q(department.name)}, "due_on": "{due[0]}"}}',
                        public=f"已交有关部门办理，办理期限至{due[0].isoformat()}。")  # fmt: skip
             self.finish(pk, rep_step, at, rep_actor, f"已交办{department.name}")
             dept_step = self.step(
@@ -472,7 +495,7 @@ class _Builder:
                 return self._done(story)
             reply = rng.choice(ANSWERS)
             self.move(pk, dept_step, at, "reply", "replied", clerk_actor, reply)
-            issue_move(at, "department_reply", "department_replied", clerk_actor, data={"department": department.name},
+            issue_move(at, "department_reply", "department_replied", clerk_actor, data=f'{{"department": {_q(department.name)}}}',
                        public="承办部门已答复，代表正在核实办理情况。")  # fmt: skip
             review = self.person_step(
                 pk,
@@ -530,7 +553,7 @@ class _Builder:
             if at > self.now:
                 return
             due = self.due(at, conf.rehandling_deadline().amount, "months")
-            issue_move(at, "reopen", "with_representative", (None, CITIZEN), data={"rating": "unsatisfied"},
+            issue_move(at, "reopen", "with_representative", (None, CITIZEN), data='{"rating": "unsatisfied"}',
                        public=f"您对办理结果不满意，已安排重新办理，期限至{due[0].isoformat()}。")  # fmt: skip
             f.update(rating="unsatisfied", rated_at=at, reopen_count=1, rating_due_on=None)
             again = self.person_step(
@@ -551,7 +574,7 @@ class _Builder:
                 return
             rating = "satisfied" if roll < 0.75 else "basically"
             label = "满意" if rating == "satisfied" else "基本满意"
-            issue_move(at, "rate", "closed", (None, CITIZEN), data={"rating": rating},
+            issue_move(at, "rate", "closed", (None, CITIZEN), data=f'{{"rating": "{rating}"}}',
                        public=f"感谢您的评价（{label}）。本件已办结。")  # fmt: skip
             f.update(rating=rating, rated_at=at, closed_at=at)
             note = label
@@ -582,13 +605,22 @@ class _Builder:
                 return choices[short]
         return choices.get("") or next(iter(choices.values()))
 
+    def areas(self, region: int) -> list[int | None]:
+        """The ``area_N`` of a case in ``region`` (``congress.areas.area_columns``)."""
+        if region not in self.area_cache:
+            ancestry = self.ctx.regions[region].ancestor_ids()
+            width = max(len(AREA_COLUMNS), len(STEP_AREA_COLUMNS))
+            self.area_cache[region] = [
+                ancestry[n] if n < len(ancestry) else None for n in range(width)
+            ]
+        return self.area_cache[region]
+
     def _done(self, story: _Story) -> None:
         rng, ctx, f = self.rng, self.ctx, story.fields
+        areas = self.areas(story.region)[: len(AREA_COLUMNS)]
         for step in story.steps:
             self.write_step(story.pk, f"{story.code} {story.title}", story.region, step)
         number = story.mobile
-        ancestry = ctx.regions[story.region].ancestor_ids()
-        areas = [ancestry[n] if n < len(ancestry) else None for n in range(len(AREA_COLUMNS))]
         open_due = [s.due[0] for s in story.steps if s.status in ("assigned", "accepted")]
         due = [min(open_due) if open_due else None, False][: len(DUE_COLUMNS)]
         self.t.issues.add(
@@ -613,6 +645,8 @@ def build(ctx: SyntheticContext) -> None:
     if not ctx.problems:
         return
     builder = _Builder(ctx)
+    for model, per_problem in ((CitizenIssue, 1), (Assignment, 3), (CaseEvent, 8)):
+        ctx.deferred.defer(model, ctx.problems * per_problem)
     stations: list[tuple[int, int]] = ctx.extra["stations"]
     first = ctx.ids.take(CitizenIssue, ctx.problems)
     for start in range(0, ctx.problems, BATCH):
