@@ -16,6 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from congress.ballots.http import session_untouched
 from congress.models import PublishedBallot
 from congress.scoping import get_visible_or_404
 from livelihood_votes import selectors, services
@@ -151,6 +152,7 @@ class LivelihoodVoteViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=BallotCastSerializer, responses={201: ReceiptSerializer})
     @action(detail=True, methods=["post"])
+    @session_untouched  # a session cookie sent beside the token: its row is not re-dated
     def ballot(self, request: Request, pk: str | None = None) -> Response:
         vote = self._vote()
         representative = representative_of(request.user)
