@@ -6,7 +6,8 @@ from typing import Any
 
 import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.forms import NumberInput
+from django.forms import TextInput
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,8 +16,36 @@ from congress.models import Assignment, Department, Region
 from congress.scoping import visible_departments, visible_regions
 from representatives.models import Representative, Station
 from representatives.selectors import visible_representatives, visible_stations
+from suggestions.citizen import lookups
 from suggestions.citizen.workflow import ISSUE_CASE
 from suggestions.models.citizen import CitizenIssue, IssueCategory, IssueRating, IssueStatus
+
+
+class LookupInput(TextInput):
+    """The chosen object's id in a text field; ``static/js/lookup.js`` turns it into
+    a search box over ``lookups.lookup`` (``data-lookup``), showing the chosen
+    name (``data-label``, set by the filter set). Without JavaScript it stays a
+    plain field for the id. No choice list is rendered: a city has ~1,100
+    stations and ~7,500 representatives."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(
+            {
+                "data-lookup": reverse_lazy("citizen_issue_lookup_field", args=[kind]),
+                "placeholder": _("输入名称搜索（或编号）"),
+                "autocomplete": "off",
+                "data-empty": _("没有匹配的名称"),
+            }
+        )
+
+
+# Filters whose choices are too many for a list: field name -> lookup kind.
+LOOKUP_FIELDS = {
+    "region": "region",
+    "station": "station",
+    "representative": "representative",
+    "department": "department",
+}
 
 
 class CitizenIssueFilter(django_filters.FilterSet):
@@ -57,15 +86,28 @@ class CitizenIssueFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         user = user or getattr(self.request, "user", None)  # the API passes the request
         if user is not None:
-            # Choices come from the user's own scope: no name outside it is offered.
-            # Grids and villages are too many for a list: they are found by name.
-            self.filters["region"].queryset = visible_regions(user).filter(
-                level__in=["city", "county", "township"]
-            )
+            # Choices come from the user's own scope: no id outside it is accepted (the
+            # search answers only names inside it). They are searched, never listed.
+            self.filters["region"].queryset = visible_regions(user).select_related("parent")
             self.filters["station"].queryset = visible_stations(user)
             self.filters["representative"].queryset = visible_representatives(user)
             self.filters["department"].queryset = visible_departments(user)
-        self.filters["representative"].extra["widget"] = NumberInput
+        for name, kind in LOOKUP_FIELDS.items():
+            self.filters[name].extra["widget"] = LookupInput(kind)
+
+    @property
+    def form(self) -> Any:
+        """The form, its search fields showing the chosen names (one query each for a
+        chosen value, whatever the scope's size)."""
+        form = super().form
+        if self.is_bound and not getattr(self, "_labelled", False):
+            self._labelled = True
+            if form.is_valid():
+                for name, kind in LOOKUP_FIELDS.items():
+                    chosen = form.cleaned_data.get(name)
+                    if chosen is not None:
+                        form.fields[name].widget.attrs["data-label"] = lookups.label(kind, chosen)
+        return form
 
     def filter_q(
         self, queryset: QuerySet[CitizenIssue], name: str, value: str

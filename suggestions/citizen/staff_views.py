@@ -63,9 +63,6 @@ def citizen_issue_list(request: HttpRequest) -> HttpResponse:
             "query": _query_without_page(request),
             "saved": SavedIssueFilter.objects.filter(owner=user),
             "can_bulk": is_staff_or_admin(user),
-            "representatives": selectors.representative_choices(user)[:500]
-            if is_staff_or_admin(user)
-            else [],
             "can_export_personal": user.has_perm("suggestions.export_personal_data"),
         },
     )

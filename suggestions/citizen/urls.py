@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from suggestions.citizen import appointment_views, staff_views, views
+from suggestions.citizen import appointment_views, lookups, staff_views, views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     # The citizen's pages (no account; reached from a QR code).
@@ -25,6 +25,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # Staff, representatives and department clerks.
     path("issues/", staff_views.citizen_issue_list, name="citizen_issue_list"),
     path("issues/export/", staff_views.citizen_issue_export, name="citizen_issue_export"),
+    path("issues/lookup/<str:kind>/", lookups.lookup, name="citizen_issue_lookup_field"),
     path(
         "issues/bulk-assign/",
         staff_views.citizen_issue_bulk_assign,

@@ -672,6 +672,20 @@ RULES: dict[str, Rule] = {
         ),
         note="rows are the user's scope (content: test_scope_content_suggestions_citizen.py)",
     ),
+    "citizen_issue_lookup_field": Rule(
+        (
+            *(
+                Case(f"search {kind}", signed_in(), lambda cast, kind=kind: {"kind": kind})
+                for kind in ("region", "station", "representative", "department")
+            ),
+            Case(
+                "an unknown kind",
+                signed_in(NOT_FOUND),
+                lambda cast: {"kind": "citizen"},
+            ),
+        ),
+        note="answers only names in the user's scope (tests/suggestions_citizen/test_list_lookup.py)",
+    ),
     "citizen_issue_bulk_assign": Rule(
         (
             Case("get", signed_in(NOT_ALLOWED)),
