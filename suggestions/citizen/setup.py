@@ -35,7 +35,7 @@ from representatives.registry import (
     register_public_case_provider,
 )
 from representatives.selectors import representative_of
-from suggestions.citizen import conf, selectors, services
+from suggestions.citizen import conf, home, selectors, services
 from suggestions.citizen.workflow import (
     APPOINTMENT_ACTION_LABELS,
     APPOINTMENT_CASE,
@@ -123,7 +123,7 @@ def _issues_card(request: HttpRequest) -> dict[str, Any] | None:
         if representative is not None
         else []
     )
-    return {"counts": selectors.home_counts(user), "appointments": upcoming}
+    return {"counts": home.home_counts(user), "appointments": upcoming}
 
 
 register_home_card(HomeCard("suggestions/citizen/card_issues.html", _issues_card, order=35))

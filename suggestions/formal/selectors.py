@@ -400,9 +400,12 @@ def department_workspace(user: AnyUser) -> QuerySet[Assignment]:
     """A clerk's suggestion assignments: open ones first, the overdue at the top."""
     today = timezone.localdate()
     department_ids = user.department_ids if user.is_authenticated else []
+    # The engine's scope includes every step of the user's own departments, so these
+    # are read on the department's index directly, not through the scope's ``OR``
+    # (its supervised-departments arm is a join no index serves).
     return (
-        visible_suggestion_assignments(user)
-        .filter(department_id__in=department_ids)
+        Assignment.objects.select_related("department", "user", "staff_region", "region")
+        .filter(case_type=SUGGESTION_CASE, department_id__in=list(department_ids))
         .annotate(
             rank=Case(
                 When(status__in=OPEN_STATUSES, due_on__lt=today, then=Value(0)),

@@ -1,0 +1,84 @@
+"""The 群众诉求 home card's figures (docs/architecture.md, "Reads that do not grow with
+the data").
+
+Staff read the summary rows (``selectors.home_counts``). A department clerk or a
+representative sees only their own cases, which no summary row holds; the old read
+counted them five times over a scope of the department's cases written as an ``OR``
+through a join to the departments (``department_id IN … OR department.parent_id
+IN …``), which no index serves: every figure scanned the whole table of closed-loop
+steps. Here the supervised departments are looked up first (one small query), so
+the department's steps are read on the ``department_id`` index, and the five
+figures come out of one grouped read of those cases.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q
+
+from congress.home_reads import handled_department_ids
+from congress.models import Assignment
+from congress.scoping import AnyUser
+from congress.summary import COUNT_BOUND, BoundedCount
+from representatives.selectors import representative_of
+from suggestions.citizen import selectors
+from suggestions.citizen.workflow import ISSUE_CASE
+from suggestions.models.citizen import (
+    GATED_ISSUE_STATUSES,
+    OPEN_ISSUE_STATUSES,
+    CitizenIssue,
+    IssueStatus,
+)
+
+
+def _bounded(n: int) -> BoundedCount:
+    """The same display as ``bounded_count``: "1,000+" above the bound."""
+    return BoundedCount(min(n, COUNT_BOUND), more=n > COUNT_BOUND)
+
+
+def home_counts(user: AnyUser) -> dict[str, Any]:
+    """The card's figures: staff (and mixed roles) as ``selectors.home_counts``; a
+    clerk's or a representative's own cases in one grouped query."""
+    if (
+        not user.is_authenticated
+        or user.is_superuser
+        or user.staff_regions
+        or selectors.counted_regions(user) is not None
+    ):
+        return selectors.home_counts(user)
+    own = Q(pk__in=[])
+    representative = representative_of(user)
+    if representative is not None:
+        own |= Q(representative=representative) | Q(handler=representative)
+    departments = handled_department_ids(user)
+    if departments:
+        steps = Assignment.objects.filter(case_type=ISSUE_CASE, department_id__in=departments)
+        own |= Q(pk__in=steps.values("case_id"))
+    rows = (
+        CitizenIssue.objects.filter(own)
+        .exclude(status__in=GATED_ISSUE_STATUSES)
+        .values("status", "needs_supervision")
+        .annotate(n=Count("pk"), late=Count("pk", filter=selectors.overdue_q()))
+        .order_by()
+    )
+    submitted = in_progress = overdue = supervision = review = 0
+    finished = (IssueStatus.CLOSED, IssueStatus.MERGED)
+    for row in rows:
+        status, n = row["status"], row["n"]
+        overdue += row["late"]
+        if status == IssueStatus.SUBMITTED:
+            submitted += n
+        if status in OPEN_ISSUE_STATUSES:
+            in_progress += n
+        if row["needs_supervision"] and status not in finished:
+            supervision += n
+        if status == IssueStatus.PENDING_REVIEW:
+            review += n
+    return {
+        "submitted": _bounded(submitted),
+        "in_progress": _bounded(in_progress),
+        "overdue": _bounded(overdue),
+        "supervision": _bounded(supervision),
+        "review": _bounded(review),
+    }
