@@ -37,7 +37,7 @@ from congress.ratelimit import check
 from congress.scoping import acting_user, get_visible_or_404
 from suggestions.citizen import conf, selectors, services
 from suggestions.citizen.actions import ISSUE_ACTIONS
-from suggestions.citizen.filters import CitizenIssueFilter
+from suggestions.citizen.filters import CitizenIssueFilter, list_ordering
 from suggestions.citizen.forms import IssueSubmitForm, RateForm
 from suggestions.citizen.privacy import mask_mobile, mask_name, mobile_hash
 from suggestions.citizen.views import origin_of
@@ -348,7 +348,11 @@ class CitizenIssueViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = CitizenIssueFilter
     # Keyset pages (?after=, ?before=): page 1,000 costs what page 1 does.
     pagination_class = KeysetPagination
-    keyset_ordering = ("-created_at", "-pk")
+
+    @property
+    def keyset_ordering(self) -> tuple[str, str]:
+        """Newest first; 已超期 (``?overdue=true``) the longest overdue first."""
+        return list_ordering(self.request.query_params.get("overdue", ""))
 
     def get_queryset(self) -> QuerySet[CitizenIssue]:
         rows = selectors.visible_issues(self.request.user)

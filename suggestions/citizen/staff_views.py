@@ -24,12 +24,11 @@ from congress.keyset import AFTER, BEFORE, keyset_page
 from congress.scoping import acting_user, get_visible_or_404, is_staff_or_admin
 from suggestions.citizen import selectors, services
 from suggestions.citizen.actions import ISSUE_ACTIONS
-from suggestions.citizen.filters import CitizenIssueFilter
+from suggestions.citizen.filters import CitizenIssueFilter, list_ordering
 from suggestions.citizen.privacy import mask_mobile, mask_name
 from suggestions.models.citizen import CitizenIssue, IssuePhoto, SavedIssueFilter
 
 PAGE_SIZE = 50
-LIST_ORDER = ("-created_at", "-pk")  # newest first, in the (area_N, created_at, id) index
 BULK_LIMIT = 200
 
 
@@ -50,9 +49,10 @@ def _query_without_page(request: HttpRequest) -> str:
 def citizen_issue_list(request: HttpRequest) -> HttpResponse:
     filterset = _filtered(request)
     rows = selectors.with_list_columns(filterset.qs)
-    page = keyset_page(rows, request.GET, ordering=LIST_ORDER, size=PAGE_SIZE)
-    user = acting_user(request)
     filters = filterset.form.cleaned_data if filterset.is_bound and filterset.is_valid() else {}
+    ordering = list_ordering(filters.get("overdue"))
+    page = keyset_page(rows, request.GET, ordering=ordering, size=PAGE_SIZE)
+    user = acting_user(request)
     return render(
         request,
         "suggestions/citizen/list.html",
