@@ -19,10 +19,20 @@ def send_citizen_message(message_id: int) -> bool:
     return citizen_message_send(message_id=message_id)
 
 
+@shared_task(name="suggestions.tasks.route_citizen_issue")
+def route_citizen_issue(issue_id: int) -> bool:
+    """A public submission's 受理 step, after commit (the sweep catches up a lost one)."""
+    from suggestions.citizen.services import citizen_issue_route
+
+    return citizen_issue_route(issue_id=issue_id)
+
+
 @shared_task(name="suggestions.tasks.citizen_sweep")
 def citizen_sweep() -> dict[str, int]:
     """Every few minutes: the citizen channel's periodic work, each part bounded.
 
+    - make the 受理 steps of public submissions that no task made (one query on the
+      submitted problems, at most 500 steps);
     - close answered problems whose rating period ran out (one indexed query, at
       most 500 transitions);
     - remind of tomorrow's appointments (one indexed query, at most 500 claims);
@@ -32,15 +42,27 @@ def citizen_sweep() -> dict[str, int]:
     """
     from suggestions.citizen import services
 
+    routed = services.citizen_issues_route_pending(limit=500)
     closed = services.citizen_issues_close_unrated(limit=500)
     reminded = services.appointments_remind_due(limit=500)
     sent = sum(
         services.citizen_message_send(message_id=message_id)
         for message_id in services.pending_citizen_message_ids(limit=200)
     )
-    if closed or reminded or sent:
-        logger.info("citizen sweep: %s closed unrated, %s reminded, %s sms", closed, reminded, sent)
-    return {"closed_unrated": closed, "appointments_reminded": reminded, "messages_sent": sent}
+    if routed or closed or reminded or sent:
+        logger.info(
+            "citizen sweep: %s routed, %s closed unrated, %s reminded, %s sms",
+            routed,
+            closed,
+            reminded,
+            sent,
+        )
+    return {
+        "routed": routed,
+        "closed_unrated": closed,
+        "appointments_reminded": reminded,
+        "messages_sent": sent,
+    }
 
 
 # --- formal channel: representatives' suggestions (issue 6) ------------------------------------

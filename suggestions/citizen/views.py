@@ -210,6 +210,9 @@ def citizen_issue_new(request: HttpRequest) -> HttpResponse:
                     source=origin.source,
                 ),
                 idempotency_key=form.cleaned_data["idempotency_key"],
+                # The citizen is answered once the problem is stored; its 受理 step
+                # follows from a task (issue 13, services/routing.py).
+                route_after_commit=True,
             )
         except DomainError as error:
             form.add_error(None, str(error.message))

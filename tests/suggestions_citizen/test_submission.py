@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import uuid
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -53,9 +54,15 @@ def test_a_representatives_card_link_works_with_either_parameter_name(
 
 
 def test_submitting_creates_the_case_and_shows_the_tracking_page(
-    client: Client, station: Station, categories: dict[str, IssueCategory], district_staff: User
+    client: Client,
+    station: Station,
+    categories: dict[str, IssueCategory],
+    district_staff: User,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
-    response = _post(client, form_data(station, categories["utilities"], photos=photo()))
+    # The 受理 step is made after commit (test_submission_routing.py): run those hooks.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _post(client, form_data(station, categories["utilities"], photos=photo()))
     assert response.status_code == 302
     issue = CitizenIssue.objects.get()
     assert response["Location"] == f"/q/t/{issue.tracking_token}/?new=1"

@@ -91,6 +91,11 @@ from suggestions.citizen.services.retention import (
     expired_issues,
     issues_anonymise,
 )
+from suggestions.citizen.services.routing import (
+    citizen_issue_route,
+    citizen_issues_route_pending,
+    pending_route_issue_ids,
+)
 from suggestions.citizen.services.staff_tools import (
     BulkResult,
     citizen_issue_ban_phone,
@@ -148,12 +153,14 @@ __all__ = [
     "citizen_issue_rate",
     "citizen_issue_report_back",
     "citizen_issue_reveal_contact",
+    "citizen_issue_route",
     "citizen_issue_send_back",
     "citizen_issue_set_public",
     "citizen_issue_submit",
     "citizen_issues_bulk_assign",
     "citizen_issues_close_unrated",
     "citizen_issues_export",
+    "citizen_issues_route_pending",
     "citizen_message_send",
     "expired_appointments",
     "expired_issues",
@@ -166,4 +173,5 @@ __all__ = [
     "moderation_reason",
     "new_tracking_code",
     "pending_citizen_message_ids",
+    "pending_route_issue_ids",
 ]

@@ -5,12 +5,15 @@ problem's own steps, and routing a submission that is through to 受理.
 
 from __future__ import annotations
 
+import datetime
+
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congress import loop
 from congress.models import OPEN_STATUSES, Assignment, AssignmentStatus, User
 from congress.notifications import notify
-from congress.workdays import Deadline
+from congress.workdays import Deadline, add_deadline
 from representatives.models import Representative
 from suggestions.citizen import conf
 from suggestions.citizen.selectors import staff_of, staff_region_for
@@ -56,10 +59,17 @@ def _start_step(
     deadline: Deadline,
     representative: Representative | None = None,
     note: str = "",
+    counted_from: datetime.date | None = None,
 ) -> Assignment:
     """A step for the representative (through their login) or, without one, for the
-    staff office of the issue's region."""
+    staff office of the issue's region. ``counted_from``: the day the deadline runs
+    from when that is not today (a step made after the fact, see ``routing``); a date
+    already past is given today, the earliest the engine accepts."""
     user = representative.user if representative is not None else None
+    today = timezone.localdate()
+    due_on = None
+    if counted_from is not None and counted_from != today:
+        due_on = max(add_deadline(counted_from, deadline), today)
     if user is not None and user.is_active:
         return loop.assignment_create(
             case_type=ISSUE_CASE,
@@ -69,6 +79,7 @@ def _start_step(
             by=by,
             user=user,
             deadline=deadline,
+            due_on=due_on,
             note=note,
         )
     return loop.assignment_create(
@@ -79,14 +90,23 @@ def _start_step(
         by=by,
         staff_region=staff_region_for(issue.region),
         deadline=deadline,
+        due_on=due_on,
         note=note,
     )
 
 
-def _route(issue: CitizenIssue, *, by: User | None) -> None:
+def _route(
+    issue: CitizenIssue, *, by: User | None, counted_from: datetime.date | None = None
+) -> None:
     """A submission is through: the 受理 step for the staff of its region; the
     representative it was addressed to hears of it too."""
-    _start_step(issue, by=by, deadline=conf.accept_deadline(), note=_("请受理群众反映的问题"))
+    _start_step(
+        issue,
+        by=by,
+        deadline=conf.accept_deadline(),
+        note=_("请受理群众反映的问题"),
+        counted_from=counted_from,
+    )
     addressed = issue.representative
     if addressed is not None and addressed.user is not None:
         notify(

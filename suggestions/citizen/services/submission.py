@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from congress.areas import area_columns
 from congress.errors import InvalidTransition, RuleViolation
 from congress.models import Region, User
+from congress.queue import enqueue_on_commit
 from congress.uploads import CleanUpload, new_token
 from congress.workflow import record_event
 from representatives.models import Representative, Station
@@ -106,7 +107,11 @@ def _confirmation_hash(token: str, code: str) -> str:
 
 
 def citizen_issue_submit(
-    *, submission: Submission, idempotency_key: uuid.UUID, by: User | None = None
+    *,
+    submission: Submission,
+    idempotency_key: uuid.UUID,
+    by: User | None = None,
+    route_after_commit: bool = False,
 ) -> tuple[CitizenIssue, bool]:
     """Save a citizen's problem; a retry with the same key returns the first one.
 
@@ -116,6 +121,11 @@ def citizen_issue_submit(
     A retry is found by the unique key itself: the INSERT refuses it and the
     first case is read then. The public form and the API look the key up before
     their rate limits anyway, so a first submission pays no extra query for it.
+
+    ``route_after_commit`` (the public form): a problem that is through gets its
+    受理 step from a task after commit instead of in this transaction, so the
+    citizen is answered once the problem is stored; a lost task is caught up by
+    the citizen sweep (``routing``).
     """
     number = normalize_mobile(submission.mobile)
     _check(submission, number)
@@ -124,7 +134,10 @@ def citizen_issue_submit(
         raise RuleViolation(_("该手机号暂不能通过本渠道提交，请到就近的代表联络站当面反映。"))
     for _attempt in range(5):
         try:
-            return _create(submission, idempotency_key, number, hashed, by), True
+            issue = _create(
+                submission, idempotency_key, number, hashed, by, later=route_after_commit
+            )
+            return issue, True
         except IntegrityError:
             existing = CitizenIssue.objects.filter(idempotency_key=idempotency_key).first()
             if existing is not None:
@@ -152,6 +165,8 @@ def _create(
     number: str,
     hashed: str,
     by: User | None,
+    *,
+    later: bool = False,
 ) -> CitizenIssue:
     status, reason = _initial_status(submission, number)
     now = timezone.now()
@@ -195,7 +210,7 @@ def _create(
             public_note=_("您反映的问题已提交，查询码 %(code)s。") % {"code": issue.tracking_code},
             data={"source": submission.source, "photos": len(submission.photos)},
         )
-        _after_submit(issue, by=by)
+        _after_submit(issue, by=by, later=later)
     return issue
 
 
@@ -215,13 +230,17 @@ def _save_photo(issue: CitizenIssue, upload: CleanUpload) -> IssuePhoto:
     return photo
 
 
-def _after_submit(issue: CitizenIssue, *, by: User | None) -> None:
+def _after_submit(issue: CitizenIssue, *, by: User | None, later: bool = False) -> None:
     if issue.status == IssueStatus.MERGED and issue.merged_into is not None:
         _join(issue, issue.merged_into)
     elif issue.status == IssueStatus.PENDING_CONFIRMATION:
         _send_confirmation_code(issue)
     elif issue.status == IssueStatus.PENDING_REVIEW:
         _notify_staff(issue, kind="citizen_issue.review", title=_("待审核的群众反映：%(title)s"))
+    elif issue.status == IssueStatus.SUBMITTED and later:
+        from suggestions.tasks import route_citizen_issue
+
+        enqueue_on_commit(route_citizen_issue, issue.pk)
     elif issue.status == IssueStatus.SUBMITTED:
         _route(issue, by=by)
     if issue.status != IssueStatus.PENDING_CONFIRMATION:
