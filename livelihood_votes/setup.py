@@ -17,6 +17,7 @@ from congress.registry import (
     register_nav,
 )
 from congress.scoping import is_staff_or_admin
+from congress.synthetic import SyntheticBuilder, register_synthetic_builder
 from livelihood_votes import cards, demo
 from livelihood_votes.models import VoteStatus
 from livelihood_votes.workflow import ACTION_LABELS, VOTE_CASE
@@ -48,3 +49,13 @@ register_home_card(
 register_home_card(HomeCard("livelihood_votes/card_staff.html", cards.staff_card, order=65))
 # After representatives (order 20): the demo votes need the representatives' seats.
 register_demo_builder(DemoBuilder("livelihood votes", demo.build, order=50))
+
+
+def _build_synthetic(ctx: Any) -> None:
+    from livelihood_votes.synthetic import build
+
+    build(ctx)
+
+
+# generate_city: after the representatives (order 20), whose seats vote.
+register_synthetic_builder(SyntheticBuilder("livelihood votes", _build_synthetic, order=60))

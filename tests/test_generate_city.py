@@ -129,3 +129,136 @@ def test_it_refuses_a_database_with_real_data(db: None) -> None:
     call_command("generate_city", scale="tiny", problems=10, force=True, verbosity=0)
     assert Region.objects.filter(code="980000000000").exists()
     assert CitizenIssue.objects.count() == 10
+
+
+# --- the facts the read path relies on, and the formal suggestions and the vote --------------
+
+SUGGESTION_CASE = "suggestions.suggestion"
+
+
+def _areas_of(path: str) -> list[int | None]:
+    """area_0..3 from a materialized path (hex segments, root first), stated here."""
+    ids = [int(segment, 16) for segment in path.strip("/").split("/")]
+    return [ids[n] if n < len(ids) else None for n in range(4)]
+
+
+@pytest.fixture
+def full_city(db: None) -> Region:
+    call_command("generate_city", scale="tiny", problems=400, suggestions=60, seed=11, verbosity=0)
+    return Region.objects.get(level=RegionLevel.CITY, parent__code="980000000000")
+
+
+def _check_reads(city: Region) -> None:
+    # The summary equals a recount (the project's own check command).
+    call_command("issue_reads_rebuild", check=True, verbosity=0)
+    paths = dict(Region.objects.values_list("pk", "path"))
+    # Area columns are the region's ancestors, for problems and for every assignment.
+    for row in CitizenIssue.objects.values("region_id", "area_0", "area_1", "area_2", "area_3"):
+        expected = _areas_of(paths[row["region_id"]])
+        assert [row[f"area_{n}"] for n in range(4)] == expected
+    for row in Assignment.objects.values("region_id", "area_0", "area_1", "area_2", "area_3"):
+        expected = _areas_of(paths[row["region_id"]])
+        assert [row[f"area_{n}"] for n in range(4)] == expected
+    # An open problem's next_due_on is the earliest due date of its open steps; a
+    # problem with no open step has none.
+    earliest: dict[int, object] = {}
+    for case_id, due_on in Assignment.objects.filter(
+        case_type=ISSUE_CASE, status__in=OPEN_STATUSES
+    ).values_list("case_id", "due_on"):
+        if case_id not in earliest or due_on < earliest[case_id]:  # type: ignore[operator]
+            earliest[case_id] = due_on
+    for pk, next_due_on in CitizenIssue.objects.values_list("pk", "next_due_on"):
+        assert next_due_on == earliest.get(pk), pk
+
+
+def _check_formal() -> None:
+    from suggestions.models.formal import Suggestion, SuggestionRating, SuggestionReply
+
+    statuses = Counter(Suggestion.objects.values_list("status", flat=True))
+    assert sum(statuses.values()) == 60
+    assert len(statuses) >= 3, statuses
+    steps = Assignment.objects.filter(case_type=SUGGESTION_CASE)
+    assert steps.exists()
+    # Every assignment has its 交办 event on its own timeline, and events only for itself.
+    assigned = set(
+        CaseEvent.objects.filter(case_type=SUGGESTION_CASE, action="assign")
+        .exclude(assignment=None)
+        .values_list("assignment_id", flat=True)
+    )
+    assert set(steps.values_list("pk", flat=True)) <= assigned
+    for step in steps.select_related("department"):
+        assert step.department is not None
+        assert step.department.region.is_within(Region.objects.get(pk=step.region_id))
+    # Handled suggestions point at their lead assignment; replies are rated by signers.
+    for suggestion in Suggestion.objects.exclude(lead_assignment=None):
+        assert suggestion.lead_assignment.case_id == suggestion.pk
+        assert suggestion.status in {"handling", "replied", "rated", "carried_over", "closed"}
+    for reply in SuggestionReply.objects.all():
+        assert reply.category in {"A", "B", "C", "D"}
+        signers = set(reply.suggestion.signers.values_list("representative_id", flat=True))
+        rated = set(reply.ratings.values_list("representative_id", flat=True))
+        assert rated <= signers
+        if reply.suggestion.status in {"closed", "carried_over", "rated"}:
+            assert rated == signers
+    assert SuggestionRating.objects.exists()
+    # A suggestion's status is where its own timeline ends.
+    last: dict[int, str] = {}
+    for case_id, to_status in (
+        CaseEvent.objects.filter(case_type=SUGGESTION_CASE, assignment=None)
+        .exclude(to_status="")
+        .order_by("at", "pk")
+        .values_list("case_id", "to_status")
+    ):
+        last[case_id] = to_status
+    for pk, status in Suggestion.objects.values_list("pk", "status"):
+        assert last[pk] == status
+
+
+def _check_vote() -> None:
+    from congress.models import BallotBox, PublishedBallot
+    from livelihood_votes.models import LivelihoodVote
+
+    vote = LivelihoodVote.objects.get()
+    assert vote.status == "closed"
+    box = BallotBox.objects.get(pk=vote.box_id)
+    ballots = list(PublishedBallot.objects.filter(box=box))
+    assert ballots
+    # The tally written at the close equals a count of the published ballots.
+    approve: Counter[str] = Counter()
+    for ballot in ballots:
+        for option, mark in ballot.marks.items():
+            approve[(option, mark)] += 1  # type: ignore[index]
+    assert box.counts["ballots"] == len(ballots)
+    for option, marks in box.counts["marks"].items():
+        for mark, n in marks.items():
+            assert approve[(option, mark)] == n  # type: ignore[index]
+    assert sum(approve.values()) == sum(sum(m.values()) for m in box.counts["marks"].values())
+
+
+def test_the_generated_city_keeps_the_services_invariants(full_city: Region) -> None:
+    _check_reads(full_city)
+    _check_formal()
+    _check_vote()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_copy_and_deferred_indexes_keep_everything() -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only (DATABASE_URL=postgres://...)")
+
+    def indexes() -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY indexname"
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    before = indexes()
+    call_command("generate_city", scale="tiny", problems=400, suggestions=60, seed=11, verbosity=0)
+    assert indexes() == before  # the indexes dropped for the load are built again, the same
+    city = Region.objects.get(level=RegionLevel.CITY, parent__code="980000000000")
+    _check_reads(city)
+    _check_formal()
+    _check_vote()

@@ -19,6 +19,7 @@ from congress.registry import (
     register_nav,
 )
 from congress.scoping import is_staff_or_admin
+from congress.synthetic import SyntheticBuilder, register_synthetic_builder
 from representatives.registry import PointSource, register_point_source
 from representatives.selectors import representative_of
 from suggestions.formal import cards, conf, demo, points
@@ -113,3 +114,13 @@ register_home_card(HomeCard("suggestions/formal/card_key.html", cards.key_card, 
 register_point_source(PointSource("suggestions", _("代表建议、议案"), points.count, points.records))
 # After the representatives builder (order 20): suggestions need representatives.
 register_demo_builder(DemoBuilder("suggestions (formal)", demo.build, order=40))
+
+
+def _build_synthetic(ctx: Any) -> None:
+    from suggestions.formal.synthetic import build
+
+    build(ctx)
+
+
+# generate_city: after the representatives (order 20), whose seats file the suggestions.
+register_synthetic_builder(SyntheticBuilder("formal suggestions", _build_synthetic, order=50))
