@@ -300,6 +300,24 @@ def close(electorate: Electorate) -> float:
     return time.perf_counter() - started
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds the processes have used so far (Linux /proc)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def workers_of(master: int) -> list[int]:
+    """gunicorn's worker processes: the master's children."""
+    children = Path(f"/proc/{master}/task/{master}/children")
+    return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+
+
 def check_closed(electorate: Electorate, load: Load, check: Check) -> Check:
     """After the close: one published ballot per receipt given, each with exactly the
     marks its voter sent, and nothing else published."""
@@ -395,6 +413,8 @@ class Result:
     tally_ms: float
     uptime_before: str
     uptime_after: str
+    web_cpu_s: float | None = None  # the web workers' CPU over the casting
+    close_cpu_s: float | None = None  # this process's CPU over the close
 
 
 def uptime() -> str:
@@ -411,22 +431,30 @@ def one_vote(
     *,
     processes: int = PROCESSES,
     threads: int = THREADS,
+    server_pid: int | None = None,
 ) -> Result:
-    """Fill, cast over HTTP, check, close, check again, read the tally."""
+    """Fill, cast over HTTP, check, close, check again, read the tally. With the web
+    server's pid, its workers' CPU time over the casting is measured too."""
     from livelihood_votes import selectors
     from livelihood_votes.models import LivelihoodVote
 
     electorate = fill(voters, candidates, seats, tag=name)
-    before = uptime()
+    workers = workers_of(server_pid) if server_pid else []
+    before, web_cpu = uptime(), cpu_seconds(workers)
     load = cast_all(base_url, electorate, processes=processes, threads=threads)
-    after = uptime()
+    after, web_cpu = uptime(), cpu_seconds(workers) - web_cpu
     check = check_open(electorate, load)
+    cpu = time.process_time()
     close_s = close(electorate)
+    close_cpu = time.process_time() - cpu
     check = check_closed(electorate, load, check)
     started = time.perf_counter()
     selectors.vote_tally(LivelihoodVote.objects.get(pk=electorate.vote_id))
     tally_ms = (time.perf_counter() - started) * 1000
-    return Result(name, voters, candidates, seats, load, check, close_s, tally_ms, before, after)
+    return Result(
+        name, voters, candidates, seats, load, check, close_s, tally_ms, before, after,
+        web_cpu if workers else None, close_cpu,
+    )  # fmt: skip
 
 
 def rows(result: Result, *, budget_s: float | None = None) -> list[tuple[str, str]]:
@@ -445,6 +473,10 @@ def rows(result: Result, *, budget_s: float | None = None) -> list[tuple[str, st
         ("sealed ballots / electors voted / voters answered 2xx",
          f"{check.sealed:,} / {check.electors_voted:,} / {check.voters_2xx:,}"),
         ("the close: open, shuffle, publish, count", f"{result.close_s:.2f} s{close_budget}"),
+        ("… of it CPU time of the closing process (load-independent)",
+         "-" if result.close_cpu_s is None else f"{result.close_cpu_s:.2f} s"),
+        ("web workers' CPU per ballot (load-independent; PostgreSQL's not included)",
+         "-" if result.web_cpu_s is None else f"{result.web_cpu_s / max(ok, 1) * 1000:.0f} ms"),
         ("published ballots / receipts carrying exactly their voter's marks",
          f"{check.published:,} / {check.marks_match:,}"),
         ("tally after the close", f"{result.tally_ms:.1f} ms"),
@@ -514,8 +546,8 @@ def run(*, representatives: int = REPRESENTATIVES, voters: int = CITY_VOTERS) ->
     random.seed(20261204)
     server, url = serve(WORKERS)
     try:
-        hall = one_vote("hall", url, representatives, CANDIDATES, SEATS)
-        city = one_vote("city", url, voters, CITY_CANDIDATES, CITY_SEATS)
+        hall = one_vote("hall", url, representatives, CANDIDATES, SEATS, server_pid=server.pid)
+        city = one_vote("city", url, voters, CITY_CANDIDATES, CITY_SEATS, server_pid=server.pid)
     finally:
         stop(server)
     report = "\n".join(
