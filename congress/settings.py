@@ -14,6 +14,7 @@ from typing import Any
 import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
+from congress.api.enums import API_ENUM_NAMES
 from congress.env import (
     env_bool,
     env_choice,
@@ -440,53 +441,9 @@ SPECTACULAR_SETTINGS = {
         "congress.api.schema.add_error_responses",
     ],
     # Every choice set gets its own schema name ("status" means different things
-    # in different apps). A new TextChoices used by an API belongs in this list.
-    "ENUM_NAME_OVERRIDES": {
-        "ActivityKindEnum": "representatives.models.ActivityKind",
-        "ActivityStatusEnum": "representatives.models.ActivityStatus",
-        "AppointmentKindEnum": "suggestions.models.appointment.AppointmentKind",
-        "AppointmentStatusEnum": "suggestions.models.appointment.AppointmentStatus",
-        "AssignmentRoleEnum": "congress.models.loop.AssignmentRole",
-        "AssignmentStatusEnum": "congress.models.loop.AssignmentStatus",
-        "AttendanceEnum": "representatives.models.Attendance",
-        "BallotFormEnum": "livelihood_votes.models.BallotForm",
-        "BallotMarkEnum": "livelihood_votes.models.Mark",
-        "BallotSourceEnum": "livelihood_votes.models.BallotSource",
-        "ChannelEnum": "congress.models.notifications.Channel",
-        "CongressLevelEnum": "congress.models.regions.CongressLevel",
-        "ContactKindEnum": "representatives.models.ContactKind",
-        "ConversionKindEnum": "suggestions.models.citizen.ConversionKind",
-        "DeclineChannelEnum": "suggestions.models.citizen.DeclineChannel",
-        "DepartmentKindEnum": "congress.models.accounts.DepartmentKind",
-        "DutyPatternKindEnum": "representatives.models.DutyPatternKind",
-        "GenderEnum": "representatives.models.Gender",
-        "HandlingMethodEnum": "suggestions.models.formal.HandlingMethod",
-        "HandlingStageEnum": "suggestions.models.formal.HandlingStage",
-        "IssueRatingEnum": "suggestions.models.citizen.IssueRating",
-        "IssueSourceEnum": "suggestions.models.citizen.IssueSource",
-        "IssueStatusEnum": "suggestions.models.citizen.IssueStatus",
-        "MandateStatusEnum": "representatives.models.MandateStatus",
-        "PartyEnum": "representatives.models.Party",
-        "PassBaseEnum": "livelihood_votes.models.PassBase",
-        "PhonePolicyEnum": "representatives.models.PhonePolicy",
-        "RatingChannelEnum": "suggestions.models.formal.RatingChannel",
-        "RegionLevelEnum": "congress.models.regions.RegionLevel",
-        "ReplyCategoryEnum": "suggestions.models.formal.ReplyCategory",
-        "RoleEnum": "congress.models.accounts.Role",
-        "SatisfactionEnum": "representatives.models.Satisfaction",
-        "SectorEnum": "representatives.models.Sector",
-        "SessionKindEnum": "congress.models.regions.SessionKind",
-        "ShiftStatusEnum": "representatives.models.ShiftStatus",
-        "SignerRoleEnum": "suggestions.models.formal.SignerRole",
-        "SignerStatusEnum": "suggestions.models.formal.SignerStatus",
-        "StationKindEnum": "representatives.models.StationKind",
-        "StationRoleEnum": "representatives.models.StationRole",
-        "SuggestionCategoryEnum": "suggestions.models.formal.SuggestionCategory",
-        "SuggestionKindEnum": "suggestions.models.formal.SuggestionKind",
-        "SuggestionStatusEnum": "suggestions.models.formal.SuggestionStatus",
-        "VoterDelegateKindEnum": "representatives.models.VoterDelegateKind",
-        "VoteStatusEnum": "livelihood_votes.models.VoteStatus",
-    },
+    # in different apps): the core lists its own in congress/api/enums.py and each
+    # feature app registers its own there from its AppConfig.ready.
+    "ENUM_NAME_OVERRIDES": API_ENUM_NAMES,
 }
 
 LOG_LEVEL = env_choice(

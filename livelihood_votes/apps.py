@@ -10,4 +10,15 @@ class LivelihoodVotesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from congress.api.enums import register_api_enums
         from livelihood_votes import setup  # noqa: F401 - registers
+
+        register_api_enums(
+            {
+                "BallotFormEnum": "livelihood_votes.models.BallotForm",
+                "BallotMarkEnum": "livelihood_votes.models.Mark",
+                "BallotSourceEnum": "livelihood_votes.models.BallotSource",
+                "PassBaseEnum": "livelihood_votes.models.PassBase",
+                "VoteStatusEnum": "livelihood_votes.models.VoteStatus",
+            }
+        )

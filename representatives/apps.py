@@ -137,3 +137,28 @@ class RepresentativesConfig(AppConfig):
         from congress.registry import RoleSource, register_role_source
 
         register_role_source(RoleSource("representative seats", _seats))
+
+        from congress.api.enums import register_api_enums
+
+        register_api_enums(
+            {
+                f"{name}Enum": f"representatives.models.{name}"
+                for name in (
+                    "ActivityKind",
+                    "ActivityStatus",
+                    "Attendance",
+                    "ContactKind",
+                    "DutyPatternKind",
+                    "Gender",
+                    "MandateStatus",
+                    "Party",
+                    "PhonePolicy",
+                    "Satisfaction",
+                    "Sector",
+                    "ShiftStatus",
+                    "StationKind",
+                    "StationRole",
+                    "VoterDelegateKind",
+                )
+            }
+        )

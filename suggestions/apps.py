@@ -12,5 +12,27 @@ class SuggestionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from congress.api.enums import register_api_enums
         from suggestions.citizen import setup as citizen_setup  # noqa: F401 - registers
         from suggestions.formal import setup as formal_setup  # noqa: F401 - registers
+
+        register_api_enums(
+            {
+                "AppointmentKindEnum": "suggestions.models.appointment.AppointmentKind",
+                "AppointmentStatusEnum": "suggestions.models.appointment.AppointmentStatus",
+                "ConversionKindEnum": "suggestions.models.citizen.ConversionKind",
+                "DeclineChannelEnum": "suggestions.models.citizen.DeclineChannel",
+                "IssueRatingEnum": "suggestions.models.citizen.IssueRating",
+                "IssueSourceEnum": "suggestions.models.citizen.IssueSource",
+                "IssueStatusEnum": "suggestions.models.citizen.IssueStatus",
+                "HandlingMethodEnum": "suggestions.models.formal.HandlingMethod",
+                "HandlingStageEnum": "suggestions.models.formal.HandlingStage",
+                "RatingChannelEnum": "suggestions.models.formal.RatingChannel",
+                "ReplyCategoryEnum": "suggestions.models.formal.ReplyCategory",
+                "SignerRoleEnum": "suggestions.models.formal.SignerRole",
+                "SignerStatusEnum": "suggestions.models.formal.SignerStatus",
+                "SuggestionCategoryEnum": "suggestions.models.formal.SuggestionCategory",
+                "SuggestionKindEnum": "suggestions.models.formal.SuggestionKind",
+                "SuggestionStatusEnum": "suggestions.models.formal.SuggestionStatus",
+            }
+        )
