@@ -190,6 +190,7 @@ def measure(
         worker = pid()
         run.pids.add(worker)
         run.readings.append((sent, rss_kib(worker)))
+        print(f"{sent:,} requests: worker RSS {run.readings[-1][1] / 1024:.1f} MB", flush=True)
 
     read(0)
     started = time.perf_counter()
@@ -233,13 +234,11 @@ def report(run: Run, *, problems: int, warm_up: int = WARM_UP) -> str:
     )
 
 
-def run(problems: int = PROBLEMS) -> None:
-    """A fresh city of ``problems`` unless the database already holds one (``--reuse``,
-    as ``python -m bench`` passes after bench/pages.py generated it), then measure;
-    in its own process with DEBUG off."""
-    reuse = ["--reuse"] if os.environ.get("BENCH_RSS_REUSE") == "1" else []
+def run(problems: int = PROBLEMS, *, reuse: bool = False) -> None:
+    """A fresh city of ``problems`` unless ``reuse`` (the database already holds one,
+    as after bench/pages.py), then measure; in its own process with DEBUG off."""
     subprocess.run(
-        [sys.executable, "-m", "bench.rss", "--one", str(problems), *reuse],
+        [sys.executable, "-m", "bench.rss", "--one", str(problems), *(["--reuse"] * reuse)],
         check=True,
         env=city.environment(),
         cwd=city.ROOT,
