@@ -28,7 +28,7 @@ MAX_SCORE = 100  # the top of any score form's scale
 # A score a teller can type in from a paper sheet: a typo beyond it is refused at the desk,
 # a legible score outside the form's scale is a void sheet. Three digits: ``padded_size``.
 SCORE_READABLE = 999
-SCALE_BASE = 1000
+SCALE_BASE = MAX_SCORE + 1  # a score box's seats: low * SCALE_BASE + high (below)
 SELECT_FORMS = frozenset({K.UP_TO_N, K.EXACTLY_N})
 
 Marks = dict[str, Any]  # {option id as a string (JSON keys are): mark, or a list of marks}
@@ -159,9 +159,10 @@ def padded_size(kind: str, options: Sequence[int]) -> int:
 # --- the score form (部门评议) ------------------------------------------------------------
 #
 # The rules see a box through its kind, ``seats`` and options only, so a score box's
-# scale travels in ``seats``: ``low * SCALE_BASE + high`` (1–5 is 1005, 0–10 is 10; 0, a
-# box opened without one, is 0–MAX_SCORE). The rest of the form (the criteria and their
-# weights, which cell is which department) is ``BallotBox.form``, read by the outcome.
+# scale travels in ``seats``: ``low * SCALE_BASE + high`` (1–5 is 106, 0–10 is 10; 0, a
+# box opened without one, is 0–MAX_SCORE; the largest, 99–100, is 10,099 and fits the
+# column's small integer). The rest of the form (the criteria and their weights, which
+# cell is which department) is ``BallotBox.form``, read by the outcome.
 
 
 def score_seats(low: int, high: int) -> int:

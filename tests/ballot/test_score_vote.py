@@ -69,6 +69,13 @@ def test_the_form_numbers_its_cells_department_by_department(
     }
 
 
+@pytest.mark.parametrize(("low", "high"), [(0, 10), (1, 5), (0, 100), (99, 100)])
+def test_the_scale_travels_in_seats_and_fits_its_column(low: int, high: int) -> None:
+    seats = rules.score_seats(low, high)
+    assert rules.score_scale(seats) == (low, high)
+    assert 0 < seats <= 32767  # PositiveSmallIntegerField on PostgreSQL
+
+
 def test_three_representatives_weighted_means_by_hand(
     world: World,
     voters: list[User],
