@@ -50,6 +50,7 @@ def measure() -> list[tuple[str, int, float, float, int, str]]:
     station = Station.objects.filter(region__path__startswith=county.path).order_by("pk").first()
     rep = Representative.objects.filter(region__path__startswith=county.path).order_by("pk").first()
     department = Department.objects.filter(region=county).order_by("pk").first()
+    assert station and rep and department, "a generated city (manage.py generate_city)"
     clients = {}
     for persona in ("city", "district", "clerk"):
         clients[persona] = Client()
