@@ -73,7 +73,7 @@ def measure(only: str = "") -> list[tuple[str, int, float, float, int, str]]:
     clients: dict[str, Client] = {}
     rows = []
     for page, persona, url in pages():
-        if only and only not in page:
+        if only and not any(part in page for part in only.split(",")):
             continue
         if people.get(persona) is None:
             continue
@@ -114,7 +114,7 @@ def profile(only: str = "") -> None:
 
     people = _people()
     for page, persona, url in pages():
-        if only and only not in page:
+        if only and not any(part in page for part in only.split(",")):
             continue
         user = people.get(persona)
         if user is None:
