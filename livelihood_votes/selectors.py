@@ -108,10 +108,6 @@ def visible_votes(user: AnyUser) -> QuerySet[LivelihoodVote]:
     return votes if query is None else votes.filter(query)
 
 
-def visible_candidates(user: AnyUser) -> QuerySet[Candidate]:
-    return Candidate.objects.filter(vote__in=visible_votes(user)).select_related("department")
-
-
 def voters(vote: LivelihoodVote) -> QuerySet[Representative]:
     """Who voted (the roll call, for the staff who run the vote), by name, each with the
     channel: no times, and nothing in the order they voted."""

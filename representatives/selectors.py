@@ -26,7 +26,6 @@ from representatives.models import (
     Constituency,
     ContactLog,
     Delegation,
-    DutyPattern,
     DutyShift,
     GridAssignment,
     Mandate,
@@ -38,7 +37,6 @@ from representatives.models import (
     Station,
     StationMember,
     VoterDelegate,
-    VoterEvaluation,
 )
 from representatives.registry import PublicCase, public_case_providers
 
@@ -132,10 +130,6 @@ def visible_station_members(user: AnyUser) -> QuerySet[StationMember]:
     )
 
 
-def visible_duty_patterns(user: AnyUser) -> QuerySet[DutyPattern]:
-    return _scoped(DutyPattern.objects.select_related("station"), user, "station__region__path")
-
-
 def visible_duty_shifts(user: AnyUser) -> QuerySet[DutyShift]:
     return _scoped(
         DutyShift.objects.select_related("station", "representative"),
@@ -183,15 +177,6 @@ def visible_activities(user: AnyUser) -> QuerySet[Activity]:
             )
         )
     return _scoped(Activity.objects.select_related("region"), user, "region__path", own)
-
-
-def visible_evaluations(user: AnyUser) -> QuerySet[VoterEvaluation]:
-    return _scoped(
-        VoterEvaluation.objects.select_related("station", "representative"),
-        user,
-        "station__region__path",
-        Q(representative__user=user),
-    )
 
 
 def visible_grids(user: AnyUser) -> QuerySet[Region]:

@@ -246,22 +246,6 @@ def mandate_add(
 
 
 @history.recorded_by
-def mandate_update(*, mandate: Mandate, by: User | None, **fields: Any) -> Mandate:
-    for name, value in fields.items():
-        setattr(mandate, name, value)
-    _check_mandate(mandate, by)
-    mandate.save()
-    record_event(
-        case_type=MANDATE_CASE,
-        case_id=mandate.pk,
-        action="update",
-        by=by,
-        data={"fields": sorted(fields)},
-    )
-    return mandate
-
-
-@history.recorded_by
 def mandate_end(
     *,
     mandate: Mandate,

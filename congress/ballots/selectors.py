@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 
 from congress.ballots.errors import ResultsNotPublished
-from congress.ballots.services import normalise_receipt
 from congress.models.ballots import BallotBox, BallotSource, BoxStatus, Elector, PublishedBallot
 
 
@@ -23,8 +22,3 @@ def published_ballots(box: BallotBox) -> QuerySet[PublishedBallot]:
     if box.status != BoxStatus.CLOSED:
         raise ResultsNotPublished()
     return box.published.order_by("receipt")
-
-
-def receipt_ballot(box: BallotBox, receipt: str) -> PublishedBallot | None:
-    """核对回执: the published ballot with this receipt, if any."""
-    return published_ballots(box).filter(receipt=normalise_receipt(receipt)).first()
