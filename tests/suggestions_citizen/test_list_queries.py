@@ -151,9 +151,8 @@ def test_the_city_staffs_and_the_clerks_lists(
     clerk_view = _queries(client, urls)
     assert few_city == {"no filter": (14, 3), "已超期": (14, 3)}, few_city
     assert many_city == {"no filter": (14, 30), "已超期": (14, 30)}, many_city
-    # The clerk's scope is the cases handed to their department: the same page with
-    # one more query (the summary rows cannot say their scope: their header is a
-    # bounded count, and their menu reads their department's work).
+    # The clerk's scope is the cases handed to their department (their header is a
+    # bounded count, not the summary rows): one query more than staff's page, fixed.
     assert clerk_view == {"no filter": (15, 30), "已超期": (15, 30)}, clerk_view
 
 
