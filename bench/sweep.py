@@ -66,7 +66,24 @@ def _people() -> int:
     return bureaus[0].pk
 
 
-def _fill(open_rows: int, due_rows: int) -> float:
+def _moment() -> datetime.datetime:
+    """When the sweep runs: now, or 09:30 (after the reminder hour, so that the day's
+    "due" stage is owed) if earlier; on a rest day, 09:30 on the last working day,
+    since on a weekend nothing falls due and the one in ten would not escalate."""
+    from django.utils import timezone
+
+    from congress.workdays import is_workday
+
+    day = timezone.localdate()
+    if is_workday(day):
+        nine_thirty = datetime.datetime.combine(day, datetime.time(9, 30))
+        return max(timezone.now(), timezone.make_aware(nine_thirty))
+    while not is_workday(day):
+        day -= datetime.timedelta(days=1)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 30)))
+
+
+def _fill(open_rows: int, due_rows: int, now: datetime.datetime) -> float:
     from django.db import connection
     from django.utils import timezone
 
@@ -75,11 +92,10 @@ def _fill(open_rows: int, due_rows: int) -> float:
 
     first_bureau = _people()
     region = Region.objects.get()
-    now = timezone.now()
-    # Due rows fall due today (their "due" reminder is owed), one in ten three
-    # working days ago (escalation to the office, and the overdue reminder); the
-    # rest in 60 days.
-    today = timezone.localdate()
+    # Due rows fall due on the sweep's day (their "due" reminder is owed), one in ten
+    # three working days before (escalation to the office, and the overdue reminder);
+    # the rest 60 days after.
+    today = timezone.localdate(now)
     overdue = add_workdays(today, -3)
     far = today + datetime.timedelta(days=60)
     past = now - datetime.timedelta(minutes=5)
@@ -186,18 +202,13 @@ def run(*, open_rows: int, due_rows: int) -> None:
     city.empty_database()
     from django.core.management import call_command
     from django.db import connection
-    from django.utils import timezone
 
     from congress import loop
     from congress.models import Delivery, Notification, Reminder
 
     call_command("migrate", verbosity=0)
-    fill_seconds = _fill(open_rows, due_rows)
-    # After the 09:00 reminder hour, so that today's "due" stage is owed.
-    now = max(
-        timezone.now(),
-        timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(9, 30))),
-    )
+    now = _moment()
+    fill_seconds = _fill(open_rows, due_rows, now)
 
     started = time.perf_counter()
     found = len(list(loop.due_for_reminder(now, 1000).values_list("pk", flat=True)))
