@@ -28,7 +28,7 @@ TURNOUT = 0.94
 def _vote(ctx: SyntheticContext, region_id: int) -> LivelihoodVote | None:
     rng = ctx.rng
     congress = ctx.congresses.get(region_id)
-    staff = (ctx.staff.get(region_id) or [None])[0]
+    staff = next(iter(ctx.staff.get(region_id, [])), None)
     sessions = [s for s in ctx.sessions.get(region_id, []) if s.kind == SessionKind.PLENARY]
     held = [s for s in sessions if s.opens_on <= ctx.today] or sessions
     if congress is None or staff is None or not held:

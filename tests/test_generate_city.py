@@ -34,7 +34,9 @@ def city(db: None) -> Region:
 
 
 def _staff_of(region: Region) -> User:
-    return User.objects.filter(role_grants__role=Role.STAFF, role_grants__region=region).first()
+    user = User.objects.filter(role_grants__role=Role.STAFF, role_grants__region=region).first()
+    assert user is not None
+    return user
 
 
 def test_every_problem_lies_in_the_city(city: Region) -> None:
@@ -153,12 +155,10 @@ def _check_reads(city: Region) -> None:
     call_command("issue_reads_rebuild", check=True, verbosity=0)
     paths = dict(Region.objects.values_list("pk", "path"))
     # Area columns are the region's ancestors, for problems and for every assignment.
-    for row in CitizenIssue.objects.values("region_id", "area_0", "area_1", "area_2", "area_3"):
-        expected = _areas_of(paths[row["region_id"]])
-        assert [row[f"area_{n}"] for n in range(4)] == expected
-    for row in Assignment.objects.values("region_id", "area_0", "area_1", "area_2", "area_3"):
-        expected = _areas_of(paths[row["region_id"]])
-        assert [row[f"area_{n}"] for n in range(4)] == expected
+    columns = ("region_id", "area_0", "area_1", "area_2", "area_3")
+    for model in (CitizenIssue, Assignment):
+        for region_id, *areas in model.objects.values_list(*columns):
+            assert areas == _areas_of(paths[region_id])
     # An open problem's next_due_on is the earliest due date of its open steps; a
     # problem with no open step has none.
     earliest: dict[int, object] = {}
@@ -191,6 +191,7 @@ def _check_formal() -> None:
         assert step.department.region.is_within(Region.objects.get(pk=step.region_id))
     # Handled suggestions point at their lead assignment; replies are rated by signers.
     for suggestion in Suggestion.objects.exclude(lead_assignment=None):
+        assert suggestion.lead_assignment is not None
         assert suggestion.lead_assignment.case_id == suggestion.pk
         assert suggestion.status in {"handling", "replied", "rated", "carried_over", "closed"}
     for reply in SuggestionReply.objects.all():
@@ -215,24 +216,25 @@ def _check_formal() -> None:
 
 
 def _check_vote() -> None:
-    from congress.models import BallotBox, PublishedBallot
+    from congress.models import PublishedBallot
     from livelihood_votes.models import LivelihoodVote
 
     vote = LivelihoodVote.objects.get()
     assert vote.status == "closed"
-    box = BallotBox.objects.get(pk=vote.box_id)
+    box = vote.box
+    assert box is not None and box.counts is not None
     ballots = list(PublishedBallot.objects.filter(box=box))
     assert ballots
     # The tally written at the close equals a count of the published ballots.
-    approve: Counter[str] = Counter()
+    counted: Counter[tuple[str, str]] = Counter()
     for ballot in ballots:
         for option, mark in ballot.marks.items():
-            approve[(option, mark)] += 1  # type: ignore[index]
+            counted[(option, mark)] += 1
+    kept: dict[str, dict[str, int]] = box.counts["marks"]
     assert box.counts["ballots"] == len(ballots)
-    for option, marks in box.counts["marks"].items():
-        for mark, n in marks.items():
-            assert approve[(option, mark)] == n  # type: ignore[index]
-    assert sum(approve.values()) == sum(sum(m.values()) for m in box.counts["marks"].values())
+    assert counted == Counter(
+        {(option, mark): n for option, marks in kept.items() for mark, n in marks.items()}
+    )
 
 
 def test_the_generated_city_keeps_the_services_invariants(full_city: Region) -> None:

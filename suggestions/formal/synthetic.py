@@ -257,7 +257,7 @@ class _Builder:
             on_time, at, clerk.pk,
         )  # fmt: skip
         ratings: dict[int, tuple[str, str]] = {}
-        actor = clerk_actor
+        actor: tuple[int | None, str] = clerk_actor
         for rep in seats:
             at += datetime.timedelta(days=rng.uniform(0.5, 6))
             if at > self.now:
