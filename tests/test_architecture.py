@@ -40,3 +40,21 @@ def test_one_schema_name_is_one_choice_set() -> None:
     with pytest.raises(EnumNameTaken):
         register_api_enums({"IssueStatusEnum": "suggestions.models.formal.SuggestionStatus"})
     assert API_ENUM_NAMES["IssueStatusEnum"] == "suggestions.models.citizen.IssueStatus"
+
+
+def test_every_appointment_action_is_declared_once_and_an_unknown_one_is_refused() -> None:
+    from congress.errors import InvalidTransition
+    from suggestions.citizen.appointment_actions import APPOINTMENT_ACTIONS, appointment_action
+
+    # 约见: routed to a department, confirmed, re-timed, accepted, declined, cancelled, held.
+    assert set(APPOINTMENT_ACTIONS) == {
+        "route",
+        "confirm",
+        "propose",
+        "accept_proposal",
+        "decline",
+        "cancel",
+        "record_meeting",
+    }
+    with pytest.raises(InvalidTransition):
+        appointment_action("delete_everything")

@@ -4,10 +4,8 @@ staff's list and case page; a representative's request to meet a department head
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from typing import Any
 
-from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -15,23 +13,19 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from congress.errors import DomainError
-from congress.models import Department, User
+from congress.models import Department
 from congress.ratelimit import ratelimit
 from congress.scoping import get_visible_or_404
 from representatives.models import Representative, StationMember
 from representatives.selectors import representative_of
 from suggestions.citizen import conf, selectors, services
+from suggestions.citizen.appointment_actions import appointment_action
 from suggestions.citizen.forms import (
-    AppointmentCancelForm,
-    AppointmentReasonForm,
     AppointmentRequestForm,
-    AppointmentTimeForm,
     DepartmentAppointmentForm,
-    MeetingForm,
 )
 from suggestions.citizen.privacy import mask_mobile, mask_name
 from suggestions.citizen.views import _no_store, origin_of
@@ -167,51 +161,9 @@ def appointment_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-APPOINTMENT_FORMS: dict[str, tuple[Any, type[django_forms.Form]]] = {
-    "route": (gettext_lazy("转交承办单位"), AppointmentCancelForm),
-    "confirm": (gettext_lazy("确认约见"), AppointmentTimeForm),
-    "propose": (gettext_lazy("提议另一时间（改期）"), AppointmentTimeForm),
-    "accept_proposal": (gettext_lazy("同意新时间"), AppointmentCancelForm),
-    "decline": (gettext_lazy("婉拒"), AppointmentReasonForm),
-    "cancel": (gettext_lazy("取消约见"), AppointmentCancelForm),
-    "record_meeting": (gettext_lazy("记录见面情况"), MeetingForm),
-}
-
-
-def _runner(action: str) -> Callable[[Appointment, dict[str, Any], User, django_forms.Form], Any]:
-    runners: dict[str, Callable[[Appointment, dict[str, Any], User, django_forms.Form], Any]] = {
-        "route": lambda a, d, u, f: services.appointment_route(
-            appointment=a, by=u, note=d["reason"]
-        ),
-        "confirm": lambda a, d, u, f: services.appointment_confirm(
-            appointment=a, by=u, scheduled_at=d["scheduled_at"], place=d["place"], note=d["note"]
-        ),
-        "propose": lambda a, d, u, f: services.appointment_propose(
-            appointment=a, by=u, scheduled_at=d["scheduled_at"], place=d["place"], note=d["note"]
-        ),
-        "accept_proposal": lambda a, d, u, f: services.appointment_accept_proposal(
-            appointment=a, by=u
-        ),
-        "decline": lambda a, d, u, f: services.appointment_decline(
-            appointment=a, by=u, reason=d["reason"]
-        ),
-        "cancel": lambda a, d, u, f: services.appointment_cancel(
-            appointment=a, by=u, reason=d["reason"]
-        ),
-        "record_meeting": lambda a, d, u, f: services.appointment_record_meeting(
-            appointment=a,
-            by=u,
-            summary=d["summary"],
-            problems=f.problem_list(),  # type: ignore[attr-defined]
-            category=d["category"],
-        ),
-    }
-    return runners[action]
-
-
 def _detail(request: HttpRequest, appointment: Appointment, **extra: Any) -> dict[str, Any]:
     actions = [
-        (name, APPOINTMENT_FORMS[name][0], APPOINTMENT_FORMS[name][1]())
+        (name, appointment_action(name).label, appointment_action(name).form())
         for name in selectors.appointment_actions(request.user, appointment)
     ]
     return {
@@ -239,16 +191,15 @@ def appointment_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in selectors.appointment_actions(request.user, appointment):
         messages.error(request, _("当前状态下不能进行该操作，页面已刷新。"))
         return redirect(appointment.get_absolute_url())
-    form = APPOINTMENT_FORMS[action][1](request.POST)
+    declared = appointment_action(action)
+    form = declared.form(request.POST)
     if form.is_valid():
         try:
-            _runner(action)(appointment, form.cleaned_data, request.user, form)  # type: ignore[arg-type]
+            declared.run(appointment, form.cleaned_data, request.user, form)  # type: ignore[arg-type]
         except DomainError as error:
             form.add_error(None, str(error.message))
         else:
-            messages.success(
-                request, _("已办理：%(action)s") % {"action": APPOINTMENT_FORMS[action][0]}
-            )
+            messages.success(request, _("已办理：%(action)s") % {"action": declared.label})
             return redirect(appointment.get_absolute_url())
     context = _detail(request, appointment, failed_action=action, failed_form=form)
     return render(request, "suggestions/citizen/appointment_detail.html", context, status=400)
