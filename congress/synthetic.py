@@ -76,11 +76,13 @@ class Scale:
     city_seats: int = 550
     county_seats: int = 260
     township_seats: int = 55
+    # Villages with a station or contact point of their own (besides each town's home).
+    station_share: float = 0.7
 
 
 # 连云港: 7,624 representatives at all levels; 海门: 11 homes and 123 stations in a
 # district. A city: 8 county-level areas of 12 towns of 15 villages. A province:
-# 13 such cities (about 100,000 representatives, 20,000 stations).
+# 13 such cities (about 100,000 representatives, 20,000 stations: every village has one).
 SCALES = {
     # For tests and the CI-sized benchmark run: the same shape, a few of everything.
     "tiny": Scale(
@@ -116,6 +118,7 @@ SCALES = {
         suggestions=300_000,
         county_seats=260,
         township_seats=65,
+        station_share=1.0,  # issue 13: about 20,000 stations in a province
     ),
 }
 

@@ -175,7 +175,7 @@ def _stations(
         people = of_town.get(town.pk) or [rng.choice(ctx.extra["seats"][town.parent_id])]
         places = [(town, StationKind.HOME, f"{town.name}人大代表之家")]
         for village in villages_of[town.pk]:
-            if rng.random() < 0.7:
+            if rng.random() < ctx.scale.station_share:
                 kind = rng.choice((StationKind.STATION, StationKind.POINT))
                 label = "人大代表联络站" if kind == StationKind.STATION else "人大代表联系点"
                 places.append((village, kind, f"{village.name}{label}"))
