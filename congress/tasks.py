@@ -57,9 +57,10 @@ def sweep_due_reminders() -> int:
     """Every few minutes: turn due reminder stages into notifications.
 
     Cost: nothing due, one query on the partial index of next_reminder_at (untouched
-    open assignments cost nothing); otherwise about a dozen statements and one commit
-    per batch of 1,000 due assignments, at most 20,000 a run: 10,000 took ~20 s on a
-    loaded 2-core machine (docs/benchmarks.md), inside the two-minute beat interval.
+    open assignments cost nothing); otherwise about a dozen statements, one commit
+    and one broker publish per batch of 1,000 due assignments, at most 20,000 a run:
+    10,000 took 20–40 s on a 2-core machine at load averages of 7–21
+    (docs/benchmarks.md), inside the two-minute beat interval.
     """
     result = loop.reminders_sweep(limit=20_000)
     if result.reminders:
