@@ -93,7 +93,7 @@ def fresh_city(problems: int, *, scale: str = "city") -> float:
     return time.perf_counter() - started
 
 
-def versions() -> str:
+def versions(*, load: bool = True) -> str:
     import django
     from django.db import connection
 
@@ -106,10 +106,10 @@ def versions() -> str:
         import sqlite3
 
         database = f"SQLite {sqlite3.sqlite_version}"
+    at_start = f", load average {os.getloadavg()[0]:.1f} at the start" if load else ""
     return (
-        f"{platform.machine()}, {os.cpu_count()} cores, load average "
-        f"{os.getloadavg()[0]:.1f} at the start; Python {platform.python_version()}, "
-        f"Django {django.get_version()}, {database}"
+        f"{platform.machine()}, {os.cpu_count()} cores{at_start}; Python "
+        f"{platform.python_version()}, Django {django.get_version()}, {database}"
     )
 
 

@@ -54,6 +54,7 @@ class Run:
     readings: list[tuple[int, int]] = field(default_factory=list)  # (requests sent, RSS in KiB)
     statuses: Counter[tuple[str, int]] = field(default_factory=Counter)  # (kind, status)
     seconds: float = 0.0
+    load_at_start: str = ""  # as uptime: 1, 5 and 15 minutes
     pids: set[int] = field(default_factory=set)  # the worker's; more than one: restarted
 
     def at(self, sent: int) -> int:
@@ -192,6 +193,7 @@ def measure(
         run.readings.append((sent, rss_kib(worker)))
         print(f"{sent:,} requests: worker RSS {run.readings[-1][1] / 1024:.1f} MB", flush=True)
 
+    run.load_at_start = _uptime()
     read(0)
     started = time.perf_counter()
     cycle: Iterator[Request] = itertools.cycle(requests)
@@ -216,8 +218,8 @@ def report(run: Run, *, problems: int, warm_up: int = WARM_UP) -> str:
         [
             f"### Worker memory at {problems:,} problems — {city.today()}",
             "",
-            f"Machine: {city.versions()}; load average at the end "
-            f"{', '.join(f'{load:.2f}' for load in os.getloadavg())} (1, 5, 15 min). "
+            f"Machine: {city.versions(load=False)}; load average (1, 5, 15 min, as `uptime`) "
+            f"{run.load_at_start} at the first request, {_uptime()} at the end. "
             f"One gunicorn sync worker (congress/gunicorn_conf.py), {sent:,} requests one "
             f"at a time from a second process in {run.seconds:.0f} s "
             f"({sent / max(run.seconds, 1e-9):.0f} requests/s); "
@@ -272,3 +274,7 @@ if __name__ == "__main__":
         _one(int(sys.argv[2]), reuse="--reuse" in sys.argv[3:])
     else:
         run()
+
+
+def _uptime() -> str:
+    return ", ".join(f"{load:.2f}" for load in os.getloadavg())
