@@ -178,9 +178,9 @@ class _Broker:
             )
         options = {**options, "data_folder_out": options.get("data_folder_in", "")}
         conf.task_always_eager = eager
-        conf.broker_url = url
+        conf.broker_url = url  # type: ignore[misc]  # celery stubs: read-only
         conf.broker_transport_options = options
-        app.pool.force_close_all()
+        app.pool.force_close_all()  # type: ignore[attr-defined]
         app._pool = None  # type: ignore[attr-defined]
         app.amqp._producer_pool = None  # type: ignore[attr-defined]
         kombu.pools.reset()
