@@ -30,7 +30,6 @@ import os
 import platform
 import random
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -347,15 +346,10 @@ def check_closed(electorate: Electorate, load: Load, check: Check) -> Check:
 # --- gunicorn ----------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def serve(workers: int) -> tuple[subprocess.Popen[bytes], str]:
     """gunicorn with the project's settings on this process's database; its URL."""
     from bench import city
+    from bench.submission import _free_port
 
     port = _free_port()
     env = city.environment()
@@ -506,39 +500,15 @@ def _versions() -> str:
     )
 
 
-def _empty_database() -> None:
-    """Set Django up on an empty benchmark database (dropped and created again on
-    PostgreSQL; a new SQLite file)."""
-    import django
-
-    django.setup()
-    from django.conf import settings
-
-    db = settings.DATABASES["default"]
-    if db["ENGINE"].endswith("postgresql"):
-        import psycopg2
-
-        admin = psycopg2.connect(
-            host=db["HOST"], port=db["PORT"], user=db["USER"], password=db["PASSWORD"],
-            dbname="postgres",
-        )  # fmt: skip
-        admin.autocommit = True
-        with admin.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{db["NAME"]}" WITH (FORCE)')
-            cursor.execute(f'CREATE DATABASE "{db["NAME"]}"')
-        admin.close()
-    else:
-        Path(db["NAME"]).unlink(missing_ok=True)
-        Path(db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-
-
 def run(*, representatives: int = REPRESENTATIVES, voters: int = CITY_VOTERS) -> None:
     os.environ.setdefault(
         "DATABASE_URL", os.environ.get("BENCH_DATABASE_URL", "sqlite:///var/bench.sqlite3")
     )
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "congress.settings")
     os.environ.setdefault("DEBUG", "1")
-    _empty_database()
+    from bench.city import empty_database, write_section
+
+    empty_database()
     from django.core.management import call_command
     from django.db import connection
 
@@ -573,21 +543,7 @@ def run(*, representatives: int = REPRESENTATIVES, voters: int = CITY_VOTERS) ->
         ]
     )
     print(report)
-    _write(report, connection.vendor)
-
-
-def _write(report: str, vendor: str) -> None:
-    path = ROOT / "docs" / "benchmarks.md"
-    marker = f"<!-- ballots:{vendor} -->"
-    text = path.read_text(encoding="utf-8")
-    block = f"{marker}\n{report}\n{marker}"
-    if marker in text:
-        start = text.index(marker)
-        end = text.index(marker, start + len(marker)) + len(marker)
-        text = text[:start] + block + text[end:]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    path.write_text(text, encoding="utf-8")
+    write_section(f"ballots:{connection.vendor}", report)
 
 
 if __name__ == "__main__":
