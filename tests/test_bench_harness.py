@@ -71,7 +71,6 @@ Requests/sec:    287.65
     assert (rate, p50, p99, total, errors) == (287.65, 12.5, 1200.0, 4321, 7)
 
 
-@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed")
 def _wait_for_requests_in_flight() -> None:
     """wrk cuts its last requests off; the live server finishes them on threads of its own.
 
@@ -86,6 +85,7 @@ def _wait_for_requests_in_flight() -> None:
         time.sleep(0.05)
 
 
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed")
 def test_the_citizens_form_takes_wrks_load(
     transactional_db: None, live_server: object, settings: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -95,12 +95,8 @@ def test_the_citizens_form_takes_wrks_load(
     call_command("generate_city", scale="tiny", problems=20, seed=3, verbosity=0)
     before = CitizenIssue.objects.count()
     path, body, csrf = submission.citizen_form()
-    rate, p50, p99, total, errors = submission.load(
-        f"{live_server.url}{path}",
-        body,
-        csrf,
-        seconds=1,  # type: ignore[attr-defined]
-    )
+    url = f"{live_server.url}{path}"  # type: ignore[attr-defined]
+    rate, p50, p99, total, errors = submission.load(url, body, csrf, seconds=1)
     assert total > 0 and errors == 0 and rate > 0 and 0 < p50 <= p99
     _wait_for_requests_in_flight()
     # Every answered request stored a problem (a request cut off at the end may have too).
