@@ -28,7 +28,6 @@ MAX_SCORE = 100  # the top of any score form's scale
 # A score a teller can type in from a paper sheet: a typo beyond it is refused at the desk,
 # a legible score outside the form's scale is a void sheet. Three digits: ``padded_size``.
 SCORE_READABLE = 999
-SCALE_BASE = MAX_SCORE + 1  # a score box's seats: low * SCALE_BASE + high (below)
 SELECT_FORMS = frozenset({K.UP_TO_N, K.EXACTLY_N})
 
 Marks = dict[str, Any]  # {option id as a string (JSON keys are): mark, or a list of marks}
@@ -110,16 +109,23 @@ def ballot_problem(kind: str, *, seats: int, approvals: int = 0, unmarked: int =
     return ""
 
 
-def online_problem(kind: str, seats: int, options: Sequence[int], marks: Marks) -> str:
-    """``ballot_problem`` for a whole ballot, and two marks on one item."""
+def online_problem(
+    kind: str,
+    seats: int,
+    options: Sequence[int],
+    marks: Marks,
+    form: Mapping[str, Any] | None = None,
+) -> str:
+    """``ballot_problem`` for a whole ballot, and two marks on one item; ``form`` is the
+    box's (``BallotBox.form``): a score form's scale."""
     if any(isinstance(value, list) for value in marks.values()):
         if kind == K.RATING:
             return _("每一项只能选择满意、基本满意、不满意中的一个。")
         return _("每个项目只能有一个意见。")
     if kind in SELECT_FORMS:
         return ballot_problem(kind, seats=seats, approvals=len(marks))
-    if kind == K.SCORE and (outside := _off_scale(seats, marks)):
-        low, high = score_scale(seats)
+    if kind == K.SCORE and (outside := _off_scale(form, marks)):
+        low, high = score_scale(form)
         return _("有%(count)s项评分不在%(low)s至%(high)s分之间，请改正。") % {
             "count": outside,
             "low": low,
@@ -129,18 +135,24 @@ def online_problem(kind: str, seats: int, options: Sequence[int], marks: Marks) 
     return ballot_problem(kind, seats=seats, unmarked=unmarked)
 
 
-def void_reason(kind: str, seats: int, options: Sequence[int], marks: Marks) -> str:
+def void_reason(
+    kind: str,
+    seats: int,
+    options: Sequence[int],
+    marks: Marks,
+    form: Mapping[str, Any] | None = None,
+) -> str:
     """Why a paper ballot as read is void ("" if it counts). A blank sheet counts (as
     blank); on approve-oppose-abstain an unmarked project is 弃权, on a rating or a
-    score form an unmarked item simply has no mark."""
+    score form an unmarked item simply has no mark. ``form``: as for ``online_problem``."""
     if any(isinstance(value, list) for value in marks.values()):
         return _("同一项目有两个以上意见")
     if kind in SELECT_FORMS and len(marks) > seats:
         return _("所选项目超过应选数")
     if kind == K.EXACTLY_N and marks and len(marks) != seats:
         return _("所选项目数不等于应选数")
-    if kind == K.SCORE and _off_scale(seats, marks):
-        low, high = score_scale(seats)
+    if kind == K.SCORE and _off_scale(form, marks):
+        low, high = score_scale(form)
         return _("评分超出%(low)s至%(high)s分") % {"low": low, "high": high}
     if kind == K.SCORE and marks and len(marks) < len(options):
         return _("有项目没有打分")
@@ -150,7 +162,9 @@ def void_reason(kind: str, seats: int, options: Sequence[int], marks: Marks) -> 
 def padded_size(kind: str, options: Sequence[int]) -> int:
     """The one length every sealed ballot of a box is padded to: the longest ballot the
     form allows (every option with its longest mark, or two of them, on paper) and a
-    receipt. Equal lengths: a ciphertext's size says nothing of how many were ticked."""
+    receipt. Equal lengths: a ciphertext's size says nothing of how many were ticked.
+    A score is padded to ``SCORE_READABLE``'s digits whatever the box's scale (a paper
+    reading may carry a legible score off the scale), so the form is not needed here."""
     longest = max([*(len(m) for m in allowed_marks(kind)), len(str(SCORE_READABLE))])
     per_option = 2 * longest + 12  # two marks on one item (a void paper sheet)
     return 64 + sum(len(str(option)) + per_option for option in options)
@@ -158,26 +172,22 @@ def padded_size(kind: str, options: Sequence[int]) -> int:
 
 # --- the score form (部门评议) ------------------------------------------------------------
 #
-# The rules see a box through its kind, ``seats`` and options only, so a score box's
-# scale travels in ``seats``: ``low * SCALE_BASE + high`` (1–5 is 106, 0–10 is 10; 0, a
-# box opened without one, is 0–MAX_SCORE; the largest, 99–100, is 10,099 and fits the
-# column's small integer). The rest of the form (the criteria and their weights, which
-# cell is which department) is ``BallotBox.form``, read by the outcome.
+# A score box's scale, criteria with their weights and which cell is which department are
+# its ``BallotBox.form`` (``ScoreForm.definition``), given to ``services.box_open``; the
+# rules that judge a score read the scale from it. ``seats`` is not used by a score box.
 
 
-def score_seats(low: int, high: int) -> int:
-    return low * SCALE_BASE + high
-
-
-def score_scale(seats: int) -> tuple[int, int]:
-    """The (lowest, highest) score of a score box from its ``seats``."""
-    if not seats:
+def score_scale(form: Mapping[str, Any] | None) -> tuple[int, int]:
+    """The (lowest, highest) score of a score box from its form (0–MAX_SCORE without one)."""
+    scale = (form or {}).get("scale")
+    if not scale:
         return 0, MAX_SCORE
-    return divmod(seats, SCALE_BASE)
+    low, high = scale
+    return int(low), int(high)
 
 
-def _off_scale(seats: int, marks: Marks) -> int:
-    low, high = score_scale(seats)
+def _off_scale(form: Mapping[str, Any] | None, marks: Marks) -> int:
+    low, high = score_scale(form)
     return sum(1 for v in marks.values() if isinstance(v, int) and not low <= v <= high)
 
 
@@ -200,9 +210,6 @@ class ScoreForm:
 
     def options(self) -> list[int]:
         return [cell for i in range(len(self.items)) for cell in self.cells(i)]
-
-    def seats(self) -> int:
-        return score_seats(self.low, self.high)
 
     def definition(self) -> dict[str, Any]:
         return {

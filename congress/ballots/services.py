@@ -75,18 +75,27 @@ def box_open(
     options: Iterable[int],
     voters: Iterable[int],
     seats: int = 0,
+    form: Mapping[str, Any] | None = None,
     by: User | None,
 ) -> BallotBox:
     """Open a box: its key pair (the private key to its file, the public key on the
-    row) and its electorate, frozen (a voter's later seat change changes nothing)."""
+    row), its form and its electorate, frozen (a voter's later seat change changes
+    nothing). ``form`` is stored as ``BallotBox.form``: a score box's is required
+    (``rules.ScoreForm.definition``: its scale, weights and cells, which must be the
+    box's options), so no ballot is cast into a box whose scale or weights are unknown."""
     require_in_jurisdiction(by, region)
     if kind not in BallotKind.values:
         raise RuleViolation(_("未知的选票形式。"))
     option_ids = [int(option) for option in options]
     if not option_ids:
         raise RuleViolation(_("没有可投票的选项。"))
+    definition = dict(form or {})
+    if kind == BallotKind.SCORE:
+        cells = [cell for item in definition.get("items", []) for cell in item["cells"]]
+        if not definition.get("scale") or cells != option_ids:
+            raise RuleViolation(_("评分选票须有评分表，且其各项须与选项一致。"))
     electorate = sorted(set(int(v) for v in voters))
-    box = BallotBox(region=region, kind=kind, seats=seats, options=option_ids)
+    box = BallotBox(region=region, kind=kind, seats=seats, options=option_ids, form=definition)
     box.electorate = len(electorate)
     box.public_key = sealing.new_key_pair(box.pk)
     with transaction.atomic():
@@ -121,7 +130,7 @@ def lock_open(box: BallotBox) -> None:
 def validated(box: BallotBox, choices: Mapping[Any, Any]) -> rules.Marks:
     """The ballot in its stored shape, or the refusal an online ballot gets."""
     marks = rules.read_marks(box.kind, box.options, choices)
-    problem = rules.online_problem(box.kind, box.seats, box.options, marks)
+    problem = rules.online_problem(box.kind, box.seats, box.options, marks, box.form)
     if problem:
         raise RuleViolation(problem)
     return marks
@@ -306,7 +315,7 @@ def box_close(*, box: BallotBox, by: User | None) -> BallotBox:
 
 
 def _void(box: BallotBox, marks: rules.Marks) -> str:
-    return rules.void_reason(box.kind, box.seats, box.options, marks)
+    return rules.void_reason(box.kind, box.seats, box.options, marks, box.form)
 
 
 def box_discard(*, box: BallotBox, by: User | None) -> None:

@@ -18,7 +18,6 @@ import pytest
 from congress.ballots import outcomes, rules, sealing
 from congress.ballots import services as ballots
 from congress.ballots.errors import ResultsNotPublished
-from congress.ballots.scores import score_box_open
 from congress.errors import RuleViolation
 from congress.models import BallotBox, PublishedBallot, SealedBallot, User
 from tests.conftest import World
@@ -44,7 +43,20 @@ def evaluation(
         low=low,
         high=high,
     )
-    return score_box_open(region=world.district, form=form, voters=[v.pk for v in voters], by=by)
+    return open_evaluation(world, form, voters, by)
+
+
+def open_evaluation(
+    world: World, form: rules.ScoreForm, voters: list[User], by: User | None
+) -> BallotBox:
+    return ballots.box_open(
+        region=world.district,
+        kind="score",
+        options=form.options(),
+        voters=[v.pk for v in voters],
+        form=form.definition(),
+        by=by,
+    )
 
 
 def scores(traffic: tuple[int, int], water: tuple[int, int]) -> dict[int, int]:
@@ -58,7 +70,8 @@ def test_the_form_numbers_its_cells_department_by_department(
 ) -> None:
     box = evaluation(world, voters, district_staff, low=1, high=5)
     assert box.kind == "score" and box.options == [1, 2, 3, 4]
-    assert rules.score_scale(box.seats) == (1, 5)
+    assert box.seats == 0  # seats are seats: the scale is in the form
+    assert rules.score_scale(box.form) == (1, 5)
     assert BallotBox.objects.get(pk=box.pk).form == {
         "scale": [1, 5],
         "criteria": [
@@ -69,11 +82,19 @@ def test_the_form_numbers_its_cells_department_by_department(
     }
 
 
-@pytest.mark.parametrize(("low", "high"), [(0, 10), (1, 5), (0, 100), (99, 100)])
-def test_the_scale_travels_in_seats_and_fits_its_column(low: int, high: int) -> None:
-    seats = rules.score_seats(low, high)
-    assert rules.score_scale(seats) == (low, high)
-    assert 0 < seats <= 32767  # PositiveSmallIntegerField on PostgreSQL
+def test_a_score_box_needs_its_form(world: World, district_staff: User) -> None:
+    form = rules.score_form(items=[TRAFFIC], criteria=[("态度", 1)], low=1, high=5)
+    for definition in [None, {}, form.definition() | {"items": [{"item": 41, "cells": [2]}]}]:
+        with pytest.raises(RuleViolation):
+            ballots.box_open(
+                region=world.district,
+                kind="score",
+                options=[1],
+                voters=[1],
+                form=definition,
+                by=district_staff,
+            )
+    assert not BallotBox.objects.exists()
 
 
 def test_three_representatives_weighted_means_by_hand(
@@ -137,9 +158,7 @@ def test_three_representatives_weighted_means_by_hand(
 
 def test_a_half_hundredth_rounds_up(world: World, voters: list[User], district_staff: User) -> None:
     form = rules.score_form(items=[TRAFFIC], criteria=[("态度", 1), ("质量", 1)], low=1, high=5)
-    box = score_box_open(
-        region=world.district, form=form, voters=[v.pk for v in voters], by=district_staff
-    )
+    box = open_evaluation(world, form, voters, district_staff)
     for voter, pair in zip(voters, [(5, 4), (4, 4), (3, 3), (3, 3)], strict=False):
         ballots.ballot_cast(box=box, voter=voter.pk, choices={1: pair[0], 2: pair[1]})
     box = ballots.box_close(box=box, by=district_staff)
