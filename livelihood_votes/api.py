@@ -16,6 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from congress.api.throttling import BallotCastThrottle, count_refused
 from congress.ballots.http import session_untouched
 from congress.models import PublishedBallot
 from congress.scoping import get_visible_or_404
@@ -151,9 +152,18 @@ class LivelihoodVoteViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(CandidateSerializer(rows, many=True).data)
 
     @extend_schema(request=BallotCastSerializer, responses={201: ReceiptSerializer})
-    @action(detail=True, methods=["post"])
+    # Not added to the per-user and per-token histories (a cast dated beside its voter);
+    # a refused attempt is counted as any other call.
+    @action(detail=True, methods=["post"], throttle_classes=[BallotCastThrottle])
     @session_untouched  # a session cookie sent beside the token: its row is not re-dated
     def ballot(self, request: Request, pk: str | None = None) -> Response:
+        try:
+            return self._cast(request)
+        except Exception:
+            count_refused(request, self)
+            raise
+
+    def _cast(self, request: Request) -> Response:
         vote = self._vote()
         representative = representative_of(request.user)
         # A seat now (one read of the seats); the frozen electorate is the service's check.

@@ -78,3 +78,49 @@ class TokenRateThrottle(_SignedInThrottle):
             return None
         # The digest (a hash) names the token; the token itself never reaches the cache.
         return self.cache_format % {"scope": self.scope, "ident": request.auth.digest[:32]}
+
+
+class BallotCastThrottle(throttling.BaseThrottle):
+    """The casting request (docs/security.md, 'The secret ballot'): the per-user and
+    per-token limits are checked but the cast is not added to their histories, which
+    are request times kept for the window under the user's id and the token's digest:
+    a cast must not be dated anywhere beside its voter.
+
+    What still limits the endpoint: a client already over either limit is refused here
+    as everywhere; a refused attempt (a ballot that breaks the form, a second cast, not
+    an elector) is counted like any other call (``count_refused``), so a flood of them
+    is slowed; and the elector row takes one ballot per voter whatever the rate."""
+
+    def __init__(self) -> None:
+        self.throttles = [UserRateThrottle(), TokenRateThrottle()]
+        self.waits: list[float] = []
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        self.waits = []
+        for throttle in self.throttles:
+            try:
+                key = throttle.get_cache_key(request, view)
+                if key is None:
+                    continue
+                limit, window = parse_rate(throttle.get_rate())
+                history = throttle.cache.get(key, [])  # read only: nothing is written
+            except Exception as exc:  # the cache backend's own connection errors
+                logger.warning(
+                    "API rate limit %s not checked, cache unavailable: %s", throttle.scope, exc
+                )
+                continue
+            now = throttle.timer()
+            recent = [t for t in history if t > now - window]
+            if len(recent) >= limit:
+                self.waits.append(window - (now - recent[-1]))
+        return not self.waits
+
+    def wait(self) -> float | None:
+        return max(self.waits) if self.waits else None
+
+
+def count_refused(request: Request, view: Any) -> None:
+    """Add a refused casting attempt to the user's and the token's histories, as the
+    ordinary throttles add every other call (nothing was cast: no ballot is dated)."""
+    for throttle in (UserRateThrottle(), TokenRateThrottle()):
+        throttle.allow_request(request, view)
