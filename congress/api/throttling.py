@@ -97,20 +97,18 @@ class BallotCastThrottle(throttling.BaseThrottle):
 
     def allow_request(self, request: Request, view: Any) -> bool:
         self.waits = []
-        for throttle in self.throttles:
-            try:
-                key = throttle.get_cache_key(request, view)
-                if key is None:
-                    continue
-                limit, window = parse_rate(throttle.get_rate())
-                history = throttle.cache.get(key, [])  # read only: nothing is written
-            except Exception as exc:  # the cache backend's own connection errors
-                logger.warning(
-                    "API rate limit %s not checked, cache unavailable: %s", throttle.scope, exc
-                )
-                continue
-            now = throttle.timer()
-            recent = [t for t in history if t > now - window]
+        keyed = [(t, t.get_cache_key(request, view)) for t in self.throttles]
+        limits = {key: parse_rate(t.get_rate()) for t, key in keyed if key is not None}
+        if not limits:
+            return True
+        try:  # one round trip for both; read only: nothing is written
+            histories = self.throttles[0].cache.get_many(list(limits))
+        except Exception as exc:  # the cache backend's own connection errors
+            logger.warning("API rate limit of the cast not checked, cache unavailable: %s", exc)
+            return True
+        now = self.throttles[0].timer()
+        for key, (limit, window) in limits.items():
+            recent = [t for t in histories.get(key, []) if t > now - window]
             if len(recent) >= limit:
                 self.waits.append(window - (now - recent[-1]))
         return not self.waits
