@@ -158,25 +158,22 @@ class LivelihoodVoteViewSet(viewsets.ReadOnlyModelViewSet):
     @session_untouched  # a session cookie sent beside the token: its row is not re-dated
     def ballot(self, request: Request, pk: str | None = None) -> Response:
         try:
-            return self._cast(request)
+            vote = self._vote()
+            representative = representative_of(request.user)
+            # A seat now (one read of the seats); the frozen electorate is the service's check.
+            if representative is None or not selectors.holds_seat(representative, vote.congress):
+                raise Http404
+            serializer = BallotCastSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            receipt = services.ballot_cast(
+                vote=vote,
+                representative=representative,
+                choices=serializer.marks(vote),
+                by=request.user,  # type: ignore[arg-type]
+            )
         except Exception:
             count_refused(request, self)
             raise
-
-    def _cast(self, request: Request) -> Response:
-        vote = self._vote()
-        representative = representative_of(request.user)
-        # A seat now (one read of the seats); the frozen electorate is the service's check.
-        if representative is None or not selectors.holds_seat(representative, vote.congress):
-            raise Http404
-        serializer = BallotCastSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        receipt = services.ballot_cast(
-            vote=vote,
-            representative=representative,
-            choices=serializer.marks(vote),
-            by=request.user,  # type: ignore[arg-type]
-        )
         response = Response({"receipt": receipt}, status=status.HTTP_201_CREATED)
         response["Cache-Control"] = "no-store"
         return response

@@ -98,6 +98,9 @@ def _root_name(node: ast.expr) -> str | None:
 
 def problems_of(function: Callable[..., Any]) -> list[str]:
     """What is wrong with one write handler: no service call, or a save of its own."""
+    # A decorated handler (e.g. the ballot's session_untouched) is read as written:
+    # its names resolve in its own module, not in the decorator's.
+    function = inspect.unwrap(function)
     scope = function.__globals__
     if function.__name__ == "<lambda>":
         # A lambda's source cannot be cut out of the table it sits in; its names can.
