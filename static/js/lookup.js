@@ -30,6 +30,11 @@
       loadThrottle: 250,
       shouldLoad: function () { return true; },
       placeholder: input.getAttribute("placeholder") || "",
+      // Chosen: the box closes and gives up the focus at once, so the form has its
+      // final layout before the next tap (a box that closed on that tap shifted the
+      // 筛选 button away from under the finger).
+      closeAfterSelect: true,
+      onItemAdd: function () { this.blur(); },
       load: function (query, callback) {
         if (answers[query]) { callback(answers[query]); return; }
         var sep = url.indexOf("?") === -1 ? "?" : "&";

@@ -121,11 +121,13 @@ class CitizenIssueFilter(django_filters.FilterSet):
         form = super().form
         if self.is_bound and not getattr(self, "_labelled", False):
             self._labelled = True
-            if form.is_valid():
-                for name, kind in LOOKUP_FIELDS.items():
-                    chosen = form.cleaned_data.get(name)
-                    if chosen is not None:
-                        form.fields[name].widget.attrs["data-label"] = lookups.label(kind, chosen)
+            # Each field's own value: the page's 状态 select sends status= for 全部, which
+            # the multiple-choice field refuses, and that must not hide the chosen names.
+            form.is_valid()
+            for name, kind in LOOKUP_FIELDS.items():
+                chosen = form.cleaned_data.get(name)
+                if chosen is not None:
+                    form.fields[name].widget.attrs["data-label"] = lookups.label(kind, chosen)
         return form
 
     def filter_q(
