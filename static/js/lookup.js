@@ -17,6 +17,7 @@
     }
     // The answers of this page, by query: typing back and forth asks once.
     var answers = {};
+    var latest = null;
     var select = new TomSelect(input, {
       maxItems: 1,
       create: false,
@@ -36,6 +37,7 @@
       closeAfterSelect: true,
       onItemAdd: function () { this.blur(); },
       load: function (query, callback) {
+        latest = query;
         if (answers[query]) { callback(answers[query]); return; }
         var sep = url.indexOf("?") === -1 ? "?" : "&";
         fetch(url + sep + "q=" + encodeURIComponent(query), {
@@ -45,7 +47,9 @@
           return response.ok ? response.json() : { results: [] };
         }).then(function (body) {
           answers[query] = body.results || [];
-          callback(answers[query]);
+          // An answer that came back after the next question (the list opened on focus,
+          // then the first letters typed) is kept for later but not shown.
+          callback(query === latest ? answers[query] : []);
         }).catch(function () { callback(); });
       },
       render: {

@@ -149,9 +149,10 @@ def test_a_citizens_problem_sent_while_redis_is_down_is_saved_and_its_sms_sent_a
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """The public form itself (the QR code's page), not only the engine: the citizen gets
-    the tracking page, the staff's inbox row and her SMS receipt wait in the database,
-    nothing of her number reaches the log, and the citizens' sweep sends the SMS once a
-    worker is back."""
+    the tracking page, her problem (its own outbox for the 受理 step and the staff's
+    notice) and her SMS receipt wait in the database, nothing of her number reaches the
+    log, and once a worker is back the citizens' sweep makes the step, notifies the
+    staff and sends the SMS."""
     celery_worker_process.stop()
     from django.conf import settings
 
@@ -180,7 +181,10 @@ def test_a_citizens_problem_sent_while_redis_is_down_is_saved_and_its_sms_sent_a
             response = Client().post("/q/new/", form, REMOTE_ADDR="203.0.113.7")
         assert response.status_code == 302 and "/q/t/" in response["Location"]
         issue = CitizenIssue.objects.get()
-        assert Notification.objects.filter(recipient=bureau["staff"], case_id=issue.pk).exists()
+        # Its 受理 step and the staff's notice come after commit, from a task that could
+        # not be sent: the problem waits, still 待受理, for the sweep.
+        assert issue.status == "submitted" and issue.next_due_on is None
+        assert not Notification.objects.filter(case_id=issue.pk).exists()
         message = CitizenMessage.objects.get(issue=issue)
         assert message.status == MessageStatus.PENDING
         refusals = [
@@ -195,6 +199,9 @@ def test_a_citizens_problem_sent_while_redis_is_down_is_saved_and_its_sms_sent_a
         CitizenMessage.objects.filter(pk=message.pk).update(
             created_at=timezone.now() - datetime.timedelta(minutes=1)
         )
+        CitizenIssue.objects.filter(pk=issue.pk).update(
+            created_at=timezone.now() - datetime.timedelta(minutes=1)
+        )
         worker = WorkerProcess(
             celery_worker_process.queue,
             tmp_path,
@@ -206,6 +213,12 @@ def test_a_citizens_problem_sent_while_redis_is_down_is_saved_and_its_sms_sent_a
             citizen_sweep.delay()
             wait_for(
                 lambda: CitizenMessage.objects.get(pk=message.pk).status == MessageStatus.SENT,
+                timeout=60,
+            )
+            wait_for(
+                lambda: Notification.objects.filter(
+                    recipient=bureau["staff"], case_id=issue.pk
+                ).exists(),
                 timeout=60,
             )
         finally:
