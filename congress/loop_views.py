@@ -18,7 +18,6 @@ from django.views.decorators.http import require_POST
 
 from congress import loop
 from congress.errors import DomainError
-from congress.home_reads import scoped_assignments
 from congress.keyset import keyset_page
 from congress.models import OPEN_STATUSES, Assignment, User
 from congress.scoping import acting_user, get_visible_or_404
@@ -47,7 +46,7 @@ def filtered_assignments(user: User, data: dict[str, Any]) -> QuerySet[Assignmen
     form = AssignmentFilter(data)
     form.is_valid()
     state = form.cleaned_data.get("state") or "overdue"
-    rows = scoped_assignments(user)
+    rows = loop.visible_assignments(user)
     today = timezone.localdate()
     if state in ("overdue", "soon", "open"):
         rows = rows.filter(status__in=OPEN_STATUSES)

@@ -1,17 +1,16 @@
-"""A clerk's reads written for an index give the same rows as the engine's scope.
+"""A clerk's reads written for an index give the rows the scope rules say.
 
-congress/home_reads.py looks up the departments under a clerk's own before reading
-their steps (one indexed ``department_id IN``); suggestions/citizen/home.py counts a
+The engine's scope (``loop.visible_assignments``) looks up the departments under a
+clerk's own before reading their steps (one indexed ``department_id IN``); suggestions/citizen/home.py counts a
 clerk's and a representative's problems in one grouped read. Here the steps of
 海州区交通运输局 (clerk 赵磊), of 海州区人民政府办公室 above it (its clerk supervises
 the bureau), of 临江区住建局 (孙丽) and one step given to a person: each persona's
-rows equal ``loop.visible_assignments``, and the card's figures are stated.
+rows are stated, and the card's figures too.
 """
 
 from __future__ import annotations
 
 from congress import loop
-from congress.home_reads import handled_department_ids, scoped_assignments
 from congress.models import Assignment, Department, Role, User
 from representatives.models import Station, StationKind, StationMember
 from suggestions.citizen import home, selectors
@@ -34,7 +33,7 @@ def _step(world: World, by: User, n: int, **assignee: object) -> Assignment:
     )
 
 
-def test_scoped_assignments_equal_the_engines_scope(
+def test_the_engines_scope_gives_each_persona_the_stated_steps(
     world: World, district_staff: User, clerk: User, other_clerk: User
 ) -> None:
     office = Department.objects.get(name="海州区人民政府办公室")
@@ -47,7 +46,7 @@ def test_scoped_assignments_equal_the_engines_scope(
     other = _step(world, district_staff, 3, department=world.other_department)
     personal = _step(world, district_staff, 4, user=person)
 
-    assert handled_department_ids(supervisor) == [office.pk, world.department.pk]
+    assert loop.handled_department_ids(supervisor) == [office.pk, world.department.pk]
     expected = {
         clerk: {mine},
         supervisor: {mine, above},
@@ -57,7 +56,6 @@ def test_scoped_assignments_equal_the_engines_scope(
         district_staff: {mine, above, other, personal},
     }
     for user, rows in expected.items():
-        assert set(scoped_assignments(user)) == rows, user.username
         assert set(loop.visible_assignments(user)) == rows, user.username
 
 

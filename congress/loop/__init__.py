@@ -36,7 +36,7 @@ from congress.loop.deadlines import (
 )
 from congress.loop.escalation import People, assignees, supervisors
 from congress.loop.schedule import next_reminder_time, policy_for, stages_between
-from congress.loop.selectors import visible_assignments
+from congress.loop.selectors import handled_department_ids, visible_assignments
 from congress.loop.services import (
     assignment_accept,
     assignment_cancel,
@@ -113,6 +113,7 @@ __all__ = [
     "deadlines_recalculate",
     "deadlines_settle_calendar",
     "due_for_reminder",
+    "handled_department_ids",
     "next_reminder_time",
     "policy_for",
     "register_case_type",

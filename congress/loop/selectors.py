@@ -12,6 +12,7 @@ from django.db.models import (
 from congress.areas import area_q
 from congress.models import (
     Assignment,
+    Department,
 )
 
 
@@ -30,6 +31,16 @@ def visible_assignments(user: Any) -> QuerySet[Assignment]:
     for region in user.staff_regions:
         query |= area_q(region)
     if user.department_ids:
-        query |= Q(department_id__in=user.department_ids)
-        query |= Q(department__parent_id__in=user.department_ids)
+        # One indexed IN over their departments and those under them (looked up
+        # first): an OR on the parent across the join read every step of the table.
+        query |= Q(department_id__in=handled_department_ids(user))
     return rows.filter(query)
+
+
+def handled_department_ids(user: Any) -> list[int]:
+    """The user's departments and the departments under them (one query, or none)."""
+    own = list(user.department_ids) if user.is_authenticated else []
+    if not own:
+        return []
+    below = Department.objects.filter(parent_id__in=own).exclude(pk__in=own)
+    return own + list(below.values_list("pk", flat=True))

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 
-from congress.home_reads import handled_department_ids
+from congress import loop
 from congress.models import Assignment
 from congress.scoping import AnyUser
 from congress.summary import COUNT_BOUND, BoundedCount
@@ -51,7 +51,7 @@ def home_counts(user: AnyUser) -> dict[str, Any]:
     representative = representative_of(user)
     if representative is not None:
         own |= Q(representative=representative) | Q(handler=representative)
-    departments = handled_department_ids(user)
+    departments = loop.handled_department_ids(user)
     if departments:
         steps = Assignment.objects.filter(case_type=ISSUE_CASE, department_id__in=departments)
         own |= Q(pk__in=steps.values("case_id"))
