@@ -151,6 +151,8 @@ def candidate_add(
 
 
 CANDIDATE_FIELDS = ("title", "summary", "department", "budget", "deadline", "order")
+# What makes a run-off's candidate the project that tied: the rest may be worded better.
+RUNOFF_FIXED_FIELDS = frozenset({"title", "department"})
 
 
 def candidate_edit(*, candidate: Candidate, by: User, **fields: Any) -> Candidate:
@@ -162,7 +164,16 @@ def candidate_edit(*, candidate: Candidate, by: User, **fields: Any) -> Candidat
         by, candidate.vote.congress.region, department.region if department else None
     )
     with transaction.atomic():
-        _draft_for_update(candidate.vote)
+        locked = _draft_for_update(candidate.vote)
+        if locked.is_runoff and RUNOFF_FIXED_FIELDS & {
+            name for name, value in fields.items() if value != getattr(candidate, name)
+        }:
+            # Another title or department is another project: one that was not tied.
+            raise RuleViolation(
+                _(
+                    "补充票决的候选项目是原票决中得票相同的项目，不能改为其他项目（名称、责任单位不可修改）。"
+                )
+            )
         for name, value in fields.items():
             setattr(candidate, name, value)
         candidate.save(update_fields=list(fields))
@@ -213,6 +224,7 @@ def vote_open(*, vote: LivelihoodVote, by: User) -> LivelihoodVote:
         if locked.is_runoff:
             if candidates <= locked.seats:
                 raise RuleViolation(_("补充票决的候选项目数须多于应选项目数。"))
+            _check_runoff_is_the_tie(locked)
         else:
             check_differential(candidates=candidates, seats=locked.seats)
         voters = seated_representatives(locked.congress)
@@ -289,6 +301,28 @@ def vote_cancel(*, vote: LivelihoodVote, by: User, reason: str = "") -> Liveliho
         if box is not None:
             ballots.box_discard(box=box, by=by)
     return vote
+
+
+def _check_runoff_is_the_tie(runoff: LivelihoodVote) -> None:
+    """A run-off opens only as it was made: the projects tied at the cut of the vote it
+    follows, each once, for the seats they contend for. Read again from that vote's
+    published tally, so a list changed by any route (the admin, a shell) is refused."""
+    assert runoff.runoff_of is not None
+    tally = vote_tally(runoff.runoff_of)
+
+    tied = sorted((c.title, c.department_id or 0) for c in tally.tied)
+    listed = sorted(
+        (title, department_id or 0)
+        for title, department_id in runoff.candidates.values_list("title", "department_id")
+    )
+    if listed != tied or runoff.seats != tally.runoff_seats:
+        raise RuleViolation(
+            _(
+                "补充票决只能对原票决中得票相同的%(tied)s个项目进行，应选%(seats)s项；"
+                "现有候选项目或应选项目数与此不符，不能开始投票。"
+            )
+            % {"tied": len(tied), "seats": tally.runoff_seats}
+        )
 
 
 def vote_runoff_create(*, from_vote: LivelihoodVote, by: User) -> LivelihoodVote:

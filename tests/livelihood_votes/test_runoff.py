@@ -14,7 +14,7 @@ from django.db import IntegrityError, close_old_connections, connection, transac
 from django.test import Client
 
 from congress.errors import RuleViolation
-from congress.models import User
+from congress.models import Department, User
 from livelihood_votes import services
 from livelihood_votes.errors import BallotBusy, RunoffExists
 from livelihood_votes.models import Candidate, LivelihoodVote, VoteStatus
@@ -94,11 +94,63 @@ def test_no_project_is_added_to_or_taken_from_a_runoff(
     with pytest.raises(RuleViolation, match="只能是原票决中得票相同的项目"):
         services.candidate_remove(candidate=candidates_of(runoff)[0], by=district_staff)
     assert runoff.candidates.count() == 3
-    # What is there may still be worded better before it opens, and it opens: 3 for 2.
-    services.candidate_edit(
-        candidate=candidates_of(runoff)[0], summary="新建社区卫生服务站", by=district_staff
+    # Renamed, a tied project would be another one: refused, as a new department is.
+    first = candidates_of(runoff)[0]
+    with pytest.raises(RuleViolation, match="不能改为其他项目"):
+        services.candidate_edit(candidate=first, title="民生项目1", by=district_staff)
+    other = (
+        Department.objects.filter(region=runoff.congress.region)
+        .exclude(pk=first.department_id or 0)
+        .first()
     )
+    assert other is not None
+    with pytest.raises(RuleViolation, match="不能改为其他项目"):
+        services.candidate_edit(candidate=first, department=other, by=district_staff)
+    assert [c.title for c in candidates_of(runoff)] == ["民生项目9", "民生项目10", "民生项目11"]
+    # What is there may still be worded better before it opens, and it opens: 3 for 2.
+    services.candidate_edit(candidate=first, summary="新建社区卫生服务站", by=district_staff)
     assert services.vote_open(vote=runoff, by=district_staff).status == VoteStatus.OPEN
+
+
+def test_a_runoff_whose_list_was_changed_elsewhere_does_not_open(
+    closed_tie: LivelihoodVote, district_staff: User
+) -> None:
+    """Whatever route changed the list (the admin, a shell), opening reads the tie again
+    from the published tally: projects 9, 10 and 11 for 2 seats, nothing else."""
+    runoff = services.vote_runoff_create(from_vote=closed_tie, by=district_staff)
+    extra = Candidate.objects.create(vote=runoff, title="民生项目1", order=4)
+    with pytest.raises(RuleViolation, match="得票相同的3个项目进行，应选2项"):
+        services.vote_open(vote=runoff, by=district_staff)
+    extra.delete()
+    LivelihoodVote.objects.filter(pk=runoff.pk).update(seats=1)
+    with pytest.raises(RuleViolation, match="得票相同的3个项目进行，应选2项"):
+        services.vote_open(vote=runoff, by=district_staff)
+    renamed = candidates_of(runoff)[2]
+    LivelihoodVote.objects.filter(pk=runoff.pk).update(seats=2)
+    Candidate.objects.filter(pk=renamed.pk).update(title="民生项目8")
+    with pytest.raises(RuleViolation, match="得票相同的3个项目进行，应选2项"):
+        services.vote_open(vote=runoff, by=district_staff)
+    Candidate.objects.filter(pk=renamed.pk).update(title="民生项目11")
+    assert services.vote_open(vote=runoff, by=district_staff).status == VoteStatus.OPEN
+
+
+def test_the_runoff_page_and_the_admin_offer_no_other_project(
+    closed_tie: LivelihoodVote, district_staff: User, administrator: User, client: Client
+) -> None:
+    runoff = services.vote_runoff_create(from_vote=closed_tie, by=district_staff)
+    login(client, district_staff)
+    page = client.get(runoff.get_absolute_url()).content.decode()
+    assert 'data-testid="candidate-form"' not in page and 'data-testid="runoff-fixed"' in page
+    assert f"/livelihood-votes/{runoff.pk}/candidates/" not in page  # no 删除 buttons
+    login(client, administrator)
+    admin_page = client.get(
+        f"/admin/livelihood_votes/livelihoodvote/{runoff.pk}/change/"
+    ).content.decode()
+    assert "民生项目9" in admin_page
+    assert 'name="candidates-0-title"' not in admin_page  # shown, not editable
+    assert 'name="candidates-0-DELETE"' not in admin_page
+    assert 'id="candidates-empty"' not in admin_page  # no row to add
+    assert 'name="seats"' not in admin_page and 'name="runoff_of"' not in admin_page
 
 
 def test_a_vote_without_a_tie_has_no_runoff(
