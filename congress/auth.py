@@ -346,11 +346,26 @@ def user_change_password(*, user: User, new_password: str, by: User, request: Ht
     update_session_auth_hash(request, user)
 
 
+class NewPasswordChangeForm(PasswordChangeForm):
+    """Django's form, and the new password must differ from the old one: a password
+    staff chose (and saw) is changed only when the user picks another."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean()
+        password = cleaned.get("new_password1")
+        if password and "new_password2" not in self.errors and self.user.check_password(password):
+            self.add_error(
+                "new_password2",
+                forms.ValidationError(_("新密码不能与旧密码相同。"), code="password_unchanged"),
+            )
+        return cleaned
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def password_change(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
-    form = PasswordChangeForm(user, request.POST or None)
+    form = NewPasswordChangeForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         new_password = form.cleaned_data["new_password1"]
         user_change_password(user=user, new_password=new_password, by=user, request=request)

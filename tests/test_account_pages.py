@@ -145,6 +145,21 @@ def test_a_login_made_by_staff_must_be_changed_before_anything_else(
     assert event.actor == user and event.detail == {"initial": True}
 
 
+def test_the_initial_password_typed_again_is_not_a_change(
+    client: Client, new_representative: tuple[User, str]
+) -> None:
+    user, initial = new_representative
+    _sign_in(client, "liuhong", initial)
+
+    response = _change(client, initial, new=initial, next="/")
+    assert response.status_code == 200
+    assert "新密码不能与旧密码相同。" in response.content.decode()
+    user.refresh_from_db()
+    assert user.must_change_password and user.check_password(initial)
+    assert client.get("/")["Location"] == f"{PAGE}?next=/"  # still owed
+    assert not AuditEvent.objects.filter(action=AuditAction.PASSWORD_CHANGED).exists()
+
+
 def test_signing_out_is_still_possible_before_the_change(
     client: Client, new_representative: tuple[User, str]
 ) -> None:
