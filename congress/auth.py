@@ -351,7 +351,7 @@ class NewPasswordChangeForm(PasswordChangeForm):
     staff chose (and saw) is changed only when the user picks another."""
 
     def clean(self) -> dict[str, Any]:
-        cleaned: dict[str, Any] = super().clean()
+        cleaned: dict[str, Any] = super().clean() or self.cleaned_data
         password = cleaned.get("new_password1")
         if password and "new_password2" not in self.errors and self.user.check_password(password):
             self.add_error(
