@@ -5,6 +5,7 @@ re-handling shown apart."""
 
 import datetime
 import io
+import re
 
 import pytest
 from django.test import Client
@@ -102,10 +103,18 @@ def test_staff_print_and_export_the_report(
     assert summary["收到建议、议案"][0].value == 341
     count, fraction = summary["A类"][:2]
     assert count.value == 286 and count.data_type == "n"
+    # Numbers, not text such as "286（83.87%）": float("0.8387") would pass on a string.
+    assert fraction.data_type == "n" and not isinstance(fraction.value, str)
     assert float(fraction.value) == 0.8387 and fraction.number_format == "0.00%"
-    assert float(summary["按时答复"][1].value) == 0.9677  # 330 of 341
+    on_time = summary["按时答复"][1]
+    assert on_time.data_type == "n" and float(on_time.value) == 0.9677  # 330 of 341
     by_category = list(book["按类别"].iter_rows(values_only=True))
     assert by_category[0][10] == "A类占比" and float(by_category[-1][10]) == 0.8387
+    for sheet_name in ("总体情况", "按类别"):
+        for row in book[sheet_name].iter_rows(min_row=2):
+            for cell in row[1:]:
+                if isinstance(cell.value, str):
+                    assert not re.search(r"\d", cell.value), (sheet_name, cell.coordinate)
     assert AuditEvent.objects.filter(action="export", actor=city_staff).exists()
 
 
