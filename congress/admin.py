@@ -5,12 +5,13 @@ from typing import Any
 import knox.admin  # noqa: F401 - registers knox's admin, replaced at the end
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from knox.models import AuthToken
 
+from congress.api.tokens import api_token_revoke
 from congress.models import (
     OPEN_STATUSES,
     Assignment,
@@ -27,6 +28,7 @@ from congress.models import (
     Term,
     User,
 )
+from congress.scoping import acting_user
 from congress.workdays import known_years, unknown_years_reached
 
 
@@ -232,3 +234,12 @@ class ApiTokenAdmin(admin.ModelAdmin[AuthToken]):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    # Revoking goes through the service, as on the owner's page: the audit trail
+    # names the administrator, their address and the token's owner.
+    def delete_model(self, request: HttpRequest, obj: AuthToken) -> None:
+        api_token_revoke(token=obj, by=acting_user(request))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[AuthToken]) -> None:
+        for token in queryset.select_related("user"):
+            api_token_revoke(token=token, by=acting_user(request))

@@ -233,5 +233,21 @@ def test_administrators_list_and_revoke_tokens_in_the_admin_but_cannot_mint_them
     assert token[:8] in listing and token not in listing and "陈静" in listing
     assert client.get("/admin/knox/authtoken/add/").status_code == 403
     delete_url = f"/admin/knox/authtoken/{row.pk}/delete/"
-    assert client.post(delete_url, {"post": "yes"}).status_code == 302
+    assert client.post(delete_url, {"post": "yes"}, REMOTE_ADDR="198.51.100.9").status_code == 302
     assert _me(token).status_code == 401
+    # Through the same service as the owner's page: the trail names who revoked whose token.
+    revoked = AuditEvent.objects.get(action=AuditAction.API_TOKEN_REVOKED)
+    assert revoked.actor == administrator and revoked.ip == "198.51.100.9"
+    assert revoked.detail == {"token": token[:8], "owner": "chenjing"}
+
+    # The list's bulk "delete selected" is audited the same way, one row per token.
+    rows = [AuthToken.objects.create(user=district_staff)[0] for _ in range(2)]
+    bulk = client.post(
+        "/admin/knox/authtoken/",
+        {"action": "delete_selected", "_selected_action": [r.pk for r in rows], "post": "yes"},
+    )
+    assert bulk.status_code == 302 and not AuthToken.objects.exists()
+    assert (
+        AuditEvent.objects.filter(action=AuditAction.API_TOKEN_REVOKED, actor=administrator).count()
+        == 3
+    )
