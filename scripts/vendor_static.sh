@@ -21,6 +21,8 @@ HTMX_VERSION=2.0.11
 HTMX_INTEGRITY="sha512-Thx/WtpeOQqSrqBCw/A1cwGJGg4UrVa3+sW0GmrM3p4gJgO89ecH4qtbnyzDDWFvBTqjnIMCgELTNt636dtamA=="
 TOM_SELECT_VERSION=2.6.2
 TOM_SELECT_INTEGRITY="sha512-eiXIkk82XzzUTOVQDFpy+ZGejuqdTvMukyUyeZBQaKnqW42UoTiTZnrod/eX0rkqJEc4rZY9DZ3zdjV07i29wQ=="
+ECHARTS_VERSION=5.6.0
+ECHARTS_INTEGRITY="sha512-oTbVTsXfKuEhxftHqL5xprgLoc0k7uScAwtryCgWF6hPYFLRwOUHiFmHGCBKP5NPFNkDVopOieyUqYGH8Fa3kA=="
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 dest="$repo_root/static/vendor"
@@ -52,6 +54,7 @@ fetch bootstrap "$BOOTSTRAP_VERSION" "$BOOTSTRAP_INTEGRITY"
 fetch bootstrap-icons "$BOOTSTRAP_ICONS_VERSION" "$BOOTSTRAP_ICONS_INTEGRITY"
 fetch htmx.org "$HTMX_VERSION" "$HTMX_INTEGRITY"
 fetch tom-select "$TOM_SELECT_VERSION" "$TOM_SELECT_INTEGRITY"
+fetch echarts "$ECHARTS_VERSION" "$ECHARTS_INTEGRITY"
 
 rm -rf "$dest/bootstrap" "$dest/bootstrap-icons" "$dest/htmx"
 mkdir -p "$dest/bootstrap/css" "$dest/bootstrap/js" \
@@ -84,6 +87,15 @@ mkdir -p "$dest/tom-select/js" "$dest/tom-select/css"
 cp "$src/LICENSE" "$dest/tom-select/"
 cp "$src/dist/js/tom-select.complete.min.js" "$src/dist/js/tom-select.complete.min.js.map" "$dest/tom-select/js/"
 cp "$src/dist/css/tom-select.bootstrap5.min.css" "$src/dist/css/tom-select.bootstrap5.min.css.map" "$dest/tom-select/css/"
+
+# The staff dashboard's charts (static/js/dashboard.js). The page's <script> tag
+# pins the file's sha384 (static/vendor/VERSIONS.md): update it with the version.
+src="$work/echarts/package"
+rm -rf "$dest/echarts"
+mkdir -p "$dest/echarts"
+cp "$src/LICENSE" "$src/NOTICE" "$src/dist/echarts.min.js" "$dest/echarts/"
+openssl dgst -sha384 -binary "$dest/echarts/echarts.min.js" | base64 -w0 | sed 's/^/echarts.min.js sha384-/'
+echo
 
 python3 "$repo_root/scripts/build_icons.py"
 
