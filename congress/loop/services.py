@@ -19,6 +19,7 @@ from congress.loop.cases import (
 from congress.loop.escalation import (
     assignees,
 )
+from congress.loop.handling import handling_moved, handling_share
 from congress.loop.schedule import (
     _reschedule_updates,
     next_reminder_time,
@@ -185,6 +186,7 @@ def _move(
     if target not in PAUSING and target in OPEN_STATUSES:
         preview = Assignment(**{**_fields(assignment), **changes, "status": target})
         changes.update(_reschedule_updates(preview, now=now))
+    before = handling_share(assignment)
     with transaction.atomic():
         event = apply_transition(
             instance=assignment,
@@ -200,6 +202,8 @@ def _move(
             assignment=assignment,
             case_id=assignment.case_id,
         )
+        # The departments' league table (docs/dashboard.md): same transaction.
+        handling_moved(before, handling_share(assignment))
         _tell_case(assignment)
     return event
 

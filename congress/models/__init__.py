@@ -12,6 +12,7 @@ from congress.models.ballots import (
     Rating,
     SealedBallot,
 )
+from congress.models.handling import HANDLING_FIGURES, HandlingCount
 from congress.models.health import Heartbeat
 from congress.models.loop import (
     OPEN_STATUSES,
@@ -44,6 +45,7 @@ from congress.models.regions import (
 )
 
 __all__ = [
+    "HANDLING_FIGURES",
     "OPEN_STATUSES",
     "Assignment",
     "AssignmentRole",
@@ -66,6 +68,7 @@ __all__ = [
     "DepartmentKind",
     "Elector",
     "EventAttachment",
+    "HandlingCount",
     "Heartbeat",
     "HolidayOverride",
     "Mark",

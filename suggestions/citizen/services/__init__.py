@@ -75,6 +75,10 @@ from suggestions.citizen.services.messages import (
     citizen_message_send,
     pending_citizen_message_ids,
 )
+from suggestions.citizen.services.monthly import (
+    issue_month_counts_differences,
+    issue_month_counts_rebuild,
+)
 from suggestions.citizen.services.rating import (
     citizen_issue_close_unrated,
     citizen_issue_log_return_visit,
@@ -166,6 +170,8 @@ __all__ = [
     "expired_issues",
     "issue_counts_differences",
     "issue_counts_rebuild",
+    "issue_month_counts_differences",
+    "issue_month_counts_rebuild",
     "issue_reads_rebuild",
     "issue_steps_changed",
     "issues_anonymise",

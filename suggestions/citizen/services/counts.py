@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from congress.areas import AREA_FIELDS, area_columns
 from congress.models import OPEN_STATUSES, Assignment, Region
 from congress.summary import counter_add
+from suggestions.citizen.services.monthly import issue_month_counts_rebuild
 from suggestions.citizen.workflow import ISSUE_CASE
 from suggestions.models.citizen import CitizenIssue, IssueCount
 
@@ -73,6 +74,7 @@ def issues_follow_region(region: Region) -> int:
         for place in subtree.filter(pk__in=probe.values("region_id")):
             moved += CitizenIssue.objects.filter(region=place).update(**area_columns(place))
         issue_counts_rebuild()
+        issue_month_counts_rebuild()
     return moved
 
 
@@ -119,7 +121,8 @@ def issue_reads_rebuild(*, batch: int = 5000) -> dict[str, int]:
     problem's ``area_N`` (from its region) and ``next_due_on`` (from its open
     steps), then the counts. For repair, and after rows were written in bulk
     (the demo, ``generate_city``). Cost: one UPDATE per region holding problems,
-    one UPDATE per ``batch`` problems, one grouped scan."""
+    one UPDATE per ``batch`` problems, one grouped scan, one pass for the monthly
+    summary (``services.monthly``)."""
     areas = 0
     places = Region.objects.filter(
         pk__in=CitizenIssue.objects.order_by().values("region_id").distinct()
@@ -144,4 +147,9 @@ def issue_reads_rebuild(*, batch: int = 5000) -> dict[str, int]:
             next_due_provisional=Coalesce(Subquery(steps.values("due_provisional")[:1]), False),
         )
         last = ids[-1]
-    return {"areas": areas, "due_dates": dues, "counts": issue_counts_rebuild()}
+    return {
+        "areas": areas,
+        "due_dates": dues,
+        "counts": issue_counts_rebuild(),
+        "monthly": issue_month_counts_rebuild(),
+    }

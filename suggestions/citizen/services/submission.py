@@ -31,6 +31,7 @@ from suggestions.citizen.selectors import is_banned
 from suggestions.citizen.services.base import _citizen_label, _transition, new_tracking_code
 from suggestions.citizen.services.counts import _count
 from suggestions.citizen.services.messages import _link, _text_citizen
+from suggestions.citizen.services.monthly import month_count_received
 from suggestions.citizen.services.steps import _notify_staff, _route
 from suggestions.citizen.workflow import ISSUE_CASE
 from suggestions.models.citizen import (
@@ -198,6 +199,7 @@ def _create(
             closed_at=now if submission.join is not None else None,
         )
         _count(issue, delta=1)
+        month_count_received(issue)
         for photo in submission.photos:
             _save_photo(issue, photo)
         record_event(

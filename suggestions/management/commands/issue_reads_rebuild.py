@@ -1,6 +1,8 @@
-"""Recompute what the problem lists and 督办提醒 read: the area columns (of problems
-and of assignments), the earliest open due date and the ``IssueCount`` summary (docs/architecture.md, "Reads that do not grow
-with the data").
+"""Recompute what the problem lists, 督办提醒 and the dashboard read: the area columns
+(of problems and of assignments), the earliest open due date, the ``IssueCount``
+summary, the dashboard's monthly summary (``IssueMonthCount``) and the departments'
+handling summary (``HandlingCount``, kept by the engine) (docs/architecture.md,
+"Reads that do not grow with the data"; docs/dashboard.md).
 
     manage.py issue_reads_rebuild           # repair, or after rows were written in bulk
     manage.py issue_reads_rebuild --check   # compare the summary with a plain COUNT
@@ -16,6 +18,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from congress.areas import assignments_fill_areas
+from congress.loop.handling import handling_counts_differences, handling_counts_rebuild
 from suggestions.citizen import services
 
 
@@ -34,15 +37,28 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"area {area} {status} 督办={flag}: kept {kept}, counted {counted}"
                 )
-            if wrong:
-                raise CommandError(f"{len(wrong)} summary rows differ from the table.")
+            monthly = services.issue_month_counts_differences()
+            for (area, month, category), (had, found) in sorted(monthly.items()):
+                off = {name: (had[name], found[name]) for name in had if had[name] != found[name]}
+                self.stdout.write(f"area {area} {month:%Y-%m} category {category}: {off}")
+            handling = handling_counts_differences()
+            for (department, area, month, case_type), (had, found) in sorted(handling.items()):
+                self.stdout.write(
+                    f"department {department} area {area} {month:%Y-%m} {case_type}: "
+                    f"kept {had}, counted {found}"
+                )
+            if wrong or monthly or handling:
+                differ = len(wrong) + len(monthly) + len(handling)
+                raise CommandError(f"{differ} summary rows differ from the table.")
             self.stdout.write(self.style.SUCCESS("The summary matches the table."))
             return
         steps = assignments_fill_areas(only_missing=False)
         done = services.issue_reads_rebuild()
+        handled = handling_counts_rebuild()
         self.stdout.write(
             self.style.SUCCESS(
                 f"{steps:,} assignments' and {done['areas']:,} problems' area columns, "
-                f"{done['due_dates']:,} due dates, {done['counts']:,} summary rows."
+                f"{done['due_dates']:,} due dates, {done['counts']:,} summary rows, "
+                f"{done['monthly']:,} monthly rows, {handled:,} departments' handling rows."
             )
         )

@@ -1,0 +1,64 @@
+"""The monthly summary of citizens' problems that the staff dashboard reads
+(docs/dashboard.md; docs/architecture.md, "Reads that do not grow with the data").
+
+One row per (area, month, category), where the month is the one the problem was
+received in (Asia/Shanghai) and the area is the problem's ``count_area_id`` (its
+township, or its own region when shallower), as for ``IssueCount``. Every figure
+is about the problems *received* that month: a period's 办结率 is the share of its
+own problems closed so far, never a ratio of two unrelated flows. The citizen
+services keep the row in step in the same transaction as the fact it counts
+(``suggestions.citizen.services.monthly``); ``manage.py issue_reads_rebuild``
+rebuilds it from the tables and ``--check`` compares it with them.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from congress.models import Region
+from suggestions.models.citizen import IssueCategory
+
+__all__ = ["MONTH_FIGURES", "IssueMonthCount"]
+
+# The counted columns, in the order docs/dashboard.md defines them.
+MONTH_FIGURES = (
+    "received",
+    "accepted",
+    "closed",
+    "closed_on_time",
+    "rated",
+    "satisfied",
+    "unsatisfied",
+    "reopened",
+    "workdays_to_close",
+)
+
+
+class IssueMonthCount(models.Model):
+    area = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(_("月份"))  # the first day of the month received
+    category = models.ForeignKey(IssueCategory, on_delete=models.CASCADE, related_name="+")
+    received = models.IntegerField(_("收到"), default=0)
+    accepted = models.IntegerField(_("受理"), default=0)
+    closed = models.IntegerField(_("办结"), default=0)
+    closed_on_time = models.IntegerField(_("按期办结"), default=0)
+    # Every rating given counts: a problem rated 不满意 and later 满意 is two ratings.
+    rated = models.IntegerField(_("评价次数"), default=0)
+    satisfied = models.IntegerField(_("满意和基本满意"), default=0)
+    unsatisfied = models.IntegerField(_("不满意"), default=0)
+    reopened = models.IntegerField(_("重新办理"), default=0)
+    workdays_to_close = models.IntegerField(_("办结用时（工作日）合计"), default=0)
+
+    class Meta:
+        verbose_name = _("群众反映问题月度统计")
+        verbose_name_plural = _("群众反映问题月度统计")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area", "month", "category"], name="issuemonthcount_key"
+            )
+        ]
+        indexes = [models.Index(fields=["month", "area"], name="issuemonthcount_month")]
+
+    def __str__(self) -> str:
+        return f"{self.area_id}/{self.month:%Y-%m}/{self.category_id}: {self.received}"
