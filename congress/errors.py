@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.http import Http404
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -36,6 +38,18 @@ class StaleState(DomainError):
 class RuleViolation(DomainError):
     code = "rule_violation"
     status = 400
+
+
+class UnknownAction(RuleViolation):
+    """An action name that is not in its table of actions (docs/architecture.md, "Each
+    action written once"): an error, never ignored. The message lists the names the
+    table has, so an API client can correct itself."""
+
+    def __init__(self, name: str, table: Iterable[str]) -> None:
+        super().__init__(
+            _("没有名为“%(name)s”的操作；可用的操作：%(names)s。")
+            % {"name": name, "names": "、".join(table)}
+        )
 
 
 class OutOfJurisdiction(Http404):

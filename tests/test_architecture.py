@@ -43,7 +43,7 @@ def test_one_schema_name_is_one_choice_set() -> None:
 
 
 def test_every_appointment_action_is_declared_once_and_an_unknown_one_is_refused() -> None:
-    from congress.errors import InvalidTransition
+    from congress.errors import UnknownAction
     from suggestions.citizen.appointment_actions import APPOINTMENT_ACTIONS, appointment_action
 
     # 约见: routed to a department, confirmed, re-timed, accepted, declined, cancelled, held.
@@ -56,5 +56,5 @@ def test_every_appointment_action_is_declared_once_and_an_unknown_one_is_refused
         "cancel",
         "record_meeting",
     }
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(UnknownAction):
         appointment_action("delete_everything")

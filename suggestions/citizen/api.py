@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django import forms as django_forms
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -35,7 +36,7 @@ from congress.errors import RuleViolation
 from congress.keyset import KeysetPagination
 from congress.ratelimit import check
 from congress.scoping import acting_user, get_visible_or_404
-from suggestions.citizen import conf, selectors, services
+from suggestions.citizen import appointment_actions, conf, selectors, services
 from suggestions.citizen.actions import ISSUE_ACTIONS
 from suggestions.citizen.filters import CitizenIssueFilter, list_ordering
 from suggestions.citizen.forms import IssueSubmitForm, RateForm
@@ -425,7 +426,32 @@ class AppointmentSerializer(serializers.ModelSerializer):
         return mask_mobile(appointment.mobile) if appointment.mobile else ""
 
     def get_actions(self, appointment: Appointment) -> list[str]:
-        return selectors.appointment_actions(self.context["request"].user, appointment)
+        return appointment_actions.allowed(self.context["request"].user, appointment)
+
+
+def _schema_field(field: django_forms.Field) -> serializers.Field:
+    if isinstance(field, django_forms.DateTimeField):
+        return serializers.DateTimeField(required=False)
+    if isinstance(field, django_forms.ModelChoiceField):
+        return serializers.IntegerField(required=False, help_text=_("编号（id）"))
+    return serializers.CharField(required=False, allow_blank=True)
+
+
+def _appointment_input() -> tuple[serializers.Serializer, str]:
+    """The schema of the action route's body: every field of the actions' forms, and
+    which action takes which (the forms are what checks them)."""
+    fields: dict[str, serializers.Field] = {}
+    lines = []
+    for name, declared in appointment_actions.APPOINTMENT_ACTIONS.items():
+        for key, field in declared.form.base_fields.items():
+            fields.setdefault(key, _schema_field(field))
+        taken = [f"{k}{'*' if f.required else ''}" for k, f in declared.form.base_fields.items()]
+        lines.append(f"- `{name}`: {', '.join(taken)}")
+    shape = inline_serializer("AppointmentActionInput", fields)
+    return shape, "Fields of each action (* required):\n" + "\n".join(lines)
+
+
+APPOINTMENT_INPUT, APPOINTMENT_FIELDS = _appointment_input()
 
 
 class AppointmentViewSet(viewsets.ReadOnlyModelViewSet):
@@ -434,3 +460,33 @@ class AppointmentViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet[Appointment]:
         return selectors.visible_appointments(self.request.user).order_by("-created_at", "-pk")
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "action_name",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                enum=list(appointment_actions.APPOINTMENT_ACTIONS),
+            ),
+        ],
+        request=APPOINTMENT_INPUT,
+        responses=AppointmentSerializer,
+        description="Take one action on the appointment, with its form's fields; the "
+        "appointment's page offers the same actions (its `actions` lists those the caller "
+        "may take now). Outside the caller's scope: 404; a name that is no action: 400; an "
+        "action the caller may not take now: 409.\n\n" + APPOINTMENT_FIELDS,
+    )
+    @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
+    def act(self, request: Request, pk: str, action_name: str) -> Response:
+        appointment = get_visible_or_404(selectors.visible_appointments(request.user), pk=pk)
+        declared = appointment_actions.appointment_action(action_name)
+        if not isinstance(request.data, Mapping):
+            raise serializers.ValidationError(_("请求内容应为对象（字段名：值）。"))
+        form = appointment_actions.take(
+            appointment, action_name, acting_user(request), declared.form(request.data)
+        )
+        if not form.is_valid():
+            raise _form_errors(form)
+        fresh = selectors.visible_appointments(request.user).get(pk=appointment.pk)
+        return Response(AppointmentSerializer(fresh, context={"request": request}).data)

@@ -1,35 +1,64 @@
 """The actions on one appointment (约见), as data: one declaration per action with its
-label, its input form and the one service it calls (docs/architecture.md, "Known
-drift"; the pattern of ``suggestions/citizen/actions.py``).
+label, its input form, the one service it calls and who may take it, on which kind of
+appointment (docs/architecture.md, "Each action written once"; the pattern of
+``suggestions/formal/actions.py``).
 
 The from-states are ``APPOINTMENT_TRANSITIONS`` (``suggestions/citizen/workflow.py``);
-who may take which action now is still ``selectors.appointment_actions``. The case
-page's buttons and its form handling read this table; a name not in it is refused
-(``InvalidTransition``), never ignored.
+``allowed`` derives what a user may do now from this table and those states, and
+nothing else restates it. The case page's buttons, its form handling and the API's one
+``actions/<name>/`` route read this table through ``take``: a name not in it is an
+error (400 in the API), an action the user may not take now is refused (409).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django import forms as django_forms
+from django.http import Http404
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from congress.errors import InvalidTransition
+from congress.errors import InvalidTransition, RuleViolation, UnknownAction
 from congress.models import User
-from suggestions.citizen import services
+from congress.scoping import AnyUser
+from suggestions.citizen import selectors, services
 from suggestions.citizen.forms import (
     AppointmentCancelForm,
     AppointmentReasonForm,
     AppointmentTimeForm,
     MeetingForm,
 )
-from suggestions.models.citizen import Appointment
+from suggestions.citizen.workflow import APPOINTMENT_TRANSITIONS
+from suggestions.models.citizen import Appointment, AppointmentKind, AppointmentStatus
 
 Runner = Callable[[Appointment, dict[str, Any], User, django_forms.Form], Any]
+# What a signed-in user is to one appointment (``selectors.appointment_parties``): the
+# representative it is with, staff of its region (or an administrator), or a clerk of
+# the department a representative asked to meet.
+Party = selectors.AppointmentParty
+
+A = AppointmentStatus
+CITIZEN, DEPARTMENT = AppointmentKind.CITIZEN, AppointmentKind.DEPARTMENT
+# The body asked acts once staff have routed the request to it (转交承办单位), and
+# until the meeting: before that the request is staff's to route or decline.
+ROUTED_ON = frozenset({A.ROUTED, A.CONFIRMED})
+
+
+@dataclass(frozen=True)
+class May:
+    """These parties may take the action on this kind of appointment, from the
+    transition table's states (narrowed to ``only_in`` when given)."""
+
+    kind: AppointmentKind
+    parties: frozenset[Party]
+    only_in: frozenset[str] | None = None
+
+
+def may(kind: AppointmentKind, *parties: Party, only_in: Iterable[str] | None = None) -> May:
+    return May(kind, frozenset(parties), frozenset(only_in) if only_in is not None else None)
 
 
 @dataclass(frozen=True)
@@ -37,6 +66,10 @@ class AppointmentAction:
     label: str | Promise
     form: type[django_forms.Form]
     run: Runner
+    who: tuple[May, ...]
+    # The citizen who asked (no account) takes it through the tracking link of their
+    # own request, with this runner (``by_link``).
+    link: Callable[[Appointment, dict[str, Any]], Any] | None = None
 
 
 APPOINTMENT_ACTIONS: dict[str, AppointmentAction] = {
@@ -44,12 +77,17 @@ APPOINTMENT_ACTIONS: dict[str, AppointmentAction] = {
         _("转交承办单位"),
         AppointmentCancelForm,
         lambda a, d, u, f: services.appointment_route(appointment=a, by=u, note=d["reason"]),
+        (may(DEPARTMENT, "staff"),),
     ),
     "confirm": AppointmentAction(
         _("确认约见"),
         AppointmentTimeForm,
         lambda a, d, u, f: services.appointment_confirm(
             appointment=a, by=u, scheduled_at=d["scheduled_at"], place=d["place"], note=d["note"]
+        ),
+        (
+            may(CITIZEN, "representative", "staff"),
+            may(DEPARTMENT, "clerk", only_in=ROUTED_ON),
         ),
     ),
     "propose": AppointmentAction(
@@ -58,21 +96,34 @@ APPOINTMENT_ACTIONS: dict[str, AppointmentAction] = {
         lambda a, d, u, f: services.appointment_propose(
             appointment=a, by=u, scheduled_at=d["scheduled_at"], place=d["place"], note=d["note"]
         ),
+        (
+            may(CITIZEN, "representative", "staff"),
+            may(DEPARTMENT, "clerk", only_in=ROUTED_ON),
+        ),
     ),
     "accept_proposal": AppointmentAction(
         _("同意新时间"),
         AppointmentCancelForm,
         lambda a, d, u, f: services.appointment_accept_proposal(appointment=a, by=u),
+        (may(DEPARTMENT, "representative"),),
+        lambda a, d: services.appointment_accept_proposal(appointment=a),
     ),
     "decline": AppointmentAction(
         _("婉拒"),
         AppointmentReasonForm,
         lambda a, d, u, f: services.appointment_decline(appointment=a, by=u, reason=d["reason"]),
+        (
+            may(CITIZEN, "representative", "staff"),
+            may(DEPARTMENT, "staff"),
+            may(DEPARTMENT, "clerk", only_in=ROUTED_ON),
+        ),
     ),
     "cancel": AppointmentAction(
         _("取消约见"),
         AppointmentCancelForm,
         lambda a, d, u, f: services.appointment_cancel(appointment=a, by=u, reason=d["reason"]),
+        (may(CITIZEN, "representative", "staff"), may(DEPARTMENT, "staff", "representative")),
+        lambda a, d: services.appointment_cancel(appointment=a, by=None, reason=d["reason"][:200]),
     ),
     "record_meeting": AppointmentAction(
         _("记录见面情况"),
@@ -84,13 +135,74 @@ APPOINTMENT_ACTIONS: dict[str, AppointmentAction] = {
             problems=f.problem_list(),  # type: ignore[attr-defined]
             category=d["category"],
         ),
+        (may(CITIZEN, "representative", "staff"), may(DEPARTMENT, "representative")),
     ),
 }
 
 
 def appointment_action(name: str) -> AppointmentAction:
-    """The declaration of ``name``; an unknown name is refused (409), never ignored."""
+    """The declaration of ``name``; an unknown name is an error (400), never ignored."""
     try:
         return APPOINTMENT_ACTIONS[name]
     except KeyError:
-        raise InvalidTransition() from None
+        raise UnknownAction(name, APPOINTMENT_ACTIONS) from None
+
+
+def _may(action: str, rule: May, appointment: Appointment, parties: frozenset[Party]) -> bool:
+    status = appointment.status
+    return (
+        appointment.kind == rule.kind
+        and bool(rule.parties & parties)
+        and status in APPOINTMENT_TRANSITIONS[action][0]
+        and (rule.only_in is None or status in rule.only_in)
+    )
+
+
+def allowed(user: AnyUser, appointment: Appointment) -> list[str]:
+    """The actions the user may take on the appointment now, in the table's order."""
+    parties = selectors.appointment_parties(user, appointment)
+    if not parties:
+        return []
+    return [
+        name
+        for name, action in APPOINTMENT_ACTIONS.items()
+        if any(_may(name, rule, appointment, parties) for rule in action.who)
+    ]
+
+
+def by_link(appointment: Appointment) -> list[str]:
+    """What the citizen may do now through the tracking link of their own request."""
+    if appointment.kind != CITIZEN:
+        return []
+    return [
+        name
+        for name, action in APPOINTMENT_ACTIONS.items()
+        if action.link is not None and appointment.status in APPOINTMENT_TRANSITIONS[name][0]
+    ]
+
+
+def take_by_link(appointment: Appointment, name: str, data: Mapping[str, Any]) -> None:
+    """The citizen's step through their link: an action that is not theirs is a 404 (the
+    link is all they have); one the state does not allow now is refused by the service
+    (409), a form that does not validate with its first message (400)."""
+    declared = APPOINTMENT_ACTIONS.get(name)
+    if declared is None or declared.link is None or appointment.kind != CITIZEN:
+        raise Http404
+    form = declared.form(data)
+    if not form.is_valid():
+        raise RuleViolation(next(iter(form.errors.values()))[0])
+    declared.link(appointment, form.cleaned_data)
+
+
+def take(
+    appointment: Appointment, name: str, user: User, form: django_forms.Form
+) -> django_forms.Form:
+    """Take one action for the page or the API: an unknown name is an error (400), one
+    the user may not take now is refused (409); else the form is checked and, if
+    valid, the action's service is called. The form comes back (its errors, if any)."""
+    declared = appointment_action(name)
+    if name not in allowed(user, appointment):
+        raise InvalidTransition()
+    if form.is_valid():
+        declared.run(appointment, form.cleaned_data, user, form)
+    return form

@@ -15,14 +15,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from congress.errors import DomainError
-from congress.models import Department
+from congress.errors import DomainError, InvalidTransition
+from congress.models import Department, User
 from congress.ratelimit import ratelimit
 from congress.scoping import get_visible_or_404
 from representatives.models import Representative, StationMember
 from representatives.selectors import representative_of
-from suggestions.citizen import conf, selectors, services
-from suggestions.citizen.appointment_actions import appointment_action
+from suggestions.citizen import appointment_actions, conf, selectors, services
 from suggestions.citizen.forms import (
     AppointmentRequestForm,
     DepartmentAppointmentForm,
@@ -110,13 +109,7 @@ def appointment_track(request: HttpRequest, token: str) -> HttpResponse:
                 "appointment": appointment,
                 "events": events,
                 "masked_mobile": mask_mobile(appointment.mobile),
-                "can_accept": appointment.status == AppointmentStatus.PROPOSED,
-                "can_cancel": appointment.status
-                in (
-                    AppointmentStatus.REQUESTED,
-                    AppointmentStatus.PROPOSED,
-                    AppointmentStatus.CONFIRMED,
-                ),
+                "link_actions": appointment_actions.by_link(appointment),
             },
         )
     )
@@ -127,14 +120,7 @@ def appointment_track(request: HttpRequest, token: str) -> HttpResponse:
 def appointment_track_act(request: HttpRequest, token: str, action: str) -> HttpResponse:
     appointment = _tracked(token)
     try:
-        if action == "accept":
-            services.appointment_accept_proposal(appointment=appointment)
-        elif action == "cancel":
-            services.appointment_cancel(
-                appointment=appointment, by=None, reason=request.POST.get("reason", "")[:200]
-            )
-        else:
-            raise Http404
+        appointment_actions.take_by_link(appointment, action, request.POST)
     except DomainError as error:
         messages.error(request, str(error.message))
     else:
@@ -162,9 +148,10 @@ def appointment_list(request: HttpRequest) -> HttpResponse:
 
 
 def _detail(request: HttpRequest, appointment: Appointment, **extra: Any) -> dict[str, Any]:
+    declared = appointment_actions.APPOINTMENT_ACTIONS
     actions = [
-        (name, appointment_action(name).label, appointment_action(name).form())
-        for name in selectors.appointment_actions(request.user, appointment)
+        (name, declared[name].label, declared[name].form())
+        for name in appointment_actions.allowed(request.user, appointment)
     ]
     return {
         "appointment": appointment,
@@ -188,17 +175,20 @@ def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def appointment_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     appointment = get_visible_or_404(selectors.visible_appointments(request.user), pk=pk)
-    if action not in selectors.appointment_actions(request.user, appointment):
+    user: User = request.user  # type: ignore[assignment]
+    declared = appointment_actions.APPOINTMENT_ACTIONS.get(action)
+    if declared is None:
+        raise Http404  # a page address that names no action
+    form = declared.form(request.POST)
+    try:
+        appointment_actions.take(appointment, action, user, form)
+    except InvalidTransition:
         messages.error(request, _("当前状态下不能进行该操作，页面已刷新。"))
         return redirect(appointment.get_absolute_url())
-    declared = appointment_action(action)
-    form = declared.form(request.POST)
-    if form.is_valid():
-        try:
-            declared.run(appointment, form.cleaned_data, request.user, form)  # type: ignore[arg-type]
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-        else:
+    except DomainError as error:
+        form.add_error(None, str(error.message))
+    else:
+        if form.is_valid():
             messages.success(request, _("已办理：%(action)s") % {"action": declared.label})
             return redirect(appointment.get_absolute_url())
     context = _detail(request, appointment, failed_action=action, failed_form=form)

@@ -12,7 +12,7 @@ import datetime
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from django.db.models import (
     BooleanField,
@@ -27,6 +27,7 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from congress import loop
 from congress.areas import AREA_DEPTHS, area_q
 from congress.models import (
     Assignment,
@@ -38,7 +39,7 @@ from congress.models import (
     RoleGrant,
     User,
 )
-from congress.scoping import AnyUser, region_scope_q
+from congress.scoping import AnyUser, in_jurisdiction, region_scope_q
 from congress.summary import BoundedCount, bounded_count
 from congress.workflow import allowed_actions
 from representatives.models import GridAssignment, Representative, Station, StationMember
@@ -48,7 +49,6 @@ from suggestions.citizen.privacy import mask_name, redact_text
 from suggestions.citizen.workflow import (
     APPOINTMENT_ACTION_LABELS,
     APPOINTMENT_CASE,
-    APPOINTMENT_TRANSITIONS,
     ISSUE_ACTION_LABELS,
     ISSUE_CASE,
     ISSUE_TRANSITIONS,
@@ -58,7 +58,6 @@ from suggestions.models.citizen import (
     HANDLED_ISSUE_STATUSES,
     OPEN_ISSUE_STATUSES,
     Appointment,
-    AppointmentKind,
     AppointmentStatus,
     BannedPhone,
     CitizenIssue,
@@ -70,18 +69,10 @@ from suggestions.models.citizen import (
 # --- scoping -------------------------------------------------------------------------
 
 
-def _is_staff_for(user: AnyUser, region: Region) -> bool:
-    if not user.is_authenticated:
-        return False
-    return bool(user.is_superuser) or any(region.is_within(r) for r in user.staff_regions)
-
-
 def _department_case_ids(user: AnyUser, case_type: str) -> QuerySet[Assignment, Any]:
-    """Cases handed to the user's departments, or to departments they supervise."""
-    ids = user.department_ids if user.is_authenticated else []
-    # The departments first (a few rows), then their steps on the department index:
-    # an OR across the join to the departments read every step of every case.
-    departments = Department.objects.filter(Q(pk__in=ids) | Q(parent_id__in=ids)).values("pk")
+    """Cases handed to the departments the user handles (``loop.handled_department_ids``:
+    their own and those under them), read on the steps' department index."""
+    departments = loop.handled_department_ids(user)
     return Assignment.objects.filter(department_id__in=departments, case_type=case_type).values(
         "case_id"
     )
@@ -195,7 +186,7 @@ def issue_roles(user: AnyUser, issue: CitizenIssue) -> IssueRoles:
             .first()
         )
     return IssueRoles(
-        staff=_is_staff_for(user, issue.region),
+        staff=in_jurisdiction(user, issue.region),
         addressed=representative is not None and issue.representative_id == representative.pk,
         handler=representative is not None and issue.handler_id == representative.pk,
         department=mine,
@@ -523,34 +514,26 @@ def merge_candidates(user: AnyUser, issue: CitizenIssue) -> QuerySet[CitizenIssu
 # --- appointments ---------------------------------------------------------------------------
 
 
-def appointment_actions(user: AnyUser, appointment: Appointment) -> list[str]:
-    by_status = set(allowed_actions(APPOINTMENT_TRANSITIONS, appointment.status))
+# What a signed-in user can be to one appointment. The citizen has no account: they
+# answer through their tracking link (``appointment_views.appointment_track_act``).
+AppointmentParty = Literal["representative", "staff", "clerk"]
+
+
+def appointment_parties(user: AnyUser, appointment: Appointment) -> frozenset[AppointmentParty]:
+    """What the user is to the appointment: its representative, staff of its region (or
+    an administrator), the clerk of the department asked. Who may take which action
+    is declared in ``appointment_actions.APPOINTMENT_ACTIONS``."""
+    if not user.is_authenticated:
+        return frozenset()
+    parties: set[AppointmentParty] = set()
     representative = representative_of(user)
-    is_rep = representative is not None and appointment.representative_id == representative.pk
-    is_staff = _is_staff_for(user, appointment.region)
-    is_department = bool(
-        user.is_authenticated
-        and appointment.department_id
-        and appointment.department_id in user.department_ids
-    )
-    allowed: set[str] = set()
-    if appointment.kind == AppointmentKind.CITIZEN:
-        if is_rep or is_staff:
-            allowed |= by_status & {"confirm", "propose", "decline", "cancel", "record_meeting"}
-    else:
-        if is_staff:
-            allowed |= by_status & {"route", "decline", "cancel"}
-        if is_department and appointment.status in (
-            AppointmentStatus.ROUTED,
-            AppointmentStatus.CONFIRMED,
-        ):
-            allowed |= by_status & {"confirm", "propose", "decline"}
-        if is_rep:
-            allowed |= by_status & {"accept_proposal", "cancel", "record_meeting"}
-    if appointment.status == AppointmentStatus.REQUESTED and appointment.kind == "department":
-        allowed.discard("confirm")  # staff route it first; the body fixes the time
-    order = list(APPOINTMENT_TRANSITIONS)
-    return [action for action in order if action in allowed]
+    if representative is not None and appointment.representative_id == representative.pk:
+        parties.add("representative")
+    if in_jurisdiction(user, appointment.region):
+        parties.add("staff")
+    if appointment.department_id and appointment.department_id in user.department_ids:
+        parties.add("clerk")
+    return frozenset(parties)
 
 
 def upcoming_appointments(representative: Representative, days: int = 30) -> QuerySet[Appointment]:

@@ -16,7 +16,7 @@ ignored.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -591,11 +591,3 @@ def assignment_actions(viewer: Viewer, assignment: Assignment) -> list[str]:
         and assignment.status in action.states
         and action.when(viewer, assignment)
     ]
-
-
-def unknown(name: str, table: Iterable[str]) -> str:
-    """The message for an action that is not in the table."""
-    return _("没有名为“%(name)s”的操作；可用的操作：%(names)s。") % {
-        "name": name,
-        "names": "、".join(table),
-    }

@@ -25,7 +25,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
-from congress.errors import RuleViolation
+from congress.errors import UnknownAction
 from congress.models import Assignment, User
 from congress.scoping import acting_user, get_visible_or_404
 from representatives.selectors import representative_of
@@ -34,7 +34,6 @@ from suggestions.formal import services
 from suggestions.formal.actions import (
     ASSIGNMENT_ACTIONS,
     SUGGESTION_ACTIONS,
-    unknown,
     viewer_of,
 )
 from suggestions.formal.filters import SuggestionFilter
@@ -145,7 +144,7 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         suggestion = self.get_object()
         step = SUGGESTION_ACTIONS.get(action_name)
         if step is None:
-            raise RuleViolation(unknown(action_name, SUGGESTION_ACTIONS))
+            raise UnknownAction(action_name, SUGGESTION_ACTIONS)
         viewer = viewer_of(self.user, suggestion)
         data = _valid(step.form(_body(request), request.FILES, viewer=viewer))
         step.run(viewer, data)
@@ -181,7 +180,7 @@ class SuggestionAssignmentViewSet(
         suggestion = get_visible_or_404(visible_suggestions(user), pk=assignment.case_id)
         step = ASSIGNMENT_ACTIONS.get(action_name)
         if step is None:
-            raise RuleViolation(unknown(action_name, ASSIGNMENT_ACTIONS))
+            raise UnknownAction(action_name, ASSIGNMENT_ACTIONS)
         viewer = viewer_of(user, suggestion)
         form = step.form(_body(request), request.FILES, viewer=viewer, assignment=assignment)
         step.run(viewer, assignment, _valid(form))

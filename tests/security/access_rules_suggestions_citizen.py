@@ -370,6 +370,11 @@ def _fresh_appointment(inside: bool, **extra: Any) -> Builder:
     return lambda cast: {"pk": _citizen_appointment(Side(cast, inside)).pk, **extra}
 
 
+def _fresh_department_appointment(inside: bool, **extra: Any) -> Builder:
+    """A new request to meet the district's department head, routed to it, per call."""
+    return lambda cast: {"pk": _department_appointment(Side(cast, inside)).pk, **extra}
+
+
 def _confirm_time(cast: Cast) -> dict[str, Any]:
     moment = timezone.localdate() + datetime.timedelta(days=4)
     return {"scheduled_at": f"{moment.isoformat()} 10:00", "place": "桃园社区代表联络站"}
@@ -956,6 +961,58 @@ RULES: dict[str, Rule] = {
             Case("刘红 to meet a department", api(only(ISSUE_IN)), pk(department_appointment_in)),
             Case("吴明 to meet a department", api(only(ISSUE_OUT)), pk(department_appointment_out)),
         )
+    ),
+    # The one action route of an appointment (appointment_actions.APPOINTMENT_ACTIONS):
+    # out of scope 404; seen but not the persona's to take 409; a name that is no
+    # action 400. Who may take what in each state: tests/suggestions_citizen/
+    # test_appointment_actions.py.
+    "appointment-act": Rule(
+        (
+            Case(
+                "confirming a citizen's request to 刘红 (she or 海州区's staff)",
+                api(only(REP_IN)),
+                _fresh_appointment(True, action_name="confirm"),
+                "POST",
+                _confirm_time,
+                fresh=True,
+            ),
+            Case(
+                "confirming a citizen's request to 吴明",
+                api(only(REP_OUT)),
+                _fresh_appointment(False, action_name="confirm"),
+                "POST",
+                _confirm_time,
+                fresh=True,
+            ),
+            Case(
+                "the bureau fixes the time of a routed request: its clerk; the others who "
+                "see it 409",
+                api(outcomes(NOT_FOUND, anonymous=LOGIN, clerk=OK, **dict.fromkeys(REP_IN, 409))),
+                _fresh_department_appointment(True, action_name="confirm"),
+                "POST",
+                _confirm_time,
+                fresh=True,
+            ),
+            Case(
+                "the same in 临江区",
+                api(
+                    outcomes(
+                        NOT_FOUND, anonymous=LOGIN, other_clerk=OK, **dict.fromkeys(REP_OUT, 409)
+                    )
+                ),
+                _fresh_department_appointment(False, action_name="confirm"),
+                "POST",
+                _confirm_time,
+                fresh=True,
+            ),
+            Case(
+                "a name that is no action: 400 for who sees it",
+                api(outcomes(NOT_FOUND, anonymous=LOGIN, **dict.fromkeys(REP_IN, 400))),
+                pk(appointment_in, action_name="explode"),
+                "POST",
+            ),
+        ),
+        note="one route for every action on an appointment, as the page's",
     ),
 }
 

@@ -24,6 +24,7 @@ from rest_framework.views import APIView
 from rest_framework.viewsets import ViewSetMixin
 
 from suggestions.citizen.actions import ISSUE_ACTIONS
+from suggestions.citizen.appointment_actions import APPOINTMENT_ACTIONS
 from suggestions.formal.actions import ASSIGNMENT_ACTIONS, SUGGESTION_ACTIONS
 
 WRITE_METHODS = {"post", "put", "patch", "delete"}
@@ -41,6 +42,7 @@ FORBIDDEN_CALLS = {"save", "delete", "create", "bulk_create", "get_or_create", "
 # ``test_every_suggestion_action_runs_a_service``).
 DISPATCHERS = {
     "suggestions.citizen.api.CitizenIssueViewSet.act",
+    "suggestions.citizen.api.AppointmentViewSet.act",
     "suggestions.formal.api.SuggestionViewSet.act",
     "suggestions.formal.api.SuggestionAssignmentViewSet.act",
 }
@@ -182,6 +184,16 @@ def test_every_issue_action_runs_a_service() -> None:
     offenders = [
         f"{name}: {problem}"
         for name, action in ISSUE_ACTIONS.items()
+        for problem in problems_of(action.run)
+    ]
+    assert not offenders, "\n".join(offenders)
+
+
+def test_every_appointment_action_runs_a_service() -> None:
+    """The appointment API's one action endpoint dispatches through this table."""
+    offenders = [
+        f"{name}: {problem}"
+        for name, action in APPOINTMENT_ACTIONS.items()
         for problem in problems_of(action.run)
     ]
     assert not offenders, "\n".join(offenders)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from congress.errors import RuleViolation
 from congress.models import Assignment, User
 from representatives.models import ContactLog, Representative, Station
-from suggestions.citizen import selectors, services
+from suggestions.citizen import appointment_actions, selectors, services
 from suggestions.citizen.workflow import APPOINTMENT_CASE
 from suggestions.models.citizen import (
     Appointment,
@@ -103,7 +103,7 @@ def test_another_time_at_most_a_month_after_the_date_asked_for(
         appointment=appointment, by=representative.user, scheduled_at=_at(20), place="联络站"
     )
     assert appointment.status == AppointmentStatus.PROPOSED and appointment.postponements == 1
-    client.post(f"/q/a/{appointment.tracking_token}/accept/")
+    client.post(f"/q/a/{appointment.tracking_token}/accept_proposal/")
     appointment.refresh_from_db()
     assert appointment.status == AppointmentStatus.CONFIRMED
 
@@ -154,8 +154,8 @@ def test_a_representative_asks_to_meet_a_department_head_through_the_staff(
         },
     )
     appointment = Appointment.objects.get()
-    assert selectors.appointment_actions(representative.user, appointment) == ["cancel"]
-    assert "route" in selectors.appointment_actions(district_staff, appointment)
+    assert appointment_actions.allowed(representative.user, appointment) == ["cancel"]
+    assert "route" in appointment_actions.allowed(district_staff, appointment)
     login(client, district_staff)
     client.post(f"/appointments/{appointment.pk}/do/route/", {"reason": ""})
     appointment.refresh_from_db()
