@@ -367,13 +367,26 @@ def _import_row(
         "delegation": row.delegation,
         "group": row.group,
     }
-    if not Mandate.objects.filter(
+    mandate = Mandate.objects.filter(
         representative=representative, level=row.level, status=MandateStatus.ACTIVE
-    ).update(**seat):
+    ).first()  # at most one: mandate_one_active_per_level
+    if mandate is None:
         Mandate.objects.create(
             representative=representative, level=row.level, starts_on=starts_on, **seat
         )
         result.mandates_created += 1
+        return
+    # Saved, not .update(): the seat's edit history keeps the sheet's change and its
+    # author (docs/security.md, 'Edit history and API credentials').
+    changed = [
+        name
+        for name, value in seat.items()
+        if getattr(mandate, f"{name}_id") != (value.pk if value is not None else None)
+    ]
+    if changed:
+        for name in changed:
+            setattr(mandate, name, seat[name])
+        mandate.save(update_fields=changed)
 
 
 @history.recorded_by

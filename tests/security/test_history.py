@@ -25,10 +25,16 @@ from knox.models import AuthToken
 from congress.models import HolidayOverride, Role, RoleGrant, User
 from congress.retention import personal_data_anonymise_expired
 from representatives import services
-from representatives.models import Representative, Station
+from representatives.models import Constituency, Mandate, Representative, Station
 from tests.conftest import World, login
 from tests.factories import UserFactory, grant
-from tests.representatives.factories import RepresentativeFactory, StationFactory, seat
+from tests.representatives.factories import (
+    RepresentativeFactory,
+    StationFactory,
+    id_number,
+    seat,
+)
+from tests.representatives.test_import_export import _row, _sheet
 
 OLD_MOBILE, NEW_MOBILE = "13912345678", "13887654321"
 ADDRESS = "新浦街道桃园路18号3单元501室"
@@ -281,3 +287,25 @@ def test_history_older_than_the_retention_period_is_deleted_by_the_retention_job
     assert result.counts["history representatives.representative"] == 2
     assert not rows.exists()
     assert Representative.objects.filter(pk=representative.pk).exists()
+
+
+def test_a_spreadsheet_that_moves_a_seat_to_another_constituency_is_in_its_history(
+    world: World, district_staff: User
+) -> None:
+    # The import updated an existing seat with a queryset update(), which writes no
+    # historical row: the sheet's change had no history and no author.
+    first = Constituency.objects.create(congress=world.district.congress, name="新浦第1选区")
+    second = Constituency.objects.create(congress=world.district.congress, name="新浦第2选区")
+    number = id_number()
+    for constituency in ("新浦第1选区", "新浦第2选区"):
+        result = services.representatives_import(
+            file=_sheet([_row(id_number=number, constituency=constituency)]), by=district_staff
+        )
+        assert result.ok, result.errors
+
+    mandate = Mandate.objects.get()
+    assert mandate.constituency == second
+    rows = list(Mandate.history.filter(id=mandate.pk).order_by("history_id"))
+    assert [row.history_type for row in rows] == ["+", "~"]
+    assert rows[0].constituency_id == first.pk and rows[1].constituency_id == second.pk
+    assert rows[1].history_user == district_staff
