@@ -11,7 +11,11 @@ class CongressConfig(AppConfig):
         from celery.signals import task_prerun
         from django.core.signals import request_started
 
-        from congress import audit, navigation  # noqa: F401 - connects signals, registers nav
+        from congress import (  # noqa: F401 - connects signals, registers nav and panels
+            audit,
+            dashboard_panels,
+            navigation,
+        )
         from congress.workdays import forget_overrides
 
         # Each request and each task checks the calendar's revision once (when it

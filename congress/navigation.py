@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from congress.dashboard import can_see_dashboard
 from congress.models.regions import LEVEL_ORDER, RegionLevel
 from congress.registry import (
     HomeCard,
@@ -37,6 +38,7 @@ register_nav_group(NavGroup("suggestions", _("代表建议"), icon="journal-text
 register_nav_group(NavGroup("basics", _("基础数据"), icon="gear-wide-connected"))
 
 register_nav(NavItem(_("督办提醒"), "assignment_list", _has_work, order=50, icon="alarm"))
+register_nav(NavItem(_("数据看板"), "dashboard", can_see_dashboard, order=55, icon="bar-chart"))
 register_nav(
     NavItem(
         _("行政区划"), "region_list", is_staff_or_admin, order=900, icon="diagram-3", group="basics"

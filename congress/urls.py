@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from congress import auth, files, inbox_views, loop_views, views
+from congress import auth, dashboard_views, files, inbox_views, loop_views, views
 from congress.api import docs as api_docs
 
 admin.site.site_header = _("代表履职管理系统 · 后台管理")
@@ -21,6 +21,7 @@ urlpatterns = [
     path("regions/<int:pk>/", views.region_detail, name="region_detail"),
     path("departments/", views.department_list, name="department_list"),
     path("departments/<int:pk>/", views.department_detail, name="department_detail"),
+    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
     path("", include("suggestions.urls")),
     path("", include("representatives.urls")),
     path("", include("livelihood_votes.urls")),
@@ -33,6 +34,7 @@ urlpatterns = [
     path("loop/assignments/<int:pk>/", loop_views.assignment_detail, name="assignment_detail"),
     path("loop/assignments/<int:pk>/act/", loop_views.assignment_act, name="assignment_act"),
     path("admin/", admin.site.urls),
+    path("api/v1/dashboard/", dashboard_views.DashboardAPIView.as_view(), name="api-dashboard"),
     path("api/v1/", include("congress.api.urls")),
     path("api/v1/", include("suggestions.api_urls")),
     path("api/v1/", include("representatives.api_urls")),

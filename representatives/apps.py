@@ -127,6 +127,11 @@ class RepresentativesConfig(AppConfig):
             HomeCard("representatives/card_representative.html", views.home_card, order=30)
         )
         register_home_card(HomeCard("representatives/card_staff.html", views.staff_card, order=40))
+
+        from congress.dashboard import DashboardPanel, register_dashboard_panel
+        from representatives.dashboard import representatives_panel
+
+        register_dashboard_panel(DashboardPanel("representatives", representatives_panel, order=30))
         register_demo_builder(DemoBuilder("representatives", demo.build, order=20))
 
         from congress.synthetic import SyntheticBuilder, register_synthetic_builder

@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from congress.dashboard import DashboardPanel, register_dashboard_panel
 from congress.loop import CaseType, register_case_type
 from congress.models import Region
 from congress.registry import (
@@ -36,6 +37,7 @@ from representatives.registry import (
 )
 from representatives.selectors import representative_of
 from suggestions.citizen import conf, home, selectors, services
+from suggestions.citizen.dashboard import citizen_panel
 from suggestions.citizen.workflow import (
     APPOINTMENT_ACTION_LABELS,
     APPOINTMENT_CASE,
@@ -127,6 +129,7 @@ def _issues_card(request: HttpRequest) -> dict[str, Any] | None:
 
 
 register_home_card(HomeCard("suggestions/citizen/card_issues.html", _issues_card, order=35))
+register_dashboard_panel(DashboardPanel("citizen", citizen_panel, order=10))
 
 
 def _build_demo(ctx: Any) -> None:

@@ -350,6 +350,9 @@ RULES: dict[str, Rule] = {
         )
     ),
     "home": page(signed_in()),
+    # The dashboard of the user's own region (docs/dashboard.md); another region's is
+    # a 404 (tests/suggestions_citizen/test_dashboard.py, the drill-down's scope).
+    "dashboard": page(only(STAFF)),
     # Core staff pages: lists show only what is in scope, details 404 outside it
     "region_list": page(signed_in()),
     "region_detail": scoped(
@@ -418,6 +421,7 @@ RULES: dict[str, Rule] = {
     # The API (session clients; tokens behave the same, see test_api_fuzz.py)
     "api-root": page(api(signed_in())),
     "api-me": page(api(signed_in())),
+    "api-dashboard": page(api(only(STAFF))),
     "region-list": page(api(signed_in())),
     "region-detail": scoped(
         pk_of("district"),

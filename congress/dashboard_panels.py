@@ -1,0 +1,138 @@
+"""The core's own dashboard panel: the departments' league table across every case
+type of the closed loop (docs/dashboard.md, "承办单位"). Feature apps register
+theirs in their ``AppConfig.ready``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Sum
+from django.utils.translation import gettext as _
+
+from congress.areas import area_q
+from congress.dashboard import (
+    DashboardPanel,
+    Figure,
+    PanelData,
+    Scope,
+    Table,
+    mean,
+    rate,
+    register_dashboard_panel,
+)
+from congress.loop.selectors import visible_assignments
+from congress.models import OPEN_STATUSES, HandlingCount
+
+# The table ranks the departments that are late first; a city has a few hundred, a
+# meeting reads the first few dozen.
+LEAGUE_ROWS = 30
+
+
+def departments_panel(scope: Scope) -> PanelData:
+    period = scope.period
+    handled = (
+        HandlingCount.objects.filter(
+            area__path__startswith=scope.region.path,
+            month__gte=period.first,
+            month__lte=period.last,
+        )
+        .values("department_id", "department__name")
+        .annotate(finished=Sum("finished"), on_time=Sum("on_time"), workdays=Sum("workdays"))
+        .order_by()
+    )
+    # 当前超期 changes with the calendar: counted on the partial index of open
+    # assignments (area_N, due_on), the overdue range only.
+    late = (
+        visible_assignments(scope.user)
+        .filter(
+            area_q(scope.region),
+            status__in=OPEN_STATUSES,
+            due_on__lt=scope.today,
+            department__isnull=False,
+        )
+        .values("department_id", "department__name")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    league: dict[int, dict[str, Any]] = {}
+    for row in handled:
+        league[row["department_id"]] = {"name": row["department__name"], "overdue": 0, **row}
+    for row in late:
+        entry = league.setdefault(
+            row["department_id"],
+            {"name": row["department__name"], "finished": 0, "on_time": 0, "workdays": 0},
+        )
+        entry["overdue"] = row["n"]
+    entries = list(league.values())
+    for entry in entries:
+        entry["rate"] = rate(entry["on_time"], entry["finished"])
+        entry["mean"] = mean(entry["workdays"], entry["finished"])
+    entries.sort(
+        key=lambda e: (-e["overdue"], e["rate"] if e["rate"] is not None else 101, e["name"])
+    )
+    finished = sum(e["finished"] for e in entries)
+    on_time = sum(e["on_time"] for e in entries)
+    workdays = sum(e["workdays"] for e in entries)
+    overdue = sum(e["overdue"] for e in entries)
+    return PanelData(
+        key="departments",
+        title=_("承办单位"),
+        note=_("所有交办事项（群众反映问题、代表建议等）的承办单位办理情况。"),
+        figures=[
+            Figure(
+                "finished",
+                _("办复件数"),
+                finished,
+                _(
+                    "本期答复（或未答复直接办结）的交办事项件数，按答复日期计；不满意退回重办的，待再次答复后计入。"
+                ),
+            ),
+            Figure(
+                "on_time_rate",
+                _("按期办复率"),
+                rate(on_time, finished),
+                _("办复件数中在办理期限（含批准的延期）当日或之前答复的比例。"),
+                unit="%",
+            ),
+            Figure(
+                "average_workdays",
+                _("平均办理用时"),
+                mean(workdays, finished),
+                _("从交办到答复的工作日数的平均值。"),
+                unit=_("工作日"),
+            ),
+            Figure(
+                "overdue",
+                _("当前超期"),
+                overdue,
+                _("此刻已过办理期限仍未答复的交办事项件数（不限本期）。"),
+            ),
+        ],
+        tables=[
+            Table(
+                "league",
+                _("承办单位排名"),
+                [
+                    _("承办单位"),
+                    _("当前超期"),
+                    _("办复件数"),
+                    _("按期办复率"),
+                    _("平均用时（工作日）"),
+                ],
+                [
+                    [
+                        e["name"],
+                        e["overdue"],
+                        e["finished"],
+                        None if e["rate"] is None else f"{e['rate']:.1f}%",
+                        e["mean"],
+                    ]
+                    for e in entries[:LEAGUE_ROWS]
+                ],
+                _("超期多的在前，其次按期办复率低的在前；最多列出30个单位。"),
+            )
+        ],
+    )
+
+
+register_dashboard_panel(DashboardPanel("departments", departments_panel, order=50))

@@ -1,0 +1,197 @@
+"""The citizens' problems panel of the staff dashboard (docs/dashboard.md, "群众诉求").
+
+Every figure but 当前超期 is summed from the monthly summary (``IssueMonthCount``,
+one row per area, month received and category) of the areas under the region:
+four grouped queries whatever the number of problems. 当前超期 changes with the
+calendar, not with a write: a bounded count on the (area_N, next_due_on) index.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import Sum
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from congress.areas import area_q
+from congress.dashboard import Chart, Figure, PanelData, Scope, drillable, mean, rate
+from congress.summary import bounded_count
+from suggestions.citizen.selectors import overdue_q, visible_issues
+from suggestions.models.citizen import IssueCategory, IssueStatus
+from suggestions.models.monthly import MONTH_FIGURES, IssueMonthCount
+
+
+def _list_url(scope: Scope, **filters: Any) -> str:
+    query = {"region": scope.region.pk, **filters}
+    return reverse("citizen_issue_list") + "?" + urlencode(query)
+
+
+def _received_filters(scope: Scope) -> dict[str, str]:
+    return {
+        "created_after": scope.period.start.isoformat(),
+        "created_before": scope.period.end.isoformat(),
+    }
+
+
+def citizen_panel(scope: Scope) -> PanelData:
+    period = scope.period
+    rows = IssueMonthCount.objects.filter(
+        area__path__startswith=scope.region.path, month__gte=period.first, month__lte=period.last
+    )
+    sums = {name: Sum(name) for name in MONTH_FIGURES}
+    totals = {name: n or 0 for name, n in rows.aggregate(**sums).items()}
+    overdue = bounded_count(visible_issues(scope.user).filter(area_q(scope.region), overdue_q()))
+    received = _received_filters(scope)
+    t = totals
+    figures = [
+        Figure(
+            "received",
+            _("收到"),
+            t["received"],
+            _("本期提交的问题件数（含待审核、已并入同类问题的），按提交日期计。"),
+            _list_url(scope, **received),
+        ),
+        Figure(
+            "accepted",
+            _("受理"),
+            t["accepted"],
+            _("本期收到的问题中已受理的件数。"),
+        ),
+        Figure(
+            "closed",
+            _("办结"),
+            t["closed"],
+            _("本期收到的问题中已办结（群众评价满意、基本满意，或评价期满未评价）的件数。"),
+            _list_url(scope, status=IssueStatus.CLOSED, **received),
+        ),
+        Figure(
+            "handling_rate",
+            _("办结率"),
+            rate(t["closed"], t["received"]),
+            _("办结 ÷ 收到：本期收到的问题中已办结的比例。"),
+            unit="%",
+        ),
+        Figure(
+            "on_time_rate",
+            _("按期办结率"),
+            rate(t["closed_on_time"], t["closed"]),
+            _("按期办结 ÷ 办结：办结的问题中每个办理环节都在期限内答复或办结的比例。"),
+            unit="%",
+        ),
+        Figure(
+            "average_workdays",
+            _("平均办结用时"),
+            mean(t["workdays_to_close"], t["closed"]),
+            _("办结的问题从提交到办结的工作日数的平均值（按法定节假日和调休计）。"),
+            unit=_("工作日"),
+        ),
+        Figure(
+            "satisfaction_rate",
+            _("满意率"),
+            rate(t["satisfied"], t["rated"]),
+            _(
+                "（满意 + 基本满意）÷ 全部评价次数。每次评价都计入：不满意后重新办理再评价的，"
+                "两次评价都算。未评价的不计入。"
+            ),
+            unit="%",
+        ),
+        Figure(
+            "unsatisfied",
+            _("不满意"),
+            t["unsatisfied"],
+            _("本期收到的问题得到的不满意评价次数（每次不满意都退回重新办理）。"),
+        ),
+        Figure(
+            "reopened",
+            _("重新办理"),
+            t["reopened"],
+            _("本期收到的问题因群众不满意而重新办理的次数。"),
+        ),
+        Figure(
+            "overdue",
+            _("当前超期"),
+            overdue.value,
+            _("此刻有办理环节已过期限的问题件数（不限本期，超过1000件显示“1,000+”）。"),
+            _list_url(scope, overdue="true"),
+            more=overdue.more,
+        ),
+    ]
+    return PanelData(
+        key="citizen",
+        title=_("群众诉求"),
+        figures=figures,
+        charts=[
+            _trend(scope, rows),
+            _by_category(scope, rows),
+            # Below a township the summary has no finer area to rank.
+            *([_by_child(scope, rows)] if any(map(drillable, scope.children)) else []),
+        ],
+        note=_("各项（当前超期除外）都是本期收到的问题的现状，随办理进展更新。"),
+    )
+
+
+def _trend(scope: Scope, rows: Any) -> Chart:
+    by_month = {
+        row["month"]: row
+        for row in rows.values("month")
+        .annotate(received=Sum("received"), closed=Sum("closed"))
+        .order_by()
+    }
+    months = scope.period.months
+    return Chart(
+        "trend",
+        _("月度趋势"),
+        "line",
+        [f"{month:%Y-%m}" for month in months],
+        [
+            (_("收到"), [by_month.get(m, {}).get("received") or 0 for m in months]),
+            (_("办结"), [by_month.get(m, {}).get("closed") or 0 for m in months]),
+        ],
+        _("每月收到的问题件数，及其中至今已办结的件数。"),
+    )
+
+
+def _by_category(scope: Scope, rows: Any) -> Chart:
+    counted = {
+        row["category_id"]: row
+        for row in rows.values("category_id")
+        .annotate(received=Sum("received"), closed=Sum("closed"))
+        .order_by()
+    }
+    categories = [
+        c for c in IssueCategory.objects.order_by("sort_order", "code") if c.pk in counted
+    ]
+    return Chart(
+        "category",
+        _("按类别"),
+        "bar",
+        [category.name for category in categories],
+        [
+            (_("收到"), [counted[c.pk]["received"] or 0 for c in categories]),
+            (_("办结"), [counted[c.pk]["closed"] or 0 for c in categories]),
+        ],
+        _("本期收到的问题按类别分。"),
+        [_list_url(scope, category=c.pk, **_received_filters(scope)) for c in categories],
+    )
+
+
+def _by_child(scope: Scope, rows: Any) -> Chart:
+    """Problems per child region, largest first; a bar opens the child's dashboard."""
+    received: dict[int, int] = defaultdict(int)
+    for row in rows.values("area__path").annotate(n=Sum("received")).order_by():
+        child = scope.child_of(row["area__path"])
+        if child is not None:
+            received[child.pk] += row["n"] or 0
+    ranked = sorted(scope.children, key=lambda child: (-received[child.pk], child.code, child.pk))
+    return Chart(
+        "regions",
+        _("下级区划排名"),
+        "ranking",
+        [child.name for child in ranked],
+        [(_("收到"), [received[child.pk] for child in ranked])],
+        _("本期收到的问题按下一级区划分，多者在前；点击进入该区划。"),
+        [scope.drill_url(child) for child in ranked],
+    )

@@ -1,0 +1,291 @@
+"""The staff dashboard (docs/dashboard.md): its figures against a hand count, its
+scope, its queries and the summaries it reads.
+
+A week of November 2026 in 海州区 on a fixed clock, through the real services:
+five problems at 桃园社区's station (and one in 临江区) on Monday 2 November:
+
+- A (roads): accepted, handed to 海州区交通运输局, replied, reported back, rated
+  不满意 (reopened at the department), replied again, rated 满意 on Wed 4 Nov:
+  closed after 2 working days, every step on time;
+- B (roads): accepted, answered, rated 基本满意 on Fri 6 Nov: 4 working days;
+- C (environment): its 受理 step (due Wed 4 Nov) taken on Thu 5 Nov, late;
+  answered, closed unrated on Mon 9 Nov: 5 working days, not on time;
+- D (environment): never accepted: its 受理 step is overdue now;
+- E (roads): declined.
+
+So for 海州区 in November, by hand: received 5, accepted 3, closed 3, 办结率
+3/5 = 60.0%, on time 2 of 3 = 66.7%, average (2 + 4 + 5) / 3 = 3.7 working days,
+ratings 3 (A 不满意, A 满意, B 基本满意), satisfied 2 → 满意率 66.7%, 不满意 1,
+reopened 1, overdue now 1 (D).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from unittest import mock
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from congress import loop
+from congress.loop.handling import handling_counts_differences, handling_counts_rebuild
+from congress.models import User
+from representatives.models import Representative, Station
+from suggestions.citizen import services
+from suggestions.models.citizen import IssueCategory, IssueRating
+from tests.conftest import World, login
+from tests.suggestions_citizen.conftest import submit
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+NOVEMBER = "period=months&from=2026-11&to=2026-11"
+
+
+@contextmanager
+def clock(day: int, hour: int = 10) -> Iterator[None]:
+    """The services run at a fixed moment of November 2026 (Asia/Shanghai)."""
+    moment = datetime.datetime(2026, 11, day, hour, tzinfo=SHANGHAI)
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield
+
+
+@pytest.fixture
+def november(
+    world: World,
+    district_staff: User,
+    city_staff: User,
+    clerk: User,
+    station: Station,
+    representative: Representative,
+    representative_user: User,
+    categories: dict[str, IssueCategory],
+) -> dict[str, Any]:
+    roads, environment = categories["roads"], categories["environment"]
+    with clock(2, 9):
+        a = submit(station=station, category=roads, mobile="13900000001")
+        b = submit(station=station, category=roads, mobile="13900000002")
+        c = submit(station=station, category=environment, mobile="13900000003")
+        d = submit(station=station, category=environment, mobile="13900000004")
+        e = submit(station=station, category=roads, mobile="13900000005")
+        f = submit(region=world.other_district, category=roads, mobile="13900000006")
+    with clock(2):
+        services.citizen_issue_accept(issue=a, by=district_staff)
+        services.citizen_issue_accept(issue=b, by=district_staff)
+        services.citizen_issue_accept(issue=f, by=city_staff)
+        services.citizen_issue_decline(
+            issue=e, by=district_staff, reason="属于民事纠纷。", channel="litigation"
+        )
+        step = services.citizen_issue_forward(
+            issue=a, department=world.department, by=district_staff, note="请修复"
+        )
+        loop.assignment_accept(assignment=step, by=clerk)
+        services.citizen_issue_answer(issue=b, by=district_staff, answer="已处理")
+    with clock(3):
+        step.refresh_from_db()
+        services.citizen_issue_department_reply(issue=a, assignment=step, by=clerk, reply="已修")
+        services.citizen_issue_report_back(issue=a, by=representative_user, answer="已修好")
+        services.citizen_issue_rate(issue=a, rating=IssueRating.UNSATISFIED, comment="没修好")
+    with clock(4):
+        step.refresh_from_db()
+        services.citizen_issue_department_reply(issue=a, assignment=step, by=clerk, reply="重修")
+        services.citizen_issue_report_back(issue=a, by=representative_user, answer="重修好了")
+        services.citizen_issue_rate(issue=a, rating=IssueRating.SATISFIED)
+    with clock(5):
+        services.citizen_issue_accept(issue=c, by=district_staff)
+        services.citizen_issue_answer(issue=c, by=district_staff, answer="已协调")
+    with clock(6):
+        services.citizen_issue_rate(issue=b, rating=IssueRating.BASICALLY)
+    with clock(9):
+        services.citizen_issue_close_unrated(issue=c)
+    return {"a": a, "b": b, "c": c, "d": d, "e": e, "f": f, "roads": roads, "env": environment}
+
+
+def _figures(client: Client, query: str) -> dict[str, Any]:
+    response = client.get(reverse("api-dashboard") + "?" + query)
+    assert response.status_code == 200, response.content
+    return {
+        f"{panel['key']}.{figure['key']}": figure["value"]
+        for panel in response.json()["panels"]
+        for figure in panel["figures"]
+    }
+
+
+def test_the_district_figures_equal_the_hand_count(
+    client: Client, world: World, district_staff: User, november: dict[str, Any]
+) -> None:
+    login(client, district_staff)
+    figures = _figures(client, f"region={world.district.pk}&{NOVEMBER}")
+    citizen = {k.split(".", 1)[1]: v for k, v in figures.items() if k.startswith("citizen.")}
+    assert citizen == {
+        "received": 5,
+        "accepted": 3,
+        "closed": 3,
+        "handling_rate": 60.0,
+        "on_time_rate": 66.7,
+        "average_workdays": 3.7,
+        "satisfaction_rate": 66.7,
+        "unsatisfied": 1,
+        "reopened": 1,
+        "overdue": 1,
+    }
+    # 海州区交通运输局 answered A twice; after the reopening only the second reply
+    # (Wed 4 Nov, 2 working days after 交办 on Mon 2 Nov, before its due date) counts.
+    assert figures["departments.finished"] == 1
+    assert figures["departments.on_time_rate"] == 100.0
+    assert figures["departments.average_workdays"] == 2.0
+    assert figures["departments.overdue"] == 0
+
+
+def test_the_city_ranks_its_districts_and_a_bar_drills_down(
+    client: Client, world: World, city_staff: User, november: dict[str, Any]
+) -> None:
+    login(client, city_staff)
+    data = client.get(reverse("api-dashboard") + f"?{NOVEMBER}").json()
+    assert data["region"]["id"] == world.city.pk
+    citizen = next(panel for panel in data["panels"] if panel["key"] == "citizen")
+    charts = {chart["key"]: chart for chart in citizen["charts"]}
+    assert charts["regions"]["rows"] == ["海州区", "临江区"]
+    assert charts["regions"]["series"][0]["data"] == [5, 1]
+    assert f"region={world.district.pk}" in charts["regions"]["links"][0]
+    assert charts["trend"]["rows"] == ["2026-11"]
+    assert charts["trend"]["series"][0]["data"] == [6]  # received
+    assert charts["trend"]["series"][1]["data"] == [3]  # of them closed
+    received = dict(
+        zip(charts["category"]["rows"], charts["category"]["series"][0]["data"], strict=True)
+    )
+    assert received == {november["roads"].name: 4, november["env"].name: 2}
+
+
+def test_the_page_shows_the_figures_their_definitions_and_the_tables(
+    client: Client, world: World, district_staff: User, november: dict[str, Any]
+) -> None:
+    login(client, district_staff)
+    response = client.get(reverse("dashboard") + f"?region={world.district.pk}&{NOVEMBER}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-figure="citizen.handling_rate"' in html and "60.0%" in html
+    assert "办结 ÷ 收到" in html  # the definition beside the number
+    assert 'data-chart="citizen-trend"' in html
+    # The list behind 收到: the district, November's submission dates.
+    assert (
+        f"/issues/?region={world.district.pk}&amp;created_after=2026-11-01"
+        "&amp;created_before=2026-11-30" in html
+    )
+    # The data for the charts is JSON, not a script (the CSP allows no inline script).
+    assert '<script id="dashboard-charts" type="application/json">' in html
+    charts = json.loads(
+        html.split('id="dashboard-charts" type="application/json">')[1].split("</script>")[0]
+    )
+    assert charts["citizen-trend"]["series"][0]["data"] == [5]
+    # The table view of the by-category chart, read without JavaScript.
+    assert f'<th scope="row" class="fw-normal"><a href="/issues/?region={world.district.pk}' in html
+
+
+def test_the_summaries_equal_a_count_of_the_tables_after_the_week(
+    november: dict[str, Any],
+) -> None:
+    assert services.issue_month_counts_differences() == {}
+    assert handling_counts_differences() == {}
+    assert services.issue_counts_differences() == {}
+    # A rebuild from the tables writes the same rows again.
+    services.issue_month_counts_rebuild()
+    handling_counts_rebuild()
+    assert services.issue_month_counts_differences() == {}
+    assert handling_counts_differences() == {}
+
+
+def test_a_district_sees_only_itself_and_below(
+    client: Client, world: World, district_staff: User, november: dict[str, Any]
+) -> None:
+    login(client, district_staff)
+    page, api = reverse("dashboard"), reverse("api-dashboard")
+    assert client.get(page).context["scope"].region == world.district
+    for sideways_or_up in (world.other_district, world.city):
+        assert client.get(f"{page}?region={sideways_or_up.pk}").status_code == 404
+        assert client.get(f"{api}?region={sideways_or_up.pk}").status_code == 404
+    assert client.get(f"{page}?region={world.town.pk}").status_code == 200
+    # Below the township the summaries have no finer area: not a dashboard.
+    assert client.get(f"{page}?region={world.village.pk}").status_code == 404
+    assert client.get(f"{page}?region=not-a-number").status_code == 404
+    figures = _figures(client, f"region={world.town.pk}&{NOVEMBER}")
+    assert figures["citizen.received"] == 5  # 桃园社区 is in 新浦街道
+
+
+@pytest.mark.parametrize("persona", ["clerk", "representative_user", "committee_member"])
+def test_only_congress_staff_have_a_dashboard(
+    client: Client, world: World, persona: str, request: pytest.FixtureRequest
+) -> None:
+    login(client, request.getfixturevalue(persona))
+    assert client.get(reverse("dashboard")).status_code == 404
+    assert client.get(reverse("api-dashboard")).status_code == 404
+
+
+def test_anonymous_is_sent_to_sign_in(client: Client, world: World) -> None:
+    assert client.get(reverse("dashboard")).status_code == 302
+    assert client.get(reverse("api-dashboard")).status_code == 401
+
+
+def test_a_malformed_or_too_long_period_is_this_month(
+    client: Client, world: World, district_staff: User
+) -> None:
+    login(client, district_staff)
+    for query in ("period=months&from=2020-01&to=2026-11", "period=months&from=x", "period=no"):
+        data = client.get(reverse("api-dashboard") + "?" + query).json()
+        assert data["period"]["key"] == "this_month"
+
+
+def _queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_page_and_the_api_run_the_same_queries_for_few_and_many_problems(
+    client: Client,
+    world: World,
+    city_staff: User,
+    station: Station,
+    categories: dict[str, IssueCategory],
+) -> None:
+    login(client, city_staff)
+    page = reverse("dashboard") + "?period=this_year"
+    api = reverse("api-dashboard") + "?period=this_year"
+    kinds = list(categories.values())
+
+    def add(count: int, start: int) -> None:
+        for n in range(start, start + count):
+            issue = submit(
+                station=station if n % 2 else None,
+                region=None if n % 2 else world.other_district,
+                category=kinds[n % len(kinds)],
+                mobile=f"139{n:08d}",
+            )
+            if n % 3 == 0:
+                services.citizen_issue_accept(issue=issue, by=city_staff)
+
+    add(3, 0)
+    client.get(page)  # the session and the calendar read once
+    few = (_queries(client, page), _queries(client, api))
+    add(27, 3)
+    assert (_queries(client, page), _queries(client, api)) == few
+
+
+def test_staff_find_it_in_the_navigation_and_on_the_home_page(
+    client: Client, district_staff: User, clerk: User
+) -> None:
+    from congress.registry import navigation_for
+
+    def links(user: User) -> list[str]:
+        return [item.url_name for entry in navigation_for(user) for item in entry.items]
+
+    assert "dashboard" in links(district_staff)
+    assert "dashboard" not in links(clerk)
+    login(client, district_staff)
+    assert 'data-testid="home-dashboard-link"' in client.get(reverse("home")).content.decode()
