@@ -292,6 +292,9 @@ def _sqlite_value(value: Any) -> Any:
 
 # Rows written so far, by table (for the progress report).
 WRITTEN: collections.Counter[str] = collections.Counter()
+# Tables holding copies made by the database, and the first copied id of each (set by
+# the builder that copies; read by the key check at the end).
+COPIES: dict[str, int] = {}
 # Rows gathered before a write: PostgreSQL's COPY streams them in chunks of this many.
 COPY_CHUNK = 100_000
 
@@ -449,13 +452,28 @@ class DeferredIndexes:
                 cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
                 self.definitions.append((model, declared.get(name) or definition))
 
-    def rebuild(self, report: Callable[[str], None] = lambda line: None) -> None:
+    def rebuild(
+        self, report: Callable[[str], None] = lambda line: None, *, sessions: int = 2
+    ) -> None:
+        """Build the dropped indexes again, the largest tables' first, in ``sessions``
+        database sessions at once (one CREATE INDEX sorts on one core; the machine has
+        two). An index not built (an error) stays in ``definitions``."""
         if not self.definitions:
             return
+        import threading
+
         with connection.cursor() as cursor:
-            cursor.execute("SET maintenance_work_mem TO '256MB'")
-        while self.definitions:
-            model, definition = self.definitions[0]
+            cursor.execute(
+                "SELECT c.relname, pg_relation_size(c.oid) FROM pg_class c WHERE c.relname = ANY(%s)",
+                [sorted({model._meta.db_table for model, _d in self.definitions})],
+            )
+            size = dict(cursor.fetchall())
+        self.definitions.sort(key=lambda entry: -size.get(entry[0]._meta.db_table, 0))
+        queue = list(self.definitions)
+        lock = threading.Lock()
+        failures: list[BaseException] = []
+
+        def build_one(model: type[models.Model], definition: models.Index | str) -> None:
             started = time.perf_counter()
             if isinstance(definition, str):
                 with connection.cursor() as cursor:
@@ -465,8 +483,36 @@ class DeferredIndexes:
                 with connection.schema_editor(atomic=False) as editor:
                     editor.add_index(model, definition)
                 name = definition.name
-            self.definitions.pop(0)
+            with lock:
+                self.definitions.remove((model, definition))
             report(f"  index {name}: {time.perf_counter() - started:.1f} s")
+
+        def worker(own_session: bool) -> None:
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("SET maintenance_work_mem TO '512MB'")
+                while not failures:
+                    with lock:
+                        if not queue:
+                            return
+                        model, definition = queue.pop(0)
+                    build_one(model, definition)
+            except BaseException as error:  # reported in the caller's thread
+                failures.append(error)
+            finally:
+                if own_session:
+                    connection.close()
+
+        threads = [
+            threading.Thread(target=worker, args=(True,)) for _n in range(max(0, sessions - 1))
+        ]
+        for thread in threads:
+            thread.start()
+        worker(False)  # this session is one of them
+        for thread in threads:
+            thread.join()
+        if failures:
+            raise failures[0]
 
 
 def write(*tables: Rows) -> None:
@@ -514,6 +560,8 @@ class SyntheticContext:
     deferred: DeferredIndexes = field(default_factory=DeferredIndexes)
     report: Callable[[str], None] = lambda line: None
     deadlines: dict[tuple[datetime.date, int, str], datetime.date] = field(default_factory=dict)
+    # Cases written in Python before the rest are copied by PostgreSQL (see ``run_parallel``).
+    template: int = 10_000
 
     def username(self, name: str) -> str:
         return f"{USERNAME_PREFIX}{self.run}_{name}"
@@ -797,6 +845,7 @@ def generate(
     problems: int | None = None,
     suggestions: int | None = None,
     seed: int = 2026,
+    template: int = 10_000,
     now: datetime.datetime | None = None,
     report: Callable[[str], None] = lambda line: None,
 ) -> SyntheticContext:
@@ -812,13 +861,15 @@ def generate(
         now=now,
         today=timezone.localdate(now),
         run=next_run(),
+        template=template,
     )
     ctx.report = report
     steps: Iterable[tuple[str, Callable[[SyntheticContext], None]]] = [
         *CORE_STEPS,
         *((b.name, b.build) for b in synthetic_builders),
     ]
-    with _fast_session():
+    COPIES.clear()
+    with _fast_session(report):
         try:
             for name, build in steps:
                 before = dict(WRITTEN)
@@ -851,8 +902,76 @@ def generate(
     return ctx
 
 
+# (the statements, each an SQL text and the table it fills; their parameters)
+CloneJob = tuple[Sequence[tuple[str, str]], dict[str, Any]]
+
+
+def run_parallel(ctx: SyntheticContext, jobs: Sequence[CloneJob], *, sessions: int = 2) -> None:
+    """Run set-based copies (``INSERT … SELECT`` statements) on PostgreSQL, each job's
+    statements in one transaction, in ``sessions`` database sessions at once: one
+    statement runs on one core, and the machine has two. Each session commits without
+    waiting for the disk and, for a superuser, skips the per-row key checks as the
+    main session does (``_fast_session``; ``check_foreign_keys`` runs at the end).
+    Inside a caller's transaction (a test's) the jobs run one after the other in it,
+    where the rows are visible to the test."""
+    import threading
+
+    if not jobs:
+        return
+    started = time.perf_counter()
+    done: list[int] = []
+
+    def run(job: CloneJob) -> None:
+        statements, params = job
+        with transaction.atomic(), connection.cursor() as cursor:
+            for table, sql in statements:
+                cursor.execute(sql, params)
+                WRITTEN[table] += cursor.rowcount
+        done.append(1)
+        ctx.report(
+            f"  copies {len(done)}/{len(jobs)} (blocks {params['low']}–{params['high']}):"
+            f" {time.perf_counter() - started:.0f} s"
+        )
+
+    if connection.in_atomic_block or sessions < 2:
+        for job in jobs:
+            run(job)
+        return
+    queue = list(jobs)
+    lock = threading.Lock()
+    failures: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SET synchronous_commit TO OFF")
+                cursor.execute("SELECT current_setting('is_superuser') = 'on'")
+                if cursor.fetchone()[0]:
+                    cursor.execute("SET session_replication_role TO replica")
+                    # Less to write: the index pages logged whole after each checkpoint.
+                    cursor.execute("SET wal_compression TO on")
+            while not failures:
+                with lock:
+                    if not queue:
+                        return
+                    job = queue.pop(0)
+                run(job)
+        except BaseException as error:  # reported in the caller's thread
+            failures.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _n in range(sessions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise failures[0]
+
+
 @contextlib.contextmanager
-def _fast_session() -> Iterator[None]:
+def _fast_session(report: Callable[[str], None] = lambda line: None) -> Iterator[None]:
     """PostgreSQL: commits of generated batches do not wait for the disk
     (``synchronous_commit``; a crash loses the last batches, not consistency), and,
     for a superuser, the foreign keys of the rows written in bulk are checked once at
@@ -876,12 +995,19 @@ def _fast_session() -> Iterator[None]:
             if replica:
                 cursor.execute("RESET session_replication_role")
     if replica:
-        check_foreign_keys(sorted(WRITTEN))
+        started = time.perf_counter()
+        check_foreign_keys(sorted(WRITTEN), copies=COPIES)
+        report(f"foreign keys checked: {time.perf_counter() - started:.1f} s")
 
 
-def check_foreign_keys(tables: Sequence[str]) -> None:
+def check_foreign_keys(tables: Sequence[str], *, copies: dict[str, int] | None = None) -> None:
     """Every foreign key of these tables points at a row (what the skipped per-row
-    checks would have refused). Raises ``ValueError`` naming the first broken key."""
+    checks would have refused). Raises ``ValueError`` naming the first broken key.
+
+    ``copies``: tables whose rows from this id on are copies made by the database
+    (``run_parallel``): their keys are their template's, checked with it, so only the
+    rows below are read (the copies' own links are proven by the generator's tests)."""
+    copies = copies or {}
     from django.apps import apps
 
     quote = connection.ops.quote_name
@@ -896,9 +1022,14 @@ def check_foreign_keys(tables: Sequence[str]) -> None:
                     continue
                 target = f.target_field.model._meta
                 target_column = f.target_field.column
+                below = (
+                    f"AND c.{quote(model._meta.pk.column)} < {int(copies[table])} "
+                    if table in copies
+                    else ""
+                )
                 cursor.execute(
                     f"SELECT 1 FROM {quote(table)} c WHERE c.{quote(f.column)} IS NOT NULL "  # noqa: S608 - model names only
-                    f"AND NOT EXISTS (SELECT 1 FROM {quote(target.db_table)} p "
+                    f"{below}AND NOT EXISTS (SELECT 1 FROM {quote(target.db_table)} p "
                     f"WHERE p.{quote(target_column)} = c.{quote(f.column)}) LIMIT 1"
                 )
                 if cursor.fetchone() is not None:

@@ -22,8 +22,10 @@ import functools
 import hashlib
 import json
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
+from django.db import connection
 from django.utils import timezone
 
 from congress import loop
@@ -649,13 +651,208 @@ def build(ctx: SyntheticContext) -> None:
         ctx.deferred.defer(model, ctx.problems * per_problem)
     stations: list[tuple[int, int]] = ctx.extra["stations"]
     first = ctx.ids.take(CitizenIssue, ctx.problems)
-    for start in range(0, ctx.problems, BATCH):
-        for pk in range(first + start, first + min(ctx.problems, start + BATCH)):
+    # On PostgreSQL, past the template the blocks are copies made by the database
+    # (``clone_blocks``); on SQLite every problem is told in Python.
+    told = ctx.problems
+    if connection.vendor == "postgresql" and 0 < ctx.template < ctx.problems:
+        told = ctx.template
+    first_step = ctx.ids.take(Assignment, 0)
+    for start in range(0, told, BATCH):
+        for pk in range(first + start, first + min(told, start + BATCH)):
             builder.problem(pk, builder.rng.choice(stations))
         write(builder.t.issues, builder.t.steps, builder.t.events)
-    _summary(ctx, builder.area_counts)
-    ctx.extra["problem_counts"] = builder.counts
+    counts = builder.counts
+    if told < ctx.problems:
+        counts = clone_blocks(ctx, first=first, told=told, first_step=first_step)
+        ctx.report(f"  cloned {ctx.problems - told:,} problems from a template of {told:,}")
+    else:
+        _summary(ctx, builder.area_counts)
+    ctx.extra["problem_counts"] = counts
     ctx.extra["problem_ids"] = (first, first + ctx.problems - 1)
+
+
+# --- the blocks after the template, copied by PostgreSQL --------------------------------------
+
+
+def _code_sql(pk: str, seed: int) -> str:
+    """``tracking_code(seed, pk)`` as an SQL expression of the id ``pk`` (bigint)."""
+    base = len(CODE_ALPHABET)
+    n = f"mod(({pk})::bigint * {CODE_STEP} + {int(seed)}, {CODE_SPACE})"
+    return " || ".join(
+        f"substr('{CODE_ALPHABET}', mod({n} / {base**i}, {base})::int + 1, 1)"
+        for i in range(CODE_LENGTH)
+    )
+
+
+def _token_sql(pk: str, seed: int, purpose: str, size: int) -> str:
+    """``size`` bytes of SHA-256 over the seed, a purpose and the id: unique per id."""
+    return (
+        f"substring(sha256(convert_to('{int(seed)}:{purpose}:' || ({pk})::text, 'UTF8'))"
+        f" from 1 for {size})"
+    )
+
+
+def _clone_statements(
+    ctx: SyntheticContext,
+    *,
+    first: int,
+    told: int,
+    first_step: int,
+    steps: int,
+    first_event: int,
+    events: int,
+) -> list[tuple[str, str]]:
+    """INSERT … SELECT statements (table, SQL with %(low)s and %(high)s, the block
+    numbers) that copy the template's problems, steps and events into blocks
+    ``low`` … ``high``: ids moved by the block's size, tracking codes, links and
+    idempotency keys made from the new id (as the template's are), every moment
+    moved back by the block's number of microseconds (so no two blocks tie and no
+    moment leaves its local day: due dates, counted on the calendar from those days,
+    stay as they are), the rest (regions, areas, people, due dates, statuses,
+    reminders) the template's."""
+    quote = connection.ops.quote_name
+    total = ctx.problems
+    seed = ctx.seed
+    new_case = f"t.case_id + k * {told}"
+    shift = "k * interval '1 microsecond'"
+    now = f"'{ctx.now.isoformat()}'::timestamptz"
+
+    def statement(model: type[Any], overrides: dict[str, str], where: str) -> tuple[str, str]:
+        columns = [f.column for f in model._meta.concrete_fields]
+        values = []
+        for column in columns:
+            expression = overrides.get(column, f"t.{quote(column)}")
+            values.append(expression)
+        table = model._meta.db_table
+        sql = (
+            f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608 - model names
+            f"SELECT {', '.join(values)} FROM {quote(table)} t "
+            f"CROSS JOIN generate_series(%(low)s, %(high)s) k WHERE {where}"
+        )
+        return table, sql
+
+    moments = {
+        f.column
+        for model in (CitizenIssue, Assignment, CaseEvent)
+        for f in model._meta.concrete_fields
+        if f.get_internal_type() == "DateTimeField"
+    }
+
+    def moved(model: type[Any], skip: Iterable[str] = ()) -> dict[str, str]:
+        return {
+            f.column: f"t.{quote(f.column)} - {shift}"
+            for f in model._meta.concrete_fields
+            if f.column in moments and f.column not in skip
+        }
+
+    issue_id = f"t.id + k * {told}"
+    issues = statement(
+        CitizenIssue,
+        {
+            **moved(CitizenIssue),
+            "id": issue_id,
+            "tracking_code": _code_sql(issue_id, seed),
+            "tracking_token": "translate(encode("
+            + _token_sql(issue_id, seed, "issue", 24)
+            + ", 'base64'), '+/', '-_')",
+            "idempotency_key": "encode(" + _token_sql(issue_id, seed, "key", 16) + ", 'hex')::uuid",
+        },
+        f"t.id BETWEEN {first} AND {first + told - 1} AND t.id - {first} + k * {told} < {total}",
+    )
+    in_template = (
+        f"t.case_type = '{ISSUE_CASE}' AND t.case_id BETWEEN {first} AND {first + told - 1}"
+        f" AND t.case_id - {first} + k * {told} < {total}"
+    )
+    assignments = statement(
+        Assignment,
+        {
+            **moved(Assignment, skip=["reminded_until", "next_reminder_at"]),
+            "id": f"t.id + k * {steps}",
+            "case_id": new_case,
+            "title": f"{_code_sql(new_case, seed)} || substr(t.title, {CODE_LENGTH + 1})",
+            # Open steps were last looked at by the sweep now; the others when they ended.
+            "reminded_until": f"CASE WHEN t.reminded_until = {now} THEN t.reminded_until"
+            f" ELSE t.reminded_until - {shift} END",
+        },
+        f"{in_template} AND t.id BETWEEN {first_step} AND {first_step + steps - 1}",
+    )
+    events_ = statement(
+        CaseEvent,
+        {
+            **moved(CaseEvent),
+            "id": f"t.id + k * {events}",
+            "case_id": new_case,
+            "assignment_id": f"t.assignment_id + k * {steps}",
+            # The submission's public note names the tracking code.
+            "public_note": "CASE WHEN t.action = 'submit' THEN replace(t.public_note, "
+            f"{_code_sql('t.case_id', seed)}, {_code_sql(new_case, seed)}) ELSE t.public_note END",
+        },
+        f"{in_template} AND t.id BETWEEN {first_event} AND {first_event + events - 1}",
+    )
+    return [issues, assignments, events_]
+
+
+def clone_blocks(
+    ctx: SyntheticContext, *, first: int, told: int, first_step: int
+) -> dict[str, int]:
+    """Problems ``told`` … ``ctx.problems`` as copies of the first ``told`` (the
+    template, written in Python), made by PostgreSQL with set-based INSERT … SELECT
+    in two sessions at once, then the ``IssueCount`` summary counted again from the
+    table in one GROUP BY. Returns the problems per status."""
+    from congress.synthetic import COPIES, run_parallel
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT min(id), max(id) FROM {CaseEvent._meta.db_table}"  # noqa: S608 - a model's table
+            " WHERE case_type = %s AND case_id BETWEEN %s AND %s",
+            [ISSUE_CASE, first, first + told - 1],
+        )
+        first_event, last_event = cursor.fetchone()
+    steps = ctx.ids.take(Assignment, 0) - first_step
+    events = last_event - first_event + 1
+    blocks = -(-ctx.problems // told)  # the template is block 0
+    # The copies' keys: each block's steps and events above the last block's.
+    ctx.ids.take(Assignment, steps * (blocks - 1))
+    ctx.ids.take(CaseEvent, 0)  # its sequence is set after the copies
+    ctx.ids.next[CaseEvent] = last_event + 1 + events * (blocks - 1)
+    statements = _clone_statements(
+        ctx, first=first, told=told, first_step=first_step, steps=steps,
+        first_event=first_event, events=events,
+    )  # fmt: skip
+    # Rows per statement: about CLONE_ROWS events; a block holds ~15 events a problem.
+    per = max(1, CLONE_ROWS // max(events, 1))
+    # One job per range of blocks: its problems, then their steps, then their events,
+    # in one transaction (an event's step is in its own job).
+    jobs = [
+        (statements, {"low": low, "high": min(blocks - 1, low + per - 1)})
+        for low in range(1, blocks, per)
+    ]
+    COPIES.update(
+        {
+            CitizenIssue._meta.db_table: first + told,
+            Assignment._meta.db_table: first_step + steps,
+            CaseEvent._meta.db_table: last_event + 1,
+        }
+    )
+    run_parallel(ctx, jobs)
+    from suggestions.citizen import services
+
+    # The summaries the services keep, counted again from the table (one grouped scan
+    # each): the per-area counts, and the monthly ones where the app has them.
+    services.issue_counts_rebuild()
+    monthly = getattr(services, "issue_month_counts_rebuild", None)
+    if monthly is not None:
+        monthly()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT status, count(*) FROM {CitizenIssue._meta.db_table}"  # noqa: S608 - a model's table
+            " WHERE id BETWEEN %s AND %s GROUP BY status",
+            [first, first + ctx.problems - 1],
+        )
+        return dict(cursor.fetchall())
+
+
+CLONE_ROWS = 1_500_000  # events copied per statement (a transaction of its own)
 
 
 def _summary(ctx: SyntheticContext, counts: dict[tuple[int, str], int]) -> None:

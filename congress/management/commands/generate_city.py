@@ -34,11 +34,18 @@ class Command(BaseCommand):
         parser.add_argument("--suggestions", type=int, help="representatives' suggestions")
         parser.add_argument("--seed", type=int, default=2026, help="the same seed, the same data")
         parser.add_argument(
+            "--template",
+            type=int,
+            default=10_000,
+            help="on PostgreSQL, problems told in Python; the rest are copies of them "
+            "made by the database (0: every problem in Python)",
+        )
+        parser.add_argument(
             "--force", action="store_true", help="add to a database that holds other data too"
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        for name in ("problems", "suggestions"):
+        for name in ("problems", "suggestions", "template"):
             if options[name] is not None and options[name] < 0:
                 raise CommandError(f"--{name} cannot be negative.")
         if synthetic.holds_foreign_data() and not options["force"]:
@@ -52,6 +59,7 @@ class Command(BaseCommand):
             problems=options["problems"],
             suggestions=options["suggestions"],
             seed=options["seed"],
+            template=options["template"],
             report=self.stdout.write if options["verbosity"] else _quiet,
         )
         assert ctx.province is not None
