@@ -102,6 +102,16 @@ class Tracked:
 TRACKED: dict[str, Tracked] = {}
 
 
+# Each tracked model's HistoricalRecords, to write a row for a change that no save() made.
+_RECORDS: dict[str, HistoricalRecords] = {}
+
+
+class _KeptRecords(HistoricalRecords):
+    def finalize(self, sender: Any, **kwargs: Any) -> None:
+        super().finalize(sender, **kwargs)
+        _RECORDS[sender._meta.label_lower] = self
+
+
 def track(
     model: type[models.Model],
     *,
@@ -111,7 +121,11 @@ def track(
 ) -> None:
     """Keep the edit history of ``model`` (call once, in its models module)."""
     simple_history.register(
-        model, bases=[HistoryContext], excluded_fields=list(exclude), get_user=_history_user
+        model,
+        records_class=_KeptRecords,
+        bases=[HistoryContext],
+        excluded_fields=list(exclude),
+        get_user=_history_user,
     )
     TRACKED[model._meta.label_lower] = Tracked(model, dict(masked or {}), tuple(regions))
     if masked:
@@ -152,6 +166,15 @@ def recorded_by(service: Callable[P, R]) -> Callable[P, R]:
             return service(*args, **kwargs)
 
     return wrapper
+
+
+def record_update(instance: models.Model) -> None:
+    """Write the historical row of a tracked object changed by a queryset ``update()``
+    (a status transition's compare-and-set, congress.workflow), as its save() would
+    have: masked, with the acting user and address. ``instance`` holds the new values."""
+    tracked = tracked_for(type(instance))
+    if tracked is not None:
+        _RECORDS[tracked.key].create_historical_record(instance, "~")
 
 
 def _history_user(request: Any = None, **kwargs: Any) -> Any:

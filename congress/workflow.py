@@ -13,6 +13,7 @@ from typing import Any
 from django.db import models, transaction
 from django.db.models import F
 
+from congress import history
 from congress.audit import audit_record
 from congress.errors import InvalidTransition, StaleState
 from congress.models import Assignment, AuditAction, CaseEvent, User
@@ -123,7 +124,10 @@ def apply_transition(
                 "to": target,
             },
         )
-    instance.refresh_from_db()
+        instance.refresh_from_db()
+        # update() sends no post_save: the edit history of a tracked model (a
+        # mandate's end) is written here, with the new status and values.
+        history.record_update(instance)
     return event
 
 

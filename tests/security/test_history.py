@@ -309,3 +309,28 @@ def test_a_spreadsheet_that_moves_a_seat_to_another_constituency_is_in_its_histo
     assert [row.history_type for row in rows] == ["+", "~"]
     assert rows[0].constituency_id == first.pk and rows[1].constituency_id == second.pk
     assert rows[1].history_user == district_staff
+
+
+def test_ending_a_seat_on_the_page_is_in_its_history_with_the_actor_and_address(
+    client: Client, district_staff: User, representative: Representative
+) -> None:
+    # A status change is a compare-and-set update() (congress.workflow), which
+    # sends no post_save: the seat's end had no historical row.
+    mandate = Mandate.objects.get(representative=representative)
+    login(client, district_staff)
+    response = client.post(
+        f"/mandates/{mandate.pk}/end/",
+        {"ends_on": "2026-06-30", "reason": "调离本行政区域", "terminate": "on"},
+        REMOTE_ADDR="198.51.100.7",
+    )
+    assert response.status_code == 302, response.content.decode()[:1500]
+
+    latest = Mandate.history.filter(id=mandate.pk).latest("history_id")
+    assert latest.history_type == "~"
+    assert (latest.status, latest.ends_on, latest.end_reason) == (
+        "terminated",
+        datetime.date(2026, 6, 30),
+        "调离本行政区域",
+    )
+    assert latest.history_user == district_staff and latest.history_ip == "198.51.100.7"
+    assert latest.prev_record is not None and latest.prev_record.status == "active"
