@@ -188,7 +188,7 @@ def _respond(
     return render(request, template, context)
 
 
-def _card(request: HttpRequest, rep: Representative, station: Station | None) -> dict[str, Any]:
+def _card(rep: Representative, station: Station | None) -> dict[str, Any]:
     url = printing.absolute_public_url(rep.get_public_url())
     return {
         "rep": rep,
@@ -205,23 +205,28 @@ def render_cards(
     *,
     as_pdf: bool,
     station: Station | None = None,
+    pdf_job_url: str = "",
 ) -> HttpResponse:
     """连心卡: ten cards to an A4 page, each with the representative's own QR code."""
+    context = cards_context(representatives, station=station)
+    if pdf_job_url:
+        context["pdf_job_url"] = pdf_job_url
+    return _respond(request, "representatives/print/cards.html", context, as_pdf, "lianxinka.pdf")
+
+
+def cards_context(
+    representatives: list[Representative], *, station: Station | None = None
+) -> dict[str, Any]:
+    """The 连心卡 sheet's pages (the page and the background PDF job share it)."""
     stations: dict[int, Station] = {}
     if station is None:
         for member in StationMember.objects.filter(
             representative__in=representatives, is_active=True
         ).select_related("station"):
             stations.setdefault(member.representative_id, member.station)
-    cards = [_card(request, rep, station or stations.get(rep.pk)) for rep in representatives]
+    cards = [_card(rep, station or stations.get(rep.pk)) for rep in representatives]
     pages = [cards[i : i + 10] for i in range(0, len(cards), 10)]
-    return _respond(
-        request,
-        "representatives/print/cards.html",
-        {"pages": pages, "station": station, "count": len(cards)},
-        as_pdf,
-        "lianxinka.pdf",
-    )
+    return {"pages": pages, "station": station, "count": len(cards)}
 
 
 def render_poster(request: HttpRequest, station: Station, *, as_pdf: bool) -> HttpResponse:

@@ -28,3 +28,11 @@ def daily_duty_run() -> int:
     for shift_id in shift_ids:
         enqueue_on_commit(remind_duty_shift, shift_id)
     return len(shift_ids)
+
+
+@shared_task(name="representatives.tasks.build_card_pdf")
+def build_card_pdf(token: str) -> str:
+    """A 连心卡 PDF asked for on the list (``card_jobs``): rendered into private storage."""
+    from representatives import card_jobs
+
+    return card_jobs.card_pdf_build(token)

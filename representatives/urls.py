@@ -9,6 +9,17 @@ urlpatterns = [
     path("representatives/import/", views.representative_import, name="representative_import"),
     path("representatives/export.xlsx", views.representative_export, name="representative_export"),
     path("representatives/cards/", views.contact_cards, name="representative_cards"),
+    path("representatives/cards/pdf/", views.contact_cards_pdf, name="representative_cards_pdf"),
+    path(
+        "representatives/cards/pdf/<str:token>/",
+        views.contact_cards_pdf_job,
+        name="representative_cards_pdf_job",
+    ),
+    path(
+        "representatives/cards/pdf/<str:token>/download/",
+        views.contact_cards_pdf_download,
+        name="representative_cards_pdf_download",
+    ),
     path("representatives/<int:pk>/", views.representative_detail, name="representative_detail"),
     path("representatives/<int:pk>/edit/", views.representative_edit, name="representative_edit"),
     path(

@@ -10,12 +10,20 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    QueryDict,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,7 +31,7 @@ from congress.audit import audit_record
 from congress.errors import DomainError
 from congress.models import AuditAction, Region
 from congress.scoping import acting_user, get_visible_or_404, is_staff_or_admin, visible_regions
-from representatives import forms, points, selectors, services
+from representatives import card_jobs, forms, points, selectors, services
 from representatives.filters import ContactLogFilter, RepresentativeFilter, VoterDelegateFilter
 from representatives.models import (
     ActivityStatus,
@@ -336,20 +344,72 @@ def representative_report(request: HttpRequest, pk: int, year: int) -> HttpRespo
     return render(request, "representatives/report.html", annual_report(rep, year))
 
 
+def cards_selection(user: Any, query: QueryDict) -> list[Representative]:
+    """The representatives whose 连心卡 the list's filters select, within ``user``'s scope."""
+    base = selectors.with_active_mandates(
+        selectors.visible_representatives(user).filter(selectors.has_active_mandate())
+    )
+    filterset = RepresentativeFilter(query, queryset=base)
+    return list(filterset.qs.order_by("name")[:400])
+
+
 @manager_required
 def contact_cards(request: HttpRequest) -> HttpResponse:
-    """连心卡 sheet for the representatives in the list's filters (or one station)."""
-    base = selectors.with_active_mandates(
-        selectors.visible_representatives(request.user).filter(selectors.has_active_mandate())
-    )
-    filterset = RepresentativeFilter(request.GET, queryset=base)
+    """连心卡 sheet for the representatives in the list's filters (a station's own sheet
+    is ``station_views.station_cards``). Its PDF is made in the background
+    (``card_jobs``): a district's sheet takes WeasyPrint too long for a click."""
     from representatives.public_views import render_cards
 
+    query = request.GET.copy()
+    query.pop("format", None)
     return render_cards(
         request,
-        list(filterset.qs.order_by("name")[:400]),
-        as_pdf=request.GET.get("format") == "pdf",
+        cards_selection(request.user, query),
+        as_pdf=False,
+        pdf_job_url=reverse("representative_cards_pdf"),
     )
+
+
+@manager_required
+@require_POST
+def contact_cards_pdf(request: HttpRequest) -> HttpResponse:
+    """Ask for the sheet's PDF; the answer is the job's page (生成中, then the file)."""
+    query = QueryDict(request.POST.get("query", ""), mutable=True)
+    query.pop("format", None)
+    job = card_jobs.card_pdf_request(
+        by=acting_user(request), query=query.urlencode(), language=translation.get_language()
+    )
+    return redirect("representative_cards_pdf_job", token=job.token)
+
+
+@manager_required
+def contact_cards_pdf_job(request: HttpRequest, token: str) -> HttpResponse:
+    job = card_jobs.card_job(token, request.user)
+    if job is None:
+        raise Http404
+    response = render(
+        request,
+        "representatives/cards_pdf_job.html",
+        {"job": job, "state": job.state},
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@manager_required
+def contact_cards_pdf_download(request: HttpRequest, token: str) -> HttpResponseBase:
+    job = card_jobs.card_job(token, request.user)
+    if job is None or job.state != card_jobs.READY:
+        raise Http404
+    response = FileResponse(
+        default_storage.open(job.pdf_name, "rb"),
+        as_attachment=True,
+        filename="lianxinka.pdf",
+        content_type="application/pdf",
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @manager_required

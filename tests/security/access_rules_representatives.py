@@ -235,6 +235,25 @@ def _with(builder: Builder, **extra: Any) -> Builder:
     return lambda cast: {**builder(cast), **extra}
 
 
+def card_job_of_district_staff(cast: Cast) -> dict[str, Any]:
+    """陈静's 连心卡 PDF job, its file written (as the task would): only she may see it."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from representatives import card_jobs
+
+    def build() -> str:
+        reps_exist(cast)
+        job = card_jobs.card_pdf_request(by=cast.district_staff, query="", language="zh-hans")
+        default_storage.save(job.pdf_name, ContentFile(b"%PDF-1.7 access matrix"))
+        return job.token
+
+    return {"token": _once(cast, "card_job", build)}
+
+
+CARD_JOB_OWNER = ("district_staff",)
+
+
 # --- rule shapes of this app -----------------------------------------------------------------
 
 
@@ -339,6 +358,18 @@ RULES: dict[str, Rule] = {
     "representative_import": manager_page(),
     "representative_export": manager_page(),
     "representative_cards": manager_page(),
+    "representative_cards_pdf": Rule(
+        (
+            Case("get", only(STAFF, ok=NOT_ALLOWED), reps_exist),
+            Case("post", only(STAFF, ok=REDIRECT), reps_exist, "POST", data=lambda c: {}),
+        )
+    ),
+    # A PDF job is its owner's alone (representatives/card_jobs.py): other staff, even of
+    # the city or the administrator, get 404.
+    "representative_cards_pdf_job": page(only(CARD_JOB_OWNER), args=card_job_of_district_staff),
+    "representative_cards_pdf_download": page(
+        only(CARD_JOB_OWNER), args=card_job_of_district_staff
+    ),
     "representative_detail": scoped(IN["rep"], OUT["rep"], allowed_in=REP_IN, allowed_out=REP_OUT),
     "representative_edit": manager_detail("rep"),
     "representative_photo": Rule((Case("no photo uploaded", only(()), IN["rep"]),)),
