@@ -78,6 +78,9 @@ class Scale:
     township_seats: int = 55
     # Villages with a station or contact point of their own (besides each town's home).
     station_share: float = 0.7
+    # On PostgreSQL, problems told in Python before the rest are copied from them
+    # (``run_parallel``): about two per station, so that the copies reach every station.
+    template: int = 10_000
 
 
 # 连云港: 7,624 representatives at all levels; 海门: 11 homes and 123 stations in a
@@ -119,6 +122,7 @@ SCALES = {
         county_seats=260,
         township_seats=65,
         station_share=1.0,  # issue 13: about 20,000 stations in a province
+        template=40_000,
     ),
 }
 
@@ -845,7 +849,7 @@ def generate(
     problems: int | None = None,
     suggestions: int | None = None,
     seed: int = 2026,
-    template: int = 10_000,
+    template: int | None = None,
     now: datetime.datetime | None = None,
     report: Callable[[str], None] = lambda line: None,
 ) -> SyntheticContext:
@@ -861,7 +865,7 @@ def generate(
         now=now,
         today=timezone.localdate(now),
         run=next_run(),
-        template=template,
+        template=shape.template if template is None else template,
     )
     ctx.report = report
     steps: Iterable[tuple[str, Callable[[SyntheticContext], None]]] = [
