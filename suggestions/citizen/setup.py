@@ -151,6 +151,20 @@ def _build_synthetic(ctx: Any) -> None:
 # generate_city: after the representatives (order 20), whose stations take the problems.
 register_synthetic_builder(SyntheticBuilder("citizen problems", _build_synthetic, order=40))
 
+
+def _dashboard_summaries(ctx: Any) -> None:
+    """The dashboard's summaries counted from the rows the builders wrote in bulk, with
+    dates moved back (docs/dashboard.md): the problems' months, the departments'
+    handling. Last, after every builder that writes problems or assignments."""
+    from congress.loop.handling import handling_counts_rebuild
+
+    services.issue_month_counts_rebuild()
+    handling_counts_rebuild()
+
+
+register_demo_builder(DemoBuilder("dashboard summaries", _dashboard_summaries, order=900))
+register_synthetic_builder(SyntheticBuilder("dashboard summaries", _dashboard_summaries, order=900))
+
 register_point_source(
     PointSource(
         "citizen_issues", _("办理群众反映问题"), selectors.handled_counts, selectors.handled_records

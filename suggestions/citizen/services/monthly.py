@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -78,12 +78,16 @@ def _late_steps() -> Any:
 
 
 def _closing_facts(
-    created: datetime.datetime, closed: datetime.datetime | None, late: bool
+    created: datetime.datetime,
+    closed: datetime.datetime | None,
+    late: bool,
+    days: Callable[[datetime.date, datetime.date], int] = workdays_between,
 ) -> dict[str, int]:
-    if closed is None:
-        return {"closed": 1, "closed_on_time": int(not late)}
-    days = workdays_between(timezone.localdate(created), timezone.localdate(closed))
-    return {"closed": 1, "closed_on_time": int(not late), "workdays_to_close": max(days, 0)}
+    facts = {"closed": 1, "closed_on_time": int(not late)}
+    if closed is not None:
+        spent = days(timezone.localdate(created), timezone.localdate(closed))
+        facts["workdays_to_close"] = max(spent, 0)
+    return facts
 
 
 def month_count_received(issue: CitizenIssue) -> None:
@@ -105,14 +109,31 @@ def month_count_moved(issue: CitizenIssue, action: str) -> None:
         _add(issue, {"rated": 1, "unsatisfied": 1, "reopened": 1})
 
 
-def _facts(row: dict[str, Any]) -> dict[str, int]:
+# Statuses reached only through 受理 (ISSUE_TRANSITIONS): every later move starts
+# from 已受理 or beyond. 不予受理 and 已合并办理 may come before or after it.
+_ACCEPTED_BY_STATUS = frozenset(
+    {
+        IssueStatus.ACCEPTED,
+        IssueStatus.WITH_REPRESENTATIVE,
+        IssueStatus.FORWARDED,
+        IssueStatus.DEPARTMENT_REPLIED,
+        IssueStatus.ANSWERED,
+        IssueStatus.CLOSED,
+        IssueStatus.CONVERTED,
+    }
+)
+
+
+def _facts(
+    row: dict[str, Any], accepted: bool, late: bool, days: Callable[..., int]
+) -> dict[str, int]:
     """The figures one problem adds to its row, from its stored state: what the
     services added over its life (see the module's docstring)."""
-    facts = {"received": 1, "accepted": int(row["was_accepted"])}
+    facts = {"received": 1, "accepted": int(accepted)}
     unsatisfied = row["reopen_count"]
     facts |= {"rated": unsatisfied, "unsatisfied": unsatisfied, "reopened": unsatisfied}
     if row["status"] == IssueStatus.CLOSED:
-        facts |= _closing_facts(row["created_at"], row["closed_at"], row["late"])
+        facts |= _closing_facts(row["created_at"], row["closed_at"], late, days)
         if row["rating"] in SATISFIED_RATINGS:
             facts["rated"] += 1
             facts["satisfied"] = 1
@@ -120,16 +141,39 @@ def _facts(row: dict[str, Any]) -> dict[str, int]:
 
 
 def _counted_from_table() -> dict[Key, dict[str, int]]:
-    """Cost: one pass over the problems (their accept event and late steps read by
-    index per row); the working days counted in Python, as the services do."""
-    # The problem's own 受理 (an assignment's 签收 is the same word on a step's event).
-    accepted = CaseEvent.objects.filter(
-        case_type=ISSUE_CASE, case_id=OuterRef("pk"), action="accept", assignment__isnull=True
+    """Cost: one pass over the problems, one over the assignments finished late, one
+    over the declined and merged problems' 受理 events; no lookup per row, so it runs
+    as well before the indexes exist (``generate_city``). Working days are counted
+    in Python, as the services do, once per (received, closed) pair of dates."""
+    late = set(
+        Assignment.objects.filter(case_type=ISSUE_CASE)
+        .annotate(finished_on=TruncDate(Coalesce("replied_at", "closed_at")))
+        .filter(finished_on__gt=F("due_on"))
+        .order_by()
+        .values_list("case_id", flat=True)
+        .distinct()
     )
-    rows: Iterable[dict[str, Any]] = (
+    # The problem's own 受理 (an assignment's 签收 is the same word on a step's event),
+    # looked up only where the status does not say it.
+    events = CaseEvent.objects.filter(
+        case_type=ISSUE_CASE, action="accept", assignment__isnull=True
+    ).values("case_id")
+    accepted_early = set(
+        CitizenIssue.objects.filter(
+            status__in=[IssueStatus.DECLINED, IssueStatus.MERGED], pk__in=events
+        ).values_list("pk", flat=True)
+    )
+    memo: dict[tuple[datetime.date, datetime.date], int] = {}
+
+    def days(start: datetime.date, end: datetime.date) -> int:
+        if (start, end) not in memo:
+            memo[start, end] = workdays_between(start, end)
+        return memo[start, end]
+
+    rows: Iterable[Any] = (
         CitizenIssue.objects.filter(area_0__isnull=False)
-        .annotate(was_accepted=Exists(accepted), late=Exists(_late_steps()))
         .values(
+            "pk",
             "area_0",
             "area_1",
             "area_2",
@@ -140,8 +184,6 @@ def _counted_from_table() -> dict[Key, dict[str, int]]:
             "rating",
             "reopen_count",
             "closed_at",
-            "was_accepted",
-            "late",
         )
         .order_by()
         .iterator(chunk_size=5000)
@@ -150,7 +192,8 @@ def _counted_from_table() -> dict[Key, dict[str, int]]:
     for row in rows:
         area = row["area_3"] or row["area_2"] or row["area_1"] or row["area_0"]
         totals = counted[(area, month_of(row["created_at"]), row["category_id"])]
-        for name, n in _facts(row).items():
+        accepted = row["status"] in _ACCEPTED_BY_STATUS or row["pk"] in accepted_early
+        for name, n in _facts(row, accepted, row["pk"] in late, days).items():
             totals[name] += n
     return dict(counted)
 
