@@ -31,6 +31,7 @@
         type: spec.kind === "line" ? "line" : "bar",
         data: ranking ? s.data.slice().reverse() : s.data,
         smooth: false,
+        barMaxWidth: 48,
         label: ranking ? { show: true, position: "right" } : undefined
       };
     });

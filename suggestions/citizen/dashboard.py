@@ -144,7 +144,7 @@ def _trend(scope: Scope, rows: Any) -> Chart:
     return Chart(
         "trend",
         _("月度趋势"),
-        "line",
+        "line" if len(months) > 1 else "bar",  # one month is two bars, not two dots
         [f"{month:%Y-%m}" for month in months],
         [
             (_("收到"), [by_month.get(m, {}).get("received") or 0 for m in months]),
