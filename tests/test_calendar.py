@@ -416,3 +416,76 @@ def test_in_english_the_deadline_says_its_calendar_is_provisional(
     page = client.get(f"/loop/assignments/{assignment.pk}/").content.decode()
     assert "Provisional calendar" in page
     assert "holiday schedule yet" in page
+
+
+# --- the official schedule removed or arriving by other routes ----------------------------
+
+
+def test_bulk_delete_in_the_admin_recounts_open_deadlines_with_a_timeline_line(
+    client: Client,
+    world: World,
+    district_staff: User,
+    administrator: User,
+    two_days_off: list[HolidayOverride],
+    today: Callable[[datetime.date], None],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    today(D(2026, 12, 28))
+    assignment = _hand_out(world, district_staff, Deadline(5))
+    # 29, 30, 31 December; 1–5 January off (元旦, a weekend, the two overrides); 6, 7.
+    assert assignment.due_on == D(2027, 1, 7) and not assignment.due_provisional
+    login(client, administrator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/admin/congress/holidayoverride/",
+            {
+                "action": "delete_selected",
+                "_selected_action": [row.pk for row in two_days_off],
+                "post": "yes",
+            },
+        )
+    assert response.status_code == 302
+    assignment.refresh_from_db()
+    # Without them: 29, 30, 31 December; 4, 5 January; 2027 provisional again.
+    assert assignment.due_on == D(2027, 1, 5) and assignment.due_provisional
+    event = CaseEvent.objects.get(assignment=assignment, action="recalculate_due")
+    assert event.data == {"from": "2027-01-07", "to": "2027-01-05"}
+
+
+@pytest.fixture
+def package_learns_2027(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[], None]]:
+    """Install a calendar package that carries 2027's notice, with 4 January off."""
+    import chinese_calendar.utils
+
+    def upgrade() -> None:
+        for day in (D(2027, 1, 1), D(2027, 1, 4)):
+            monkeypatch.setitem(chinese_calendar.utils.holidays, day, "New Year's Day")
+        for cached in (workdays.package_knows, workdays._official_workday):
+            cached.cache_clear()
+
+    yield upgrade
+    monkeypatch.undo()
+    for cached in (workdays.package_knows, workdays._official_workday):
+        cached.cache_clear()
+
+
+def test_an_upgraded_calendar_package_recounts_open_deadlines(
+    world: World,
+    district_staff: User,
+    today: Callable[[datetime.date], None],
+    package_learns_2027: Callable[[], None],
+) -> None:
+    today(D(2026, 12, 28))
+    assert recalculate_deadlines.apply().get() == 0  # the periodic job has seen this package
+    assignment = _hand_out(world, district_staff, Deadline(5))
+    assert assignment.due_on == D(2027, 1, 5) and assignment.due_provisional
+
+    package_learns_2027()  # pip install -U chinesecalendar, the workers restarted
+
+    assert known_years()[-1] == 2027
+    assert recalculate_deadlines.apply().get() == 1
+    assignment.refresh_from_db()
+    assert assignment.due_on == D(2027, 1, 6) and not assignment.due_provisional
+    event = CaseEvent.objects.get(assignment=assignment, action="recalculate_due")
+    assert event.data == {"from": "2027-01-05", "to": "2027-01-06"}
+    assert recalculate_deadlines.apply().get() == 0
