@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from congress import loop
-from congress.errors import InvalidTransition, RuleViolation
+from congress.errors import RuleViolation, UnknownAction
 from congress.models import Assignment, AssignmentStatus, CaseEvent, User
 from tests.conftest import World
 from tests.loop_support import TEST_CASE
@@ -27,8 +27,9 @@ def test_an_unknown_action_is_refused_not_ignored(
     world: World, district_staff: User, clerk: User
 ) -> None:
     assignment = _assign(world, district_staff)
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(UnknownAction) as refused:
         loop.assignment_perform(assignment=assignment, action="explode", by=clerk)
+    assert "explode" in str(refused.value.message) and "accept" in str(refused.value.message)
     assignment.refresh_from_db()
     assert assignment.status == AssignmentStatus.ASSIGNED
     assert not CaseEvent.objects.filter(case_id=7).exclude(action="assign").exists()

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy
 
-from congress.errors import InvalidTransition, RuleViolation
+from congress.errors import RuleViolation, UnknownAction
 from congress.loop.cases import (
     case_types,
 )
@@ -33,6 +33,7 @@ from congress.models import (
     Assignment,
     User,
 )
+from congress.scoping import in_jurisdiction
 
 
 @dataclass(frozen=True)
@@ -95,9 +96,7 @@ def actions_for(user: User, assignment: Assignment) -> list[str]:
             and any(r.pk == assignment.staff_region_id for r in user.staff_regions)
         )
     )
-    is_staff = user.is_superuser or any(
-        assignment.region.is_within(region) for region in user.staff_regions
-    )
+    is_staff = in_jurisdiction(user, assignment.region)
     kind = case_types.get(assignment.case_type)
 
     def may(name: str, action: GenericAction) -> bool:
@@ -124,10 +123,11 @@ def assignment_perform(
     version: int | None = None,
 ) -> None:
     """Run one action of ``GENERIC_ACTIONS`` for the HTML page and the API alike (the
-    caller checked ``actions_for``). A name not in the table is refused, never ignored."""
+    caller checked ``actions_for``). A name not in the table is an error (400), never
+    ignored."""
     spec = GENERIC_ACTIONS.get(action)
     if spec is None:
-        raise InvalidTransition()
+        raise UnknownAction(action, GENERIC_ACTIONS)
     given: dict[str, Any] = {"note": note, "until": until, "version": version}
     for name in spec.requires:
         if given[name] in (None, ""):
