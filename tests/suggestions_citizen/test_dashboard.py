@@ -289,3 +289,23 @@ def test_staff_find_it_in_the_navigation_and_on_the_home_page(
     assert "dashboard" not in links(clerk)
     login(client, district_staff)
     assert 'data-testid="home-dashboard-link"' in client.get(reverse("home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_demo_citys_staff_see_real_figures(client: Client) -> None:
+    import os
+
+    from django.core.management import call_command
+
+    call_command("seed_demo", scale=0.25, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    # The summaries the demo wrote in bulk equal a recount of its tables.
+    call_command("issue_reads_rebuild", check=True, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    login(client, User.objects.get(username="city_staff"))
+    figures = _figures(client, "period=this_year")
+    assert figures["citizen.received"] > 0
+    assert figures["citizen.closed"] > 0
+    assert figures["citizen.satisfaction_rate"] is not None
+    assert figures["departments.finished"] > 0
+    assert figures["representatives.seats"] > 0
+    page = client.get(reverse("dashboard") + "?period=this_year")
+    assert page.status_code == 200 and 'data-chart="citizen-regions"' in page.content.decode()
