@@ -9,6 +9,7 @@ seventh) must hang together exactly as a city told problem by problem does.
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
 from typing import Any
 
@@ -167,6 +168,27 @@ def test_each_block_has_a_mix_of_states_whose_timelines_end_in_them(cloned_city:
         .filter(next_reminder_at__isnull=False)
         .exists()
     )
+
+
+def test_a_copy_happens_on_its_template_problems_day_never_later(cloned_city: Region) -> None:
+    from zoneinfo import ZoneInfo
+
+    shanghai = ZoneInfo("Asia/Shanghai")
+    first = min(CitizenIssue.objects.values_list("pk", flat=True))
+    created = dict(CitizenIssue.objects.values_list("pk", "created_at"))
+    spread = 0  # problems whose copies lie at least ten minutes apart
+    for n in range(TEMPLATE):
+        original = created[first + n]
+        copies = [created[first + k * TEMPLATE + n] for k in range(1, 6)]
+        for moment in copies:
+            assert moment.astimezone(shanghai).date() == original.astimezone(shanghai).date()
+            assert moment <= original
+        if max(copies) - min(copies) >= datetime.timedelta(minutes=10):
+            spread += 1
+    # The copies of a problem are spread over its day, not piled on one instant (the
+    # newest page of a list would be one problem copied): all but those submitted in
+    # the first minutes after midnight.
+    assert spread >= 0.8 * TEMPLATE, spread
 
 
 def test_the_indexes_dropped_for_the_copies_are_built_again(db: None) -> None:

@@ -25,6 +25,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
@@ -692,6 +693,22 @@ def _token_sql(pk: str, seed: int, purpose: str, size: int) -> str:
     )
 
 
+def _moment_sql(column: str) -> str:
+    """A copied moment in block ``k``: the same local day, its time of day t (as a
+    fraction of the day) moved to t^p with p between 1 and 3, one p per block. Each
+    block's map is increasing, so a story's steps keep their order; no moment moves
+    to another day, so the due dates counted on the calendar from those days stay
+    right; none moves later, so none passes now; and the copies of one problem are
+    spread over its day instead of lying on one instant (the newest rows of a list
+    are not one problem copied)."""
+    zone = settings.TIME_ZONE
+    local = f"({column} AT TIME ZONE '{zone}')"
+    day = f"date_trunc('day', {local})"
+    fraction = f"extract(epoch FROM {local} - {day}) / 86400.0"
+    power = "(1 + mod(k * 7919, 1000) / 500.0)"
+    return f"(({day} + power({fraction}, {power}) * interval '1 day') AT TIME ZONE '{zone}')"
+
+
 def _clone_statements(
     ctx: SyntheticContext,
     *,
@@ -706,15 +723,12 @@ def _clone_statements(
     numbers) that copy the template's problems, steps and events into blocks
     ``low`` … ``high``: ids moved by the block's size, tracking codes, links and
     idempotency keys made from the new id (as the template's are), every moment
-    moved back by the block's number of microseconds (so no two blocks tie and no
-    moment leaves its local day: due dates, counted on the calendar from those days,
-    stay as they are), the rest (regions, areas, people, due dates, statuses,
-    reminders) the template's."""
+    moved earlier within its own local day (``_moment_sql``), the rest (regions, areas,
+    people, due dates, statuses, reminders) the template's."""
     quote = connection.ops.quote_name
     total = ctx.problems
     seed = ctx.seed
     new_case = f"t.case_id + k * {told}"
-    shift = "k * interval '1 microsecond'"
     now = f"'{ctx.now.isoformat()}'::timestamptz"
 
     def statement(model: type[Any], overrides: dict[str, str], where: str) -> tuple[str, str]:
@@ -740,7 +754,7 @@ def _clone_statements(
 
     def moved(model: type[Any], skip: Iterable[str] = ()) -> dict[str, str]:
         return {
-            f.column: f"t.{quote(f.column)} - {shift}"
+            f.column: _moment_sql(f"t.{quote(f.column)}")
             for f in model._meta.concrete_fields
             if f.column in moments and f.column not in skip
         }
@@ -772,7 +786,7 @@ def _clone_statements(
             "title": f"{_code_sql(new_case, seed)} || substr(t.title, {CODE_LENGTH + 1})",
             # Open steps were last looked at by the sweep now; the others when they ended.
             "reminded_until": f"CASE WHEN t.reminded_until = {now} THEN t.reminded_until"
-            f" ELSE t.reminded_until - {shift} END",
+            f" ELSE {_moment_sql('t.reminded_until')} END",
         },
         f"{in_template} AND t.id BETWEEN {first_step} AND {first_step + steps - 1}",
     )
