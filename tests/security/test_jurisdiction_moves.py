@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import uuid
 from typing import Any
 
 import pytest
@@ -50,7 +51,7 @@ from suggestions.formal import services as suggestion_services
 from suggestions.models.citizen import CitizenIssue, IssueCategory
 from suggestions.models.formal import Suggestion, SuggestionStatus
 from tests.conftest import World
-from tests.factories import DepartmentFactory, RegionFactory
+from tests.factories import DepartmentFactory, RegionFactory, UserFactory
 from tests.representatives.factories import RepresentativeFactory, id_number, seat, station_with
 from tests.representatives.test_import_export import _row, _sheet
 
@@ -481,3 +482,34 @@ def test_a_suggestion_is_not_assigned_to_another_districts_department(
     assert stored.status == SuggestionStatus.REGISTERED
     assert stored.lead_assignment_id is None
     assert send(client, "POST", url, {"lead_department": world.department.pk}).status_code == 200
+
+
+def test_a_representative_asks_to_meet_a_body_of_their_own_region_or_above_only(
+    world: World, liu: Representative, representative_user: User
+) -> None:
+    # The page offers only those bodies; the service checked neither the body nor
+    # that the representative asks for themself.
+    from suggestions.models.citizen import Appointment
+
+    liu.user = representative_user
+    liu.save()
+    wu = RepresentativeFactory(name="吴明", region=world.other_district, user=UserFactory())
+
+    def ask(department: Any, by: User) -> Any:
+        return issue_services.appointment_request_department(
+            idempotency_key=uuid.uuid4(),
+            representative=liu,
+            department=department,
+            topic="村道硬化项目资金落实情况",
+            preferred_date=timezone.localdate() + datetime.timedelta(days=7),
+            by=by,
+        )
+
+    with pytest.raises(OutOfJurisdiction):
+        ask(world.other_department, representative_user)  # 临江区's bureau
+    with pytest.raises(OutOfJurisdiction):
+        ask(world.department, wu.user)  # in another representative's name
+    assert not Appointment.objects.exists()
+
+    appointment, created = ask(world.city_department, representative_user)  # a body above
+    assert created and appointment.department == world.city_department

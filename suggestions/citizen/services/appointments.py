@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congress import loop
-from congress.errors import InvalidTransition, RuleViolation
+from congress.errors import InvalidTransition, OutOfJurisdiction, RuleViolation
 from congress.models import OPEN_STATUSES, Assignment, CaseEvent, Department, User
 from congress.notifications import notify
 from congress.workdays import Deadline, add_deadline
@@ -191,6 +191,13 @@ def appointment_request_department(
     existing = Appointment.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing, False
+    # The place is checked here, whichever interface asks (docs/security.md, "Writes
+    # stay in the actor's jurisdiction"): a representative asks for themself, to meet a
+    # body of their own region or one above it, the one staff will route the request to.
+    if representative.user_id != by.pk:
+        raise OutOfJurisdiction
+    if not department.is_active or department.region_id not in representative.region.ancestor_ids():
+        raise OutOfJurisdiction
     if not topic.strip():
         raise RuleViolation(_("请填写约见事由。"))
     if preferred_date < timezone.localdate():
