@@ -309,3 +309,16 @@ def test_the_demo_citys_staff_see_real_figures(client: Client) -> None:
     assert figures["representatives.seats"] > 0
     page = client.get(reverse("dashboard") + "?period=this_year")
     assert page.status_code == 200 and 'data-chart="citizen-regions"' in page.content.decode()
+
+
+def test_the_page_works_in_english(
+    client: Client, world: World, district_staff: User, november: dict[str, Any]
+) -> None:
+    from django.conf import settings
+
+    login(client, district_staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(reverse("dashboard") + f"?region={world.district.pk}&{NOVEMBER}")
+    assert response.status_code == 200
+    assert '<html lang="en"' in response.content.decode()
+    assert 'data-figure="citizen.handling_rate"' in response.content.decode()
