@@ -1,12 +1,11 @@
-"""Reads of a box: turnout (public while open), the published list and a receipt's
-ballot (after the close only). Who may read which box is the feature app's scope."""
+"""Reads of a box: turnout (public while open). The published list and a receipt's
+ballot are read by the feature app through its own scope, after the close only."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 
-from congress.ballots.errors import ResultsNotPublished
-from congress.models.ballots import BallotBox, BallotSource, BoxStatus, Elector, PublishedBallot
+from congress.models.ballots import BallotBox, BallotSource, Elector
 
 
 def turnout(box: BallotBox) -> dict[str, int]:
@@ -16,9 +15,3 @@ def turnout(box: BallotBox) -> dict[str, int]:
         paper=Count("pk", filter=Q(channel=BallotSource.PAPER)),
         voted=Count("pk", filter=Q(channel__isnull=False)),
     )
-
-
-def published_ballots(box: BallotBox) -> QuerySet[PublishedBallot]:
-    if box.status != BoxStatus.CLOSED:
-        raise ResultsNotPublished()
-    return box.published.order_by("receipt")

@@ -55,7 +55,6 @@ from representatives.models import Mandate, MandateStatus, Representative
 from representatives.selectors import representative_of
 from suggestions.formal.workflow import SIGNER_CASE, SUGGESTION_CASE
 from suggestions.models.formal import (
-    ReplyCategory,
     SignerRole,
     SignerStatus,
     Suggestion,
@@ -241,10 +240,6 @@ def suggestion_signers(suggestion: Suggestion) -> list[SuggestionSigner]:
     return list(
         suggestion.signers.select_related("representative").order_by("-role", "invited_at", "pk")
     )
-
-
-def confirmed_signers(suggestion: Suggestion) -> QuerySet[SuggestionSigner]:
-    return suggestion.signers.filter(status=SignerStatus.CONFIRMED).select_related("representative")
 
 
 def suggestion_assignments(suggestion: Suggestion) -> list[Assignment]:
@@ -486,10 +481,6 @@ def public_suggestions() -> QuerySet[Suggestion]:
         .prefetch_related(Prefetch("replies", queryset=replies, to_attr="public_replies"))
         .order_by("-first_replied_at", "-pk")
     )
-
-
-def reply_categories() -> list[tuple[str, str]]:
-    return [(value, str(label)) for value, label in ReplyCategory.choices]
 
 
 def unassigned_due(today: datetime.date) -> QuerySet[Suggestion]:
