@@ -27,7 +27,6 @@ import contextlib
 import datetime
 import multiprocessing
 import os
-import platform
 import random
 import signal
 import statistics
@@ -480,33 +479,13 @@ def rows(result: Result, *, budget_s: float | None = None) -> list[tuple[str, st
     ]  # fmt: skip
 
 
-def _versions() -> str:
-    import django
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SHOW server_version")
-            database = f"PostgreSQL {cursor.fetchone()[0].split()[0]}"
-        else:
-            cursor.execute("select sqlite_version()")
-            database = f"SQLite {cursor.fetchone()[0]}"
-    import gunicorn
-    import nacl
-
-    return (
-        f"Python {platform.python_version()}, Django {django.get_version()}, {database}, "
-        f"gunicorn {gunicorn.__version__}, PyNaCl {nacl.__version__}"
-    )
-
-
 def run(*, representatives: int = REPRESENTATIVES, voters: int = CITY_VOTERS) -> None:
     os.environ.setdefault(
         "DATABASE_URL", os.environ.get("BENCH_DATABASE_URL", "sqlite:///var/bench.sqlite3")
     )
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "congress.settings")
     os.environ.setdefault("DEBUG", "1")
-    from bench.city import empty_database, write_section
+    from bench.city import empty_database, versions, write_section
 
     empty_database()
     from django.core.management import call_command
@@ -524,8 +503,8 @@ def run(*, representatives: int = REPRESENTATIVES, voters: int = CITY_VOTERS) ->
         [
             f"### Ballots over HTTP — {datetime.datetime.now(tz=datetime.UTC):%Y-%m-%d} — {connection.vendor}",
             "",
-            f"Machine: {platform.machine()}, {os.cpu_count()} cores, shared with other work "
-            f"(load averages 1 / 5 / 15 min beside each run). {_versions()}. gunicorn "
+            f"Machine: {versions(load=False, packages=('gunicorn', 'PyNaCl'))}, shared with "
+            "other work (load averages 1 / 5 / 15 min beside each run). gunicorn "
             f"{WORKERS} sync workers; load from {PROCESSES} processes × {THREADS} threads "
             "(Python requests), each voter with their own API token.",
             "",

@@ -93,7 +93,11 @@ def fresh_city(problems: int, *, scale: str = "city") -> float:
     return time.perf_counter() - started
 
 
-def versions(*, load: bool = True) -> str:
+def versions(*, load: bool = True, packages: tuple[str, ...] = ()) -> str:
+    """The machine and the software a benchmark ran on; ``packages``: more distributions
+    to name with their versions (e.g. the server and the crypto library)."""
+    from importlib import metadata
+
     import django
     from django.db import connection
 
@@ -107,9 +111,10 @@ def versions(*, load: bool = True) -> str:
 
         database = f"SQLite {sqlite3.sqlite_version}"
     at_start = f", load average {os.getloadavg()[0]:.1f} at the start" if load else ""
+    more = "".join(f", {name} {metadata.version(name)}" for name in packages)
     return (
         f"{platform.machine()}, {os.cpu_count()} cores{at_start}; Python "
-        f"{platform.python_version()}, Django {django.get_version()}, {database}"
+        f"{platform.python_version()}, Django {django.get_version()}, {database}{more}"
     )
 
 
