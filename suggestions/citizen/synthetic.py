@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from congress import loop
@@ -718,9 +718,9 @@ def _clone_statements(
     steps: int,
     first_event: int,
     events: int,
-) -> list[tuple[str, str]]:
+) -> list[tuple[str, str, str]]:
     """INSERT … SELECT statements (table, SQL with %(low)s and %(high)s, the block
-    numbers) that copy the template's problems, steps and events into blocks
+    numbers, and the statement that puts the template's rows aside first) that copy the template's problems, steps and events into blocks
     ``low`` … ``high``: ids moved by the block's size, tracking codes, links and
     idempotency keys made from the new id (as the template's are), every moment
     moved earlier within its own local day (``_moment_sql``), the rest (regions, areas,
@@ -731,19 +731,27 @@ def _clone_statements(
     new_case = f"t.case_id + k * {told}"
     now = f"'{ctx.now.isoformat()}'::timestamptz"
 
-    def statement(model: type[Any], overrides: dict[str, str], where: str) -> tuple[str, str]:
+    def statement(
+        model: type[Any], overrides: dict[str, str], template: str, where: str
+    ) -> tuple[str, str, str]:
         columns = [f.column for f in model._meta.concrete_fields]
         values = []
         for column in columns:
             expression = overrides.get(column, f"t.{quote(column)}")
             values.append(expression)
         table = model._meta.db_table
+        # The template's rows, put aside once: each copy reads them alone, not the
+        # table growing under the copies (without its indexes, a scan of all of it).
+        staging = quote(f"{STAGING}{table}")
+        put_aside = (
+            f"CREATE UNLOGGED TABLE {staging} AS SELECT * FROM {quote(table)} t WHERE {template}"  # noqa: S608 - model names
+        )
         sql = (
             f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608 - model names
-            f"SELECT {', '.join(values)} FROM {quote(table)} t "
+            f"SELECT {', '.join(values)} FROM {staging} t "
             f"CROSS JOIN generate_series(%(low)s, %(high)s) k WHERE {where}"
         )
-        return table, sql
+        return table, sql, put_aside
 
     moments = {
         f.column
@@ -771,12 +779,13 @@ def _clone_statements(
             + ", 'base64'), '+/', '-_')",
             "idempotency_key": "encode(" + _token_sql(issue_id, seed, "key", 16) + ", 'hex')::uuid",
         },
-        f"t.id BETWEEN {first} AND {first + told - 1} AND t.id - {first} + k * {told} < {total}",
+        f"t.id BETWEEN {first} AND {first + told - 1}",
+        f"t.id - {first} + k * {told} < {total}",
     )
     in_template = (
         f"t.case_type = '{ISSUE_CASE}' AND t.case_id BETWEEN {first} AND {first + told - 1}"
-        f" AND t.case_id - {first} + k * {told} < {total}"
     )
+    in_total = f"t.case_id - {first} + k * {told} < {total}"
     assignments = statement(
         Assignment,
         {
@@ -789,6 +798,7 @@ def _clone_statements(
             f" ELSE {_moment_sql('t.reminded_until')} END",
         },
         f"{in_template} AND t.id BETWEEN {first_step} AND {first_step + steps - 1}",
+        in_total,
     )
     events_ = statement(
         CaseEvent,
@@ -802,6 +812,7 @@ def _clone_statements(
             f"{_code_sql('t.case_id', seed)}, {_code_sql(new_case, seed)}) ELSE t.public_note END",
         },
         f"{in_template} AND t.id BETWEEN {first_event} AND {first_event + events - 1}",
+        in_total,
     )
     return [issues, assignments, events_]
 
@@ -838,7 +849,10 @@ def clone_blocks(
     # One job per range of blocks: its problems, then their steps, then their events,
     # in one transaction (an event's step is in its own job).
     jobs = [
-        (statements, {"low": low, "high": min(blocks - 1, low + per - 1)})
+        (
+            [(table, sql) for table, sql, _aside in statements],
+            {"low": low, "high": min(blocks - 1, low + per - 1)},
+        )
         for low in range(1, blocks, per)
     ]
     COPIES.update(
@@ -848,7 +862,18 @@ def clone_blocks(
             CaseEvent._meta.db_table: last_event + 1,
         }
     )
-    run_parallel(ctx, jobs)
+    quote = connection.ops.quote_name
+    staged = [quote(f"{STAGING}{table}") for table, _sql, _aside in statements]
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            for name, (_table, _sql, put_aside) in zip(staged, statements, strict=True):
+                cursor.execute(f"DROP TABLE IF EXISTS {name}")
+                cursor.execute(put_aside)
+        run_parallel(ctx, jobs)
+    finally:
+        with connection.cursor() as cursor:
+            for name in staged:
+                cursor.execute(f"DROP TABLE IF EXISTS {name}")
     from suggestions.citizen import services
 
     # The summaries the services keep, counted again from the table (one grouped scan
@@ -866,6 +891,7 @@ def clone_blocks(
         return dict(cursor.fetchall())
 
 
+STAGING = "generate_city_template_"  # a table of the template's rows while they are copied
 CLONE_ROWS = 1_500_000  # events copied per statement (a transaction of its own)
 
 
