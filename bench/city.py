@@ -118,6 +118,24 @@ def versions(*, load: bool = True, packages: tuple[str, ...] = ()) -> str:
     )
 
 
+def timed_gets(client: Any, url: str, requests: int) -> tuple[list[float], Any, list[Any]]:
+    """GET ``url`` twice to warm up, ``requests`` times timed (ms each), then once more
+    counting its queries: the times, that last response and its queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _warm in range(2):
+        client.get(url)
+    times = []
+    for _n in range(requests):
+        started = time.perf_counter()
+        client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    return times, response, captured.captured_queries
+
+
 def percentile(samples: list[float], fraction: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]

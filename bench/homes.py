@@ -65,9 +65,7 @@ def _load() -> str:
 
 
 def measure(only: str = "") -> list[tuple[str, int, float, float, int, str]]:
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     people = _people()
     clients: dict[str, Client] = {}
@@ -81,23 +79,15 @@ def measure(only: str = "") -> list[tuple[str, int, float, float, int, str]]:
             clients[persona] = Client()
             clients[persona].force_login(people[persona])
         client = clients[persona]
-        for _warm in range(2):
-            client.get(url)
         load = _load()
-        times = []
-        for _n in range(REQUESTS):
-            started = time.perf_counter()
-            response = client.get(url)
-            times.append((time.perf_counter() - started) * 1000)
-        with CaptureQueriesContext(connection) as captured:
-            response = client.get(url)
+        times, response, queries = city.timed_gets(client, url, REQUESTS)
         rows.append(
             (
                 page,
                 response.status_code,
                 statistics.median(times),
                 city.percentile(times, 0.99),
-                len(captured.captured_queries),
+                len(queries),
                 f"{load}–{_load()}",
             )
         )

@@ -17,7 +17,6 @@ import os
 import statistics
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,18 +84,7 @@ def _explain(sql: str) -> str:
 
 
 def _measure(client: Any, page: str, persona: str, url: str, *, plan: bool = False) -> Figure:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    for _warm in range(2):
-        client.get(url)
-    times = []
-    for _n in range(REQUESTS):
-        started = time.perf_counter()
-        response = client.get(url)
-        times.append((time.perf_counter() - started) * 1000)
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
+    times, response, queries = city.timed_gets(client, url, REQUESTS)
     return Figure(
         page=page,
         persona=persona,
@@ -104,8 +92,8 @@ def _measure(client: Any, page: str, persona: str, url: str, *, plan: bool = Fal
         status=response.status_code,
         median_ms=statistics.median(times),
         p99_ms=city.percentile(times, 0.99),
-        queries=len(captured.captured_queries),
-        plan=_explain(_main_query(captured.captured_queries)) if plan else "",
+        queries=len(queries),
+        plan=_explain(_main_query(queries)) if plan else "",
     )
 
 
