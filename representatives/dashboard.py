@@ -9,7 +9,10 @@ on the region-path and (representative, date) indexes).
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.db.models import Count
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from congress.dashboard import Chart, Figure, PanelData, Scope, rate
@@ -18,6 +21,10 @@ from representatives.models import MandateStatus, StationKind
 from representatives.selectors import visible_contact_logs, visible_mandates, visible_stations
 
 LEVELS = [level for level, _label in CongressLevel.choices]
+
+
+def _url(name: str, scope: Scope, **filters: object) -> str:
+    return reverse(name) + "?" + urlencode({"region": scope.region.pk, **filters})
 
 
 def representatives_panel(scope: Scope) -> PanelData:
@@ -59,6 +66,7 @@ def representatives_panel(scope: Scope) -> PanelData:
                 _("在任代表"),
                 people,
                 _("本区划及以下有在任代表资格的代表人数（一人多级只计一次）。"),
+                _url("representative_list", scope, active="true"),
             ),
             Figure(
                 "seats",
@@ -71,6 +79,12 @@ def representatives_panel(scope: Scope) -> PanelData:
                 _("联系选民次数"),
                 contacts["n"],
                 _("本期登记的联系选民记录条数（按联系日期计）。"),
+                _url(
+                    "contact_log_list",
+                    scope,
+                    start=period.start.isoformat(),
+                    end=period.end.isoformat(),
+                ),
             ),
             Figure(
                 "contact_share",
@@ -88,6 +102,10 @@ def representatives_panel(scope: Scope) -> PanelData:
                 [str(CongressLevel(level).label) for level in levels],
                 [(_("人数"), [by_level[level] for level in levels])],
                 _("各级人大在任代表资格数。"),
+                [
+                    _url("representative_list", scope, level=level, active="true")
+                    for level in levels
+                ],
             ),
             Chart(
                 "stations",
@@ -96,6 +114,7 @@ def representatives_panel(scope: Scope) -> PanelData:
                 [str(StationKind(kind).label) for kind in kinds],
                 [(_("个数"), [stations[kind] for kind in kinds])],
                 _("本区划及以下启用的代表之家、联络站等。"),
+                [_url("station_list", scope, kind=kind, active="true") for kind in kinds],
             ),
         ],
     )

@@ -322,3 +322,20 @@ def test_the_page_works_in_english(
     assert response.status_code == 200
     assert '<html lang="en"' in response.content.decode()
     assert 'data-figure="citizen.handling_rate"' in response.content.decode()
+
+
+def test_every_link_opens_a_list_the_user_may_see(
+    client: Client, world: World, district_staff: User, november: dict[str, Any]
+) -> None:
+    login(client, district_staff)
+    data = client.get(reverse("api-dashboard") + f"?region={world.district.pk}&{NOVEMBER}").json()
+    links = [f["url"] for p in data["panels"] for f in p["figures"] if f["url"]]
+    links += [url for p in data["panels"] for c in p["charts"] for url in c["links"] if url]
+    assert len(links) >= 6
+    for url in links:
+        assert client.get(url).status_code == 200, url
+    # The overdue list behind 当前超期 shows the one overdue problem, D.
+    overdue = next(
+        f["url"] for p in data["panels"] for f in p["figures"] if f["key"] == "overdue" and f["url"]
+    )
+    assert november["d"].tracking_code in client.get(overdue).content.decode()
