@@ -20,7 +20,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from congress.ballots import services as ballot_services
 from congress.models import Congress, Elector, PaperReading, PublishedBallot, SealedBallot
-from congress.scoping import AnyUser, region_scope_q
+from congress.scoping import AnyUser, in_jurisdiction, region_scope_q
 from livelihood_votes.errors import ResultsNotPublished
 from livelihood_votes.models import (
     BallotSource,
@@ -68,12 +68,7 @@ def _electors(vote_field: str = "pk") -> QuerySet[Elector]:
 
 def manages(user: AnyUser, vote: LivelihoodVote) -> bool:
     """Staff of the vote's congress region or above, or an administrator."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    path = vote.congress.region.path
-    return any(path.startswith(region.path) for region in user.staff_regions)
+    return in_jurisdiction(user, vote.congress.region)
 
 
 def congresses_managed(user: AnyUser) -> QuerySet[Congress]:

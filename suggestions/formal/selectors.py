@@ -49,7 +49,7 @@ from congress.models import (
     SessionKind,
     User,
 )
-from congress.scoping import AnyUser, committee_scope_q, region_scope_q
+from congress.scoping import AnyUser, committee_scope_q, in_jurisdiction, region_scope_q
 from congress.workdays import add_workdays
 from representatives.models import Mandate, MandateStatus, Representative
 from representatives.selectors import representative_of
@@ -106,29 +106,21 @@ CATEGORY_DEPARTMENT_HINTS: dict[str, list[str]] = {
 # --- who ---------------------------------------------------------------------
 
 
-def _covers(user: AnyUser, region: Region, role: str = Role.STAFF) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    return any(region.path.startswith(r.path) for r in user.regions_for(role))
-
-
 def is_staff_for(user: AnyUser, suggestion: Suggestion) -> bool:
     """Staff of the suggestion's congress (its region or a region above)."""
-    return _covers(user, suggestion.congress.region)
+    return in_jurisdiction(user, suggestion.congress.region)
 
 
 def is_pre_reviewer(user: AnyUser, suggestion: Suggestion) -> bool:
     """The congress's staff, or the town office of the lead representative's region."""
-    return is_staff_for(user, suggestion) or _covers(user, suggestion.region)
+    return is_staff_for(user, suggestion) or in_jurisdiction(user, suggestion.region)
 
 
 def may_file_for(user: AnyUser, representative: Representative, session: Session) -> bool:
     """The representative themselves, or staff entering a paper suggestion (代录)."""
     if representative.user_id is not None and representative.user_id == user.pk:
         return True
-    return _covers(user, session.term.congress.region)
+    return in_jurisdiction(user, session.term.congress.region)
 
 
 def signer_of(user: AnyUser, suggestion: Suggestion) -> SuggestionSigner | None:
