@@ -25,7 +25,7 @@ from knox.models import AuthToken
 from congress.models import HolidayOverride, Role, RoleGrant, User
 from congress.retention import personal_data_anonymise_expired
 from representatives import services
-from representatives.models import Constituency, Mandate, Representative, Station
+from representatives.models import Constituency, Mandate, Representative, Station, VoterDelegate
 from tests.conftest import World, login
 from tests.factories import UserFactory, grant
 from tests.representatives.factories import (
@@ -334,3 +334,44 @@ def test_ending_a_seat_on_the_page_is_in_its_history_with_the_actor_and_address(
     )
     assert latest.history_user == district_staff and latest.history_ip == "198.51.100.7"
     assert latest.prev_record is not None and latest.prev_record.status == "active"
+
+
+def test_an_auditor_finds_a_seats_and_a_voter_delegates_history_from_their_pages(
+    client: Client,
+    district_staff: User,
+    auditor: User,
+    representative: Representative,
+    world: World,
+) -> None:
+    # A seat is shown inside its representative's page and a voter delegate in a list:
+    # neither has a 修改记录 section of its own, so the auditor is linked to the audit page.
+    mandate = Mandate.objects.get(representative=representative)
+    services.mandate_end(mandate=mandate, ends_on=datetime.date(2026, 6, 30), reason="", by=None)
+    delegate = services.voter_delegate_save(
+        delegate=VoterDelegate(
+            name="周平",
+            gender="male",
+            kind="subdistrict",
+            region=world.town,
+            starts_on="2026-01-01",
+        ),
+        by=district_staff,
+    )
+    seat_link = f"/audit/history/?kind=representatives.mandate&amp;object_id={mandate.pk}"
+    delegate_link = (
+        f"/audit/history/?kind=representatives.voterdelegate&amp;object_id={delegate.pk}"
+    )
+
+    login(client, district_staff)  # staff without the audit permission: no link
+    assert (
+        'data-testid="mandate-history"'
+        not in client.get(f"/representatives/{representative.pk}/").content.decode()
+    )
+    assert 'data-testid="delegate-history"' not in client.get("/voter-delegates/").content.decode()
+
+    login(client, auditor)
+    assert seat_link in client.get(f"/representatives/{representative.pk}/").content.decode()
+    assert delegate_link in client.get("/voter-delegates/").content.decode()
+    history = client.get(seat_link.replace("&amp;", "&")).content.decode()
+    assert "任期届满" in history and "2026-06-30" in history
+    assert "周平" in client.get(delegate_link.replace("&amp;", "&")).content.decode()
