@@ -41,9 +41,9 @@ class RuleViolation(DomainError):
 
 
 class UnknownAction(RuleViolation):
-    """An action name that is not in its table of actions (docs/architecture.md, "Each
-    action written once"): an error, never ignored. The message lists the names the
-    table has, so an API client can correct itself."""
+    """An action name that is not in its table of actions (docs/architecture.md,
+    "Checklist: add a new case type", step 5): an error, never ignored. The message
+    lists the names the table has, so an API client can correct itself."""
 
     def __init__(self, name: str, table: Iterable[str]) -> None:
         super().__init__(

@@ -1,7 +1,7 @@
 """The actions on one appointment (约见), as data: one declaration per action with its
 label, its input form, the one service it calls and who may take it, on which kind of
-appointment (docs/architecture.md, "Each action written once"; the pattern of
-``suggestions/formal/actions.py``).
+appointment (docs/architecture.md, "Checklist: add a new case type", step 5; the
+pattern of ``suggestions/formal/actions.py``).
 
 The from-states are ``APPOINTMENT_TRANSITIONS`` (``suggestions/citizen/workflow.py``);
 ``allowed`` derives what a user may do now from this table and those states, and
