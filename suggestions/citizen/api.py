@@ -14,7 +14,6 @@ from typing import Any
 
 from django import forms as django_forms
 from django.db.models import QuerySet
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -32,7 +31,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from congress.errors import RuleViolation
+from congress.errors import InvalidTransition, RuleViolation, UnknownAction
 from congress.keyset import KeysetPagination
 from congress.ratelimit import check
 from congress.scoping import acting_user, get_visible_or_404
@@ -380,11 +379,9 @@ class CitizenIssueViewSet(viewsets.ReadOnlyModelViewSet):
         issue = get_visible_or_404(selectors.visible_issues(request.user), pk=pk)
         spec = ISSUE_ACTIONS.get(action_name)
         if spec is None:
-            raise Http404
+            raise UnknownAction(action_name, ISSUE_ACTIONS)
         roles = selectors.issue_roles(request.user, issue)
         if action_name not in selectors.issue_actions(request.user, issue, roles):
-            from congress.errors import InvalidTransition
-
             raise InvalidTransition()
         user = acting_user(request)
         form = spec.form(request.data, request.FILES, issue=issue, user=user)

@@ -190,7 +190,7 @@ def take_by_link(appointment: Appointment, name: str, data: Mapping[str, Any]) -
         raise Http404
     form = declared.form(data)
     if not form.is_valid():
-        raise RuleViolation(next(iter(form.errors.values()))[0])
+        raise RuleViolation(str(next(iter(form.errors.values()))[0]))
     declared.link(appointment, form.cleaned_data)
 
 

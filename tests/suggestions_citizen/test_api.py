@@ -102,6 +102,8 @@ def test_staff_act_through_the_api_and_a_citizen_rates_through_it(
     assert accepted.json()["status"] == IssueStatus.WITH_REPRESENTATIVE
     wrong = client.post(f"/api/v1/citizen-issues/{issue.pk}/actions/accept/", {})
     assert wrong.status_code == 409 and wrong.json()["code"] == "invalid_transition"
+    unknown = client.post(f"/api/v1/citizen-issues/{issue.pk}/actions/explode/", {})
+    assert unknown.status_code == 400 and "forward" in unknown.json()["message"]
     client.post(
         f"/api/v1/citizen-issues/{issue.pk}/actions/forward/", {"department": world.department.pk}
     )
