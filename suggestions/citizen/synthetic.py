@@ -723,11 +723,12 @@ def _clone_statements(
     events: int,
 ) -> list[tuple[str, str, str]]:
     """INSERT … SELECT statements (table, SQL with %(low)s and %(high)s, the block
-    numbers, and the statement that puts the template's rows aside first) that copy the template's problems, steps and events into blocks
-    ``low`` … ``high``: ids moved by the block's size, tracking codes, links and
-    idempotency keys made from the new id (as the template's are), every moment
-    moved earlier within its own local day (``_moment_sql``), the rest (regions, areas,
-    people, due dates, statuses, reminders) the template's."""
+    numbers, and the statement that puts the template's rows aside first) that copy
+    the template's problems, steps and events into blocks ``low`` … ``high``: ids
+    moved by the block's size, tracking codes, links and idempotency keys made from
+    the new id (as the template's are), every moment moved earlier within its own
+    local day (``_moment_sql``), the rest (regions, areas, people, due dates,
+    statuses, reminders) the template's."""
     quote = connection.ops.quote_name
     total = ctx.problems
     seed = ctx.seed
