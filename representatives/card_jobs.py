@@ -23,6 +23,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import QueryDict
@@ -41,6 +42,7 @@ FOLDER = "card-pdfs"
 # A sheet is printed the day it is made; its file (representatives' phone numbers among
 # it) is not kept longer than that.
 KEEP = datetime.timedelta(days=1)
+GIVE_UP = datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
 PENDING, READY, FAILED = "pending", "ready", "failed"
 
 
@@ -61,6 +63,11 @@ class CardJob:
         if default_storage.exists(self.pdf_name):
             return READY
         if default_storage.exists(f"{FOLDER}/{self.token}.failed"):
+            return FAILED
+        # Past the task's hard time limit the job is lost (no worker, the broker down):
+        # the page says so rather than 生成中 for ever.
+        asked = datetime.datetime.fromisoformat(self.created_at)
+        if timezone.now() - asked > GIVE_UP:
             return FAILED
         return PENDING
 

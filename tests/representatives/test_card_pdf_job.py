@@ -5,6 +5,7 @@ cards in it are the ones she may see (刘红 of 海州区, not 孙悦 of 临江�
 
 from __future__ import annotations
 
+import datetime
 import os
 import time
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from congress.models import User
 from representatives import card_jobs
@@ -172,3 +174,19 @@ def test_yesterdays_files_are_deleted_when_the_next_job_is_asked_for(
     assert not any(path.exists() for path in old_files)
     assert client.get(old_page).status_code == 404
     assert client.get(new_page).status_code == 200
+
+
+def test_a_job_no_worker_took_is_said_to_have_failed(
+    client: Client,
+    district_staff: User,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    login(client, district_staff)
+    with django_capture_on_commit_callbacks(execute=False):  # the broker never got it
+        job_page = ask(client)
+    assert 'data-state="pending"' in client.get(job_page).content.decode()
+    later = timezone.now() + datetime.timedelta(minutes=7)  # past the 5-minute task limit
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    html = client.get(job_page).content.decode()
+    assert 'data-state="failed"' in html and 'http-equiv="refresh"' not in html
