@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import re
 import statistics
-import time
 from typing import Any
 
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "10"))
@@ -36,9 +35,7 @@ def measure() -> list[tuple[str, int, float, float, int, str]]:
     import django
 
     django.setup()
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from bench import city
     from bench.pages import _personas
@@ -78,24 +75,15 @@ def measure() -> list[tuple[str, int, float, float, int, str]]:
     ]
     figures = []
     for page, persona, url in pages:
-        client = clients[persona]
-        for _warm in range(2):
-            client.get(url)
-        times = []
-        for _n in range(REQUESTS):
-            started = time.perf_counter()
-            client.get(url)
-            times.append((time.perf_counter() - started) * 1000)
-        with CaptureQueriesContext(connection) as captured:
-            response = client.get(url)
-        slowest = max(captured.captured_queries, key=lambda q: float(q["time"]), default=None)
+        times, response, queries = city.timed_gets(clients[persona], url, REQUESTS)
+        slowest = max(queries, key=lambda q: float(q["time"]), default=None)
         figures.append(
             (
                 page,
                 response.status_code,
                 statistics.median(times),
                 city.percentile(times, 0.99),
-                len(captured.captured_queries),
+                len(queries),
                 slowest["sql"] if slowest else "",
             )
         )
