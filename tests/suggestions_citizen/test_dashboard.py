@@ -16,7 +16,9 @@ five problems at 桃园社区's station (and one in 临江区) on Monday 2 Novem
 So for 海州区 in November, by hand: received 5, accepted 3, closed 3, 办结率
 3/5 = 60.0%, on time 2 of 3 = 66.7%, average (2 + 4 + 5) / 3 = 3.7 working days,
 ratings 3 (A 不满意, A 满意, B 基本满意), satisfied 2 → 满意率 66.7%, 不满意 1,
-reopened 1, overdue now 1 (D).
+reopened 1, overdue now 1 (D). And 海州区交通运输局: A's step answered once (the
+second answer, after the reopening), on time, in 2 working days; one step of
+another case type overdue now.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from representatives.models import Representative, Station
 from suggestions.citizen import services
 from suggestions.models.citizen import IssueCategory, IssueRating
 from tests.conftest import World, login
+from tests.loop_support import TEST_CASE
 from tests.suggestions_citizen.conftest import submit
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -87,6 +90,16 @@ def november(
         )
         loop.assignment_accept(assignment=step, by=clerk)
         services.citizen_issue_answer(issue=b, by=district_staff, answer="已处理")
+        # Another case type's step for the same department, due Tue 3 Nov, still open.
+        loop.assignment_create(
+            case_type=TEST_CASE,
+            case_id=99,
+            title="井盖缺失",
+            region=world.village,
+            by=district_staff,
+            department=world.department,
+            due_on=datetime.date(2026, 11, 3),
+        )
     with clock(3):
         step.refresh_from_db()
         services.citizen_issue_department_reply(issue=a, assignment=step, by=clerk, reply="已修")
@@ -140,7 +153,10 @@ def test_the_district_figures_equal_the_hand_count(
     assert figures["departments.finished"] == 1
     assert figures["departments.on_time_rate"] == 100.0
     assert figures["departments.average_workdays"] == 2.0
-    assert figures["departments.overdue"] == 0
+    assert figures["departments.overdue"] == 1  # the other case type's step, due 3 Nov
+    data = client.get(reverse("api-dashboard") + f"?region={world.district.pk}&{NOVEMBER}").json()
+    league = next(p for p in data["panels"] if p["key"] == "departments")["tables"][0]
+    assert league["rows"] == [["海州区交通运输局", 1, 1, "100.0%", 2.0]]
 
 
 def test_the_city_ranks_its_districts_and_a_bar_drills_down(
