@@ -23,16 +23,17 @@ AREA_DEPTHS = 4
 AREA_FIELDS = [f"area_{n}" for n in range(AREA_DEPTHS)]
 
 
-def area_columns(region: Region) -> dict[str, int | None]:
-    """The ``area_N`` values of a case in ``region`` (read from its path, no query)."""
+def area_columns(region: Region, *, prefix: str = "area_") -> dict[str, int | None]:
+    """The ``area_N`` values of a case in ``region`` (read from its path, no query);
+    ``prefix`` names another set of such columns (a suggestion's ``origin_area_N``)."""
     ancestry = region.ancestor_ids()
-    return {name: ancestry[n] if n < len(ancestry) else None for n, name in enumerate(AREA_FIELDS)}
+    return {f"{prefix}{n}": ancestry[n] if n < len(ancestry) else None for n in range(AREA_DEPTHS)}
 
 
-def area_q(region: Region, *, region_field: str = "region_id") -> Q:
+def area_q(region: Region, *, region_field: str = "region_id", prefix: str = "area_") -> Q:
     """Rows in ``region`` and below, read from the row's own columns."""
     if region.depth < AREA_DEPTHS:
-        return Q(**{AREA_FIELDS[region.depth]: region.pk})
+        return Q(**{f"{prefix}{region.depth}": region.pk})
     subtree = type(region).objects.subtree_of(region)
     return Q(**{f"{region_field}__in": subtree.values("pk")})
 

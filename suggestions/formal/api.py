@@ -26,6 +26,7 @@ from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
 from congress.errors import UnknownAction
+from congress.keyset import KeysetPagination
 from congress.models import Assignment, User
 from congress.scoping import acting_user, get_visible_or_404
 from representatives.selectors import representative_of
@@ -83,12 +84,16 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     """Suggestions and motions in the user's scope, and every step on them."""
 
     filterset_class = SuggestionFilter
+    # Newest first, a keyset page at a time on the jurisdiction's index: the list costs
+    # the same at any depth and any size (docs/architecture.md, "Keyset pages").
+    pagination_class = KeysetPagination
+    keyset_ordering = ("-created_at", "-pk")
 
     def get_queryset(self) -> QuerySet[Suggestion]:
         rows = visible_suggestions(self.request.user)
         if self.action == "retrieve":
             rows = rows.prefetch_related("signers__representative", "replies__ratings")
-        return rows.order_by("-session__opens_on", "number", "-pk")
+        return rows
 
     def get_serializer_class(self) -> type[Serializer]:
         return s.SuggestionDetailSerializer if self.action == "retrieve" else s.SuggestionSerializer

@@ -35,6 +35,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from congress.areas import area_q
 from congress.loop import visible_assignments
 from congress.models import (
     OPEN_STATUSES,
@@ -183,16 +184,31 @@ def signer_users(suggestion: Suggestion) -> list[User]:
 # --- the scope -------------------------------------------------------------------
 
 
+def _areas_q(regions: Iterable[Region], prefix: str, region_field: str) -> Q:
+    """Rows whose ``<prefix>N`` columns place them in one of ``regions`` or below."""
+    query = Q(pk__in=[])
+    for region in regions:
+        query |= area_q(region, prefix=prefix, region_field=region_field)
+    return query
+
+
 def suggestion_scope_q(user: AnyUser) -> Q | None:
-    """The filter behind ``visible_suggestions``; None means everything (administrators)."""
+    """The filter behind ``visible_suggestions``; None means everything (administrators).
+
+    Staff and committee members are matched on the row's own area columns (the
+    congress's place, and the filing region's for pre-review), each arm an index
+    range, so a jurisdiction's list does not join the regions nor grow with the
+    table (docs/architecture.md, "Reads that do not grow with the data")."""
     if not user.is_authenticated:
         return Q(pk__in=[])
-    staff = region_scope_q(user, "congress__region__path")
-    if staff is None:
+    if user.is_superuser:
         return None
-    query = (staff | committee_scope_q(user, "congress__region__path")) & ~Q(status__in=PRIVATE)
-    pre_review = region_scope_q(user, "region__path")
-    if pre_review is not None:
+    staff_regions = user.staff_regions
+    staff = _areas_q(staff_regions, "area_", "congress__region_id")
+    committee = _areas_q(user.regions_for(Role.COMMITTEE), "area_", "congress__region_id")
+    query = (staff | committee) & ~Q(status__in=PRIVATE)
+    if staff_regions:
+        pre_review = _areas_q(staff_regions, "origin_area_", "region_id")
         query |= pre_review & Q(status__in=PRE_REVIEW)
         # A paper suggestion typed in by staff (代录) is theirs to finish while they
         # cover it, as the services allow (the filer): they see their own draft.
@@ -357,10 +373,20 @@ def with_list_columns(rows: QuerySet[Suggestion]) -> QuerySet[Suggestion]:
 
 
 def _cosigner_count() -> Any:
-    return Count(
-        "signers",
-        filter=Q(signers__role=SignerRole.CO_SIGNER, signers__status=SignerStatus.CONFIRMED),
+    """Confirmed co-signers, counted for each row of the page only (a subquery on the
+    signers' index): a join and GROUP BY over the list would count the whole scope."""
+    confirmed = (
+        SuggestionSigner.objects.filter(
+            suggestion=OuterRef("pk"),
+            role=SignerRole.CO_SIGNER,
+            status=SignerStatus.CONFIRMED,
+        )
+        .order_by()
+        .values("suggestion")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
+    return Coalesce(Subquery(confirmed, output_field=IntegerField()), 0)
 
 
 def awaiting_rating(user: AnyUser) -> QuerySet[Suggestion]:

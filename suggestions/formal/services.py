@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from congress import loop
+from congress.areas import area_columns
 from congress.errors import DomainError, InvalidTransition, RuleViolation, StaleState
 from congress.files import attach_to_event
 from congress.models import (
@@ -233,6 +234,8 @@ def suggestion_create(
             congress=session.term.congress,
             lead=lead,
             region=lead.region,
+            **area_columns(session.term.congress.region),
+            **area_columns(lead.region, prefix="origin_area_"),
             delegation=mandate.delegation,
             by_delegation=by_delegation,
             created_by=by,

@@ -75,7 +75,8 @@ class _Tables:
              "lead_id", "region_id", "status", "version", "submitted_at", "accepted_at",
              "assign_by", "assigned_at", "lead_assignment_id", "reply_category",
              "first_replied_at", "replied_on_time", "attitude_rating", "result_rating",
-             "closed_at", "created_by_id", "created_at", "updated_at"],
+             "closed_at", "created_by_id", "created_at", "updated_at",
+             *(f"area_{n}" for n in range(4)), *(f"origin_area_{n}" for n in range(4))],
         )  # fmt: skip
         self.signers = Rows(
             SuggestionSigner,
@@ -219,7 +220,13 @@ class _Builder:
             f["version"], f["submitted"], f["accepted"], f["assign_by"], f["assigned"],
             f["lead_step"], f["category"], f["first"], f["on_time"], f["attitude"], f["result"],
             f["closed"], self.rep_user.get(lead), created, f["updated"],
+            *self.areas(congress.region_id), *self.areas(ctx.extra["rep_region"][lead]),
         )  # fmt: skip
+
+    def areas(self, region: int) -> list[int | None]:
+        """The ``area_N`` of a suggestion in ``region`` (``congress.areas.area_columns``)."""
+        ancestry = self.ctx.regions[region].ancestor_ids()
+        return [ancestry[n] if n < len(ancestry) else None for n in range(4)]
 
     def handle(
         self,

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from congress.audit import audit_record
 from congress.errors import DomainError
+from congress.keyset import keyset_page
 from congress.models import (
     OPEN_STATUSES,
     Assignment,
@@ -82,25 +83,22 @@ def suggestion_list(request: HttpRequest) -> HttpResponse:
         if representative is not None and not user.is_congress_staff
         else sessions_in_scope(user)
     )
-    rows = with_list_columns(filterset.qs).order_by("-session__opens_on", "number", "-pk")
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    # Newest first on the jurisdiction's (area, created_at, id) index, a keyset page
+    # at a time (docs/architecture.md, "Reads that do not grow with the data").
+    page = keyset_page(with_list_columns(filterset.qs), request.GET, ordering=LIST_ORDER)
     return render(
         request,
         "suggestions/formal/list.html",
         {
             "page": page,
             "filter": filterset,
-            "query": _query_without_page(request),
             "can_file": representative is not None or user.is_congress_staff,
             "to_rate": awaiting_rating(user).count() if representative else 0,
         },
     )
 
 
-def _query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
+LIST_ORDER = ("-created_at", "-pk")
 
 
 @login_required

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from congress.areas import AREA_DEPTHS
 from congress.models import Assignment, CaseEvent, Congress, Department, Region, Session
 
 __all__ = [
@@ -88,6 +89,13 @@ class SuggestionSatisfaction(models.TextChoices):
     SATISFIED = "satisfied", _("满意")
     BASICALLY = "basically", _("基本满意")
     UNSATISFIED = "unsatisfied", _("不满意")
+
+
+# Statuses in which a suggestion waits on the congress office for a few days or weeks
+# (the staff card counts them exactly; 跨年度跟踪 items are many and counted to a bound).
+WAITING_ON_STAFF = ["submitted", "registered", "replied"]
+# Submitted to the town office for pre-review, or returned by it (the origin's staff see them).
+PRE_REVIEW_STATUSES = ["submitted", "pre_returned"]
 
 
 class Suggestion(models.Model):
@@ -188,6 +196,20 @@ class Suggestion(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # Where the suggestion belongs, on the row, so that a jurisdiction's list is an
+    # index range (docs/architecture.md, "Reads that do not grow with the data"):
+    # ``area_N`` is the ancestor at depth N of the congress's region (the staff who
+    # review, hand over and follow it up), ``origin_area_N`` that of the lead's
+    # region when filing (the town office that pre-reviews it). Both are fixed at
+    # filing: neither the session's congress nor the filing region changes later.
+    area_0 = models.BigIntegerField(null=True, blank=True, editable=False)
+    area_1 = models.BigIntegerField(null=True, blank=True, editable=False)
+    area_2 = models.BigIntegerField(null=True, blank=True, editable=False)
+    area_3 = models.BigIntegerField(null=True, blank=True, editable=False)
+    origin_area_0 = models.BigIntegerField(null=True, blank=True, editable=False)
+    origin_area_1 = models.BigIntegerField(null=True, blank=True, editable=False)
+    origin_area_2 = models.BigIntegerField(null=True, blank=True, editable=False)
+    origin_area_3 = models.BigIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("代表建议")
@@ -203,6 +225,37 @@ class Suggestion(models.Model):
         indexes = [
             models.Index(fields=["congress", "status"], name="suggestion_congress_status"),
             models.Index(fields=["session", "status"], name="suggestion_session_status"),
+            # The list of a jurisdiction that holds most suggestions (a city's staff see
+            # their districts' pre-review too, an OR no single area index orders):
+            # newest first on this index, the scope a filter on the rows read.
+            models.Index(fields=["created_at", "id"], name="suggestion_created"),
+            # 一对一重点督办: a handful a year, read on every staff home page.
+            models.Index(
+                fields=["status", "number"], name="suggestion_key", condition=Q(is_key=True)
+            ),
+            # A jurisdiction's list, newest first, read in index order (keyset pages).
+            *(
+                models.Index(fields=[f"area_{n}", "created_at", "id"], name=f"suggestion_area{n}")
+                for n in range(AREA_DEPTHS)
+            ),
+            # The staff card's counts: the few suggestions waiting on the office.
+            *(
+                models.Index(
+                    fields=[f"area_{n}", "status"],
+                    name=f"suggestion_area{n}_waiting",
+                    condition=Q(status__in=WAITING_ON_STAFF),
+                )
+                for n in range(AREA_DEPTHS)
+            ),
+            # Pre-review (镇街人大汇总把关): the few submitted drafts of a town's representatives.
+            *(
+                models.Index(
+                    fields=[f"origin_area_{n}"],
+                    name=f"suggestion_origin{n}_review",
+                    condition=Q(status__in=PRE_REVIEW_STATUSES),
+                )
+                for n in range(AREA_DEPTHS)
+            ),
         ]
 
     def __str__(self) -> str:

@@ -164,7 +164,7 @@ def test_out_of_scope_is_a_404_in_the_api(
         client.post(f"/api/v1/suggestion-assignments/{lead.pk}/actions/accept/", {}).status_code
         == 404
     )
-    assert client.get("/api/v1/suggestions/").json()["count"] == 0
+    assert client.get("/api/v1/suggestions/").json()["results"] == []
 
 
 def test_the_report_and_the_public_list(
