@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -196,3 +197,32 @@ def _carries_nul(request: HttpRequest) -> bool:
     except Exception:  # a malformed body: the view's own parsing answers it (400)
         return False
     return False
+
+
+# The session key of the last time the session's expiry was moved forward.
+SESSION_REFRESHED = "_refreshed_at"
+
+
+class SessionRefreshMiddleware:
+    """A signed-in session ends after ``SESSION_COOKIE_AGE`` without activity; activity
+    moves its end forward by saving the session (docs/security.md, "A staff session
+    ends after 8 hours of inactivity"). It is saved at most once every
+    ``SESSION_REFRESH_SECONDS``, not on every request: ``SESSION_SAVE_EVERY_REQUEST``
+    made every page a write and a commit of the session row. The idle limit is kept
+    to within that interval. Placed just inside ``SessionMiddleware``, which saves
+    what this marks as changed; a request that never read its session (a citizen's
+    page, a static file) is left alone, and a view that must leave the session row
+    untouched (``congress.ballots.http.session_untouched``) still does."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or not session.accessed or session.is_empty():
+            return response
+        now = int(time.time())
+        if now - session.get(SESSION_REFRESHED, 0) >= settings.SESSION_REFRESH_SECONDS:
+            session[SESSION_REFRESHED] = now
+        return response

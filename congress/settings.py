@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "congress.middleware.NulCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "congress.middleware.SessionRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -168,7 +169,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=300)
-SESSION_SAVE_EVERY_REQUEST = True  # inactivity expiry for staff on shared office PCs
+# Inactivity expiry for staff on shared office PCs: activity moves a session's end
+# forward, saving its row at most once every SESSION_REFRESH_SECONDS
+# (congress.middleware.SessionRefreshMiddleware) instead of on every request.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = 300
 # Login lockout (django-axes): 5 failures for one username from one address lock
 # that pair for 15 minutes. Keyed on the pair, not the address alone, so one
 # office behind a NAT is never locked out by a colleague, and never for good.

@@ -12,10 +12,10 @@ View = TypeVar("View", bound=Callable[..., Any])
 
 
 def session_untouched(view: View) -> View:
-    """The request writes no session row. ``SESSION_SAVE_EVERY_REQUEST`` (the staff's
-    inactivity expiry) would rewrite the voter's ``django_session`` row just after the
-    ballot, with an expiry date that dates the vote and a transaction id next to the
-    ballot's. The casting request leaves it alone; the voter's next page saves it.
+    """The request writes no session row. Moving the session's end forward (the staff's
+    inactivity expiry, ``congress.middleware.SessionRefreshMiddleware``) would rewrite the
+    voter's ``django_session`` row just after the ballot, with an expiry date that dates
+    the vote and a transaction id next to the ballot's. The casting request leaves it alone; the voter's next page saves it.
 
     For a page (``view(request, ...)``) and for an API action (``action(self, request,
     ...)``: a client may send its session cookie beside its token), whether the view

@@ -5,8 +5,9 @@ A voter casts through the API with their token, and through the ballot page with
 session. Around the casting request only, the tests record every SQL statement that
 writes, every log record, every task sent, and the voter's ``django_session`` row.
 Expected, whatever the code says about itself: the only writes are the elector's row
-(its ``channel``) and one sealed ballot; the session row is exactly as before (the
-settings save sessions on every request, ``SESSION_SAVE_EVERY_REQUEST``); no audit or
+(its ``channel``) and one sealed ballot; the session row is exactly as before (here
+every request is due to move the session's end forward, ``SESSION_REFRESH_SECONDS``
+= 0, so the cast's exemption is what keeps it); no audit or
 timeline row, no task, no log record naming the voter. After the close, the published
 ballot with the receipt the voter was given carries exactly the marks they chose.
 
@@ -48,6 +49,12 @@ RECEIPT = re.compile(r"[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}")
 # A date no save could write: any save of the row sets now + SESSION_COOKIE_AGE.
 PINNED_EXPIRY = datetime.datetime(2031, 1, 2, 3, 4, 5, tzinfo=datetime.UTC)
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b[^\"]*?\"?(\w+)\"?", re.I)
+
+
+@pytest.fixture(autouse=True)
+def session_refresh_always_due(settings: Any) -> None:
+    """Every request would save its session (congress.middleware.SessionRefreshMiddleware)."""
+    settings.SESSION_REFRESH_SECONDS = 0
 
 
 @dataclass

@@ -14,6 +14,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
 
+import congress.tasks  # noqa: F401 - registers the tasks, as a worker's start does
 from congress.celery import app as celery_app
 from congress.models import User
 from tests.conftest import login

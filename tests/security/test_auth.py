@@ -12,6 +12,7 @@ import time
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.test import Client
@@ -20,6 +21,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from congress.auth import OTP_DISABLED, OTP_ENABLED
+from congress.middleware import SESSION_REFRESHED
 from congress.models import AuditAction, AuditEvent, User
 from tests.conftest import login
 from tests.factories import PASSWORD
@@ -155,18 +157,29 @@ def test_every_login_and_failed_login_is_audited_with_the_address(
 def test_a_staff_session_expires_after_inactivity(
     client: Client, district_staff: User, settings: object
 ) -> None:
-    assert settings.SESSION_SAVE_EVERY_REQUEST  # type: ignore[attr-defined]
     assert settings.SESSION_COOKIE_AGE <= 8 * 3600  # type: ignore[attr-defined]
+    refresh = settings.SESSION_REFRESH_SECONDS  # type: ignore[attr-defined]
+    assert 0 < refresh <= 600
     _attempt(client, "chenjing", PASSWORD)
     assert client.get("/").status_code == 200
     key = client.session.session_key
-    # Activity moves the expiry forward…
-    Session.objects.filter(pk=key).update(
-        expire_date=timezone.now() + datetime.timedelta(minutes=5)
-    )
+    soon = timezone.now() + datetime.timedelta(minutes=5)
+
+    def idle(seconds: int) -> None:
+        """The session was last moved forward ``seconds`` ago and ends in 5 minutes."""
+        store = SessionStore(session_key=key)
+        store[SESSION_REFRESHED] = int(time.time()) - seconds
+        store.save()
+        Session.objects.filter(pk=key).update(expire_date=soon)
+
+    # A page soon after the last refresh writes nothing: the row keeps its end…
+    idle(10)
     client.get("/")
-    expiry = Session.objects.get(pk=key).expire_date
-    assert expiry > timezone.now() + datetime.timedelta(hours=7)
+    assert Session.objects.get(pk=key).expire_date == soon
+    # …activity after the interval moves the end forward…
+    idle(refresh + 1)
+    client.get("/")
+    assert Session.objects.get(pk=key).expire_date > timezone.now() + datetime.timedelta(hours=7)
     # …and an idle session is gone.
     Session.objects.filter(pk=key).update(
         expire_date=timezone.now() - datetime.timedelta(seconds=1)
