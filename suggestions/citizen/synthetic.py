@@ -882,12 +882,10 @@ def clone_blocks(
                 cursor.execute(f"DROP TABLE IF EXISTS {name}")
     from suggestions.citizen import services
 
-    # The summaries the services keep, counted again from the table (one grouped scan
-    # each): the per-area counts, and the monthly ones where the app has them.
+    # The per-area summary the services keep, counted again from the table in one
+    # grouped scan (the dashboard's monthly summaries are recounted by their own
+    # builder, after every other one).
     services.issue_counts_rebuild()
-    monthly = getattr(services, "issue_month_counts_rebuild", None)
-    if monthly is not None:
-        monthly()
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT status, count(*) FROM {CitizenIssue._meta.db_table}"  # noqa: S608 - a model's table
