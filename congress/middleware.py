@@ -8,9 +8,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
-from knox.auth import TokenAuthentication
-from rest_framework.exceptions import AuthenticationFailed
 
+from congress.api.authentication import check_token
 from congress.audit import current_request
 from congress.health import OK, stack_health
 from congress.logging import carries_secret_token
@@ -115,7 +114,7 @@ class AnonymousRateLimitMiddleware:
     (congress.ratelimit); this one covers every other public page and any public
     endpoint added later, so no anonymous route is unlimited. Static files and
     /healthz are answered before it. An API client with a valid token is signed
-    in (one indexed query; the API's own authentication repeats it); a made-up
+    in (knox's check, whose answer the API's authentication reuses); a made-up
     token counts as anonymous, so the header is no way round this limit.
     """
 
@@ -125,22 +124,11 @@ class AnonymousRateLimitMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if (
             not request.user.is_authenticated
-            and not _has_valid_token(request)
+            and not check_token(request)
             and is_limited(request, group="anonymous", rate=settings.ANONYMOUS_RATE_LIMIT)
         ):
             return too_many_requests(request, _("访问过于频繁，请稍后再试。"))
         return self.get_response(request)
-
-
-def _has_valid_token(request: HttpRequest) -> bool:
-    scheme, _space, key = request.headers.get("Authorization", "").partition(" ")
-    if scheme != "Token" or not key.strip():
-        return False
-    try:  # the API's own check: digest, expiry, active user
-        TokenAuthentication().authenticate_credentials(key.strip().encode())
-    except (AuthenticationFailed, UnicodeError):
-        return False
-    return True
 
 
 class AuditContextMiddleware:

@@ -412,7 +412,7 @@ API_RATE_PER_CREDENTIAL = env_rate("API_RATE_PER_CREDENTIAL", "60/m")
 API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", DEBUG)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "congress.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -22,6 +22,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -106,6 +107,20 @@ def test_an_expired_token_is_refused(client: Client, district_staff: User) -> No
     assert response.status_code == 401 and response["WWW-Authenticate"] == "Token"
     assert not AuthToken.objects.filter(user=district_staff).exists()  # cleared on use
     assert 'data-testid="api-token"' not in client.get("/accounts/api-tokens/").content.decode()
+
+
+def test_a_request_with_a_token_checks_it_once(client: Client, district_staff: User) -> None:
+    """The flood guard in front of the API and the API's authentication read the same
+    token: knox's check (the token, then its owner's tokens) runs once, not twice."""
+    login(client, district_staff)
+    token = _issue(client)
+    _me(token)  # per-process caches warm
+    with CaptureQueriesContext(connection) as captured:
+        assert _me(token).status_code == 200
+    token_reads = [q["sql"] for q in captured.captured_queries if "knox_authtoken" in q["sql"]]
+    assert len(token_reads) == 2, token_reads
+    # A made-up token is refused by the API all the same.
+    assert _me("0" * len(token)).status_code == 401
 
 
 def _code(device: TOTPDevice) -> str:
