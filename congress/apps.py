@@ -9,6 +9,7 @@ class CongressConfig(AppConfig):
 
     def ready(self) -> None:
         from celery.signals import task_prerun
+        from django.contrib.auth.signals import user_logged_in
         from django.core.signals import request_started
 
         from congress import (  # noqa: F401 - connects signals, registers nav and panels
@@ -16,7 +17,10 @@ class CongressConfig(AppConfig):
             dashboard_panels,
             navigation,
         )
+        from congress.middleware import session_refreshed_at_login
         from congress.workdays import forget_overrides
+
+        user_logged_in.connect(session_refreshed_at_login, dispatch_uid="session-refreshed")
 
         # Each request and each task checks the calendar's revision once (when it
         # counts a deadline), so a holiday edit counts everywhere from the next one.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -214,3 +215,9 @@ class SessionRefreshMiddleware:
         if now - session.get(SESSION_REFRESHED, 0) >= settings.SESSION_REFRESH_SECONDS:
             session[SESSION_REFRESHED] = now
         return response
+
+
+def session_refreshed_at_login(sender: Any, request: HttpRequest | None, **kwargs: Any) -> None:
+    """A login saves its new session anyway: it counts as the last refresh."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_REFRESHED] = int(time.time())

@@ -141,8 +141,11 @@ class LivelihoodVoteViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> QuerySet[LivelihoodVote]:
         return selectors.vote_list(self.request.user)
 
-    def _vote(self) -> LivelihoodVote:
-        return get_visible_or_404(selectors.visible_votes(self.request.user), pk=self.kwargs["pk"])
+    def _vote(self, *related: str) -> LivelihoodVote:
+        rows = selectors.visible_votes(self.request.user)
+        return get_visible_or_404(
+            rows.select_related(*related) if related else rows, pk=self.kwargs["pk"]
+        )
 
     @extend_schema(responses=CandidateSerializer(many=True))
     @action(detail=True, methods=["get"])
@@ -158,7 +161,7 @@ class LivelihoodVoteViewSet(viewsets.ReadOnlyModelViewSet):
     @session_untouched  # a session cookie sent beside the token: its row is not re-dated
     def ballot(self, request: Request, pk: str | None = None) -> Response:
         try:
-            vote = self._vote()
+            vote = self._vote("box")  # the ballot box in the same read: a cast is the hot path
             representative = representative_of(request.user)
             # A seat now (one read of the seats); the frozen electorate is the service's check.
             if representative is None or not selectors.holds_seat(representative, vote.congress):
