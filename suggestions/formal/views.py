@@ -17,6 +17,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -30,6 +31,7 @@ from congress.models import (
     OPEN_STATUSES,
     Assignment,
     AuditAction,
+    Session,
 )
 from congress.scoping import acting_user, get_visible_or_404, is_staff_or_admin
 from congress.workdays import workdays_between
@@ -92,6 +94,7 @@ def suggestion_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "filter": filterset,
+            "session_choices": _session_choices(session_filter.queryset, request),
             "can_file": representative is not None or user.is_congress_staff,
             "to_rate": awaiting_rating(user).count() if representative else 0,
         },
@@ -99,6 +102,19 @@ def suggestion_list(request: HttpRequest) -> HttpResponse:
 
 
 LIST_ORDER = ("-created_at", "-pk")
+# The session filter offers the newest sessions: a city's staff cover some 500 plenary
+# sessions over a term (the city's, its districts' and towns'), too many to render on
+# every page; an older one stays reachable by its link (``?session=``), and a chosen
+# one is always offered. The filter itself accepts any session in the user's scope.
+SESSION_CHOICES = 40
+
+
+def _session_choices(sessions: QuerySet[Session], request: HttpRequest) -> list[Session]:
+    choices = list(sessions[:SESSION_CHOICES])
+    chosen = request.GET.get("session", "")
+    if chosen.isdigit() and all(str(session.pk) != chosen for session in choices):
+        choices += list(sessions.filter(pk=int(chosen)))
+    return choices
 
 
 @login_required

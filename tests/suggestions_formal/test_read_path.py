@@ -9,6 +9,7 @@ see their own representatives' suggestions only while they pre-review them.
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from django.db import connection
@@ -16,12 +17,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from congress.models import User
+from congress.models import Session, SessionKind, User
 from suggestions.formal import services
 from suggestions.formal.selectors import visible_suggestions
 from suggestions.models.formal import Suggestion
 from tests.conftest import World
-from tests.suggestions_formal.conftest import Cast, draft, registered
+from tests.suggestions_formal.conftest import Cast, city_term, draft, registered
 
 
 def test_filing_puts_the_congress_and_the_leads_place_on_the_row(cast: Cast, world: World) -> None:
@@ -100,3 +101,32 @@ def test_the_api_list_pages_by_cursor_in_fixed_queries(cast: Cast, city_staff: U
     assert "count" not in body
     rest = client.get(body["next"]).json()
     assert [r["title"] for r in rest["results"]] == [f"第{n}件" for n in range(9, -1, -1)]
+
+
+def test_the_session_filter_offers_the_newest_sessions_and_the_chosen_one(
+    cast: Cast, world: World, city_staff: User, client: Client
+) -> None:
+    term = city_term(world)
+    for n in range(45):  # older sessions than the cast's (January 2026)
+        day = datetime.date(2020, 1, 1) + datetime.timedelta(days=30 * n)
+        Session.objects.create(
+            term=term, kind=SessionKind.PLENARY, number=100 + n, opens_on=day, closes_on=day
+        )
+    oldest = Session.objects.get(term=term, number=100)
+    registered(cast, city_staff)
+    client.force_login(city_staff)
+
+    def offered(url: str) -> list[str]:
+        page = client.get(url).content.decode()
+        select = re.search(r'<select[^>]*name="session".*?</select>', page, re.S)
+        assert select is not None
+        return re.findall(r'<option value="(\d+)"', select.group(0))
+
+    listed = offered("/suggestions/")
+    assert len(listed) == 40 and str(cast.session.pk) == listed[0]  # newest first
+    assert str(oldest.pk) not in listed
+    chosen = offered(f"/suggestions/?session={oldest.pk}")
+    assert chosen[-1] == str(oldest.pk) and len(chosen) == 41
+    # The filter takes it: none of the cast's suggestions were filed at that session.
+    page = client.get(f"/suggestions/?session={oldest.pk}").content.decode()
+    assert "没有符合条件的建议" in page
