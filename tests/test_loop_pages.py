@@ -161,6 +161,12 @@ def test_api_lists_and_acts_within_scope(
     )
     assert again.status_code == 409
     assert again.json()["code"] == "invalid_transition"
+    made_up = client.post(
+        f"/api/v1/assignments/{assignment.pk}/act/",
+        {"action": "approve", "version": assignment.version + 1},
+        content_type="application/json",
+    )
+    assert made_up.status_code == 400 and "approve" in made_up.json()["message"]
     timeline_actions = [
         e["action"] for e in client.get(f"/api/v1/assignments/{assignment.pk}/timeline/").json()
     ]

@@ -19,7 +19,7 @@ from congress.api.serializers import (
     MeSerializer,
     RegionSerializer,
 )
-from congress.errors import InvalidTransition
+from congress.errors import InvalidTransition, UnknownAction
 from congress.models import OPEN_STATUSES, Assignment, Department, Region
 from congress.scoping import acting_user, visible_departments, visible_regions
 from congress.workflow import timeline
@@ -105,7 +105,10 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
         data = AssignmentActionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = acting_user(request)
-        if data.validated_data["action"] not in loop.actions_for(user, assignment):
+        name = data.validated_data["action"]
+        if name not in loop.GENERIC_ACTIONS:  # not a name of the table: an error, not a 409
+            raise UnknownAction(name, loop.GENERIC_ACTIONS)
+        if name not in loop.actions_for(user, assignment):
             raise InvalidTransition()
         loop.assignment_perform(
             assignment=assignment,
