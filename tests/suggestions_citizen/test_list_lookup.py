@@ -93,7 +93,7 @@ def test_at_most_twenty_names_in_name_order_and_the_same_queries_for_any_scope(
     assert answered[:3] == ["新站000 · 桃园社区", "新站001 · 桃园社区", "新站002 · 桃园社区"]
     # What every signed-in request reads here (session, user, grants, ...), then the one
     # search: the same for 3 stations and for 63.
-    assert len(few) == len(many) == 8
+    assert len(few) == len(many) == 5
 
 
 def test_an_unknown_kind_is_a_404_and_a_visitor_is_sent_to_log_in(
