@@ -8,6 +8,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from congress.dashboard import DashboardPanel, register_dashboard_panel
 from congress.loop import CaseType, register_case_type
 from congress.registry import (
     DemoBuilder,
@@ -23,6 +24,7 @@ from congress.synthetic import SyntheticBuilder, register_synthetic_builder
 from representatives.registry import PointSource, register_point_source
 from representatives.selectors import representative_of
 from suggestions.formal import cards, conf, demo, points
+from suggestions.formal.dashboard import suggestions_panel
 from suggestions.formal.selectors import visible_suggestions
 from suggestions.formal.workflow import ACTION_LABELS, SIGNER_CASE, SUGGESTION_CASE
 from suggestions.models.formal import SignerStatus, SuggestionStatus
@@ -111,6 +113,7 @@ register_home_card(
 register_home_card(HomeCard("suggestions/formal/card_staff.html", cards.staff_card, order=55))
 register_home_card(HomeCard("suggestions/formal/card_clerk.html", cards.clerk_card, order=35))
 register_home_card(HomeCard("suggestions/formal/card_key.html", cards.key_card, order=60))
+register_dashboard_panel(DashboardPanel("suggestions", suggestions_panel, order=20))
 register_point_source(PointSource("suggestions", _("代表建议、议案"), points.count, points.records))
 # After the representatives builder (order 20): suggestions need representatives.
 register_demo_builder(DemoBuilder("suggestions (formal)", demo.build, order=40))
