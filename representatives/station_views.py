@@ -19,8 +19,8 @@ from representatives import conf, forms, printing, selectors, services
 from representatives.filters import StationFilter
 from representatives.models import ShiftStatus, StationKind
 from representatives.public_views import render_cards, render_poster
+from representatives.shift_actions import staff_steps_by_status
 from representatives.views import _fail, _page, _querystring, manager_required
-from representatives.workflow import SHIFT_TRANSITIONS
 
 
 @manager_required
@@ -248,9 +248,6 @@ def station_duty(request: HttpRequest, pk: int) -> HttpResponse:
             "patterns": station.duty_patterns.prefetch_related("rotation"),
             "late": late,
             "publish_days": conf.duty_publish_days_ahead(),
-            "actions": {
-                status: [a for a, (sources, _t) in SHIFT_TRANSITIONS.items() if status in sources]
-                for status in ShiftStatus.values
-            },
+            "actions": staff_steps_by_status(),
         },
     )

@@ -36,15 +36,15 @@ from representatives.filters import ContactLogFilter, RepresentativeFilter, Vote
 from representatives.models import (
     ActivityStatus,
     CongressLevel,
-    DutyShift,
     GridAssignment,
     MandateStatus,
     Representative,
     ShiftStatus,
 )
 from representatives.reports import annual_report
+from representatives.shift_actions import SHIFT_ACTIONS, may_take
 from representatives.spreadsheet import COLUMNS, representatives_export
-from representatives.workflow import ACTIVITY_TRANSITIONS, SHIFT_TRANSITIONS
+from representatives.workflow import ACTIVITY_TRANSITIONS
 
 View = Callable[..., HttpResponseBase]
 
@@ -827,45 +827,18 @@ def shift_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     shift = get_visible_or_404(selectors.visible_duty_shifts(request.user), pk=pk)
     is_own = shift.representative.user_id == request.user.pk
     manages = selectors.manages_region(request.user, shift.station.region)
-    if action not in SHIFT_TRANSITIONS or not (manages or (is_own and action == "take_leave")):
+    if not may_take(action, manages=manages, is_own=is_own):
         raise Http404
     form = forms.ShiftActionForm(request.POST, station=shift.station)
     form.is_valid()
-    reason = form.cleaned_data.get("reason", "")
     default = reverse("station_duty", args=[shift.station_id]) if manages else reverse("my_duty")
     try:
-        _run_shift_action(
-            shift, action, reason, form.cleaned_data.get("to_representative"), request
-        )
+        SHIFT_ACTIONS[action].run(shift, form.cleaned_data, acting_user(request))
     except DomainError as exc:
         _fail(request, exc)
     else:
         messages.success(request, _("已更新班次。"))
     return _back(request, default)
-
-
-def _run_shift_action(
-    shift: DutyShift,
-    action: str,
-    reason: str,
-    to_representative: Representative | None,
-    request: HttpRequest,
-) -> None:
-    by = acting_user(request)
-    if action == "serve":
-        services.duty_shift_serve(shift=shift, by=by)
-    elif action == "take_leave":
-        services.duty_shift_take_leave(shift=shift, reason=reason, by=by)
-    elif action == "mark_absent":
-        services.duty_shift_mark_absent(shift=shift, reason=reason, by=by)
-    elif action == "cancel":
-        services.duty_shift_cancel(shift=shift, reason=reason, by=by)
-    elif action == "swap":
-        if to_representative is None:
-            raise DomainError(_("请选择接替的代表。"))
-        services.duty_shift_swap(
-            shift=shift, to_representative=to_representative, reason=reason, by=by
-        )
 
 
 # --- the representative's home card ---------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 import pytest
@@ -257,3 +258,47 @@ def test_staff_build_the_schedule_on_the_page(
     assert DutyShift.objects.filter(published_at__isnull=False).count() >= 9
     page = client.get(f"/stations/{station.pk}/duty/").content.decode()
     assert "刘红" in page and "张伟" in page
+
+
+def test_the_steps_on_a_shift_are_declared_once(
+    client: Client,
+    station: Station,
+    representative: Representative,
+    representative_user: User,
+    district_staff: User,
+) -> None:
+    """The duty page offers, for a scheduled shift, exactly these five steps by these
+    names (written here from the station's duty rules, not read from the table); a
+    made-up step is a 404; a swap without the representative who takes over is refused
+    with a message and changes nothing."""
+    shift = services.duty_shift_create(
+        station=station,
+        representative=representative,
+        date=timezone.localdate() + datetime.timedelta(days=3),
+        start_time=NINE,
+        end_time=ELEVEN,
+        by=district_staff,
+    )
+    login(client, district_staff)
+    page = client.get(f"/stations/{station.pk}/duty/").content.decode()
+    offered = {
+        name: label
+        for name, label in re.findall(rf'formaction="/duty/{shift.pk}/(\w+)/">([^<]+)<', page)
+    }
+    assert offered == {
+        "serve": "已值班",
+        "take_leave": "请假",
+        "mark_absent": "缺勤",
+        "swap": "换班",
+        "cancel": "取消",
+    }
+    assert client.post(f"/duty/{shift.pk}/approve/").status_code == 404
+    answer = client.post(f"/duty/{shift.pk}/swap/", {"reason": "出差"}, follow=True)
+    assert "请选择接替的代表。" in answer.content.decode()
+    shift.refresh_from_db()
+    assert shift.status == ShiftStatus.SCHEDULED
+    client.post(f"/duty/{shift.pk}/cancel/", {"reason": "场地维修"})
+    shift.refresh_from_db()
+    assert shift.status == ShiftStatus.CANCELLED
+    page = client.get(f"/stations/{station.pk}/duty/").content.decode()
+    assert f'formaction="/duty/{shift.pk}/' not in page  # nothing starts from 已取消
