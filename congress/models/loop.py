@@ -296,8 +296,14 @@ class Reminder(models.Model):
     Unique per (assignment, stage), so a retried or duplicated sweep sends nothing twice.
     """
 
+    # No index of its own: the unique (assignment, stage) index leads with it, and every
+    # sweep row would write a second one for nothing (docs/benchmarks.md, the sweep).
     assignment = models.ForeignKey(
-        Assignment, verbose_name=_("交办事项"), on_delete=models.CASCADE, related_name="reminders"
+        Assignment,
+        verbose_name=_("交办事项"),
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        db_index=False,
     )
     stage = models.CharField(_("阶段"), max_length=32)
     sent_at = models.DateTimeField(_("发送时间"), auto_now_add=True)

@@ -63,8 +63,9 @@ class DeliveryStatus(models.TextChoices):
 class Delivery(models.Model):
     """One channel's copy of a notification: the outbox row a Celery task works from."""
 
+    # No index of its own: the unique (notification, channel) index leads with it.
     notification = models.ForeignKey(
-        Notification, on_delete=models.CASCADE, related_name="deliveries"
+        Notification, on_delete=models.CASCADE, related_name="deliveries", db_index=False
     )
     channel = models.CharField(_("渠道"), max_length=8, choices=Channel.choices)
     status = models.CharField(
