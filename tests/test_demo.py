@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -17,6 +15,7 @@ from django.test import Client
 
 from congress.demo import DEMO_PASSWORD
 from congress.models import Congress, Department, Region, RoleGrant, User
+from tests.process_support import run_django_script
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -159,22 +158,12 @@ def settings_in_a_fresh_process(tmp_path: Path, **environ: str) -> str:
     """SITE_URL and the station poster's QR link as a new process computes them."""
     env = {key: value for key, value in os.environ.items() if key not in {"SITE_URL", "PORT"}}
     env.update(environ, VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="congress.settings")
-    script = (
-        "import django; django.setup(); from django.conf import settings; "
+    return run_django_script(
+        "from django.conf import settings; "
         "from representatives.printing import absolute_public_url; "
-        "print(settings.SITE_URL, absolute_public_url('/s/abc/'))"
+        "print(settings.SITE_URL, absolute_public_url('/s/abc/'))",
+        env,
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout.strip()
 
 
 def test_the_demo_links_follow_the_port_it_serves(tmp_path: Path) -> None:

@@ -6,13 +6,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 from django.contrib.staticfiles import finders
 from django.test import Client
 from PIL import Image
+
+from tests.process_support import run_django_script
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,22 +49,12 @@ def test_production_serves_static_files_compressed() -> None:
     """With DEBUG off, collectstatic writes .gz and .br beside each file (WhiteNoise)."""
     env = {key: value for key, value in os.environ.items() if key != "STATIC_MANIFEST"}
     env.update(DEBUG="0", DJANGO_SETTINGS_MODULE="congress.settings")
-    script = (
-        "import django; django.setup(); from django.conf import settings; "
-        "from whitenoise.compress import Compressor; "
-        "print(settings.STORAGES['staticfiles']['BACKEND'], Compressor(quiet=True).use_brotli)"
+    printed = run_django_script(
+        "from django.conf import settings; from whitenoise.compress import Compressor; "
+        "print(settings.STORAGES['staticfiles']['BACKEND'], Compressor(quiet=True).use_brotli)",
+        env,
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == [
+    assert printed.split() == [
         "whitenoise.storage.CompressedManifestStaticFilesStorage",
         "True",
     ]
