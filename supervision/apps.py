@@ -6,3 +6,6 @@ class SupervisionConfig(AppConfig):
     name = "supervision"
     verbose_name = _("监督")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from supervision import meeting_setup, setup  # noqa: F401  (registration with the core)

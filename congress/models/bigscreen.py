@@ -1,0 +1,1 @@
+"""Models of the big screen (数据大屏)."""

@@ -1,0 +1,1 @@
+"""Registration of meetings, inquiries and evaluation votes with the core."""

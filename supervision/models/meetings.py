@@ -1,0 +1,1 @@
+"""Standing-committee meetings, reports, inquiries and evaluation votes."""

@@ -1,0 +1,1 @@
+"""Supervision plans, topics and findings."""

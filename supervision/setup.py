@@ -1,0 +1,1 @@
+"""Registration of plans, topics and findings with the core."""
