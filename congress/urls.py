@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("livelihood_votes.urls")),
     path("", include("supervision.urls")),
     path("", include("supervision.meeting_urls")),
+    path("", include("supervision.evaluation_urls")),
     path("", include("congress.bigscreen_urls")),
     path("", include("congress.report_urls")),
     path("inbox/", inbox_views.inbox, name="inbox"),
@@ -45,6 +46,7 @@ urlpatterns = [
     path("api/v1/", include("livelihood_votes.api_urls")),
     path("api/v1/", include("supervision.api_urls")),
     path("api/v1/", include("supervision.meeting_api_urls")),
+    path("api/v1/", include("supervision.evaluation_api_urls")),
     path("api/schema/", api_docs.schema_view, name="api-schema"),
     path("api/docs/", api_docs.docs_view, name="api-docs"),
 ]

@@ -1,0 +1,1 @@
+"""Registration of department evaluations with the core."""
