@@ -77,7 +77,7 @@ class SupervisionPlan(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("supervision:plan_detail", args=[self.pk])
+        return reverse("supervision_plan_detail", args=[self.pk])
 
 
 class Committee(models.Model):
@@ -192,7 +192,7 @@ class Topic(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("supervision:topic_detail", args=[self.pk])
+        return reverse("supervision_topic_detail", args=[self.pk])
 
 
 class GroupRole(models.TextChoices):
