@@ -1,0 +1,63 @@
+"""The livelihood-project vote on the big screen (docs/dashboard.md, "Big screen"):
+an open vote's turnout (how many voted, never what: no choice is shown before the
+box is opened) and the projects the region's congress elected this year, by name.
+Found by ``congress.bigscreen``'s discovery of each app's ``bigscreen`` module.
+
+A region holds one or two votes a year: one query for the votes and one for the open ones' turnout, two per
+closed vote of the year (its candidates, its participants), whatever the number of
+citizens' problems."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+
+from congress.bigscreen import (
+    BigScreenPart,
+    BigScreenSource,
+    VoteTurnout,
+    register_bigscreen_source,
+)
+from congress.dashboard import Scope
+from congress.models import Elector
+from livelihood_votes.models import VoteStatus
+from livelihood_votes.selectors import visible_votes, vote_tally
+
+
+def livelihood_votes_part(scope: Scope) -> BigScreenPart:
+    this_year = Q(status=VoteStatus.CLOSED, year=scope.today.year)
+    votes = list(
+        visible_votes(scope.user)
+        .filter(Q(status=VoteStatus.OPEN) | this_year, congress__region=scope.region)
+        .select_related("box")
+        .order_by("opened_at", "pk")
+    )
+    open_votes = [vote for vote in votes if vote.status == VoteStatus.OPEN]
+    voted: dict[object, int] = {}
+    if open_votes:
+        voted = {
+            row["box"]: row["n"]
+            for row in Elector.objects.filter(
+                box__in=[vote.box_id for vote in open_votes], channel__isnull=False
+            )
+            .values("box")
+            .annotate(n=Count("id"))
+            .order_by()
+        }
+    projects: list[str] = []
+    for vote in votes:
+        if vote.status == VoteStatus.CLOSED:
+            projects += [row.candidate.title for row in vote_tally(vote).elected]
+    return BigScreenPart(
+        votes=[
+            VoteTurnout(
+                title=vote.title,
+                voted=voted.get(vote.box_id, 0),
+                electorate=vote.electorate or (vote.box.electorate if vote.box else 0),
+            )
+            for vote in open_votes
+        ],
+        projects=projects,
+    )
+
+
+register_bigscreen_source(BigScreenSource("livelihood_votes", livelihood_votes_part, order=50))
