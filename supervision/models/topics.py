@@ -1,4 +1,4 @@
-"""Supervision plans, topics and findings (监督法 2024 第十一条 年度监督工作计划).
+"""Supervision plans, topics and findings (监督法 2024: the standing committee's annual supervision plan, 年度监督工作计划).
 
 A congress's standing committee adopts a plan per year (``SupervisionPlan``); each item of
 it is a ``Topic`` of one kind (专题询问, 专项工作报告审议, 执法检查, …), with the departments

@@ -1,0 +1,164 @@
+"""The actions on a finding, as data: label, who may, from which states, the form and
+the one service it calls (docs/architecture.md, "Checklist: add a new case type", 5).
+
+The finding's page shows a form for each action ``finding_actions`` offers its viewer
+now; the page's POST view and the API's ``actions/<name>/`` route look the action up
+here, validate with its form and call its service. A name not in the table is
+``UnknownAction`` (400); the services check who acts and the state again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from congress.errors import UnknownAction
+from congress.models import User
+from supervision import forms as f
+from supervision import services
+from supervision.models.topics import Finding, FindingStatus
+from supervision.selectors import handles, manages
+from supervision.workflow import FINDING_TRANSITIONS
+
+FS = FindingStatus
+STAFF, HANDLER = "staff", "handler"
+
+
+@dataclass(frozen=True)
+class FindingAction:
+    label: str | Promise
+    who: str  # STAFF (the region's staff) or HANDLER (the department's clerk)
+    states: frozenset[str]
+    form: type[f.ActionForm]
+    run: Callable[[Finding, User, dict[str, Any]], str]  # calls one service; says what was done
+    button: str = "primary"
+    flagged: bool | None = None  # only while (not) 挂牌督办
+
+
+def _progress(finding: Finding, by: User, data: dict[str, Any]) -> str:
+    services.finding_report_progress(
+        finding=finding, note=data["text"], by=by, upload=data.get("attachment")
+    )
+    return _("进展已报告。")
+
+
+def _claim(finding: Finding, by: User, data: dict[str, Any]) -> str:
+    services.finding_claim_closure(
+        finding=finding,
+        note=data["text"],
+        by=by,
+        upload=data.get("attachment"),
+        expected_version=data.get("expected_version"),
+    )
+    return _("已申请销号，等待人大核实。")
+
+
+def _close_off(finding: Finding, by: User, data: dict[str, Any]) -> str:
+    services.finding_close_off(
+        finding=finding,
+        evidence=data["text"],
+        by=by,
+        upload=data.get("attachment"),
+        expected_version=data.get("expected_version"),
+    )
+    return _("已销号。")
+
+
+def _reject(finding: Finding, by: User, data: dict[str, Any]) -> str:
+    services.finding_reject_closure(
+        finding=finding, reason=data["text"], by=by, expected_version=data.get("expected_version")
+    )
+    return _("已退回整改。")
+
+
+def _reopen(finding: Finding, by: User, data: dict[str, Any]) -> str:
+    services.finding_review_reopen(finding=finding, reason=data["text"], by=by)
+    return _("已重新整改。")
+
+
+def _flag(finding: Finding, by: User, data: dict[str, Any]) -> str:
+    services.finding_set_flag(finding=finding, flagged=True, by=by, note=data["text"])
+    return _("已挂牌督办。")
+
+
+def _unflag(finding: Finding, by: User, data: dict[str, Any]) -> str:
+    services.finding_set_flag(finding=finding, flagged=False, by=by, note=data["text"])
+    return _("已取消挂牌督办。")
+
+
+OPEN = frozenset({FS.RECTIFYING, FS.CLAIMED})
+
+FINDING_ACTIONS: dict[str, FindingAction] = {
+    "progress": FindingAction(
+        gettext_lazy("报告进展"), HANDLER, frozenset({FS.RECTIFYING}), f.ProgressForm, _progress
+    ),
+    "claim_closure": FindingAction(
+        gettext_lazy("申请销号"),
+        HANDLER,
+        FINDING_TRANSITIONS["claim_closure"][0],
+        f.ClaimForm,
+        _claim,
+        "success",
+    ),
+    "close_off": FindingAction(
+        gettext_lazy("销号"),
+        STAFF,
+        FINDING_TRANSITIONS["close_off"][0],
+        f.CloseOffForm,
+        _close_off,
+        "success",
+    ),
+    "reject_closure": FindingAction(
+        gettext_lazy("退回整改"),
+        STAFF,
+        FINDING_TRANSITIONS["reject_closure"][0],
+        f.ReasonForm,
+        _reject,
+        "outline-danger",
+    ),
+    "review_reopen": FindingAction(
+        gettext_lazy("回头看重新整改"),
+        STAFF,
+        FINDING_TRANSITIONS["review_reopen"][0],
+        f.ReasonForm,
+        _reopen,
+        "outline-danger",
+    ),
+    "flag": FindingAction(
+        gettext_lazy("挂牌督办"), STAFF, OPEN, f.NoteForm, _flag, "outline-danger", flagged=False
+    ),
+    "unflag": FindingAction(
+        gettext_lazy("取消挂牌督办"),
+        STAFF,
+        OPEN,
+        f.NoteForm,
+        _unflag,
+        "outline-secondary",
+        flagged=True,
+    ),
+}
+
+
+def may(user: User, finding: Finding, action: FindingAction) -> bool:
+    if finding.status not in action.states:
+        return False
+    if action.flagged is not None and finding.is_flagged != action.flagged:
+        return False
+    return manages(user, finding) if action.who == STAFF else handles(user, finding)
+
+
+def finding_actions(user: User, finding: Finding) -> list[tuple[str, FindingAction]]:
+    """What the user may do to the finding now, read from the table."""
+    return [(name, a) for name, a in FINDING_ACTIONS.items() if may(user, finding, a)]
+
+
+def action_named(name: str) -> FindingAction:
+    try:
+        return FINDING_ACTIONS[name]
+    except KeyError:
+        raise UnknownAction(name, FINDING_ACTIONS) from None

@@ -1,0 +1,166 @@
+"""Scoped reads of plans, topics and findings (docs/architecture.md, "Who sees what").
+
+- Congress staff see the plans, topics and findings of their region and below (a
+  topic's region is its congress's region); administrators see everything.
+- A department's clerk sees only the findings handed to their department (and to the
+  departments under it, as in the engine: ``handled_department_ids``), and nothing of
+  the plans and topics beyond the topic's title on the finding's page.
+- Everyone else gets 404.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from congress.loop import handled_department_ids
+from congress.models import Congress, Department, Region
+from congress.scoping import AnyUser, in_jurisdiction, region_scope_q
+from supervision.models.topics import (
+    Committee,
+    Finding,
+    FindingStatus,
+    FollowUpReview,
+    Investigation,
+    SupervisionPlan,
+    Topic,
+)
+
+OPEN_FINDING = [FindingStatus.RECTIFYING, FindingStatus.CLAIMED]
+
+
+def _staff_only(rows: QuerySet, user: AnyUser) -> QuerySet:  # type: ignore[type-arg]
+    query = region_scope_q(user, "region__path")
+    return rows if query is None else rows.filter(query)
+
+
+def visible_plans(user: AnyUser) -> QuerySet[SupervisionPlan]:
+    return _staff_only(SupervisionPlan.objects.select_related("congress"), user)
+
+
+def visible_topics(user: AnyUser) -> QuerySet[Topic]:
+    return _staff_only(Topic.objects.select_related("plan", "congress"), user)
+
+
+def visible_findings(user: AnyUser) -> QuerySet[Finding]:
+    rows = Finding.objects.select_related("topic", "department", "category")
+    if not user.is_authenticated:
+        return rows.none()
+    query = region_scope_q(user, "region__path")
+    if query is None:
+        return rows
+    departments = handled_department_ids(user)
+    if departments:
+        query |= Q(department_id__in=departments)
+    return rows.filter(query)
+
+
+def visible_investigations(user: AnyUser) -> QuerySet[Investigation]:
+    rows = Investigation.objects.select_related("topic")
+    query = region_scope_q(user, "topic__region__path")
+    return rows if query is None else rows.filter(query)
+
+
+def manages(user: AnyUser, obj: SupervisionPlan | Topic | Finding) -> bool:
+    """Staff of the object's region (or above) or an administrator."""
+    return in_jurisdiction(user, obj.region)
+
+
+def handles(user: AnyUser, finding: Finding) -> bool:
+    """The clerk of the finding's responsible department (or of the one above it)."""
+    return user.is_authenticated and finding.department_id in handled_department_ids(user)
+
+
+def congresses_managed(user: AnyUser) -> QuerySet[Congress]:
+    rows = Congress.objects.select_related("region").order_by("region__path")
+    query = region_scope_q(user, "region__path")
+    return rows if query is None else rows.filter(query)
+
+
+def departments_for_region(region: Region) -> QuerySet[Department]:
+    """The departments of a region and below: those a topic may concern."""
+    return Department.objects.filter(
+        is_active=True, region__path__startswith=region.path
+    ).select_related("region")
+
+
+def departments_for(topic: Topic) -> QuerySet[Department]:
+    """The departments a topic's finding may be handed to: those of its region and below."""
+    return departments_for_region(topic.region)
+
+
+def committees_for(congress: Congress) -> QuerySet[Committee]:
+    return Committee.objects.filter(congress=congress, is_active=True)
+
+
+# --- lists --------------------------------------------------------------------------------
+
+
+PLAN_ORDER = ("-created_at", "-pk")
+TOPIC_ORDER = ("-created_at", "-pk")
+FINDING_ORDER = ("-created_at", "-pk")
+TOPIC_FINDING_ORDER = ("number", "pk")
+
+
+def plan_list(user: AnyUser) -> QuerySet[SupervisionPlan]:
+    return visible_plans(user).annotate(topic_count=Count("topics"))
+
+
+def topic_list(user: AnyUser) -> QuerySet[Topic]:
+    return visible_topics(user)
+
+
+def finding_list(user: AnyUser, *, status: str = "", flagged: bool = False) -> QuerySet[Finding]:
+    rows = visible_findings(user)
+    if status:
+        rows = rows.filter(status=status)
+    if flagged:
+        rows = rows.filter(is_flagged=True)
+    return rows
+
+
+def topic_findings(topic: Topic) -> QuerySet[Finding]:
+    return topic.findings.select_related("department", "category")
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A topic's way to 销号清零: x of y closed off, and how many are overdue."""
+
+    total: int
+    closed_off: int
+    overdue: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.closed_off / self.total) if self.total else 0
+
+    @property
+    def cleared(self) -> bool:
+        return self.total > 0 and self.closed_off == self.total
+
+
+def topic_progress(topic: Topic, today: datetime.date | None = None) -> Progress:
+    """The counts kept on the topic's row, and the overdue ones counted on the index
+    (topic, status, due_on): overdue changes with the calendar, not with a write."""
+    today = today or timezone.localdate()
+    overdue = Finding.objects.filter(
+        topic=topic, status=FindingStatus.RECTIFYING, due_on__lt=today
+    ).count()
+    return Progress(topic.findings_count, topic.findings_closed_off, overdue)
+
+
+def staff_card_counts(user: AnyUser, *, limit: int = 1000) -> tuple[int, int]:
+    """(overdue, awaiting close-off) findings in the user's jurisdiction, bounded."""
+    rows = _staff_only(Finding.objects.all(), user)
+    today = timezone.localdate()
+    overdue = rows.filter(status=FindingStatus.RECTIFYING, due_on__lt=today)[:limit].count()
+    claimed = rows.filter(status=FindingStatus.CLAIMED)[:limit].count()
+    return overdue, claimed
+
+
+def topic_reviews(topic: Topic) -> QuerySet[FollowUpReview]:
+    return topic.reviews.all()

@@ -1,0 +1,416 @@
+"""Pages of plans, topics and findings (staff: desktop and phone; clerks: phone).
+
+Each view loads through a scoped selector (404 outside the scope), validates, calls one
+service and responds; a refusal (``DomainError``) comes back beside the form with what
+was typed (status 400).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from congress.errors import DomainError
+from congress.keyset import keyset_page
+from congress.scoping import acting_user, get_visible_or_404, is_staff_or_admin
+from congress.workflow import timeline
+from supervision import forms as f
+from supervision import selectors, services
+from supervision.actions import action_named, finding_actions, may
+from supervision.models.topics import Finding, FindingStatus, SupervisionPlan, Topic
+from supervision.workflow import FINDING_CASE, PLAN_TRANSITIONS, TOPIC_CASE, TOPIC_TRANSITIONS
+
+View = Callable[..., HttpResponse]
+
+
+def staff_required(view: View) -> View:
+    """Congress staff (or administrators) only; anyone else gets a 404."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not is_staff_or_admin(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _plan(request: HttpRequest, pk: int) -> SupervisionPlan:
+    return get_visible_or_404(selectors.visible_plans(request.user), pk=pk)
+
+
+def _topic(request: HttpRequest, pk: int) -> Topic:
+    return get_visible_or_404(selectors.visible_topics(request.user), pk=pk)
+
+
+def _refused(request: HttpRequest, error: DomainError) -> None:
+    messages.error(request, str(error.message))
+
+
+# --- plans --------------------------------------------------------------------------------
+
+
+@staff_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    page = keyset_page(
+        selectors.plan_list(request.user), request.GET, ordering=selectors.PLAN_ORDER
+    )
+    return render(request, "supervision/plan_list.html", {"page": page})
+
+
+@staff_required
+def plan_create(request: HttpRequest) -> HttpResponse:
+    form = f.PlanForm(request.POST or None, congresses=selectors.congresses_managed(request.user))
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.plan_create(by=acting_user(request), **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+            status = error.status
+        else:
+            messages.success(request, _("监督工作计划已创建，请添加议题。"))
+            return redirect(plan)
+    elif request.method == "POST":
+        status = 400
+    return render(
+        request,
+        "supervision/form.html",
+        {"form": form, "title": _("新建监督工作计划")},
+        status=status,
+    )
+
+
+@staff_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    context = {
+        "plan": plan,
+        "topics": list(plan.topics.all()),
+        "adopt_form": f.AdoptForm() if plan.status in PLAN_TRANSITIONS["adopt"][0] else None,
+        "committees": list(selectors.committees_for(plan.congress)),
+        "committee_form": f.CommitteeForm(),
+    }
+    return render(request, "supervision/plan_detail.html", context)
+
+
+@staff_required
+def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    form = f.PlanEditForm(request.POST or None, initial={"title": plan.title, "notes": plan.notes})
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_update(plan=plan, by=acting_user(request), **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+            status = error.status
+        else:
+            return redirect(plan)
+    elif request.method == "POST":
+        status = 400
+    return render(
+        request,
+        "supervision/form.html",
+        {"form": form, "title": plan.title, "back": plan.get_absolute_url()},
+        status=status,
+    )
+
+
+@require_POST
+@staff_required
+def plan_adopt(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    form = f.AdoptForm(request.POST)
+    if form.is_valid():
+        try:
+            services.plan_adopt(plan=plan, by=acting_user(request), **form.cleaned_data)
+        except DomainError as error:
+            _refused(request, error)
+        else:
+            messages.success(request, _("计划已通过。"))
+    return redirect(plan)
+
+
+@require_POST
+@staff_required
+def committee_add(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    form = f.CommitteeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.committee_create(
+                congress=plan.congress, name=form.cleaned_data["name"], by=acting_user(request)
+            )
+        except DomainError as error:
+            _refused(request, error)
+    return redirect(plan)
+
+
+# --- topics -------------------------------------------------------------------------------
+
+
+def _topic_form(plan: SupervisionPlan, data: Any = None, **kwargs: Any) -> f.TopicForm:
+    return f.TopicForm(
+        data,
+        departments=selectors.departments_for_region(plan.region),
+        committees=selectors.committees_for(plan.congress),
+        **kwargs,
+    )
+
+
+@staff_required
+def topic_create(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    form = _topic_form(plan, request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            topic = services.topic_create(plan=plan, by=acting_user(request), **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+            status = error.status
+        else:
+            messages.success(request, _("议题已列入计划。"))
+            return redirect(topic)
+    elif request.method == "POST":
+        status = 400
+    context = {"form": form, "title": _("新增监督议题"), "back": plan.get_absolute_url()}
+    return render(request, "supervision/form.html", context, status=status)
+
+
+@staff_required
+def topic_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    topic = _topic(request, pk)
+    initial = {
+        "kind": topic.kind,
+        "title": topic.title,
+        "description": topic.description,
+        "departments": list(topic.departments.all()),
+        "committees": list(topic.committees.all()),
+        "starts_on": topic.starts_on,
+        "ends_on": topic.ends_on,
+    }
+    form = _topic_form(topic.plan, request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.topic_update(topic=topic, by=acting_user(request), **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+            status = error.status
+        else:
+            return redirect(topic)
+    elif request.method == "POST":
+        status = 400
+    context = {"form": form, "title": topic.title, "back": topic.get_absolute_url()}
+    return render(request, "supervision/form.html", context, status=status)
+
+
+@staff_required
+def topic_list(request: HttpRequest) -> HttpResponse:
+    page = keyset_page(
+        selectors.topic_list(request.user), request.GET, ordering=selectors.TOPIC_ORDER
+    )
+    return render(request, "supervision/topic_list.html", {"page": page})
+
+
+@staff_required
+def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    topic = _topic(request, pk)
+    moves = [name for name, (sources, _t) in TOPIC_TRANSITIONS.items() if topic.status in sources]
+    context = {
+        "topic": topic,
+        "progress": selectors.topic_progress(topic),
+        "members": list(topic.members.all()),
+        "departments": list(topic.departments.all()),
+        "committees": list(topic.committees.all()),
+        "categories": list(topic.categories.all()),
+        "investigations": list(topic.investigations.prefetch_related("photos")),
+        "reviews": list(topic.reviews.all()),
+        "moves": moves,
+        "member_form": f.MemberForm(),
+        "category_form": f.CategoryForm(),
+        "events": timeline(TOPIC_CASE, topic.pk),
+    }
+    return render(request, "supervision/topic_detail.html", context)
+
+
+@require_POST
+@staff_required
+def topic_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    topic = _topic(request, pk)
+    try:
+        services.topic_move(topic=topic, action=action, by=acting_user(request))
+    except DomainError as error:
+        _refused(request, error)
+    return redirect(topic)
+
+
+@require_POST
+@staff_required
+def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    topic = _topic(request, pk)
+    form = f.MemberForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写姓名并选择职务。"))
+        return redirect(topic)
+    try:
+        services.topic_member_add(topic=topic, by=acting_user(request), **form.cleaned_data)
+    except DomainError as error:
+        _refused(request, error)
+    return redirect(topic)
+
+
+@require_POST
+@staff_required
+def member_remove(request: HttpRequest, pk: int, member_id: int) -> HttpResponse:
+    topic = _topic(request, pk)
+    member = get_visible_or_404(topic.members.all(), pk=member_id)
+    services.topic_member_remove(member=member, by=acting_user(request))
+    return redirect(topic)
+
+
+@require_POST
+@staff_required
+def category_add(request: HttpRequest, pk: int) -> HttpResponse:
+    topic = _topic(request, pk)
+    form = f.CategoryForm(request.POST)
+    if form.is_valid():
+        try:
+            services.category_create(
+                topic=topic, title=form.cleaned_data["title"], by=acting_user(request)
+            )
+        except DomainError as error:
+            _refused(request, error)
+    else:
+        messages.error(request, _("请填写类别名称。"))
+    return redirect("supervision_topic_findings", pk=topic.pk)
+
+
+# --- findings -----------------------------------------------------------------------------
+
+
+@staff_required
+def topic_findings(request: HttpRequest, pk: int) -> HttpResponse:
+    topic = _topic(request, pk)
+    page = keyset_page(
+        selectors.topic_findings(topic), request.GET, ordering=selectors.TOPIC_FINDING_ORDER
+    )
+    context = {
+        "topic": topic,
+        "page": page,
+        "progress": selectors.topic_progress(topic),
+        "categories": list(topic.categories.all()),
+        "category_form": f.CategoryForm(),
+    }
+    return render(request, "supervision/topic_findings.html", context)
+
+
+@staff_required
+def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
+    topic = _topic(request, pk)
+    form = f.FindingForm(
+        request.POST or None,
+        departments=selectors.departments_for(topic),
+        categories=topic.categories.all(),
+    )
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.finding_create(topic=topic, by=acting_user(request), **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+            status = error.status
+        else:
+            messages.success(request, _("问题已列入清单并交办。"))
+            if "another" in request.POST:
+                return redirect("supervision_finding_create", pk=topic.pk)
+            return redirect("supervision_topic_findings", pk=topic.pk)
+    elif request.method == "POST":
+        status = 400
+    context = {
+        "form": form,
+        "title": _("列入问题清单"),
+        "back": topic.get_absolute_url(),
+        "topic": topic,
+        "another": True,
+    }
+    return render(request, "supervision/form.html", context, status=status)
+
+
+@login_required
+def finding_list(request: HttpRequest) -> HttpResponse:
+    """The staff's findings in their jurisdiction; a clerk's, their department's."""
+    user = request.user
+    if not is_staff_or_admin(user) and not getattr(user, "department_ids", None):
+        raise Http404
+    status = request.GET.get("status", "")
+    if status not in FindingStatus.values:
+        status = ""
+    rows = selectors.finding_list(user, status=status, flagged=bool(request.GET.get("flagged")))
+    page = keyset_page(rows, request.GET, ordering=selectors.FINDING_ORDER)
+    context = {"page": page, "status": status, "statuses": FindingStatus.choices}
+    return render(request, "supervision/finding_list.html", context)
+
+
+def _finding_page(
+    request: HttpRequest, finding: Finding, forms: dict[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
+    user = acting_user(request)
+    offered = finding_actions(user, finding)
+    initial = {"expected_version": finding.version}
+    action_forms = [
+        (name, action, (forms or {}).get(name) or action.form(initial=initial))
+        for name, action in offered
+    ]
+    context = {
+        "finding": finding,
+        "manages": selectors.manages(user, finding),
+        "handles": selectors.handles(user, finding),
+        "action_forms": action_forms,
+        "events": timeline(FINDING_CASE, finding.pk),
+        "milestones": [line for line in finding.milestones.splitlines() if line.strip()],
+    }
+    return render(request, "supervision/finding_detail.html", context, status=status)
+
+
+@login_required
+def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    finding = get_visible_or_404(selectors.visible_findings(request.user), pk=pk)
+    return _finding_page(request, finding)
+
+
+@require_POST
+@login_required
+def finding_act(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    finding = get_visible_or_404(selectors.visible_findings(request.user), pk=pk)
+    user = acting_user(request)
+    try:
+        action = action_named(name)
+    except DomainError as error:
+        _refused(request, error)
+        return _finding_page(request, finding, status=error.status)
+    form = action.form(request.POST, request.FILES)
+    if not form.is_valid():
+        return _finding_page(request, finding, {name: form}, status=400)
+    if not may(user, finding, action):
+        messages.error(request, _("当前状态下不能进行该操作。"))
+        return _finding_page(request, finding, status=409)
+    try:
+        message = action.run(finding, user, form.cleaned_data)
+    except DomainError as error:
+        form.add_error(None, str(error.message))
+        finding.refresh_from_db()
+        return _finding_page(request, finding, {name: form}, status=error.status)
+    messages.success(request, message)
+    return redirect(finding)
