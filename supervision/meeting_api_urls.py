@@ -1,5 +1,14 @@
-"""Routes: filled in by the feature that owns this module."""
+"""The meetings' routes under /api/v1/ (included by congress/urls.py)."""
 
 from django.urls import URLPattern, URLResolver
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from supervision.meetings import api
+
+router = SimpleRouter()
+router.register("supervision/meetings", api.MeetingViewSet, basename="supervision-meeting")
+router.register(
+    "supervision/agenda-items", api.AgendaItemViewSet, basename="supervision-agenda-item"
+)
+
+urlpatterns: list[URLPattern | URLResolver] = list(router.urls)

@@ -1,1 +1,106 @@
-"""Registration of meetings, inquiries and evaluation votes with the core."""
+"""Registration of meetings, reports, inquiries and satisfaction votes with the core
+(imported by SupervisionConfig.ready; docs/supervision-meetings.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from congress.api.enums import register_api_enums
+from congress.loop import CaseType, register_case_type
+from congress.registry import (
+    DemoBuilder,
+    HomeCard,
+    NavGroup,
+    NavItem,
+    register_demo_builder,
+    register_home_card,
+    register_labels,
+    register_nav,
+    register_nav_group,
+)
+from congress.scoping import is_staff_or_admin
+from congress.workdays import Deadline
+from supervision.meetings import cards, conf, demo
+from supervision.meetings.workflow import (
+    ACTION_LABELS,
+    EVALUATION_CASE,
+    MEETING_CASE,
+    RE_REPORT_CASE,
+    REPORT_CASE,
+)
+
+
+def _can_view_item(user: Any, case_id: int) -> bool:
+    from supervision.meetings.selectors import visible_items
+
+    return visible_items(user).filter(pk=case_id).exists()
+
+
+def _item_url(case_id: int) -> str:
+    return reverse("supervision_agenda_item", args=[case_id])
+
+
+# The report's arrival (监督法 2024): the due date is given by the meeting's date, so the
+# default below only bounds it; the steps are taken on the item's page (报送报告).
+register_case_type(
+    CaseType(
+        key=REPORT_CASE,
+        label=_("专项工作报告报送"),
+        url=_item_url,
+        can_view=_can_view_item,
+        default_deadline=Deadline(conf.report_days_before(), "days"),
+        generic_reply=False,
+        generic_actions=frozenset({"progress"}),
+        policy_defaults={"days_before": "5,2,1"},
+    )
+)
+register_case_type(
+    CaseType(
+        key=RE_REPORT_CASE,
+        label=_("整改后再次报告"),
+        url=_item_url,
+        can_view=_can_view_item,
+        default_deadline=conf.re_report_deadline(),
+        generic_reply=False,
+        generic_actions=frozenset({"progress", "accept"}),
+    )
+)
+register_labels(case_type=MEETING_CASE, actions=ACTION_LABELS)
+register_labels(case_type=REPORT_CASE, actions=ACTION_LABELS)
+register_labels(case_type=RE_REPORT_CASE, actions=ACTION_LABELS)
+register_labels(case_type=EVALUATION_CASE, actions=ACTION_LABELS)
+
+# The supervision menu (its key and words as supervision/setup.py registers them; the
+# first registration wins, so either module may come first).
+register_nav_group(NavGroup(key="supervision", label=_("监督"), icon="clipboard-check"))
+
+
+def _meeting_people(user: Any) -> bool:
+    return bool(user.is_authenticated and (is_staff_or_admin(user) or user.is_committee_member))
+
+
+register_nav(
+    NavItem(
+        _("常委会会议"),
+        "supervision_meeting_list",
+        _meeting_people,
+        order=420,
+        icon="people",
+        group="supervision",
+    )
+)
+register_home_card(HomeCard("supervision/meetings/card_member.html", cards.member_card, order=22))
+register_home_card(HomeCard("supervision/meetings/card_clerk.html", cards.clerk_card, order=44))
+register_api_enums(
+    {
+        "SupervisionMeetingStatusEnum": "supervision.models.meetings.MeetingStatus",
+        "SupervisionAgendaItemKindEnum": "supervision.models.meetings.ItemKind",
+        "SupervisionReportStatusEnum": "supervision.models.meetings.ReportStatus",
+        "SupervisionEvaluationVoteStatusEnum": "supervision.models.meetings.VoteStatus",
+    }
+)
+# After the supervision builder (plans and topics), which comes after the representatives.
+register_demo_builder(DemoBuilder("supervision meetings", demo.build, order=75))

@@ -1,5 +1,30 @@
-"""Routes: filled in by the feature that owns this module."""
+"""Routes of the standing-committee meetings (supervision/meetings/views.py)."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from supervision.meetings import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("supervision/meetings/", views.meeting_list, name="supervision_meeting_list"),
+    path("supervision/meetings/new/", views.meeting_create, name="supervision_meeting_create"),
+    path("supervision/meetings/<int:pk>/", views.meeting_detail, name="supervision_meeting_detail"),
+    path(
+        "supervision/meetings/<int:pk>/act/<slug:action>/",
+        views.meeting_act,
+        name="supervision_meeting_act",
+    ),
+    path(
+        "supervision/meetings/<int:pk>/attendance/",
+        views.meeting_attendance,
+        name="supervision_meeting_attendance",
+    ),
+    path("supervision/meetings/<int:pk>/agenda/", views.agenda_add, name="supervision_agenda_add"),
+    path("supervision/agenda/<int:pk>/", views.item_detail, name="supervision_agenda_item"),
+    path(
+        "supervision/agenda/<int:pk>/act/<slug:action>/",
+        views.item_act,
+        name="supervision_agenda_act",
+    ),
+    path("supervision/agenda/<int:pk>/ballot/", views.ballot, name="supervision_evaluation_ballot"),
+    path("supervision/agenda/<int:pk>/live/", views.inquiry_live, name="supervision_inquiry_live"),
+]

@@ -1,0 +1,2 @@
+"""Standing-committee meetings, reports, inquiry questions and satisfaction votes
+(docs/supervision-meetings.md)."""

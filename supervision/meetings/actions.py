@@ -1,0 +1,152 @@
+"""The steps on a meeting and on an agenda item, as data: one declaration per action with
+its label, who may take it (parties from ``selectors.item_parties``; a meeting's steps are
+staff's), when (from the transition tables of ``workflow.py`` and the item's facts), the
+input form and the one service it calls (docs/architecture.md, "Checklist: add a new case
+type", step 5).
+
+The pages' buttons, their POST views and the API's ``actions/<name>/`` routes read these
+tables through ``take``: a name not in a table is ``UnknownAction`` (400), one the user
+may not take now ``InvalidTransition`` (409); an object outside the scope is a 404 before
+the name is read (the views load through the selectors).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms as django_forms
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from congress.errors import InvalidTransition, UnknownAction
+from congress.models import User
+from congress.scoping import AnyUser, in_jurisdiction
+from supervision.meetings import selectors, services
+from supervision.meetings.forms import NothingForm, ReasonForm, ReportForm
+from supervision.meetings.workflow import (
+    EVALUATION_TRANSITIONS,
+    MEETING_TRANSITIONS,
+    REPORT_TRANSITIONS,
+)
+from supervision.models.meetings import (
+    AgendaItem,
+    EvaluationVote,
+    ItemKind,
+    Meeting,
+    MeetingStatus,
+    ReportStatus,
+)
+
+
+def _from(table: Any, action: str) -> frozenset[str]:
+    return frozenset(table[action][0])
+
+
+def _vote(item: AgendaItem) -> EvaluationVote | None:
+    try:
+        return item.vote
+    except EvaluationVote.DoesNotExist:
+        return None
+
+
+@dataclass(frozen=True)
+class ItemAction:
+    label: str | Promise
+    form: type[django_forms.Form]
+    run: Callable[[AgendaItem, dict[str, Any], User], Any]
+    who: frozenset[str]
+    when: Callable[[AgendaItem], bool]
+
+
+ITEM_ACTIONS: dict[str, ItemAction] = {
+    "report_submit": ItemAction(
+        _("报送报告"),
+        ReportForm,
+        lambda i, d, u: services.report_submit(item=i, text=d["text"], by=u),
+        frozenset({"clerk", "staff"}),
+        lambda i: i.status in _from(REPORT_TRANSITIONS, "report_submit"),
+    ),
+    "evaluation_open": ItemAction(
+        _("开始满意度测评"),
+        NothingForm,
+        lambda i, d, u: services.evaluation_open(item=i, by=u),
+        frozenset({"staff"}),
+        lambda i: (
+            i.kind == ItemKind.REPORT
+            and i.status == ReportStatus.RECEIVED
+            and i.meeting.status == MeetingStatus.HELD
+            and _vote(i) is None
+        ),
+    ),
+    "evaluation_close": ItemAction(
+        _("结束测评并公布结果"),
+        NothingForm,
+        lambda i, d, u: services.evaluation_close(vote=i.vote, by=u),
+        frozenset({"staff"}),
+        lambda i: (
+            (vote := _vote(i)) is not None
+            and vote.status in _from(EVALUATION_TRANSITIONS, "evaluation_close")
+        ),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class MeetingAction:
+    label: str | Promise
+    form: type[django_forms.Form]
+    run: Callable[[Meeting, dict[str, Any], User], Any]
+
+
+# Every step on a meeting is staff's (of the congress's region), from the table's states.
+MEETING_ACTIONS: dict[str, MeetingAction] = {
+    "meeting_hold": MeetingAction(
+        _("会议已召开"), NothingForm, lambda m, d, u: services.meeting_hold(meeting=m, by=u)
+    ),
+    "meeting_cancel": MeetingAction(
+        _("取消会议"),
+        ReasonForm,
+        lambda m, d, u: services.meeting_cancel(meeting=m, by=u, reason=d["reason"]),
+    ),
+}
+
+
+def item_allowed(user: AnyUser, item: AgendaItem) -> list[str]:
+    parties = selectors.item_parties(user, item).names()
+    return [
+        name for name, action in ITEM_ACTIONS.items() if parties & action.who and action.when(item)
+    ]
+
+
+def meeting_allowed(user: AnyUser, meeting: Meeting) -> list[str]:
+    if not in_jurisdiction(user, meeting.region):
+        return []
+    return [name for name in MEETING_ACTIONS if meeting.status in _from(MEETING_TRANSITIONS, name)]
+
+
+def item_action(name: str) -> ItemAction:
+    if name not in ITEM_ACTIONS:
+        raise UnknownAction(name, ITEM_ACTIONS)
+    return ITEM_ACTIONS[name]
+
+
+def meeting_action(name: str) -> MeetingAction:
+    if name not in MEETING_ACTIONS:
+        raise UnknownAction(name, MEETING_ACTIONS)
+    return MEETING_ACTIONS[name]
+
+
+def take_item(name: str, item: AgendaItem, data: dict[str, Any], user: User) -> Any:
+    action = item_action(name)
+    if name not in item_allowed(user, item):
+        raise InvalidTransition()
+    return action.run(item, data, user)
+
+
+def take_meeting(name: str, meeting: Meeting, data: dict[str, Any], user: User) -> Any:
+    action = meeting_action(name)
+    if name not in meeting_allowed(user, meeting):
+        raise InvalidTransition()
+    return action.run(meeting, data, user)

@@ -1,0 +1,117 @@
+"""Input shapes of the meeting pages and the API's action route. The jurisdiction check is
+the services'; these only shape what was typed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from congress.models import Congress, Department
+from congress.models.ballots import Rating
+from supervision.models.meetings import AgendaItem, ItemKind, Question
+from supervision.models.topics import Topic
+
+
+class MeetingForm(forms.Form):
+    congress = forms.ModelChoiceField(label=_("人大"), queryset=Congress.objects.none())
+    number = forms.IntegerField(label=_("会议次数"), min_value=1, max_value=999)
+    held_on = forms.DateField(label=_("会议日期"))
+    venue = forms.CharField(label=_("会议地点"), max_length=100, required=False)
+
+    def __init__(self, *args: Any, congresses: QuerySet[Congress], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["congress"].queryset = congresses  # type: ignore[attr-defined]
+
+
+class AgendaItemForm(forms.Form):
+    kind = forms.ChoiceField(label=_("议题类型"), choices=ItemKind.choices)
+    title = forms.CharField(label=_("议题"), max_length=200)
+    department = forms.ModelChoiceField(
+        label=_("报告单位"), queryset=Department.objects.none(), required=False
+    )
+    topic = forms.ModelChoiceField(
+        label=_("监督议题"), queryset=Topic.objects.none(), required=False
+    )
+    re_report_of = forms.ModelChoiceField(
+        label=_("整改后再次报告（原报告）"), queryset=AgendaItem.objects.none(), required=False
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        departments: QuerySet[Department],
+        topics: QuerySet[Topic],
+        earlier: QuerySet[AgendaItem],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments  # type: ignore[attr-defined]
+        self.fields["topic"].queryset = topics  # type: ignore[attr-defined]
+        self.fields["re_report_of"].queryset = earlier  # type: ignore[attr-defined]
+
+
+class NothingForm(forms.Form):
+    """An action that needs no input."""
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReportForm(forms.Form):
+    text = forms.CharField(label=_("报告正文"), widget=forms.Textarea(attrs={"rows": 8}))
+
+
+class AttendanceForm(forms.Form):
+    present = forms.MultipleChoiceField(
+        label=_("出席人员"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, members: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["present"].choices = members  # type: ignore[attr-defined]
+
+
+class RatingBallotForm(forms.Form):
+    """The member's ballot: exactly one of the three levels (the core refuses two)."""
+
+    mark = forms.ChoiceField(
+        label=_("您对该报告的评价"),
+        choices=Rating.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择满意、基本满意或不满意中的一项。")},
+    )
+
+
+class QuestionForm(forms.Form):
+    asker = forms.CharField(label=_("询问人"), max_length=50)
+    respondent = forms.CharField(label=_("应询人"), max_length=80)
+    department = forms.ModelChoiceField(
+        label=_("应询单位"), queryset=Department.objects.none(), required=False
+    )
+    text = forms.CharField(label=_("询问内容"), widget=forms.Textarea(attrs={"rows": 3}))
+    answer = forms.CharField(
+        label=_("回答内容"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    satisfaction = forms.ChoiceField(
+        label=_("满意度（可选）"), choices=[("", "—"), *Rating.choices], required=False
+    )
+    follow_up_of = forms.ModelChoiceField(
+        label=_("追问（针对哪一问）"), queryset=Question.objects.none(), required=False
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        departments: QuerySet[Department],
+        questions: QuerySet[Question],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments  # type: ignore[attr-defined]
+        self.fields["follow_up_of"].queryset = questions  # type: ignore[attr-defined]

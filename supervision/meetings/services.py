@@ -1,0 +1,451 @@
+"""Every write of the meetings: schedule a meeting, record attendance, put a report or an
+inquiry on its agenda (the report's arrival is a loop item of the reporting body), receive
+the report (late ones accepted and flagged), open and close a satisfaction vote (the
+core's secret ballot), and record inquiry questions.
+
+Each service checks who acts (staff of the congress's region, the reporting body's clerk,
+a member) and writes its timeline row; status moves go through ``apply_transition``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from congress import loop
+from congress.ballots import outcomes
+from congress.ballots import services as ballots
+from congress.errors import RuleViolation
+from congress.models import (
+    OPEN_STATUSES,
+    Assignment,
+    AssignmentStatus,
+    Congress,
+    Department,
+    Role,
+    RoleGrant,
+    User,
+)
+from congress.models.ballots import BallotKind, Rating
+from congress.scoping import (
+    OutOfJurisdiction,
+    in_jurisdiction,
+    require_in_jurisdiction,
+    require_within_reach,
+)
+from congress.workflow import apply_transition, record_event
+from supervision.meetings import conf
+from supervision.meetings.workflow import (
+    EVALUATION_CASE,
+    EVALUATION_TRANSITIONS,
+    MEETING_CASE,
+    MEETING_TRANSITIONS,
+    RE_REPORT_CASE,
+    REPORT_CASE,
+    REPORT_TRANSITIONS,
+)
+from supervision.models.meetings import (
+    AgendaItem,
+    EvaluationVote,
+    ItemKind,
+    Meeting,
+    MeetingMember,
+    MeetingStatus,
+    Question,
+    ReportStatus,
+)
+from supervision.models.topics import Topic
+
+
+def committee_members(congress: Congress) -> list[int]:
+    """The users who hold a committee grant of the congress's region (常委会组成人员)."""
+    return list(
+        RoleGrant.objects.filter(role=Role.COMMITTEE, region=congress.region)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+
+
+# --- meetings --------------------------------------------------------------------------
+
+
+def meeting_schedule(
+    *,
+    congress: Congress,
+    number: int,
+    held_on: datetime.date,
+    venue: str = "",
+    by: User | None,
+) -> Meeting:
+    """Schedule 第N次会议; its members are the committee's members now (a later grant is
+    added by ``meeting_member_add``)."""
+    require_in_jurisdiction(by, congress.region)
+    if Meeting.objects.filter(congress=congress, number=number).exists():
+        raise RuleViolation(_("该人大已有第%(number)s次常委会会议。") % {"number": number})
+    with transaction.atomic():
+        meeting = Meeting.objects.create(
+            congress=congress, region=congress.region, number=number, held_on=held_on, venue=venue
+        )
+        MeetingMember.objects.bulk_create(
+            [MeetingMember(meeting=meeting, user_id=uid) for uid in committee_members(congress)]
+        )
+        record_event(
+            case_type=MEETING_CASE,
+            case_id=meeting.pk,
+            action="meeting_schedule",
+            by=by,
+            to_status=meeting.status,
+            data={"held_on": str(held_on)},
+        )
+    return meeting
+
+
+def meeting_member_add(*, meeting: Meeting, user: User, by: User | None) -> MeetingMember:
+    require_in_jurisdiction(by, meeting.region)
+    if not user.regions_for(Role.COMMITTEE) or meeting.region not in user.regions_for(
+        Role.COMMITTEE
+    ):
+        raise RuleViolation(_("只有本级常委会组成人员才能列为会议组成人员。"))
+    member, _created = MeetingMember.objects.get_or_create(meeting=meeting, user=user)
+    return member
+
+
+def meeting_attendance(*, meeting: Meeting, present: Iterable[int], by: User | None) -> None:
+    """登记出席: the members present; every other member is recorded absent."""
+    require_in_jurisdiction(by, meeting.region)
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise RuleViolation(_("会议已取消，不能登记出席。"))
+    here = {int(pk) for pk in present}
+    known = set(meeting.members.values_list("user_id", flat=True))
+    if here - known:
+        raise RuleViolation(_("出席名单中有不是本次会议组成人员的人。"))
+    with transaction.atomic():
+        meeting.members.filter(user_id__in=here).update(attended=True)
+        meeting.members.exclude(user_id__in=here).update(attended=False)
+        record_event(
+            case_type=MEETING_CASE,
+            case_id=meeting.pk,
+            action="meeting_attendance",
+            by=by,
+            data={"present": len(here), "members": len(known)},
+        )
+
+
+def meeting_hold(*, meeting: Meeting, by: User | None, note: str = "") -> Meeting:
+    require_in_jurisdiction(by, meeting.region)
+    apply_transition(
+        instance=meeting,
+        transitions=MEETING_TRANSITIONS,
+        action="meeting_hold",
+        by=by,
+        case_type=MEETING_CASE,
+        note=note,
+    )
+    return meeting
+
+
+def meeting_cancel(*, meeting: Meeting, by: User | None, reason: str) -> Meeting:
+    """取消: the reports still awaited are no longer due (their loop items are cancelled)."""
+    require_in_jurisdiction(by, meeting.region)
+    if not reason.strip():
+        raise RuleViolation(_("请说明取消的原因。"))
+    with transaction.atomic():
+        apply_transition(
+            instance=meeting,
+            transitions=MEETING_TRANSITIONS,
+            action="meeting_cancel",
+            by=by,
+            case_type=MEETING_CASE,
+            note=reason,
+        )
+        item_ids = list(meeting.items.values_list("pk", flat=True))
+        for step in Assignment.objects.filter(
+            case_type=REPORT_CASE, case_id__in=item_ids, status__in=OPEN_STATUSES
+        ):
+            loop.assignment_cancel(assignment=step, by=by, reason=reason)
+    return meeting
+
+
+# --- the agenda ------------------------------------------------------------------------
+
+
+def report_due_on(meeting: Meeting) -> datetime.date:
+    return meeting.held_on - datetime.timedelta(days=conf.report_days_before())
+
+
+def agenda_add(
+    *,
+    meeting: Meeting,
+    kind: str,
+    title: str,
+    by: User | None,
+    department: Department | None = None,
+    topic: Topic | None = None,
+    re_report_of: AgendaItem | None = None,
+) -> AgendaItem:
+    """列入议程. A report names its reporting body, which gets a loop item due
+    ``conf.report_days_before()`` days before the meeting (today if that is past: a
+    meeting scheduled at short notice). A re-report after 不满意 ends the body's
+    rectification item: its report is now this one."""
+    require_in_jurisdiction(by, meeting.region)
+    if meeting.status != MeetingStatus.SCHEDULED:
+        raise RuleViolation(_("只能为尚未召开的会议安排议程。"))
+    if kind not in ItemKind.values:
+        raise RuleViolation(_("未知的议题类型。"))
+    if not title.strip():
+        raise RuleViolation(_("请填写议题。"))
+    if kind == ItemKind.REPORT and department is None:
+        raise RuleViolation(_("听取审议报告须指定报告单位。"))
+    if department is not None:
+        require_within_reach(by, department.region)
+    if topic is not None and topic.region_id != meeting.region_id:
+        raise OutOfJurisdiction
+    if re_report_of is not None and re_report_of.region_id != meeting.region_id:
+        raise OutOfJurisdiction
+    today = timezone.localdate()
+    due_on = max(report_due_on(meeting), today) if kind == ItemKind.REPORT else None
+    with transaction.atomic():
+        item = AgendaItem.objects.create(
+            meeting=meeting,
+            region=meeting.region,
+            kind=kind,
+            title=title.strip(),
+            position=meeting.items.count() + 1,
+            department=department,
+            topic=topic or (re_report_of.topic if re_report_of else None),
+            due_on=due_on,
+            status=ReportStatus.AWAITED if kind == ItemKind.REPORT else ReportStatus.NONE,
+            re_report_of=re_report_of,
+        )
+        record_event(
+            case_type=MEETING_CASE,
+            case_id=meeting.pk,
+            action="agenda_add",
+            by=by,
+            data={"item": item.pk, "kind": kind},
+        )
+        if kind == ItemKind.REPORT:
+            assert department is not None and due_on is not None
+            loop.assignment_create(
+                case_type=REPORT_CASE,
+                case_id=item.pk,
+                title=str(_("报送：%(title)s") % {"title": item.title}),
+                region=meeting.region,
+                department=department,
+                due_on=due_on,
+                by=by,
+                note=str(meeting),
+            )
+        if re_report_of is not None:
+            for step in _open_steps(RE_REPORT_CASE, re_report_of.pk):
+                _finish(step, by=by, note=str(meeting))
+    return item
+
+
+def _open_steps(case_type: str, case_id: int) -> list[Assignment]:
+    return list(
+        Assignment.objects.filter(
+            case_type=case_type, case_id=case_id, status__in=OPEN_STATUSES
+        ).order_by("pk")
+    )
+
+
+def _finish(step: Assignment, *, by: User | None, note: str) -> None:
+    """The body's step is done by the act itself (the report is in): accept if still new,
+    reply with what happened, close."""
+    if step.status == AssignmentStatus.ASSIGNED:
+        loop.assignment_accept(assignment=step, by=by)  # type: ignore[arg-type]
+        step.refresh_from_db()
+    loop.assignment_reply(assignment=step, by=by, note=note)  # type: ignore[arg-type]
+    step.refresh_from_db()
+    loop.assignment_close(assignment=step, by=by)
+
+
+def is_reporting_clerk(user: Any, item: AgendaItem) -> bool:
+    return item.department_id is not None and item.department_id in loop.handled_department_ids(
+        user
+    )
+
+
+def report_submit(*, item: AgendaItem, text: str, by: User) -> AgendaItem:
+    """报送报告: by the reporting body's clerk (or staff for it, a report handed in on
+    paper). After the due date it is accepted all the same and flagged 逾期报送."""
+    if not (is_reporting_clerk(by, item) or in_jurisdiction(by, item.region)):
+        raise OutOfJurisdiction
+    if not text.strip():
+        raise RuleViolation(_("报告正文不能为空。"))
+    now = timezone.now()
+    late = item.due_on is not None and timezone.localdate(now) > item.due_on
+    with transaction.atomic():
+        apply_transition(
+            instance=item,
+            transitions=REPORT_TRANSITIONS,
+            action="report_submit",
+            by=by,
+            case_type=REPORT_CASE,
+            updates={"report_text": text.strip(), "received_at": now, "late": late},
+            data={"late": late},
+        )
+        for step in _open_steps(REPORT_CASE, item.pk):
+            _finish(step, by=by, note=str(_("已报送")))
+    return item
+
+
+# --- the satisfaction vote -------------------------------------------------------------
+
+
+def evaluation_open(*, item: AgendaItem, by: User | None) -> EvaluationVote:
+    """满意度测评 opens: the meeting's members are the electorate (frozen now); one box of
+    the rating form whose one option is the report."""
+    require_in_jurisdiction(by, item.region)
+    if item.kind != ItemKind.REPORT or item.status != ReportStatus.RECEIVED:
+        raise RuleViolation(_("只能对已报送的报告进行满意度测评。"))
+    if item.meeting.status != MeetingStatus.HELD:
+        raise RuleViolation(_("会议召开后才能进行满意度测评。"))
+    if EvaluationVote.objects.filter(item=item).exists():
+        raise RuleViolation(_("该报告已进行过满意度测评。"))
+    voters = list(item.meeting.members.values_list("user_id", flat=True))
+    if not voters:
+        raise RuleViolation(_("本次会议没有组成人员，不能测评。"))
+    with transaction.atomic():
+        box = ballots.box_open(
+            region=item.region, kind=BallotKind.RATING, options=[item.pk], voters=voters, by=by
+        )
+        vote = EvaluationVote.objects.create(
+            item=item, region=item.region, box=box, outcome_rule=conf.outcome_rule()
+        )
+        record_event(
+            case_type=EVALUATION_CASE,
+            case_id=vote.pk,
+            action="evaluation_open",
+            by=by,
+            to_status=vote.status,
+            data={"electorate": len(voters)},
+        )
+    return vote
+
+
+def evaluation_cast(*, vote: EvaluationVote, choices: dict[Any, Any], by: User) -> str:
+    """A member's secret ballot; returns the receipt. The core refuses a non-member, a
+    second ballot, a ballot with two marks and a closed box."""
+    return ballots.ballot_cast(box=vote.box, voter=by.pk, choices=choices)
+
+
+def evaluation_close(*, vote: EvaluationVote, by: User | None) -> EvaluationVote:
+    """Close the box, publish, decide under the vote's rule. 不满意: the reporting body
+    must rectify and report again (a new loop item); a second 不满意 in the same chain of
+    reports, or on the same topic, is flagged for 质询 or a special investigation."""
+    require_in_jurisdiction(by, vote.region)
+    item = vote.item
+    with transaction.atomic():
+        box = ballots.box_close(box=vote.box, by=by)
+        decision = outcomes.outcome(box, vote.outcome_rule)[0].decision
+        flagged = decision == Rating.DISSATISFIED and _dissatisfied_before(item)
+        apply_transition(
+            instance=vote,
+            transitions=EVALUATION_TRANSITIONS,
+            action="evaluation_close",
+            by=by,
+            case_type=EVALUATION_CASE,
+            updates={"outcome": decision, "flagged_for_inquiry": flagged},
+            data={"outcome": decision, "counts": box.counts},
+        )
+        if decision == Rating.DISSATISFIED and item.department is not None:
+            loop.assignment_create(
+                case_type=RE_REPORT_CASE,
+                case_id=item.pk,
+                title=str(_("整改后再次报告：%(title)s") % {"title": item.title}),
+                region=item.region,
+                department=item.department,
+                deadline=conf.re_report_deadline(),
+                by=by,
+            )
+    return vote
+
+
+def _dissatisfied_before(item: AgendaItem) -> bool:
+    earlier = EvaluationVote.objects.filter(outcome=Rating.DISSATISFIED).exclude(item=item)
+    chain = Q(item__pk=item.re_report_of_id) if item.re_report_of_id else Q(pk__in=[])
+    if item.topic_id:
+        chain |= Q(item__topic_id=item.topic_id)
+    return earlier.filter(chain).exists()
+
+
+# --- inquiry questions -----------------------------------------------------------------
+
+
+def question_record(
+    *,
+    item: AgendaItem,
+    asker: str,
+    respondent: str,
+    text: str,
+    by: User | None,
+    department: Department | None = None,
+    answer: str = "",
+    satisfaction: str = "",
+    follow_up_of: Question | None = None,
+) -> Question:
+    """One question as it is asked in the hall (meeting mode), with the answer if it is
+    already given; a follow-up (追问) names the question it follows."""
+    require_in_jurisdiction(by, item.region)
+    if item.kind != ItemKind.INQUIRY:
+        raise RuleViolation(_("只有专题询问议题才能记录询问。"))
+    if not (asker.strip() and respondent.strip() and text.strip()):
+        raise RuleViolation(_("请填写询问人、应询人和询问内容。"))
+    if satisfaction and satisfaction not in Rating.values:
+        raise RuleViolation(_("未知的满意度。"))
+    if follow_up_of is not None and follow_up_of.item_id != item.pk:
+        raise RuleViolation(_("追问须针对本议题的询问。"))
+    if department is not None:
+        require_within_reach(by, department.region)
+    with transaction.atomic():
+        question = Question.objects.create(
+            item=item,
+            asker=asker.strip(),
+            respondent=respondent.strip(),
+            department=department,
+            text=text.strip(),
+            answer=answer.strip(),
+            satisfaction=satisfaction,
+            follow_up_of=follow_up_of,
+            created_by=by,
+        )
+        record_event(
+            case_type=MEETING_CASE,
+            case_id=item.meeting_id,
+            action="question_record",
+            by=by,
+            data={"question": question.pk, "follow_up": bool(follow_up_of)},
+        )
+    return question
+
+
+def question_answer(
+    *, question: Question, answer: str, satisfaction: str = "", by: User | None
+) -> Question:
+    require_in_jurisdiction(by, question.item.region)
+    if not answer.strip():
+        raise RuleViolation(_("回答内容不能为空。"))
+    if satisfaction and satisfaction not in Rating.values:
+        raise RuleViolation(_("未知的满意度。"))
+    with transaction.atomic():
+        Question.objects.filter(pk=question.pk).update(
+            answer=answer.strip(), satisfaction=satisfaction
+        )
+        record_event(
+            case_type=MEETING_CASE,
+            case_id=question.item.meeting_id,
+            action="question_answer",
+            by=by,
+            data={"question": question.pk},
+        )
+    question.refresh_from_db()
+    return question

@@ -1,0 +1,47 @@
+"""The moves of a meeting, a report and a satisfaction vote, as data (action → from
+statuses, to status), and their timeline words. ``congress.workflow.apply_transition``
+enforces them; ``services.py`` is the only caller."""
+
+from __future__ import annotations
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from congress.workflow import Transitions
+from supervision.models.meetings import MeetingStatus, ReportStatus, VoteStatus
+
+MEETING_CASE = "supervision.meeting"
+# A report's arrival: the loop item of the reporting body (case id: the agenda item).
+REPORT_CASE = "supervision.meeting_report"
+# After 不满意: rectify and report again at a later meeting (case id: the agenda item).
+RE_REPORT_CASE = "supervision.re_report"
+EVALUATION_CASE = "supervision.evaluation_vote"
+
+M, R, V = MeetingStatus, ReportStatus, VoteStatus
+
+MEETING_TRANSITIONS: Transitions = {
+    "meeting_hold": (frozenset({M.SCHEDULED}), M.HELD),
+    "meeting_cancel": (frozenset({M.SCHEDULED}), M.CANCELLED),
+}
+
+REPORT_TRANSITIONS: Transitions = {
+    "report_submit": (frozenset({R.AWAITED}), R.RECEIVED),
+}
+
+EVALUATION_TRANSITIONS: Transitions = {
+    "evaluation_close": (frozenset({V.OPEN}), V.CLOSED),
+}
+
+# Prefixed: the label registry is one dictionary for the whole product.
+ACTION_LABELS: dict[str, str | Promise] = {
+    "meeting_schedule": _("安排常委会会议"),
+    "meeting_hold": _("会议已召开"),
+    "meeting_cancel": _("取消会议"),
+    "meeting_attendance": _("登记出席"),
+    "agenda_add": _("列入议程"),
+    "report_submit": _("报送报告"),
+    "evaluation_open": _("开始满意度测评"),
+    "evaluation_close": _("结束测评并公布结果"),
+    "question_record": _("记录询问"),
+    "question_answer": _("记录回答"),
+}
