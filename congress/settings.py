@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import django_stubs_ext
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from congress.api.enums import API_ENUM_NAMES
@@ -376,7 +377,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "suggestions.tasks.remind_unassigned_suggestions",
         "schedule": 3600,
     },
+    "reports-monthly": {
+        # Last month's report to each subscribed leader (congress/reports.py), once per
+        # subscription and month: hourly on the 1st, so a beat or worker down at 7:00
+        # still sends that day; the later runs find everything sent.
+        "task": "congress.reports.send_monthly_reports",
+        "schedule": crontab(minute=0, hour="7-22", day_of_month="1"),
+    },
 }
+# Task modules outside an app's tasks.py (autodiscovered): the reports' mailing.
+CELERY_IMPORTS = ("congress.reports",)
 
 # The livelihood-project vote (民生实事项目代表票决, 地方组织法 第十一、十二条; local rules
 # vary): the differential (差额, candidates above seats, in percent of the seats) a vote

@@ -514,7 +514,14 @@ RULES_BY_APP: dict[str, list[str]] = {"core": sorted(RULES)}
 
 # Each feature app keeps its rules beside these, in access_rules_<app>.py; a module
 # whose app is not there yet (its models do not import) adds nothing.
-for _module in ("representatives", "suggestions_citizen", "suggestions_formal", "livelihood_votes"):
+for _module in (
+    "representatives",
+    "suggestions_citizen",
+    "suggestions_formal",
+    "livelihood_votes",
+    "reports",
+    "bigscreen",
+):
     try:
         _extra = __import__(f"tests.security.access_rules_{_module}", fromlist=["RULES"])
     except ImportError as _error:
