@@ -1,27 +1,85 @@
-"""The actions on one problem, as data: label, input form, and the one service it calls.
+"""The actions on one problem, as data: one declaration per action with who may take
+it (per party), from which states, its form and the one service it calls
+(docs/architecture.md, "Checklist: add a new case type", step 5; the pattern of
+``suggestions/formal/actions.py`` and ``appointment_actions.py``).
 
-The HTML detail page and the API both look an action up here, validate with
-its form and call its service, so a step is written once for both interfaces.
-Who may take which action now is ``selectors.issue_actions``.
+The problem's from-states are ``ISSUE_TRANSITIONS`` (``workflow.py``); a department's
+own steps (签收, 申请退回, 答复 …) and staff's decisions on them also wait for the
+department's step (an engine assignment) to be in a state ``ASSIGNMENT_TRANSITIONS``
+lets its move start from. ``allowed`` derives what a user may do now from this table
+and nothing else restates it: the case page's buttons and its POST view read
+``allowed``, the API's one ``actions/<name>/`` route ``take``. A name not in the table
+is an error (400 in the API); an action the user may not take now is refused (409).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from congress import loop
-from congress.errors import InvalidTransition
-from congress.models import Assignment, User
+from congress.errors import InvalidTransition, UnknownAction
+from congress.models import Assignment, AssignmentStatus, User
+from congress.scoping import AnyUser
 from suggestions.citizen import forms, services
-from suggestions.citizen.selectors import IssueRoles
-from suggestions.models.citizen import CitizenIssue
+from suggestions.citizen.selectors import IssueRoles, issue_roles
+from suggestions.citizen.workflow import ISSUE_TRANSITIONS
+from suggestions.models.citizen import CitizenIssue, IssueStatus
 
 Runner = Callable[[CitizenIssue, dict[str, Any], User, IssueRoles], Any]
+Check = Callable[[CitizenIssue, IssueRoles], bool]
+
+# What a signed-in user can be to one problem (``selectors.issue_roles``): staff of its
+# region (or an administrator), the representative it was addressed to, the
+# representative given it to handle, a clerk of a department it was handed to. The
+# citizen has no account: their steps (短信确认, 评价) are on the tracking link.
+Party = Literal["staff", "addressed", "handler", "clerk"]
+
+STAFF: frozenset[Party] = frozenset({"staff"})
+INTAKE: frozenset[Party] = frozenset({"staff", "addressed"})  # 受理 / 不予受理
+HANDLING: frozenset[Party] = frozenset({"staff", "handler"})  # the handling representative's
+CLERK: frozenset[Party] = frozenset({"clerk"})
+
+
+def parties(roles: IssueRoles) -> frozenset[Party]:
+    found: set[Party] = set()
+    if roles.staff:
+        found.add("staff")
+    if roles.addressed:
+        found.add("addressed")
+    if roles.handler:
+        found.add("handler")
+    if roles.department is not None:
+        found.add("clerk")
+    return frozenset(found)
+
+
+@dataclass(frozen=True)
+class Step:
+    """The action works on the problem's department step: the user's own department's
+    (``own``) or the latest one, whoever's. It is offered while that step's status is
+    one the engine's ``move`` starts from."""
+
+    move: str
+    own: bool
+
+    def assignment(self, roles: IssueRoles) -> Assignment | None:
+        return roles.department if self.own else roles.any_department
+
+    def open_for(self, roles: IssueRoles) -> bool:
+        assignment = self.assignment(roles)
+        return (
+            assignment is not None
+            and assignment.status in loop.ASSIGNMENT_TRANSITIONS[self.move][0]
+        )
+
+
+def _always(issue: CitizenIssue, roles: IssueRoles) -> bool:
+    return True
 
 
 @dataclass(frozen=True)
@@ -29,8 +87,18 @@ class IssueAction:
     label: str | Promise
     form: type[forms.ActionForm]
     run: Runner
+    who: frozenset[Party]
+    # The problem's statuses it may be taken from; None: any (a step that moves no status).
+    states: frozenset[str] | None
+    step: Step | None = None
+    when: Check = _always  # anything else it waits for
     style: str = "outline-primary"
     multipart: bool = False
+
+
+def _from(*moves: str) -> frozenset[str]:
+    """The statuses the transition table lets these moves start from."""
+    return frozenset().union(*(ISSUE_TRANSITIONS[move][0] for move in moves))
 
 
 def _version(data: dict[str, Any]) -> int | None:
@@ -38,16 +106,44 @@ def _version(data: dict[str, Any]) -> int | None:
     return int(value) if value is not None else None
 
 
-def _department(roles: IssueRoles) -> Assignment:
-    if roles.department is None:
+def _assignment(step: Step, roles: IssueRoles) -> Assignment:
+    assignment = step.assignment(roles)
+    if assignment is None:
         raise InvalidTransition()
-    return roles.department
+    return assignment
 
 
-def _staff_assignment(roles: IssueRoles) -> Assignment:
-    if roles.any_department is None:
-        raise InvalidTransition()
-    return roles.any_department
+OWN = {
+    move: Step(move, own=True)
+    for move in ("accept", "reply", "request_extension", "request_return")
+}
+LATEST = {move: Step(move, own=False) for move in ("approve_return", "approve_extension")}
+# A department's own steps are taken while the problem is with departments (交办).
+WITH_DEPARTMENT = _from("department_reply")
+
+
+def _not_with_a_department(issue: CitizenIssue, roles: IssueRoles) -> bool:
+    """交办 again only once the department it went to has let it go (a return approved):
+    never handed on twice."""
+    latest = roles.any_department
+    return not (issue.status == IssueStatus.FORWARDED and latest is not None and latest.is_open)
+
+
+def _department_replied(issue: CitizenIssue, roles: IssueRoles) -> bool:
+    latest = roles.any_department
+    return latest is not None and latest.status == AssignmentStatus.REPLIED
+
+
+def _hidden(issue: CitizenIssue, roles: IssueRoles) -> bool:
+    return issue.hidden_from_public
+
+
+def _shown(issue: CitizenIssue, roles: IssueRoles) -> bool:
+    return not issue.hidden_from_public
+
+
+def _has_phone(issue: CitizenIssue, roles: IssueRoles) -> bool:
+    return bool(issue.mobile_hash)
 
 
 ISSUE_ACTIONS: dict[str, IssueAction] = {
@@ -57,7 +153,9 @@ ISSUE_ACTIONS: dict[str, IssueAction] = {
         lambda issue, d, user, roles: services.citizen_issue_moderate(
             issue=issue, by=user, approve=True, note=d["note"]
         ),
-        "success",
+        who=STAFF,
+        states=_from("approve"),
+        style="success",
     ),
     "reject": IssueAction(
         _("屏蔽（垃圾或违法信息）"),
@@ -65,7 +163,9 @@ ISSUE_ACTIONS: dict[str, IssueAction] = {
         lambda issue, d, user, roles: services.citizen_issue_moderate(
             issue=issue, by=user, approve=False, note=d["note"]
         ),
-        "outline-danger",
+        who=STAFF,
+        states=_from("reject"),
+        style="outline-danger",
     ),
     "accept": IssueAction(
         _("受理并分派代表"),
@@ -77,7 +177,9 @@ ISSUE_ACTIONS: dict[str, IssueAction] = {
             note=d["note"],
             expected_version=_version(d),
         ),
-        "success",
+        who=INTAKE,
+        states=_from("accept"),
+        style="success",
     ),
     "decline": IssueAction(
         _("不予受理"),
@@ -89,7 +191,9 @@ ISSUE_ACTIONS: dict[str, IssueAction] = {
             channel=d["channel"],
             expected_version=_version(d),
         ),
-        "outline-danger",
+        who=INTAKE,
+        states=_from("decline"),
+        style="outline-danger",
     ),
     "assign": IssueAction(
         _("分派（改派）代表"),
@@ -101,6 +205,8 @@ ISSUE_ACTIONS: dict[str, IssueAction] = {
             note=d["note"],
             expected_version=_version(d),
         ),
+        who=STAFF,
+        states=_from("assign"),
     ),
     "answer": IssueAction(
         _("直接答复群众（当场解答/协调解决）"),
@@ -108,7 +214,9 @@ ISSUE_ACTIONS: dict[str, IssueAction] = {
         lambda issue, d, user, roles: services.citizen_issue_answer(
             issue=issue, by=user, answer=d["answer"], note=d["note"], expected_version=_version(d)
         ),
-        "success",
+        who=HANDLING,
+        states=_from("answer"),
+        style="success",
     ),
     "forward": IssueAction(
         _("交办部门"),
@@ -121,7 +229,10 @@ ISSUE_ACTIONS: dict[str, IssueAction] = {
             public_note=d["public_note"],
             expected_version=_version(d),
         ),
-        "primary",
+        who=HANDLING,
+        states=_from("forward"),
+        when=_not_with_a_department,
+        style="primary",
     ),
     "merge": IssueAction(
         _("并入同类问题"),
@@ -129,6 +240,8 @@ ISSUE_ACTIONS: dict[str, IssueAction] = {
         lambda issue, d, user, roles: services.citizen_issue_merge(
             issue=issue, into=d["into"], by=user, note=d["note"]
         ),
+        who=HANDLING,
+        states=_from("merge"),
     ),
     "convert": IssueAction(
         _("转为代表建议/民生实事"),
@@ -136,71 +249,97 @@ ISSUE_ACTIONS: dict[str, IssueAction] = {
         lambda issue, d, user, roles: services.citizen_issue_convert(
             issue=issue, by=user, to=d["to"], note=d["note"]
         ),
+        who=HANDLING,
+        states=_from("convert"),
     ),
     "dept_accept": IssueAction(
         _("签收"),
         forms.NoteForm,
         lambda issue, d, user, roles: loop.assignment_accept(
-            assignment=_department(roles), by=user, note=d["note"]
+            assignment=_assignment(OWN["accept"], roles), by=user, note=d["note"]
         ),
-        "success",
+        who=CLERK,
+        states=WITH_DEPARTMENT,
+        step=OWN["accept"],
+        style="success",
     ),
     "dept_reply": IssueAction(
         _("答复办理情况"),
         forms.DepartmentReplyForm,
         lambda issue, d, user, roles: services.citizen_issue_department_reply(
             issue=issue,
-            assignment=_department(roles),
+            assignment=_assignment(OWN["reply"], roles),
             by=user,
             reply=d["reply"],
             attachments=d["attachments"],
         ),
-        "primary",
+        who=CLERK,
+        states=WITH_DEPARTMENT,
+        step=OWN["reply"],
+        style="primary",
         multipart=True,
     ),
     "dept_progress": IssueAction(
         _("报告进展"),
         forms.ReasonForm,
         lambda issue, d, user, roles: loop.assignment_report_progress(
-            assignment=_department(roles), by=user, note=d["reason"]
+            assignment=_assignment(OWN["reply"], roles), by=user, note=d["reason"]
         ),
+        who=CLERK,
+        states=WITH_DEPARTMENT,
+        step=OWN["reply"],  # while the department may still reply
     ),
     "dept_extension": IssueAction(
         _("申请延期"),
         forms.ExtensionForm,
         lambda issue, d, user, roles: loop.assignment_request_extension(
-            assignment=_department(roles), by=user, until=d["until"], reason=d["reason"]
+            assignment=_assignment(OWN["request_extension"], roles),
+            by=user,
+            until=d["until"],
+            reason=d["reason"],
         ),
+        who=CLERK,
+        states=WITH_DEPARTMENT,
+        step=OWN["request_extension"],
     ),
     "dept_return": IssueAction(
         _("申请退回（不属于本单位职责）"),
         forms.ReasonForm,
         lambda issue, d, user, roles: loop.assignment_request_return(
-            assignment=_department(roles), by=user, reason=d["reason"]
+            assignment=_assignment(OWN["request_return"], roles), by=user, reason=d["reason"]
         ),
-        "outline-danger",
+        who=CLERK,
+        states=WITH_DEPARTMENT,
+        step=OWN["request_return"],
+        style="outline-danger",
     ),
     "decide_return": IssueAction(
         _("审核退回申请"),
         forms.DecideForm,
         lambda issue, d, user, roles: services.citizen_issue_decide_return(
             issue=issue,
-            assignment=_staff_assignment(roles),
+            assignment=_assignment(LATEST["approve_return"], roles),
             by=user,
             approve=d["approve"],
             note=d["note"],
         ),
+        who=STAFF,
+        states=None,
+        step=LATEST["approve_return"],
     ),
     "decide_extension": IssueAction(
         _("审核延期申请"),
         forms.DecideExtensionForm,
         lambda issue, d, user, roles: loop.assignment_decide_extension(
-            assignment=_staff_assignment(roles),
+            assignment=_assignment(LATEST["approve_extension"], roles),
             by=user,
             approve=d["approve"],
             until=d["until"],
             note=d["note"],
         ),
+        who=STAFF,
+        states=None,
+        step=LATEST["approve_extension"],
     ),
     "report_back": IssueAction(
         _("核实并反馈群众"),
@@ -208,7 +347,9 @@ ISSUE_ACTIONS: dict[str, IssueAction] = {
         lambda issue, d, user, roles: services.citizen_issue_report_back(
             issue=issue, by=user, answer=d["answer"], note=d["note"], expected_version=_version(d)
         ),
-        "success",
+        who=HANDLING,
+        states=_from("report_back"),
+        style="success",
     ),
     "send_back": IssueAction(
         _("退回部门继续办理"),
@@ -216,7 +357,10 @@ ISSUE_ACTIONS: dict[str, IssueAction] = {
         lambda issue, d, user, roles: services.citizen_issue_send_back(
             issue=issue, by=user, reason=d["reason"]
         ),
-        "outline-danger",
+        who=HANDLING,
+        states=_from("send_back"),
+        when=_department_replied,
+        style="outline-danger",
     ),
     "return_visit": IssueAction(
         _("记录回访"),
@@ -224,6 +368,9 @@ ISSUE_ACTIONS: dict[str, IssueAction] = {
         lambda issue, d, user, roles: services.citizen_issue_log_return_visit(
             issue=issue, by=user, summary=d["summary"]
         ),
+        who=frozenset({"handler"}),
+        # 回访 records an event and moves nothing: after the citizen was answered.
+        states=frozenset({IssueStatus.ANSWERED, IssueStatus.CLOSED}),
     ),
     "hide_public": IssueAction(
         _("从公示栏隐藏"),
@@ -231,7 +378,10 @@ ISSUE_ACTIONS: dict[str, IssueAction] = {
         lambda issue, d, user, roles: services.citizen_issue_set_public(
             issue=issue, hidden=True, by=user, reason=d["note"]
         ),
-        "outline-secondary",
+        who=STAFF,
+        states=None,
+        when=_shown,
+        style="outline-secondary",
     ),
     "show_public": IssueAction(
         _("在公示栏显示"),
@@ -239,7 +389,10 @@ ISSUE_ACTIONS: dict[str, IssueAction] = {
         lambda issue, d, user, roles: services.citizen_issue_set_public(
             issue=issue, hidden=False, by=user, reason=d["note"]
         ),
-        "outline-secondary",
+        who=STAFF,
+        states=None,
+        when=_hidden,
+        style="outline-secondary",
     ),
     "ban_phone": IssueAction(
         _("限制该手机号提交"),
@@ -247,6 +400,56 @@ ISSUE_ACTIONS: dict[str, IssueAction] = {
         lambda issue, d, user, roles: services.citizen_issue_ban_phone(
             issue=issue, by=user, reason=d["reason"], days=d["days"]
         ),
-        "outline-danger",
+        who=STAFF,
+        states=None,
+        when=_has_phone,
+        style="outline-danger",
     ),
 }
+
+
+def issue_action(name: str) -> IssueAction:
+    """The declaration of ``name``; an unknown name is an error (400), never ignored."""
+    try:
+        return ISSUE_ACTIONS[name]
+    except KeyError:
+        raise UnknownAction(name, ISSUE_ACTIONS) from None
+
+
+def _may(
+    action: IssueAction, issue: CitizenIssue, roles: IssueRoles, who: frozenset[Party]
+) -> bool:
+    return (
+        bool(action.who & who)
+        and (action.states is None or issue.status in action.states)
+        and (action.step is None or action.step.open_for(roles))
+        and action.when(issue, roles)
+    )
+
+
+def allowed(user: AnyUser, issue: CitizenIssue, roles: IssueRoles | None = None) -> list[str]:
+    """The actions the user may take on the problem now, in the table's order."""
+    roles = roles or issue_roles(user, issue)
+    who = parties(roles)
+    if not who:
+        return []
+    return [name for name, action in ISSUE_ACTIONS.items() if _may(action, issue, roles, who)]
+
+
+def take(
+    issue: CitizenIssue,
+    name: str,
+    user: User,
+    form: forms.ActionForm,
+    roles: IssueRoles | None = None,
+) -> forms.ActionForm:
+    """Take one action for the page or the API: an unknown name is an error (400), one
+    the user may not take now is refused (409); else the form is checked and, if
+    valid, the action's service is called. The form comes back (its errors, if any)."""
+    declared = issue_action(name)
+    roles = roles or issue_roles(user, issue)
+    if name not in allowed(user, issue, roles):
+        raise InvalidTransition()
+    if form.is_valid():
+        declared.run(issue, form.cleaned_data, user, roles)
+    return form

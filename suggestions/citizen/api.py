@@ -14,7 +14,6 @@ from typing import Any
 
 from django import forms as django_forms
 from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -31,12 +30,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from congress.errors import InvalidTransition, RuleViolation, UnknownAction
+from congress.errors import RuleViolation
 from congress.keyset import KeysetPagination
 from congress.ratelimit import check
 from congress.scoping import acting_user, get_visible_or_404
-from suggestions.citizen import appointment_actions, conf, selectors, services
-from suggestions.citizen.actions import ISSUE_ACTIONS
+from suggestions.citizen import actions, appointment_actions, conf, selectors, services
 from suggestions.citizen.filters import CitizenIssueFilter, list_ordering
 from suggestions.citizen.forms import IssueSubmitForm, RateForm
 from suggestions.citizen.privacy import mask_mobile, mask_name, mobile_hash
@@ -215,9 +213,7 @@ class PublicIssueTrack(APIView):
 
     @extend_schema(responses=PublicIssueSerializer, tags=["citizen (public)"])
     def get(self, request: Request, token: str) -> Response:
-        issue = get_object_or_404(
-            CitizenIssue.objects.select_related("category"), tracking_token=token
-        )
+        issue = selectors.tracked_issue(token)
         response = Response(PublicIssueSerializer(issue).data)
         response["Cache-Control"] = "no-store"
         return response
@@ -237,7 +233,7 @@ class PublicIssueRate(APIView):
     )
     def post(self, request: Request, token: str) -> Response:
         check(request, group="citizen-track", rate=conf.rate_tracking())
-        issue = get_object_or_404(CitizenIssue, tracking_token=token)
+        issue = selectors.tracked_issue(token)
         form = RateForm(request.data)
         if not form.is_valid():
             raise _form_errors(form)
@@ -338,7 +334,7 @@ class IssueDetailSerializer(IssueListSerializer):
         return EventSerializer(selectors.issue_timeline(issue), many=True).data
 
     def get_actions(self, issue: CitizenIssue) -> list[str]:
-        return selectors.issue_actions(self.context["request"].user, issue)
+        return actions.allowed(self.context["request"].user, issue)
 
 
 class CitizenIssueViewSet(viewsets.ReadOnlyModelViewSet):
@@ -364,7 +360,10 @@ class CitizenIssueViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         parameters=[
             OpenApiParameter(
-                "action_name", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(ISSUE_ACTIONS)
+                "action_name",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                enum=list(actions.ISSUE_ACTIONS),
             ),
         ],
         request=inline_serializer(
@@ -377,17 +376,11 @@ class CitizenIssueViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
     def act(self, request: Request, pk: str, action_name: str) -> Response:
         issue = get_visible_or_404(selectors.visible_issues(request.user), pk=pk)
-        spec = ISSUE_ACTIONS.get(action_name)
-        if spec is None:
-            raise UnknownAction(action_name, ISSUE_ACTIONS)
-        roles = selectors.issue_roles(request.user, issue)
-        if action_name not in selectors.issue_actions(request.user, issue, roles):
-            raise InvalidTransition()
         user = acting_user(request)
-        form = spec.form(request.data, request.FILES, issue=issue, user=user)
-        if not form.is_valid():
+        declared = actions.issue_action(action_name)
+        form = declared.form(request.data, request.FILES, issue=issue, user=user)
+        if not actions.take(issue, action_name, user, form).is_valid():
             raise _form_errors(form)
-        spec.run(issue, form.cleaned_data, user, roles)
         issue.refresh_from_db()
         fresh = selectors.with_list_columns(selectors.visible_issues(request.user)).get(pk=issue.pk)
         return Response(IssueDetailSerializer(fresh, context={"request": request}).data)

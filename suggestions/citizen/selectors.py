@@ -24,6 +24,7 @@ from django.db.models import (
     Subquery,
     Sum,
 )
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,17 +42,15 @@ from congress.models import (
 )
 from congress.scoping import AnyUser, in_jurisdiction, region_scope_q
 from congress.summary import BoundedCount, bounded_count
-from congress.workflow import allowed_actions
 from representatives.models import GridAssignment, Representative, Station, StationMember
 from representatives.registry import PointRecord, PublicCase
 from representatives.selectors import representative_of, visible_representatives
-from suggestions.citizen.privacy import mask_name, redact_text
+from suggestions.citizen.privacy import mask_name, mobile_hash, redact_text
 from suggestions.citizen.workflow import (
     APPOINTMENT_ACTION_LABELS,
     APPOINTMENT_CASE,
     ISSUE_ACTION_LABELS,
     ISSUE_CASE,
-    ISSUE_TRANSITIONS,
 )
 from suggestions.models.citizen import (
     GATED_ISSUE_STATUSES,
@@ -129,6 +128,23 @@ def visible_appointments(user: AnyUser) -> QuerySet[Appointment]:
     return rows.filter(staff | others)
 
 
+def tracked_issue(token: str) -> CitizenIssue:
+    """The problem a citizen's tracking link names (``/q/t/<token>/``), with what its
+    page shows beside it; the secret token is the citizen's whole scope
+    (docs/architecture.md, "Who sees what"). Any other token is a 404."""
+    rows = CitizenIssue.objects.select_related("category", "region", "station", "merged_into")
+    return get_object_or_404(rows, tracking_token=token)
+
+
+def issue_by_code(tracking_code: str, mobile: str) -> CitizenIssue | None:
+    """查询: the problem with this tracking code submitted from this number (the number
+    is matched by its hash; none without a number)."""
+    if not mobile:
+        return None
+    rows = CitizenIssue.objects.filter(tracking_code=tracking_code, mobile_hash=mobile_hash(mobile))
+    return rows.first()
+
+
 def can_view_issue(user: User, case_id: int) -> bool:
     return visible_issues(user).filter(pk=case_id).exists()
 
@@ -194,88 +210,6 @@ def issue_roles(user: AnyUser, issue: CitizenIssue) -> IssueRoles:
     )
 
 
-INTAKE_ACTIONS = {"accept", "decline"}
-MODERATION_ACTIONS = {"approve", "reject"}
-HANDLER_ACTIONS = {"answer", "merge", "convert", "forward", "report_back", "send_back"}
-STAFF_ONLY = {"assign", "hide_public", "show_public", "ban_phone"}
-
-
-def issue_actions(user: AnyUser, issue: CitizenIssue, roles: IssueRoles | None = None) -> list[str]:
-    """The actions this user may take on the issue now (the page shows these buttons)."""
-    roles = roles or issue_roles(user, issue)
-    by_status = set(allowed_actions(ISSUE_TRANSITIONS, issue.status))
-    allowed: set[str] = set()
-    if roles.staff:
-        allowed |= by_status & (INTAKE_ACTIONS | MODERATION_ACTIONS | HANDLER_ACTIONS | {"assign"})
-        allowed |= {"ban_phone"} if issue.mobile_hash else set()
-        allowed.add("show_public" if issue.hidden_from_public else "hide_public")
-    if roles.addressed:
-        allowed |= by_status & INTAKE_ACTIONS
-    if roles.handler:
-        allowed |= by_status & HANDLER_ACTIONS
-        if issue.status in (IssueStatus.CLOSED, IssueStatus.ANSWERED):
-            allowed.add("return_visit")
-    forwarded_to = roles.any_department
-    if (
-        "forward" in allowed
-        and issue.status == IssueStatus.FORWARDED
-        and (forwarded_to is not None and forwarded_to.is_open)
-    ):
-        allowed.discard("forward")  # still with a department: not handed on twice
-    if issue.status == IssueStatus.DEPARTMENT_REPLIED and (
-        forwarded_to is None or forwarded_to.status != AssignmentStatus.REPLIED
-    ):
-        allowed.discard("send_back")
-    if roles.staff and forwarded_to is not None:
-        if forwarded_to.status == AssignmentStatus.RETURN_REQUESTED:
-            allowed.add("decide_return")
-        if forwarded_to.status == AssignmentStatus.EXTENSION_REQUESTED:
-            allowed.add("decide_extension")
-    allowed |= _department_actions(issue, roles.department)
-    order = [*ISSUE_ACTION_ORDER]
-    return [action for action in order if action in allowed]
-
-
-def _department_actions(issue: CitizenIssue, assignment: Assignment | None) -> set[str]:
-    if assignment is None or issue.status != IssueStatus.FORWARDED:
-        return set()
-    status = assignment.status
-    actions: set[str] = set()
-    if status == AssignmentStatus.ASSIGNED:
-        actions |= {"dept_accept", "dept_return"}
-    if status == AssignmentStatus.ACCEPTED:
-        actions.add("dept_return")
-    if status in (AssignmentStatus.ACCEPTED, AssignmentStatus.IN_PROGRESS):
-        actions |= {"dept_reply", "dept_progress", "dept_extension"}
-    return actions
-
-
-ISSUE_ACTION_ORDER = [
-    "approve",
-    "reject",
-    "accept",
-    "decline",
-    "assign",
-    "answer",
-    "forward",
-    "merge",
-    "convert",
-    "dept_accept",
-    "dept_reply",
-    "dept_progress",
-    "dept_extension",
-    "dept_return",
-    "decide_return",
-    "decide_extension",
-    "report_back",
-    "send_back",
-    "return_visit",
-    "hide_public",
-    "show_public",
-    "ban_phone",
-]
-
-
 # --- lists ---------------------------------------------------------------------------------
 
 
@@ -325,7 +259,6 @@ def _labelled(
     registry is keyed by bare words like "accepted", which mean different things
     in different apps.)"""
     from congress.loop import ACTION_LABELS
-    from congress.models import AssignmentStatus
 
     engine_statuses = dict(AssignmentStatus.choices)
     rows = list(events)

@@ -23,7 +23,7 @@ from congress.files import stream_file
 from congress.keyset import AFTER, BEFORE, keyset_page
 from congress.scoping import acting_user, get_visible_or_404, is_staff_or_admin
 from suggestions.citizen import selectors, services
-from suggestions.citizen.actions import ISSUE_ACTIONS
+from suggestions.citizen.actions import ISSUE_ACTIONS, allowed
 from suggestions.citizen.filters import CitizenIssueFilter, list_ordering
 from suggestions.citizen.privacy import mask_mobile, mask_name
 from suggestions.models.citizen import CitizenIssue, IssuePhoto, SavedIssueFilter
@@ -73,7 +73,7 @@ def _detail_context(request: HttpRequest, issue: CitizenIssue, **extra: Any) -> 
     roles = selectors.issue_roles(user, issue)
     actions = [
         (name, ISSUE_ACTIONS[name], ISSUE_ACTIONS[name].form(issue=issue, user=user))
-        for name in selectors.issue_actions(user, issue, roles)
+        for name in allowed(user, issue, roles)
     ]
     assignments = list(selectors.issue_assignments(issue))
     return {
@@ -104,7 +104,7 @@ def citizen_issue_act(request: HttpRequest, pk: int, action: str) -> HttpRespons
     user = acting_user(request)
     spec = ISSUE_ACTIONS.get(action)
     roles = selectors.issue_roles(user, issue)
-    if spec is None or action not in selectors.issue_actions(user, issue, roles):
+    if spec is None or action not in allowed(user, issue, roles):
         messages.error(request, _("当前状态下不能进行该操作，页面已刷新。"))
         return redirect(issue.get_absolute_url())
     form = spec.form(request.POST, request.FILES, issue=issue, user=user)

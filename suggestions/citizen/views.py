@@ -280,15 +280,8 @@ def citizen_issue_similar(request: HttpRequest) -> HttpResponse:
     return render(request, "suggestions/citizen/_similar.html", {"rows": rows})
 
 
-def _tracked(token: str) -> CitizenIssue:
-    return get_object_or_404(
-        CitizenIssue.objects.select_related("category", "region", "station", "merged_into"),
-        tracking_token=token,
-    )
-
-
 def citizen_issue_track(request: HttpRequest, token: str) -> HttpResponse:
-    issue = _tracked(token)
+    issue = selectors.tracked_issue(token)
     return _no_store(render(request, "suggestions/citizen/track.html", _track_context(issue)))
 
 
@@ -310,7 +303,7 @@ def _track_context(issue: CitizenIssue, **extra: Any) -> dict[str, Any]:
 @require_POST
 @ratelimit(group="citizen-track", rate=conf.rate_tracking)
 def citizen_issue_rate(request: HttpRequest, token: str) -> HttpResponse:
-    issue = _tracked(token)
+    issue = selectors.tracked_issue(token)
     form = RateForm(request.POST)
     if form.is_valid():
         try:
@@ -331,7 +324,7 @@ def citizen_issue_rate(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 @ratelimit(group="citizen-track", rate=conf.rate_tracking)
 def citizen_issue_confirm(request: HttpRequest, token: str) -> HttpResponse:
-    issue = _tracked(token)
+    issue = selectors.tracked_issue(token)
     form = ConfirmForm(request.POST)
     if form.is_valid():
         try:
@@ -347,7 +340,7 @@ def citizen_issue_confirm(request: HttpRequest, token: str) -> HttpResponse:
 
 def citizen_issue_track_photo(request: HttpRequest, token: str, photo: str) -> HttpResponseBase:
     """The citizen's own photos, through their secret link (there is no public URL)."""
-    issue = _tracked(token)
+    issue = selectors.tracked_issue(token)
     item = get_object_or_404(IssuePhoto, issue=issue, token=photo)
     return stream_file(
         item.file, content_type=item.content_type, filename=f"{photo}{item.extension}", inline=True
@@ -361,9 +354,7 @@ def citizen_issue_lookup(request: HttpRequest) -> HttpResponse:
     form = LookupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         number = form.cleaned_data["mobile"]
-        issue = CitizenIssue.objects.filter(
-            tracking_code=form.cleaned_data["tracking_code"], mobile_hash=mobile_hash(number)
-        ).first()
+        issue = selectors.issue_by_code(form.cleaned_data["tracking_code"], number)
         if issue is not None and number:
             return redirect(issue.get_tracking_url())
         form.add_error(None, _("没有找到对应的问题，请核对查询码和手机号。"))

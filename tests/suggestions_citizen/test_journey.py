@@ -20,7 +20,7 @@ from congress.models import (
     User,
 )
 from representatives.models import ContactLog, Mandate, Representative, Station
-from suggestions.citizen import selectors, services
+from suggestions.citizen import actions, selectors, services
 from suggestions.citizen.workflow import ISSUE_CASE
 from suggestions.models.citizen import CitizenIssue, IssueCategory, IssueRating, IssueStatus
 from suggestions.models.formal import Suggestion
@@ -353,7 +353,7 @@ def test_a_problem_sent_to_a_representative_reaches_them_and_they_may_accept_it(
 ) -> None:
     issue = submit(region=world.grid, representative=representative, category=categories["roads"])
     assert representative.user.notifications.filter(kind="citizen_issue.addressed").exists()
-    assert "accept" in selectors.issue_actions(representative.user, issue)
+    assert "accept" in actions.allowed(representative.user, issue)
     services.citizen_issue_accept(issue=issue, by=representative.user)
     issue.refresh_from_db()
     assert issue.handler == representative
