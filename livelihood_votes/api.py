@@ -1,7 +1,8 @@
 """/api/v1/livelihood-votes/: the same scoped selectors and services as the pages.
 
-Votes and their candidates are read-only here (staff prepare a vote on its page); a
-representative casts a ballot with ``POST …/{id}/ballot/`` and gets the receipt in the
+Votes and their candidates are read-only here (staff prepare a vote on its page); the
+managing staff take its steps (开始, 结束, 取消) with ``POST …/{id}/actions/<name>/``
+from the one declaration in ``actions.py``; a representative casts a ballot with ``POST …/{id}/ballot/`` and gets the receipt in the
 answer; results and the published ballot list answer 409 (``results_not_published``)
 until the vote is closed, for everyone. Refusals are ``{"code", "message"}``.
 """
@@ -10,7 +11,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -19,8 +21,8 @@ from rest_framework.response import Response
 from congress.api.throttling import BallotCastThrottle, count_refused
 from congress.ballots.http import session_untouched
 from congress.models import PublishedBallot
-from congress.scoping import get_visible_or_404
-from livelihood_votes import selectors, services
+from congress.scoping import acting_user, get_visible_or_404
+from livelihood_votes import actions, selectors, services
 from livelihood_votes.errors import ResultsNotPublished
 from livelihood_votes.models import BallotForm, Candidate, LivelihoodVote, Mark, VoteStatus
 from representatives.selectors import representative_of
@@ -153,6 +155,31 @@ class LivelihoodVoteViewSet(viewsets.ReadOnlyModelViewSet):
         vote = self._vote()
         rows = selectors.vote_candidates(vote)
         return Response(CandidateSerializer(rows, many=True).data)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "action_name",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                enum=list(actions.VOTE_ACTIONS),
+            ),
+        ],
+        request=inline_serializer(
+            "VoteActionInput",
+            {"reason": serializers.CharField(required=False, max_length=200)},
+        ),
+        responses=VoteSerializer,
+        description="Take one of the managing staff's steps on the vote: open (开始投票), "
+        "close (结束投票并计票) or cancel (取消票决; reason optional). An unknown name is 400 "
+        "(unknown_action), a step not allowed now (or not yours) 409.",
+    )
+    @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
+    def act(self, request: Request, pk: str, action_name: str) -> Response:
+        vote = self._vote()
+        actions.take(vote, action_name, acting_user(request), request.data)
+        fresh = get_visible_or_404(self.get_queryset(), pk=vote.pk)
+        return Response(VoteSerializer(fresh).data)
 
     @extend_schema(request=BallotCastSerializer, responses={201: ReceiptSerializer})
     # Not added to the per-user and per-token histories (a cast dated beside its voter);

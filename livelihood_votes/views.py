@@ -13,12 +13,10 @@ service and responds.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -33,10 +31,9 @@ from django.views.decorators.http import require_POST
 
 from congress.ballots.http import session_untouched
 from congress.errors import DomainError
-from congress.models import User
 from congress.scoping import acting_user, get_visible_or_404, is_staff_or_admin, visible_departments
 from congress.workflow import timeline
-from livelihood_votes import selectors, services
+from livelihood_votes import actions, selectors, services
 from livelihood_votes.errors import ResultsNotPublished
 from livelihood_votes.forms import (
     BallotPaperForm,
@@ -49,7 +46,7 @@ from livelihood_votes.forms import (
     VoteForm,
 )
 from livelihood_votes.models import BallotForm, LivelihoodVote, Mark, VoteStatus
-from livelihood_votes.workflow import VOTE_CASE, VOTE_TRANSITIONS
+from livelihood_votes.workflow import VOTE_CASE
 from representatives.models import Representative
 from representatives.selectors import representative_of
 
@@ -133,7 +130,7 @@ def vote_detail(request: HttpRequest, pk: int) -> HttpResponse:
             departments=visible_departments(request.user).filter(is_active=True)
         )
         context["cancel_form"] = CancelForm()
-        context["vote_actions"] = vote_actions(vote)
+        context["vote_actions"] = actions.allowed(request.user, vote)
     if representative is not None and selectors.is_elector(vote, representative):
         context["elector"] = True
         context["voted"] = selectors.has_voted(vote, representative)
@@ -178,61 +175,14 @@ def candidate_remove(request: HttpRequest, pk: int, candidate_id: int) -> HttpRe
     return redirect(vote)
 
 
-@dataclass(frozen=True)
-class VoteAction:
-    """One step the managing staff take on a vote: the move of ``VOTE_TRANSITIONS`` it
-    makes (its from-states decide when the page offers it), its form, its service."""
-
-    move: str
-    form: type[forms.Form]
-    run: Callable[[LivelihoodVote, User, dict[str, Any]], Any]
-    done: Promise
-
-
-VOTE_ACTIONS: dict[str, VoteAction] = {
-    "open": VoteAction(
-        "vote_open",
-        forms.Form,
-        lambda vote, by, d: services.vote_open(vote=vote, by=by),
-        gettext_lazy("已开始投票。"),
-    ),
-    "close": VoteAction(
-        "vote_close",
-        forms.Form,
-        lambda vote, by, d: services.vote_close(vote=vote, by=by),
-        gettext_lazy("投票已结束，计票结果已公布。"),
-    ),
-    "cancel": VoteAction(
-        "vote_cancel",
-        CancelForm,
-        lambda vote, by, d: services.vote_cancel(vote=vote, by=by, reason=d["reason"]),
-        gettext_lazy("票决已取消。"),
-    ),
-}
-
-
-def vote_actions(vote: LivelihoodVote) -> list[str]:
-    """The steps the page offers the managing staff now, derived from the table."""
-    return [
-        name
-        for name, action in VOTE_ACTIONS.items()
-        if vote.status in VOTE_TRANSITIONS[action.move][0]
-    ]
-
-
 @staff_required
 @require_POST
 def vote_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     vote = _managed_vote(request, pk)
-    declared = VOTE_ACTIONS.get(action)
-    if declared is None:
+    if action not in actions.VOTE_ACTIONS:
         raise Http404  # a page address that names no step
-    form = declared.form(request.POST)
-    if not form.is_valid():
-        messages.error(request, _errors(form))
-        return redirect(vote)
     try:
-        declared.run(vote, acting_user(request), form.cleaned_data)
+        declared = actions.take(vote, action, acting_user(request), request.POST)
     except DomainError as error:
         messages.error(request, str(error.message))
     else:

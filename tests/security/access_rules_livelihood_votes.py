@@ -166,6 +166,10 @@ def reps_exist(cast: Cast) -> dict[str, Any]:
     return {}
 
 
+def _status_of(cast: Cast, args: dict[str, Any]) -> str:
+    return LivelihoodVote.objects.get(pk=args["pk"]).status  # type: ignore[no-any-return]
+
+
 # --- rule shapes ---------------------------------------------------------------------------
 
 
@@ -294,6 +298,59 @@ RULES: dict[str, Rule] = {
                 "POST",
                 lambda c: {"selected": []},
                 fresh=True,
+            ),
+        )
+    ),
+    # The staff's steps (livelihood_votes/actions.py, VOTE_ACTIONS): the managing staff
+    # take them; out of scope 404; a representative who sees the vote, or a step the
+    # state does not allow now, 409; a name that is no step 400.
+    "livelihood-vote-act": Rule(
+        (
+            Case(
+                "取消 a draft in 海州区 (drafts are staff's only)",
+                api(only(DISTRICT)),
+                _with(fresh_vote("draft", "in"), action_name="cancel"),
+                "POST",
+                lambda c: {"reason": "重新征集"},
+                fresh=True,
+                unchanged=_status_of,
+            ),
+            Case(
+                "取消 a draft in 临江区",
+                api(only(OTHER_DISTRICT)),
+                _with(fresh_vote("draft", "out"), action_name="cancel"),
+                "POST",
+                fresh=True,
+                unchanged=_status_of,
+            ),
+            Case(
+                "结束 an open vote in 海州区: its representative sees it, 409",
+                api(
+                    outcomes(
+                        NOT_FOUND,
+                        anonymous=LOGIN,
+                        representative=CONFLICT,
+                        **dict.fromkeys(DISTRICT, OK),
+                    )
+                ),
+                _with(fresh_vote("open", "in"), action_name="close"),
+                "POST",
+                fresh=True,
+                unchanged=_status_of,
+            ),
+            Case(
+                "开始 a closed vote: not now, 409 for all who see it",
+                api(only(REP_IN, ok=CONFLICT)),
+                _with(vote("closed", "in"), action_name="open"),
+                "POST",
+                unchanged=_status_of,
+            ),
+            Case(
+                "a name that is no step: 400 for all who see the vote",
+                api(only(REP_OUT, ok=400)),
+                _with(vote("open", "out"), action_name="publish"),
+                "POST",
+                unchanged=_status_of,
             ),
         )
     ),

@@ -23,6 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.views import APIView
 from rest_framework.viewsets import ViewSetMixin
 
+from livelihood_votes.actions import VOTE_ACTIONS
 from suggestions.citizen.actions import ISSUE_ACTIONS
 from suggestions.citizen.appointment_actions import APPOINTMENT_ACTIONS
 from suggestions.formal.actions import ASSIGNMENT_ACTIONS, SUGGESTION_ACTIONS
@@ -45,6 +46,7 @@ DISPATCHERS = {
     "suggestions.citizen.api.AppointmentViewSet.act",
     "suggestions.formal.api.SuggestionViewSet.act",
     "suggestions.formal.api.SuggestionAssignmentViewSet.act",
+    "livelihood_votes.api.LivelihoodVoteViewSet.act",
 }
 
 
@@ -219,3 +221,13 @@ def test_the_check_catches_a_serializer_save() -> None:
         "calls .save() itself (line 2)",
         "calls no service",
     ]
+
+
+def test_every_vote_action_runs_a_service() -> None:
+    """The livelihood vote's API action endpoint dispatches through this table."""
+    offenders = [
+        f"{name}: {problem}"
+        for name, action in VOTE_ACTIONS.items()
+        for problem in problems_of(action.run)
+    ]
+    assert not offenders, "\n".join(offenders)
