@@ -521,6 +521,7 @@ for _module in (
     "livelihood_votes",
     "reports",
     "bigscreen",
+    "supervision_evaluation",
 ):
     try:
         _extra = __import__(f"tests.security.access_rules_{_module}", fromlist=["RULES"])
