@@ -429,3 +429,17 @@ def test_the_json_runs_the_same_queries_for_few_and_many_problems(
     add(27, 3)
     many = (_queries(anonymous, shared), _queries(client, signed_in), _queries(client, api))
     assert many == few
+
+
+def test_the_dashboard_links_to_the_screen_and_its_links(
+    client: Client, world: World, district_staff: User
+) -> None:
+    login(client, district_staff)
+    html = client.get(reverse("dashboard") + f"?region={world.town.pk}").content.decode()
+    assert f'href="/bigscreen/?region={world.town.pk}"' in html
+    assert f'href="/bigscreen/links/?region={world.town.pk}"' in html
+    # The links page offers the township the dashboard was showing.
+    form = client.get(f"/bigscreen/links/?region={world.town.pk}").context["form"]
+    assert form.initial["region"] == world.town.pk
+    offered = {region.name for region in form.fields["region"].queryset}
+    assert offered == {"海州区", "新浦街道"}
