@@ -128,7 +128,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def meeting_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    meeting = get_visible_or_404(selectors.visible_meetings(request.user), pk=pk)
+    meeting = _managed_meeting(request, pk)
     try:
         step = actions.meeting_action(action)
         form = step.form(request.POST)

@@ -522,6 +522,7 @@ for _module in (
     "reports",
     "bigscreen",
     "supervision_evaluation",
+    "supervision_meetings",
 ):
     try:
         _extra = __import__(f"tests.security.access_rules_{_module}", fromlist=["RULES"])

@@ -1,0 +1,296 @@
+"""Access rules of the standing-committee meetings (supervision/meetings/).
+
+Scopes (supervision/meetings/selectors.py): staff see the meetings of the congresses in
+their region and below and run them; a member sees the meetings they are called to; a
+reporting body's clerk sees the meetings where it reports and, of their items, only its
+own reports. Everyone else gets 404. 钱建国 (committee_member) sits on the city's
+committee and, in these rules, on 海州区's too, so he is called to 海州区's meeting; 赵磊
+(clerk) reports to 海州区's meeting, 孙丽 (other_clerk) to 临江区's.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from congress.models import Role, RoleGrant
+from congress.models.ballots import Rating
+from supervision.meetings import services
+from supervision.models.meetings import AgendaItem, ItemKind, Meeting
+from tests.factories import UserFactory, grant
+from tests.security.access_rules import (
+    API_ANONYMOUS,
+    DISTRICT,
+    LOGIN,
+    NOT_ALLOWED,
+    NOT_FOUND,
+    OK,
+    OTHER_DISTRICT,
+    REDIRECT,
+    STAFF,
+    Builder,
+    Case,
+    Rule,
+    api,
+    only,
+    outcomes,
+    page,
+    signed_in,
+)
+from tests.security.conftest import Cast
+
+IN_PARTIES = (*DISTRICT, "clerk", "committee_member")
+OUT_PARTIES = (*OTHER_DISTRICT, "other_clerk")
+BAD_REQUEST, CONFLICT = 400, 409
+
+
+def _side(cast: Cast, side: str) -> tuple[Any, Any, Any, Any]:
+    """(region, staff, reporting department, its clerk) of a side."""
+    world = cast.world
+    if side == "in":
+        return world.district, cast.district_staff, world.department, cast.clerk
+    return world.other_district, cast.other_district_staff, world.other_department, cast.other_clerk
+
+
+def _meeting(cast: Cast, side: str) -> Meeting:
+    region, staff, department, _clerk = _side(cast, side)
+    if not RoleGrant.objects.filter(role=Role.COMMITTEE, region=region).exists():
+        # 海州区's committee: 钱建国; 临江区's: a member who is none of the cast.
+        member = cast.committee_member if side == "in" else UserFactory(username="lj_member")
+        grant(member, Role.COMMITTEE, region=region)
+    number = Meeting.objects.filter(region=region).count() + 1
+    meeting = services.meeting_schedule(
+        congress=region.congress,
+        number=number,
+        held_on=timezone.localdate() + datetime.timedelta(days=30),
+        by=staff,
+    )
+    services.agenda_add(
+        meeting=meeting,
+        kind=ItemKind.REPORT,
+        title="专项工作报告",
+        department=department,
+        by=staff,
+    )
+    services.agenda_add(meeting=meeting, kind=ItemKind.INQUIRY, title="专题询问", by=staff)
+    return meeting
+
+
+def _report(meeting: Meeting) -> AgendaItem:
+    return meeting.items.get(kind=ItemKind.REPORT)
+
+
+def _voting(cast: Cast, side: str) -> AgendaItem:
+    """A report received, the meeting held, the vote open."""
+    _region, staff, _department, clerk = _side(cast, side)
+    meeting = _meeting(cast, side)
+    item = _report(meeting)
+    services.report_submit(item=item, text="报告", by=clerk)
+    services.meeting_hold(meeting=meeting, by=staff)
+    services.evaluation_open(item=item, by=staff)
+    return item
+
+
+def _once(cast: Cast, key: str, build: Any) -> Any:
+    if key not in cast.objects:
+        cast.objects[key] = build()
+    return cast.objects[key]
+
+
+def meeting(side: str) -> Builder:
+    return lambda cast: {"pk": _once(cast, f"sm_{side}", lambda: _meeting(cast, side)).pk}
+
+
+def fresh_meeting(side: str, **extra: Any) -> Builder:
+    return lambda cast: {"pk": _meeting(cast, side).pk, **extra}
+
+
+def item(side: str, kind: str = ItemKind.REPORT) -> Builder:
+    def build(cast: Cast) -> dict[str, Any]:
+        found = _once(cast, f"sm_{side}", lambda: _meeting(cast, side))
+        return {"pk": found.items.get(kind=kind).pk}
+
+    return build
+
+
+def fresh_report(side: str, **extra: Any) -> Builder:
+    return lambda cast: {"pk": _report(_meeting(cast, side)).pk, **extra}
+
+
+def voting(side: str) -> Builder:
+    return lambda cast: {"pk": _once(cast, f"sv_{side}", lambda: _voting(cast, side)).pk}
+
+
+def fresh_voting(side: str) -> Builder:
+    return lambda cast: {"pk": _voting(cast, side).pk}
+
+
+def _meeting_status(cast: Cast, args: dict[str, Any]) -> str:
+    return Meeting.objects.get(pk=args["pk"]).status
+
+
+def _item_status(cast: Cast, args: dict[str, Any]) -> str:
+    return AgendaItem.objects.get(pk=args["pk"]).status
+
+
+def staff_only(side_in: Builder, side_out: Builder, **kwargs: Any) -> Rule:
+    """A staff page of one object: staff of its region (and above) 200, everyone else 404."""
+    return Rule(
+        (
+            Case("in 海州区", only(DISTRICT), side_in, **kwargs),
+            Case("in 临江区", only(OTHER_DISTRICT), side_out, **kwargs),
+        )
+    )
+
+
+def parties(side_in: Builder, side_out: Builder, in_: Any = IN_PARTIES) -> Rule:
+    return Rule(
+        (
+            Case("in 海州区", only(in_), side_in),
+            Case("in 临江区", only(OUT_PARTIES), side_out),
+        )
+    )
+
+
+_REPORT = {"text": "报告正文"}
+
+RULES: dict[str, Rule] = {
+    "supervision_meeting_list": page(signed_in()),
+    "supervision_meeting_create": page(only(STAFF)),
+    "supervision_meeting_detail": parties(meeting("in"), meeting("out")),
+    "supervision_meeting_act": Rule(
+        (
+            Case(
+                "会议已召开 in 海州区: its staff; a member or the clerk who sees it, 404",
+                only(DISTRICT, ok=REDIRECT),
+                fresh_meeting("in", action="meeting_hold"),
+                "POST",
+                fresh=True,
+                unchanged=_meeting_status,
+            ),
+            Case(
+                "in 临江区",
+                only(OTHER_DISTRICT, ok=REDIRECT),
+                fresh_meeting("out", action="meeting_hold"),
+                "POST",
+                fresh=True,
+                unchanged=_meeting_status,
+            ),
+            Case(
+                "GET is not a step",
+                outcomes(NOT_ALLOWED, anonymous=LOGIN),
+                lambda c: {"pk": 1, "action": "meeting_hold"},
+            ),
+        )
+    ),
+    "supervision_meeting_attendance": staff_only(meeting("in"), meeting("out")),
+    "supervision_agenda_add": staff_only(meeting("in"), meeting("out")),
+    "supervision_agenda_item": parties(item("in"), item("out")),
+    "supervision_agenda_act": Rule(
+        (
+            Case(
+                "报送报告 in 海州区: staff and its clerk; the member sees it but may not, 400",
+                only((*DISTRICT, "clerk"), ok=REDIRECT, other=NOT_FOUND)
+                | {"committee_member": BAD_REQUEST},
+                fresh_report("in", action="report_submit"),
+                "POST",
+                lambda c: _REPORT,
+                fresh=True,
+                unchanged=_item_status,
+            ),
+            Case(
+                "报送报告 in 临江区",
+                only((*OTHER_DISTRICT, "other_clerk"), ok=REDIRECT),
+                fresh_report("out", action="report_submit"),
+                "POST",
+                lambda c: _REPORT,
+                fresh=True,
+                unchanged=_item_status,
+            ),
+            Case(
+                "GET is not a step",
+                outcomes(NOT_ALLOWED, anonymous=LOGIN),
+                lambda c: {"pk": 1, "action": "report_submit"},
+            ),
+        )
+    ),
+    "supervision_evaluation_ballot": Rule(
+        (
+            Case(
+                "the form, in 海州区: its members only", only(("committee_member",)), voting("in")
+            ),
+            Case("in 临江区: none of the cast is a member", only(()), voting("out")),
+        )
+    ),
+    "supervision_inquiry_live": staff_only(
+        item("in", ItemKind.INQUIRY), item("out", ItemKind.INQUIRY)
+    ),
+    # --- API ---
+    "supervision-meeting-list": page(api(signed_in())),
+    "supervision-meeting-detail": Rule(
+        (
+            Case("in 海州区", api(only(IN_PARTIES)), meeting("in")),
+            Case("in 临江区", api(only(OUT_PARTIES)), meeting("out")),
+        )
+    ),
+    "supervision-agenda-item-list": page(api(signed_in())),
+    "supervision-agenda-item-detail": Rule(
+        (
+            Case("in 海州区", api(only(IN_PARTIES)), item("in")),
+            Case("in 临江区", api(only(OUT_PARTIES)), item("out")),
+        )
+    ),
+    "supervision-agenda-item-act": Rule(
+        (
+            Case(
+                "报送报告 in 海州区: staff and its clerk; the member 409",
+                api(only((*DISTRICT, "clerk"))) | {"committee_member": CONFLICT},
+                fresh_report("in", action_name="report_submit"),
+                "POST",
+                lambda c: _REPORT,
+                fresh=True,
+                unchanged=_item_status,
+            ),
+            Case(
+                "报送报告 in 临江区",
+                api(only((*OTHER_DISTRICT, "other_clerk"))),
+                fresh_report("out", action_name="report_submit"),
+                "POST",
+                lambda c: _REPORT,
+                fresh=True,
+                unchanged=_item_status,
+            ),
+            Case(
+                "a name that is no step: 400 for who sees it",
+                api(only(IN_PARTIES, ok=BAD_REQUEST)),
+                lambda c: {**item("in")(c), "action_name": "nonsense"},
+                "POST",
+            ),
+        )
+    ),
+    "supervision-agenda-item-ballot": Rule(
+        (
+            Case(
+                "post in 海州区: its members only",
+                api(only(("committee_member",), ok=201)),
+                fresh_voting("in"),
+                "POST",
+                lambda c: {"mark": Rating.SATISFIED},
+                fresh=True,
+            ),
+            Case(
+                "post in 临江区: none of the cast",
+                api(only(())),
+                fresh_voting("out"),
+                "POST",
+                lambda c: {"mark": Rating.SATISFIED},
+                fresh=True,
+            ),
+            Case("get", api(signed_in(NOT_ALLOWED)), voting("in")),
+        )
+    ),
+}
+
+__all__ = ["API_ANONYMOUS", "OK", "RULES"]

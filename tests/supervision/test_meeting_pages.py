@@ -1,0 +1,206 @@
+"""The meeting pages and API, in both languages, at the sizes that matter: staff schedule
+and run, the clerk sends, the member votes; refusals keep what was typed; the lists cost
+the same for 3 meetings and 30."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from congress.models import Role, User
+from congress.models.ballots import Rating
+from supervision.meetings import services
+from supervision.models.meetings import AgendaItem, ItemKind, Meeting, Question
+from tests.conftest import World, login
+from tests.factories import UserFactory, grant
+
+
+@pytest.fixture
+def members(world: World) -> list[User]:
+    return [
+        grant(UserFactory(username=f"hz{n:02d}"), Role.COMMITTEE, region=world.district)
+        for n in range(3)
+    ]
+
+
+def schedule(world: World, by: User, number: int = 1, days: int = 30) -> Meeting:
+    return services.meeting_schedule(
+        congress=world.district.congress,
+        number=number,
+        held_on=timezone.localdate() + datetime.timedelta(days=days),
+        by=by,
+    )
+
+
+def report(world: World, meeting: Meeting, by: User) -> AgendaItem:
+    return services.agenda_add(
+        meeting=meeting,
+        kind=ItemKind.REPORT,
+        title="交通运输工作报告",
+        department=world.department,
+        by=by,
+    )
+
+
+def count_queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_staff_schedule_a_meeting_and_a_bad_number_keeps_the_form(
+    client: Client, world: World, district_staff: User
+) -> None:
+    login(client, district_staff)
+    url = reverse("supervision_meeting_create")
+    data = {"congress": world.district.congress.pk, "number": 5, "held_on": "2030-03-01", "venue": "一楼"}
+    response = client.post(url, data)
+    assert response.status_code == 302
+    response = client.post(url, {**data, "venue": "二楼会议室"})  # 第5次 again
+    assert response.status_code == 400
+    assert "已有第5次常委会会议" in response.content.decode()
+    assert "二楼会议室" in response.content.decode()
+
+
+def test_the_clerk_sends_the_report_on_the_items_page(
+    client: Client, world: World, district_staff: User, clerk: User
+) -> None:
+    item = report(world, schedule(world, district_staff), district_staff)
+    login(client, clerk)
+    page = client.get(item.get_absolute_url())
+    assert 'data-testid="do-report_submit"' in page.content.decode()
+    act = reverse("supervision_agenda_act", args=[item.pk, "report_submit"])
+    refused = client.post(act, {"text": ""})
+    assert refused.status_code == 400
+    assert client.post(act, {"text": "报告正文"}).status_code == 302
+    item.refresh_from_db()
+    assert item.status == "received"
+
+
+def test_an_unknown_step_is_a_message_not_a_crash(
+    client: Client, world: World, district_staff: User
+) -> None:
+    item = report(world, schedule(world, district_staff), district_staff)
+    login(client, district_staff)
+    response = client.post(reverse("supervision_agenda_act", args=[item.pk, "nonsense"]))
+    assert response.status_code == 302
+
+
+def test_a_member_votes_on_the_phone_page_and_two_marks_are_refused(
+    client: Client,
+    world: World,
+    district_staff: User,
+    clerk: User,
+    members: list[User],
+    settings: Any,
+    tmp_path: Any,
+) -> None:
+    settings.BALLOT_KEY_DIR = tmp_path
+    meeting = schedule(world, district_staff)
+    item = report(world, meeting, district_staff)
+    services.report_submit(item=item, text="报告", by=clerk)
+    services.meeting_hold(meeting=meeting, by=district_staff)
+    services.evaluation_open(item=item, by=district_staff)
+    login(client, members[0])
+    url = reverse("supervision_evaluation_ballot", args=[item.pk])
+    assert client.get(url).status_code == 200
+    refused = client.post(url, {"mark": [Rating.SATISFIED, Rating.BASIC]})
+    assert refused.status_code == 400
+    assert "只能选择满意、基本满意、不满意中的一个" in refused.content.decode()
+    done = client.post(url, {"mark": Rating.SATISFIED})
+    assert 'data-testid="receipt"' in done.content.decode()
+    assert 'data-testid="voted"' in client.get(url).content.decode()
+
+
+def test_meeting_mode_keeps_the_question_on_error_and_records_it(
+    client: Client, world: World, district_staff: User
+) -> None:
+    meeting = schedule(world, district_staff)
+    inquiry = services.agenda_add(
+        meeting=meeting, kind=ItemKind.INQUIRY, title="专题询问", by=district_staff
+    )
+    login(client, district_staff)
+    url = reverse("supervision_inquiry_live", args=[inquiry.pk])
+    refused = client.post(url, {"asker": "王委员", "respondent": "", "text": "老旧小区何时改造？"})
+    assert refused.status_code == 400
+    assert "老旧小区何时改造？" in refused.content.decode()
+    done = client.post(
+        url, {"asker": "王委员", "respondent": "局长", "text": "老旧小区何时改造？"}
+    )
+    assert done.status_code == 302
+    assert Question.objects.get().text == "老旧小区何时改造？"
+
+
+def test_the_pages_speak_english(client: Client, world: World, district_staff: User) -> None:
+    meeting = schedule(world, district_staff)
+    login(client, district_staff)
+    response = client.get(meeting.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+
+
+def test_the_member_card_shows_the_upcoming_meeting(
+    client: Client, world: World, district_staff: User, members: list[User]
+) -> None:
+    meeting = schedule(world, district_staff)
+    login(client, members[0])
+    home = client.get(reverse("home")).content.decode()
+    assert 'data-testid="card-committee-member"' in home
+    assert meeting.get_absolute_url() in home
+
+
+def test_the_clerk_card_lists_the_report_awaited(
+    client: Client, world: World, district_staff: User, clerk: User
+) -> None:
+    item = report(world, schedule(world, district_staff), district_staff)
+    login(client, clerk)
+    home = client.get(reverse("home")).content.decode()
+    assert item.get_absolute_url() in home
+
+
+@pytest.mark.parametrize("url_name", ["supervision_meeting_list", "supervision-meeting-list"])
+def test_the_meeting_lists_cost_the_same_for_3_and_30(
+    client: Client, world: World, district_staff: User, url_name: str
+) -> None:
+    login(client, district_staff)
+    url = reverse(url_name)
+    for n in range(3):
+        report(world, schedule(world, district_staff, number=n + 1), district_staff)
+    few = count_queries(client, url)
+    for n in range(3, 30):
+        report(world, schedule(world, district_staff, number=n + 1), district_staff)
+    assert count_queries(client, url) == few
+
+
+def test_the_agenda_api_list_costs_the_same_for_3_and_30(
+    client: Client, world: World, district_staff: User
+) -> None:
+    login(client, district_staff)
+    url = reverse("supervision-agenda-item-list")
+    meeting = schedule(world, district_staff)
+    for _n in range(3):
+        report(world, meeting, district_staff)
+    few = count_queries(client, url)
+    for _n in range(27):
+        report(world, meeting, district_staff)
+    assert count_queries(client, url) == few
+
+
+def test_the_meeting_page_costs_the_same_for_3_items_and_30(
+    client: Client, world: World, district_staff: User
+) -> None:
+    login(client, district_staff)
+    meeting = schedule(world, district_staff)
+    for _n in range(3):
+        report(world, meeting, district_staff)
+    few = count_queries(client, meeting.get_absolute_url())
+    for _n in range(27):
+        report(world, meeting, district_staff)
+    assert count_queries(client, meeting.get_absolute_url()) == few
