@@ -1,5 +1,11 @@
-"""Routes: filled in by the feature that owns this module."""
+"""The department evaluation's routes under /api/v1/ (included by congress/urls.py)."""
 
 from django.urls import URLPattern, URLResolver
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from supervision.evaluation import api
+
+router = SimpleRouter()
+router.register("evaluations", api.EvaluationViewSet, basename="evaluation")
+
+urlpatterns: list[URLPattern | URLResolver] = list(router.urls)

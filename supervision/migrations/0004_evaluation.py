@@ -6,97 +6,225 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('congress', '0016_report_subscription'),
-        ('representatives', '0004_history'),
-        ('supervision', '0003_findings'),
+        ("congress", "0016_report_subscription"),
+        ("representatives", "0004_history"),
+        ("supervision", "0003_findings"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Evaluation',
+            name="Evaluation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='名称')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('opens_at', models.DateTimeField(verbose_name='开始评议时间')),
-                ('closes_at', models.DateTimeField(verbose_name='截止评议时间')),
-                ('status', models.CharField(choices=[('draft', '筹备中'), ('open', '评议中'), ('closed', '已计分'), ('published', '已公布')], default='draft', max_length=10, verbose_name='状态')),
-                ('version', models.PositiveIntegerField(default=0, editable=False)),
-                ('electorate', models.PositiveIntegerField(default=0, verbose_name='应评人数')),
-                ('voted', models.PositiveIntegerField(default=0, verbose_name='参评人数')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='公布时间')),
-                ('box', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='evaluation', to='congress.ballotbox', verbose_name='票箱')),
-                ('congress', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='congress.congress', verbose_name='人大')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='创建人')),
-                ('delegation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='representatives.delegation', verbose_name='限定代表团')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='congress.region', verbose_name='行政区划')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="名称")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("opens_at", models.DateTimeField(verbose_name="开始评议时间")),
+                ("closes_at", models.DateTimeField(verbose_name="截止评议时间")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "筹备中"),
+                            ("open", "评议中"),
+                            ("closed", "已计分"),
+                            ("published", "已公布"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=0, editable=False)),
+                ("electorate", models.PositiveIntegerField(default=0, verbose_name="应评人数")),
+                ("voted", models.PositiveIntegerField(default=0, verbose_name="参评人数")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="公布时间"),
+                ),
+                (
+                    "box",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="evaluation",
+                        to="congress.ballotbox",
+                        verbose_name="票箱",
+                    ),
+                ),
+                (
+                    "congress",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="congress.congress",
+                        verbose_name="人大",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="创建人",
+                    ),
+                ),
+                (
+                    "delegation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="representatives.delegation",
+                        verbose_name="限定代表团",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="congress.region",
+                        verbose_name="行政区划",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '工作评议',
-                'verbose_name_plural': '工作评议',
+                "verbose_name": "工作评议",
+                "verbose_name_plural": "工作评议",
             },
         ),
         migrations.CreateModel(
-            name='EvaluationCriterion',
+            name="EvaluationCriterion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='评议内容')),
-                ('weight', models.PositiveSmallIntegerField(verbose_name='权重（%）')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='顺序')),
-                ('evaluation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='criteria', to='supervision.evaluation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="评议内容")),
+                ("weight", models.PositiveSmallIntegerField(verbose_name="权重（%）")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="顺序")),
+                (
+                    "evaluation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="criteria",
+                        to="supervision.evaluation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '评议内容',
-                'verbose_name_plural': '评议内容',
-                'ordering': ['evaluation', 'order', 'pk'],
+                "verbose_name": "评议内容",
+                "verbose_name_plural": "评议内容",
+                "ordering": ["evaluation", "order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='EvaluationSubject',
+            name="EvaluationSubject",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('department', '部门'), ('official', '任命人员')], max_length=12, verbose_name='评议对象类型')),
-                ('name', models.CharField(max_length=200, verbose_name='名称')),
-                ('post', models.CharField(blank=True, max_length=200, verbose_name='职务')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='顺序')),
-                ('score', models.DecimalField(decimal_places=2, max_digits=5, null=True, verbose_name='综合得分')),
-                ('scored', models.PositiveIntegerField(default=0, verbose_name='有效评分票数')),
-                ('rank', models.PositiveSmallIntegerField(null=True, verbose_name='名次')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='congress.department', verbose_name='部门')),
-                ('evaluation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='subjects', to='supervision.evaluation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("department", "部门"), ("official", "任命人员")],
+                        max_length=12,
+                        verbose_name="评议对象类型",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="名称")),
+                ("post", models.CharField(blank=True, max_length=200, verbose_name="职务")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="顺序")),
+                (
+                    "score",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=5, null=True, verbose_name="综合得分"
+                    ),
+                ),
+                ("scored", models.PositiveIntegerField(default=0, verbose_name="有效评分票数")),
+                ("rank", models.PositiveSmallIntegerField(null=True, verbose_name="名次")),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="congress.department",
+                        verbose_name="部门",
+                    ),
+                ),
+                (
+                    "evaluation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="subjects",
+                        to="supervision.evaluation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '评议对象',
-                'verbose_name_plural': '评议对象',
-                'ordering': ['evaluation', 'order', 'pk'],
+                "verbose_name": "评议对象",
+                "verbose_name_plural": "评议对象",
+                "ordering": ["evaluation", "order", "pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='evaluation',
-            index=models.Index(fields=['region', 'created_at', 'id'], name='evaluation_region_new'),
+            model_name="evaluation",
+            index=models.Index(fields=["region", "created_at", "id"], name="evaluation_region_new"),
         ),
         migrations.AddIndex(
-            model_name='evaluation',
-            index=models.Index(fields=['congress', 'status'], name='evaluation_congress_status'),
+            model_name="evaluation",
+            index=models.Index(fields=["congress", "status"], name="evaluation_congress_status"),
         ),
         migrations.AddConstraint(
-            model_name='evaluation',
-            constraint=models.CheckConstraint(condition=models.Q(('closes_at__gt', models.F('opens_at'))), name='evaluation_window_ordered'),
+            model_name="evaluation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("closes_at__gt", models.F("opens_at"))),
+                name="evaluation_window_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evaluationcriterion',
-            constraint=models.CheckConstraint(condition=models.Q(('weight__gte', 1), ('weight__lte', 100)), name='evaluation_criterion_weight_range'),
+            model_name="evaluationcriterion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("weight__gte", 1), ("weight__lte", 100)),
+                name="evaluation_criterion_weight_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evaluationsubject',
-            constraint=models.UniqueConstraint(condition=models.Q(('department__isnull', False)), fields=('evaluation', 'department'), name='evaluation_subject_department_once'),
+            model_name="evaluationsubject",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("department__isnull", False)),
+                fields=("evaluation", "department"),
+                name="evaluation_subject_department_once",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evaluationsubject',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('department__isnull', False), ('kind', 'department')), models.Q(('department__isnull', True), ('kind', 'official')), _connector='OR'), name='evaluation_subject_kind_matches'),
+            model_name="evaluationsubject",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("department__isnull", False), ("kind", "department")),
+                    models.Q(("department__isnull", True), ("kind", "official")),
+                    _connector="OR",
+                ),
+                name="evaluation_subject_kind_matches",
+            ),
         ),
     ]
