@@ -147,6 +147,11 @@
     head.appendChild(row);
     table.appendChild(head);
     var rows = el("tbody");
+    if (!data.league.rows.length) {
+      var none = el("td", "bs-none", labels.empty);
+      none.setAttribute("colspan", String(data.league.columns.length));
+      rows.appendChild(el("tr")).appendChild(none);
+    }
     data.league.rows.forEach(function (cells) {
       var tr = el("tr");
       cells.forEach(function (cell) {
@@ -195,6 +200,9 @@
       });
       projects.appendChild(list);
     }
+    bound("side-empty").hidden = Boolean(
+      data.suggestions || (data.votes && data.votes.length) || (data.projects && data.projects.length)
+    );
   }
 
   function draw(data, initial) {
@@ -235,6 +243,8 @@
 
   draw(JSON.parse(source.textContent), true);
   window.setInterval(refresh, REFRESH_MS);
+  // Ask now instead of at the next minute (the browser test; a remote control).
+  document.addEventListener("bigscreen:refresh", refresh);
   window.addEventListener("resize", function () {
     Object.keys(charts).forEach(function (key) {
       charts[key].resize();

@@ -1,0 +1,94 @@
+"""The big screen in Chromium (docs/dashboard.md, "Big screen"): opened through a signed
+link, without signing in, at 1920×1080 and 1366×768, its charts drawn (a canvas with
+pixels in each chart's box), nothing outside the viewport, nothing against the CSP;
+when the server does not answer, the last figures stay and the page says so; the next
+answer clears it. Screenshots: var/screenshots/bigscreen-<width>.png."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, Route, expect
+
+from congress import bigscreen
+from congress.models import User
+from representatives.models import Station
+from suggestions.citizen import services
+from suggestions.models.citizen import IssueCategory
+from tests.browser.conftest import _problems, assert_clean, screenshot
+from tests.conftest import World
+from tests.suggestions_citizen.conftest import (  # noqa: F401 - fixtures
+    categories,
+    representative,
+    station,
+    submit,
+)
+
+pytestmark = pytest.mark.browser
+
+# A canvas is drawn when some pixel is not transparent.
+DRAWN = """(node) => {
+  const canvas = node.querySelector("canvas");
+  if (!canvas || !canvas.width || !canvas.height) return false;
+  const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+  for (let i = 3; i < data.length; i += 4) { if (data[i] !== 0) return true; }
+  return false;
+}"""
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1366, 768)], ids=["1920", "1366"])
+def test_the_screen_draws_through_a_signed_link(
+    desktop_page: Page,
+    world: World,
+    district_staff: User,
+    station: Station,  # noqa: F811
+    categories: dict[str, IssueCategory],  # noqa: F811
+    size: tuple[int, int],
+) -> None:
+    page = desktop_page
+    kinds = list(categories.values())
+    for n in range(7):
+        issue = submit(station=station, category=kinds[n % 3], mobile=f"1390000000{n}")
+        if n % 2:
+            services.citizen_issue_accept(issue=issue, by=district_staff)
+    _link, token = bigscreen.bigscreen_link_create(
+        region=world.district, label="代表之家大厅", by=district_staff
+    )
+    width, height = size
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(f"/bigscreen/s/{token}/")
+    expect(page.get_by_test_id("bigscreen-title")).to_contain_text("海州区")
+    expect(page.locator('[data-figure="today"] .bs-figure-value')).to_have_text("7")
+    expect(page.locator('[data-figure="month_received"] .bs-figure-value')).to_have_text("7")
+    for key in ("trend", "category", "regions"):
+        chart = page.locator(f'[data-chart="{key}"]')
+        expect(chart.locator("canvas")).to_be_attached()
+        page.wait_for_function(f"({DRAWN})(document.querySelector('[data-chart=\"{key}\"]'))")
+        box = chart.bounding_box()
+        assert box is not None and box["width"] > 100 and box["height"] > 80, key
+    # One screen, no scrolling: the page fits the viewport.
+    scroll = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.scrollHeight]"
+    )
+    assert scroll[0] <= width and scroll[1] <= height
+    assert_clean(page)
+    screenshot(page, f"bigscreen-{width}")
+
+    # The server does not answer: the figures stay, the page says so.
+    def down(route: Route) -> None:
+        route.abort()
+
+    page.route("**/data/", down)
+    page.evaluate("document.dispatchEvent(new Event('bigscreen:refresh'))")
+    expect(page.locator('[data-bind="offline"]')).to_be_visible()
+    expect(page.locator('[data-figure="today"] .bs-figure-value')).to_have_text("7")
+    # Chromium logs the refused request as a console error: that one was on purpose.
+    seen = _problems.get(page, [])
+    seen[:] = [p for p in seen if not ("net::ERR_FAILED" in p and "/data/)" in p)]
+    assert_clean(page)
+    # Back again: a new problem shows without a reload, the warning goes.
+    page.unroute("**/data/")
+    submit(station=station, category=kinds[0], mobile="13900000099")
+    page.evaluate("document.dispatchEvent(new Event('bigscreen:refresh'))")
+    expect(page.locator('[data-figure="today"] .bs-figure-value')).to_have_text("8")
+    expect(page.locator('[data-bind="offline"]')).to_be_hidden()
+    expect(page.locator('[data-chart="trend"] canvas')).to_be_attached()
