@@ -167,7 +167,7 @@ def bigscreen_links(request: HttpRequest) -> HttpResponse:
                     region=form.cleaned_data["region"], label=form.cleaned_data["label"], by=user
                 )
             except DomainError as error:
-                form.add_error(None, error.message)
+                form.add_error(None, str(error.message))
                 status = 400
             else:
                 issued = request.build_absolute_uri(
