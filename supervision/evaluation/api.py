@@ -111,7 +111,7 @@ class EvaluationViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = KeysetPagination
     keyset_ordering = selectors.LIST_ORDER
 
-    def get_serializer_class(self) -> type[serializers.BaseSerializer]:  # type: ignore[type-arg]
+    def get_serializer_class(self) -> type[serializers.BaseSerializer]:
         return EvaluationDetailSerializer if self.action == "retrieve" else EvaluationSerializer
 
     def get_queryset(self) -> QuerySet[Evaluation]:

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from congress.ballots import services as ballots
 from congress.models import Department, User
+from representatives import services as representatives
 from representatives.models import Mandate, MandateStatus, Representative
 from supervision.evaluation import selectors, services
 from supervision.models.evaluation import Evaluation
@@ -31,9 +32,38 @@ def _staff_of(region_id: int) -> User:
     ).first() or User.objects.get(username="city_staff")
 
 
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国文辉红玉兰志海燕"
+
+
+def _seat_up_to(ctx: Any, congress: Any, count: int) -> None:
+    """The demo city's congress holds fewer live seats than seed 003's 180 scorers at
+    small scales (108 at full scale): more of its representatives are added through the
+    representatives' services, each with a live seat in its current term."""
+    seated = Mandate.objects.filter(status=MandateStatus.ACTIVE, term__congress=congress)
+    missing = count - seated.values("representative").distinct().count()
+    term = ctx.terms[congress.pk]
+    rng = ctx.rng
+    for _n in range(max(0, missing)):
+        rep = representatives.representative_create(
+            by=None,
+            name=rng.choice(SURNAMES) + "".join(rng.choices(GIVEN, k=rng.randint(1, 2))),
+            gender=rng.choice(["male", "female"]),
+            region=rng.choice(ctx.villages),
+        )
+        representatives.mandate_add(
+            representative=rep,
+            level=congress.level,
+            term=term,
+            starts_on=term.starts_on,
+            by=None,
+        )
+
+
 def build_city_evaluation(ctx: Any) -> Evaluation | None:
     congress = ctx.congresses[ctx.city.pk]
     staff = User.objects.get(username="city_staff")
+    _seat_up_to(ctx, congress, CITY_VOTERS)
     departments = list(
         Department.objects.filter(region=ctx.city, parent__isnull=False).order_by("pk")[
             :CITY_SUBJECTS
@@ -69,7 +99,7 @@ def build_city_evaluation(ctx: Any) -> Evaluation | None:
     quality = {s: rng.randint(72, 92) for s, _c in cells}
     for rep in voters[:CITY_VOTERS]:
         scores = {key: max(0, min(100, quality[key[0]] + rng.randint(-12, 8))) for key in cells}
-        if rep.user_id is None:  # a representative without a login scores through the box
+        if rep.user is None:  # a representative without a login scores through the box
             ballots.ballot_cast(
                 box=evaluation.box,  # type: ignore[arg-type]
                 voter=rep.pk,
