@@ -31,6 +31,7 @@ from supervision.meetings.workflow import (
     RE_REPORT_CASE,
     REPORT_CASE,
 )
+from supervision.models.meetings import MeetingStatus, ReportStatus, VoteStatus
 
 
 def _can_view_item(user: Any, case_id: int) -> bool:
@@ -68,10 +69,10 @@ register_case_type(
         generic_actions=frozenset({"progress", "accept"}),
     )
 )
-register_labels(case_type=MEETING_CASE, actions=ACTION_LABELS)
-register_labels(case_type=REPORT_CASE, actions=ACTION_LABELS)
+register_labels(case_type=MEETING_CASE, actions=ACTION_LABELS, statuses=dict(MeetingStatus.choices))
+register_labels(case_type=REPORT_CASE, actions=ACTION_LABELS, statuses=dict(ReportStatus.choices))
 register_labels(case_type=RE_REPORT_CASE, actions=ACTION_LABELS)
-register_labels(case_type=EVALUATION_CASE, actions=ACTION_LABELS)
+register_labels(case_type=EVALUATION_CASE, actions=ACTION_LABELS, statuses=dict(VoteStatus.choices))
 
 # The supervision menu (its key and words as supervision/setup.py registers them; the
 # first registration wins, so either module may come first).
