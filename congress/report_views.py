@@ -37,7 +37,7 @@ from congress.reports import (
     subscriptions_of,
     year_period,
 )
-from congress.scoping import acting_user
+from congress.scoping import acting_user, in_jurisdiction
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -65,7 +65,8 @@ def report_index(request: HttpRequest) -> HttpResponse:
             for year in listed_years()
         ],
         "subscribed": any(s.region_id == region.pk for s in subscriptions),
-        "subscriptions": subscriptions,
+        "subscriptions": [(s, in_jurisdiction(request.user, s.region)) for s in subscriptions],
+        "pdf_available": pdf_available(),
     }
     return render(request, "congress/reports/index.html", context)
 
@@ -127,7 +128,13 @@ def report_subscribe_view(request: HttpRequest, region_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def report_unsubscribe_view(request: HttpRequest, region_id: int) -> HttpResponse:
-    region = report_region(request.user, region_id)
+    """One's own subscription ends even for a region no longer in one's jurisdiction
+    (the mailing skips it, but the row stays until removed); any other is the 404 of
+    the region's reports."""
+    own = subscriptions_of(request.user).filter(region_id=region_id).first()
+    region = own.region if own is not None else report_region(request.user, region_id)
     report_unsubscribe(user=acting_user(request), region=region)
     messages.success(request, _("已取消订阅%(region)s的月度报告。") % {"region": region.name})
+    if not in_jurisdiction(request.user, region):
+        return redirect("report_index")
     return _back(region)

@@ -287,7 +287,7 @@ def report_pdf(html: str) -> bytes:
     WeasyPrint fetches nothing over the network."""
     import weasyprint
 
-    return weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()  # type: ignore[no-any-return]
+    return weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
 # --- subscriptions -------------------------------------------------------------------
@@ -368,15 +368,15 @@ def _send_once(subscription: ReportSubscription, month: datetime.date, report: R
     try:
         with transaction.atomic():
             mailing = ReportMailing.objects.create(subscription=subscription, month=month)
-            (notification_id,) = notify(
+            ids = notify(
                 recipients=[subscription.user],
                 kind=NOTIFICATION_KIND,
                 title=report.title,
                 body=_summary(report),
                 url=report.url,
-            ) or [None]
-            if notification_id is not None:
-                ReportMailing.objects.filter(pk=mailing.pk).update(notification_id=notification_id)
+            )
+            if ids:
+                ReportMailing.objects.filter(pk=mailing.pk).update(notification_id=ids[0])
     except IntegrityError:
         return False  # another run sent it first
     return True
