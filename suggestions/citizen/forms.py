@@ -348,7 +348,10 @@ class MergeForm(NoteForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        set_choices(self, "into", merge_candidates(self.user, self.issue)[:200])
+        rows = merge_candidates(self.user, self.issue)
+        # The page lists the newest 200; a posted choice is looked up in all of them
+        # (a sliced queryset cannot be filtered: every merge was refused as invalid).
+        set_choices(self, "into", rows if self.is_bound else rows[:200])
         into = self.fields["into"]
         assert isinstance(into, forms.ModelChoiceField)
         into.label_from_instance = lambda obj: f"{obj.tracking_code} {obj.title}"  # type: ignore[method-assign]
