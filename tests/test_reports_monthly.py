@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 from typing import Any
 
 import pytest
@@ -421,6 +422,9 @@ def test_the_real_worker_sends_each_subscriber_one_mail_however_often_beat_fires
         timeout=60,
     )
     assert Notification.objects.filter(kind="report.monthly").count() == 3
+    # The worker knows the task (congress.reports is in CELERY_IMPORTS) and ran it twice.
+    succeeded = re.compile(r"congress\.reports\.send_monthly_reports\[[-0-9a-f]+\] succeeded")
+    wait_for(lambda: len(succeeded.findall(celery_worker_process.log())) == 2)
     mails = Path(celery_worker_process.log_path.parent / "mail").glob("*.log")
     written = "".join(path.read_text() for path in mails)
     assert written.count("To: chenjing@rd.example.cn") == 1
