@@ -25,6 +25,8 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
+from knox.models import AuthToken
 
 from congress import bigscreen
 from congress.logging import redact
@@ -443,3 +445,41 @@ def test_the_dashboard_links_to_the_screen_and_its_links(
     assert form.initial["region"] == world.town.pk
     offered = {region.name for region in form.fields["region"].queryset}
     assert offered == {"海州区", "新浦街道"}
+
+
+def test_an_api_token_reads_its_users_regions_only(world: World, district_staff: User) -> None:
+    _row, key = AuthToken.objects.create(user=district_staff)
+    api = Client(HTTP_AUTHORIZATION=f"Token {key}")
+    data = api.get(reverse("api-bigscreen", args=[world.town.pk])).json()
+    assert data["region"] == {"id": world.town.pk, "name": "新浦街道"}
+    for elsewhere in (world.other_district, world.city, world.village):
+        assert api.get(reverse("api-bigscreen", args=[elsewhere.pk])).status_code == 404
+
+
+def test_the_screen_speaks_english_too(client: Client, world: World, district_staff: User) -> None:
+    login(client, district_staff)
+    with translation.override("en"):
+        response = client.get(reverse("bigscreen"), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert '<html lang="en">' in response.content.decode()
+
+
+def test_the_pages_run_the_same_queries_for_few_and_many_links(
+    client: Client, world: World, city_staff: User, district_staff: User
+) -> None:
+    login(client, city_staff)
+    links, screen = reverse("bigscreen_links"), reverse("bigscreen")
+
+    def add(count: int) -> None:
+        for n in range(count):
+            link, _token = _make_link(district_staff if n % 2 else city_staff, world.district)
+            if n % 3 == 0:
+                bigscreen.bigscreen_link_revoke(link=link, by=city_staff)
+
+    add(3)
+    client.get(links)
+    few = (_queries(client, links), _queries(client, screen))
+    add(57)  # past a page of 50
+    assert (_queries(client, links), _queries(client, screen)) == few
+    page = client.get(links)
+    assert len(page.context["page"]) == 50 and page.context["page"].has_next
