@@ -378,8 +378,7 @@ def test_no_name_phone_or_tracking_link_on_the_screen(
         for personal in (
             "欧阳明月",  # the citizen
             "13912345678",
-            "1391234",
-            "5678",
+            "139****5678",  # nor masked
             issue.tracking_token,  # their tracking link
             "刘红",  # the representative
             "陈静",  # the staff member who made the link
