@@ -22,6 +22,7 @@ from congress.scoping import is_staff_or_admin
 from representatives.selectors import representative_of
 from supervision.evaluation import cards
 from supervision.evaluation.workflow import ACTION_LABELS, EVALUATION_CASE
+from supervision.models.evaluation import EvaluationStatus
 
 
 def _staff_or_representative(user: Any) -> bool:
@@ -34,7 +35,9 @@ def _build_demo(ctx: Any) -> None:
     demo.build(ctx)
 
 
-register_labels(case_type=EVALUATION_CASE, actions=ACTION_LABELS)
+register_labels(
+    case_type=EVALUATION_CASE, actions=ACTION_LABELS, statuses=dict(EvaluationStatus.choices)
+)
 register_api_enums(
     {
         "EvaluationStatusEnum": "supervision.models.evaluation.EvaluationStatus",

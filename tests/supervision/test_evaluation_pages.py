@@ -226,3 +226,33 @@ def test_lists_and_the_scoring_page_cost_the_same_for_3_rows_and_30(
         pages[n * 1000] = len(queries)
     assert pages[3] == pages[30]
     assert pages[3000] == pages[30000]
+
+
+def test_the_pages_work_in_english(
+    client: Client, cast: EvalCast, district_staff: User, representative_user: User
+) -> None:
+    from django.conf import settings
+
+    evaluation = services.evaluation_open(
+        evaluation=make_evaluation(cast.world.district, cast.departments, district_staff),
+        by=district_staff,
+    )
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    login(client, representative_user)
+    for url in (
+        "/evaluations/",
+        f"/evaluations/{evaluation.pk}/",
+        f"/evaluations/{evaluation.pk}/score/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200 and '<html lang="en"' in response.content.decode(), url
+    login(client, district_staff)
+    for url in ("/evaluations/new/", f"/evaluations/{evaluation.pk}/"):
+        response = client.get(url)
+        assert response.status_code == 200 and '<html lang="en"' in response.content.decode(), url
+    services.evaluation_close(evaluation=evaluation, by=district_staff)
+    services.evaluation_publish(evaluation=evaluation, by=district_staff)
+    public = Client()
+    public.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = public.get(f"/p/evaluations/{evaluation.pk}/")
+    assert response.status_code == 200 and '<html lang="en"' in response.content.decode()
