@@ -16,6 +16,9 @@ from suggestions.citizen import services
 from suggestions.models.citizen import IssueCategory
 from tests.browser.conftest import _problems, assert_clean, screenshot
 from tests.conftest import World
+from tests.factories import SessionFactory
+from tests.livelihood_votes.conftest import make_vote, opened
+from tests.representatives.factories import RepresentativeFactory, seat
 from tests.suggestions_citizen.conftest import (  # noqa: F401 - fixtures
     categories,
     representative,
@@ -50,6 +53,11 @@ def test_the_screen_draws_through_a_signed_link(
         issue = submit(station=station, category=kinds[n % 3], mobile=f"1390000000{n}")
         if n % 2:
             services.citizen_issue_accept(issue=issue, by=district_staff)
+    # The district's congress in session, and its livelihood vote open: 0 of 4 have voted.
+    SessionFactory(term=world.district.congress.current_term())
+    for n in range(4):
+        seat(RepresentativeFactory(name=f"海州代表{n}", region=world.village), world.district)
+    opened(make_vote(world.district, district_staff), district_staff)
     _link, token = bigscreen.bigscreen_link_create(
         region=world.district, label="代表之家大厅", by=district_staff
     )
@@ -59,6 +67,8 @@ def test_the_screen_draws_through_a_signed_link(
     expect(page.get_by_test_id("bigscreen-title")).to_contain_text("海州区")
     expect(page.locator('[data-figure="today"] .bs-figure-value')).to_have_text("7")
     expect(page.locator('[data-figure="month_received"] .bs-figure-value')).to_have_text("7")
+    expect(page.get_by_test_id("bigscreen-vote")).to_contain_text("0 / 应到 4")
+    expect(page.locator(".bs-mini-figure").first).to_be_visible()
     for key in ("trend", "category", "regions"):
         chart = page.locator(f'[data-chart="{key}"]')
         expect(chart.locator("canvas")).to_be_attached()
