@@ -459,3 +459,34 @@ def test_the_report_and_its_workbook_work_in_english(
     assert client.get(month_url(world.district.pk)).status_code == 200
     assert client.get(month_url(world.district.pk) + "?format=xlsx").status_code == 200
     assert client.get(reverse("report_index")).status_code == 200
+
+
+def test_the_report_shows_what_the_dashboard_shows_for_the_same_month(
+    client: Client,
+    world: World,
+    city_staff: User,
+    november: dict[str, Any],  # noqa: F811 - fixture
+) -> None:
+    """One way to count: every figure of the report is the dashboard's for November."""
+    login(client, city_staff)
+    for region in (world.city, world.district, world.town):
+        api = client.get(
+            reverse("api-dashboard"),
+            {"region": region.pk, "period": "months", "from": "2026-11", "to": "2026-11"},
+        ).json()
+        html = client.get(month_url(region.pk)).content.decode()
+        shown = {
+            f"{panel['key']}.{figure['key']}": figure["value"]
+            for panel in api["panels"]
+            for figure in panel["figures"]
+            if figure["key"] != "overdue"  # "now": the same, but read a moment apart
+        }
+        assert shown, region
+        for key, value in shown.items():
+            cell = _figure(html, key).split(" ")[0]
+            if value is None:
+                assert cell == "—", key
+            elif isinstance(value, float):
+                assert cell.rstrip("%") == f"{value:.1f}", key
+            else:
+                assert cell.replace(",", "") == str(value), key
