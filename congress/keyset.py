@@ -61,10 +61,19 @@ class KeysetPage:
 
 @dataclass(frozen=True)
 class Ordering:
-    """A list's order: one column, then the primary key, both the same direction."""
+    """A list's order: one column, then the primary key, both the same direction.
+
+    ``key`` is the name the page sorts and compares on: the column itself, or an
+    alias ``<column>_key`` that the queryset carries (``sort_key``), the same value
+    read from a joined table whose index is in the list's order. A department
+    clerk's problems are read that way (``IssueDepartment``, docs/architecture.md,
+    "Reads that do not grow with the data"): the planner cannot know that the
+    problem's ``created_at`` follows the joined index, but it can walk an index by
+    the column it is asked to sort on."""
 
     column: str
     descending: bool
+    key: str = ""
 
     @classmethod
     def of(cls, fields: Sequence[str]) -> Ordering:
@@ -73,9 +82,19 @@ class Ordering:
             raise ValueError("A keyset order is (column, pk), both in the same direction.")
         return cls(column.lstrip("-"), column.startswith("-"))
 
+    def for_rows(self, rows: QuerySet[Any]) -> Ordering:
+        """This order on ``rows``: sorted on their ``<column>_key`` alias if they have one."""
+        alias = sort_key(self.column)
+        key = alias if alias in rows.query.annotations else self.column
+        return Ordering(self.column, self.descending, key)
+
+    @property
+    def sorted_on(self) -> str:
+        return self.key or self.column
+
     def order_by(self, *, reverse: bool = False) -> list[str]:
         sign = "-" if self.descending != reverse else ""
-        return [f"{sign}{self.column}", f"{sign}pk"]
+        return [f"{sign}{self.sorted_on}", f"{sign}pk"]
 
     def beyond(self, value: Any, pk: int, *, reverse: bool = False) -> Q:
         """Rows that come after (value, pk) in this order (before it, if ``reverse``).
@@ -84,8 +103,9 @@ class Ordering:
         on (column, pk) is entered at the cursor instead of filtered row by row."""
         down = self.descending != reverse
         edge, strict, pk_strict = ("lte", "lt", "lt") if down else ("gte", "gt", "gt")
-        return Q(**{f"{self.column}__{edge}": value}) & (
-            Q(**{f"{self.column}__{strict}": value}) | Q(**{f"pk__{pk_strict}": pk})
+        on = self.sorted_on
+        return Q(**{f"{on}__{edge}": value}) & (
+            Q(**{f"{on}__{strict}": value}) | Q(**{f"pk__{pk_strict}": pk})
         )
 
     def cursor_of(self, row: Model) -> str:
@@ -106,6 +126,11 @@ class Ordering:
             return None
 
 
+def sort_key(column: str) -> str:
+    """The alias a queryset may carry to be sorted on instead of ``column`` (``Ordering``)."""
+    return f"{column}_key"
+
+
 def keyset_page(
     rows: QuerySet[Any],
     params: Mapping[str, Any],
@@ -117,7 +142,7 @@ def keyset_page(
 
     One query: ``size + 1`` rows, the extra one saying whether a further page exists.
     A malformed cursor shows the first page."""
-    order = Ordering.of(ordering)
+    order = Ordering.of(ordering).for_rows(rows)
     model = rows.model
     after = order.parse(model, params.get(AFTER) or "") if params.get(AFTER) else None
     before = order.parse(model, params.get(BEFORE) or "") if params.get(BEFORE) else None

@@ -34,6 +34,7 @@ from congress.synthetic import Rows, SyntheticContext, write
 from suggestions.citizen import conf
 from suggestions.citizen.privacy import mobile_hash
 from suggestions.citizen.services import CODE_ALPHABET, CODE_LENGTH, _title_from
+from suggestions.citizen.services.counts import issue_departments_rebuild
 from suggestions.citizen.workflow import ISSUE_CASE
 from suggestions.models.citizen import CitizenIssue, IssueCategory
 
@@ -669,6 +670,8 @@ def build(ctx: SyntheticContext) -> None:
         _summary(ctx, builder.area_counts)
     ctx.extra["problem_counts"] = counts
     ctx.extra["problem_ids"] = (first, first + ctx.problems - 1)
+    handed = issue_departments_rebuild()  # the clerks' scope, from the steps just written
+    ctx.report(f"  {handed:,} problems' departments")
 
 
 # --- the blocks after the template, copied by PostgreSQL --------------------------------------

@@ -41,6 +41,7 @@ __all__ = [
     "DeclineChannel",
     "IssueCategory",
     "IssueCount",
+    "IssueDepartment",
     "IssuePhoto",
     "IssueRating",
     "IssueSource",
@@ -337,6 +338,47 @@ class IssueCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area_id}/{self.status}/{self.needs_supervision}: {self.count}"
+
+
+class IssueDepartment(models.Model):
+    """A department a problem was handed to: what its clerks may see, with the
+    problem's ``created_at`` kept on the row so a clerk's list is read in its order.
+
+    A clerk sees every problem any of their departments was ever given a step of.
+    Read from the steps, that scope is a semi-join the planner can only check row by
+    row along the newest problems of the whole city, most of which no department has
+    (yet): the busiest department's first page read 97,000 problems at a million.
+    Here the index (department, problem's created_at, problem) hands out a
+    department's newest problems in list order, so a clerk's page reads 51 entries
+    at any size (docs/architecture.md, "Reads that do not grow with the data").
+    The engine's hook (``issue_steps_changed``) adds the row in the same transaction
+    as the step; ``manage.py issue_reads_rebuild`` rebuilds the table from the steps.
+    """
+
+    # No single-column indexes: the unique (issue, department) and the list's index
+    # lead with each foreign key and serve its lookups and cascades.
+    issue = models.ForeignKey(
+        CitizenIssue, on_delete=models.CASCADE, related_name="handed_to", db_index=False
+    )
+    department = models.ForeignKey(
+        "congress.Department", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    issue_created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("问题交办单位")
+        verbose_name_plural = _("问题交办单位")
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "department"], name="issuedepartment_key")
+        ]
+        indexes = [
+            models.Index(
+                fields=["department", "-issue_created_at", "-issue"], name="issuedepartment_list"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issue_id} → {self.department_id}"
 
 
 def photo_path(instance: IssuePhoto, filename: str) -> str:

@@ -4,7 +4,7 @@ with the data"): the per-area counts, each problem's area columns and earliest d
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
@@ -13,7 +13,7 @@ from congress.models import OPEN_STATUSES, Assignment, Region
 from congress.summary import counter_add
 from suggestions.citizen.services.monthly import issue_month_counts_rebuild
 from suggestions.citizen.workflow import ISSUE_CASE
-from suggestions.models.citizen import CitizenIssue, IssueCount
+from suggestions.models.citizen import CitizenIssue, IssueCount, IssueDepartment
 
 
 def _count(issue: CitizenIssue, *, delta: int, status: str = "", flag: bool | None = None) -> None:
@@ -35,24 +35,58 @@ def _count_move(issue: CitizenIssue, status: str, flag: bool) -> None:
 
 def issue_steps_changed(case_id: int) -> None:
     """The engine's hook (``CaseType.on_steps_changed``): one of the problem's steps
-    was created, moved, extended, paused or closed. Its row takes the earliest due
-    date of its open steps, in the same transaction.
+    was created, moved, extended, paused or closed. In the same transaction its row
+    takes the earliest due date of its open steps, and every department given a step
+    of it gets its ``IssueDepartment`` row (the clerks' scope and list order).
 
     The row is locked first and the steps read after the lock: of two steps of one
     problem changed at once, the second reads the first's committed change (a
     single UPDATE would compute its subquery from a snapshot taken before the wait).
     """
     rows = CitizenIssue.objects.filter(pk=case_id)
-    if not list(rows.select_for_update().values_list("pk", flat=True)):
+    locked = list(rows.select_for_update().values_list("created_at", flat=True))
+    if not locked:
         return
-    first = (
-        Assignment.objects.filter(case_type=ISSUE_CASE, case_id=case_id, status__in=OPEN_STATUSES)
-        .order_by("due_on", "pk")
-        .values_list("due_on", "due_provisional")
-        .first()
+    steps = Assignment.objects.filter(case_type=ISSUE_CASE, case_id=case_id).order_by(
+        "due_on", "pk"
     )
-    due, provisional = first if first is not None else (None, False)
+    due, provisional = None, False
+    departments: set[int] = set()
+    for status, due_on, due_provisional, department in steps.values_list(
+        "status", "due_on", "due_provisional", "department_id"
+    ):
+        if status in OPEN_STATUSES and due is None and due_on is not None:
+            due, provisional = due_on, due_provisional
+        if department is not None:
+            departments.add(department)
     rows.update(next_due_on=due, next_due_provisional=provisional)
+    if departments:  # a department already recorded is skipped by the unique key
+        IssueDepartment.objects.bulk_create(
+            [
+                IssueDepartment(issue_id=case_id, department_id=d, issue_created_at=locked[0])
+                for d in sorted(departments)
+            ],
+            ignore_conflicts=True,
+        )
+
+
+def issue_departments_rebuild() -> int:
+    """Fill ``IssueDepartment`` again from the steps (repair; after rows were written
+    in bulk). Returns the number of rows. Cost: one set-based INSERT … SELECT."""
+    with transaction.atomic():
+        IssueDepartment.objects.all().delete()
+        with connection.cursor() as cursor:
+            cursor.execute(ISSUE_DEPARTMENTS_FILL, [ISSUE_CASE])
+            return cursor.rowcount
+
+
+ISSUE_DEPARTMENTS_FILL = """
+INSERT INTO suggestions_issuedepartment (issue_id, department_id, issue_created_at)
+SELECT DISTINCT a.case_id, a.department_id, i.created_at
+FROM congress_assignment a
+JOIN suggestions_citizenissue i ON i.id = a.case_id
+WHERE a.case_type = %s AND a.department_id IS NOT NULL
+"""
 
 
 def issues_follow_region(region: Region) -> int:
@@ -152,4 +186,5 @@ def issue_reads_rebuild(*, batch: int = 5000) -> dict[str, int]:
         "due_dates": dues,
         "counts": issue_counts_rebuild(),
         "monthly": issue_month_counts_rebuild(),
+        "departments": issue_departments_rebuild(),
     }

@@ -1,7 +1,8 @@
 """Recompute what the problem lists, 督办提醒 and the dashboard read: the area columns
 (of problems and of assignments), the earliest open due date, the ``IssueCount``
 summary, the dashboard's monthly summary (``IssueMonthCount``) and the departments'
-handling summary (``HandlingCount``, kept by the engine) (docs/architecture.md,
+handling summary (``HandlingCount``, kept by the engine), and the departments each problem was
+handed to (``IssueDepartment``, the clerks' scope) (docs/architecture.md,
 "Reads that do not grow with the data"; docs/dashboard.md).
 
     manage.py issue_reads_rebuild           # repair, or after rows were written in bulk
@@ -59,6 +60,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"{steps:,} assignments' and {done['areas']:,} problems' area columns, "
                 f"{done['due_dates']:,} due dates, {done['counts']:,} summary rows, "
-                f"{done['monthly']:,} monthly rows, {handled:,} departments' handling rows."
+                f"{done['monthly']:,} monthly rows, {done['departments']:,} problems' departments, "
+                f"{handled:,} departments' handling rows."
             )
         )
