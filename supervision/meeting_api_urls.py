@@ -10,5 +10,6 @@ router.register("supervision/meetings", api.MeetingViewSet, basename="supervisio
 router.register(
     "supervision/agenda-items", api.AgendaItemViewSet, basename="supervision-agenda-item"
 )
+router.register("supervision/opinions", api.OpinionViewSet, basename="supervision-opinion")
 
 urlpatterns: list[URLPattern | URLResolver] = list(router.urls)

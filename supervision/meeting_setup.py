@@ -28,16 +28,23 @@ from supervision.meetings.workflow import (
     ACTION_LABELS,
     EVALUATION_CASE,
     MEETING_CASE,
+    OPINION_CASE,
     RE_REPORT_CASE,
     REPORT_CASE,
 )
-from supervision.models.meetings import MeetingStatus, ReportStatus, VoteStatus
+from supervision.models.meetings import MeetingStatus, OpinionStatus, ReportStatus, VoteStatus
 
 
 def _can_view_item(user: Any, case_id: int) -> bool:
     from supervision.meetings.selectors import visible_items
 
     return visible_items(user).filter(pk=case_id).exists()
+
+
+def _can_view_opinion(user: Any, case_id: int) -> bool:
+    from supervision.meetings.selectors import visible_opinions
+
+    return visible_opinions(user).filter(pk=case_id).exists()
 
 
 def _item_url(case_id: int) -> str:
@@ -69,6 +76,18 @@ register_case_type(
         generic_actions=frozenset({"progress", "accept"}),
     )
 )
+register_case_type(
+    CaseType(
+        key=OPINION_CASE,
+        label=_("审议意见研究处理"),
+        url=lambda case_id: reverse("supervision_opinion_detail", args=[case_id]),
+        can_view=_can_view_opinion,
+        default_deadline=conf.opinion_handling_deadline(),
+        generic_reply=False,
+        generic_actions=frozenset({"progress", "accept"}),
+    )
+)
+register_labels(case_type=OPINION_CASE, actions=ACTION_LABELS, statuses=dict(OpinionStatus.choices))
 register_labels(case_type=MEETING_CASE, actions=ACTION_LABELS, statuses=dict(MeetingStatus.choices))
 register_labels(case_type=REPORT_CASE, actions=ACTION_LABELS, statuses=dict(ReportStatus.choices))
 register_labels(case_type=RE_REPORT_CASE, actions=ACTION_LABELS)
@@ -101,6 +120,7 @@ register_api_enums(
         "SupervisionAgendaItemKindEnum": "supervision.models.meetings.ItemKind",
         "SupervisionReportStatusEnum": "supervision.models.meetings.ReportStatus",
         "SupervisionEvaluationVoteStatusEnum": "supervision.models.meetings.VoteStatus",
+        "SupervisionOpinionStatusEnum": "supervision.models.meetings.OpinionStatus",
     }
 )
 # After the supervision builder (plans and topics), which comes after the representatives.

@@ -27,4 +27,15 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("supervision/agenda/<int:pk>/ballot/", views.ballot, name="supervision_evaluation_ballot"),
     path("supervision/agenda/<int:pk>/live/", views.inquiry_live, name="supervision_inquiry_live"),
+    path(
+        "supervision/agenda/<int:pk>/opinion/",
+        views.opinion_create,
+        name="supervision_opinion_create",
+    ),
+    path("supervision/opinions/<int:pk>/", views.opinion_detail, name="supervision_opinion_detail"),
+    path(
+        "supervision/opinions/<int:pk>/act/<slug:action>/",
+        views.opinion_act,
+        name="supervision_opinion_act",
+    ),
 ]

@@ -20,14 +20,21 @@ from django import forms as django_forms
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from congress.errors import InvalidTransition, UnknownAction
+from congress.errors import InvalidTransition, RuleViolation, UnknownAction
 from congress.models import User
 from congress.scoping import AnyUser, in_jurisdiction
 from supervision.meetings import selectors, services
-from supervision.meetings.forms import NothingForm, ReasonForm, ReportForm
+from supervision.meetings.forms import (
+    HandlingReportForm,
+    NothingForm,
+    ReasonForm,
+    ReportForm,
+    ScheduleForm,
+)
 from supervision.meetings.workflow import (
     EVALUATION_TRANSITIONS,
     MEETING_TRANSITIONS,
+    OPINION_TRANSITIONS,
     REPORT_TRANSITIONS,
 )
 from supervision.models.meetings import (
@@ -37,6 +44,7 @@ from supervision.models.meetings import (
     Meeting,
     MeetingStatus,
     ReportStatus,
+    ReviewOpinion,
 )
 
 
@@ -150,3 +158,60 @@ def take_meeting(name: str, meeting: Meeting, data: dict[str, Any], user: User) 
     if name not in meeting_allowed(user, meeting):
         raise InvalidTransition()
     return action.run(meeting, data, user)
+
+
+@dataclass(frozen=True)
+class OpinionAction:
+    label: str | Promise
+    form: type[django_forms.Form]
+    run: Callable[[ReviewOpinion, dict[str, Any], User], Any]
+    who: frozenset[str]
+
+
+def _schedule(opinion: ReviewOpinion, data: dict[str, Any], user: User) -> Any:
+    meeting = Meeting.objects.filter(region=opinion.region, pk=data["meeting"]).first()
+    if meeting is None:
+        raise RuleViolation(_("没有这次会议。"))
+    return services.opinion_schedule(opinion=opinion, meeting=meeting, by=user)
+
+
+# From the states of OPINION_TRANSITIONS (the action's name is its move).
+OPINION_ACTIONS: dict[str, OpinionAction] = {
+    "opinion_issue": OpinionAction(
+        _("交办审议意见"),
+        NothingForm,
+        lambda o, d, u: services.opinion_issue(opinion=o, by=u),
+        frozenset({"staff"}),
+    ),
+    "opinion_report_handling": OpinionAction(
+        _("报送研究处理情况报告"),
+        HandlingReportForm,
+        lambda o, d, u: services.opinion_report_handling(opinion=o, text=d["text"], by=u),
+        frozenset({"clerk", "staff"}),
+    ),
+    "opinion_schedule": OpinionAction(
+        _("列入会议议程"), ScheduleForm, _schedule, frozenset({"staff"})
+    ),
+}
+
+
+def opinion_allowed(user: AnyUser, opinion: ReviewOpinion) -> list[str]:
+    parties = selectors.opinion_parties(user, opinion)
+    return [
+        name
+        for name, action in OPINION_ACTIONS.items()
+        if parties & action.who and opinion.status in _from(OPINION_TRANSITIONS, name)
+    ]
+
+
+def opinion_action(name: str) -> OpinionAction:
+    if name not in OPINION_ACTIONS:
+        raise UnknownAction(name, OPINION_ACTIONS)
+    return OPINION_ACTIONS[name]
+
+
+def take_opinion(name: str, opinion: ReviewOpinion, data: dict[str, Any], user: User) -> Any:
+    action = opinion_action(name)
+    if name not in opinion_allowed(user, opinion):
+        raise InvalidTransition()
+    return action.run(opinion, data, user)

@@ -24,7 +24,7 @@ from congress.keyset import KeysetPagination
 from congress.models.ballots import Rating
 from congress.scoping import acting_user, get_visible_or_404
 from supervision.meetings import actions, selectors, services
-from supervision.models.meetings import AgendaItem, EvaluationVote, Meeting
+from supervision.models.meetings import AgendaItem, EvaluationVote, Meeting, ReviewOpinion
 
 
 class MeetingSerializer(serializers.ModelSerializer):
@@ -137,3 +137,55 @@ class AgendaItemViewSet(viewsets.ReadOnlyModelViewSet):
             vote=vote, choices={item.pk: data.validated_data["mark"]}, by=acting_user(request)
         )
         return Response({"receipt": receipt}, status=status.HTTP_201_CREATED)
+
+
+class OpinionSerializer(serializers.ModelSerializer):
+    department_name = serializers.CharField(source="department.name", read_only=True)
+
+    class Meta:
+        model = ReviewOpinion
+        fields = [
+            "id",
+            "item",
+            "department",
+            "department_name",
+            "text",
+            "status",
+            "due_on",
+            "handling_report",
+            "handled_at",
+            "late",
+            "heard_at",
+        ]
+        read_only_fields = fields
+
+
+class OpinionViewSet(viewsets.ReadOnlyModelViewSet):
+    """审议意见: staff see their region's, a clerk those issued to their bodies. Steps:
+    ``POST …/{id}/actions/{name}/`` (opinion_issue; opinion_report_handling: text;
+    opinion_schedule: meeting)."""
+
+    serializer_class = OpinionSerializer
+    pagination_class = KeysetPagination
+    keyset_ordering = ("-created_at", "-pk")
+    filterset_fields = ["status", "department"]
+
+    def get_queryset(self) -> QuerySet[ReviewOpinion]:
+        return selectors.visible_opinions(self.request.user)
+
+    @extend_schema(
+        request=None,
+        responses=OpinionSerializer,
+        description="Take a step by name. An unknown name: 400; not allowed now: 409.",
+    )
+    @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
+    def act(self, request: Request, pk: str, action_name: str) -> Response:
+        opinion = get_visible_or_404(self.get_queryset(), pk=pk)
+        declared = actions.opinion_action(action_name)
+        if not isinstance(request.data, Mapping):
+            raise serializers.ValidationError("a JSON object is expected")
+        form = declared.form(request.data)
+        if not form.is_valid():
+            raise serializers.ValidationError(form.errors)
+        actions.take_opinion(action_name, opinion, form.cleaned_data, acting_user(request))
+        return Response(OpinionSerializer(self.get_queryset().get(pk=opinion.pk)).data)

@@ -40,3 +40,10 @@ def re_report_deadline() -> Deadline:
     """不满意: the body rectifies and reports again at a later meeting; its loop item is due
     within this many months (from practice: local rules set two to six months)."""
     return Deadline(int(getattr(settings, "SUPERVISION_RE_REPORT_MONTHS", 3)), "months")
+
+
+def opinion_handling_deadline() -> Deadline:
+    """审议意见: the body reports how it handled them (研究处理情况报告) within this many
+    months of their issue (监督法 2024 leaves the time to local rules; two months is common
+    practice)."""
+    return Deadline(int(getattr(settings, "SUPERVISION_OPINION_HANDLING_MONTHS", 2)), "months")

@@ -4,6 +4,8 @@ satisfaction vote on a report, 满意 26 票、基本满意 0 票、不满意 0 
 - a held meeting with its special work report (received), the inquiry on public security
   with questions, answers and a follow-up, and the closed satisfaction vote (26/0/0 of 27
   members, one absent);
+- its review opinion (审议意见) issued to the police bureau, its handling report received
+  and put on the upcoming meeting's agenda;
 - an upcoming meeting with one report received and one not yet received (its loop item
   open with the body).
 """
@@ -148,6 +150,20 @@ def build(ctx: Any) -> None:
         by=None,
     )
     services.report_submit(item=received, text="全区城市管理工作情况报告（正文略）。", by=None)
+    # The review opinion on the security report, handled and heard at the next meeting.
+    opinion = services.opinion_draft(
+        item=report,
+        department=police,
+        text="一、加大老旧小区技防设施投入；二、充实社区警力；三、深化电信网络诈骗源头治理。",
+        by=None,
+    )
+    services.opinion_issue(opinion=opinion, by=None)
+    services.opinion_report_handling(
+        opinion=opinion,
+        text="已制定老旧小区技防改造三年计划，今年完成36个小区；新增社区民警18名。",
+        by=None,
+    )
+    services.opinion_schedule(opinion=opinion, meeting=upcoming, by=None)
     services.agenda_add(
         meeting=upcoming,
         kind=ItemKind.REPORT,

@@ -115,3 +115,20 @@ class QuestionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = departments  # type: ignore[attr-defined]
         self.fields["follow_up_of"].queryset = questions  # type: ignore[attr-defined]
+
+
+class OpinionForm(forms.Form):
+    department = forms.ModelChoiceField(label=_("交办单位"), queryset=Department.objects.none())
+    text = forms.CharField(label=_("审议意见"), widget=forms.Textarea(attrs={"rows": 8}))
+
+    def __init__(self, *args: Any, departments: QuerySet[Department], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments  # type: ignore[attr-defined]
+
+
+class HandlingReportForm(forms.Form):
+    text = forms.CharField(label=_("研究处理情况报告"), widget=forms.Textarea(attrs={"rows": 8}))
+
+
+class ScheduleForm(forms.Form):
+    meeting = forms.IntegerField(label=_("列入哪次会议（会议编号）"), min_value=1)

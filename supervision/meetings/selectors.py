@@ -24,7 +24,9 @@ from supervision.models.meetings import (
     ItemKind,
     Meeting,
     MeetingStatus,
+    OpinionStatus,
     ReportStatus,
+    ReviewOpinion,
     VoteStatus,
 )
 
@@ -155,3 +157,21 @@ def inquiry_questions(item: AgendaItem) -> list[Any]:
     if item.kind != ItemKind.INQUIRY:
         return []
     return list(item.questions.select_related("department", "follow_up_of").order_by("pk"))
+
+
+def visible_opinions(user: AnyUser) -> QuerySet[ReviewOpinion]:
+    """Staff: the opinions of their region and below; a clerk: those issued to their bodies."""
+    rows = ReviewOpinion.objects.select_related("item__meeting__congress", "department")
+    staff = region_scope_q(user, "region__path")
+    if staff is None:
+        return rows
+    departments = loop.handled_department_ids(user) if user.is_authenticated else []
+    if departments:
+        staff |= Q(department_id__in=departments) & ~Q(status=OpinionStatus.DRAFT)
+    return rows.filter(staff)
+
+
+def opinion_parties(user: AnyUser, opinion: ReviewOpinion) -> frozenset[str]:
+    clerk = user.is_authenticated and opinion.department_id in loop.handled_department_ids(user)
+    staff = in_jurisdiction(user, opinion.region)
+    return frozenset(n for n, on in (("staff", staff), ("clerk", clerk)) if on)

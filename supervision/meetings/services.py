@@ -46,6 +46,8 @@ from supervision.meetings.workflow import (
     EVALUATION_TRANSITIONS,
     MEETING_CASE,
     MEETING_TRANSITIONS,
+    OPINION_CASE,
+    OPINION_TRANSITIONS,
     RE_REPORT_CASE,
     REPORT_CASE,
     REPORT_TRANSITIONS,
@@ -59,6 +61,7 @@ from supervision.models.meetings import (
     MeetingStatus,
     Question,
     ReportStatus,
+    ReviewOpinion,
 )
 from supervision.models.topics import Topic
 
@@ -450,3 +453,113 @@ def question_answer(
         )
     question.refresh_from_db()
     return question
+
+
+# --- review opinions (审议意见) -------------------------------------------------------------
+
+
+def opinion_draft(
+    *, item: AgendaItem, department: Department, text: str, by: User | None
+) -> ReviewOpinion:
+    """Drafted after the meeting on a report heard there, for the body that will handle it."""
+    require_in_jurisdiction(by, item.region)
+    require_within_reach(by, department.region)
+    if item.kind != ItemKind.REPORT or item.meeting.status != MeetingStatus.HELD:
+        raise RuleViolation(_("只能对已召开会议上听取的报告起草审议意见。"))
+    if not text.strip():
+        raise RuleViolation(_("审议意见不能为空。"))
+    with transaction.atomic():
+        opinion = ReviewOpinion.objects.create(
+            item=item, region=item.region, department=department, text=text.strip()
+        )
+        record_event(
+            case_type=OPINION_CASE,
+            case_id=opinion.pk,
+            action="opinion_draft",
+            by=by,
+            to_status=opinion.status,
+        )
+    return opinion
+
+
+def opinion_issue(*, opinion: ReviewOpinion, by: User | None) -> ReviewOpinion:
+    """交办: the body gets a loop item due ``conf.opinion_handling_deadline()`` from today."""
+    require_in_jurisdiction(by, opinion.region)
+    with transaction.atomic():
+        step = loop.assignment_create(
+            case_type=OPINION_CASE,
+            case_id=opinion.pk,
+            title=str(opinion),
+            region=opinion.region,
+            department=opinion.department,
+            deadline=conf.opinion_handling_deadline(),
+            by=by,
+        )
+        apply_transition(
+            instance=opinion,
+            transitions=OPINION_TRANSITIONS,
+            action="opinion_issue",
+            by=by,
+            case_type=OPINION_CASE,
+            updates={"due_on": step.due_on},
+        )
+    return opinion
+
+
+def opinion_report_handling(*, opinion: ReviewOpinion, text: str, by: User | None) -> ReviewOpinion:
+    """研究处理情况报告, by the body's clerk (or staff for it); a late one is accepted and
+    flagged."""
+    clerk = by is not None and opinion.department_id in loop.handled_department_ids(by)
+    if by is not None and not (clerk or in_jurisdiction(by, opinion.region)):
+        raise OutOfJurisdiction
+    if not text.strip():
+        raise RuleViolation(_("研究处理情况报告不能为空。"))
+    now = timezone.now()
+    late = opinion.due_on is not None and timezone.localdate(now) > opinion.due_on
+    with transaction.atomic():
+        apply_transition(
+            instance=opinion,
+            transitions=OPINION_TRANSITIONS,
+            action="opinion_report_handling",
+            by=by,
+            case_type=OPINION_CASE,
+            updates={"handling_report": text.strip(), "handled_at": now, "late": late},
+            data={"late": late},
+        )
+        for step in _open_steps(OPINION_CASE, opinion.pk):
+            _finish(step, by=by, note=str(_("已报送研究处理情况报告")))
+    return opinion
+
+
+def opinion_schedule(*, opinion: ReviewOpinion, meeting: Meeting, by: User | None) -> AgendaItem:
+    """列入议程: the handling report is heard at a later meeting of the same congress, as a
+    report already received (it may then be put to a satisfaction vote)."""
+    require_in_jurisdiction(by, opinion.region, meeting.region)
+    if meeting.region_id != opinion.region_id or meeting.status != MeetingStatus.SCHEDULED:
+        raise RuleViolation(_("只能列入本级人大常委会尚未召开的会议。"))
+    with transaction.atomic():
+        item = AgendaItem.objects.create(
+            meeting=meeting,
+            region=meeting.region,
+            kind=ItemKind.REPORT,
+            title=str(
+                _("关于《%(title)s》审议意见研究处理情况的报告") % {"title": opinion.item.title}
+            ),
+            position=meeting.items.count() + 1,
+            department=opinion.department,
+            topic=opinion.item.topic,
+            status=ReportStatus.RECEIVED,
+            report_text=opinion.handling_report,
+            received_at=opinion.handled_at,
+            late=opinion.late,
+        )
+        apply_transition(
+            instance=opinion,
+            transitions=OPINION_TRANSITIONS,
+            action="opinion_schedule",
+            by=by,
+            case_type=OPINION_CASE,
+            updates={"heard_at": item},
+            data={"meeting": meeting.pk, "item": item.pk},
+        )
+    return item

@@ -40,6 +40,7 @@ from supervision.meetings.forms import (
     AgendaItemForm,
     AttendanceForm,
     MeetingForm,
+    OpinionForm,
     QuestionForm,
     RatingBallotForm,
 )
@@ -248,6 +249,7 @@ def _render_item(
         and parties.member
         and not selectors.has_voted(request.user, vote),
         "questions": selectors.inquiry_questions(item),
+        "opinions": selectors.visible_opinions(request.user).filter(item=item),
     }
     return render(request, "supervision/meetings/item_detail.html", context, status=status)
 
@@ -337,3 +339,78 @@ def inquiry_live(request: HttpRequest, pk: int) -> HttpResponse:
         {"item": item, "form": form, "questions": selectors.inquiry_questions(item)},
         status=400 if form.errors else 200,
     )
+
+
+# --- review opinions (审议意见) -------------------------------------------------------------
+
+
+@login_required
+def opinion_create(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _managed_item(request, pk)
+    departments = Department.objects.filter(region=item.region, is_active=True).order_by("name")
+    form = OpinionForm(
+        request.POST or None, departments=departments, initial={"department": item.department_id}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            opinion = services.opinion_draft(
+                item=item, by=acting_user(request), **form.cleaned_data
+            )
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(request, _("审议意见已起草。"))
+            return redirect(opinion)
+    return render(
+        request,
+        "supervision/meetings/opinion_form.html",
+        {"item": item, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def opinion_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    opinion = get_visible_or_404(selectors.visible_opinions(request.user), pk=pk)
+    return _render_opinion(request, opinion)
+
+
+def _render_opinion(
+    request: HttpRequest, opinion: Any, *, forms: dict[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
+    steps = [
+        (
+            name,
+            actions.OPINION_ACTIONS[name],
+            (forms or {}).get(name) or actions.OPINION_ACTIONS[name].form(),
+        )
+        for name in actions.opinion_allowed(request.user, opinion)
+    ]
+    return render(
+        request,
+        "supervision/meetings/opinion_detail.html",
+        {"opinion": opinion, "steps": steps},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def opinion_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    opinion = get_visible_or_404(selectors.visible_opinions(request.user), pk=pk)
+    try:
+        step = actions.opinion_action(action)
+    except DomainError as error:
+        messages.error(request, str(error.message))
+        return redirect(opinion)
+    form = step.form(request.POST)
+    if form.is_valid():
+        try:
+            actions.take_opinion(action, opinion, form.cleaned_data, acting_user(request))
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(request, str(step.label))
+            return redirect(opinion)
+    opinion.refresh_from_db()
+    return _render_opinion(request, opinion, forms={action: form}, status=400)

@@ -8,7 +8,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from congress.workflow import Transitions
-from supervision.models.meetings import MeetingStatus, ReportStatus, VoteStatus
+from supervision.models.meetings import MeetingStatus, OpinionStatus, ReportStatus, VoteStatus
 
 MEETING_CASE = "supervision.meeting"
 # A report's arrival: the loop item of the reporting body (case id: the agenda item).
@@ -16,8 +16,10 @@ REPORT_CASE = "supervision.meeting_report"
 # After 不满意: rectify and report again at a later meeting (case id: the agenda item).
 RE_REPORT_CASE = "supervision.re_report"
 EVALUATION_CASE = "supervision.evaluation_vote"
+# 审议意见 and its handling report: a loop item of the body (case id: the opinion).
+OPINION_CASE = "supervision.review_opinion"
 
-M, R, V = MeetingStatus, ReportStatus, VoteStatus
+M, R, V, OP = MeetingStatus, ReportStatus, VoteStatus, OpinionStatus
 
 MEETING_TRANSITIONS: Transitions = {
     "meeting_hold": (frozenset({M.SCHEDULED}), M.HELD),
@@ -32,6 +34,12 @@ EVALUATION_TRANSITIONS: Transitions = {
     "evaluation_close": (frozenset({V.OPEN}), V.CLOSED),
 }
 
+OPINION_TRANSITIONS: Transitions = {
+    "opinion_issue": (frozenset({OP.DRAFT}), OP.ISSUED),
+    "opinion_report_handling": (frozenset({OP.ISSUED}), OP.HANDLED),
+    "opinion_schedule": (frozenset({OP.HANDLED}), OP.SCHEDULED),
+}
+
 # Prefixed: the label registry is one dictionary for the whole product.
 ACTION_LABELS: dict[str, str | Promise] = {
     "meeting_schedule": _("安排常委会会议"),
@@ -44,4 +52,8 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "evaluation_close": _("结束测评并公布结果"),
     "question_record": _("记录询问"),
     "question_answer": _("记录回答"),
+    "opinion_draft": _("起草审议意见"),
+    "opinion_issue": _("交办审议意见"),
+    "opinion_report_handling": _("报送研究处理情况报告"),
+    "opinion_schedule": _("研究处理情况报告列入会议议程"),
 }

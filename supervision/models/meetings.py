@@ -253,3 +253,59 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return self.text[:40]
+
+
+class OpinionStatus(models.TextChoices):
+    DRAFT = "draft", _("起草中")
+    ISSUED = "issued", _("已交办")
+    HANDLED = "handled", _("已报送研究处理情况")
+    SCHEDULED = "scheduled", _("已列入会议议程")
+
+
+class ReviewOpinion(models.Model):
+    """审议意见 on a report heard at a meeting: drafted after the meeting, issued to a body
+    (the government or one of its departments) with a handling deadline (a loop item of the
+    body); its 研究处理情况报告 is received and put on a later meeting's agenda."""
+
+    item = models.ForeignKey(
+        AgendaItem, verbose_name=_("议题"), on_delete=models.PROTECT, related_name="opinions"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("行政区划"), on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("交办单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField(_("审议意见"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=OpinionStatus.choices, default=OpinionStatus.DRAFT
+    )
+    due_on = models.DateField(_("办理期限"), null=True, blank=True)
+    handling_report = models.TextField(_("研究处理情况报告"), blank=True)
+    handled_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
+    late = models.BooleanField(_("逾期报送"), default=False)
+    # The later meeting's item where the handling report is heard.
+    heard_at = models.OneToOneField(
+        AgendaItem,
+        verbose_name=_("听取研究处理情况报告的议题"),
+        on_delete=models.PROTECT,
+        related_name="handling_of",
+        null=True,
+        blank=True,
+    )
+    version = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("审议意见")
+        verbose_name_plural = _("审议意见")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["department", "status"], name="opinion_dept_status"),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("关于《%(title)s》的审议意见") % {"title": self.item.title})
+
+    def get_absolute_url(self) -> str:
+        return reverse("supervision_opinion_detail", args=[self.pk])

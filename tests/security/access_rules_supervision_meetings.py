@@ -18,7 +18,7 @@ from django.utils import timezone
 from congress.models import Role, RoleGrant
 from congress.models.ballots import Rating
 from supervision.meetings import services
-from supervision.models.meetings import AgendaItem, ItemKind, Meeting
+from supervision.models.meetings import AgendaItem, ItemKind, Meeting, ReviewOpinion
 from tests.factories import UserFactory, grant
 from tests.security.access_rules import (
     API_ANONYMOUS,
@@ -127,6 +127,29 @@ def fresh_voting(side: str) -> Builder:
     return lambda cast: {"pk": _voting(cast, side).pk}
 
 
+def _issued(cast: Cast, side: str) -> Any:
+    """A report heard at a held meeting and its opinion issued to the reporting body."""
+    _region, staff, department, clerk = _side(cast, side)
+    meeting = _meeting(cast, side)
+    report = _report(meeting)
+    services.report_submit(item=report, text="报告", by=clerk)
+    services.meeting_hold(meeting=meeting, by=staff)
+    opinion = services.opinion_draft(item=report, department=department, text="意见", by=staff)
+    return services.opinion_issue(opinion=opinion, by=staff)
+
+
+def opinion(side: str) -> Builder:
+    return lambda cast: {"pk": _once(cast, f"so_{side}", lambda: _issued(cast, side)).pk}
+
+
+def fresh_opinion(side: str, **extra: Any) -> Builder:
+    return lambda cast: {"pk": _issued(cast, side).pk, **extra}
+
+
+def _opinion_status(cast: Cast, args: dict[str, Any]) -> str:
+    return ReviewOpinion.objects.get(pk=args["pk"]).status
+
+
 def _meeting_status(cast: Cast, args: dict[str, Any]) -> str:
     return Meeting.objects.get(pk=args["pk"]).status
 
@@ -227,6 +250,44 @@ RULES: dict[str, Rule] = {
     "supervision_inquiry_live": staff_only(
         item("in", ItemKind.INQUIRY), item("out", ItemKind.INQUIRY)
     ),
+    "supervision_opinion_create": staff_only(item("in"), item("out")),
+    "supervision_opinion_detail": Rule(
+        (
+            Case(
+                "issued, in 海州区: staff and the body's clerk",
+                only((*DISTRICT, "clerk")),
+                opinion("in"),
+            ),
+            Case("issued, in 临江区", only((*OTHER_DISTRICT, "other_clerk")), opinion("out")),
+        )
+    ),
+    "supervision_opinion_act": Rule(
+        (
+            Case(
+                "研究处理情况报告 in 海州区: staff and its clerk",
+                only((*DISTRICT, "clerk"), ok=REDIRECT),
+                fresh_opinion("in", action="opinion_report_handling"),
+                "POST",
+                lambda c: _REPORT,
+                fresh=True,
+                unchanged=_opinion_status,
+            ),
+            Case(
+                "in 临江区",
+                only((*OTHER_DISTRICT, "other_clerk"), ok=REDIRECT),
+                fresh_opinion("out", action="opinion_report_handling"),
+                "POST",
+                lambda c: _REPORT,
+                fresh=True,
+                unchanged=_opinion_status,
+            ),
+            Case(
+                "GET is not a step",
+                outcomes(NOT_ALLOWED, anonymous=LOGIN),
+                lambda c: {"pk": 1, "action": "opinion_issue"},
+            ),
+        )
+    ),
     # --- API ---
     "supervision-meeting-list": page(api(signed_in())),
     "supervision-meeting-detail": Rule(
@@ -266,6 +327,41 @@ RULES: dict[str, Rule] = {
                 "a name that is no step: 400 for who sees it",
                 api(only(IN_PARTIES, ok=BAD_REQUEST)),
                 lambda c: {**item("in")(c), "action_name": "nonsense"},
+                "POST",
+            ),
+        )
+    ),
+    "supervision-opinion-list": page(api(signed_in())),
+    "supervision-opinion-detail": Rule(
+        (
+            Case("in 海州区", api(only((*DISTRICT, "clerk"))), opinion("in")),
+            Case("in 临江区", api(only((*OTHER_DISTRICT, "other_clerk"))), opinion("out")),
+        )
+    ),
+    "supervision-opinion-act": Rule(
+        (
+            Case(
+                "研究处理情况报告 in 海州区",
+                api(only((*DISTRICT, "clerk"))),
+                fresh_opinion("in", action_name="opinion_report_handling"),
+                "POST",
+                lambda c: _REPORT,
+                fresh=True,
+                unchanged=_opinion_status,
+            ),
+            Case(
+                "in 临江区",
+                api(only((*OTHER_DISTRICT, "other_clerk"))),
+                fresh_opinion("out", action_name="opinion_report_handling"),
+                "POST",
+                lambda c: _REPORT,
+                fresh=True,
+                unchanged=_opinion_status,
+            ),
+            Case(
+                "issued again: 409 for its staff",
+                api(only(DISTRICT, ok=CONFLICT) | {"clerk": CONFLICT}),
+                lambda c: {**opinion("in")(c), "action_name": "opinion_issue"},
                 "POST",
             ),
         )

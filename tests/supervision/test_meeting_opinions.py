@@ -1,0 +1,127 @@
+"""审议意见 after 海州区's meeting: 陈静 drafts it on the report heard, issues it to 海州区交通运输局
+(a loop item due in two months), 赵磊 sends the 研究处理情况报告 (late ones flagged), and 陈静
+puts it on the next meeting's agenda, where it is a report received. 李强 and 孙丽 reach
+none of it."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from congress.errors import InvalidTransition, OutOfJurisdiction, RuleViolation
+from congress.models import Assignment, AssignmentStatus, User
+from supervision.meetings import selectors, services
+from supervision.meetings.workflow import OPINION_CASE, OPINION_TRANSITIONS
+from supervision.models.meetings import AgendaItem, ItemKind, OpinionStatus, ReportStatus
+from tests.conftest import World
+
+
+def heard_report(world: World, staff: User, clerk: User, number: int = 1) -> AgendaItem:
+    meeting = services.meeting_schedule(
+        congress=world.district.congress,
+        number=number,
+        held_on=timezone.localdate() + datetime.timedelta(days=30),
+        by=staff,
+    )
+    item = services.agenda_add(
+        meeting=meeting,
+        kind=ItemKind.REPORT,
+        title="交通工作报告",
+        department=world.department,
+        by=staff,
+    )
+    services.report_submit(item=item, text="报告", by=clerk)
+    services.meeting_hold(meeting=meeting, by=staff)
+    return item
+
+
+def test_the_opinion_table_is_as_written_here() -> None:
+    assert {a: (set(f), t) for a, (f, t) in OPINION_TRANSITIONS.items()} == {
+        "opinion_issue": ({"draft"}, "issued"),
+        "opinion_report_handling": ({"issued"}, "handled"),
+        "opinion_schedule": ({"handled"}, "scheduled"),
+    }
+
+
+def test_from_draft_to_the_next_meetings_agenda(
+    world: World, district_staff: User, clerk: User, other_clerk: User
+) -> None:
+    item = heard_report(world, district_staff, clerk)
+    opinion = services.opinion_draft(
+        item=item, department=world.department, text="加快农村公路建设。", by=district_staff
+    )
+    assert opinion.status == OpinionStatus.DRAFT
+    assert not selectors.visible_opinions(clerk).exists()  # a draft is staff's
+    services.opinion_issue(opinion=opinion, by=district_staff)
+    step = Assignment.objects.get(case_type=OPINION_CASE, case_id=opinion.pk)
+    assert (step.department_id, opinion.due_on) == (world.department.pk, step.due_on)
+    assert list(selectors.visible_opinions(clerk)) == [opinion]
+    assert not selectors.visible_opinions(other_clerk).exists()
+    with pytest.raises(OutOfJurisdiction):
+        services.opinion_report_handling(opinion=opinion, text="x", by=other_clerk)
+    with pytest.raises(RuleViolation):
+        services.opinion_report_handling(opinion=opinion, text=" ", by=clerk)
+    services.opinion_report_handling(opinion=opinion, text="已完成12公里改造。", by=clerk)
+    assert (opinion.status, opinion.late) == (OpinionStatus.HANDLED, False)
+    step.refresh_from_db()
+    assert step.status == AssignmentStatus.CLOSED
+
+    later = services.meeting_schedule(
+        congress=world.district.congress,
+        number=2,
+        held_on=timezone.localdate() + datetime.timedelta(days=60),
+        by=district_staff,
+    )
+    heard = services.opinion_schedule(opinion=opinion, meeting=later, by=district_staff)
+    assert (heard.status, heard.report_text, heard.department_id) == (
+        ReportStatus.RECEIVED,
+        "已完成12公里改造。",
+        world.department.pk,
+    )
+    assert opinion.status == OpinionStatus.SCHEDULED
+    assert opinion.heard_at == heard
+    with pytest.raises(InvalidTransition):
+        services.opinion_issue(opinion=opinion, by=district_staff)
+
+
+def test_a_late_handling_report_is_flagged(world: World, district_staff: User, clerk: User) -> None:
+    item = heard_report(world, district_staff, clerk)
+    opinion = services.opinion_draft(
+        item=item, department=world.department, text="意见", by=district_staff
+    )
+    services.opinion_issue(opinion=opinion, by=district_staff)
+    # No clock moves: the due date is put in the past, as the calendar would.
+    type(opinion).objects.filter(pk=opinion.pk).update(
+        due_on=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    opinion.refresh_from_db()
+    services.opinion_report_handling(opinion=opinion, text="报告", by=clerk)
+    assert opinion.late is True
+
+
+def test_no_opinion_before_the_meeting_nor_by_other_district_staff(
+    world: World, district_staff: User, other_district_staff: User
+) -> None:
+    meeting = services.meeting_schedule(
+        congress=world.district.congress,
+        number=1,
+        held_on=timezone.localdate() + datetime.timedelta(days=30),
+        by=district_staff,
+    )
+    item = services.agenda_add(
+        meeting=meeting,
+        kind=ItemKind.REPORT,
+        title="报告",
+        department=world.department,
+        by=district_staff,
+    )
+    with pytest.raises(RuleViolation):
+        services.opinion_draft(
+            item=item, department=world.department, text="意见", by=district_staff
+        )
+    with pytest.raises(OutOfJurisdiction):
+        services.opinion_draft(
+            item=item, department=world.department, text="意见", by=other_district_staff
+        )
