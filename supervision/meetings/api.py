@@ -118,7 +118,9 @@ class AgendaItemViewSet(viewsets.ReadOnlyModelViewSet):
             raise serializers.ValidationError("a JSON object is expected")
         form = declared.form(request.data)
         if not form.is_valid():
-            raise serializers.ValidationError(form.errors)
+            raise serializers.ValidationError(
+                {name: [str(e) for e in errors] for name, errors in form.errors.items()}
+            )
         actions.take_item(action_name, item, form.cleaned_data, acting_user(request))
         fresh = self.get_queryset().get(pk=item.pk)
         return Response(AgendaItemSerializer(fresh).data)
@@ -186,6 +188,8 @@ class OpinionViewSet(viewsets.ReadOnlyModelViewSet):
             raise serializers.ValidationError("a JSON object is expected")
         form = declared.form(request.data)
         if not form.is_valid():
-            raise serializers.ValidationError(form.errors)
+            raise serializers.ValidationError(
+                {name: [str(e) for e in errors] for name, errors in form.errors.items()}
+            )
         actions.take_opinion(action_name, opinion, form.cleaned_data, acting_user(request))
         return Response(OpinionSerializer(self.get_queryset().get(pk=opinion.pk)).data)

@@ -100,7 +100,9 @@ def item_parties(user: AnyUser, item: AgendaItem) -> Parties:
 
 def has_voted(user: AnyUser, vote: EvaluationVote) -> bool:
     """The elector's row says whether they voted; nothing says how."""
-    return Elector.objects.filter(box_id=vote.box_id, voter=user.pk, channel__isnull=False).exists()
+    return Elector.objects.filter(
+        box_id=vote.box_id, voter=int(user.pk or 0), channel__isnull=False
+    ).exists()
 
 
 def upcoming_meetings(user: AnyUser, *, limit: int = 5) -> list[Meeting]:
@@ -108,7 +110,7 @@ def upcoming_meetings(user: AnyUser, *, limit: int = 5) -> list[Meeting]:
     today = timezone.localdate()
     return list(
         Meeting.objects.filter(
-            members__user=user, status=MeetingStatus.SCHEDULED, held_on__gte=today
+            members__user_id=int(user.pk or 0), status=MeetingStatus.SCHEDULED, held_on__gte=today
         )
         .select_related("congress")
         .order_by("held_on", "pk")[:limit]
@@ -119,7 +121,7 @@ def reports_to_read(user: AnyUser, *, since: datetime.date, limit: int = 10) -> 
     """Reports received for the member's meetings from ``since`` on."""
     return list(
         AgendaItem.objects.filter(
-            meeting__members__user=user,
+            meeting__members__user_id=int(user.pk or 0),
             meeting__held_on__gte=since,
             status=ReportStatus.RECEIVED,
         )
@@ -131,7 +133,7 @@ def reports_to_read(user: AnyUser, *, since: datetime.date, limit: int = 10) -> 
 
 def votes_to_cast(user: AnyUser, *, limit: int = 10) -> list[EvaluationVote]:
     """Open votes in which the member is an elector and has not voted yet."""
-    boxes = Elector.objects.filter(voter=user.pk, channel__isnull=True).values("box_id")
+    boxes = Elector.objects.filter(voter=int(user.pk or 0), channel__isnull=True).values("box_id")
     return list(
         EvaluationVote.objects.filter(status=VoteStatus.OPEN, box_id__in=boxes)
         .select_related("item__meeting__congress")
