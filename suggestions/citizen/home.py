@@ -6,9 +6,11 @@ representative sees only their own cases, which no summary row holds; the old re
 counted them five times over a scope of the department's cases written as an ``OR``
 through a join to the departments (``department_id IN … OR department.parent_id
 IN …``), which no index serves: every figure scanned the whole table of closed-loop
-steps. Here the supervised departments are looked up first (one small query), so
-the department's steps are read on the ``department_id`` index, and the five
-figures come out of one grouped read of those cases.
+steps. A clerk of one department (the usual case) counts each figure up to the
+bound on an index of the department's ``IssueDepartment`` rows, which carry the
+problem's status, flag and due date: the cost is the bound, not the department's
+history. Others (a supervising office's clerk, a representative who is also a
+clerk) get one grouped read of their cases.
 """
 
 from __future__ import annotations
@@ -16,18 +18,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from congress import loop
-from congress.models import Assignment
 from congress.scoping import AnyUser
-from congress.summary import COUNT_BOUND, BoundedCount
+from congress.summary import COUNT_BOUND, BoundedCount, bounded_count
 from representatives.selectors import representative_of
 from suggestions.citizen import selectors
-from suggestions.citizen.workflow import ISSUE_CASE
 from suggestions.models.citizen import (
     GATED_ISSUE_STATUSES,
     OPEN_ISSUE_STATUSES,
     CitizenIssue,
+    IssueDepartment,
     IssueStatus,
 )
 
@@ -47,14 +49,16 @@ def home_counts(user: AnyUser) -> dict[str, Any]:
         or selectors.counted_regions(user) is not None
     ):
         return selectors.home_counts(user)
-    own = Q(pk__in=[])
     representative = representative_of(user)
+    departments = loop.handled_department_ids(user)
+    if representative is None and len(departments) == 1:
+        return _one_department_counts(departments[0])
+    own = Q(pk__in=[])
     if representative is not None:
         own |= Q(representative=representative) | Q(handler=representative)
-    departments = loop.handled_department_ids(user)
     if departments:
-        steps = Assignment.objects.filter(case_type=ISSUE_CASE, department_id__in=departments)
-        own |= Q(pk__in=steps.values("case_id"))
+        handed = IssueDepartment.objects.filter(department_id__in=departments)
+        own |= Q(pk__in=handed.values("issue_id"))
     rows = (
         CitizenIssue.objects.filter(own)
         .exclude(status__in=GATED_ISSUE_STATUSES)
@@ -81,4 +85,22 @@ def home_counts(user: AnyUser) -> dict[str, Any]:
         "overdue": _bounded(overdue),
         "supervision": _bounded(supervision),
         "review": _bounded(review),
+    }
+
+
+def _one_department_counts(department: int) -> dict[str, Any]:
+    """A clerk of one department (the usual case): each figure counted up to the
+    bound on an index of the department's ``IssueDepartment`` rows, which carry the
+    problem's status, 需督办 flag and due date. A clerk never sees problems held for
+    review, so 待审核 is nil."""
+    rows = IssueDepartment.objects.filter(department_id=department)
+    finished = (IssueStatus.CLOSED, IssueStatus.MERGED)
+    return {
+        "submitted": bounded_count(rows.filter(status=IssueStatus.SUBMITTED)),
+        "in_progress": bounded_count(rows.filter(status__in=OPEN_ISSUE_STATUSES)),
+        "overdue": bounded_count(rows.filter(next_due_on__lt=timezone.localdate())),
+        "supervision": bounded_count(
+            rows.filter(needs_supervision=True).exclude(status__in=finished)
+        ),
+        "review": BoundedCount(0),
     }

@@ -351,8 +351,13 @@ class IssueDepartment(models.Model):
     Here the index (department, problem's created_at, problem) hands out a
     department's newest problems in list order, so a clerk's page reads 51 entries
     at any size (docs/architecture.md, "Reads that do not grow with the data").
-    The engine's hook (``issue_steps_changed``) adds the row in the same transaction
-    as the step; ``manage.py issue_reads_rebuild`` rebuilds the table from the steps.
+    The row also carries the problem's status, 需督办 flag and earliest open due date,
+    so the clerk's home card counts them on this table's indexes up to a bound
+    instead of grouping every problem the department ever held.
+
+    The engine's hook (``issue_steps_changed``) adds the row and its due date in the
+    same transaction as the step, the channel's one ``_transition`` its status and
+    flag; ``manage.py issue_reads_rebuild`` rebuilds the table from the steps.
     """
 
     # No single-column indexes: the unique (issue, department) and the list's index
@@ -364,6 +369,9 @@ class IssueDepartment(models.Model):
         "congress.Department", on_delete=models.CASCADE, related_name="+", db_index=False
     )
     issue_created_at = models.DateTimeField()
+    status = models.CharField(max_length=24, choices=IssueStatus.choices)
+    needs_supervision = models.BooleanField(default=False)
+    next_due_on = models.DateField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("问题交办单位")
@@ -374,7 +382,16 @@ class IssueDepartment(models.Model):
         indexes = [
             models.Index(
                 fields=["department", "-issue_created_at", "-issue"], name="issuedepartment_list"
-            )
+            ),
+            models.Index(
+                fields=["department", "status", "needs_supervision"],
+                name="issuedepartment_status",
+            ),
+            models.Index(
+                fields=["department", "next_due_on"],
+                name="issuedepartment_due",
+                condition=models.Q(next_due_on__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -18,7 +18,7 @@ from congress.scoping import require_in_jurisdiction, within_reach
 from congress.workflow import apply_transition
 from representatives.models import Representative
 from representatives.selectors import representative_of
-from suggestions.citizen.services.counts import _count_move
+from suggestions.citizen.services.counts import _count_move, issue_departments_follow
 from suggestions.citizen.services.monthly import month_count_moved
 from suggestions.citizen.workflow import ISSUE_CASE, ISSUE_TRANSITIONS
 from suggestions.models.citizen import CitizenIssue
@@ -65,6 +65,8 @@ def _transition(
             actor_label=actor_label or ("" if by is not None else _citizen_label()),
         )
         _count_move(issue, *before)
+        if (issue.status, issue.needs_supervision) != before:
+            issue_departments_follow(issue)
         month_count_moved(issue, action)
     return event
 

@@ -44,30 +44,47 @@ def issue_steps_changed(case_id: int) -> None:
     single UPDATE would compute its subquery from a snapshot taken before the wait).
     """
     rows = CitizenIssue.objects.filter(pk=case_id)
-    locked = list(rows.select_for_update().values_list("created_at", flat=True))
+    locked = list(rows.select_for_update().values_list("created_at", "status", "needs_supervision"))
     if not locked:
         return
+    created_at, status, flag = locked[0]
     steps = Assignment.objects.filter(case_type=ISSUE_CASE, case_id=case_id).order_by(
         "due_on", "pk"
     )
     due, provisional = None, False
     departments: set[int] = set()
-    for status, due_on, due_provisional, department in steps.values_list(
+    for step_status, due_on, due_provisional, department in steps.values_list(
         "status", "due_on", "due_provisional", "department_id"
     ):
-        if status in OPEN_STATUSES and due is None and due_on is not None:
+        if step_status in OPEN_STATUSES and due is None and due_on is not None:
             due, provisional = due_on, due_provisional
         if department is not None:
             departments.add(department)
     rows.update(next_due_on=due, next_due_provisional=provisional)
-    if departments:  # a department already recorded is skipped by the unique key
+    if departments:  # a department already recorded takes the due date; a new one its row
+        IssueDepartment.objects.filter(issue_id=case_id).update(next_due_on=due)
         IssueDepartment.objects.bulk_create(
             [
-                IssueDepartment(issue_id=case_id, department_id=d, issue_created_at=locked[0])
-                for d in sorted(departments)
+                IssueDepartment(
+                    issue_id=case_id,
+                    department_id=department,
+                    issue_created_at=created_at,
+                    status=status,
+                    needs_supervision=flag,
+                    next_due_on=due,
+                )
+                for department in sorted(departments)
             ],
             ignore_conflicts=True,
         )
+
+
+def issue_departments_follow(issue: CitizenIssue) -> None:
+    """The problem's status or 需督办 flag moved: its departments' rows take them
+    (called by the channel's one ``_transition``, in its transaction)."""
+    IssueDepartment.objects.filter(issue_id=issue.pk).update(
+        status=issue.status, needs_supervision=issue.needs_supervision
+    )
 
 
 def issue_departments_rebuild() -> int:
@@ -81,8 +98,10 @@ def issue_departments_rebuild() -> int:
 
 
 ISSUE_DEPARTMENTS_FILL = """
-INSERT INTO suggestions_issuedepartment (issue_id, department_id, issue_created_at)
-SELECT DISTINCT a.case_id, a.department_id, i.created_at
+INSERT INTO suggestions_issuedepartment
+    (issue_id, department_id, issue_created_at, status, needs_supervision, next_due_on)
+SELECT DISTINCT a.case_id, a.department_id, i.created_at, i.status, i.needs_supervision,
+    i.next_due_on
 FROM congress_assignment a
 JOIN suggestions_citizenissue i ON i.id = a.case_id
 WHERE a.case_type = %s AND a.department_id IS NOT NULL
