@@ -33,21 +33,21 @@ from supervision.models.evaluation import (
 )
 
 
-class CriterionSerializer(serializers.ModelSerializer):
+class EvaluationCriterionSerializer(serializers.ModelSerializer):
     class Meta:
         model = EvaluationCriterion
         fields = ["id", "name", "weight", "order"]
         read_only_fields = fields
 
 
-class SubjectSerializer(serializers.ModelSerializer):
+class EvaluationSubjectSerializer(serializers.ModelSerializer):
     class Meta:
         model = EvaluationSubject
         fields = ["id", "kind", "department", "name", "post", "order"]
         read_only_fields = fields
 
 
-class ResultSerializer(serializers.ModelSerializer):
+class EvaluationResultSerializer(serializers.ModelSerializer):
     class Meta:
         model = EvaluationSubject
         fields = ["id", "kind", "department", "name", "post", "score", "scored", "rank"]
@@ -78,22 +78,22 @@ class EvaluationSerializer(serializers.ModelSerializer):
 
 
 class EvaluationDetailSerializer(EvaluationSerializer):
-    criteria = CriterionSerializer(many=True, read_only=True)
-    subjects = SubjectSerializer(many=True, read_only=True)
+    criteria = EvaluationCriterionSerializer(many=True, read_only=True)
+    subjects = EvaluationSubjectSerializer(many=True, read_only=True)
 
     class Meta(EvaluationSerializer.Meta):
         fields = [*EvaluationSerializer.Meta.fields, "criteria", "subjects"]
         read_only_fields = fields
 
 
-class ScoreSerializer(serializers.Serializer):
+class EvaluationScoreSerializer(serializers.Serializer):
     subject = serializers.IntegerField()
     criterion = serializers.IntegerField()
     score = serializers.IntegerField()
 
 
-class BallotSerializer(serializers.Serializer):
-    scores = ScoreSerializer(many=True)
+class EvaluationBallotSerializer(serializers.Serializer):
+    scores = EvaluationScoreSerializer(many=True)
 
     def scores_by_cell(self) -> dict[tuple[int, int], int]:
         rows = self.validated_data["scores"]
@@ -103,7 +103,7 @@ class BallotSerializer(serializers.Serializer):
         return cells
 
 
-class ReceiptSerializer(serializers.Serializer):
+class EvaluationReceiptSerializer(serializers.Serializer):
     receipt = serializers.CharField()
 
 
@@ -132,7 +132,7 @@ class EvaluationViewSet(viewsets.ReadOnlyModelViewSet):
         done = actions.take(name, evaluation, request.user)  # type: ignore[arg-type]
         return Response(EvaluationSerializer(done).data)
 
-    @extend_schema(request=BallotSerializer, responses={201: ReceiptSerializer})
+    @extend_schema(request=EvaluationBallotSerializer, responses={201: EvaluationReceiptSerializer})
     # Not added to the per-user and per-token histories (a cast dated beside its voter).
     @action(detail=True, methods=["post"], throttle_classes=[BallotCastThrottle])
     @session_untouched
@@ -142,7 +142,7 @@ class EvaluationViewSet(viewsets.ReadOnlyModelViewSet):
             representative = representative_of(request.user)
             if representative is None or not selectors.is_elector(evaluation, representative):
                 raise Http404
-            serializer = BallotSerializer(data=request.data)
+            serializer = EvaluationBallotSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             receipt = services.evaluation_score(
                 evaluation=evaluation,
@@ -157,10 +157,10 @@ class EvaluationViewSet(viewsets.ReadOnlyModelViewSet):
         response["Cache-Control"] = "no-store"
         return response
 
-    @extend_schema(responses=ResultSerializer(many=True))
+    @extend_schema(responses=EvaluationResultSerializer(many=True))
     @action(detail=True, methods=["get"])
     def results(self, request: Request, pk: str | None = None) -> Response:
         evaluation = self._evaluation()
         if evaluation.status not in (EvaluationStatus.CLOSED, EvaluationStatus.PUBLISHED):
             raise ResultsNotPublished()
-        return Response(ResultSerializer(selectors.ranking(evaluation), many=True).data)
+        return Response(EvaluationResultSerializer(selectors.ranking(evaluation), many=True).data)
