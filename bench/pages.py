@@ -59,7 +59,13 @@ def _personas() -> dict[str, Any]:
     clerk = (
         clerks.filter(role_grants__department=busiest["department"]).first() if busiest else None
     ) or clerks.first()
-    return {"city": staff(the_city), "district": staff(county), "clerk": clerk, "county": county}
+    return {
+        "city": staff(the_city),
+        "district": staff(county),
+        "clerk": clerk,
+        "county": county,
+        "city_region": the_city,
+    }
 
 
 def _main_query(queries: list[dict[str, Any]]) -> str:
@@ -97,6 +103,17 @@ def _measure(client: Any, page: str, persona: str, url: str, *, plan: bool = Fal
     )
 
 
+def _last_month_report(region: Any) -> str:
+    import datetime
+
+    from django.urls import reverse
+
+    first = datetime.date.today().replace(day=1)
+    month = first.month - 1 or 12
+    year = first.year if first.month > 1 else first.year - 1
+    return reverse("report_month", args=[region.pk, year, month])
+
+
 def measure() -> list[Figure]:
     """Every page, in this process (DEBUG off), on the database as it is."""
     import django
@@ -124,9 +141,15 @@ def measure() -> list[Figure]:
         ("problem list, page 100", "city", "", True),
         ("problem list (district staff)", "district", issues, True),
         ("case detail", "district", reverse("citizen_issue_detail", args=[forwarded.pk]), False),
+        ("home (department clerk)", "clerk", reverse("home"), False),
         ("clerk's problem list", "clerk", issues, True),
         ("clerk workspace (suggestions)", "clerk", reverse("formal_workspace"), False),
         ("API list of problems", "city", "/api/v1/citizen-issues/", True),
+        # The dashboard, the big screen's figures and last month's report (docs/dashboard.md).
+        ("dashboard (city staff)", "city", reverse("dashboard"), False),
+        ("dashboard (district staff)", "district", reverse("dashboard"), False),
+        ("big screen figures (city staff)", "city", reverse("bigscreen_data"), False),
+        ("monthly report (city staff)", "city", _last_month_report(people["city_region"]), False),
     ]
     clients: dict[str, Client] = {}
     for persona in ("city", "district", "clerk"):
