@@ -142,12 +142,17 @@ def votes_to_cast(user: AnyUser, *, limit: int = 10) -> list[EvaluationVote]:
 
 
 def reports_awaited(user: AnyUser, *, limit: int = 10) -> list[AgendaItem]:
-    """A clerk's reports still to send, soonest due first (index: department, status)."""
-    departments = loop.handled_department_ids(user)
-    if not departments:
+    """A clerk's reports still to send, soonest due first (index: department, status). The
+    clerk's bodies and the bodies under them (``loop.handled_department_ids``) in the same
+    query: the home card costs one."""
+    own = user.department_ids if user.is_authenticated else []
+    if not own:
         return []
     return list(
-        AgendaItem.objects.filter(department_id__in=departments, status=ReportStatus.AWAITED)
+        AgendaItem.objects.filter(
+            Q(department_id__in=own) | Q(department__parent_id__in=own),
+            status=ReportStatus.AWAITED,
+        )
         .exclude(meeting__status=MeetingStatus.CANCELLED)
         .select_related("meeting__congress", "department")
         .order_by("due_on", "pk")[:limit]
