@@ -7,8 +7,9 @@ disagree and read the same summary rows (docs/architecture.md, "Reads that do no
 with the data"). What the dashboard has no panel for (today's problems, a vote's
 turnout, the projects elected this year) comes from a feature app's ``bigscreen``
 module, which registers a ``BigScreenSource`` here the way a panel registers with the
-dashboard: the core imports no feature app; ``bigscreen_data`` imports each installed
-app's ``bigscreen`` module once (Django's ``autodiscover_modules``, as the admin does).
+dashboard: the core imports no feature app; the app's ``setup.py`` (imported by its
+``AppConfig.ready``) imports its ``bigscreen`` module, as for every other registration
+(docs/architecture.md, "How a feature app plugs into the core").
 
 Nothing personal leaves here: no citizen's name, phone or tracking link, no
 representative's name; only counts, rates, and the names of regions, categories,
@@ -29,7 +30,6 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
-from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 
 from congress.audit import audit_record
@@ -107,19 +107,12 @@ class BigScreenSource:
 
 
 bigscreen_sources: list[BigScreenSource] = []
-_discovered: list[bool] = []
 
 
 def register_bigscreen_source(source: BigScreenSource) -> None:
     if all(existing.key != source.key for existing in bigscreen_sources):
         bigscreen_sources.append(source)
         bigscreen_sources.sort(key=lambda entry: entry.order)
-
-
-def _discover() -> None:
-    if not _discovered:
-        autodiscover_modules("bigscreen")
-        _discovered.append(True)
 
 
 # --- the figures --------------------------------------------------------------------
@@ -187,7 +180,6 @@ def _this_month(trend: Chart | None) -> list[Figure]:
 def bigscreen_data(user: AnyUser, region: Region) -> dict[str, Any]:
     """The screen's JSON for ``region``, read as ``user`` (a signed-in staff member, or
     a link's creator). A fixed number of queries whatever the data's size."""
-    _discover()
     scope = bigscreen_scope(user, region)
     panels: dict[str, PanelData] = {}
     for panel in dashboard_panels:

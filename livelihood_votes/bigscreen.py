@@ -1,7 +1,7 @@
 """The livelihood-project vote on the big screen (docs/dashboard.md, "Big screen"):
 an open vote's turnout (how many voted, never what: no choice is shown before the
 box is opened) and the projects the region's congress elected this year, by name.
-Found by ``congress.bigscreen``'s discovery of each app's ``bigscreen`` module.
+Imported by the app's setup, which registers it with ``congress.bigscreen``.
 
 A region holds one or two votes a year: one query for the votes and one for the open ones' turnout, two per
 closed vote of the year (its candidates, its participants), whatever the number of

@@ -18,7 +18,11 @@ from congress.registry import (
 )
 from congress.scoping import is_staff_or_admin
 from congress.synthetic import SyntheticBuilder, register_synthetic_builder
-from livelihood_votes import cards, demo
+from livelihood_votes import (
+    bigscreen,  # noqa: F401 - registers the big screen's source
+    cards,
+    demo,
+)
 from livelihood_votes.models import VoteStatus
 from livelihood_votes.workflow import ACTION_LABELS, VOTE_CASE
 from representatives.selectors import representative_of

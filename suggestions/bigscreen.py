@@ -1,6 +1,6 @@
 """The citizens' problems on the big screen (docs/dashboard.md, "Big screen"): today's
-new problems, which the dashboard's monthly summary cannot tell. Found by
-``congress.bigscreen``'s discovery of each app's ``bigscreen`` module.
+new problems, which the dashboard's monthly summary cannot tell. Imported by the
+app's setup, which registers it with ``congress.bigscreen``.
 
 A bounded count on the index (area_N, created_at, id): today's rows of the region
 only, up to 1,000 ("1,000+"), never a count over the jurisdiction."""

@@ -36,6 +36,7 @@ from representatives.registry import (
     register_public_case_provider,
 )
 from representatives.selectors import representative_of
+from suggestions import bigscreen  # noqa: F401 - registers the big screen's source
 from suggestions.citizen import conf, home, selectors, services
 from suggestions.citizen.dashboard import citizen_panel
 from suggestions.citizen.workflow import (
