@@ -50,6 +50,12 @@ EVALUATION_ACTIONS: dict[str, EvaluationAction] = {
         lambda e, u: services.evaluation_publish(evaluation=e, by=u),
         _("公布后任何人都可以看到排名，确定公布吗？"),
     ),
+    "evaluation_cancel": EvaluationAction(
+        _("取消工作评议"),
+        "outline-danger",
+        lambda e, u: services.evaluation_cancel(evaluation=e, by=u),
+        _("取消后已提交的评分不开启、不计分，直接销毁，确定取消吗？"),
+    ),
 }
 
 

@@ -308,3 +308,26 @@ def evaluation_publish(*, evaluation: Evaluation, by: User | None) -> Evaluation
             updates={"published_at": timezone.now()},
         )
     return evaluation
+
+
+def evaluation_cancel(*, evaluation: Evaluation, by: User | None, reason: str = "") -> Evaluation:
+    """Cancel a draft or an open evaluation. An open one's box is discarded: the sealed
+    scores are deleted unopened and the key destroyed (``box_discard``), so nobody ever
+    learns what was in it."""
+    require_in_jurisdiction(by, evaluation.region)
+    with transaction.atomic():
+        locked = Evaluation.objects.select_for_update().filter(pk=evaluation.pk).first()
+        if locked is None:
+            raise InvalidTransition()
+        apply_transition(
+            instance=locked,
+            transitions=EVALUATION_TRANSITIONS,
+            action="evaluation_cancel",
+            by=by,
+            case_type=EVALUATION_CASE,
+            note=reason,
+        )
+        if locked.box is not None:
+            ballots.box_discard(box=locked.box, by=by)
+    evaluation.refresh_from_db()
+    return evaluation

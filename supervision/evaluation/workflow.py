@@ -18,6 +18,7 @@ EVALUATION_TRANSITIONS: Transitions = {
     "evaluation_open": (frozenset({S.DRAFT}), S.OPEN),
     "evaluation_close": (frozenset({S.OPEN}), S.CLOSED),
     "evaluation_publish": (frozenset({S.CLOSED}), S.PUBLISHED),
+    "evaluation_cancel": (frozenset({S.DRAFT, S.OPEN}), S.CANCELLED),
 }
 
 # Prefixed names: the core's label registry is one dictionary for every app.
@@ -26,4 +27,5 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "evaluation_open": _("开始评议"),
     "evaluation_close": _("结束评议并计分"),
     "evaluation_publish": _("公布评议结果"),
+    "evaluation_cancel": _("取消工作评议"),
 }

@@ -24,6 +24,7 @@ class EvaluationStatus(models.TextChoices):
     OPEN = "open", _("评议中")
     CLOSED = "closed", _("已计分")
     PUBLISHED = "published", _("已公布")
+    CANCELLED = "cancelled", _("已取消")
 
 
 class Evaluation(models.Model):

@@ -18,6 +18,7 @@ EXPECTED_TABLE = {
     "evaluation_open": ({"draft"}, "open"),
     "evaluation_close": ({"open"}, "closed"),
     "evaluation_publish": ({"closed"}, "published"),
+    "evaluation_cancel": ({"draft", "open"}, "cancelled"),
 }
 
 
@@ -48,15 +49,15 @@ def test_who_may_take_which_step_in_each_state(
     evaluation = make_evaluation(world.district, cast.departments, district_staff)
     managers = [district_staff, city_staff, administrator]
     others = [other_district_staff, clerk, representative_user]
-    for state, step in [
-        ("draft", "evaluation_open"),
-        ("open", "evaluation_close"),
-        ("closed", "evaluation_publish"),
-        ("published", None),
+    for state, step, allowed in [
+        ("draft", "evaluation_open", ["evaluation_open", "evaluation_cancel"]),
+        ("open", "evaluation_close", ["evaluation_close", "evaluation_cancel"]),
+        ("closed", "evaluation_publish", ["evaluation_publish"]),
+        ("published", None, []),
     ]:
         assert evaluation.status == state
         for user in managers:
-            assert actions.allowed(user, evaluation) == ([step] if step else []), (state, user)
+            assert actions.allowed(user, evaluation) == allowed, (state, user)
         for user in others:
             assert actions.allowed(user, evaluation) == [], (state, user)
         if step:

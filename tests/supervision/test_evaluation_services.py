@@ -346,3 +346,45 @@ def test_appointed_officials_are_scored_the_same_way(cast: EvalCast, district_st
         1,
     )
     assert (li.score, li.rank) == (Decimal("67.50"), 2)
+
+
+def test_cancelling_an_open_evaluation_discards_its_scores_unopened(
+    cast: EvalCast, district_staff: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    from congress.ballots import sealing
+
+    evaluation = services.evaluation_open(
+        evaluation=make_evaluation(cast.world.district, cast.departments, district_staff),
+        by=district_staff,
+    )
+    liu = cast.voters[0]
+    services.evaluation_score(
+        evaluation=evaluation,
+        representative=liu,
+        scores=_scores(evaluation, BALLOTS[0]),
+        by=liu.user,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        evaluation = services.evaluation_cancel(
+            evaluation=evaluation, by=district_staff, reason="评议对象有误"
+        )
+    assert evaluation.status == "cancelled"
+    box = BallotBox.objects.get()
+    assert box.status == "discarded" and box.counts is None
+    assert not SealedBallot.objects.exists() and not PublishedBallot.objects.exists()
+    with pytest.raises(sealing.KeyMissing):
+        sealing.private_key(box.pk)
+    with pytest.raises(VoteNotOpen):
+        services.evaluation_score(
+            evaluation=evaluation,
+            representative=cast.voters[1],
+            scores=_scores(evaluation, BALLOTS[1]),
+            by=cast.voters[1].user,
+        )
+    with pytest.raises(InvalidTransition):
+        services.evaluation_cancel(evaluation=evaluation, by=district_staff)
+    event = CaseEvent.objects.get(action="evaluation_cancel")
+    assert (event.from_status, event.to_status, event.note) == ("open", "cancelled", "评议对象有误")
+    # A draft is cancelled without a box.
+    draft = make_evaluation(cast.world.district, cast.departments, district_staff, title="草稿")
+    assert services.evaluation_cancel(evaluation=draft, by=district_staff).status == "cancelled"
