@@ -61,7 +61,12 @@ def test_staff_schedule_a_meeting_and_a_bad_number_keeps_the_form(
 ) -> None:
     login(client, district_staff)
     url = reverse("supervision_meeting_create")
-    data = {"congress": world.district.congress.pk, "number": 5, "held_on": "2030-03-01", "venue": "一楼"}
+    data = {
+        "congress": world.district.congress.pk,
+        "number": 5,
+        "held_on": "2030-03-01",
+        "venue": "一楼",
+    }
     response = client.post(url, data)
     assert response.status_code == 302
     response = client.post(url, {**data, "venue": "二楼会议室"})  # 第5次 again
@@ -132,9 +137,7 @@ def test_meeting_mode_keeps_the_question_on_error_and_records_it(
     refused = client.post(url, {"asker": "王委员", "respondent": "", "text": "老旧小区何时改造？"})
     assert refused.status_code == 400
     assert "老旧小区何时改造？" in refused.content.decode()
-    done = client.post(
-        url, {"asker": "王委员", "respondent": "局长", "text": "老旧小区何时改造？"}
-    )
+    done = client.post(url, {"asker": "王委员", "respondent": "局长", "text": "老旧小区何时改造？"})
     assert done.status_code == 302
     assert Question.objects.get().text == "老旧小区何时改造？"
 
@@ -204,3 +207,33 @@ def test_the_meeting_page_costs_the_same_for_3_items_and_30(
     for _n in range(27):
         report(world, meeting, district_staff)
     assert count_queries(client, meeting.get_absolute_url()) == few
+
+
+@pytest.mark.parametrize("live", [False, True])
+def test_the_inquiry_pages_cost_the_same_for_3_questions_and_30(
+    client: Client, world: World, district_staff: User, live: bool
+) -> None:
+    login(client, district_staff)
+    meeting = schedule(world, district_staff)
+    inquiry = services.agenda_add(
+        meeting=meeting, kind=ItemKind.INQUIRY, title="专题询问", by=district_staff
+    )
+    url = reverse(
+        "supervision_inquiry_live" if live else "supervision_agenda_item", args=[inquiry.pk]
+    )
+
+    def ask(n: int) -> None:
+        for i in range(n):
+            services.question_record(
+                item=inquiry,
+                asker=f"委员{i}",
+                respondent="局长",
+                department=world.department,
+                text=f"第{i}问",
+                by=district_staff,
+            )
+
+    ask(3)
+    few = count_queries(client, url)
+    ask(27)
+    assert count_queries(client, url) == few
