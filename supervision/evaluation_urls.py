@@ -11,4 +11,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("evaluations/<int:pk>/act/<str:name>/", views.evaluation_act, name="evaluation_act"),
     path("evaluations/<int:pk>/score/", views.evaluation_ballot, name="evaluation_ballot"),
     path("p/evaluations/<int:pk>/", views.public_ranking, name="evaluation_public"),
+    path(
+        "p/evaluations/region/<int:region_id>/",
+        views.public_region,
+        name="evaluation_public_region",
+    ),
 ]

@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 from congress.ballots.http import session_untouched
 from congress.errors import DomainError
 from congress.keyset import keyset_page
-from congress.models import Department
+from congress.models import Department, Region
 from congress.scoping import acting_user, get_visible_or_404, is_staff_or_admin, region_scope_q
 from congress.workflow import timeline
 from representatives.models import Representative
@@ -241,5 +241,19 @@ def public_ranking(request: HttpRequest, pk: int) -> HttpResponse:
             "evaluation": evaluation,
             "criteria": list(selectors.criteria_of(evaluation)),
             "subjects": list(selectors.ranking(evaluation)),
+            "public_region": evaluation.region,
         },
+    )
+
+
+def public_region(request: HttpRequest, region_id: int) -> HttpResponse:
+    """The published evaluations of one region's congress, newest first (keyset pages),
+    each linking to its ranking; for anyone."""
+    region = get_object_or_404(Region, pk=region_id)
+    rows = selectors.published_evaluations().filter(region=region)
+    page = keyset_page(rows, request.GET, ordering=selectors.LIST_ORDER)
+    return render(
+        request,
+        "supervision/evaluation/public_region.html",
+        {"region": region, "page": page, "public_region": region},
     )

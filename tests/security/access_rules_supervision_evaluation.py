@@ -108,6 +108,11 @@ def fresh(state: str, side: str, **extra: Any) -> Builder:
     return build
 
 
+def _published_in(cast: Cast) -> dict[str, Any]:
+    evaluation("published", "in")(cast)
+    return {}
+
+
 def reps_exist(cast: Cast) -> dict[str, Any]:
     rep_in(cast), rep_out(cast)
     return {}
@@ -206,6 +211,16 @@ RULES: dict[str, Rule] = {
             Case("published, 海州区", everyone(OK), evaluation("published", "in")),
             Case("published, 临江区", everyone(OK), evaluation("published", "out")),
             Case("closed, not yet published", everyone(NOT_FOUND), evaluation("closed", "in")),
+        )
+    ),
+    "evaluation_public_region": Rule(
+        (
+            Case(
+                "海州区's published rankings",
+                everyone(OK),
+                lambda c: {"region_id": c.world.district.pk, **_published_in(c)},
+            ),
+            Case("a made-up region", everyone(NOT_FOUND), lambda c: {"region_id": 987654}),
         )
     ),
     # The API

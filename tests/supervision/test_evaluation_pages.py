@@ -256,3 +256,30 @@ def test_the_pages_work_in_english(
     public.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = public.get(f"/p/evaluations/{evaluation.pk}/")
     assert response.status_code == 200 and '<html lang="en"' in response.content.decode()
+
+
+def test_the_public_list_of_a_regions_rankings_costs_the_same_for_3_and_30(
+    client: Client, cast: EvalCast, district_staff: User, other_district_staff: User
+) -> None:
+    def publish(region: Any, departments: list[Any], by: User, n: int) -> None:
+        for i in range(n):
+            evaluation = make_evaluation(region, departments, by, title=f"{region.name}评议{i}")
+            services.evaluation_open(evaluation=evaluation, by=by)
+            services.evaluation_close(evaluation=evaluation, by=by)
+            services.evaluation_publish(evaluation=evaluation, by=by)
+
+    # 临江区's, and 海州区's unpublished one, are not on 海州区's page.
+    publish(cast.world.other_district, cast.other_departments, other_district_staff, 1)
+    make_evaluation(cast.world.district, cast.departments, district_staff, title="未公布的评议")
+    url = f"/p/evaluations/region/{cast.world.district.pk}/"
+    counts = []
+    for n in (3, 27):
+        publish(cast.world.district, cast.departments, district_staff, n)
+        with CaptureQueriesContext(connection) as queries:
+            response = Client().get(url)
+        assert response.status_code == 200
+        counts.append(len(queries))
+    text = response.content.decode()
+    assert text.count('href="/p/evaluations/') == 30
+    assert "临江区评议" not in text and "未公布的评议" not in text
+    assert counts[0] == counts[1]
