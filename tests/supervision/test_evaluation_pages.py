@@ -204,7 +204,7 @@ def test_lists_and_the_scoring_page_cost_the_same_for_3_rows_and_30(
         assert counts[("few", key)] == counts[("many", key)], key
 
     # The scoring page: 3 departments or 30, the same queries.
-    pages = {}
+    pages: dict[str, int] = {}
     for n in (3, 30):
         departments = [
             DepartmentFactory(name=f"海州区部门{n}-{i}", region=cast.world.district)
@@ -217,15 +217,19 @@ def test_lists_and_the_scoring_page_cost_the_same_for_3_rows_and_30(
         login(client, representative_user)
         with CaptureQueriesContext(connection) as queries:
             assert client.get(f"/evaluations/{evaluation.pk}/score/").status_code == 200
-        pages[n] = len(queries)
-        # and the ranking page once closed
+        pages[f"score {n}"] = len(queries)
+        # and the ranking page once closed, and the staff's page of the evaluation
         services.evaluation_close(evaluation=evaluation, by=district_staff)
         services.evaluation_publish(evaluation=evaluation, by=district_staff)
+        login(client, district_staff)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/evaluations/{evaluation.pk}/").status_code == 200
+        pages[f"detail {n}"] = len(queries)
         with CaptureQueriesContext(connection) as queries:
             assert Client().get(f"/p/evaluations/{evaluation.pk}/").status_code == 200
-        pages[n * 1000] = len(queries)
-    assert pages[3] == pages[30]
-    assert pages[3000] == pages[30000]
+        pages[f"public {n}"] = len(queries)
+    for page in ("score", "detail", "public"):
+        assert pages[f"{page} 3"] == pages[f"{page} 30"], page
 
 
 def test_the_pages_work_in_english(
