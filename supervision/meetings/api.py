@@ -77,11 +77,11 @@ class AgendaItemSerializer(serializers.ModelSerializer):
         return None if vote is None or not vote.outcome else vote.outcome
 
 
-class BallotSerializer(serializers.Serializer):
+class RatingBallotSerializer(serializers.Serializer):
     mark = serializers.ChoiceField(Rating.choices)
 
 
-class ReceiptSerializer(serializers.Serializer):
+class MeetingReceiptSerializer(serializers.Serializer):
     receipt = serializers.CharField()
 
 
@@ -125,7 +125,7 @@ class AgendaItemViewSet(viewsets.ReadOnlyModelViewSet):
         fresh = self.get_queryset().get(pk=item.pk)
         return Response(AgendaItemSerializer(fresh).data)
 
-    @extend_schema(request=BallotSerializer, responses={201: ReceiptSerializer})
+    @extend_schema(request=RatingBallotSerializer, responses={201: MeetingReceiptSerializer})
     @action(detail=True, methods=["post"])
     @session_untouched
     def ballot(self, request: Request, pk: str) -> Response:
@@ -133,7 +133,7 @@ class AgendaItemViewSet(viewsets.ReadOnlyModelViewSet):
         vote: Any = getattr(item, "vote", None)
         if vote is None or not selectors.item_parties(request.user, item).member:
             raise Http404
-        data = BallotSerializer(data=request.data)
+        data = RatingBallotSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         receipt = services.evaluation_cast(
             vote=vote, choices={item.pk: data.validated_data["mark"]}, by=acting_user(request)
@@ -141,7 +141,7 @@ class AgendaItemViewSet(viewsets.ReadOnlyModelViewSet):
         return Response({"receipt": receipt}, status=status.HTTP_201_CREATED)
 
 
-class OpinionSerializer(serializers.ModelSerializer):
+class ReviewOpinionSerializer(serializers.ModelSerializer):
     department_name = serializers.CharField(source="department.name", read_only=True)
 
     class Meta:
@@ -167,7 +167,7 @@ class OpinionViewSet(viewsets.ReadOnlyModelViewSet):
     ``POST …/{id}/actions/{name}/`` (opinion_issue; opinion_report_handling: text;
     opinion_schedule: meeting)."""
 
-    serializer_class = OpinionSerializer
+    serializer_class = ReviewOpinionSerializer
     pagination_class = KeysetPagination
     keyset_ordering = ("-created_at", "-pk")
     filterset_fields = ["status", "department"]
@@ -177,7 +177,7 @@ class OpinionViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         request=None,
-        responses=OpinionSerializer,
+        responses=ReviewOpinionSerializer,
         description="Take a step by name. An unknown name: 400; not allowed now: 409.",
     )
     @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
@@ -192,4 +192,4 @@ class OpinionViewSet(viewsets.ReadOnlyModelViewSet):
                 {name: [str(e) for e in errors] for name, errors in form.errors.items()}
             )
         actions.take_opinion(action_name, opinion, form.cleaned_data, acting_user(request))
-        return Response(OpinionSerializer(self.get_queryset().get(pk=opinion.pk)).data)
+        return Response(ReviewOpinionSerializer(self.get_queryset().get(pk=opinion.pk)).data)
