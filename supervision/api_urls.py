@@ -1,5 +1,12 @@
-"""Routes: filled in by the feature that owns this module."""
+"""This part's routes under /api/v1/ (included by congress/urls.py)."""
 
-from django.urls import URLPattern, URLResolver
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from supervision import api
+
+router = SimpleRouter()
+router.register("supervision/plans", api.SupervisionPlanViewSet, basename="supervision-plan")
+router.register("supervision/topics", api.SupervisionTopicViewSet, basename="supervision-topic")
+router.register("supervision/findings", api.FindingViewSet, basename="supervision-finding")
+
+urlpatterns = router.urls

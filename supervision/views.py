@@ -126,8 +126,8 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
 @staff_required
+@require_POST
 def plan_adopt(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     form = f.AdoptForm(request.POST)
@@ -141,8 +141,8 @@ def plan_adopt(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(plan)
 
 
-@require_POST
 @staff_required
+@require_POST
 def committee_add(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     form = f.CommitteeForm(request.POST)
@@ -245,8 +245,8 @@ def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "supervision/topic_detail.html", context)
 
 
-@require_POST
 @staff_required
+@require_POST
 def topic_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     topic = _topic(request, pk)
     try:
@@ -256,8 +256,8 @@ def topic_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect(topic)
 
 
-@require_POST
 @staff_required
+@require_POST
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     topic = _topic(request, pk)
     form = f.MemberForm(request.POST)
@@ -271,8 +271,8 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(topic)
 
 
-@require_POST
 @staff_required
+@require_POST
 def member_remove(request: HttpRequest, pk: int, member_id: int) -> HttpResponse:
     topic = _topic(request, pk)
     member = get_visible_or_404(topic.members.all(), pk=member_id)
@@ -280,8 +280,8 @@ def member_remove(request: HttpRequest, pk: int, member_id: int) -> HttpResponse
     return redirect(topic)
 
 
-@require_POST
 @staff_required
+@require_POST
 def category_add(request: HttpRequest, pk: int) -> HttpResponse:
     topic = _topic(request, pk)
     form = f.CategoryForm(request.POST)

@@ -523,6 +523,7 @@ for _module in (
     "bigscreen",
     "supervision_evaluation",
     "supervision_meetings",
+    "supervision",
 ):
     try:
         _extra = __import__(f"tests.security.access_rules_{_module}", fromlist=["RULES"])

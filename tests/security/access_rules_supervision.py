@@ -1,0 +1,204 @@
+"""Access rules of supervision plans, topics and findings (supervision/urls.py, api_urls.py).
+
+Scopes (supervision/selectors.py): staff see and run the plans, topics and findings of
+their region and below; a department's clerk sees only the findings handed to their
+department (赵磊: 海州区交通运输局; 孙丽: 临江区住建局) and takes the department's steps
+on them; everyone else gets 404. Each object is built in 海州区 and in 临江区.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from congress.models import Region, User
+from supervision import services
+from supervision.models.topics import Finding, SupervisionPlan, Topic, TopicKind
+from tests.security.access_rules import (
+    API_ANONYMOUS,
+    DISTRICT,
+    NOT_ALLOWED,
+    OTHER_DISTRICT,
+    REDIRECT,
+    STAFF,
+    Builder,
+    Case,
+    Rule,
+    api,
+    only,
+    page,
+    scoped,
+    signed_in,
+)
+from tests.security.conftest import Cast
+
+CONFLICT = 409
+CLERK_IN = (*DISTRICT, "clerk")
+CLERK_OUT = (*OTHER_DISTRICT, "other_clerk")
+
+
+def _side(cast: Cast, side: str) -> tuple[Region, User, Any]:
+    if side == "in":
+        return cast.world.district, cast.district_staff, cast.world.department
+    return cast.world.other_district, cast.other_district_staff, cast.world.other_department
+
+
+def _plan(cast: Cast, side: str) -> SupervisionPlan:
+    region, staff, _department = _side(cast, side)
+    found = SupervisionPlan.objects.filter(congress=region.congress, year=2026).first()
+    return found or services.plan_create(
+        congress=region.congress, year=2026, title=f"{region.name}监督工作计划", by=staff
+    )
+
+
+def _new_plan(cast: Cast, side: str) -> SupervisionPlan:
+    region, staff, _department = _side(cast, side)
+    year = 2000 + SupervisionPlan.objects.filter(congress=region.congress).count()
+    return services.plan_create(congress=region.congress, year=year, title="草案", by=staff)
+
+
+def _topic(cast: Cast, side: str) -> Topic:
+    _region, staff, _department = _side(cast, side)
+    return services.topic_create(
+        plan=_plan(cast, side), kind=TopicKind.INQUIRY, title="社会治安专题询问", by=staff
+    )
+
+
+def _finding(cast: Cast, side: str) -> Finding:
+    _region, staff, department = _side(cast, side)
+    return services.finding_create(
+        topic=_topic(cast, side), title="夜间巡逻不足", department=department, by=staff
+    )
+
+
+def _once(cast: Cast, key: str, build: Any) -> Any:
+    if key not in cast.objects:
+        cast.objects[key] = build()
+    return cast.objects[key]
+
+
+def plan(side: str) -> Builder:
+    return lambda cast: {"pk": _once(cast, f"sup_plan_{side}", lambda: _plan(cast, side)).pk}
+
+
+def fresh_plan(side: str) -> Builder:
+    return lambda cast: {"pk": _new_plan(cast, side).pk}
+
+
+def topic(side: str) -> Builder:
+    return lambda cast: {"pk": _once(cast, f"sup_topic_{side}", lambda: _topic(cast, side)).pk}
+
+
+def fresh_topic(side: str, **extra: Any) -> Builder:
+    return lambda cast: {"pk": _topic(cast, side).pk, **extra}
+
+
+def fresh_member(side: str) -> Builder:
+    def build(cast: Cast) -> dict[str, Any]:
+        found = _topic(cast, side)
+        _region, staff, _department = _side(cast, side)
+        member = services.topic_member_add(topic=found, name="张主任", by=staff)
+        return {"pk": found.pk, "member_id": member.pk}
+
+    return build
+
+
+def finding(side: str) -> Builder:
+    return lambda cast: {"pk": _once(cast, f"sup_finding_{side}", lambda: _finding(cast, side)).pk}
+
+
+def fresh_finding(side: str, **extra: Any) -> Builder:
+    return lambda cast: {"pk": _finding(cast, side).pk, **extra}
+
+
+def staff_post(build_in: Builder, build_out: Builder, data: Builder | None = None) -> Rule:
+    """A staff step: GET is 405 for staff (404 for the rest); POST redirects for the
+    staff whose region holds the object, 404 for everyone else."""
+    return Rule(
+        (
+            Case("get", only(STAFF, ok=NOT_ALLOWED), build_in),
+            Case("post in 海州区", only(DISTRICT, ok=REDIRECT), build_in, "POST", data, fresh=True),
+            Case(
+                "post in 临江区",
+                only(OTHER_DISTRICT, ok=REDIRECT),
+                build_out,
+                "POST",
+                data,
+                fresh=True,
+            ),
+        )
+    )
+
+
+def _finding_step(*, api_route: bool) -> Rule:
+    """挂牌督办 on a finding: its region's staff take it; the department's clerk sees the
+    finding but the step is not theirs (409); everyone else 404."""
+    wrap = api if api_route else (lambda expect: expect)
+    ok = 200 if api_route else REDIRECT
+    key = "action_name" if api_route else "name"
+    cases = []
+    for side, allowed, clerk in (("in", DISTRICT, "clerk"), ("out", OTHER_DISTRICT, "other_clerk")):
+        expect = wrap(only(allowed, ok=ok))
+        expect[clerk] = CONFLICT
+        cases.append(
+            Case(
+                f"flag in {'海州区' if side == 'in' else '临江区'}",
+                expect,
+                fresh_finding(side, **{key: "flag"}),
+                "POST",
+                lambda c: {"text": "群众反映强烈"},
+                fresh=True,
+            )
+        )
+    return Rule(tuple(cases))
+
+
+RULES: dict[str, Rule] = {
+    "supervision_plan_list": page(only(STAFF)),
+    "supervision_plan_create": page(only(STAFF)),
+    "supervision_plan_detail": scoped(plan("in"), plan("out")),
+    "supervision_plan_edit": scoped(plan("in"), plan("out")),
+    "supervision_plan_adopt": staff_post(fresh_plan("in"), fresh_plan("out")),
+    "supervision_committee_add": staff_post(
+        plan("in"), plan("out"), data=lambda c: {"name": "监察和司法委员会"}
+    ),
+    "supervision_topic_create": scoped(plan("in"), plan("out")),
+    "supervision_topic_list": page(only(STAFF)),
+    "supervision_topic_detail": scoped(topic("in"), topic("out")),
+    "supervision_topic_edit": scoped(topic("in"), topic("out")),
+    "supervision_topic_findings": scoped(topic("in"), topic("out")),
+    "supervision_finding_create": scoped(topic("in"), topic("out")),
+    "supervision_topic_act": staff_post(
+        fresh_topic("in", action="start"), fresh_topic("out", action="start")
+    ),
+    "supervision_member_add": staff_post(
+        fresh_topic("in"), fresh_topic("out"), data=lambda c: {"role": "leader", "name": "张主任"}
+    ),
+    "supervision_member_remove": staff_post(fresh_member("in"), fresh_member("out")),
+    "supervision_category_add": staff_post(
+        fresh_topic("in"), fresh_topic("out"), data=lambda c: {"title": "巡逻防控"}
+    ),
+    "supervision_finding_list": page(only((*STAFF, "clerk", "other_clerk"))),
+    "supervision_finding_detail": scoped(
+        finding("in"), finding("out"), allowed_in=CLERK_IN, allowed_out=CLERK_OUT
+    ),
+    "supervision_finding_act": _finding_step(api_route=False),
+    # The API
+    "supervision-plan-list": Rule((Case("list", api(signed_in())),)),
+    "supervision-plan-detail": scoped(plan("in"), plan("out"), anonymous=API_ANONYMOUS),
+    "supervision-topic-list": Rule((Case("list", api(signed_in())),)),
+    "supervision-topic-detail": scoped(topic("in"), topic("out"), anonymous=API_ANONYMOUS),
+    "supervision-finding-list": Rule((Case("list", api(signed_in())),)),
+    "supervision-finding-detail": scoped(
+        finding("in"),
+        finding("out"),
+        allowed_in=CLERK_IN,
+        allowed_out=CLERK_OUT,
+        anonymous=API_ANONYMOUS,
+    ),
+    "supervision-finding-act": Rule(
+        (
+            Case("get", api(signed_in(NOT_ALLOWED)), fresh_finding("in", action_name="flag")),
+            *_finding_step(api_route=True).cases,
+        )
+    ),
+}

@@ -1,0 +1,169 @@
+"""The pages of plans, topics and findings: what each persona sees, bad input kept,
+and lists whose cost does not grow with their rows."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from supervision.models.topics import Finding, SupervisionPlan, Topic
+from tests.conftest import login
+from tests.supervision.findings_support import claimed, finding_of, plan_of, topic_of
+
+pytestmark = pytest.mark.django_db
+
+
+def test_staff_create_a_plan_a_topic_and_a_finding(client, world, district_staff) -> None:
+    login(client, district_staff)
+    response = client.post(
+        reverse("supervision_plan_create"),
+        {"congress": world.district.congress.pk, "year": 2026, "title": "海州区2026年监督工作计划"},
+    )
+    plan = SupervisionPlan.objects.get()
+    assert response.status_code == 302
+    response = client.post(
+        reverse("supervision_topic_create", args=[plan.pk]),
+        {"kind": "inquiry", "title": "社会治安专题询问", "departments": [world.department.pk]},
+    )
+    topic = Topic.objects.get()
+    assert response.status_code == 302
+    assert list(topic.departments.all()) == [world.department]
+    client.post(
+        reverse("supervision_member_add", args=[topic.pk]), {"role": "leader", "name": "张主任"}
+    )
+    assert topic.members.get().get_role_display() == "组长"
+    response = client.post(
+        reverse("supervision_finding_create", args=[topic.pk]),
+        {"title": "夜间巡逻不足", "department": world.department.pk, "measures": "增加巡逻"},
+    )
+    assert response.status_code == 302
+    assert Finding.objects.get().department == world.department
+    page = client.get(reverse("supervision_topic_findings", args=[topic.pk]))
+    assert "夜间巡逻不足" in page.content.decode()
+    assert client.get(reverse("supervision_topic_detail", args=[topic.pk])).status_code == 200
+    assert client.get(reverse("supervision_plan_detail", args=[plan.pk])).status_code == 200
+
+
+def test_a_finding_without_department_comes_back_with_the_message_and_the_text(
+    client, world, district_staff
+) -> None:
+    topic = topic_of(world.district, district_staff)
+    login(client, district_staff)
+    response = client.post(
+        reverse("supervision_finding_create", args=[topic.pk]),
+        {"title": "无人负责的问题", "measures": "我写的措施"},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "请指定责任单位" in body
+    assert "无人负责的问题" in body and "我写的措施" in body
+    assert Finding.objects.count() == 0
+
+
+def test_the_english_message_for_no_department(client, world, district_staff) -> None:
+    topic = topic_of(world.district, district_staff)
+    login(client, district_staff)
+    client.cookies["django_language"] = "en"
+    response = client.post(
+        reverse("supervision_finding_create", args=[topic.pk]),
+        {"title": "x"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+
+
+def test_close_off_without_evidence_keeps_the_form(client, world, district_staff, clerk) -> None:
+    topic = topic_of(world.district, district_staff)
+    finding = claimed(finding_of(topic, world.department, district_staff), clerk)
+    login(client, district_staff)
+    response = client.post(
+        reverse("supervision_finding_act", args=[finding.pk, "close_off"]), {"text": ""}
+    )
+    assert response.status_code == 400
+    assert "销号须有依据" in response.content.decode()
+    finding.refresh_from_db()
+    assert finding.status == "claimed"
+
+
+def test_the_clerk_reports_and_claims_on_the_page(client, world, district_staff, clerk) -> None:
+    topic = topic_of(world.district, district_staff)
+    finding = finding_of(topic, world.department, district_staff)
+    login(client, clerk)
+    page = client.get(reverse("supervision_finding_detail", args=[finding.pk]))
+    body = page.content.decode()
+    assert 'data-testid="action-claim_closure"' in body
+    assert 'data-testid="action-close_off"' not in body
+    response = client.post(
+        reverse("supervision_finding_act", args=[finding.pk, "claim_closure"]),
+        {"text": "已完成整改", "expected_version": finding.version},
+    )
+    assert response.status_code == 302
+    finding.refresh_from_db()
+    assert finding.status == "claimed"
+
+
+def test_an_unknown_action_is_400(client, world, district_staff) -> None:
+    topic = topic_of(world.district, district_staff)
+    finding = finding_of(topic, world.department, district_staff)
+    login(client, district_staff)
+    response = client.post(reverse("supervision_finding_act", args=[finding.pk, "explode"]))
+    assert response.status_code == 400
+
+
+def test_a_clerk_sees_only_their_departments_findings(
+    client, world, district_staff, other_district_staff, clerk, other_clerk
+) -> None:
+    mine = finding_of(topic_of(world.district, district_staff), world.department, district_staff)
+    other_topic = topic_of(world.other_district, other_district_staff)
+    theirs = finding_of(
+        other_topic, world.other_department, other_district_staff, title="别人的问题"
+    )
+    login(client, clerk)
+    listing = client.get(reverse("supervision_finding_list")).content.decode()
+    assert mine.title in listing and "别人的问题" not in listing
+    assert client.get(reverse("supervision_finding_detail", args=[theirs.pk])).status_code == 404
+    assert client.get(reverse("supervision_topic_detail", args=[mine.topic_id])).status_code == 404
+    response = client.post(
+        reverse("supervision_finding_act", args=[theirs.pk, "claim_closure"]), {"text": "x"}
+    )
+    assert response.status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.status == "rectifying"
+
+
+def _count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("route", ["findings", "topic_findings", "topics", "plans"])
+def test_lists_cost_the_same_for_3_rows_and_30(client, world, district_staff, clerk, route) -> None:
+    topic = topic_of(world.district, district_staff)
+
+    def grow_to(n: int) -> None:
+        while Finding.objects.count() < n:
+            finding_of(
+                topic, world.department, district_staff, title=f"问题{Finding.objects.count()}"
+            )
+        while Topic.objects.count() < n:
+            topic_of(world.district, district_staff, title=f"议题{Topic.objects.count()}")
+        while SupervisionPlan.objects.count() < n:
+            plan_of(world.district, district_staff, year=2000 + SupervisionPlan.objects.count())
+
+    url = {
+        "findings": reverse("supervision_finding_list"),
+        "topic_findings": reverse("supervision_topic_findings", args=[topic.pk]),
+        "topics": reverse("supervision_topic_list"),
+        "plans": reverse("supervision_plan_list"),
+    }[route]
+    for user in (district_staff, clerk) if route == "findings" else (district_staff,):
+        login(client, user)
+        grow_to(3)
+        few = _count_queries(client, url)
+        grow_to(30)
+        many = _count_queries(client, url)
+        assert few == many, (user, few, many)
