@@ -6,7 +6,8 @@ it (per party), from which states, its form and the one service it calls
 The problem's from-states are ``ISSUE_TRANSITIONS`` (``workflow.py``); a department's
 own steps (签收, 申请退回, 答复 …) and staff's decisions on them also wait for the
 department's step (an engine assignment) to be in a state ``ASSIGNMENT_TRANSITIONS``
-lets its move start from. ``allowed`` derives what a user may do now from this table
+lets its move start from. The citizen's own steps through the tracking link (短信确认,
+评价) are ``LINK_ACTIONS``, offered by ``by_link``. ``allowed`` derives what a user may do now from this table
 and nothing else restates it: the case page's buttons and its POST view read
 ``allowed``, the API's one ``actions/<name>/`` route ``take``. A name not in the table
 is an error (400 in the API); an action the user may not take now is refused (409).
@@ -18,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from django import forms as django_forms
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -406,6 +408,40 @@ ISSUE_ACTIONS: dict[str, IssueAction] = {
         style="outline-danger",
     ),
 }
+
+
+@dataclass(frozen=True)
+class LinkAction:
+    """A step the citizen takes through the tracking link of their own problem (they
+    have no account: the secret link is their whole scope): its form, the one service
+    it calls and the problem's statuses it may be taken from."""
+
+    form: type[django_forms.Form]
+    run: Callable[[CitizenIssue, dict[str, Any]], Any]
+    states: frozenset[str]
+
+
+LINK_ACTIONS: dict[str, LinkAction] = {
+    # 短信确认: the code sent to the number the problem was submitted from.
+    "confirm": LinkAction(
+        forms.ConfirmForm,
+        lambda issue, d: services.citizen_issue_confirm(issue=issue, code=d["code"]),
+        _from("confirm"),
+    ),
+    # 评价: 满意 or 基本满意 closes it, 不满意 reopens it.
+    "rate": LinkAction(
+        forms.RateForm,
+        lambda issue, d: services.citizen_issue_rate(
+            issue=issue, rating=d["rating"], comment=d["comment"]
+        ),
+        _from("rate"),
+    ),
+}
+
+
+def by_link(issue: CitizenIssue) -> list[str]:
+    """What the citizen may do now through the tracking link, in the table's order."""
+    return [name for name, action in LINK_ACTIONS.items() if issue.status in action.states]
 
 
 def issue_action(name: str) -> IssueAction:

@@ -36,7 +36,7 @@ from congress.ratelimit import check
 from congress.scoping import acting_user, get_visible_or_404
 from suggestions.citizen import actions, appointment_actions, conf, selectors, services
 from suggestions.citizen.filters import CitizenIssueFilter, list_ordering
-from suggestions.citizen.forms import IssueSubmitForm, RateForm
+from suggestions.citizen.forms import IssueSubmitForm
 from suggestions.citizen.privacy import mask_mobile, mask_name, mobile_hash
 from suggestions.citizen.views import origin_of
 from suggestions.models.citizen import Appointment, CitizenIssue, IssueSource, IssueStatus
@@ -234,12 +234,11 @@ class PublicIssueRate(APIView):
     def post(self, request: Request, token: str) -> Response:
         check(request, group="citizen-track", rate=conf.rate_tracking())
         issue = selectors.tracked_issue(token)
-        form = RateForm(request.data)
+        rate = actions.LINK_ACTIONS["rate"]  # the tracking page's own step (actions.py)
+        form = rate.form(request.data)
         if not form.is_valid():
             raise _form_errors(form)
-        services.citizen_issue_rate(
-            issue=issue, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
-        )
+        rate.run(issue, form.cleaned_data)
         return Response(PublicIssueSerializer(issue).data)
 
 

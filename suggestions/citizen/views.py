@@ -28,13 +28,11 @@ from congress.models import Region, RegionLevel
 from congress.ratelimit import is_limited, ratelimit, too_many_requests
 from representatives.models import GridAssignment, Representative, Station
 from representatives.selectors import own_contact_logs, public_representative_stations
-from suggestions.citizen import conf, selectors, services
+from suggestions.citizen import actions, conf, selectors, services
 from suggestions.citizen.forms import (
-    ConfirmForm,
     ContactConvertForm,
     IssueSubmitForm,
     LookupForm,
-    RateForm,
     sign_join,
 )
 from suggestions.citizen.privacy import mask_mobile, mobile_hash
@@ -285,8 +283,12 @@ def citizen_issue_track(request: HttpRequest, token: str) -> HttpResponse:
     return _no_store(render(request, "suggestions/citizen/track.html", _track_context(issue)))
 
 
+RATE, CONFIRM = actions.LINK_ACTIONS["rate"], actions.LINK_ACTIONS["confirm"]
+
+
 def _track_context(issue: CitizenIssue, **extra: Any) -> dict[str, Any]:
     target = issue.merged_into
+    offered = actions.by_link(issue)
     return {
         "issue": issue,
         "public_region": issue.region,
@@ -294,8 +296,8 @@ def _track_context(issue: CitizenIssue, **extra: Any) -> dict[str, Any]:
         "photos": list(issue.photos.all()),
         "masked_mobile": mask_mobile(issue.mobile) if issue.mobile else "",
         "target_status": IssueStatus(target.status).label if target is not None else "",
-        "rate_form": RateForm() if issue.status == IssueStatus.ANSWERED else None,
-        "confirm_form": ConfirmForm() if issue.status == IssueStatus.PENDING_CONFIRMATION else None,
+        "rate_form": RATE.form() if "rate" in offered else None,
+        "confirm_form": CONFIRM.form() if "confirm" in offered else None,
         **extra,
     }
 
@@ -304,14 +306,10 @@ def _track_context(issue: CitizenIssue, **extra: Any) -> dict[str, Any]:
 @ratelimit(group="citizen-track", rate=conf.rate_tracking)
 def citizen_issue_rate(request: HttpRequest, token: str) -> HttpResponse:
     issue = selectors.tracked_issue(token)
-    form = RateForm(request.POST)
+    form = RATE.form(request.POST)
     if form.is_valid():
         try:
-            services.citizen_issue_rate(
-                issue=issue,
-                rating=form.cleaned_data["rating"],
-                comment=form.cleaned_data["comment"],
-            )
+            RATE.run(issue, form.cleaned_data)
         except DomainError as error:
             messages.error(request, str(error.message))
         else:
@@ -325,10 +323,10 @@ def citizen_issue_rate(request: HttpRequest, token: str) -> HttpResponse:
 @ratelimit(group="citizen-track", rate=conf.rate_tracking)
 def citizen_issue_confirm(request: HttpRequest, token: str) -> HttpResponse:
     issue = selectors.tracked_issue(token)
-    form = ConfirmForm(request.POST)
+    form = CONFIRM.form(request.POST)
     if form.is_valid():
         try:
-            services.citizen_issue_confirm(issue=issue, code=form.cleaned_data["code"])
+            CONFIRM.run(issue, form.cleaned_data)
         except DomainError as error:
             form.add_error("code", str(error.message))
         else:

@@ -24,7 +24,7 @@ from rest_framework.views import APIView
 from rest_framework.viewsets import ViewSetMixin
 
 from livelihood_votes.actions import VOTE_ACTIONS
-from suggestions.citizen.actions import ISSUE_ACTIONS
+from suggestions.citizen.actions import ISSUE_ACTIONS, LINK_ACTIONS
 from suggestions.citizen.appointment_actions import APPOINTMENT_ACTIONS
 from suggestions.formal.actions import ASSIGNMENT_ACTIONS, SUGGESTION_ACTIONS
 
@@ -47,6 +47,7 @@ DISPATCHERS = {
     "suggestions.formal.api.SuggestionViewSet.act",
     "suggestions.formal.api.SuggestionAssignmentViewSet.act",
     "livelihood_votes.api.LivelihoodVoteViewSet.act",
+    "suggestions.citizen.api.PublicIssueRate.post",
 }
 
 
@@ -182,10 +183,11 @@ def test_every_api_write_goes_through_a_service() -> None:
 
 
 def test_every_issue_action_runs_a_service() -> None:
-    """The citizen API's one action endpoint dispatches through this table."""
+    """The citizen API's one action endpoint (and the public rating, the citizen's step
+    through the tracking link) dispatch through these tables."""
     offenders = [
         f"{name}: {problem}"
-        for name, action in ISSUE_ACTIONS.items()
+        for name, action in [*ISSUE_ACTIONS.items(), *LINK_ACTIONS.items()]
         for problem in problems_of(action.run)
     ]
     assert not offenders, "\n".join(offenders)

@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from congress import loop
@@ -446,3 +447,36 @@ def test_who_may_take_which_step_in_each_state(
         snapshot=lambda: _snapshot(issue),
         refused=InvalidTransition,
     )
+
+
+# --- the citizen's own steps through the tracking link --------------------------------------
+
+
+def pending_confirmation(p: People) -> CitizenIssue:
+    with override_settings(CITIZEN_SMS_CONFIRMATION=True):
+        return _to_liu(p)
+
+
+# Written by hand: the citizen confirms their number while it waits for the code, and
+# rates once answered; in every other state the link only shows the progress.
+LINK: list[tuple[Callable[[People], CitizenIssue], list[str]]] = [
+    (pending_confirmation, ["confirm"]),
+    (submitted, []),
+    (with_representative, []),
+    (forwarded, []),
+    (department_replied, []),
+    (answered, ["rate"]),
+    (closed, []),
+    (declined, []),
+]
+
+
+@pytest.mark.parametrize(("build", "expected"), LINK, ids=[row[0].__name__ for row in LINK])
+def test_what_the_citizen_may_do_through_the_link(
+    people: People, build: Callable[[People], CitizenIssue], expected: list[str]
+) -> None:
+    issue = build(people)
+    assert actions.by_link(issue) == expected
+    page = Client().get(issue.get_tracking_url()).content.decode()
+    assert ('name="rating"' in page) == ("rate" in expected)
+    assert ('name="code"' in page) == ("confirm" in expected)
