@@ -27,9 +27,14 @@ PAGES = {
     "problem list, page 100",
     "problem list (district staff)",
     "case detail",
+    "home (department clerk)",
     "clerk's problem list",
     "clerk workspace (suggestions)",
     "API list of problems",
+    "dashboard (city staff)",
+    "dashboard (district staff)",
+    "big screen figures (city staff)",
+    "monthly report (city staff)",
 }
 
 
