@@ -27,6 +27,9 @@ from livelihood_votes.actions import VOTE_ACTIONS
 from suggestions.citizen.actions import ISSUE_ACTIONS, LINK_ACTIONS
 from suggestions.citizen.appointment_actions import APPOINTMENT_ACTIONS
 from suggestions.formal.actions import ASSIGNMENT_ACTIONS, SUGGESTION_ACTIONS
+from supervision.actions import FINDING_ACTIONS
+from supervision.evaluation.actions import EVALUATION_ACTIONS
+from supervision.meetings.actions import ITEM_ACTIONS, MEETING_ACTIONS, OPINION_ACTIONS
 
 WRITE_METHODS = {"post", "put", "patch", "delete"}
 # DRF's own create/update/destroy hand over to these; its defaults save or delete.
@@ -48,6 +51,10 @@ DISPATCHERS = {
     "suggestions.formal.api.SuggestionAssignmentViewSet.act",
     "livelihood_votes.api.LivelihoodVoteViewSet.act",
     "suggestions.citizen.api.PublicIssueRate.post",
+    "supervision.api.FindingViewSet.act",
+    "supervision.meetings.api.AgendaItemViewSet.act",
+    "supervision.meetings.api.OpinionViewSet.act",
+    "supervision.evaluation.api.EvaluationViewSet.act",
 }
 
 
@@ -230,6 +237,25 @@ def test_every_vote_action_runs_a_service() -> None:
     offenders = [
         f"{name}: {problem}"
         for name, action in VOTE_ACTIONS.items()
+        for problem in problems_of(action.run)
+    ]
+    assert not offenders, "\n".join(offenders)
+
+
+def test_every_supervision_action_runs_a_service() -> None:
+    """The supervision API's action routes (findings, agenda items, review opinions,
+    evaluations) dispatch through these tables; meetings' steps are the page's."""
+    tables: list[dict[str, Any]] = [
+        FINDING_ACTIONS,
+        ITEM_ACTIONS,
+        MEETING_ACTIONS,
+        OPINION_ACTIONS,
+        EVALUATION_ACTIONS,
+    ]
+    offenders = [
+        f"{name}: {problem}"
+        for table in tables
+        for name, action in table.items()
         for problem in problems_of(action.run)
     ]
     assert not offenders, "\n".join(offenders)
