@@ -40,8 +40,8 @@ register_labels(
 )
 register_api_enums(
     {
-        "EvaluationStatusEnum": "supervision.models.evaluation.EvaluationStatus",
-        "EvaluationSubjectKindEnum": "supervision.models.evaluation.SubjectKind",
+        "SupervisionEvaluationStatusEnum": "supervision.models.evaluation.EvaluationStatus",
+        "SupervisionEvaluationSubjectKindEnum": "supervision.models.evaluation.SubjectKind",
     }
 )
 register_nav(
