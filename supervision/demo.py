@@ -168,7 +168,7 @@ def build(ctx: Any) -> None:
     )
     services.topic_move(topic=campaign, action="start", by=district_staff)
     category = services.category_create(topic=campaign, title="政务服务", by=district_staff)
-    findings = [
+    campaign_findings = [
         services.finding_create(
             topic=campaign,
             category=category,
@@ -180,7 +180,7 @@ def build(ctx: Any) -> None:
         )
         for n, (title, short) in enumerate(CAMPAIGN)
     ]
-    urban_finding = next(f for f in findings if f.department.short_name == "城管局")
+    urban_finding = next(f for f in campaign_findings if f.department.short_name == "城管局")
     services.finding_report_progress(
         finding=urban_finding, note="已与住建部门建立占道施工联合审批机制。", by=urban
     )

@@ -13,6 +13,7 @@ from congress.models import Congress, Department
 from congress.uploads import CleanUpload, clean_attachment
 from supervision.models.topics import (
     Committee,
+    Finding,
     FindingCategory,
     GroupRole,
     InvestigationMethod,
@@ -228,9 +229,9 @@ class ReviewScheduleForm(forms.Form):
 
 class ReviewHoldForm(forms.Form):
     summary = forms.CharField(label=_("整改变化情况"), widget=forms.Textarea(attrs={"rows": 4}))
-    reopen = forms.ModelMultipleChoiceField(
+    reopen: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label=_("重新整改的问题"),
-        queryset=None,  # type: ignore[arg-type]
+        queryset=Finding.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

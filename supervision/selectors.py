@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import TypeVar
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 from django.utils import timezone
 
 from congress.loop import handled_department_ids
@@ -29,10 +30,12 @@ from supervision.models.topics import (
     Topic,
 )
 
+M = TypeVar("M", bound=Model)
+
 OPEN_FINDING = [FindingStatus.RECTIFYING, FindingStatus.CLAIMED]
 
 
-def _staff_only(rows: QuerySet, user: AnyUser) -> QuerySet:  # type: ignore[type-arg]
+def _staff_only(rows: QuerySet[M], user: AnyUser) -> QuerySet[M]:
     query = region_scope_q(user, "region__path")
     return rows if query is None else rows.filter(query)
 

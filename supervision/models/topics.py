@@ -201,7 +201,7 @@ class GroupRole(models.TextChoices):
     MEMBER = "member", _("成员")
 
 
-GROUP_ROLE_RANK = {GroupRole.LEADER: 1, GroupRole.DEPUTY: 2, GroupRole.MEMBER: 3}
+GROUP_ROLE_RANK: dict[str, int] = {"leader": 1, "deputy": 2, "member": 3}
 
 
 class TopicMember(models.Model):
