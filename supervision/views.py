@@ -363,6 +363,11 @@ def finding_list(request: HttpRequest) -> HttpResponse:
     return render(request, "supervision/finding_list.html", context)
 
 
+def _ids(name: str) -> str:
+    """Each action's form has its own field ids: several sit on one page."""
+    return f"id_{name}_%s"
+
+
 def _finding_page(
     request: HttpRequest, finding: Finding, forms: dict[str, Any] | None = None, status: int = 200
 ) -> HttpResponse:
@@ -370,7 +375,7 @@ def _finding_page(
     offered = finding_actions(user, finding)
     initial = {"expected_version": finding.version}
     action_forms = [
-        (name, action, (forms or {}).get(name) or action.form(initial=initial))
+        (name, action, (forms or {}).get(name) or action.form(initial=initial, auto_id=_ids(name)))
         for name, action in offered
     ]
     context = {
@@ -400,7 +405,7 @@ def finding_act(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     except DomainError as error:
         _refused(request, error)
         return _finding_page(request, finding, status=error.status)
-    form = action.form(request.POST, request.FILES)
+    form = action.form(request.POST, request.FILES, auto_id=_ids(name))
     if not form.is_valid():
         return _finding_page(request, finding, {name: form}, status=400)
     if not may(user, finding, action):
