@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from congress.models import Congress, Department
-from congress.uploads import CleanUpload, clean_attachment
+from congress.uploads import CleanUpload, clean_attachment, clean_image
 from supervision.models.topics import (
     Committee,
     Finding,
@@ -220,7 +220,11 @@ class InvestigationForm(forms.Form):
     notes = forms.CharField(
         label=_("情况记录"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
-    photo = forms.ImageField(label=_("照片（可选）"), required=False)
+    photo = forms.FileField(label=_("照片（可选）"), required=False)
+
+    def clean_photo(self) -> CleanUpload | None:
+        upload = self.cleaned_data.get("photo")
+        return clean_image(upload) if upload else None
 
 
 class ReviewScheduleForm(forms.Form):

@@ -37,7 +37,7 @@ from congress.models import (
     User,
 )
 from congress.scoping import in_jurisdiction, require_in_jurisdiction
-from congress.uploads import CleanUpload
+from congress.uploads import CleanUpload, new_token
 from congress.workflow import apply_transition, record_event
 from supervision import conf
 from supervision.models.topics import (
@@ -46,6 +46,9 @@ from supervision.models.topics import (
     FindingCategory,
     FindingStatus,
     GroupRole,
+    Investigation,
+    InvestigationMethod,
+    InvestigationPhoto,
     SupervisionPlan,
     Topic,
     TopicMember,
@@ -574,3 +577,54 @@ def finding_update_plan(
         measures=measures, is_long_term=is_long_term, target=target, milestones=milestones
     )
     finding.refresh_from_db()
+
+
+# --- investigations (调研、视察) --------------------------------------------------------------
+
+
+def investigation_create(
+    *,
+    topic: Topic,
+    held_on: datetime.date,
+    place: str,
+    method: str,
+    participants: str = "",
+    notes: str = "",
+    photos: Iterable[CleanUpload] = (),
+    by: User | None,
+) -> Investigation:
+    """A visit of the topic's group, with its photos (checked and re-encoded by
+    ``congress.uploads``: no metadata, a random stored name)."""
+    require_in_jurisdiction(by, topic.region)
+    if not _text(place):
+        raise RuleViolation(_("请填写地点。"))
+    if method not in InvestigationMethod.values:
+        raise RuleViolation(_("请选择调研方式。"))
+    with transaction.atomic():
+        visit = Investigation.objects.create(
+            topic=topic,
+            held_on=held_on,
+            place=_text(place),
+            method=method,
+            participants=participants,
+            notes=notes,
+            created_by=by,
+        )
+        for upload in photos:
+            photo = InvestigationPhoto(
+                investigation=visit,
+                token=new_token(),
+                original_name=upload.original_name,
+                extension=upload.extension,
+                content_type=upload.content_type,
+            )
+            photo.file.save(f"{photo.token}{upload.extension}", upload.as_file(), save=False)
+            photo.save()
+        record_event(
+            case_type=TOPIC_CASE,
+            case_id=topic.pk,
+            action="investigation",
+            by=by,
+            note=f"{held_on} {visit.get_method_display()} {visit.place}",
+        )
+    return visit

@@ -53,6 +53,16 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.finding_create,
         name="supervision_finding_create",
     ),
+    path(
+        "supervision/topics/<int:pk>/investigations/new/",
+        views.investigation_create,
+        name="supervision_investigation_create",
+    ),
+    path(
+        "supervision/investigations/photos/<str:token>/",
+        views.investigation_photo,
+        name="supervision_investigation_photo",
+    ),
     path("supervision/findings/", views.finding_list, name="supervision_finding_list"),
     path(
         "supervision/findings/<int:pk>/",

@@ -13,19 +13,26 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from congress.errors import DomainError
+from congress.files import stream_file
 from congress.keyset import keyset_page
 from congress.scoping import acting_user, get_visible_or_404, is_staff_or_admin
 from congress.workflow import timeline
 from supervision import forms as f
 from supervision import selectors, services
 from supervision.actions import action_named, finding_actions, may
-from supervision.models.topics import Finding, FindingStatus, SupervisionPlan, Topic
+from supervision.models.topics import (
+    Finding,
+    FindingStatus,
+    InvestigationPhoto,
+    SupervisionPlan,
+    Topic,
+)
 from supervision.workflow import FINDING_CASE, PLAN_TRANSITIONS, TOPIC_CASE, TOPIC_TRANSITIONS
 
 View = Callable[..., HttpResponse]
@@ -419,3 +426,48 @@ def finding_act(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         return _finding_page(request, finding, {name: form}, status=error.status)
     messages.success(request, message)
     return redirect(finding)
+
+
+# --- investigations -------------------------------------------------------------------------
+
+
+@staff_required
+def investigation_create(request: HttpRequest, pk: int) -> HttpResponse:
+    topic = _topic(request, pk)
+    form = f.InvestigationForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        photo = data.pop("photo", None)
+        try:
+            services.investigation_create(
+                topic=topic, photos=[photo] if photo else [], by=acting_user(request), **data
+            )
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+            status = error.status
+        else:
+            messages.success(request, _("调研视察已记录。"))
+            return redirect(topic)
+    elif request.method == "POST":
+        status = 400
+    context = {
+        "form": form,
+        "title": _("记录调研视察"),
+        "back": topic.get_absolute_url(),
+        "topic": topic,
+    }
+    return render(request, "supervision/form.html", context, status=status)
+
+
+@staff_required
+def investigation_photo(request: HttpRequest, token: str) -> FileResponse:
+    photo = get_visible_or_404(
+        InvestigationPhoto.objects.filter(
+            investigation__in=selectors.visible_investigations(request.user)
+        ),
+        token=token,
+    )
+    return stream_file(
+        photo.file, content_type=photo.content_type, filename=photo.original_name, inline=True
+    )

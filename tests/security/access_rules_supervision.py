@@ -110,6 +110,36 @@ def fresh_finding(side: str, **extra: Any) -> Builder:
     return lambda cast: {"pk": _finding(cast, side).pk, **extra}
 
 
+def _jpeg() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(out, format="JPEG")
+    return out.getvalue()
+
+
+def photo(side: str) -> Builder:
+    def build(cast: Cast) -> dict[str, Any]:
+        import datetime
+
+        from congress.uploads import CleanUpload
+
+        _region, staff, _department = _side(cast, side)
+        visit = services.investigation_create(
+            topic=_topic(cast, side),
+            held_on=datetime.date(2026, 3, 1),
+            place="新浦街道派出所",
+            method="site_visit",
+            photos=[CleanUpload(_jpeg(), ".jpg", "image/jpeg", "现场.jpg")],
+            by=staff,
+        )
+        return {"token": visit.photos.get().token}
+
+    return lambda cast: _once(cast, f"sup_photo_{side}", lambda: build(cast))
+
+
 def staff_post(build_in: Builder, build_out: Builder, data: Builder | None = None) -> Rule:
     """A staff step: GET is 405 for staff (404 for the rest); POST redirects for the
     staff whose region holds the object, 404 for everyone else."""
@@ -177,6 +207,20 @@ RULES: dict[str, Rule] = {
     "supervision_category_add": staff_post(
         fresh_topic("in"), fresh_topic("out"), data=lambda c: {"title": "巡逻防控"}
     ),
+    "supervision_investigation_create": Rule(
+        (
+            *scoped(topic("in"), topic("out")).cases,
+            Case(
+                "post in 海州区",
+                only(DISTRICT, ok=REDIRECT),
+                fresh_topic("in"),
+                "POST",
+                lambda c: {"held_on": "2026-03-01", "place": "派出所", "method": "hearing"},
+                fresh=True,
+            ),
+        )
+    ),
+    "supervision_investigation_photo": scoped(photo("in"), photo("out")),
     "supervision_finding_list": page(only((*STAFF, "clerk", "other_clerk"))),
     "supervision_finding_detail": scoped(
         finding("in"), finding("out"), allowed_in=CLERK_IN, allowed_out=CLERK_OUT
