@@ -38,6 +38,7 @@ from congress.models import (
 )
 from congress.scoping import in_jurisdiction, require_in_jurisdiction
 from congress.uploads import CleanUpload, new_token
+from congress.workdays import Deadline, add_deadline
 from congress.workflow import apply_transition, record_event
 from supervision import conf
 from supervision.models.topics import (
@@ -45,6 +46,7 @@ from supervision.models.topics import (
     Finding,
     FindingCategory,
     FindingStatus,
+    FollowUpReview,
     GroupRole,
     Investigation,
     InvestigationMethod,
@@ -628,3 +630,54 @@ def investigation_create(
             note=f"{held_on} {visit.get_method_display()} {visit.place}",
         )
     return visit
+
+
+# --- follow-up reviews (回头看) ---------------------------------------------------------------
+
+
+def review_schedule(
+    *, topic: Topic, scheduled_on: datetime.date | None = None, by: User | None
+) -> FollowUpReview:
+    """Schedule a 回头看, by default ``conf.review_after_months()`` from today."""
+    require_in_jurisdiction(by, topic.region)
+    if scheduled_on is None:
+        scheduled_on = add_deadline(
+            timezone.localdate(), Deadline(conf.review_after_months(), "months")
+        )
+    return FollowUpReview.objects.create(topic=topic, scheduled_on=scheduled_on)
+
+
+def review_hold(
+    *,
+    review: FollowUpReview,
+    summary: str,
+    reopen: Iterable[Finding] = (),
+    by: User | None,
+) -> FollowUpReview:
+    """Hold the 回头看: record what changed and reopen the findings whose problem came
+    back (each through ``finding_review_reopen``, with the summary as the reason)."""
+    topic = review.topic
+    require_in_jurisdiction(by, topic.region)
+    if review.held_on is not None:
+        raise InvalidTransition(_("该次回头看已开展。"))
+    if not _text(summary):
+        raise RuleViolation(_("请填写整改变化情况。"))
+    findings = list(reopen)
+    if any(f.topic_id != topic.pk or f.status != FindingStatus.CLOSED_OFF for f in findings):
+        raise RuleViolation(_("只能重新整改本议题已销号的问题。"))
+    with transaction.atomic():
+        for finding in findings:
+            finding_review_reopen(finding=finding, reason=_text(summary), by=by)
+        FollowUpReview.objects.filter(pk=review.pk).update(
+            held_on=timezone.localdate(), summary=_text(summary), reopened=len(findings)
+        )
+        record_event(
+            case_type=TOPIC_CASE,
+            case_id=topic.pk,
+            action="review",
+            by=by,
+            note=_text(summary),
+            data={"reopened": len(findings)},
+        )
+    review.refresh_from_db()
+    return review

@@ -63,6 +63,16 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.investigation_photo,
         name="supervision_investigation_photo",
     ),
+    path(
+        "supervision/topics/<int:pk>/reviews/",
+        views.review_schedule,
+        name="supervision_review_schedule",
+    ),
+    path(
+        "supervision/reviews/<int:pk>/",
+        views.review_hold,
+        name="supervision_review_hold",
+    ),
     path("supervision/findings/", views.finding_list, name="supervision_finding_list"),
     path(
         "supervision/findings/<int:pk>/",

@@ -29,6 +29,7 @@ from supervision.actions import action_named, finding_actions, may
 from supervision.models.topics import (
     Finding,
     FindingStatus,
+    FollowUpReview,
     InvestigationPhoto,
     SupervisionPlan,
     Topic,
@@ -244,6 +245,7 @@ def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "categories": list(topic.categories.all()),
         "investigations": list(topic.investigations.prefetch_related("photos")),
         "reviews": list(topic.reviews.all()),
+        "review_form": f.ReviewScheduleForm(),
         "moves": moves,
         "member_form": f.MemberForm(),
         "category_form": f.CategoryForm(),
@@ -471,3 +473,52 @@ def investigation_photo(request: HttpRequest, token: str) -> FileResponse:
     return stream_file(
         photo.file, content_type=photo.content_type, filename=photo.original_name, inline=True
     )
+
+
+# --- follow-up reviews (回头看) ---------------------------------------------------------------
+
+
+@staff_required
+@require_POST
+def review_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    topic = _topic(request, pk)
+    form = f.ReviewScheduleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.review_schedule(topic=topic, by=acting_user(request), **form.cleaned_data)
+        except DomainError as error:
+            _refused(request, error)
+        else:
+            messages.success(request, _("回头看已安排。"))
+    return redirect(topic)
+
+
+@staff_required
+def review_hold(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_visible_or_404(
+        FollowUpReview.objects.filter(
+            topic__in=selectors.visible_topics(request.user)
+        ).select_related("topic"),
+        pk=pk,
+    )
+    closed = review.topic.findings.filter(status=FindingStatus.CLOSED_OFF)
+    form = f.ReviewHoldForm(request.POST or None, findings=closed)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_hold(review=review, by=acting_user(request), **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+            status = error.status
+        else:
+            messages.success(request, _("回头看已记录。"))
+            return redirect(review.topic)
+    elif request.method == "POST":
+        status = 400
+    context = {
+        "form": form,
+        "title": _("开展回头看"),
+        "back": review.topic.get_absolute_url(),
+        "topic": review.topic,
+    }
+    return render(request, "supervision/form.html", context, status=status)

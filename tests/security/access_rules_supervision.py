@@ -140,6 +140,14 @@ def photo(side: str) -> Builder:
     return lambda cast: _once(cast, f"sup_photo_{side}", lambda: build(cast))
 
 
+def fresh_review(side: str) -> Builder:
+    def build(cast: Cast) -> dict[str, Any]:
+        _region, staff, _department = _side(cast, side)
+        return {"pk": services.review_schedule(topic=_topic(cast, side), by=staff).pk}
+
+    return build
+
+
 def staff_post(build_in: Builder, build_out: Builder, data: Builder | None = None) -> Rule:
     """A staff step: GET is 405 for staff (404 for the rest); POST redirects for the
     staff whose region holds the object, 404 for everyone else."""
@@ -221,6 +229,20 @@ RULES: dict[str, Rule] = {
         )
     ),
     "supervision_investigation_photo": scoped(photo("in"), photo("out")),
+    "supervision_review_schedule": staff_post(fresh_topic("in"), fresh_topic("out")),
+    "supervision_review_hold": Rule(
+        (
+            *scoped(fresh_review("in"), fresh_review("out")).cases,
+            Case(
+                "post in 海州区",
+                only(DISTRICT, ok=REDIRECT),
+                fresh_review("in"),
+                "POST",
+                lambda c: {"summary": "整改成效巩固"},
+                fresh=True,
+            ),
+        )
+    ),
     "supervision_finding_list": page(only((*STAFF, "clerk", "other_clerk"))),
     "supervision_finding_detail": scoped(
         finding("in"), finding("out"), allowed_in=CLERK_IN, allowed_out=CLERK_OUT
