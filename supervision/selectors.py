@@ -157,12 +157,15 @@ def topic_progress(topic: Topic, today: datetime.date | None = None) -> Progress
 
 
 def staff_card_counts(user: AnyUser, *, limit: int = 1000) -> tuple[int, int]:
-    """(overdue, awaiting close-off) findings in the user's jurisdiction, bounded."""
-    rows = _staff_only(Finding.objects.all(), user)
+    """(overdue, awaiting close-off) findings in the user's jurisdiction: one query on
+    the index (region, status, due_on), each figure bounded by ``limit``."""
     today = timezone.localdate()
-    overdue = rows.filter(status=FindingStatus.RECTIFYING, due_on__lt=today)[:limit].count()
-    claimed = rows.filter(status=FindingStatus.CLAIMED)[:limit].count()
-    return overdue, claimed
+    rows = _staff_only(Finding.objects.all(), user).filter(
+        Q(status=FindingStatus.CLAIMED) | Q(status=FindingStatus.RECTIFYING, due_on__lt=today)
+    )
+    statuses = list(rows.values_list("status", flat=True)[: 2 * limit])
+    claimed = statuses.count(FindingStatus.CLAIMED)
+    return min(len(statuses) - claimed, limit), min(claimed, limit)
 
 
 def topic_reviews(topic: Topic) -> QuerySet[FollowUpReview]:

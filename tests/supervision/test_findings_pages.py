@@ -179,3 +179,21 @@ def test_lists_cost_the_same_for_3_rows_and_30(client, world, district_staff, cl
     for user in users:
         login(client, user)
         assert _count_queries(client, url) == few[user.pk], user
+
+
+def test_the_staff_card_counts_claimed_and_overdue(client, world, district_staff, clerk) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    topic = topic_of(world.district, district_staff)
+    claimed(finding_of(topic, world.department, district_staff, title="待核实"), clerk)
+    late = finding_of(topic, world.department, district_staff, title="超期")
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    Finding.objects.filter(pk=late.pk).update(due_on=yesterday)  # as the calendar would
+    login(client, district_staff)
+    body = client.get("/").content.decode()
+    assert 'data-testid="card-supervision-staff"' in body
+    from supervision.selectors import staff_card_counts
+
+    assert staff_card_counts(district_staff) == (1, 1)
