@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -36,7 +37,7 @@ from supervision.models.topics import (
 )
 from supervision.workflow import FINDING_CASE, PLAN_TRANSITIONS, TOPIC_CASE, TOPIC_TRANSITIONS
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def staff_required(view: View) -> View:
@@ -44,7 +45,7 @@ def staff_required(view: View) -> View:
 
     @wraps(view)
     @login_required
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not is_staff_or_admin(request.user):
             raise Http404
         return view(request, *args, **kwargs)
