@@ -49,6 +49,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="supervision_topic_findings",
     ),
     path(
+        "supervision/topics/<int:pk>/findings.xlsx",
+        views.topic_findings_xlsx,
+        name="supervision_topic_findings_xlsx",
+    ),
+    path(
         "supervision/topics/<int:pk>/findings/new/",
         views.finding_create,
         name="supervision_finding_create",

@@ -27,6 +27,7 @@ from congress.workflow import timeline
 from supervision import forms as f
 from supervision import selectors, services
 from supervision.actions import action_named, finding_actions, may
+from supervision.exports import findings_workbook
 from supervision.models.topics import (
     Finding,
     FindingStatus,
@@ -523,3 +524,15 @@ def review_hold(request: HttpRequest, pk: int) -> HttpResponse:
         "topic": review.topic,
     }
     return render(request, "supervision/form.html", context, status=status)
+
+
+@staff_required
+def topic_findings_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    topic = _topic(request, pk)
+    response = HttpResponse(
+        findings_workbook(topic),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="findings-{topic.pk}.xlsx"'
+    response["Cache-Control"] = "private, no-store"
+    return response

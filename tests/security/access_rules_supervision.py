@@ -205,6 +205,7 @@ RULES: dict[str, Rule] = {
     "supervision_topic_edit": scoped(topic("in"), topic("out")),
     "supervision_topic_findings": scoped(topic("in"), topic("out")),
     "supervision_finding_create": scoped(topic("in"), topic("out")),
+    "supervision_topic_findings_xlsx": scoped(topic("in"), topic("out")),
     "supervision_topic_act": staff_post(
         fresh_topic("in", action="start"), fresh_topic("out", action="start")
     ),

@@ -197,3 +197,24 @@ def test_the_staff_card_counts_claimed_and_overdue(client, world, district_staff
     from supervision.selectors import staff_card_counts
 
     assert staff_card_counts(district_staff) == (1, 1)
+
+
+def test_the_findings_excel_has_numbers_as_numbers(client, world, district_staff, clerk) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    topic = topic_of(world.district, district_staff)
+    finding_of(topic, world.department, district_staff, title="第一项")
+    closed = finding_of(topic, world.department, district_staff, title="第二项")
+    from tests.supervision.findings_support import closed_off
+
+    closed_off(closed, clerk, district_staff)
+    login(client, district_staff)
+    response = client.get(reverse("supervision_topic_findings_xlsx", args=[topic.pk]))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("编号", "问题类别", "问题")
+    assert [row[0] for row in rows[1:]] == [1, 2]
+    assert rows[2][2] == "第二项" and rows[2][7] == "已销号"
