@@ -216,6 +216,9 @@ def check_differential(*, candidates: int, seats: int) -> None:
 def vote_open(*, vote: LivelihoodVote, by: User) -> LivelihoodVote:
     """Start the vote: the differential is checked (not for a run-off, whose candidates
     are the tied ones), the electorate is frozen and the ballot box opened."""
+    require_in_jurisdiction(
+        by, vote.congress.region
+    )  # staff of the congress's region (selectors.manages)
     with transaction.atomic():
         locked = LivelihoodVote.objects.select_for_update().filter(pk=vote.pk).first()
         if locked is None or locked.status != V.DRAFT:
@@ -262,6 +265,9 @@ def vote_close(*, vote: LivelihoodVote, by: User) -> LivelihoodVote:
     # The lock waits for ballots and paper entries in flight (they hold share / no-key
     # locks on the vote row, see ``_lock_open`` and ``_enter_sheet``); any of them after
     # it finds the vote closed, so the check below cannot go stale before the UPDATE.
+    require_in_jurisdiction(
+        by, vote.congress.region
+    )  # staff of the congress's region (selectors.manages)
     with transaction.atomic():
         locked = LivelihoodVote.objects.select_for_update().filter(pk=vote.pk).first()
         box = locked.box if locked is not None else None
@@ -288,6 +294,9 @@ def vote_close(*, vote: LivelihoodVote, by: User) -> LivelihoodVote:
 
 
 def vote_cancel(*, vote: LivelihoodVote, by: User, reason: str = "") -> LivelihoodVote:
+    require_in_jurisdiction(
+        by, vote.congress.region
+    )  # staff of the congress's region (selectors.manages)
     with transaction.atomic():
         apply_transition(
             instance=vote,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from congress import loop
 from congress.errors import RuleViolation
 from congress.models import AssignmentStatus, User
+from congress.scoping import require_in_jurisdiction
 from representatives.models import Representative
 from suggestions.citizen.selectors import default_representative
 from suggestions.citizen.services.assignment import _assign
@@ -24,6 +25,7 @@ def citizen_issue_moderate(
     *, issue: CitizenIssue, by: User, approve: bool, note: str = ""
 ) -> CitizenIssue:
     """A person looked at a held submission: let it through, or block it."""
+    require_in_jurisdiction(by, issue.region)  # 审核 is the staff's, of the problem's region
     with transaction.atomic():
         if approve:
             _transition(issue, "approve", by=by, note=note)

@@ -30,6 +30,7 @@ def citizen_issue_set_public(
     *, issue: CitizenIssue, hidden: bool, by: User, reason: str = ""
 ) -> CitizenIssue:
     """Staff hide a problem from the station's public board (or show it again)."""
+    require_in_jurisdiction(by, issue.region)  # the staff's, of the problem's region
     with transaction.atomic():
         CitizenIssue.objects.filter(pk=issue.pk).update(hidden_from_public=hidden)
         record_event(
@@ -47,6 +48,7 @@ def citizen_issue_ban_phone(
     *, issue: CitizenIssue, by: User, reason: str, days: int | None = None
 ) -> BannedPhone:
     """No more submissions from this number (abuse). Only the number's hash is stored."""
+    require_in_jurisdiction(by, issue.region)  # the staff's, of the problem's region
     if not issue.mobile_hash:
         raise RuleViolation(_("该问题没有留手机号。"))
     if not reason.strip():
