@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -92,14 +92,8 @@ def appointment_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _tracked(token: str) -> Appointment:
-    return get_object_or_404(
-        Appointment.objects.select_related("representative", "station"), tracking_token=token
-    )
-
-
 def appointment_track(request: HttpRequest, token: str) -> HttpResponse:
-    appointment = _tracked(token)
+    appointment = selectors.tracked_appointment(token)
     events = selectors.appointment_public_timeline(appointment)
     return _no_store(
         render(
@@ -118,7 +112,7 @@ def appointment_track(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 @ratelimit(group="citizen-track", rate=conf.rate_tracking)
 def appointment_track_act(request: HttpRequest, token: str, action: str) -> HttpResponse:
-    appointment = _tracked(token)
+    appointment = selectors.tracked_appointment(token)
     try:
         appointment_actions.take_by_link(appointment, action, request.POST)
     except DomainError as error:

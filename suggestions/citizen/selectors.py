@@ -157,6 +157,13 @@ def tracked_issue(token: str) -> CitizenIssue:
     return get_object_or_404(rows, tracking_token=token)
 
 
+def tracked_appointment(token: str) -> Appointment:
+    """The appointment a citizen's tracking link names, with what its page shows; the
+    secret token is the citizen's whole scope, as for a problem. Any other token is a 404."""
+    rows = Appointment.objects.select_related("representative", "station")
+    return get_object_or_404(rows, tracking_token=token)
+
+
 def issue_by_code(tracking_code: str, mobile: str) -> CitizenIssue | None:
     """查询: the problem with this tracking code submitted from this number (the number
     is matched by its hash; none without a number)."""
