@@ -9,7 +9,7 @@ close is one transaction that inserts every published row, in shuffled order, an
 deletes every sealed row; no transaction touches both a voter's elector row and a
 published ballot. Pairing voters with published ballots by any order the WAL records
 (the elector updates, the sealed inserts and deletes, the published inserts, their
-positions on disk) finds no more than chance: 3 of 60.
+positions on disk) finds no more than chance: 7 of 60 (``CHANCE``).
 
 Needs what a database administrator has: pg_waldump of the server's major version and
 read access to the server's pg_wal (here the tests run as root beside the server). A
