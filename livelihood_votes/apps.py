@@ -11,7 +11,12 @@ class LivelihoodVotesConfig(AppConfig):
 
     def ready(self) -> None:
         from congress.api.enums import register_api_enums
-        from livelihood_votes import setup  # noqa: F401 - registers
+        from livelihood_votes import (  # noqa: F401 - registers
+            cycle_setup,
+            project_setup,
+            rating_setup,
+            setup,
+        )
 
         register_api_enums(
             {

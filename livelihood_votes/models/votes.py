@@ -1,13 +1,13 @@
 """The livelihood-project vote (民生实事项目代表票决制, 地方组织法 第十一、十二条): the
-vote and its candidates.
+vote and its candidates. The year around it (the call, the projects, the rating) is in
+cycles.py, projects.py and ratings.py beside this module.
 
 Who voted and what was voted are the core's secret ballot (``congress/models/ballots.py``):
 the vote opens a ``BallotBox`` (its electorate, the representatives with a live seat,
 frozen then) and closes it. While open, ballots exist only sealed; at the close they are
 published in random order with their receipts (docs/security.md, 'The secret ballot').
 
-Proposal calls (征集), implementation tracking and the year-end satisfaction vote will
-hang from these models (a project is an elected ``Candidate``).
+A project (projects.py) is an elected ``Candidate``.
 """
 
 from __future__ import annotations

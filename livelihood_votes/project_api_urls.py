@@ -1,0 +1,5 @@
+"""The livelihood year's project routes under /api/v1/ (included by congress/urls.py)."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []
