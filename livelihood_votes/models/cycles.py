@@ -93,3 +93,111 @@ class Cycle(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("livelihood_cycle_detail", args=[self.pk])
+
+
+class ProposalChannel(models.TextChoices):
+    CITIZEN = "citizen", _("群众（扫码或网上）")
+    REPRESENTATIVE = "representative", _("人大代表")
+    DEPARTMENT = "department", _("政府部门")
+    PROBLEM = "problem", _("群众反映问题转来")
+
+
+class ProposalTheme(models.TextChoices):
+    EDUCATION = "education", _("教育")
+    ELDERLY = "elderly", _("养老托育")
+    HEALTH = "health", _("医疗卫生")
+    TRANSPORT = "transport", _("交通出行")
+    HOUSING = "housing", _("住房和城市更新")
+    ENVIRONMENT = "environment", _("生态环境")
+    WATER = "water", _("供水排水")
+    EMPLOYMENT = "employment", _("就业和社会保障")
+    CULTURE = "culture", _("文化体育")
+    RURAL = "rural", _("乡村振兴")
+    SAFETY = "safety", _("公共安全")
+    OTHER = "other", _("其他")
+
+
+class ProposalStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("待筛选")
+    MERGED = "merged", _("已合并")
+    SCREENED_OUT = "screened_out", _("未采纳")
+    ACCEPTED = "accepted", _("拟列入候选项目")
+    SHORTLISTED = "shortlisted", _("已列入候选项目")
+
+
+class ScreeningReason(models.TextChoices):
+    """Why a proposal did not go on: one recorded reason per proposal screened out."""
+
+    NOT_FEASIBLE = "not_feasible", _("条件尚不具备")
+    NOT_LIVELIHOOD = "not_livelihood", _("不属于民生实事范围")
+    ALREADY_FUNDED = "already_funded", _("已列入其他计划或已安排资金")
+    MERGED = "merged", _("已合并到其他建议")
+    OTHER = "other", _("其他")
+
+
+class Proposal(models.Model):
+    """One proposal (项目建议) received in a cycle's call, by any channel. Who proposed it
+    is kept for the proposer's own tracking only: public pages and default exports show
+    the area, the theme and the counts, never a proposer."""
+
+    cycle = models.ForeignKey(
+        Cycle, verbose_name=_("年度工作"), on_delete=models.PROTECT, related_name="proposals"
+    )
+    channel = models.CharField(_("来源"), max_length=16, choices=ProposalChannel.choices)
+    theme = models.CharField(
+        _("领域"), max_length=16, choices=ProposalTheme.choices, default=ProposalTheme.OTHER
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("所在区划"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    title = models.CharField(_("项目名称"), max_length=200)
+    description = models.TextField(_("项目内容"))
+    place = models.CharField(_("实施地点"), max_length=200)
+    estimated_cost = models.DecimalField(
+        _("估算投资（万元）"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    beneficiaries = models.CharField(_("受益群体"), max_length=200, blank=True)
+    status = models.CharField(
+        _("状态"),
+        max_length=16,
+        choices=ProposalStatus.choices,
+        default=ProposalStatus.SUBMITTED,
+        editable=False,
+    )
+    screening_reason = models.CharField(
+        _("未采纳原因"), max_length=16, choices=ScreeningReason.choices, blank=True
+    )
+    screening_note = models.TextField(_("筛选意见"), blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("合并到"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged",
+    )
+    candidate = models.ForeignKey(
+        "livelihood_votes.Candidate",
+        verbose_name=_("形成的候选项目"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="proposals",
+    )
+    version = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("项目建议")
+        verbose_name_plural = _("项目建议")
+        ordering = ["cycle", "-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["cycle", "status", "-created_at"], name="proposal_cycle_status"),
+            models.Index(fields=["cycle", "channel"], name="proposal_cycle_channel"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
