@@ -25,12 +25,14 @@ from livelihood_votes.errors import ResultsNotPublished
 from livelihood_votes.models import (
     BallotSource,
     Candidate,
+    Cycle,
+    Electorate,
     LivelihoodVote,
     Mark,
     PassBase,
     VoteStatus,
 )
-from representatives.models import Mandate, MandateStatus, Representative
+from representatives.models import Mandate, MandateStatus, Representative, VoterDelegate
 from representatives.selectors import representative_of
 
 V = VoteStatus
@@ -59,6 +61,22 @@ def seated_representatives(congress: Congress) -> list[int]:
         .values_list("representative", flat=True)
         .distinct()
     )
+
+
+def cycle_voters(cycle: Cycle) -> list[int]:
+    """The ids of who votes and rates in ``cycle``: the congress's seated
+    representatives, or, in a subdistrict run by its 议政会, the active voter delegates
+    registered in the subdistrict or its communities (docs/livelihood-year.md). The
+    ids are a representative's or a voter delegate's, by the cycle's electorate."""
+    if cycle.electorate == Electorate.VOTER_DELEGATES:
+        return list(
+            VoterDelegate.objects.filter(
+                is_active=True, region__path__startswith=cycle.region.path
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+    return seated_representatives(cycle.congress)
 
 
 def _electors(vote_field: str = "pk") -> QuerySet[Elector]:
