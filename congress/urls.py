@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("supervision.evaluation_urls")),
     path("", include("congress.bigscreen_urls")),
     path("", include("congress.report_urls")),
+    path("", include("congress.rules_urls")),
     path("inbox/", inbox_views.inbox, name="inbox"),
     path("inbox/<int:pk>/open/", inbox_views.inbox_open, name="inbox_open"),
     path("inbox/read-all/", inbox_views.inbox_mark_all_read, name="inbox_mark_all_read"),

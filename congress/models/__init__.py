@@ -1,4 +1,9 @@
-from congress.models import bigscreen, reports  # noqa: F401  (their models register here)
+from congress.models import (  # noqa: F401  (their models register here)
+    bigscreen,
+    reports,
+    rules,
+    signin,
+)
 from congress.models.accounts import Department, DepartmentKind, Role, RoleGrant, User
 from congress.models.audit import AuditAction, AuditEvent
 from congress.models.ballots import (

@@ -524,6 +524,7 @@ for _module in (
     "livelihood_ratings",
     "representatives_signin",
     "representatives_offline",
+    "rules",
     "reports",
     "bigscreen",
     "supervision_evaluation",

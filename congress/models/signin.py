@@ -1,0 +1,1 @@
+"""Sign-in by a one-time SMS code (docs/representatives-accounts.md)."""
