@@ -169,7 +169,11 @@ class OpinionAction:
 
 
 def _schedule(opinion: ReviewOpinion, data: dict[str, Any], user: User) -> Any:
-    meeting = Meeting.objects.filter(region=opinion.region, pk=data["meeting"]).first()
+    # The staff type the meeting's number (第N次), as on the meeting's page, not a row id.
+    congress_id = Meeting.objects.filter(pk=opinion.item.meeting_id).values("congress_id")
+    meeting = Meeting.objects.filter(
+        region=opinion.region, congress_id=congress_id[:1], number=data["meeting"]
+    ).first()
     if meeting is None:
         raise RuleViolation(_("没有这次会议。"))
     return services.opinion_schedule(opinion=opinion, meeting=meeting, by=user)

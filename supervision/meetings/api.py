@@ -165,7 +165,7 @@ class ReviewOpinionSerializer(serializers.ModelSerializer):
 class OpinionViewSet(viewsets.ReadOnlyModelViewSet):
     """审议意见: staff see their region's, a clerk those issued to their bodies. Steps:
     ``POST …/{id}/actions/{name}/`` (opinion_issue; opinion_report_handling: text;
-    opinion_schedule: meeting)."""
+    opinion_schedule: meeting, its number 第N次)."""
 
     serializer_class = ReviewOpinionSerializer
     pagination_class = KeysetPagination

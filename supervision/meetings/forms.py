@@ -131,4 +131,4 @@ class HandlingReportForm(forms.Form):
 
 
 class ScheduleForm(forms.Form):
-    meeting = forms.IntegerField(label=_("列入哪次会议（会议编号）"), min_value=1)
+    meeting = forms.IntegerField(label=_("列入第几次会议（会议次数）"), min_value=1)

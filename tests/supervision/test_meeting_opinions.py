@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from congress.errors import InvalidTransition, OutOfJurisdiction, RuleViolation
 from congress.models import Assignment, AssignmentStatus, User
-from supervision.meetings import selectors, services
+from supervision.meetings import actions, selectors, services
 from supervision.meetings.workflow import OPINION_CASE, OPINION_TRANSITIONS
 from supervision.models.meetings import AgendaItem, ItemKind, OpinionStatus, ReportStatus
 from tests.conftest import World
@@ -125,3 +125,27 @@ def test_no_opinion_before_the_meeting_nor_by_other_district_staff(
         services.opinion_draft(
             item=item, department=world.department, text="意见", by=other_district_staff
         )
+
+
+def test_the_schedule_step_names_the_meeting_by_its_number(
+    world: World, district_staff: User, clerk: User
+) -> None:
+    """Staff type 第N次 (the number the pages show), not a row id: "40" is 第40次会议 of
+    this congress, and the row id of that meeting, which is no meeting's number, is refused."""
+    item = heard_report(world, district_staff, clerk, number=1)
+    opinion = services.opinion_draft(
+        item=item, department=world.department, text="意见", by=district_staff
+    )
+    services.opinion_issue(opinion=opinion, by=district_staff)
+    services.opinion_report_handling(opinion=opinion, text="报告", by=clerk)
+    fortieth = services.meeting_schedule(
+        congress=world.district.congress,
+        number=40,
+        held_on=timezone.localdate() + datetime.timedelta(days=60),
+        by=district_staff,
+    )
+    assert fortieth.pk != 40
+    with pytest.raises(RuleViolation):
+        actions.take_opinion("opinion_schedule", opinion, {"meeting": fortieth.pk}, district_staff)
+    heard = actions.take_opinion("opinion_schedule", opinion, {"meeting": 40}, district_staff)
+    assert heard.meeting_id == fortieth.pk
