@@ -28,6 +28,7 @@ from congress.models import (
     Term,
     User,
 )
+from congress.models.regions import WorkingCommittee
 from congress.scoping import acting_user
 from congress.workdays import known_years, unknown_years_reached
 
@@ -53,6 +54,14 @@ class CongressAdmin(admin.ModelAdmin[Congress]):
     search_fields = ["name"]
     autocomplete_fields = ["region"]
     inlines = [TermInline]
+
+
+@admin.register(WorkingCommittee)
+class WorkingCommitteeAdmin(admin.ModelAdmin[WorkingCommittee]):
+    list_display = ["name", "region", "congress"]
+    search_fields = ["name"]
+    autocomplete_fields = ["region", "congress"]
+    list_select_related = ["region", "congress"]
 
 
 @admin.register(Session)

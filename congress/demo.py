@@ -30,6 +30,7 @@ from congress.models import (
     Term,
     User,
 )
+from congress.models.regions import WorkingCommittee
 
 DEMO_PASSWORD = "Demo-2026"  # noqa: S105 - printed for the demo, never used in production
 
@@ -266,12 +267,27 @@ def build_regions(
     _grids(ctx.grids)
 
 
+def is_subdistrict(town: Region) -> bool:
+    """A 街道 (subdistrict) of the demo, by its name: no congress, a 人大工委."""
+    return town.name.endswith("街道")
+
+
 def build_congresses(ctx: DemoContext) -> None:
     _congress(ctx, ctx.province, CongressLevel.PROVINCE, 14, datetime.date(2023, 1, 15))
     city_congress = _congress(ctx, ctx.city, CongressLevel.CITY, 17, datetime.date(2022, 1, 8))
     for county in ctx.counties:
         _congress(ctx, county, CongressLevel.COUNTY, 18, datetime.date(2021, 12, 20))
     for town in ctx.towns:
+        if is_subdistrict(town):
+            # A 街道 has no people's congress: the district's standing committee works
+            # there through its 人大工委, and the 议政会's voter delegates (representatives'
+            # demo) take part in its affairs (docs/livelihood-subdistricts.md).
+            WorkingCommittee.objects.create(
+                region=town,
+                congress=ctx.congresses[town.parent_id or 0],
+                name=f"{town.parent.name if town.parent else ''}人大常委会{town.name}工作委员会",
+            )
+            continue
         _congress(ctx, town, CongressLevel.TOWNSHIP, 18, datetime.date(2021, 12, 10))
     # The city's annual sessions (each January) and its standing committee meetings.
     city_term = ctx.terms[city_congress.pk]
@@ -296,7 +312,8 @@ def build_congresses(ctx: DemoContext) -> None:
         )
         meeting += 1
         day += datetime.timedelta(days=61)
-    for region, opening_day in [*((c, 4) for c in ctx.counties), *((t, 2) for t in ctx.towns)]:
+    towns = [t for t in ctx.towns if t.pk in ctx.congresses]
+    for region, opening_day in [*((c, 4) for c in ctx.counties), *((t, 2) for t in towns)]:
         term = ctx.terms[ctx.congresses[region.pk].pk]
         for number, year in enumerate(range(2022, ctx.today.year + 1), start=1):
             opens = datetime.date(year, 1, opening_day)

@@ -51,7 +51,7 @@ from congress.models import (
     Term,
     User,
 )
-from congress.models.regions import SEGMENT_WIDTH
+from congress.models.regions import SEGMENT_WIDTH, WorkingCommittee
 from congress.workdays import Deadline, add_deadline
 
 ROOT_CODES = [f"{98 - run:02d}0000000000" for run in range(10)]
@@ -716,7 +716,8 @@ def build_regions(ctx: SyntheticContext) -> None:
 
 
 def build_congresses(ctx: SyntheticContext) -> None:
-    """A congress for the province, each city, county and town (镇; a 街道 has none),
+    """A congress for the province, each city, county and town (镇; a 街道 has none, but
+    its 人大工委 under the district's congress),
     each with its current term and the plenary sessions of the term so far."""
     congresses = Rows(CongressModel, ["id", "region_id", "name", "level"])
     terms = Rows(Term, ["id", "congress_id", "number", "starts_on", "ends_on"])
@@ -759,7 +760,21 @@ def build_congresses(ctx: SyntheticContext) -> None:
             )
             sessions.add(session.pk, term.pk, session.kind, n, opens, session.closes_on)
             ctx.sessions[region.pk].append(session)
-    write(congresses, terms, sessions)
+    # Each 街道's 人大工委, under its district's (county's) congress.
+    committees = Rows(WorkingCommittee, ["id", "region_id", "congress_id", "name"])
+    for city in ctx.cities:
+        names = {c.pk: c.name for c in city.counties}
+        for town in city.towns:
+            if town.name.endswith("镇") or town.parent_id not in ctx.congresses:
+                continue
+            county = names.get(town.parent_id or 0, "")
+            committees.add(
+                ctx.ids.take(WorkingCommittee),
+                town.pk,
+                ctx.congresses[town.parent_id or 0].pk,
+                f"{county}人大常委会{town.name}工作委员会",
+            )
+    write(congresses, terms, sessions, committees)
 
 
 def build_departments(ctx: SyntheticContext) -> None:

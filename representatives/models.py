@@ -326,6 +326,16 @@ class VoterDelegate(models.Model):
     starts_on = models.DateField(_("任期开始"))
     ends_on = models.DateField(_("任期结束"), null=True, blank=True)
     is_active = models.BooleanField(_("在任"), default=True)
+    # A delegate's login, so that they vote on the phone in their subdistrict's 民生实事
+    # vote (docs/livelihood-subdistricts.md); most delegates vote on paper in the hall.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登录账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="voter_delegate",
+    )
 
     class Meta:
         verbose_name = _("议政代表")

@@ -202,3 +202,32 @@ class Session(models.Model):
             "kind": self.get_kind_display(),
             "number": self.number,
         }
+
+
+class WorkingCommittee(models.Model):
+    """街道人大工作委员会 (人大工委): a subdistrict (街道) has no people's congress; the
+    district's (county's) standing committee works there through this committee
+    (地方组织法 第五十三条). Its staff are the district's congress staff with a grant on
+    the 街道 region; the 议政会 of voter delegates is the subdistrict's (VoterDelegate)."""
+
+    region = models.OneToOneField(
+        Region,
+        verbose_name=_("街道"),
+        on_delete=models.PROTECT,
+        related_name="working_committee",
+    )
+    congress = models.ForeignKey(
+        Congress,
+        verbose_name=_("所属区（县）人大"),
+        on_delete=models.PROTECT,
+        related_name="working_committees",
+    )
+    name = models.CharField(_("名称"), max_length=100)
+
+    class Meta:
+        verbose_name = _("街道人大工委")
+        verbose_name_plural = _("街道人大工委")
+        ordering = ["region__path"]
+
+    def __str__(self) -> str:
+        return self.name
