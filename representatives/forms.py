@@ -7,12 +7,14 @@ import uuid
 from typing import Any, cast
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from congress.models import Congress, CongressLevel, Region, RegionLevel, Term
 from congress.scoping import AnyUser, visible_regions
+from congress.uploads import CleanUpload, clean_image
 from representatives.models import (
     Activity,
     ActivityKind,
@@ -35,6 +37,7 @@ from representatives.selectors import (
     visible_groups,
     visible_representatives,
 )
+from representatives.services import CONTACT_LOG_MAX_PHOTOS
 from representatives.validators import normalize_id_number, validate_id_number, validate_mobile
 
 ADMIN_LEVELS = [
@@ -411,6 +414,24 @@ class GridAssignForm(forms.Form):
         )
 
 
+class MultiplePhotoInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePhotoField(forms.FileField):
+    """Several photos in one input (Django's documented pattern)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultiplePhotoInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
 class ContactLogForm(forms.Form):
     """Phone-first: few fields, today's date by default, problems one per line.
 
@@ -461,6 +482,28 @@ class ContactLogForm(forms.Form):
             for line in self.cleaned_data.get("problems", "").splitlines()
             if line.strip()
         ]
+
+
+class ContactLogCreateForm(ContactLogForm):
+    """A new log may carry photos; they are shrunk on the phone before upload
+    (static/js/offline/photos.js), checked and re-encoded here without metadata
+    (congress.uploads), and stored on the log's timeline."""
+
+    photos = MultiplePhotoField(label=_("照片（可选）"), required=False)
+
+    def __init__(self, *args: Any, representative: Representative | None, **kwargs: Any) -> None:
+        super().__init__(*args, representative=representative, **kwargs)
+        self.fields["photos"].widget.attrs.update(
+            {"accept": "image/*", "data-shrink-photos": "1600"}
+        )
+
+    def clean_photos(self) -> list[CleanUpload]:
+        files: list[UploadedFile] = self.cleaned_data.get("photos") or []
+        if len(files) > CONTACT_LOG_MAX_PHOTOS:
+            raise forms.ValidationError(
+                _("最多上传%(n)s张照片。"), params={"n": CONTACT_LOG_MAX_PHOTOS}, code="too_many"
+            )
+        return [clean_image(upload) for upload in files]
 
 
 class ActivityForm(forms.ModelForm):

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime
 import secrets
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -28,9 +28,11 @@ from django.utils.translation import gettext as _
 from congress import history
 from congress.audit import audit_record
 from congress.errors import RuleViolation
-from congress.models import AuditAction, CongressLevel, Region, RegionLevel, Term, User
+from congress.files import attach_to_event
+from congress.models import AuditAction, CaseEvent, CongressLevel, Region, RegionLevel, Term, User
 from congress.notifications import notify
 from congress.scoping import in_jurisdiction, require_in_jurisdiction, require_within_reach
+from congress.uploads import CleanUpload
 from congress.workflow import apply_transition, record_event
 from representatives import conf
 from representatives.models import (
@@ -76,6 +78,12 @@ from representatives.workflow import (
 )
 
 REPRESENTATIVE_CASE = "representatives.representative"
+# A contact log's timeline: its photos, and the 待核实 flag of a log synced after the
+# representative's mandate ended (docs/offline.md).
+CONTACT_LOG_CASE = "representatives.contactlog"
+CONTACT_LOG_FLAG = "flag_unverified"
+CONTACT_LOG_VERIFIED = "verify"
+CONTACT_LOG_MAX_PHOTOS = 6
 
 
 def _full_clean(instance: Any, exclude: Iterable[str] = ()) -> None:
@@ -855,9 +863,18 @@ def contact_log_record(
     place: str = "",
     people_count: int = 1,
     problems: Iterable[str] = (),
+    photos: Sequence[CleanUpload] = (),
 ) -> tuple[ContactLog, bool]:
-    """Log a contact. A resend with the same key (weak network) returns the first log."""
+    """Log a contact. A resend with the same key (weak network) returns the first log.
+
+    Photos (already checked by ``congress.uploads``) go on one ``photos`` timeline
+    event of the log. A log sent by someone who holds no live seat any more (recorded
+    offline before the mandate ended, synced after) is kept and flagged 待核实 for
+    staff (docs/offline.md), never dropped.
+    """
     _check_contact(contacted_on, people_count)
+    if len(photos) > CONTACT_LOG_MAX_PHOTOS:
+        raise RuleViolation(_("最多上传%(n)s张照片。") % {"n": CONTACT_LOG_MAX_PHOTOS})
     key = uuid.UUID(str(idempotency_key)) if idempotency_key else uuid.uuid4()
     existing = ContactLog.objects.filter(representative=representative, idempotency_key=key).first()
     if existing is not None:
@@ -884,10 +901,52 @@ def contact_log_record(
                     if text.strip()
                 ]
             )
+            if photos:
+                event = record_event(
+                    case_type=CONTACT_LOG_CASE, case_id=log.pk, action="photos", by=by
+                )
+                for photo in photos:
+                    attach_to_event(event=event, upload=photo)
+            if not representative.mandates.filter(status=MandateStatus.ACTIVE).exists():
+                record_event(
+                    case_type=CONTACT_LOG_CASE,
+                    case_id=log.pk,
+                    action=CONTACT_LOG_FLAG,
+                    by=by,
+                    note=_("提交时该代表已无有效的代表职务，请核实。"),
+                    data={"reason": "no_active_mandate"},
+                )
     except IntegrityError:
         # Two copies of the same submission raced; the first one won.
         return ContactLog.objects.get(representative=representative, idempotency_key=key), False
     return log, True
+
+
+def contact_log_verify(*, log: ContactLog, by: User | None) -> ContactLog:
+    """Staff of the representative's region confirm a log flagged 待核实 (it stays)."""
+    require_in_jurisdiction(by, log.representative.region)
+    flagged = CaseEvent.objects.filter(
+        case_type=CONTACT_LOG_CASE, case_id=log.pk, action=CONTACT_LOG_FLAG
+    )
+    if not flagged.exists():
+        raise RuleViolation(_("这条记录不需要核实。"))
+    with transaction.atomic():
+        # The flag is settled once: the log's row lock queues two clicks, and the
+        # second finds it settled.
+        ContactLog.objects.select_for_update().filter(pk=log.pk).first()
+        done = CaseEvent.objects.filter(
+            case_type=CONTACT_LOG_CASE, case_id=log.pk, action=CONTACT_LOG_VERIFIED
+        )
+        if done.exists():
+            raise RuleViolation(_("这条记录已核实。"))
+        record_event(case_type=CONTACT_LOG_CASE, case_id=log.pk, action=CONTACT_LOG_VERIFIED, by=by)
+        audit_record(
+            action=AuditAction.STATE_CHANGE,
+            actor=by,
+            obj=log,
+            detail={"action": CONTACT_LOG_VERIFIED},
+        )
+    return log
 
 
 def contact_log_update(

@@ -554,7 +554,9 @@ def contact_log_create(request: HttpRequest) -> HttpResponse:
     me = selectors.representative_of(request.user)
     if me is None:
         raise Http404
-    form = forms.ContactLogForm(request.POST or None, representative=me)
+    form = forms.ContactLogCreateForm(
+        request.POST or None, request.FILES or None, representative=me
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -569,6 +571,7 @@ def contact_log_create(request: HttpRequest) -> HttpResponse:
                 people_count=data["people_count"],
                 summary=data["summary"],
                 problems=form.problem_list(),
+                photos=data["photos"],
             )
         except DomainError as exc:
             form.add_error(None, str(exc.message))
