@@ -22,3 +22,8 @@ def rehandling_deadline() -> Deadline:
 def review_after_months() -> int:
     """回头看 is scheduled this many months after the topic's findings are handed out."""
     return int(getattr(settings, "SUPERVISION_REVIEW_AFTER_MONTHS", 6))
+
+
+def review_deadline() -> Deadline:
+    """The 回头看's loop item is due on its date; this default is used when none is given."""
+    return Deadline(review_after_months(), "months")

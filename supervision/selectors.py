@@ -168,5 +168,10 @@ def staff_card_counts(user: AnyUser, *, limit: int = 1000) -> tuple[int, int]:
     return min(len(statuses) - claimed, limit), min(claimed, limit)
 
 
+def visible_reviews(user: AnyUser) -> QuerySet[FollowUpReview]:
+    """The 回头看 of the topics the user sees (staff of the region and above)."""
+    return FollowUpReview.objects.filter(topic__in=visible_topics(user)).select_related("topic")
+
+
 def topic_reviews(topic: Topic) -> QuerySet[FollowUpReview]:
     return topic.reviews.all()

@@ -38,7 +38,7 @@ from congress.models import (
 )
 from congress.scoping import in_jurisdiction, require_in_jurisdiction
 from congress.uploads import CleanUpload, new_token
-from congress.workdays import Deadline, add_deadline
+from congress.workdays import add_deadline
 from congress.workflow import apply_transition, record_event
 from supervision import conf
 from supervision.models.topics import (
@@ -61,6 +61,7 @@ from supervision.workflow import (
     FINDING_TRANSITIONS,
     PLAN_CASE,
     PLAN_TRANSITIONS,
+    REVIEW_CASE,
     TOPIC_CASE,
     TOPIC_TRANSITIONS,
 )
@@ -234,14 +235,18 @@ def topic_move(*, topic: Topic, action: str, by: User | None, note: str = "") ->
         raise InvalidTransition()
     if action == "cancel" and topic.findings_count:
         raise RuleViolation(_("议题已有问题清单，不能取消。"))
-    return apply_transition(
-        instance=topic,
-        transitions=TOPIC_TRANSITIONS,
-        action=action,
-        by=by,
-        case_type=TOPIC_CASE,
-        note=note,
-    )
+    with transaction.atomic():
+        event = apply_transition(
+            instance=topic,
+            transitions=TOPIC_TRANSITIONS,
+            action=action,
+            by=by,
+            case_type=TOPIC_CASE,
+            note=note,
+        )
+        if action == "cancel":  # no 回头看 is due on a cancelled topic
+            _cancel_review_steps(topic, by=by, reason=note or str(_("议题已取消。")))
+    return event
 
 
 def topic_member_add(
@@ -638,13 +643,58 @@ def investigation_create(
 def review_schedule(
     *, topic: Topic, scheduled_on: datetime.date | None = None, by: User | None
 ) -> FollowUpReview:
-    """Schedule a 回头看, by default ``conf.review_after_months()`` from today."""
+    """Schedule a 回头看, by default ``conf.review_after_months()`` from today.
+
+    The review is handed to the congress staff of the topic's region as a loop item due
+    on its date (``REVIEW_CASE``): the engine reminds them before and on the day, and
+    escalates to the staff of the region above once it is overdue, until it is held."""
     require_in_jurisdiction(by, topic.region)
+    if topic.status == TopicStatus.CANCELLED:
+        raise InvalidTransition(_("议题已取消，不能安排回头看。"))
+    today = timezone.localdate()
     if scheduled_on is None:
-        scheduled_on = add_deadline(
-            timezone.localdate(), Deadline(conf.review_after_months(), "months")
+        scheduled_on = add_deadline(today, conf.review_deadline())
+    if scheduled_on < today:
+        raise RuleViolation(_("回头看的计划日期不能早于今天。"))
+    with transaction.atomic():
+        review = FollowUpReview.objects.create(topic=topic, scheduled_on=scheduled_on)
+        assignment = loop.assignment_create(
+            case_type=REVIEW_CASE,
+            case_id=review.pk,
+            title=str(_("回头看：%(title)s") % {"title": topic.title}),
+            region=topic.region,
+            staff_region=topic.region,
+            due_on=scheduled_on,
+            by=by,
         )
-    return FollowUpReview.objects.create(topic=topic, scheduled_on=scheduled_on)
+        FollowUpReview.objects.filter(pk=review.pk).update(assignment=assignment)
+    review.refresh_from_db()
+    return review
+
+
+def _finish_review_step(review: FollowUpReview, *, by: User | None, summary: str) -> None:
+    """Holding the 回头看 is the staff's answer to its loop item: signed, answered, closed."""
+    if review.assignment_id is None:  # scheduled before reviews were loop items
+        return
+    step = Assignment.objects.get(pk=review.assignment_id)
+    if step.status not in OPEN_STATUSES:
+        return
+    if step.status == AssignmentStatus.ASSIGNED:
+        loop.assignment_accept(assignment=step, by=by)  # type: ignore[arg-type]
+        step.refresh_from_db()
+    loop.assignment_reply(assignment=step, by=by, note=summary)  # type: ignore[arg-type]
+    step.refresh_from_db()
+    loop.assignment_close(assignment=step, by=by)
+
+
+def _cancel_review_steps(topic: Topic, *, by: User | None, reason: str) -> None:
+    steps = Assignment.objects.filter(
+        case_type=REVIEW_CASE,
+        case_id__in=topic.reviews.values("pk"),
+        status__in=OPEN_STATUSES,
+    )
+    for step in steps:
+        loop.assignment_cancel(assignment=step, by=by, reason=reason)
 
 
 def review_hold(
@@ -666,8 +716,12 @@ def review_hold(
     if any(f.topic_id != topic.pk or f.status != FindingStatus.CLOSED_OFF for f in findings):
         raise RuleViolation(_("只能重新整改本议题已销号的问题。"))
     with transaction.atomic():
+        # Two holds at once: the second waits here and then finds the review held.
+        if FollowUpReview.objects.select_for_update().get(pk=review.pk).held_on is not None:
+            raise InvalidTransition(_("该次回头看已开展。"))
         for finding in findings:
             finding_review_reopen(finding=finding, reason=_text(summary), by=by)
+        _finish_review_step(review, by=by, summary=_text(summary))
         FollowUpReview.objects.filter(pk=review.pk).update(
             held_on=timezone.localdate(), summary=_text(summary), reopened=len(findings)
         )

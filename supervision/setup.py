@@ -29,6 +29,7 @@ from supervision.workflow import (
     FINDING_LABELS,
     PLAN_CASE,
     PLAN_LABELS,
+    REVIEW_CASE,
     TOPIC_CASE,
     TOPIC_LABELS,
 )
@@ -65,6 +66,25 @@ register_case_type(
             }
         ),
         on_steps_changed=services.finding_steps_changed,
+    )
+)
+
+
+def _can_view_review(user: Any, case_id: int) -> bool:
+    return selectors.visible_reviews(user).filter(pk=case_id).exists()
+
+
+register_case_type(
+    CaseType(
+        key=REVIEW_CASE,
+        label=_("回头看"),
+        url=lambda case_id: reverse("supervision_review_hold", args=[case_id]),
+        can_view=_can_view_review,
+        default_deadline=conf.review_deadline(),
+        # Holding it (what changed, the findings to reopen) is done on its own page, which
+        # answers and closes the step; the generic page may only sign for it and log progress.
+        generic_reply=False,
+        generic_actions=frozenset({"accept", "start", "progress"}),
     )
 )
 register_labels(case_type=PLAN_CASE, actions=PLAN_LABELS, statuses=dict(PlanStatus.choices))

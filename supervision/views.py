@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -31,7 +32,6 @@ from supervision.exports import findings_workbook
 from supervision.models.topics import (
     Finding,
     FindingStatus,
-    FollowUpReview,
     InvestigationPhoto,
     SupervisionPlan,
     Topic,
@@ -247,6 +247,7 @@ def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "categories": list(topic.categories.all()),
         "investigations": list(topic.investigations.prefetch_related("photos")),
         "reviews": list(topic.reviews.all()),
+        "today": timezone.localdate(),
         "review_form": f.ReviewScheduleForm(),
         "moves": moves,
         "member_form": f.MemberForm(),
@@ -497,12 +498,7 @@ def review_schedule(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 def review_hold(request: HttpRequest, pk: int) -> HttpResponse:
-    review = get_visible_or_404(
-        FollowUpReview.objects.filter(
-            topic__in=selectors.visible_topics(request.user)
-        ).select_related("topic"),
-        pk=pk,
-    )
+    review = get_visible_or_404(selectors.visible_reviews(request.user), pk=pk)
     closed = review.topic.findings.filter(status=FindingStatus.CLOSED_OFF)
     form = f.ReviewHoldForm(request.POST or None, findings=closed)
     status = 200

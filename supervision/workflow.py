@@ -18,6 +18,8 @@ from supervision.models.topics import FindingStatus, PlanStatus, TopicStatus
 PLAN_CASE = "supervision.plan"
 TOPIC_CASE = "supervision.topic"
 FINDING_CASE = "supervision.finding"
+# A follow-up review (回头看): a loop item of the congress staff, due on its date.
+REVIEW_CASE = "supervision.review"
 
 P, T, F = PlanStatus, TopicStatus, FindingStatus
 

@@ -421,6 +421,16 @@ class FollowUpReview(models.Model):
     held_on = models.DateField(_("开展日期"), null=True, blank=True, editable=False)
     summary = models.TextField(_("整改变化情况"), blank=True)
     reopened = models.PositiveIntegerField(_("重新整改问题数"), default=0, editable=False)
+    # The review is a loop item of the congress staff of the topic's region, due on
+    # ``scheduled_on``: the engine reminds them and escalates to the region above.
+    assignment = models.OneToOneField(
+        "congress.Assignment",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
