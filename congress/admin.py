@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from knox.models import AuthToken
 
 from congress.api.tokens import api_token_revoke
+from congress.auth import end_api_tokens
 from congress.models import (
     OPEN_STATUSES,
     Assignment,
@@ -110,6 +111,8 @@ class UserAdmin(DjangoUserAdmin):
     ) -> HttpResponse:
         response = super().user_change_password(request, id, form_url)
         reset_done = request.method == "POST" and response.status_code == 302
+        if reset_done:
+            end_api_tokens(User.objects.get(pk=id))
         if reset_done and str(request.user.pk) != str(id):
             User.objects.filter(pk=id).update(must_change_password=True)
         return response

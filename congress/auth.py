@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from knox.models import AuthToken
 
 from congress.audit import audit_record
 from congress.errors import OutOfJurisdiction
@@ -322,12 +323,21 @@ class PasswordChangeRequiredMiddleware:
         return response
 
 
+def end_api_tokens(user: User) -> int:
+    """A new password ends every API token the user holds: a token issued under the
+    old password must not outlive it (whoever changed the password because it leaked
+    must not find a copy of it still working). Returns how many ended."""
+    deleted, _detail = AuthToken.objects.filter(user=user).delete()
+    return deleted
+
+
 def user_change_password(*, user: User, new_password: str, by: User, request: HttpRequest) -> None:
     """A user sets their own password; an initial one (set by staff) stops being owed.
 
     Only the user may: staff reset a password in the admin, which makes it owed again.
     The session stays signed in (its hash is renewed); other sessions of the user end,
-    since Django ties each session to the password it was opened with.
+    since Django ties each session to the password it was opened with, and so do the
+    user's API tokens (``end_api_tokens``).
     """
     if by.pk != user.pk:
         raise OutOfJurisdiction
@@ -336,6 +346,7 @@ def user_change_password(*, user: User, new_password: str, by: User, request: Ht
         user.set_password(new_password)
         user.must_change_password = False
         user.save(update_fields=["password", "must_change_password"])
+        end_api_tokens(user)
         audit_record(
             action=PASSWORD_CHANGED,
             actor=user,

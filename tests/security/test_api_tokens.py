@@ -266,3 +266,32 @@ def test_administrators_list_and_revoke_tokens_in_the_admin_but_cannot_mint_them
         AuditEvent.objects.filter(action=AuditAction.API_TOKEN_REVOKED, actor=administrator).count()
         == 3
     )
+
+
+def test_a_new_password_ends_the_users_api_tokens(
+    client: Client, district_staff: User, city_staff: User, administrator: User
+) -> None:
+    """A token issued under a password must not outlive it: whoever changes a leaked
+    password must not find a copy of the token still working. Another user's token is
+    untouched."""
+    _row, own = AuthToken.objects.create(user=district_staff)
+    _other_row, others = AuthToken.objects.create(user=city_staff)
+    login(client, district_staff)
+    new = "海州-路灯-Lantern-2026!"
+    changed = client.post(
+        "/accounts/password/",
+        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+    )
+    assert changed.status_code == 302
+    assert _me(own).status_code == 401
+    assert _me(others).status_code == 200
+
+    # An administrator's reset in the admin ends them too.
+    _row, again = AuthToken.objects.create(user=city_staff)
+    login(client, administrator)
+    reset = client.post(
+        f"/admin/congress/user/{city_staff.pk}/password/",
+        {"password1": new, "password2": new, "usable_password": "true"},
+    )
+    assert reset.status_code == 302, reset.content.decode()[:300]
+    assert _me(others).status_code == 401 and _me(again).status_code == 401
