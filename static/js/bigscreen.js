@@ -162,6 +162,33 @@
     table.appendChild(rows);
   }
 
+  // A list longer than its panel rolls up a pixel at a time, pauses at the end and starts
+  // again: a wall screen has nobody to scroll it. Not for someone who asked the system
+  // for less motion: the list then stays at its top.
+  var tickerTimer = null;
+  var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+
+  function ticker() {
+    window.clearInterval(tickerTimer);
+    var list = document.querySelector(".bs-projects");
+    if (!list || still || list.scrollHeight <= list.clientHeight) {
+      return;
+    }
+    var pause = 0;
+    tickerTimer = window.setInterval(function () {
+      if (pause > 0) {
+        pause -= 1;
+        return;
+      }
+      if (list.scrollTop + list.clientHeight >= list.scrollHeight - 1) {
+        list.scrollTop = 0;
+        pause = 60;
+        return;
+      }
+      list.scrollTop += 1;
+    }, 50);
+  }
+
   function drawSide(data) {
     var box = bound("suggestions");
     clear(box);
@@ -200,9 +227,9 @@
       });
       projects.appendChild(list);
     }
-    bound("side-empty").hidden = Boolean(
-      data.suggestions || (data.votes && data.votes.length) || (data.projects && data.projects.length)
-    );
+    ticker();
+    bound("side-empty").hidden = Boolean(data.suggestions || (data.votes && data.votes.length));
+    bound("projects-empty").hidden = Boolean(data.projects && data.projects.length);
   }
 
   function draw(data, initial) {
@@ -242,6 +269,7 @@
   }
 
   draw(JSON.parse(source.textContent), true);
+  ticker();
   window.setInterval(refresh, REFRESH_MS);
   // Ask now instead of at the next minute (the browser test; a remote control).
   document.addEventListener("bigscreen:refresh", refresh);

@@ -102,3 +102,60 @@ def test_the_screen_draws_through_a_signed_link(
     expect(page.locator('[data-figure="today"] .bs-figure-value')).to_have_text("8")
     expect(page.locator('[data-bind="offline"]')).to_be_hidden()
     expect(page.locator('[data-chart="trend"] canvas')).to_be_attached()
+
+
+# A year's worth of elected projects, with names as long as the demo's.
+MANY_PROJECTS = [f"第{n}项：实施老旧小区改造并加装电梯、建设社区嵌入式养老服务中心" for n in range(1, 21)]
+
+# Where each block of the two right-hand panels ends, against its panel's bottom edge.
+SIDE_BLOCKS = """() => [...document.querySelectorAll(".bs-side > [data-bind], .bs-projects-panel > [data-bind]")]
+  .filter((node) => !node.hidden)
+  .map((node) => [
+    node.getAttribute("data-bind"),
+    node.getBoundingClientRect().bottom,
+    node.parentElement.getBoundingClientRect().bottom,
+  ])"""
+
+
+def test_a_long_list_of_projects_rolls_inside_its_panel_at_1366(
+    desktop_page: Page, world: World, district_staff: User
+) -> None:
+    """At 1366×768 the suggestions, an open vote and twenty elected projects all show:
+    nothing runs out of its panel (the projects were cut off at the bottom when they
+    shared one panel with the rest); the list takes its own panel and rolls, since
+    nobody scrolls a wall screen."""
+    page = desktop_page
+    SessionFactory(term=world.district.congress.current_term())
+    for n in range(4):
+        seat(RepresentativeFactory(name=f"海州代表{n}", region=world.village), world.district)
+    opened(make_vote(world.district, district_staff), district_staff)
+    _link, token = bigscreen.bigscreen_link_create(
+        region=world.district, label="代表之家大厅", by=district_staff
+    )
+
+    def with_projects(route: Route) -> None:
+        response = route.fetch()
+        data = response.json()
+        data["projects"] = MANY_PROJECTS
+        route.fulfill(response=response, json=data)
+
+    page.set_viewport_size({"width": 1366, "height": 768})
+    # A wall screen asks for no less motion (the suite's browsers do, to be steady).
+    page.emulate_media(reduced_motion="no-preference")
+    page.route("**/data/", with_projects)
+    page.goto(f"/bigscreen/s/{token}/")
+    page.evaluate("document.dispatchEvent(new Event('bigscreen:refresh'))")
+    expect(page.locator(".bs-projects li")).to_have_count(20)
+    expect(page.get_by_test_id("bigscreen-vote")).to_be_visible()
+    blocks = page.evaluate(SIDE_BLOCKS)
+    assert {"suggestions", "votes", "projects"} <= {name for name, *_ in blocks}
+    for name, bottom, panel_bottom in blocks:
+        assert bottom <= panel_bottom + 1, (name, bottom, panel_bottom)
+    # The list is longer than its room, so it rolls.
+    page.wait_for_function("() => document.querySelector('.bs-projects').scrollTop > 5")
+    scroll = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.scrollHeight]"
+    )
+    assert scroll[0] <= 1366 and scroll[1] <= 768
+    assert_clean(page)
+    screenshot(page, "bigscreen-1366-projects")
