@@ -13,12 +13,15 @@ shown beside the form, with what was typed kept.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -97,11 +100,11 @@ def vote_start_implementation(request: HttpRequest, pk: int) -> HttpResponse:
     if not vote_selectors.manages(request.user, vote):
         raise Http404
     try:
-        cycle = services.cycle_for_vote(vote=vote, by=acting_user(request))
-        created = services.implementation_start(cycle=cycle, by=acting_user(request))
+        created = services.implementation_start_from_vote(vote=vote, by=acting_user(request))
     except DomainError as error:
         messages.error(request, str(error.message))
         return redirect(vote)
+    cycle = Cycle.objects.get(vote=vote)
     messages.success(request, _("已列入实施项目%(count)s个。") % {"count": len(created)})
     return redirect("livelihood_cycle_projects", pk=cycle.pk)
 
@@ -127,9 +130,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "livelihood_votes/projects/project_detail.html", context)
 
 
-def _today() -> Any:
-    from django.utils import timezone
-
+def _today() -> datetime.date:
     return timezone.localdate()
 
 
@@ -140,11 +141,10 @@ def project_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     try:
         declared = actions.action(action)
     except DomainError as error:
-        messages.error(request, str(error.message))
-        return redirect(project)
+        return HttpResponseBadRequest(str(error.message))
     if action not in actions.allowed(request.user, project):
-        messages.error(request, _("当前状态下不能进行该操作。"))
-        return redirect(project)
+        # Seen but not theirs to take now (someone else's step, or not in this state).
+        raise PermissionDenied(_("当前状态下不能进行该操作。"))
     status = 200
     if request.method == "POST":
         files = request.FILES if declared.files else None
