@@ -3,60 +3,196 @@
 Read through these functions (not at import) so that tests and an operator's
 settings can change them. Deadlines count working days on the official
 calendar (``congress.workdays``).
+
+The rules in ``CASE_RULES`` are also set per congress (``congress.rules``,
+docs/rules.md): each function takes the congress, or the values a problem recorded
+when it was submitted (``recorded``, ``CitizenIssue.rules_in_force``), which win, so a
+later change of a congress's rules applies to new problems only.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
+from congress.rules import Rule, in_force, register_rule
 from congress.workdays import Deadline
+
+if TYPE_CHECKING:
+    from congress.models import Congress
+
+Recorded = Mapping[str, Any] | None
+
+ACCEPT = "citizen.accept_workdays"
+HANDLING = "citizen.handling_workdays"
+DEPARTMENT = "citizen.department_workdays"
+REVIEW = "citizen.review_workdays"
+RATING = "citizen.rating_workdays"
+REHANDLING = "citizen.rehandling_months"
+SUPERVISION_AFTER = "citizen.supervision_after_reopens"
+SMS_CONFIRMATION = "citizen.sms_confirmation"
+MODERATION_WORDS = "citizen.moderation_words"
+
+_GROUP = _("群众反映问题")
+_PRACTICE = _("实践做法：各地“码上办”类群众诉求办理规定，无法律条文")
+DEFAULT_MODERATION_WORDS = ["代开发票", "刷单", "博彩", "赌博网站", "贷款秒批", "加微信领取"]
+
+
+def _practice(
+    key: str, label: Any, setting: str, default: int, low: int, high: int, unit: Any, order: int
+) -> None:
+    register_rule(
+        Rule(
+            key=key,
+            label=label,
+            source=_PRACTICE,
+            kind="int",
+            default=default,
+            setting=setting,
+            app="suggestions",
+            group=_GROUP,
+            unit=unit,
+            minimum=low,
+            maximum=high,
+            order=order,
+        )
+    )
+
+
+_practice(ACCEPT, _("受理时限"), "CITIZEN_ACCEPT_WORKDAYS", 2, 1, 10, "workdays", 100)
+_practice(
+    HANDLING,
+    _("代表办理时限（答复、转交或转为建议）"),
+    "CITIZEN_HANDLING_WORKDAYS",
+    15,
+    5,
+    30,
+    "workdays",
+    101,
+)
+_practice(
+    DEPARTMENT,
+    _("承办单位答复时限（交办后）"),
+    "CITIZEN_DEPARTMENT_WORKDAYS",
+    15,
+    5,
+    30,
+    "workdays",
+    102,
+)
+_practice(REVIEW, _("代表审核答复并反馈时限"), "CITIZEN_REVIEW_WORKDAYS", 5, 1, 15, "workdays", 103)
+_practice(
+    RATING,
+    _("群众评价期限（逾期按未评价办结，由代表回访）"),
+    "CITIZEN_RATING_WORKDAYS",
+    10,
+    3,
+    30,
+    "workdays",
+    104,
+)
+_practice(REHANDLING, _("不满意重新办理时限"), "CITIZEN_REHANDLING_MONTHS", 1, 1, 3, "months", 105)
+_practice(
+    SUPERVISION_AFTER,
+    _("重新办理达到此次数时提请督办"),
+    "CITIZEN_SUPERVISION_AFTER_REOPENS",
+    2,
+    1,
+    5,
+    "times",
+    106,
+)
+register_rule(
+    Rule(
+        key=SMS_CONFIRMATION,
+        label=_("群众提交后须短信验证码确认"),
+        source=_("实践做法：防止冒用他人手机号和恶意提交"),
+        kind="bool",
+        default=False,
+        setting="CITIZEN_SMS_CONFIRMATION",
+        app="suggestions",
+        group=_GROUP,
+        order=107,
+    )
+)
+register_rule(
+    Rule(
+        key=MODERATION_WORDS,
+        label=_("需人工审核的敏感词"),
+        source=_("实践做法：含这些词的提交先经工作人员审核再流转（广告、诈骗、赌博等）"),
+        kind="words",
+        default=DEFAULT_MODERATION_WORDS,
+        setting="CITIZEN_MODERATION_WORDS",
+        app="suggestions",
+        group=_GROUP,
+        order=108,
+    )
+)
+
+# Every rule above: what a problem records when it is submitted.
+CASE_RULES = (
+    ACCEPT,
+    HANDLING,
+    DEPARTMENT,
+    REVIEW,
+    RATING,
+    REHANDLING,
+    SUPERVISION_AFTER,
+    SMS_CONFIRMATION,
+    MODERATION_WORDS,
+)
 
 
 def _get(name: str, default: Any) -> Any:
     return getattr(settings, name, default)
 
 
-def accept_deadline() -> Deadline:
+def accept_deadline(congress: Congress | None = None, *, recorded: Recorded = None) -> Deadline:
     """受理: staff (or the addressed representative) accept or decline within this."""
-    return Deadline(int(_get("CITIZEN_ACCEPT_WORKDAYS", 2)), "workdays")
+    return Deadline(in_force(ACCEPT, recorded, congress), "workdays")
 
 
-def handling_deadline() -> Deadline:
+def handling_deadline(congress: Congress | None = None, *, recorded: Recorded = None) -> Deadline:
     """A representative answers, forwards or converts a problem within this."""
-    return Deadline(int(_get("CITIZEN_HANDLING_WORKDAYS", 15)), "workdays")
+    return Deadline(in_force(HANDLING, recorded, congress), "workdays")
 
 
-def department_deadline() -> Deadline:
+def department_deadline(congress: Congress | None = None, *, recorded: Recorded = None) -> Deadline:
     """交办: a department replies within this (the issue's default: 15 working days)."""
-    return Deadline(int(_get("CITIZEN_DEPARTMENT_WORKDAYS", 15)), "workdays")
+    return Deadline(in_force(DEPARTMENT, recorded, congress), "workdays")
 
 
-def review_deadline() -> Deadline:
+def review_deadline(congress: Congress | None = None, *, recorded: Recorded = None) -> Deadline:
     """The representative reviews a department's reply and reports back within this."""
-    return Deadline(int(_get("CITIZEN_REVIEW_WORKDAYS", 5)), "workdays")
+    return Deadline(in_force(REVIEW, recorded, congress), "workdays")
 
 
-def rehandling_deadline() -> Deadline:
+def rehandling_deadline(congress: Congress | None = None, *, recorded: Recorded = None) -> Deadline:
     """不满意 reopens the case with its own deadline, by default one month
     (docs/architecture.md, 'Citizens' problems and appointments')."""
-    return Deadline(int(_get("CITIZEN_REHANDLING_MONTHS", 1)), "months")
+    return Deadline(in_force(REHANDLING, recorded, congress), "months")
 
 
-def rating_period() -> Deadline:
+def rating_period(congress: Congress | None = None, *, recorded: Recorded = None) -> Deadline:
     """No rating within this after the answer: closed as not rated (回访 by the representative)."""
-    return Deadline(int(_get("CITIZEN_RATING_WORKDAYS", 10)), "workdays")
+    return Deadline(in_force(RATING, recorded, congress), "workdays")
 
 
-def supervision_after_reopens() -> int:
+def supervision_after_reopens(
+    congress: Congress | None = None, *, recorded: Recorded = None
+) -> int:
     """Reopened this many times: flagged to staff for supervision (督办)."""
-    return int(_get("CITIZEN_SUPERVISION_AFTER_REOPENS", 2))
+    return int(in_force(SUPERVISION_AFTER, recorded, congress))
 
 
-def sms_confirmation_required() -> bool:
+def sms_confirmation_required(
+    congress: Congress | None = None, *, recorded: Recorded = None
+) -> bool:
     """An SMS code must confirm a submission before it is routed (off by default)."""
-    return bool(_get("CITIZEN_SMS_CONFIRMATION", False))
+    return bool(in_force(SMS_CONFIRMATION, recorded, congress))
 
 
 def max_photos() -> int:
@@ -82,10 +218,9 @@ def rate_tracking() -> str:
     return str(_get("CITIZEN_RATE_TRACKING", "120/h"))
 
 
-def moderation_words() -> list[str]:
+def moderation_words(congress: Congress | None = None, *, recorded: Recorded = None) -> list[str]:
     """Words that hold a submission for a person to look at first (spam, abuse)."""
-    default = ["代开发票", "刷单", "博彩", "赌博网站", "贷款秒批", "加微信领取"]
-    return list(_get("CITIZEN_MODERATION_WORDS", default))
+    return list(in_force(MODERATION_WORDS, recorded, congress))
 
 
 def notice_version() -> str:

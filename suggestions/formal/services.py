@@ -11,7 +11,7 @@ every service that writes more than one row does so in one transaction.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -37,6 +37,7 @@ from congress.models import (
     User,
 )
 from congress.notifications import notify
+from congress.rules import rules_at
 from congress.scoping import require_in_jurisdiction, require_within_reach
 from congress.uploads import CleanUpload
 from congress.workdays import add_deadline, workdays_between
@@ -170,6 +171,16 @@ def _assignment_title(suggestion: Suggestion, prefix: str = "") -> str:
     return f"{prefix}{number}{suggestion.title}"[:200]
 
 
+def _rules(suggestion: Suggestion) -> Mapping[str, Any]:
+    """The rules a suggestion follows (docs/rules.md): those in force at its congress when
+    it was created; for one from before rules were recorded, those in force now."""
+    recorded = suggestion.rules_in_force or {}
+    missing = [key for key in conf.CASE_RULES if key not in recorded]
+    if not missing:
+        return recorded
+    return {**rules_at(suggestion.congress.region, missing), **recorded}
+
+
 def _capped_due(today: datetime.date, deadline: Any) -> datetime.date:
     """A due date that never passes the case type's longest deadline (6 months)."""
     return min(add_deadline(today, deadline), add_deadline(today, conf.longest_deadline()))
@@ -239,6 +250,7 @@ def suggestion_create(
             delegation=mandate.delegation,
             by_delegation=by_delegation,
             created_by=by,
+            rules_in_force=rules_at(session.term.congress.region, conf.CASE_RULES),
         )
         SuggestionSigner.objects.create(
             suggestion=suggestion,
@@ -516,7 +528,9 @@ def suggestion_pre_return(
 
 def _assign_by(suggestion: Suggestion, today: datetime.date) -> datetime.date:
     """交办 within 7 working days of the session's close (or of acceptance, between sessions)."""
-    return add_deadline(max(suggestion.session.closes_on, today), conf.assign_within())
+    return add_deadline(
+        max(suggestion.session.closes_on, today), conf.assign_within(recorded=_rules(suggestion))
+    )
 
 
 def _next_number(session: Session) -> int:
@@ -621,7 +635,12 @@ def _hand_to(
     due_on: datetime.date | None = None,
     prefix: str = "",
 ) -> Assignment:
-    deadline = conf.reply_deadline() if role == AssignmentRole.LEAD else conf.co_handler_deadline()
+    rules = _rules(suggestion)
+    deadline = (
+        conf.reply_deadline(recorded=rules)
+        if role == AssignmentRole.LEAD
+        else conf.co_handler_deadline(recorded=rules)
+    )
     return loop.assignment_create(
         case_type=SUGGESTION_CASE,
         case_id=suggestion.pk,
@@ -728,10 +747,12 @@ def handling_request_return(
     """A mis-assigned suggestion may be sent back within 7 working days; staff decide."""
     _require_handler(by, assignment)
     days = workdays_between(timezone.localdate(assignment.assigned_at), timezone.localdate())
-    if days > conf.return_within():
+    suggestion = Suggestion.objects.select_related("congress__region").get(pk=assignment.case_id)
+    within = conf.return_within(recorded=_rules(suggestion))
+    if days > within:
         raise RuleViolation(
             _("交办已超过%(days)s个工作日，不能再申请退回；确有困难请与人大代表工作机构联系。")
-            % {"days": conf.return_within()}
+            % {"days": within}
         )
     suggestion = _suggestion_of(assignment)
     with transaction.atomic():
@@ -1068,7 +1089,7 @@ def _send_back(suggestion: Suggestion, rating: SuggestionRating, by: User) -> No
         assignment=assignment,
         by=by,
         reason=rating.comment,
-        deadline=conf.rehandling_deadline(),
+        deadline=conf.rehandling_deadline(recorded=_rules(suggestion)),
     )
     assignment.refresh_from_db()
     _tell(
@@ -1125,7 +1146,9 @@ def _carry_over(suggestion: Suggestion, reply: SuggestionReply, by: User | None)
         reply.department,
         role=AssignmentRole.LEAD,
         by=by,
-        due_on=_capped_due(timezone.localdate(), conf.carry_over_deadline()),
+        due_on=_capped_due(
+            timezone.localdate(), conf.carry_over_deadline(recorded=_rules(suggestion))
+        ),
         prefix=_("跨年度跟踪："),
     )
     _move(suggestion, "carry_over", by=by, updates={"lead_assignment": follow_up})
@@ -1192,7 +1215,9 @@ def suggestion_follow_up(
                 department,
                 role=AssignmentRole.LEAD,
                 by=by,
-                due_on=_capped_due(timezone.localdate(now), conf.carry_over_deadline()),
+                due_on=_capped_due(
+                    timezone.localdate(now), conf.carry_over_deadline(recorded=_rules(suggestion))
+                ),
                 prefix=_("跨年度跟踪："),
             )
             _move(
@@ -1331,7 +1356,7 @@ def group_evaluation_record(
                 assignment=assignment,
                 by=by,
                 reason=comment,
-                deadline=conf.rehandling_deadline(),
+                deadline=conf.rehandling_deadline(recorded=_rules(suggestion)),
             )
             _tell(
                 handler_users_of([assignment.department_id or 0]),
@@ -1373,7 +1398,8 @@ def suggestions_remind_unassigned(*, today: datetime.date | None = None, limit: 
             kind="suggestion.assign_due",
             title=_("%(congress)s：%(count)s件代表建议待交办（其中%(late)s件已超过交办期限）")
             % {"congress": congress, "count": len(items), "late": late},
-            body=_("代表建议应在会议闭幕后%(days)s内交办。") % {"days": conf.assign_within()},
+            body=_("代表建议应在会议闭幕后%(days)s内交办。")
+            % {"days": conf.assign_within(congress)},
             url=reverse("formal_suggestion_list") + f"?status={S.REGISTERED}",
         )
     return sum(len(items) for items in claimed.values())

@@ -205,6 +205,11 @@ class CitizenIssue(models.Model):
         _("状态"), max_length=24, choices=IssueStatus.choices, default=IssueStatus.SUBMITTED
     )
     version = models.PositiveIntegerField(default=0, editable=False)
+    # The congress's rules in force when the problem was submitted (its deadlines, the
+    # SMS confirmation, the moderation words; ``congress.rules``, docs/rules.md): its
+    # later steps follow these, so a later change of the rules applies to new problems
+    # only. Empty on a problem from before rules were recorded (it follows today's).
+    rules_in_force = models.JSONField(_("立案时的规则"), default=dict, blank=True, editable=False)
     moderation_reason = models.CharField(_("待审核原因"), max_length=200, blank=True)
     confirmation_code_hash = models.CharField(max_length=64, blank=True, editable=False)
     confirmation_attempts = models.PositiveSmallIntegerField(default=0, editable=False)

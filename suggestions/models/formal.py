@@ -140,6 +140,11 @@ class Suggestion(models.Model):
         _("状态"), max_length=16, choices=SuggestionStatus.choices, default=SuggestionStatus.DRAFT
     )
     version = models.PositiveIntegerField(default=0, editable=False)
+    # The congress's rules in force when the suggestion was created (its deadlines;
+    # ``congress.rules``, docs/rules.md): its handling follows these, so a later change
+    # of the rules applies to new suggestions only. Empty on a suggestion from before
+    # rules were recorded (it follows today's).
+    rules_in_force = models.JSONField(_("立案时的规则"), default=dict, blank=True, editable=False)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     pre_submitted = models.BooleanField(_("会前预提交"), default=False)
     review_note = models.TextField(_("审查意见"), blank=True)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from congress.models import User
 from representatives.models import Representative
 from suggestions.citizen import conf
-from suggestions.citizen.services.base import _require_place, _transition
+from suggestions.citizen.services.base import _require_place, _transition, issue_rules
 from suggestions.citizen.services.steps import _finish_own_steps, _start_step
 from suggestions.models.citizen import CitizenIssue
 
@@ -53,7 +53,7 @@ def _assign(
             issue,
             by=by,
             representative=representative,
-            deadline=conf.handling_deadline(),
+            deadline=conf.handling_deadline(recorded=issue_rules(issue)),
             note=note or _("请办理群众反映的问题"),
         )
     return issue

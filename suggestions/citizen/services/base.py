@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
@@ -14,10 +15,12 @@ from django.utils.translation import gettext as _
 
 from congress.errors import OutOfJurisdiction, RuleViolation
 from congress.models import CaseEvent, Department, User
+from congress.rules import rules_at
 from congress.scoping import require_in_jurisdiction, within_reach
 from congress.workflow import apply_transition
 from representatives.models import Representative
 from representatives.selectors import representative_of
+from suggestions.citizen import conf
 from suggestions.citizen.services.counts import _count_move, issue_departments_follow
 from suggestions.citizen.services.monthly import month_count_moved
 from suggestions.citizen.workflow import ISSUE_CASE, ISSUE_TRANSITIONS
@@ -27,6 +30,17 @@ from suggestions.models.citizen import CitizenIssue
 CODE_ALPHABET = "ABCDEFGHJKMNPQRTUVWXY346789"
 CODE_LENGTH = 8
 KEY_NAMESPACE = uuid.UUID("5d3c8a52-3f3e-4b7a-9a55-8a0b3c7e9d21")
+
+
+def issue_rules(issue: CitizenIssue) -> Mapping[str, Any]:
+    """The rules a problem follows (docs/rules.md): those in force at its place when it
+    was submitted (``rules_in_force``); for one from before rules were recorded, those
+    in force there now (one query)."""
+    recorded = issue.rules_in_force or {}
+    missing = [key for key in conf.CASE_RULES if key not in recorded]
+    if not missing:
+        return recorded
+    return {**rules_at(issue.region, missing), **recorded}
 
 
 def _citizen_label() -> str:

@@ -18,7 +18,12 @@ from congress.uploads import CleanUpload
 from congress.workdays import add_deadline
 from suggestions.citizen import conf
 from suggestions.citizen.selectors import department_assignment
-from suggestions.citizen.services.base import _require_department, _require_place, _transition
+from suggestions.citizen.services.base import (
+    _require_department,
+    _require_place,
+    _transition,
+    issue_rules,
+)
 from suggestions.citizen.services.steps import _finish_own_steps, _start_step, _title
 from suggestions.citizen.workflow import ISSUE_CASE
 from suggestions.models.citizen import CitizenIssue, IssueStatus
@@ -41,7 +46,7 @@ def citizen_issue_forward(
         raise RuleViolation(_("该问题已交办，承办单位正在办理。"))
     if not department.is_active:
         raise RuleViolation(_("该承办单位已停用。"))
-    due = add_deadline(timezone.localdate(), conf.department_deadline())
+    due = add_deadline(timezone.localdate(), conf.department_deadline(recorded=issue_rules(issue)))
     with transaction.atomic():
         _transition(
             issue,
@@ -84,7 +89,7 @@ def citizen_issue_decide_return(
                 issue,
                 by=by,
                 representative=issue.handler,
-                deadline=conf.handling_deadline(),
+                deadline=conf.handling_deadline(recorded=issue_rules(issue)),
                 note=_("承办单位退回，请重新交办"),
             )
     return issue
@@ -117,7 +122,7 @@ def citizen_issue_department_reply(
             issue,
             by=by,
             representative=issue.handler,
-            deadline=conf.review_deadline(),
+            deadline=conf.review_deadline(recorded=issue_rules(issue)),
             note=_("请核实承办部门的答复，并向群众反馈"),
         )
     return issue
@@ -132,7 +137,10 @@ def citizen_issue_send_back(*, issue: CitizenIssue, by: User, reason: str) -> Ci
         raise InvalidTransition()
     with transaction.atomic():
         loop.assignment_reopen(
-            assignment=assignment, by=by, reason=reason, deadline=conf.department_deadline()
+            assignment=assignment,
+            by=by,
+            reason=reason,
+            deadline=conf.department_deadline(recorded=issue_rules(issue)),
         )
         _transition(
             issue,

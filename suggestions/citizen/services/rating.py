@@ -21,7 +21,7 @@ from congress.workflow import record_event
 from representatives.models import ContactKind, ContactLog
 from suggestions.citizen import conf
 from suggestions.citizen.selectors import department_assignment
-from suggestions.citizen.services.base import KEY_NAMESPACE, _transition
+from suggestions.citizen.services.base import KEY_NAMESPACE, _transition, issue_rules
 from suggestions.citizen.services.steps import _notify_staff, _start_step
 from suggestions.citizen.workflow import ISSUE_CASE
 from suggestions.models.citizen import CitizenIssue, IssueRating, IssueStatus
@@ -58,8 +58,11 @@ def citizen_issue_rate(*, issue: CitizenIssue, rating: str, comment: str = "") -
 
 
 def _reopen(issue: CitizenIssue, *, comment: str, updates: dict[str, Any]) -> None:
+    rules = issue_rules(issue)
     reopened = issue.reopen_count + 1
-    flag = reopened >= conf.supervision_after_reopens() and not issue.needs_supervision
+    flag = (
+        reopened >= conf.supervision_after_reopens(recorded=rules) and not issue.needs_supervision
+    )
     changes = {
         **updates,
         "reopen_count": reopened,
@@ -68,7 +71,7 @@ def _reopen(issue: CitizenIssue, *, comment: str, updates: dict[str, Any]) -> No
     }
     reason = comment or _("群众对办理结果不满意")
     department = department_assignment(issue)
-    due = add_deadline(timezone.localdate(), conf.rehandling_deadline())
+    due = add_deadline(timezone.localdate(), conf.rehandling_deadline(recorded=rules))
     public = _("您对办理结果不满意，已安排重新办理，期限至%(due)s。") % {"due": due.isoformat()}
     if department is not None and department.status == AssignmentStatus.REPLIED:
         _transition(
@@ -81,7 +84,10 @@ def _reopen(issue: CitizenIssue, *, comment: str, updates: dict[str, Any]) -> No
             data={"rating": IssueRating.UNSATISFIED},
         )
         loop.assignment_reopen(
-            assignment=department, by=None, reason=reason, deadline=conf.rehandling_deadline()
+            assignment=department,
+            by=None,
+            reason=reason,
+            deadline=conf.rehandling_deadline(recorded=rules),
         )
     else:
         _transition(
@@ -97,7 +103,7 @@ def _reopen(issue: CitizenIssue, *, comment: str, updates: dict[str, Any]) -> No
             issue,
             by=None,
             representative=issue.handler,
-            deadline=conf.rehandling_deadline(),
+            deadline=conf.rehandling_deadline(recorded=rules),
             note=reason,
         )
     if flag:

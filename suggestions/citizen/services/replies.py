@@ -14,7 +14,7 @@ from congress.errors import RuleViolation
 from congress.models import User
 from congress.workdays import add_deadline
 from suggestions.citizen import conf
-from suggestions.citizen.services.base import _transition
+from suggestions.citizen.services.base import _transition, issue_rules
 from suggestions.citizen.services.messages import _link, _text_citizen
 from suggestions.citizen.services.steps import _finish_own_steps
 from suggestions.models.citizen import CitizenIssue
@@ -38,12 +38,12 @@ def _ask_for_rating(issue: CitizenIssue) -> None:
         )
 
 
-def _answered_updates(answer: str) -> dict[str, Any]:
+def _answered_updates(issue: CitizenIssue, answer: str) -> dict[str, Any]:
     today = timezone.localdate()
     return {
         "answer": answer.strip(),
         "answered_at": timezone.now(),
-        "rating_due_on": add_deadline(today, conf.rating_period()),
+        "rating_due_on": add_deadline(today, conf.rating_period(recorded=issue_rules(issue))),
     }
 
 
@@ -66,7 +66,7 @@ def _tell_citizen(
             by=by,
             note=note,
             expected_version=expected_version,
-            updates=_answered_updates(answer),
+            updates=_answered_updates(issue, answer),
             public_note=answer.strip(),
         )
         _finish_own_steps(issue, by=by, note=answer)

@@ -17,6 +17,7 @@ from congress.workdays import Deadline, add_deadline
 from representatives.models import Representative
 from suggestions.citizen import conf
 from suggestions.citizen.selectors import staff_of, staff_region_for
+from suggestions.citizen.services.base import issue_rules
 from suggestions.citizen.workflow import ISSUE_CASE
 from suggestions.models.citizen import CitizenIssue
 
@@ -103,7 +104,7 @@ def _route(
     _start_step(
         issue,
         by=by,
-        deadline=conf.accept_deadline(),
+        deadline=conf.accept_deadline(recorded=issue_rules(issue)),
         note=_("请受理群众反映的问题"),
         counted_from=counted_from,
     )

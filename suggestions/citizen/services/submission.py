@@ -8,9 +8,10 @@ import hmac
 import re
 import secrets
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -22,6 +23,7 @@ from congress.areas import area_columns
 from congress.errors import InvalidTransition, RuleViolation
 from congress.models import Region, User
 from congress.queue import enqueue_on_commit
+from congress.rules import rules_at
 from congress.uploads import CleanUpload, new_token
 from congress.workflow import record_event
 from representatives.models import Representative, Station
@@ -74,7 +76,7 @@ def _title_from(description: str) -> str:
     return (first[:40] + ("…" if len(first) > 40 else "")) or _("群众反映问题")
 
 
-def _check(submission: Submission, number: str) -> None:
+def _check(submission: Submission, number: str, rules: Mapping[str, Any]) -> None:
     if submission.source != IssueSource.CONTACT and not submission.consent:
         raise RuleViolation(_("请阅读并同意个人信息告知后再提交。"))
     if not submission.description.strip():
@@ -84,16 +86,21 @@ def _check(submission: Submission, number: str) -> None:
     if len(submission.photos) > conf.max_photos():
         raise RuleViolation(_("最多上传%(n)s张照片。") % {"n": conf.max_photos()})
     validate_mobile(number)
-    if conf.sms_confirmation_required() and not number and submission.source != IssueSource.CONTACT:
+    if (
+        conf.sms_confirmation_required(recorded=rules)
+        and not number
+        and submission.source != IssueSource.CONTACT
+    ):
         raise RuleViolation(_("请填写手机号，以便短信确认。"))
     if submission.join is not None and submission.join.status not in OPEN_ISSUE_STATUSES:
         raise RuleViolation(_("该问题已办结，请单独提交您的问题。"))
 
 
-def moderation_reason(text: str) -> str:
-    """Why a submission waits for a person before anyone else sees it ("" = it does not)."""
+def moderation_reason(text: str, words: Sequence[str] | None = None) -> str:
+    """Why a submission waits for a person before anyone else sees it ("" = it does not).
+    ``words``: the moderation words of the problem's congress (else the installation's)."""
     lowered = text.lower()
-    for word in conf.moderation_words():
+    for word in conf.moderation_words() if words is None else words:
         if word.lower() in lowered:
             return _("含有需人工审核的内容")
     if len(_URL.findall(text)) >= 2:
@@ -129,14 +136,22 @@ def citizen_issue_submit(
     the citizen sweep (``routing``).
     """
     number = normalize_mobile(submission.mobile)
-    _check(submission, number)
+    # The rules in force at the problem's place, recorded on it (docs/rules.md): one query.
+    rules = rules_at(submission.region, conf.CASE_RULES)
+    _check(submission, number, rules)
     hashed = mobile_hash(number)
     if submission.source != IssueSource.CONTACT and is_banned(hashed):
         raise RuleViolation(_("该手机号暂不能通过本渠道提交，请到就近的代表联络站当面反映。"))
     for _attempt in range(5):
         try:
             issue = _create(
-                submission, idempotency_key, number, hashed, by, later=route_after_commit
+                submission,
+                idempotency_key,
+                number,
+                hashed,
+                by,
+                later=route_after_commit,
+                rules=rules,
             )
             return issue, True
         except IntegrityError:
@@ -147,13 +162,15 @@ def citizen_issue_submit(
     raise RuleViolation(_("提交失败，请稍后再试。"))
 
 
-def _initial_status(submission: Submission, number: str) -> tuple[str, str]:
+def _initial_status(
+    submission: Submission, number: str, rules: Mapping[str, Any]
+) -> tuple[str, str]:
     if submission.join is not None:
         return IssueStatus.MERGED, ""
     if submission.source == IssueSource.CONTACT:
         return IssueStatus.SUBMITTED, ""
-    reason = moderation_reason(submission.description)
-    if conf.sms_confirmation_required() and number:
+    reason = moderation_reason(submission.description, conf.moderation_words(recorded=rules))
+    if conf.sms_confirmation_required(recorded=rules) and number:
         return IssueStatus.PENDING_CONFIRMATION, reason
     if reason:
         return IssueStatus.PENDING_REVIEW, reason
@@ -168,8 +185,9 @@ def _create(
     by: User | None,
     *,
     later: bool = False,
+    rules: Mapping[str, Any],
 ) -> CitizenIssue:
-    status, reason = _initial_status(submission, number)
+    status, reason = _initial_status(submission, number, rules)
     now = timezone.now()
     with transaction.atomic():
         issue = CitizenIssue.objects.create(
@@ -195,6 +213,7 @@ def _create(
             consent_version=conf.notice_version() if submission.consent else "",
             status=status,  # created in its first state; every later change is a transition
             moderation_reason=reason,
+            rules_in_force=dict(rules),
             merged_into=submission.join,
             closed_at=now if submission.join is not None else None,
         )

@@ -1,0 +1,9 @@
+"""The access-control matrix for the rules per congress (rules: access_rules_rules.py).
+
+A separate file from test_access_matrix.py so that parallel test processes
+(pytest-xdist, --dist loadfile) share the matrix's work.
+"""
+
+from tests.security.matrix import app_matrix
+
+test_route_access, _figures = app_matrix("rules", "rules")
