@@ -63,6 +63,8 @@
   var offlinePage = document.querySelector("[data-offline-page]");
   if (offlinePage && navigator.serviceWorker && script.dataset.worker) {
     navigator.serviceWorker.register(script.dataset.worker, { scope: "/" }).then(function () {
+      return navigator.serviceWorker.ready; // the first time: once it is installed
+    }).then(function () {
       try { localStorage.setItem(USER_KEY, user); } catch (e) { /* private mode */ }
       keptFor = user;
       showBadges();
