@@ -170,3 +170,16 @@ def label_of(kind: str, key: str, *, case_type: str, of_assignment: bool = False
         if label is not None:
             return str(label)
     return key
+
+
+# A citizen's problem proposed as a 民生实事 project (docs/livelihood-call.md): the app
+# that runs the call for proposals registers the one function that files it, so the
+# citizen channel needs no import of that app. It is called with ``problem_id``,
+# ``region``, ``title``, ``description``, ``place`` and ``by`` inside the conversion's
+# transaction and returns the sentence the citizen's tracking page shows.
+livelihood_proposers: list[Callable[..., str]] = []
+
+
+def register_livelihood_proposer(propose: Callable[..., str]) -> None:
+    if propose not in livelihood_proposers:
+        livelihood_proposers.append(propose)

@@ -1,2 +1,55 @@
 """Registration of the livelihood year's cycles with the core (imported by
-LivelihoodVotesConfig.ready; docs/livelihood-year.md)."""
+LivelihoodVotesConfig.ready; docs/livelihood-call.md): timeline words, the staff's and
+the proposers' navigation entries, the filer of problems converted to 民生实事, the
+personal data to scrub, and the demo call."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from congress.registry import (
+    DemoBuilder,
+    NavItem,
+    register_demo_builder,
+    register_labels,
+    register_livelihood_proposer,
+    register_nav,
+)
+from congress.scoping import is_staff_or_admin
+from livelihood_votes.cycles import demo, privacy, services
+from livelihood_votes.cycles.workflow import ACTION_LABELS, CYCLE_CASE, PROPOSAL_CASE
+from livelihood_votes.models import ProposalStatus
+from representatives.selectors import representative_of
+
+
+def _proposes(user: Any) -> bool:
+    """Representatives and department clerks propose from their phone (staff use the
+    year's page)."""
+    if not user.is_authenticated or is_staff_or_admin(user):
+        return False
+    return representative_of(user) is not None or bool(user.department_ids)
+
+
+register_labels(case_type=CYCLE_CASE, actions=ACTION_LABELS)
+register_labels(
+    case_type=PROPOSAL_CASE, actions=ACTION_LABELS, statuses=dict(ProposalStatus.choices)
+)
+register_nav(
+    NavItem(
+        _("民生实事年度工作"),
+        "livelihood_cycle_list",
+        is_staff_or_admin,
+        order=299,
+        icon="calendar-range",
+    )
+)
+register_nav(
+    NavItem(_("民生实事建议"), "livelihood_my_proposals", _proposes, order=302, icon="lightbulb")
+)
+register_livelihood_proposer(services.problem_propose)
+privacy.register()
+# After the representatives (20) and the departments; before the vote's demo (50), whose
+# city vote's candidates are this call's shortlist.
+register_demo_builder(DemoBuilder("livelihood call", demo.build, order=45))

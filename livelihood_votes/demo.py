@@ -1,6 +1,7 @@
 """Demo votes: the city's 2026 vote (23 candidates for 20 seats, as 南通 did in 2022),
-held in the hall at the January session and closed, and an open vote in rep_liu's
-county that rep_liu can cast on the phone.
+made on the shortlist of the city's 2026 call for proposals (``cycles/demo.py``), held in
+the hall at the January session and closed, and an open vote in rep_liu's county that
+rep_liu can cast on the phone.
 
 Everything goes through the services (votes, candidates, sign-in, paper ballots entered
 twice by two staff, the one online ballot): the demo is also a smoke test of the rules.
@@ -13,7 +14,8 @@ from typing import Any
 
 from congress.models import Congress, Department, Role, RoleGrant, Session, SessionKind, User
 from livelihood_votes import services
-from livelihood_votes.models import Candidate, LivelihoodVote, Mark
+from livelihood_votes.cycles import services as cycle_services
+from livelihood_votes.models import Candidate, Cycle, LivelihoodVote, Mark
 from representatives.models import Mandate, MandateStatus, Representative
 
 # (title, 责任单位 short name, budget in 万元, 完成时限, how popular among representatives)
@@ -102,15 +104,29 @@ def build_city_vote(
         ).first()
         or Session.objects.filter(term__congress=congress, kind=SessionKind.PLENARY).first()
     )
-    vote = services.vote_create(
-        congress=congress,
-        session=session,
-        year=2026,
-        title="江海市2026年度民生实事项目代表票决",
-        seats=20,
-        by=staff,
-    )
-    candidates = _add_candidates(vote, [row[:4] for row in CITY_CANDIDATES], staff)
+    cycle: Cycle | None = ctx.extra.get("city_cycle")
+    if cycle is not None:
+        # The candidates are the call's shortlist, in its ballot order (the order of
+        # CITY_CANDIDATES), made into the vote on the day the shortlist closed.
+        vote = cycle_services.cycle_vote_create(
+            cycle=cycle,
+            seats=20,
+            session=session,
+            title="江海市2026年度民生实事项目代表票决",
+            by=staff,
+            day=cycle.shortlist_closes_on,
+        )
+        candidates = list(vote.candidates.order_by("order", "pk"))
+    else:
+        vote = services.vote_create(
+            congress=congress,
+            session=session,
+            year=2026,
+            title="江海市2026年度民生实事项目代表票决",
+            seats=20,
+            by=staff,
+        )
+        candidates = _add_candidates(vote, [row[:4] for row in CITY_CANDIDATES], staff)
     popularity = {c.pk: row[4] for c, row in zip(candidates, CITY_CANDIDATES, strict=True)}
     services.vote_open(vote=vote, by=staff)
     voters = [rep for rep in _seated(congress) if rng.random() < 0.94]

@@ -8,12 +8,15 @@ vote's elected candidates.
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from congress.models import Congress, Region
+from congress.models import Congress, Department, Region
 from livelihood_votes.models.votes import LivelihoodVote
 
 
@@ -135,13 +138,27 @@ class ScreeningReason(models.TextChoices):
     OTHER = "other", _("其他")
 
 
+def new_tracking_token() -> str:
+    """The secret in a proposer's tracking link: 192 random bits, never the id or phone."""
+    return secrets.token_urlsafe(24)
+
+
 class Proposal(models.Model):
     """One proposal (项目建议) received in a cycle's call, by any channel. Who proposed it
     is kept for the proposer's own tracking only: public pages and default exports show
-    the area, the theme and the counts, never a proposer."""
+    the area, the theme and the counts, never a proposer.
+
+    A citizen's problem converted to 民生实事 while no call of its region is open waits
+    with no cycle (``cycle`` null) until the next call of its region is created
+    (docs/livelihood-call.md, "A problem proposed from its case")."""
 
     cycle = models.ForeignKey(
-        Cycle, verbose_name=_("年度工作"), on_delete=models.PROTECT, related_name="proposals"
+        Cycle,
+        verbose_name=_("年度工作"),
+        on_delete=models.PROTECT,
+        related_name="proposals",
+        null=True,
+        blank=True,
     )
     channel = models.CharField(_("来源"), max_length=16, choices=ProposalChannel.choices)
     theme = models.CharField(
@@ -152,6 +169,19 @@ class Proposal(models.Model):
         verbose_name=_("所在区划"),
         on_delete=models.PROTECT,
         related_name="+",
+    )
+    # The area of the call the proposal is counted in: the region one level below the
+    # cycle's (a district of a city's call, a town of a district's), or the cycle's own
+    # region for a place at that level. Set at submission; the public counts and the
+    # screening list's filter read it on the row.
+    area = models.ForeignKey(
+        Region,
+        verbose_name=_("片区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
     )
     title = models.CharField(_("项目名称"), max_length=200)
     description = models.TextField(_("项目内容"))
@@ -171,6 +201,7 @@ class Proposal(models.Model):
         _("未采纳原因"), max_length=16, choices=ScreeningReason.choices, blank=True
     )
     screening_note = models.TextField(_("筛选意见"), blank=True)
+    screened_at = models.DateTimeField(_("筛选时间"), null=True, blank=True, editable=False)
     merged_into = models.ForeignKey(
         "self",
         verbose_name=_("合并到"),
@@ -179,6 +210,17 @@ class Proposal(models.Model):
         on_delete=models.PROTECT,
         related_name="merged",
     )
+    # How many proposals were merged into this one (itself not counted): kept by the
+    # merge service, so the list shows it without a count per row.
+    merged_count = models.PositiveIntegerField(_("合并的建议数"), default=0, editable=False)
+    entry = models.ForeignKey(
+        "livelihood_votes.ShortlistEntry",
+        verbose_name=_("列入的候选项目"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="proposals",
+    )
     candidate = models.ForeignKey(
         "livelihood_votes.Candidate",
         verbose_name=_("形成的候选项目"),
@@ -186,6 +228,50 @@ class Proposal(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="proposals",
+    )
+    # The proposer, for their own tracking only (never on a public page). A citizen
+    # leaves a phone, kept as a citizen's problem keeps it: the number (to text them)
+    # and its keyed hash (to find their earlier proposal in the call without reading
+    # numbers); a representative or a department clerk is the signed-in user.
+    mobile = models.CharField(_("手机号"), max_length=20, blank=True)
+    mobile_hash = models.CharField(max_length=64, blank=True, editable=False)
+    tracking_token = models.CharField(
+        max_length=43, unique=True, default=new_tracking_token, editable=False
+    )
+    # From the public form when it is first shown: a retry or a double tap carries
+    # the same key and finds the proposal already there (unique: the database decides).
+    idempotency_key = models.UUIDField(unique=True, null=True, blank=True, editable=False)
+    representative = models.ForeignKey(
+        "representatives.Representative",
+        verbose_name=_("提出代表"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="livelihood_proposals",
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("提出部门"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="livelihood_proposals",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提交人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    problem = models.ForeignKey(
+        "suggestions.CitizenIssue",
+        verbose_name=_("来源问题"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
@@ -197,7 +283,56 @@ class Proposal(models.Model):
         indexes = [
             models.Index(fields=["cycle", "status", "-created_at"], name="proposal_cycle_status"),
             models.Index(fields=["cycle", "channel"], name="proposal_cycle_channel"),
+            models.Index(fields=["cycle", "-created_at", "-id"], name="proposal_cycle_new"),
+            models.Index(fields=["cycle", "mobile_hash"], name="proposal_cycle_phone"),
+            models.Index(fields=["cycle", "area", "-created_at"], name="proposal_cycle_area"),
+            models.Index(fields=["cycle", "theme", "-created_at"], name="proposal_cycle_theme"),
         ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("livelihood_proposal_detail", args=[self.pk])
+
+
+class ShortlistEntry(models.Model):
+    """One project of the government's shortlist (候选项目清单), built from accepted
+    proposals (``Proposal.entry``); when the vote is created each entry becomes its
+    ``Candidate`` and the proposals record it (``Proposal.candidate``)."""
+
+    cycle = models.ForeignKey(
+        Cycle, verbose_name=_("年度工作"), on_delete=models.CASCADE, related_name="shortlist"
+    )
+    title = models.CharField(_("项目名称"), max_length=200)
+    description = models.TextField(_("项目内容"))
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("责任单位"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    budget = models.DecimalField(
+        _("预算（万元）"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    deadline = models.DateField(_("完成时限"))
+    place = models.CharField(_("实施地点"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("票决顺序"), default=0)
+    candidate = models.OneToOneField(
+        "livelihood_votes.Candidate",
+        verbose_name=_("候选项目"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="shortlist_entry",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("候选项目清单")
+        verbose_name_plural = _("候选项目清单")
+        ordering = ["cycle", "order", "pk"]
 
     def __str__(self) -> str:
         return self.title

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from congress import registry
 from congress.errors import RuleViolation
 from congress.models import User
 from suggestions.citizen.services.base import _transition
@@ -65,27 +66,41 @@ def _draft_suggestion(issue: CitizenIssue, by: User) -> int:
     return int(suggestion.pk)
 
 
+def _livelihood_proposal(issue: CitizenIssue, by: User) -> str:
+    """The problem as a proposal of the livelihood call (the app running the call files
+    it through ``congress.registry``): in the open call of its region's congress, or
+    waiting for the next one. The answer is the sentence the citizen is shown, which
+    says which of the two it is."""
+    if not registry.livelihood_proposers:
+        raise RuleViolation(_("民生实事项目征集尚未启用，暂不能转为民生实事项目建议。"))
+    return registry.livelihood_proposers[0](
+        problem_id=issue.pk,
+        region=issue.region,
+        title=issue.title,
+        description=issue.description,
+        place=issue.address or issue.region.name,
+        by=by,
+    )
+
+
 def citizen_issue_convert(
     *, issue: CitizenIssue, by: User, to: str, note: str = ""
 ) -> CitizenIssue:
-    """Turn the problem into a formal suggestion for the next session, or a lead for
+    """Turn the problem into a formal suggestion for the next session, or a proposal of
     the livelihood-project call. A suggestion becomes a real draft in the
-    representative's name (the suggestions channel takes it from there); a
-    livelihood lead waits in the list (status 已转为建议, kind 民生实事) for the next
-    call for proposals, which the livelihood-vote app will run."""
+    representative's name (the suggestions channel takes it from there); a livelihood
+    proposal goes into the open call of the problem's region, or waits for the next
+    call of its region, and the citizen is told which (docs/livelihood-call.md)."""
     kind = ConversionKind(to)
-    public = {
-        ConversionKind.SUGGESTION: _(
-            "代表已将您反映的问题转为代表建议，将在人民代表大会会议期间提出，交有关部门研究办理。"
-        ),
-        ConversionKind.LIVELIHOOD: _(
-            "代表已将您反映的问题作为民生实事项目建议提出，将在项目征集时一并研究。"
-        ),
-    }[kind]
     with transaction.atomic():
         data: dict[str, Any] = {"to": kind.value}
         if kind == ConversionKind.SUGGESTION:
             data["suggestion_id"] = _draft_suggestion(issue, by)
+            public = _(
+                "代表已将您反映的问题转为代表建议，将在人民代表大会会议期间提出，交有关部门研究办理。"
+            )
+        else:
+            public = _livelihood_proposal(issue, by)
         _transition(
             issue,
             "convert",
