@@ -70,6 +70,11 @@ def call_propose(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         form = CitizenProposalForm(cycle=cycle, initial={"idempotency_key": uuid.uuid4()})
         return _form_page(request, cycle, form)
+    # A retry of a stored proposal (a double tap, a resend on a weak network) leads back
+    # to its tracking page and costs nothing: it is looked up before the limits.
+    stored = selectors.stored_proposal(request.POST.get("idempotency_key", ""))
+    if stored is not None:
+        return _to_tracking(stored.tracking_token)
     if is_limited(request, group="livelihood-propose", rate=conf.rate_submit()):
         return too_many_requests(request)
     form = CitizenProposalForm(request.POST, cycle=cycle)
@@ -96,9 +101,12 @@ def call_propose(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as error:
             form.add_error(None, str(error.message))
         else:
-            track = reverse("livelihood_proposal_track", args=[submitted.proposal.tracking_token])
-            return redirect(f"{track}?new=1")
+            return _to_tracking(submitted.proposal.tracking_token)
     return _form_page(request, cycle, form, status=400)
+
+
+def _to_tracking(token: str) -> HttpResponse:
+    return redirect(f"{reverse('livelihood_proposal_track', args=[token])}?new=1")
 
 
 def _form_page(

@@ -8,6 +8,7 @@ the pages, the API and the action table read through them. Public reads
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -203,6 +204,15 @@ def tracked_proposal(token: str) -> Proposal | None:
         .select_related("cycle", "region", "merged_into")
         .first()
     )
+
+
+def stored_proposal(key: str) -> Proposal | None:
+    """The proposal a public form's idempotency key already stored, if any."""
+    try:
+        parsed = uuid.UUID(str(key))
+    except ValueError:
+        return None
+    return Proposal.objects.filter(idempotency_key=parsed).only("pk", "tracking_token").first()
 
 
 def public_events(proposal: Proposal) -> list[Any]:
