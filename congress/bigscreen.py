@@ -89,14 +89,27 @@ class VoteTurnout:
         }
 
 
+@dataclass(frozen=True)
+class ProjectProgress:
+    """One of this year's elected projects: its name and, once it is being implemented,
+    how far it is (percent) and whether it is behind its plan."""
+
+    name: str
+    percent: int | None = None
+    behind: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        return {"name": self.name, "percent": self.percent, "behind": self.behind}
+
+
 @dataclass
 class BigScreenPart:
     """What a source adds: headline figures (shown first), open votes' turnout, and
-    the names of the projects elected this year."""
+    the projects elected this year with their progress."""
 
     figures: list[Figure] = field(default_factory=list)
     votes: list[VoteTurnout] = field(default_factory=list)
-    projects: list[str] = field(default_factory=list)
+    projects: list[ProjectProgress] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -229,7 +242,7 @@ def bigscreen_data(user: AnyUser, region: Region) -> dict[str, Any]:
             ],
         },
         "votes": [vote.as_json() for part in parts for vote in part.votes],
-        "projects": [name for part in parts for name in part.projects],
+        "projects": [project.as_json() for part in parts for project in part.projects],
     }
 
 

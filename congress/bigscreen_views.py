@@ -229,7 +229,15 @@ _bigscreen = inline_serializer(
             },
             many=True,
         ),
-        "projects": serializers.ListField(child=serializers.CharField()),
+        "projects": inline_serializer(
+            "BigScreenProject",
+            {
+                "name": serializers.CharField(),
+                "percent": serializers.IntegerField(allow_null=True),
+                "behind": serializers.BooleanField(),
+            },
+            many=True,
+        ),
     },
 )
 

@@ -1,11 +1,13 @@
 """The livelihood-project vote on the big screen (docs/dashboard.md, "Big screen"):
 an open vote's turnout (how many voted, never what: no choice is shown before the
-box is opened) and the projects the region's congress elected this year, by name.
+box is opened) and this year's projects of the region: each with its progress once
+it is being implemented (the facts kept on the project's row), an elected project
+not yet started by its name alone.
 Imported by the app's setup, which registers it with ``congress.bigscreen``.
 
 A region holds one or two votes a year: one query for the votes and one for the open ones' turnout, two per
-closed vote of the year (its candidates, its participants), whatever the number of
-citizens' problems."""
+closed vote of the year (its candidates, its participants), one for the year's
+projects, whatever the number of citizens' problems."""
 
 from __future__ import annotations
 
@@ -14,12 +16,13 @@ from django.db.models import Count, Q
 from congress.bigscreen import (
     BigScreenPart,
     BigScreenSource,
+    ProjectProgress,
     VoteTurnout,
     register_bigscreen_source,
 )
 from congress.dashboard import Scope
 from congress.models import Elector
-from livelihood_votes.models import VoteStatus
+from livelihood_votes.models import Project, VoteStatus
 from livelihood_votes.selectors import visible_votes, vote_tally
 
 
@@ -43,10 +46,23 @@ def livelihood_votes_part(scope: Scope) -> BigScreenPart:
             .annotate(n=Count("id"))
             .order_by()
         }
-    projects: list[str] = []
+    started = list(
+        Project.objects.filter(cycle__region=scope.region, cycle__year=scope.today.year)
+        .order_by("order", "pk")
+        .values_list("candidate_id", "title", "percent_complete", "behind_schedule")
+    )
+    projects = [
+        ProjectProgress(name=title, percent=percent, behind=behind)
+        for _candidate, title, percent, behind in started
+    ]
+    has_project = {candidate for candidate, *_rest in started}
     for vote in votes:
         if vote.status == VoteStatus.CLOSED:
-            projects += [row.candidate.title for row in vote_tally(vote).elected]
+            projects += [
+                ProjectProgress(name=row.candidate.title)
+                for row in vote_tally(vote).elected
+                if row.candidate.pk not in has_project
+            ]
     return BigScreenPart(
         votes=[
             VoteTurnout(

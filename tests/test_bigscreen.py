@@ -33,11 +33,12 @@ from congress.logging import redact
 from congress.models import AuditEvent, User
 from congress.models.bigscreen import BigScreenLink
 from livelihood_votes import services as votes
-from livelihood_votes.models import Mark
+from livelihood_votes.models import Cycle, Mark, Project
 from representatives.models import Representative, Station
 from suggestions.citizen import services
 from suggestions.models.citizen import CitizenIssue, IssueCategory
 from tests.conftest import World, login
+from tests.factories import DepartmentFactory
 from tests.livelihood_votes.conftest import (
     Cast,
     candidates_of,
@@ -182,7 +183,31 @@ def test_the_projects_elected_this_year_are_listed_by_name(
         login(client, district_staff)
         data = _data(client, reverse("bigscreen_data"))
     assert data["votes"] == []
-    assert data["projects"] == [f"民生项目{n}" for n in range(1, 11)]
+    assert data["projects"] == [
+        {"name": f"民生项目{n}", "percent": None, "behind": False} for n in range(1, 11)
+    ]
+
+    # Once the year's projects are being implemented, each shows its progress (the facts
+    # on its row); an elected project not started yet keeps its name alone.
+    cycle = Cycle.objects.create(
+        congress=world.district.congress, region=world.district, year=2026, title="2026年度"
+    )
+    elected = {c.title: c for c in candidates_of(vote)}
+    Project.objects.create(
+        cycle=cycle,
+        candidate=elected["民生项目2"],
+        title="民生项目2",
+        department=DepartmentFactory(region=world.district),
+        order=1,
+        percent_complete=40,
+        behind_schedule=True,
+    )
+    with at(10):
+        data = _data(client, reverse("bigscreen_data"))
+    assert data["projects"][0] == {"name": "民生项目2", "percent": 40, "behind": True}
+    assert [p["name"] for p in data["projects"][1:]] == [
+        f"民生项目{n}" for n in range(1, 11) if n != 2
+    ]
 
 
 # --- who may make, see and revoke links ---------------------------------------------------

@@ -222,8 +222,17 @@
     if (data.projects && data.projects.length) {
       projects.appendChild(el("h2", "", labels.projects));
       var list = el("ol", "bs-projects");
-      data.projects.forEach(function (name) {
-        list.appendChild(el("li", "", name));
+      data.projects.forEach(function (project) {
+        var item = el("li", project.behind ? "bs-behind" : "");
+        item.appendChild(el("span", "bs-project-name", project.name));
+        if (project.percent !== null) {
+          var bar = el("progress", "bs-project-bar");
+          bar.max = 100;
+          bar.value = project.percent;
+          item.appendChild(bar);
+          item.appendChild(el("span", "bs-project-percent", project.percent + "%"));
+        }
+        list.appendChild(item);
       });
       projects.appendChild(list);
     }

@@ -104,8 +104,16 @@ def test_the_screen_draws_through_a_signed_link(
     expect(page.locator('[data-chart="trend"] canvas')).to_be_attached()
 
 
-# A year's worth of elected projects, with names as long as the demo's.
-MANY_PROJECTS = [f"第{n}项：实施老旧小区改造并加装电梯、建设社区嵌入式养老服务中心" for n in range(1, 21)]
+# A year's worth of elected projects, with names as long as the demo's: the first ten
+# being implemented (every third behind its plan), the others not started yet.
+MANY_PROJECTS = [
+    {
+        "name": f"第{n}项：实施老旧小区改造并加装电梯、建设社区嵌入式养老服务中心",
+        "percent": n * 9 if n <= 10 else None,
+        "behind": n % 3 == 0 and n <= 10,
+    }
+    for n in range(1, 21)
+]
 
 # Where each block of the two right-hand panels ends, against its panel's bottom edge.
 SIDE_BLOCKS = """() => [...document.querySelectorAll(".bs-side > [data-bind], .bs-projects-panel > [data-bind]")]
@@ -146,6 +154,9 @@ def test_a_long_list_of_projects_rolls_inside_its_panel_at_1366(
     page.goto(f"/bigscreen/s/{token}/")
     page.evaluate("document.dispatchEvent(new Event('bigscreen:refresh'))")
     expect(page.locator(".bs-projects li")).to_have_count(20)
+    expect(page.locator(".bs-projects progress")).to_have_count(10)
+    expect(page.locator(".bs-projects li.bs-behind")).to_have_count(3)
+    expect(page.locator(".bs-projects li").nth(4)).to_contain_text("45%")
     expect(page.get_by_test_id("bigscreen-vote")).to_be_visible()
     blocks = page.evaluate(SIDE_BLOCKS)
     assert {"suggestions", "votes", "projects"} <= {name for name, *_ in blocks}
