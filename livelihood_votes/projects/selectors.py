@@ -186,9 +186,9 @@ def public_page(project: Project, *, comments: int = 20) -> dict[str, object]:
         "milestones": list(Milestone.objects.filter(project=project).order_by("due_on", "pk")),
         "latest": latest,
         "comments": list(
-            project.comments.filter(status=CommentStatus.PUBLISHED)
-            .only("text", "created_at")
-            .order_by("-created_at", "-pk")[:comments]
+            project.comments.filter(status=CommentStatus.PUBLISHED).order_by("-created_at", "-pk")[
+                :comments
+            ]
         ),
     }
 
