@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TypeVar
 
 from django.db.models import Count, Model, Q, QuerySet
@@ -175,3 +176,78 @@ def visible_reviews(user: AnyUser) -> QuerySet[FollowUpReview]:
 
 def topic_reviews(topic: Topic) -> QuerySet[FollowUpReview]:
     return topic.reviews.all()
+
+
+# --- the year's figures by department ----------------------------------------------------
+
+
+def _percent(part: int, whole: int) -> Decimal | None:
+    """``part`` of ``whole`` in per cent, half-up to one decimal; None when there is no whole."""
+    if not whole:
+        return None
+    return (Decimal(100 * part) / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class DepartmentRate:
+    """One department's findings of a year: how many, how many closed off (销号), how many
+    of those by their due date (``Finding.closed_on_time``), and the long-term ones."""
+
+    department: str
+    total: int
+    closed_off: int
+    on_time: int
+    long_term: int
+
+    @property
+    def closed_off_rate(self) -> Decimal | None:
+        """销号率: closed off of all the department's findings of the year."""
+        return _percent(self.closed_off, self.total)
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        """按期销号率: closed off by the due date, of those closed off."""
+        return _percent(self.on_time, self.closed_off)
+
+
+def plan_years(user: AnyUser) -> list[int]:
+    """The years of the plans the user sees, newest first (one query)."""
+    years = visible_plans(user).order_by("-year").values_list("year", flat=True).distinct()
+    return list(years)
+
+
+def finding_rates(user: AnyUser, year: int) -> tuple[list[DepartmentRate], DepartmentRate]:
+    """The findings of ``year``'s plans in the user's jurisdiction, by responsible
+    department (closed-off rate first, then on-time rate), and the total: one grouped
+    query, whatever the number of findings."""
+    closed = Q(status=FindingStatus.CLOSED_OFF)
+    grouped = (
+        _staff_only(Finding.objects.filter(topic__plan__year=year), user)
+        .values("department_id", "department__name")
+        .annotate(
+            total=Count("pk"),
+            closed_off=Count("pk", filter=closed),
+            on_time=Count("pk", filter=closed & Q(closed_on_time=True)),
+            long_term=Count("pk", filter=Q(is_long_term=True)),
+        )
+        .order_by("department__name", "department_id")
+    )
+    rows = [
+        DepartmentRate(
+            department=row["department__name"],
+            total=row["total"],
+            closed_off=row["closed_off"],
+            on_time=row["on_time"],
+            long_term=row["long_term"],
+        )
+        for row in grouped
+    ]
+    rows.sort(key=lambda r: (-(r.closed_off_rate or 0), -(r.on_time_rate or 0)))
+    total = DepartmentRate(
+        department="",
+        total=sum(r.total for r in rows),
+        closed_off=sum(r.closed_off for r in rows),
+        on_time=sum(r.on_time for r in rows),
+        long_term=sum(r.long_term for r in rows),
+    )
+    return rows, total

@@ -79,6 +79,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="supervision_review_hold",
     ),
     path("supervision/findings/", views.finding_list, name="supervision_finding_list"),
+    path("supervision/findings/rates/", views.finding_rates, name="supervision_finding_rates"),
+    path(
+        "supervision/findings/rates.xlsx",
+        views.finding_rates_xlsx,
+        name="supervision_finding_rates_xlsx",
+    ),
     path(
         "supervision/findings/<int:pk>/",
         views.finding_detail,

@@ -28,7 +28,7 @@ from congress.workflow import timeline
 from supervision import forms as f
 from supervision import selectors, services
 from supervision.actions import action_named, finding_actions, may
-from supervision.exports import findings_workbook
+from supervision.exports import findings_workbook, rates_workbook
 from supervision.models.topics import (
     Finding,
     FindingStatus,
@@ -371,7 +371,12 @@ def finding_list(request: HttpRequest) -> HttpResponse:
         status = ""
     rows = selectors.finding_list(user, status=status, flagged=bool(request.GET.get("flagged")))
     page = keyset_page(rows, request.GET, ordering=selectors.FINDING_ORDER)
-    context = {"page": page, "status": status, "statuses": FindingStatus.choices}
+    context = {
+        "page": page,
+        "status": status,
+        "statuses": FindingStatus.choices,
+        "is_staff": is_staff_or_admin(user),
+    }
     return render(request, "supervision/finding_list.html", context)
 
 
@@ -530,5 +535,41 @@ def topic_findings_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="findings-{topic.pk}.xlsx"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- the year's closed-off and on-time rates by department -----------------------------------
+
+
+def _rates_year(request: HttpRequest, years: list[int]) -> int:
+    """The year asked for (a plan year, 2000–2100), else the newest plan's, else this one."""
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = 0
+    if 2000 <= year <= 2100:
+        return year
+    return years[0] if years else timezone.localdate().year
+
+
+@staff_required
+def finding_rates(request: HttpRequest) -> HttpResponse:
+    years = selectors.plan_years(request.user)
+    year = _rates_year(request, years)
+    rows, total = selectors.finding_rates(request.user, year)
+    context = {"years": years, "year": year, "rows": rows, "total": total}
+    return render(request, "supervision/finding_rates.html", context)
+
+
+@staff_required
+def finding_rates_xlsx(request: HttpRequest) -> HttpResponse:
+    year = _rates_year(request, selectors.plan_years(request.user))
+    rows, total = selectors.finding_rates(request.user, year)
+    response = HttpResponse(
+        rates_workbook(year, rows, total),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="finding-rates-{year}.xlsx"'
     response["Cache-Control"] = "private, no-store"
     return response

@@ -77,7 +77,7 @@ class AgendaItemSerializer(serializers.ModelSerializer):
         return None if vote is None or not vote.outcome else vote.outcome
 
 
-class RatingBallotSerializer(serializers.Serializer):
+class MeetingRatingBallotSerializer(serializers.Serializer):
     mark = serializers.ChoiceField(Rating.choices)
 
 
@@ -125,7 +125,7 @@ class AgendaItemViewSet(viewsets.ReadOnlyModelViewSet):
         fresh = self.get_queryset().get(pk=item.pk)
         return Response(AgendaItemSerializer(fresh).data)
 
-    @extend_schema(request=RatingBallotSerializer, responses={201: MeetingReceiptSerializer})
+    @extend_schema(request=MeetingRatingBallotSerializer, responses={201: MeetingReceiptSerializer})
     @action(detail=True, methods=["post"])
     @session_untouched
     def ballot(self, request: Request, pk: str) -> Response:
@@ -133,7 +133,7 @@ class AgendaItemViewSet(viewsets.ReadOnlyModelViewSet):
         vote: Any = getattr(item, "vote", None)
         if vote is None or not selectors.item_parties(request.user, item).member:
             raise Http404
-        data = RatingBallotSerializer(data=request.data)
+        data = MeetingRatingBallotSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         receipt = services.evaluation_cast(
             vote=vote, choices={item.pk: data.validated_data["mark"]}, by=acting_user(request)

@@ -245,6 +245,9 @@ RULES: dict[str, Rule] = {
         )
     ),
     "supervision_finding_list": page(only((*STAFF, "clerk", "other_clerk"))),
+    # The year's rates by department: staff (each counts their own jurisdiction).
+    "supervision_finding_rates": page(only(STAFF)),
+    "supervision_finding_rates_xlsx": page(only(STAFF)),
     "supervision_finding_detail": scoped(
         finding("in"), finding("out"), allowed_in=CLERK_IN, allowed_out=CLERK_OUT
     ),
