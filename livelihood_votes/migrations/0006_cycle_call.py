@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('congress', '0016_report_subscription'),
-        ('livelihood_votes', '0005_the_year'),
+        ('livelihood_votes', '0006_projects'),
         ('representatives', '0004_history'),
         ('suggestions', '0005_issue_department'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
