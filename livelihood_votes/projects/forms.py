@@ -115,7 +115,7 @@ class PlanForm(ProjectForm):
         self.fields["department"].queryset = _departments()  # type: ignore[attr-defined]
         self.fields["co_departments"].queryset = _departments()  # type: ignore[attr-defined]
         self.fields["group_leader"].queryset = (  # type: ignore[attr-defined]
-            User.objects.filter(Q(grants__role=Role.COMMITTEE, grants__region=region))
+            User.objects.filter(Q(role_grants__role=Role.COMMITTEE, role_grants__region=region))
             .distinct()
             .order_by("username")
         )

@@ -250,3 +250,44 @@ def test_the_api_files_a_report_and_refuses_an_unknown_step(
         content_type="application/json",
     )
     assert unknown.status_code == 400
+
+
+def test_staff_plan_a_project_on_its_page(client, cast, world, district_staff, committee_member):
+    from congress.models import Role
+    from tests.factories import grant
+
+    grant(committee_member, Role.COMMITTEE, region=world.district)
+    project = project_of(world.district, world.department)
+    login(client, district_staff)
+    url = reverse("livelihood_project_act", args=[project.pk, "project_plan"])
+    form = client.get(url)
+    assert form.status_code == 200
+    assert "刘红" in form.content.decode()  # a seated representative may join the group
+    response = client.post(
+        url,
+        {
+            "department": world.department.pk,
+            "co_departments": [world.city_department.pk],
+            "deadline": "2026-11-30",
+            "starts_on": "2026-02-01",
+            "budget": "300",
+            "place": "桃园社区",
+            "group_leader": committee_member.pk,
+            "group_committee": "城建环资委",
+            "group_members": [cast.liu.pk],
+        },
+    )
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert (project.deadline, project.group_leader, project.place) == (
+        datetime.date(2026, 11, 30),
+        committee_member,
+        "桃园社区",
+    )
+    milestone = client.post(
+        reverse("livelihood_project_act", args=[project.pk, "milestone_add"]),
+        {"title": "竣工验收", "due_on": "2026-12-15"},
+    )
+    assert milestone.status_code == 400
+    assert "节点日期 2026-12-15 晚于项目完成时限 2026-11-30。" in milestone.content.decode()
+    assert "竣工验收" in milestone.content.decode()
