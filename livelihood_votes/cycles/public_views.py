@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congress.errors import DomainError
+from congress.models import Region
 from congress.ratelimit import is_limited, ratelimit, too_many_requests
 from livelihood_votes.cycles import conf, selectors, services
 from livelihood_votes.cycles.forms import CitizenProposalForm
@@ -37,11 +38,12 @@ def _phone_key(group: str, request: HttpRequest) -> str:
 
 @ratelimit(group="livelihood-public", rate=conf.rate_tracking, methods=("GET",))
 def call_list(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "livelihood_votes/cycles/public_calls.html",
-        {"calls": list(selectors.open_calls())},
-    )
+    """The calls open today; from a station's page (``?region=``), the calls its place
+    belongs to."""
+    region_id = request.GET.get("region", "")
+    region = Region.objects.filter(pk=int(region_id)).first() if region_id.isdigit() else None
+    calls = selectors.open_calls_for_region(region) if region else selectors.open_calls()
+    return render(request, "livelihood_votes/cycles/public_calls.html", {"calls": list(calls)})
 
 
 def _public_cycle(pk: int) -> Cycle:
