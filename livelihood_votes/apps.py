@@ -13,6 +13,7 @@ class LivelihoodVotesConfig(AppConfig):
         from congress.api.enums import register_api_enums
         from livelihood_votes import (  # noqa: F401 - registers
             cycle_setup,
+            dashboard,
             project_setup,
             rating_setup,
             setup,
