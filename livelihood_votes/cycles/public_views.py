@@ -104,7 +104,9 @@ def call_propose(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(error.message))
         else:
             return _to_tracking(submitted.proposal.tracking_token)
-    return _form_page(request, cycle, form, status=400)
+    # Answered 200 with the message beside the form, as the citizen-problem form is: a
+    # phone's browser shows the page either way, and nothing the citizen typed is lost.
+    return _form_page(request, cycle, form)
 
 
 def _to_tracking(token: str) -> HttpResponse:

@@ -32,10 +32,7 @@ from livelihood_votes.cycles.forms import (
     CycleCreateForm,
     CycleForm,
     DepartmentProposalForm,
-    MergeForm,
-    NoteForm,
     ProposalForm,
-    ScreenOutForm,
 )
 from livelihood_votes.cycles.workflow import CYCLE_CASE, PROPOSAL_CASE, Phase
 from livelihood_votes.models import (
@@ -202,7 +199,10 @@ def _proposal_page(
 ) -> HttpResponse:
     allowed = actions.allowed_on_proposal(request.user, proposal)
     forms = {
-        name: actions.PROPOSAL_ACTIONS[name].form(bound[1] if bound and bound[0] == name else None)
+        # Each step's form has ids of its own: three forms on one page share field names.
+        name: actions.PROPOSAL_ACTIONS[name].form(
+            bound[1] if bound and bound[0] == name else None, auto_id=f"{name}_%s"
+        )
         for name in allowed
     }
     manages = proposal.cycle is not None and selectors.manages(request.user, proposal.cycle)
@@ -213,9 +213,9 @@ def _proposal_page(
             "proposal": proposal,
             "manages": manages,
             "allowed": allowed,
-            "accept_form": forms.get("accept") or NoteForm(),
-            "screen_out_form": forms.get("screen_out") or ScreenOutForm(),
-            "merge_form": forms.get("merge") or MergeForm(),
+            "accept_form": forms.get("accept"),
+            "screen_out_form": forms.get("screen_out"),
+            "merge_form": forms.get("merge"),
             "events": timeline(PROPOSAL_CASE, proposal.pk)
             if manages
             else selectors.public_events(proposal),
