@@ -25,7 +25,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from congress.errors import OutOfJurisdiction, RuleViolation
 from congress.registry import NavItem, register_nav
@@ -85,15 +85,17 @@ class Rule:
             return _("是") if value else _("否")
         if self.kind == "words":
             return "、".join(value) if value else _("（无）")
-        return f"{value}{unit_label(self.unit)}"
+        if not self.unit:
+            return str(value)
+        return _("%(value)s%(unit)s") % {"value": value, "unit": unit_label(self.unit)}
 
 
 def unit_label(unit: Unit) -> str:
     return {
-        "workdays": _("个工作日"),
-        "days": _("天"),
-        "months": _("个月"),
-        "times": _("次"),
+        "workdays": pgettext("rule unit", "个工作日"),
+        "days": pgettext("rule unit", "天"),
+        "months": pgettext("rule unit", "个月"),
+        "times": pgettext("rule unit", "次"),
         "": "",
     }[unit]
 
@@ -140,17 +142,20 @@ def _coerce(rule: Rule, value: Any) -> Any:
     return [str(word) for word in value]
 
 
-def _overrides_along(region: Region) -> list[tuple[int, str, Any, int]]:
-    """(depth, key, value, congress id) of every value set by a congress at ``region`` or
-    above it, deepest first: one query on the unique (congress, key) index."""
+def _overrides_along(region: Region) -> list[tuple[int, str, Any, int, str]]:
+    """(depth, key, value, congress id, congress name) of every value set by a congress
+    at ``region`` or above it, deepest first: one query on the unique (congress, key)
+    index."""
     from congress.models.rules import CongressRule
 
     ancestors = region.ancestor_ids()
     depth_of = {pk: depth for depth, pk in enumerate(ancestors)}
     rows = CongressRule.objects.filter(congress__region_id__in=ancestors).values_list(
-        "congress__region_id", "key", "value", "congress_id"
+        "congress__region_id", "key", "value", "congress_id", "congress__name"
     )
-    found = [(depth_of[region_id], key, value, cid) for region_id, key, value, cid in rows]
+    found = [
+        (depth_of[region_id], key, value, cid, name) for region_id, key, value, cid, name in rows
+    ]
     return sorted(found, key=lambda row: -row[0])
 
 
@@ -161,7 +166,7 @@ def rules_at(region: Region, keys: Iterable[str] | None = None) -> dict[str, Any
     wanted = list(keys) if keys is not None else list(_registry)
     values = {key: installation_value(get_rule(key)) for key in wanted}
     chosen: set[str] = set()
-    for _depth, key, value, _congress in _overrides_along(region):
+    for _depth, key, value, _congress, _name in _overrides_along(region):
         if key in values and key not in chosen:
             values[key] = _coerce(get_rule(key), value)
             chosen.add(key)
@@ -211,24 +216,19 @@ class RuleState:
 
 def rule_states(congress: Congress) -> list[RuleState]:
     """Every registered rule for one congress: its own value, what it would inherit and
-    from whom, the installation's. Two queries."""
-    from congress.models import Congress as CongressModel
-
+    from whom, the installation's. One query."""
     rows = _overrides_along(congress.region)
-    names = dict(
-        CongressModel.objects.filter(pk__in={row[3] for row in rows}).values_list("pk", "name")
-    )
     states = []
     for rule in registered_rules():
         own = None
         inherited, source = installation_value(rule), ""
-        for _depth, key, value, congress_id in rows:  # deepest first
+        for _depth, key, value, congress_id, name in rows:  # deepest first
             if key != rule.key:
                 continue
             if congress_id == congress.pk:
                 own = _coerce(rule, value)
             elif not source:
-                inherited, source = _coerce(rule, value), names[congress_id]
+                inherited, source = _coerce(rule, value), name
         states.append(RuleState(rule, own, inherited, source, installation_value(rule)))
     return states
 
