@@ -2,8 +2,9 @@
 
 Votes and their candidates are read-only here (staff prepare a vote on its page); the
 managing staff take its steps (开始, 结束, 取消) with ``POST …/{id}/actions/<name>/``
-from the one declaration in ``actions.py``; a representative casts a ballot with ``POST …/{id}/ballot/`` and gets the receipt in the
-answer; results and the published ballot list answer 409 (``results_not_published``)
+from the one declaration in ``actions.py``; a representative (in a subdistrict's vote,
+a voter delegate with a login) casts a ballot with ``POST …/{id}/ballot/`` and gets the
+receipt in the answer; results and the published ballot list answer 409 (``results_not_published``)
 until the vote is closed, for everyone. Refusals are ``{"code", "message"}``.
 """
 
@@ -25,7 +26,7 @@ from congress.scoping import acting_user, get_visible_or_404
 from livelihood_votes import actions, selectors, services
 from livelihood_votes.errors import ResultsNotPublished
 from livelihood_votes.models import BallotForm, Candidate, LivelihoodVote, Mark, VoteStatus
-from representatives.selectors import representative_of
+from representatives.models import Representative
 
 
 class VoteSerializer(serializers.ModelSerializer):
@@ -189,15 +190,18 @@ class LivelihoodVoteViewSet(viewsets.ReadOnlyModelViewSet):
     def ballot(self, request: Request, pk: str | None = None) -> Response:
         try:
             vote = self._vote("box")  # the ballot box in the same read: a cast is the hot path
-            representative = representative_of(request.user)
-            # A seat now (one read of the seats); the frozen electorate is the service's check.
-            if representative is None or not selectors.holds_seat(representative, vote.congress):
+            voter = selectors.voter_of(request.user, vote)
+            # A seat now (one read of the seats), or a subdistrict's delegate; the frozen
+            # electorate is the service's check.
+            if voter is None or (
+                isinstance(voter, Representative) and not selectors.holds_seat(voter, vote.congress)
+            ):
                 raise Http404
             serializer = BallotCastSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             receipt = services.ballot_cast(
                 vote=vote,
-                representative=representative,
+                voter=voter,
                 choices=serializer.marks(vote),
                 by=request.user,  # type: ignore[arg-type]
             )

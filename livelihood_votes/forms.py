@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from congress.models import Congress, Department, Session
 from livelihood_votes.models import BallotForm, Candidate, LivelihoodVote, Mark
-from representatives.models import Representative
+from representatives.models import Representative, VoterDelegate
 
 
 class VoteForm(forms.Form):
@@ -124,7 +124,8 @@ class PaperSheetForm(BallotPaperForm):
 
 
 class SignInForm(forms.Form):
-    """签到领票: the representative, one of the vote's electorate."""
+    """签到领票: the representative (a subdistrict's vote: the voter delegate), one of the
+    vote's electorate."""
 
     representative = forms.ModelChoiceField(
         label=_("代表"),
@@ -132,9 +133,21 @@ class SignInForm(forms.Form):
         error_messages={"invalid_choice": _("该代表不是本级人大的在任代表。")},
     )
 
-    def __init__(self, *args: Any, electorate: QuerySet[Representative], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        electorate: QuerySet[Representative] | QuerySet[VoterDelegate],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["representative"].queryset = electorate  # type: ignore[attr-defined]
+        field = self.fields["representative"]
+        field.queryset = electorate  # type: ignore[attr-defined]
+        if electorate.model is VoterDelegate:
+            # A subdistrict's vote: its 议政会's voter delegates sign in.
+            field.label = _("议政代表")
+            field.error_messages["invalid_choice"] = _(
+                "该议政代表不在本次票决开始时的议政代表名单中。"
+            )
 
 
 class ElectorateSearchForm(forms.Form):

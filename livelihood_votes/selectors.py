@@ -19,7 +19,14 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from congress.ballots import services as ballot_services
-from congress.models import Congress, Elector, PaperReading, PublishedBallot, SealedBallot
+from congress.models import (
+    Congress,
+    Elector,
+    PaperReading,
+    PublishedBallot,
+    Region,
+    SealedBallot,
+)
 from congress.scoping import AnyUser, in_jurisdiction, region_scope_q
 from livelihood_votes.errors import ResultsNotPublished
 from livelihood_votes.models import (
@@ -70,13 +77,93 @@ def cycle_voters(cycle: Cycle) -> list[int]:
     ids are a representative's or a voter delegate's, by the cycle's electorate."""
     if cycle.electorate == Electorate.VOTER_DELEGATES:
         return list(
-            VoterDelegate.objects.filter(
-                is_active=True, region__path__startswith=cycle.region.path
-            )
+            VoterDelegate.objects.filter(is_active=True, region__path__startswith=cycle.region.path)
             .order_by("pk")
             .values_list("pk", flat=True)
         )
     return seated_representatives(cycle.congress)
+
+
+# --- a subdistrict's vote: its 议政会's voter delegates vote ---------------------------------
+
+# Who votes in a vote: a representative, or (a subdistrict's vote) a voter delegate. The
+# box's electors are the one or the other's ids, never both, so a voter is always
+# checked against the vote's kind of electorate before its id is looked up in the box.
+Voter = Representative | VoterDelegate
+
+
+def _subdistrict_cycles(vote_field: str) -> QuerySet[Cycle]:
+    """The subdistrict cycle (electorate: voter delegates) whose vote is the one named by
+    ``vote_field`` (an OuterRef's name)."""
+    return Cycle.objects.filter(electorate=Electorate.VOTER_DELEGATES, vote=OuterRef(vote_field))
+
+
+BY_DELEGATES = Q(Exists(_subdistrict_cycles("pk"))) | Q(Exists(_subdistrict_cycles("runoff_of")))
+"""Votes whose electorate is a subdistrict's voter delegates: a cycle's vote, or the
+run-off of one (docs/livelihood-subdistricts.md). Subqueries, not joins, so that its
+negation keeps the votes that have no cycle."""
+
+
+def vote_cycle(vote: LivelihoodVote) -> Cycle | None:
+    """The cycle the vote is the vote of (a run-off: the cycle of the vote it follows)."""
+    current: LivelihoodVote | None = vote
+    while current is not None:
+        try:
+            return current.cycle
+        except Cycle.DoesNotExist:
+            current = current.runoff_of
+    return None
+
+
+def subdistrict_cycle(vote: LivelihoodVote) -> Cycle | None:
+    """The subdistrict cycle whose 议政会 votes in ``vote``, or None (representatives)."""
+    cycle = vote_cycle(vote)
+    return cycle if cycle is not None and cycle.electorate == Electorate.VOTER_DELEGATES else None
+
+
+def by_delegates(vote: LivelihoodVote) -> bool:
+    return subdistrict_cycle(vote) is not None
+
+
+def vote_region(vote: LivelihoodVote) -> Region:
+    """Where the vote is run: the subdistrict (its 人大工委's staff run it) or the
+    congress's region."""
+    cycle = subdistrict_cycle(vote)
+    return cycle.region if cycle is not None else vote.congress.region
+
+
+def vote_voters(vote: LivelihoodVote) -> list[int]:
+    """The electorate the vote freezes when it opens: the cycle's voters (a
+    subdistrict's active voter delegates), else the congress's seated representatives."""
+    cycle = subdistrict_cycle(vote)
+    return cycle_voters(cycle) if cycle is not None else seated_representatives(vote.congress)
+
+
+def delegate_of(user: AnyUser) -> VoterDelegate | None:
+    """The voter delegate linked to this login, if any."""
+    if not user.is_authenticated:
+        return None
+    try:
+        return user.voter_delegate
+    except VoterDelegate.DoesNotExist:
+        return None
+
+
+def voter_of(user: AnyUser, vote: LivelihoodVote) -> Voter | None:
+    """Who this login votes as in ``vote``: its voter delegate in a subdistrict's vote,
+    its representative in any other (None: neither)."""
+    return delegate_of(user) if by_delegates(vote) else representative_of(user)
+
+
+def is_voter_login(user: AnyUser) -> bool:
+    """A representative's or a voter delegate's login (their phone pages)."""
+    return representative_of(user) is not None or delegate_of(user) is not None
+
+
+def of_its_kind(vote: LivelihoodVote, voter: Voter) -> bool:
+    """The voter is of the kind the vote's electorate is made of (ids of a delegate and
+    of a representative may be equal: the box alone cannot tell them apart)."""
+    return isinstance(voter, VoterDelegate) == by_delegates(vote)
 
 
 def _electors(vote_field: str = "pk") -> QuerySet[Elector]:
@@ -85,8 +172,9 @@ def _electors(vote_field: str = "pk") -> QuerySet[Elector]:
 
 
 def manages(user: AnyUser, vote: LivelihoodVote) -> bool:
-    """Staff of the vote's congress region or above, or an administrator."""
-    return in_jurisdiction(user, vote.congress.region)
+    """Staff of the vote's congress region or above, or an administrator; a
+    subdistrict's vote: staff of the subdistrict (its 人大工委) or above."""
+    return in_jurisdiction(user, vote_region(vote))
 
 
 def congresses_managed(user: AnyUser) -> QuerySet[Congress]:
@@ -104,6 +192,11 @@ def vote_scope_q(user: AnyUser) -> Q | None:
     staff = region_scope_q(user, "congress__region__path")
     if staff is None:
         return None
+    # A subdistrict's vote: also its 人大工委's staff (staff of the 街道 or above).
+    subdistrict = region_scope_q(user, "region__path")
+    assert subdistrict is not None
+    staff |= Q(Exists(_subdistrict_cycles("pk").filter(subdistrict)))
+    staff |= Q(Exists(_subdistrict_cycles("runoff_of").filter(subdistrict)))
     representative = representative_of(user)
     if representative is not None:
         seated = Mandate.objects.filter(
@@ -111,24 +204,36 @@ def vote_scope_q(user: AnyUser) -> Q | None:
             status=MandateStatus.ACTIVE,
             term__congress=OuterRef("congress"),
         )
-        staff |= Q(Exists(seated)) & ~Q(status=V.DRAFT)
+        staff |= Q(Exists(seated)) & ~Q(status=V.DRAFT) & ~BY_DELEGATES
+    delegate = delegate_of(user)
+    if delegate is not None:
+        # A delegate sees the votes whose frozen electorate they are in.
+        elector = Elector.objects.filter(box=OuterRef("box"), voter=delegate.pk)
+        staff |= Q(Exists(elector)) & ~Q(status=V.DRAFT) & BY_DELEGATES
     return staff
 
 
 def visible_votes(user: AnyUser) -> QuerySet[LivelihoodVote]:
-    votes = LivelihoodVote.objects.select_related("congress__region", "session__term")
+    votes = LivelihoodVote.objects.select_related(
+        "congress__region", "session__term", "cycle__region", "runoff_of__cycle__region"
+    )
     query = vote_scope_q(user)
     return votes if query is None else votes.filter(query)
 
 
-def voters(vote: LivelihoodVote) -> QuerySet[Representative]:
+def _voter_model(vote: LivelihoodVote) -> type[Representative] | type[VoterDelegate]:
+    return VoterDelegate if by_delegates(vote) else Representative
+
+
+def voters(vote: LivelihoodVote) -> QuerySet[Representative] | QuerySet[VoterDelegate]:
     """Who voted (the roll call, for the staff who run the vote), by name, each with the
     channel: no times, and nothing in the order they voted."""
     voted = Elector.objects.filter(
         box=vote.box_id, voter=OuterRef("pk"), channel__isnull=False
     ).values("channel")[:1]
+    model = _voter_model(vote)
     return (
-        Representative.objects.annotate(channel=Subquery(voted))
+        model._default_manager.annotate(channel=Subquery(voted))
         .filter(channel__isnull=False)
         .order_by("name", "pk")
     )
@@ -149,39 +254,55 @@ def vote_list(user: AnyUser) -> QuerySet[LivelihoodVote]:
     )
 
 
-def open_votes_for(representative: Representative) -> QuerySet[LivelihoodVote]:
-    """我的票决: open votes of the congresses where this representative has a live seat,
-    each with whether they have voted already."""
-    seated = Mandate.objects.filter(representative=representative).filter(seat_in())
-    voted = _electors().filter(voter=representative.pk, channel__isnull=False)
+def _votes_of(voter: Voter) -> Q:
+    """The votes ``voter`` votes in: a representative, the votes of the congresses where
+    they hold a live seat (not a subdistrict's); a delegate, the subdistrict votes whose
+    frozen electorate they are in."""
+    if isinstance(voter, VoterDelegate):
+        return Q(Exists(Elector.objects.filter(box=OuterRef("box"), voter=voter.pk))) & (
+            BY_DELEGATES
+        )
+    seated = Mandate.objects.filter(representative=voter).filter(seat_in())
+    return Q(Exists(seated)) & ~BY_DELEGATES
+
+
+def open_votes_for(voter: Voter) -> QuerySet[LivelihoodVote]:
+    """我的票决: open votes of the congresses where this representative has a live seat
+    (a voter delegate: their subdistrict's open votes), each with whether they have
+    voted already."""
+    voted = _electors().filter(voter=voter.pk, channel__isnull=False)
     return (
-        LivelihoodVote.objects.filter(Exists(seated), status=V.OPEN)
+        LivelihoodVote.objects.filter(_votes_of(voter), status=V.OPEN)
         .select_related("congress")
         .annotate(voted=Exists(voted), candidate_count=Count("candidates"))
         .order_by("-opened_at", "-pk")
     )
 
 
-def recent_closed_for(representative: Representative) -> QuerySet[LivelihoodVote]:
-    seated = Mandate.objects.filter(representative=representative).filter(seat_in())
+def recent_closed_for(voter: Voter) -> QuerySet[LivelihoodVote]:
     return (
-        LivelihoodVote.objects.filter(Exists(seated), status=V.CLOSED)
+        LivelihoodVote.objects.filter(_votes_of(voter), status=V.CLOSED)
         .select_related("congress")
         .order_by("-closed_at", "-pk")
     )
 
 
-def has_voted(vote: LivelihoodVote, representative: Representative) -> bool:
-    return Elector.objects.filter(
-        box=vote.box_id, voter=representative.pk, channel__isnull=False
-    ).exists()
+def has_voted(vote: LivelihoodVote, voter: Voter) -> bool:
+    if not of_its_kind(vote, voter):
+        return False
+    return Elector.objects.filter(box=vote.box_id, voter=voter.pk, channel__isnull=False).exists()
 
 
-def is_elector(vote: LivelihoodVote, representative: Representative) -> bool:
-    """In the electorate frozen when the vote opened (a draft: holds a seat now)."""
+def is_elector(vote: LivelihoodVote, voter: Voter) -> bool:
+    """In the electorate frozen when the vote opened (a draft: holds a seat now, or is
+    one of the subdistrict's active delegates)."""
+    if not of_its_kind(vote, voter):
+        return False
     if vote.box_id is None:
-        return holds_seat(representative, vote.congress)
-    return Elector.objects.filter(box=vote.box_id, voter=representative.pk).exists()
+        if isinstance(voter, VoterDelegate):
+            return voter.pk in vote_voters(vote)
+        return holds_seat(voter, vote.congress)
+    return Elector.objects.filter(box=vote.box_id, voter=voter.pk).exists()
 
 
 def live_runoff(vote: LivelihoodVote) -> LivelihoodVote | None:
@@ -203,11 +324,18 @@ def participant_count(vote: LivelihoodVote) -> int:
 # --- in the hall: sign-in and paper ballots ---------------------------------------------
 
 
-def electorate(vote: LivelihoodVote) -> QuerySet[Representative]:
-    """The representatives with a live seat in the vote's congress, each with how they
-    took part so far (``channel``: online, paper, or None), by name."""
-    seated = Mandate.objects.filter(representative=OuterRef("pk"), status=MandateStatus.ACTIVE)
+def electorate(vote: LivelihoodVote) -> QuerySet[Representative] | QuerySet[VoterDelegate]:
+    """The representatives with a live seat in the vote's congress (a subdistrict's
+    vote: the voter delegates of its frozen electorate), each with how they took part
+    so far (``channel``: online, paper, or None), by name."""
     taken = Elector.objects.filter(box=vote.box_id, voter=OuterRef("pk"))
+    if by_delegates(vote):
+        return (
+            VoterDelegate.objects.filter(Exists(taken))
+            .annotate(channel=Subquery(taken.values("channel")[:1]))
+            .order_by("name", "pk")
+        )
+    seated = Mandate.objects.filter(representative=OuterRef("pk"), status=MandateStatus.ACTIVE)
     return (
         Representative.objects.filter(Exists(seated.filter(term__congress=vote.congress_id)))
         .annotate(channel=Subquery(taken.values("channel")[:1]))

@@ -6,7 +6,8 @@ write the audit trail. A refusal raises a domain error and changes nothing.
 
 ``ballot_cast``, ``participation_sign_in`` and ``paper_sheet_enter`` are the secret
 ballot, the core's (``congress/ballots/``): this app says who the electorate is (the
-representatives with a live seat, frozen when the vote opens), checks that the
+representatives with a live seat, frozen when the vote opens; in a subdistrict's vote,
+its 议政会's active voter delegates, docs/livelihood-subdistricts.md), checks that the
 signed-in user is the voter, and puts the core's refusals in the vote's words. Casting
 writes no event and no audit row: the elector's row is the only record of who voted.
 """
@@ -47,17 +48,24 @@ from livelihood_votes.models import (
     BallotForm,
     BallotSource,
     Candidate,
+    Cycle,
+    Electorate,
     LivelihoodVote,
     VoteStatus,
 )
 from livelihood_votes.selectors import (
+    Voter,
+    by_delegates,
     holds_seat,
     live_runoff,
-    seated_representatives,
+    of_its_kind,
+    subdistrict_cycle,
+    vote_region,
     vote_tally,
+    vote_voters,
 )
 from livelihood_votes.workflow import VOTE_CASE, VOTE_TRANSITIONS
-from representatives.models import Representative
+from representatives.models import Representative, VoterDelegate
 
 V = VoteStatus
 __all__ = ["SHEET_COUNTED", "SHEET_DIFFERS", "SHEET_WAITING"]
@@ -86,15 +94,29 @@ def vote_create(
     seats: int,
     ballot_form: str = BallotForm.UP_TO_N,
     session: Session | None = None,
+    cycle: Cycle | None = None,
     by: User,
 ) -> LivelihoodVote:
-    """A draft vote; the pass rule in force today is copied onto it."""
-    require_in_jurisdiction(by, congress.region)
+    """A draft vote; the pass rule in force today is copied onto it.
+
+    With ``cycle``, the vote is that cycle's (its ``Cycle.vote``): a subdistrict's cycle
+    makes a vote of its 议政会's voter delegates, run by the subdistrict's 人大工委
+    (staff of the 街道 or above), under the district congress that is the cycle's."""
+    if cycle is not None and cycle.electorate == Electorate.VOTER_DELEGATES:
+        require_in_jurisdiction(by, cycle.region)
+    else:
+        require_in_jurisdiction(by, congress.region)
     if seats < 1:
         raise RuleViolation(_("应选项目数至少为1。"))
     if session is not None and session.term.congress_id != congress.pk:
         raise RuleViolation(_("所选会议不是该人大的会议。"))
+    if cycle is not None and cycle.congress_id != congress.pk:
+        raise RuleViolation(_("该年度工作不属于所选人大。"))
     with transaction.atomic():
+        if cycle is not None:
+            locked = Cycle.objects.select_for_update().filter(pk=cycle.pk).first()
+            if locked is None or locked.vote_id is not None:
+                raise RuleViolation(_("该年度工作已有票决。"))
         vote = LivelihoodVote.objects.create(
             congress=congress,
             session=session,
@@ -105,6 +127,9 @@ def vote_create(
             pass_base=conf.pass_base(),
             created_by=by,
         )
+        if cycle is not None:
+            Cycle.objects.filter(pk=cycle.pk).update(vote=vote)
+            cycle.vote = vote
         _event(vote, "vote_create", by)
     return vote
 
@@ -133,7 +158,7 @@ def candidate_add(
     deadline: str = "",
     by: User,
 ) -> Candidate:
-    require_in_jurisdiction(by, vote.congress.region, department.region if department else None)
+    require_in_jurisdiction(by, vote_region(vote), department.region if department else None)
     with transaction.atomic():
         _draft_for_update(vote, changes_the_list=True)
         last = vote.candidates.order_by("-order").values_list("order", flat=True).first()
@@ -161,7 +186,7 @@ def candidate_edit(*, candidate: Candidate, by: User, **fields: Any) -> Candidat
         raise TypeError(f"not editable: {sorted(unknown)}")
     department = fields.get("department")
     require_in_jurisdiction(
-        by, candidate.vote.congress.region, department.region if department else None
+        by, vote_region(candidate.vote), department.region if department else None
     )
     with transaction.atomic():
         locked = _draft_for_update(candidate.vote)
@@ -216,9 +241,8 @@ def check_differential(*, candidates: int, seats: int) -> None:
 def vote_open(*, vote: LivelihoodVote, by: User) -> LivelihoodVote:
     """Start the vote: the differential is checked (not for a run-off, whose candidates
     are the tied ones), the electorate is frozen and the ballot box opened."""
-    require_in_jurisdiction(
-        by, vote.congress.region
-    )  # staff of the congress's region (selectors.manages)
+    # Staff of the congress's region, or of the subdistrict's (selectors.manages).
+    require_in_jurisdiction(by, vote_region(vote))
     with transaction.atomic():
         locked = LivelihoodVote.objects.select_for_update().filter(pk=vote.pk).first()
         if locked is None or locked.status != V.DRAFT:
@@ -230,12 +254,15 @@ def vote_open(*, vote: LivelihoodVote, by: User) -> LivelihoodVote:
             _check_runoff_is_the_tie(locked)
         else:
             check_differential(candidates=candidates, seats=locked.seats)
-        voters = seated_representatives(locked.congress)
+        # The representatives with a live seat, or a subdistrict's active delegates.
+        voters = vote_voters(locked)
         if not voters:
+            if by_delegates(locked):
+                raise RuleViolation(_("该街道没有在任的议政代表，不能开始投票。"))
             raise RuleViolation(_("该人大没有在任代表，不能开始投票。"))
         electorate = len(voters)
         box = ballots.box_open(
-            region=locked.congress.region,
+            region=vote_region(locked),
             kind=BOX_KIND[BallotForm(locked.ballot_form)],
             seats=locked.seats,
             options=locked.candidates.order_by("order", "pk").values_list("pk", flat=True),
@@ -265,9 +292,8 @@ def vote_close(*, vote: LivelihoodVote, by: User) -> LivelihoodVote:
     # The lock waits for ballots and paper entries in flight (they hold share / no-key
     # locks on the vote row, see ``_lock_open`` and ``_enter_sheet``); any of them after
     # it finds the vote closed, so the check below cannot go stale before the UPDATE.
-    require_in_jurisdiction(
-        by, vote.congress.region
-    )  # staff of the congress's region (selectors.manages)
+    # Staff of the congress's region, or of the subdistrict's (selectors.manages).
+    require_in_jurisdiction(by, vote_region(vote))
     with transaction.atomic():
         locked = LivelihoodVote.objects.select_for_update().filter(pk=vote.pk).first()
         box = locked.box if locked is not None else None
@@ -294,9 +320,8 @@ def vote_close(*, vote: LivelihoodVote, by: User) -> LivelihoodVote:
 
 
 def vote_cancel(*, vote: LivelihoodVote, by: User, reason: str = "") -> LivelihoodVote:
-    require_in_jurisdiction(
-        by, vote.congress.region
-    )  # staff of the congress's region (selectors.manages)
+    # Staff of the congress's region, or of the subdistrict's (selectors.manages).
+    require_in_jurisdiction(by, vote_region(vote))
     with transaction.atomic():
         apply_transition(
             instance=vote,
@@ -448,26 +473,49 @@ def _ours(error: ballot_errors.DomainError) -> ballot_errors.DomainError:
     return ours() if error.message == default else ours(error.message)
 
 
+def outside_the_electorate(vote: LivelihoodVote, voter: Voter | None) -> NotAnElector:
+    """The refusal of a voter the vote's electorate does not hold, in plain words: a
+    representative in a subdistrict's vote (its 议政会 votes), a delegate in a
+    congress's, a delegate of another subdistrict."""
+    cycle = subdistrict_cycle(vote)
+    if cycle is None:
+        if isinstance(voter, VoterDelegate):
+            return NotAnElector(_("本次票决由人大代表投票，议政代表不参加。"))
+        return NotAnElector()
+    return NotAnElector(
+        _("本次票决由%(region)s议政会的议政代表投票，您不在本次票决的投票人名单中。")
+        % {"region": cycle.region.name}
+    )
+
+
 def ballot_cast(
     *,
     vote: LivelihoodVote,
-    representative: Representative,
     choices: Mapping[int, str],
     by: User,
+    voter: Voter | None = None,
+    representative: Representative | None = None,
 ) -> str:
-    """Cast a representative's secret ballot online; returns the receipt (shown once).
+    """Cast a voter's secret ballot online; returns the receipt (shown once). The voter
+    is a representative, or in a subdistrict's vote a voter delegate with a login
+    (``representative=`` is the older name of ``voter=``).
 
     The core seals it (``congress.ballots.services.ballot_cast``): one ballot per
     representative by the database (50 concurrent clicks make one ballot and 49
     ``AlreadyVoted``), nothing in the clear, nothing else written. A busy database is
     ``BallotBusy``: nothing was written and the voter may simply submit again."""
-    if representative.user_id is None or representative.user_id != by.pk:
+    voter = voter if voter is not None else representative
+    if voter is None or voter.user_id is None or voter.user_id != by.pk:
         raise NotAnElector()
+    if not of_its_kind(vote, voter):
+        raise outside_the_electorate(vote, voter)
     if vote.status != V.OPEN or vote.box is None:
         raise VoteNotOpen()
     _approvals_only(vote, choices, _("本次票决只需勾选赞成的项目。"))
     try:
-        return ballots.ballot_cast(box=vote.box, voter=representative.pk, choices=choices)
+        return ballots.ballot_cast(box=vote.box, voter=voter.pk, choices=choices)
+    except ballot_errors.NotAnElector:
+        raise outside_the_electorate(vote, voter) from None
     except ballot_errors.DomainError as error:
         raise _ours(error) from None
 
@@ -476,37 +524,56 @@ def ballot_cast(
 
 
 def participation_sign_in(
-    *, vote: LivelihoodVote, representative: Representative, by: User
+    *,
+    vote: LivelihoodVote,
+    by: User,
+    voter: Voter | None = None,
+    representative: Representative | None = None,
 ) -> None:
-    """签到领票: staff record that a representative in the hall received a paper ballot.
-    It is the same elector row as an online vote, so whoever signed in cannot vote
-    online too (and the other way round)."""
-    if vote.box is None or not holds_seat(representative, vote.congress):
+    """签到领票: staff record that a representative (in a subdistrict's vote, a voter
+    delegate) in the hall received a paper ballot. It is the same elector row as an
+    online vote, so whoever signed in cannot vote online too (and the other way round).
+    ``representative=`` is the older name of ``voter=``."""
+    voter = voter if voter is not None else representative
+    assert voter is not None
+    if by_delegates(vote):
+        if not isinstance(voter, VoterDelegate) or vote.box is None:
+            raise outside_the_electorate(vote, voter)
+    elif (
+        vote.box is None
+        or not isinstance(voter, Representative)
+        or not holds_seat(voter, vote.congress)
+    ):
         raise NotAnElector(_("该代表不是本级人大的在任代表。"))
     try:
-        _sign_in(vote, representative, by)
+        _sign_in(vote, voter, by)
     except OperationalError as error:
         if ballots.is_busy(error):  # SQLite's one writer was busy: nothing was saved
             raise BallotBusy(_("数据库繁忙，签到尚未保存，请再提交一次。")) from None
         raise
 
 
-def _sign_in(vote: LivelihoodVote, representative: Representative, by: User) -> None:
+def _sign_in(vote: LivelihoodVote, voter: Voter, by: User) -> None:
     assert vote.box is not None
     with transaction.atomic():
         try:
-            ballots.elector_sign_in(box=vote.box, voter=representative.pk, by=by)
+            ballots.elector_sign_in(box=vote.box, voter=voter.pk, by=by)
         except ballot_errors.AlreadyVoted as error:
             if error.message == BallotSource.ONLINE:
                 raise AlreadyVoted(_("该代表已在网上投票，不能再领取纸质选票。")) from None
             raise AlreadyVoted(_("该代表已签到领取纸质选票。")) from None
         except ballot_errors.NotAnElector:
+            if isinstance(voter, VoterDelegate):
+                raise NotAnElector(_("该议政代表不在本次票决开始时的议政代表名单中。")) from None
             raise NotAnElector(_("该代表不在本次票决开始时的代表名单中。")) from None
         except ballot_errors.DomainError as error:
             raise _ours(error) from None
         # Who handed a paper ballot to whom, and when: the hall's record, as a
         # roll call is. A paper ballot carries no name, so this links to no ballot.
-        _audit(vote, "paper_sign_in", by, representative=representative.pk)
+        if isinstance(voter, VoterDelegate):
+            _audit(vote, "paper_sign_in", by, voter_delegate=voter.pk)
+        else:
+            _audit(vote, "paper_sign_in", by, representative=voter.pk)
 
 
 def paper_sheet_enter(

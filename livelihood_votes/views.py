@@ -4,7 +4,8 @@ Staff (desktop): the list, a new vote, the vote's page (candidates while a draft
 open/close/cancel buttons, the turnout while open), the roll call and, once closed, the
 results. Representatives (phone): 我的票决, the ballot, the receipt (shown once, in the
 answer to the ballot itself: it is stored nowhere that names the voter) and the
-receipt check against the published ballot list.
+receipt check against the published ballot list. In a subdistrict's vote the voters
+are its 议政会's voter delegates, on the same pages (docs/livelihood-subdistricts.md).
 
 Each view loads through a scoped selector (404 outside the scope), validates, calls one
 service and responds.
@@ -47,7 +48,6 @@ from livelihood_votes.forms import (
 )
 from livelihood_votes.models import BallotForm, LivelihoodVote, Mark, VoteStatus
 from livelihood_votes.workflow import VOTE_CASE
-from representatives.models import Representative
 from representatives.selectors import representative_of
 
 V = VoteStatus
@@ -74,11 +74,21 @@ def _managed_vote(request: HttpRequest, pk: int) -> LivelihoodVote:
     return vote
 
 
-def _representative(request: HttpRequest) -> Representative:
-    representative = representative_of(request.user)
-    if representative is None:
+def _voters(request: HttpRequest) -> list[selectors.Voter]:
+    """Who this login votes as: its representative, its voter delegate, or both."""
+    found = [representative_of(request.user), selectors.delegate_of(request.user)]
+    voters = [voter for voter in found if voter is not None]
+    if not voters:
         raise Http404
-    return representative
+    return voters
+
+
+def _voter(request: HttpRequest, vote: LivelihoodVote) -> selectors.Voter:
+    """Who this login votes as in ``vote``; 404 for anyone not in its electorate."""
+    voter = selectors.voter_of(request.user, vote)
+    if voter is None or not selectors.is_elector(vote, voter):
+        raise Http404
+    return voter
 
 
 # --- staff ------------------------------------------------------------------------------
@@ -87,7 +97,7 @@ def _representative(request: HttpRequest) -> Representative:
 @login_required
 def vote_list(request: HttpRequest) -> HttpResponse:
     if not is_staff_or_admin(request.user):
-        if representative_of(request.user) is not None:
+        if selectors.is_voter_login(request.user):
             return redirect("my_livelihood_votes")
         raise Http404
     page = Paginator(selectors.vote_list(request.user), 30).get_page(request.GET.get("page"))
@@ -112,7 +122,7 @@ def vote_create(request: HttpRequest) -> HttpResponse:
 def vote_detail(request: HttpRequest, pk: int) -> HttpResponse:
     vote = get_visible_or_404(selectors.visible_votes(request.user), pk=pk)
     manages = selectors.manages(request.user, vote)
-    representative = representative_of(request.user)
+    voter = selectors.voter_of(request.user, vote)
     context: dict[str, Any] = {
         "vote": vote,
         "candidates": list(selectors.vote_candidates(vote)),
@@ -121,6 +131,8 @@ def vote_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_open": vote.status == V.OPEN,
         "is_closed": vote.status == V.CLOSED,
         "low_high": services.conf.differential_range(),
+        "by_delegates": selectors.by_delegates(vote),
+        "vote_region": selectors.vote_region(vote),
     }
     if manages:
         context["participants"] = selectors.participant_count(vote)
@@ -131,9 +143,9 @@ def vote_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         context["cancel_form"] = CancelForm()
         context["vote_actions"] = actions.allowed(request.user, vote)
-    if representative is not None and selectors.is_elector(vote, representative):
+    if voter is not None and selectors.is_elector(vote, voter):
         context["elector"] = True
-        context["voted"] = selectors.has_voted(vote, representative)
+        context["voted"] = selectors.has_voted(vote, voter)
         context["may_vote"] = vote.status == V.OPEN
     return render(request, "livelihood_votes/vote_detail.html", context)
 
@@ -196,7 +208,8 @@ def participants(request: HttpRequest, pk: int) -> HttpResponse:
     vote = _managed_vote(request, pk)
     rows = selectors.voters(vote)
     page = Paginator(rows, 100).get_page(request.GET.get("page"))
-    return render(request, "livelihood_votes/participants.html", {"vote": vote, "page": page})
+    context = {"vote": vote, "page": page, "by_delegates": selectors.by_delegates(vote)}
+    return render(request, "livelihood_votes/participants.html", context)
 
 
 # --- staff, in the hall: 签到领票 and 双人录入 --------------------------------------------
@@ -204,7 +217,8 @@ def participants(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 def sign_in(request: HttpRequest, pk: int) -> HttpResponse:
-    """现场签到: find a representative by name and hand them a paper ballot."""
+    """现场签到: find a representative (a subdistrict's vote: a voter delegate) by name and
+    hand them a paper ballot."""
     vote = _managed_vote(request, pk)
     electorate = selectors.electorate(vote)
     if request.method == "POST":
@@ -226,6 +240,7 @@ def sign_in(request: HttpRequest, pk: int) -> HttpResponse:
         "more": len(found) == SEARCH_LIMIT,
         "counts": selectors.paper_counts(vote),
         "is_open": vote.status == V.OPEN,
+        "by_delegates": selectors.by_delegates(vote),
     }
     return render(request, "livelihood_votes/sign_in.html", context)
 
@@ -233,17 +248,13 @@ def sign_in(request: HttpRequest, pk: int) -> HttpResponse:
 SEARCH_LIMIT = 20
 
 
-def _sign_in(request: HttpRequest, vote: LivelihoodVote, representative: Representative) -> None:
+def _sign_in(request: HttpRequest, vote: LivelihoodVote, voter: selectors.Voter) -> None:
     try:
-        services.participation_sign_in(
-            vote=vote, representative=representative, by=acting_user(request)
-        )
+        services.participation_sign_in(vote=vote, voter=voter, by=acting_user(request))
     except DomainError as error:
         messages.error(request, str(error.message))
     else:
-        messages.success(
-            request, _("%(name)s已签到，请发给纸质选票。") % {"name": representative.name}
-        )
+        messages.success(request, _("%(name)s已签到，请发给纸质选票。") % {"name": voter.name})
 
 
 SHEET_MESSAGES: dict[str, Promise] = {
@@ -340,14 +351,14 @@ def runoff_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def my_votes(request: HttpRequest) -> HttpResponse:
-    representative = _representative(request)
+    """我的票决: a representative's, a voter delegate's (their subdistrict's), or both."""
+    voters = _voters(request)
+    open_votes = [vote for voter in voters for vote in selectors.open_votes_for(voter)]
+    closed_votes = [vote for voter in voters for vote in selectors.recent_closed_for(voter)[:10]]
     return render(
         request,
         "livelihood_votes/my_votes.html",
-        {
-            "open_votes": selectors.open_votes_for(representative),
-            "closed_votes": selectors.recent_closed_for(representative)[:10],
-        },
+        {"open_votes": open_votes, "closed_votes": closed_votes},
     )
 
 
@@ -362,12 +373,10 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
     and is kept nowhere that names them (no session, no message). The choices travel in
     POST bodies only, never in a URL, which would put them in access logs."""
     vote = get_visible_or_404(selectors.visible_votes(request.user), pk=pk)
-    representative = _representative(request)
-    if not selectors.is_elector(vote, representative):
-        raise Http404
+    voter = _voter(request, vote)
     context: dict[str, Any] = {"vote": vote}
-    if vote.status != V.OPEN or selectors.has_voted(vote, representative):
-        context["voted"] = selectors.has_voted(vote, representative)
+    if vote.status != V.OPEN or selectors.has_voted(vote, voter):
+        context["voted"] = selectors.has_voted(vote, voter)
         refused = 409 if request.method == "POST" else 200  # a second submit is refused
         return render(request, "livelihood_votes/ballot_closed.html", context, status=refused)
     candidates = list(selectors.vote_candidates(vote))
@@ -378,10 +387,7 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
                 services.validated_marks(vote, form.choices())
                 return _ballot_review(request, vote, candidates, form.choices())
             receipt = services.ballot_cast(
-                vote=vote,
-                representative=representative,
-                choices=form.choices(),
-                by=acting_user(request),
+                vote=vote, voter=voter, choices=form.choices(), by=acting_user(request)
             )
         except DomainError as error:
             context["error"] = error.message
