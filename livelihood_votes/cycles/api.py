@@ -197,7 +197,7 @@ class LivelihoodCycleViewSet(viewsets.ReadOnlyModelViewSet):
         responses=CycleSerializer,
         description="Take a step on the cycle: shortlist_add (列入候选项目, from accepted "
         "proposals) or create_vote (依候选项目清单创建票决). Open in the phases the action "
-        "table names; an unknown name is 400 (unknown_action), a step not allowed now 409.",
+        "table names; an unknown name is 400, a step not allowed now 409.",
     )
     @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
     def act(self, request: Request, pk: str, action_name: str) -> Response:
@@ -260,7 +260,7 @@ class LivelihoodProposalViewSet(viewsets.ReadOnlyModelViewSet):
         responses=ProposalSerializer,
         description="Screen a proposal: accept (采纳), screen_out (不予采纳, with reason and "
         "note) or merge (合并, into: the id of the proposal kept). An unknown name is 400 "
-        "(unknown_action), a step not allowed now (or not yours) 409.",
+        "a step not allowed now (or not yours) 409.",
     )
     @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
     def act(self, request: Request, pk: str, action_name: str) -> Response:
