@@ -259,7 +259,7 @@ class LivelihoodProposalViewSet(viewsets.ReadOnlyModelViewSet):
         request=ACTION_INPUT,
         responses=ProposalSerializer,
         description="Screen a proposal: accept (采纳), screen_out (不予采纳, with reason and "
-        "note) or merge (合并, into: the id of the proposal kept). An unknown name is 400 "
+        "note) or merge (合并, into: the id of the proposal kept). An unknown name is 400, "
         "a step not allowed now (or not yours) 409.",
     )
     @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
