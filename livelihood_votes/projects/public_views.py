@@ -37,7 +37,7 @@ def public_cycle(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "livelihood_votes/projects/public_cycle.html",
-        {"cycle": cycle, "projects": projects},
+        {"cycle": cycle, "projects": projects, "public_region": cycle.region},
     )
 
 
@@ -60,7 +60,12 @@ def public_project(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("livelihood_public_project", pk=project.pk)
         else:
             status = 400
-    context = {"project": project, "form": form, **selectors.public_page(project)}
+    context = {
+        "project": project,
+        "form": form,
+        "public_region": project.cycle.region,
+        **selectors.public_page(project),
+    }
     return render(request, "livelihood_votes/projects/public_project.html", context, status=status)
 
 
