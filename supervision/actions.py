@@ -21,9 +21,9 @@ from congress.errors import UnknownAction
 from congress.models import User
 from supervision import forms as f
 from supervision import services
-from supervision.models.topics import Finding, FindingStatus
+from supervision.models.topics import Finding, FindingStatus, Topic
 from supervision.selectors import handles, manages
-from supervision.workflow import FINDING_TRANSITIONS
+from supervision.workflow import FINDING_TRANSITIONS, TOPIC_LABELS, TOPIC_TRANSITIONS
 
 FS = FindingStatus
 STAFF, HANDLER = "staff", "handler"
@@ -162,3 +162,57 @@ def action_named(name: str) -> FindingAction:
         return FINDING_ACTIONS[name]
     except KeyError:
         raise UnknownAction(name, FINDING_ACTIONS) from None
+
+
+# --- the steps on a topic (all the staff's of its region) --------------------------------
+
+
+@dataclass(frozen=True)
+class TopicAction:
+    label: str | Promise
+    when: Callable[[Topic], bool]
+    run: Callable[[Topic, User], Any]  # calls one service
+    button: str = "outline-primary"
+
+
+def _move(name: str, button: str = "outline-primary") -> TopicAction:
+    return TopicAction(
+        TOPIC_LABELS[name],
+        lambda t: t.status in TOPIC_TRANSITIONS[name][0],
+        lambda t, u: services.topic_move(topic=t, action=name, by=u),
+        button,
+    )
+
+
+TOPIC_ACTIONS: dict[str, TopicAction] = {
+    "start": _move("start"),
+    "rectify": _move("rectify"),
+    "complete": _move("complete"),
+    "cancel": _move("cancel", "outline-danger"),
+    "publish": TopicAction(
+        TOPIC_LABELS["publish"],
+        lambda t: (
+            t.published_at is None and t.status in services.PUBLISHABLE and t.findings_count > 0
+        ),
+        lambda t, u: services.topic_publish(topic=t, by=u),
+        "outline-success",
+    ),
+    "unpublish": TopicAction(
+        TOPIC_LABELS["unpublish"],
+        lambda t: t.published_at is not None,
+        lambda t, u: services.topic_unpublish(topic=t, by=u),
+        "outline-secondary",
+    ),
+}
+
+
+def topic_actions(topic: Topic) -> list[tuple[str, TopicAction]]:
+    """The steps the topic's staff may take now, read from the table."""
+    return [(name, a) for name, a in TOPIC_ACTIONS.items() if a.when(topic)]
+
+
+def topic_action_named(name: str) -> TopicAction:
+    try:
+        return TOPIC_ACTIONS[name]
+    except KeyError:
+        raise UnknownAction(name, TOPIC_ACTIONS) from None

@@ -27,3 +27,8 @@ def review_after_months() -> int:
 def review_deadline() -> Deadline:
     """The 回头看's loop item is due on its date; this default is used when none is given."""
     return Deadline(review_after_months(), "months")
+
+
+def public_rate() -> str:
+    """Views of the public findings pages per client address (``congress.ratelimit``)."""
+    return str(getattr(settings, "SUPERVISION_PUBLIC_RATE", "300/h"))

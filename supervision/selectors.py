@@ -251,3 +251,36 @@ def finding_rates(user: AnyUser, year: int) -> tuple[list[DepartmentRate], Depar
         long_term=sum(r.long_term for r in rows),
     )
     return rows, total
+
+
+# --- the public pages: what the congress published ----------------------------------------
+
+PUBLIC_ORDER = ("-published_at", "-pk")
+
+
+def published_topics() -> QuerySet[Topic]:
+    """The topics whose findings the staff published, for anyone."""
+    return Topic.objects.filter(published_at__isnull=False).select_related("congress")
+
+
+def public_findings(topic: Topic) -> QuerySet[Finding]:
+    """A published topic's findings, only the columns the public page shows (no
+    description, measures, evidence or timeline: those may name people)."""
+    return (
+        topic.findings.select_related("category", "department")
+        .only(
+            "topic_id",
+            "number",
+            "title",
+            "category__title",
+            "category__number",
+            "department__name",
+            "status",
+            "is_long_term",
+            "target",
+            "is_flagged",
+            "due_on",
+            "closed_off_at",
+        )
+        .order_by("number")
+    )

@@ -249,6 +249,39 @@ def topic_move(*, topic: Topic, action: str, by: User | None, note: str = "") ->
     return event
 
 
+PUBLISHABLE = {TopicStatus.ACTIVE, TopicStatus.RECTIFYING, TopicStatus.COMPLETED}
+
+
+def topic_publish(*, topic: Topic, by: User | None) -> CaseEvent:
+    """向社会公布: the topic's findings go on its public page, with their progress."""
+    require_in_jurisdiction(by, topic.region)
+    if topic.status not in PUBLISHABLE or not topic.findings_count:
+        raise RuleViolation(_("议题启动并列入问题清单后才能向社会公布。"))
+    with transaction.atomic():
+        changed = Topic.objects.filter(pk=topic.pk, published_at__isnull=True).update(
+            published_at=timezone.now()
+        )
+        if not changed:
+            raise InvalidTransition(_("问题清单已经公布。"))
+        event = record_event(case_type=TOPIC_CASE, case_id=topic.pk, action="publish", by=by)
+    topic.refresh_from_db()
+    return event
+
+
+def topic_unpublish(*, topic: Topic, by: User | None) -> CaseEvent:
+    """撤回公布: the public page is gone (404) until it is published again."""
+    require_in_jurisdiction(by, topic.region)
+    with transaction.atomic():
+        changed = Topic.objects.filter(pk=topic.pk, published_at__isnull=False).update(
+            published_at=None
+        )
+        if not changed:
+            raise InvalidTransition(_("问题清单尚未公布。"))
+        event = record_event(case_type=TOPIC_CASE, case_id=topic.pk, action="unpublish", by=by)
+    topic.refresh_from_db()
+    return event
+
+
 def topic_member_add(
     *,
     topic: Topic,

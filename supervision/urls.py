@@ -78,6 +78,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.review_hold,
         name="supervision_review_hold",
     ),
+    path("p/supervision/topics/<int:pk>/", views.topic_public, name="supervision_topic_public"),
+    path(
+        "p/supervision/regions/<int:region_id>/",
+        views.public_region,
+        name="supervision_public_region",
+    ),
     path("supervision/findings/", views.finding_list, name="supervision_finding_list"),
     path("supervision/findings/rates/", views.finding_rates, name="supervision_finding_rates"),
     path(

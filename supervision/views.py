@@ -15,19 +15,27 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from congress.errors import DomainError
+from congress.errors import DomainError, InvalidTransition
 from congress.files import stream_file
 from congress.keyset import keyset_page
+from congress.models import Region
+from congress.ratelimit import ratelimit
 from congress.scoping import acting_user, get_visible_or_404, is_staff_or_admin
 from congress.workflow import timeline
+from supervision import conf, selectors, services
 from supervision import forms as f
-from supervision import selectors, services
-from supervision.actions import action_named, finding_actions, may
+from supervision.actions import (
+    action_named,
+    finding_actions,
+    may,
+    topic_action_named,
+    topic_actions,
+)
 from supervision.exports import findings_workbook, rates_workbook
 from supervision.models.topics import (
     Finding,
@@ -36,7 +44,7 @@ from supervision.models.topics import (
     SupervisionPlan,
     Topic,
 )
-from supervision.workflow import FINDING_CASE, PLAN_TRANSITIONS, TOPIC_CASE, TOPIC_TRANSITIONS
+from supervision.workflow import FINDING_CASE, PLAN_TRANSITIONS, TOPIC_CASE
 
 View = Callable[..., HttpResponseBase]
 
@@ -237,7 +245,6 @@ def topic_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
     topic = _topic(request, pk)
-    moves = [name for name, (sources, _t) in TOPIC_TRANSITIONS.items() if topic.status in sources]
     context = {
         "topic": topic,
         "progress": selectors.topic_progress(topic),
@@ -249,7 +256,7 @@ def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reviews": list(topic.reviews.all()),
         "today": timezone.localdate(),
         "review_form": f.ReviewScheduleForm(),
-        "moves": moves,
+        "moves": topic_actions(topic),
         "member_form": f.MemberForm(),
         "category_form": f.CategoryForm(),
         "events": timeline(TOPIC_CASE, topic.pk),
@@ -262,7 +269,10 @@ def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def topic_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     topic = _topic(request, pk)
     try:
-        services.topic_move(topic=topic, action=action, by=acting_user(request))
+        step = topic_action_named(action)
+        if not step.when(topic):
+            raise InvalidTransition()
+        step.run(topic, acting_user(request))
     except DomainError as error:
         _refused(request, error)
     return redirect(topic)
@@ -573,3 +583,29 @@ def finding_rates_xlsx(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="finding-rates-{year}.xlsx"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- the public pages (no sign-in; only what the staff published) -------------------------
+
+
+@ratelimit(group="supervision-public", rate=conf.public_rate, methods=("GET",))
+def topic_public(request: HttpRequest, pk: int) -> HttpResponse:
+    """A published topic's findings and their progress toward 销号清零, for anyone."""
+    topic = get_visible_or_404(selectors.published_topics(), pk=pk)
+    context = {
+        "topic": topic,
+        "progress": selectors.topic_progress(topic),
+        "findings": list(selectors.public_findings(topic)),
+        "public_region": topic.region,
+    }
+    return render(request, "supervision/topic_public.html", context)
+
+
+@ratelimit(group="supervision-public", rate=conf.public_rate, methods=("GET",))
+def public_region(request: HttpRequest, region_id: int) -> HttpResponse:
+    """The published topics of one region's congress, newest first (keyset pages)."""
+    region = get_object_or_404(Region, pk=region_id)
+    rows = selectors.published_topics().filter(region=region)
+    page = keyset_page(rows, request.GET, ordering=selectors.PUBLIC_ORDER)
+    context = {"region": region, "page": page, "public_region": region}
+    return render(request, "supervision/public_region.html", context)

@@ -48,6 +48,8 @@ TOPIC_LABELS: dict[str, str | Promise] = {
     "cancel": _("取消议题"),
     "investigation": _("调研视察"),
     "review": _("回头看"),
+    "publish": _("向社会公布问题清单"),
+    "unpublish": _("撤回公布"),
 }
 FINDING_LABELS: dict[str, str | Promise] = {
     "create": _("列入问题清单"),

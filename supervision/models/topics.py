@@ -170,6 +170,9 @@ class Topic(models.Model):
     # (docs/architecture.md, "Reads that do not grow with the data").
     findings_count = models.PositiveIntegerField(_("问题数"), default=0, editable=False)
     findings_closed_off = models.PositiveIntegerField(_("已销号"), default=0, editable=False)
+    # Set when the staff publish the topic's findings (向社会公布): the public page shows
+    # them (titles, categories, departments, dates, status), never notes or evidence.
+    published_at = models.DateTimeField(_("公布时间"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("创建人"),
@@ -186,6 +189,9 @@ class Topic(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["region", "created_at", "id"], name="supervision_topic_region"),
+            models.Index(
+                fields=["region", "published_at", "id"], name="supervision_topic_published"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -17,6 +17,8 @@ from tests.security.access_rules import (
     API_ANONYMOUS,
     DISTRICT,
     NOT_ALLOWED,
+    NOT_FOUND,
+    OK,
     OTHER_DISTRICT,
     REDIRECT,
     STAFF,
@@ -24,6 +26,7 @@ from tests.security.access_rules import (
     Case,
     Rule,
     api,
+    everyone,
     only,
     page,
     scoped,
@@ -90,6 +93,26 @@ def topic(side: str) -> Builder:
 
 def fresh_topic(side: str, **extra: Any) -> Builder:
     return lambda cast: {"pk": _topic(cast, side).pk, **extra}
+
+
+def _started_topic(cast: Cast, side: str, publish: bool) -> dict[str, Any]:
+    _region, staff, _department = _side(cast, side)
+    found = _finding(cast, side).topic
+    services.topic_move(topic=found, action="start", by=staff)
+    if publish:
+        services.topic_publish(topic=found, by=staff)
+    return {"pk": found.pk}
+
+
+def published_topic(side: str, publish: bool = True) -> Builder:
+    """A started topic with one finding, published (向社会公布) or not."""
+    return lambda cast: _once(
+        cast, f"sup_public_{side}_{publish}", lambda: _started_topic(cast, side, publish)
+    )
+
+
+def fresh_started_topic(side: str, **extra: Any) -> Builder:
+    return lambda cast: {**_started_topic(cast, side, publish=False), **extra}
 
 
 def fresh_member(side: str) -> Builder:
@@ -206,8 +229,19 @@ RULES: dict[str, Rule] = {
     "supervision_topic_findings": scoped(topic("in"), topic("out")),
     "supervision_finding_create": scoped(topic("in"), topic("out")),
     "supervision_topic_findings_xlsx": scoped(topic("in"), topic("out")),
-    "supervision_topic_act": staff_post(
-        fresh_topic("in", action="start"), fresh_topic("out", action="start")
+    "supervision_topic_act": Rule(
+        (
+            *staff_post(
+                fresh_topic("in", action="start"), fresh_topic("out", action="start")
+            ).cases,
+            Case(
+                "publish in 海州区",
+                only(DISTRICT, ok=REDIRECT),
+                fresh_started_topic("in", action="publish"),
+                "POST",
+                fresh=True,
+            ),
+        )
     ),
     "supervision_member_add": staff_post(
         fresh_topic("in"), fresh_topic("out"), data=lambda c: {"role": "leader", "name": "张主任"}
@@ -245,6 +279,20 @@ RULES: dict[str, Rule] = {
         )
     ),
     "supervision_finding_list": page(only((*STAFF, "clerk", "other_clerk"))),
+    # The public pages: a published topic for anyone; not published, 404 for everyone.
+    "supervision_topic_public": Rule(
+        (
+            Case("published, 海州区", everyone(OK), published_topic("in")),
+            Case("published, 临江区", everyone(OK), published_topic("out")),
+            Case("not published", everyone(NOT_FOUND), published_topic("in", publish=False)),
+        )
+    ),
+    "supervision_public_region": Rule(
+        (
+            Case("海州区", everyone(OK), lambda c: {"region_id": c.world.district.pk}),
+            Case("a made-up region", everyone(NOT_FOUND), lambda c: {"region_id": 987654}),
+        )
+    ),
     # The year's rates by department: staff (each counts their own jurisdiction).
     "supervision_finding_rates": page(only(STAFF)),
     "supervision_finding_rates_xlsx": page(only(STAFF)),
