@@ -95,6 +95,16 @@ class RepresentativesConfig(AppConfig):
         )
         register_nav(
             NavItem(
+                _("待核实的联系记录"),
+                "contact_log_unverified",
+                is_staff_or_admin,
+                order=121,
+                icon="patch-question",
+                group="representatives",
+            )
+        )
+        register_nav(
+            NavItem(
                 _("我的值班"),
                 "my_duty",
                 _is_representative,

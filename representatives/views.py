@@ -31,7 +31,7 @@ from congress.audit import audit_record
 from congress.errors import DomainError
 from congress.models import AuditAction, Region
 from congress.scoping import acting_user, get_visible_or_404, is_staff_or_admin, visible_regions
-from representatives import card_jobs, forms, points, selectors, services
+from representatives import card_jobs, forms, offline, points, selectors, services
 from representatives.filters import ContactLogFilter, RepresentativeFilter, VoterDelegateFilter
 from representatives.models import (
     ActivityStatus,
@@ -598,6 +598,7 @@ def contact_log_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "log": log,
             "problems": problems,
+            "photos": offline.contact_log_photos(log),
             "issue_url": issue_url,
             "can_edit": log.representative.user_id == request.user.pk,
         },
