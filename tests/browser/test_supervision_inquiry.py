@@ -6,11 +6,13 @@ records a visit, lists 9 categories and 21 findings over three bureaus (three of
 long-term), schedules 第21次会议 with the police bureau's report and the inquiry,
 records the questions in meeting mode, drafts and issues the review opinion, puts the
 handling report on 第22次会议 and closes its satisfaction vote. 周伟, the police
-bureau's clerk, works on his phone: he sees only his bureau's 9 findings (another
+bureau's clerk, works on his phone: he sees only his bureau's 11 findings (another
 bureau's is 404), sends the report and the handling report, claims completion of his
 short-term findings and reports progress on a long-term one. 委员甲, a member of the
 standing committee, votes on her phone. At the end 18 findings are closed off and the
-3 long-term ones are still being rectified toward their targets.
+3 long-term ones are still being rectified toward their targets; 陈静 reads the year's
+rates by bureau, schedules the 回头看 and publishes the findings, and anyone reads the
+public page on a phone, which names none of the people involved.
 
 The two other bureaus' clerks claim their findings through the services (they are not
 the persona under test); everything 陈静, 周伟 and 委员甲 do goes through the pages.
@@ -358,3 +360,34 @@ def test_a_whole_special_inquiry(
     assert sorted(
         Finding.objects.exclude(status=FindingStatus.CLOSED_OFF).values_list("title", flat=True)
     ) == sorted(f[1] for f in FINDINGS if f[3])
+
+    # --- the year's rates by bureau (worked out by hand) ------------------------------------
+    # 教育局 5 of 5 closed off; 公安分局 9 of 11 (2 long-term); 交通运输局 4 of 5 (1 long-term);
+    # every claim came before its due date: all on time.
+    staff.goto("/supervision/findings/")
+    staff.get_by_test_id("rates-link").click()
+    rows = staff.get_by_test_id("rate-row")
+    expect(rows).to_have_count(3)
+    expect(rows.nth(0)).to_contain_text("海州区教育局")
+    expect(rows.nth(1)).to_contain_text("海州区公安分局")
+    expect(rows.nth(1)).to_contain_text("81.8%")
+    expect(rows.nth(2)).to_contain_text("80.0%")
+    expect(staff.get_by_test_id("rate-total")).to_contain_text("85.7%")
+    expect(staff.get_by_test_id("rate-total")).to_contain_text("100.0%")
+
+    # --- 回头看 scheduled; the findings published; anyone reads them on a phone -------------
+    staff.goto(topic_url)
+    staff.get_by_test_id("schedule-review").click()
+    expect(staff.get_by_test_id("reviews").get_by_test_id("hold-review")).to_have_count(1)
+    staff.get_by_test_id("topic-publish").click()
+    public_url = staff.get_by_test_id("public-link").get_attribute("href")
+    assert public_url is not None
+    citizen = new_page("phone")
+    citizen.goto(public_url)
+    expect(citizen.get_by_test_id("public-finding")).to_have_count(21)
+    expect(citizen.get_by_test_id("progress")).to_contain_text("已销号 18 / 共 21 项")
+    expect(citizen.get_by_test_id("public-findings")).to_contain_text("海州区公安分局")
+    for private in ("周伟", "陈静", "实地核查", "第一年规划已完成"):
+        expect(citizen.locator("body")).not_to_contain_text(private)
+    narrow(citizen)
+    screenshot(citizen, "supervision-inquiry-public-phone")
