@@ -207,7 +207,7 @@ class Session(models.Model):
 class WorkingCommittee(models.Model):
     """街道人大工作委员会 (人大工委): a subdistrict (街道) has no people's congress; the
     district's (county's) standing committee works there through this committee
-    (地方组织法 第五十三条). Its staff are the district's congress staff with a grant on
+    (地方组织法 第五十九条). Its staff are the district's congress staff with a grant on
     the 街道 region; the 议政会 of voter delegates is the subdistrict's (VoterDelegate)."""
 
     region = models.OneToOneField(
