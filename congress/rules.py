@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from congress.models import Congress, Region, User
     from congress.scoping import AnyUser
 
-Kind = Literal["int", "bool", "words"]
+Kind = Literal["int", "bool", "words", "choice"]
 Unit = Literal["workdays", "days", "months", "times", ""]
 
 # The longest list of words a rule of kind "words" takes, and the longest word.
@@ -48,7 +48,8 @@ class Rule:
 
     ``source`` names the law's article, or "实践做法" and the practice it follows;
     ``setting`` is the installation-wide setting that replaces ``default`` before any
-    congress sets its own; ``minimum``/``maximum`` bound an ``int`` (both inclusive).
+    congress sets its own; ``minimum``/``maximum`` bound an ``int`` (both inclusive);
+    ``choices`` are the (value, label) pairs a ``choice`` takes.
     """
 
     key: str
@@ -63,11 +64,14 @@ class Rule:
     minimum: int | None = None
     maximum: int | None = None
     order: int = 100
+    choices: tuple[tuple[str, Any], ...] = ()
 
     def range_text(self) -> str:
         """The allowed values, as the form and a refusal state them."""
         if self.kind == "bool":
             return _("是或否")
+        if self.kind == "choice":
+            return "、".join(str(label) for _value, label in self.choices)
         if self.kind == "words":
             return _("最多%(n)s个词，每个不超过%(length)s个字") % {
                 "n": MAX_WORDS,
@@ -83,6 +87,8 @@ class Rule:
         """A value as the page shows it."""
         if self.kind == "bool":
             return _("是") if value else _("否")
+        if self.kind == "choice":
+            return str(dict(self.choices).get(value, value))
         if self.kind == "words":
             return "、".join(value) if value else _("（无）")
         if not self.unit:
@@ -112,6 +118,8 @@ def register_rule(rule: Rule) -> None:
         raise ValueError(f"rule {rule.key!r} registered twice with different definitions")
     if rule.kind == "int" and (rule.minimum is None or rule.maximum is None):
         raise ValueError(f"rule {rule.key!r}: an int rule needs its range")
+    if rule.kind == "choice" and rule.default not in dict(rule.choices):
+        raise ValueError(f"rule {rule.key!r}: the default is not one of its choices")
     _registry[rule.key] = rule
 
 
@@ -139,6 +147,8 @@ def _coerce(rule: Rule, value: Any) -> Any:
         return int(value)
     if rule.kind == "bool":
         return bool(value)
+    if rule.kind == "choice":
+        return str(value)
     return [str(word) for word in value]
 
 
@@ -238,6 +248,13 @@ def clean_rule_value(rule: Rule, raw: Any) -> Any:
     if rule.kind == "bool":
         if isinstance(raw, bool):
             return raw
+        raise RuleViolation(
+            _("“%(label)s”的取值应为%(range)s。")
+            % {"label": rule.label, "range": rule.range_text()}
+        )
+    if rule.kind == "choice":
+        if raw in dict(rule.choices):
+            return str(raw)
         raise RuleViolation(
             _("“%(label)s”的取值应为%(range)s。")
             % {"label": rule.label, "range": rule.range_text()}

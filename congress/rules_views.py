@@ -51,6 +51,11 @@ class CongressRulesForm(forms.Form):
                     required=False,
                 )
                 initial = FOLLOW if state.own is None else ("1" if state.own else "0")
+            elif rule.kind == "choice":
+                field = forms.ChoiceField(
+                    choices=[(FOLLOW, gettext_lazy("沿用上级")), *rule.choices], required=False
+                )
+                initial = FOLLOW if state.own is None else state.own
             elif rule.kind == "words":
                 field = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
                 initial = FOLLOW if state.own is None else "\n".join(state.own)
