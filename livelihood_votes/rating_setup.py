@@ -24,6 +24,7 @@ from livelihood_votes.ratings import conf, demo
 from livelihood_votes.ratings import outcomes as _rules  # noqa: F401 - registers the rules
 from livelihood_votes.ratings.workflow import (
     ACTION_LABELS,
+    CYCLE_CASE,
     PROJECT_CASE,
     RATING_CASE,
     RECTIFY_CASE,
@@ -63,6 +64,7 @@ register_case_type(
 )
 register_labels(case_type=RATING_CASE, actions=ACTION_LABELS, statuses=dict(RatingStatus.choices))
 register_labels(case_type=PROJECT_CASE, actions=ACTION_LABELS)
+register_labels(case_type=CYCLE_CASE, actions=ACTION_LABELS)
 register_labels(
     case_type=RECTIFY_CASE, actions=ACTION_LABELS, statuses=dict(RectificationStatus.choices)
 )

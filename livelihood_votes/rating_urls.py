@@ -34,7 +34,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("livelihood/ratings/<int:pk>/paper/", views.rating_paper, name="livelihood_rating_paper"),
     path(
-        "livelihood/ratings/<int:pk>/public/",
+        "p/livelihood/ratings/<int:pk>/",
         views.rating_public,
         name="livelihood_rating_public",
     ),

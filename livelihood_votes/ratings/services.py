@@ -43,6 +43,7 @@ from livelihood_votes.models.ratings import (
 from livelihood_votes.ratings import conf, selectors
 from livelihood_votes.ratings import outcomes as _rules  # noqa: F401 - registers the rules
 from livelihood_votes.ratings.workflow import (
+    CYCLE_CASE,
     PROJECT_CASE,
     PROJECT_RATING_TRANSITIONS,
     RATED_FROM,
@@ -351,7 +352,7 @@ def next_year_cycle(*, cycle: Cycle, by: User | None) -> Cycle:
         created_by=by,
     )
     record_event(
-        case_type="livelihood_votes.cycle",
+        case_type=CYCLE_CASE,
         case_id=made.pk,
         action="cycle_created_for_carry_over",
         by=by,

@@ -17,6 +17,9 @@ RATING_CASE = "livelihood_votes.rating"
 RECTIFY_CASE = "livelihood_votes.rectification"
 # The rated project's own timeline (case id: the Project row).
 PROJECT_CASE = "livelihood_votes.project"
+# The year's cycle (its own timeline is the call's; this package only makes next year's
+# cycle for a carried project).
+CYCLE_CASE = "livelihood_votes.cycle"
 
 R, P = RatingStatus, ProjectStatus
 
@@ -42,4 +45,5 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "project_rated_closed": _("测评满意或基本满意，项目办结"),
     "project_rated_rectify": _("测评不满意，交责任单位整改"),
     "project_carried_over": _("结转下一年度跟踪"),
+    "cycle_created_for_carry_over": _("为结转项目建立下一年度工作"),
 }
