@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from congress.loop import CaseType, register_case_type
 from congress.registry import (
     DemoBuilder,
     NavItem,
@@ -18,7 +20,7 @@ from congress.registry import (
     register_nav,
 )
 from congress.scoping import is_staff_or_admin
-from livelihood_votes.cycles import demo, privacy, services
+from livelihood_votes.cycles import demo, privacy, selectors, services
 from livelihood_votes.cycles.workflow import ACTION_LABELS, CYCLE_CASE, PROPOSAL_CASE
 from livelihood_votes.models import ProposalStatus
 from representatives.selectors import representative_of
@@ -32,6 +34,22 @@ def _proposes(user: Any) -> bool:
     return representative_of(user) is not None or bool(user.department_ids)
 
 
+def _can_view_proposal(user: Any, pk: int) -> bool:
+    return selectors.visible_proposals(user).filter(pk=pk).exists()
+
+
+# A proposal is no loop item (nothing in it is due by a date); it is registered so that
+# the photos on its timeline are served by the core's scoped download
+# (``congress.files.attachment_download``) to whoever may see the proposal.
+register_case_type(
+    CaseType(
+        key=PROPOSAL_CASE,
+        label=_("民生实事项目建议"),
+        url=lambda pk: reverse("livelihood_proposal_detail", args=[pk]),
+        can_view=_can_view_proposal,
+        generic_actions=frozenset(),
+    )
+)
 register_labels(case_type=CYCLE_CASE, actions=ACTION_LABELS)
 register_labels(
     case_type=PROPOSAL_CASE, actions=ACTION_LABELS, statuses=dict(ProposalStatus.choices)

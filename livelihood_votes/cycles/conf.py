@@ -33,3 +33,8 @@ def rate_submit_phone() -> str:
 def rate_tracking() -> str:
     """Tracking-page and public-count reads per client address."""
     return str(getattr(settings, "LIVELIHOOD_TRACKING_RATE", "120/h"))
+
+
+def max_photos() -> int:
+    """Photos a proposal may carry (each checked and re-encoded by ``congress.uploads``)."""
+    return int(getattr(settings, "LIVELIHOOD_PROPOSAL_MAX_PHOTOS", 4))

@@ -7,11 +7,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from congress.models import Congress, Department, Region
+from congress.uploads import CleanUpload, clean_image
+from livelihood_votes.cycles import conf
 from livelihood_votes.cycles.services import DATE_FIELDS
 from livelihood_votes.models import (
     BallotForm,
@@ -59,6 +63,24 @@ class CycleCreateForm(CycleForm):
         self.fields["electorate"].initial = Electorate.REPRESENTATIVES
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented pattern)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
 class ProposalForm(forms.Form):
     """What every channel gives: the project, where, roughly what it costs, who benefits."""
 
@@ -81,6 +103,7 @@ class ProposalForm(forms.Form):
         label=_("估算投资（万元，可不填）"), max_digits=12, decimal_places=2, required=False
     )
     beneficiaries = forms.CharField(label=_("受益群体（可不填）"), max_length=200, required=False)
+    photos = MultipleFileField(label=_("现场照片（可不填）"), required=False)
 
     def __init__(self, *args: Any, cycle: Cycle, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -88,6 +111,14 @@ class ProposalForm(forms.Form):
             parent=cycle.region
         )
         self.fields["area"].queryset = areas.order_by("depth", "code", "name")  # type: ignore[attr-defined]
+        self.fields["photos"].help_text = _("最多%(n)s张") % {"n": conf.max_photos()}
+
+    def clean_photos(self) -> list[CleanUpload]:
+        """Each photo checked and re-encoded without its metadata (``congress.uploads``)."""
+        files = self.cleaned_data.get("photos") or []
+        if len(files) > conf.max_photos():
+            raise ValidationError(_("最多上传%(n)s张照片。") % {"n": conf.max_photos()})
+        return [clean_image(upload) for upload in files]
 
 
 class CitizenProposalForm(ProposalForm):

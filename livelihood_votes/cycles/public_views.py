@@ -79,7 +79,7 @@ def call_propose(request: HttpRequest, pk: int) -> HttpResponse:
         return _to_tracking(stored.tracking_token)
     if is_limited(request, group="livelihood-propose", rate=conf.rate_submit()):
         return too_many_requests(request)
-    form = CitizenProposalForm(request.POST, cycle=cycle)
+    form = CitizenProposalForm(request.POST, request.FILES, cycle=cycle)
     if request.POST.get("website"):
         # Robots get what looks like success and nothing is stored.
         return _no_store(

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime
 import re
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -28,9 +29,11 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from congress.errors import OutOfJurisdiction, RuleViolation
+from congress.files import attach_to_event
 from congress.models import Congress, Department, Region, Session, User
 from congress.notifications import notify
 from congress.scoping import require_in_jurisdiction
+from congress.uploads import CleanUpload
 from congress.workflow import apply_transition, record_event
 from livelihood_votes import services as vote_services
 from livelihood_votes.cycles import conf
@@ -294,6 +297,7 @@ def proposal_submit(
     idempotency_key: uuid.UUID | None = None,
     representative: Representative | None = None,
     department: Department | None = None,
+    photos: Sequence[CleanUpload] = (),
     by: User | None = None,
     day: datetime.date | None = None,
 ) -> Submitted:
@@ -309,6 +313,8 @@ def proposal_submit(
                 stored, stored.merged_into if stored.status == P.MERGED else None, True
             )
     _check_call_open(cycle, day)
+    if len(photos) > conf.max_photos():
+        raise RuleViolation(_("最多上传%(n)s张照片。") % {"n": conf.max_photos()})
     check_proposal(place=place, estimated_cost=estimated_cost, title=title, description=description)
     if not region.is_within(cycle.region):
         raise RuleViolation(_("所选地区不在%(region)s范围内。") % {"region": cycle.region.name})
@@ -379,15 +385,17 @@ def proposal_submit(
             # The same form sent twice at once: the other request stored it.
             stored = Proposal.objects.get(idempotency_key=idempotency_key)
             return Submitted(stored, stored.merged_into, True)
-        record_event(
+        submitted = record_event(
             case_type=PROPOSAL_CASE,
             case_id=proposal.pk,
             action="proposal_submit",
             by=by,
             actor_label="" if by else _("群众"),
             to_status=proposal.status,
-            data={"channel": channel.value},
+            data={"channel": channel.value, "photos": len(photos)},
         )
+        for photo in photos:
+            attach_to_event(event=submitted, upload=photo)
         if first is not None:
             Proposal.objects.filter(pk=first.pk).update(merged_count=F("merged_count") + 1)
             record_event(

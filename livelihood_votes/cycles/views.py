@@ -284,13 +284,14 @@ def propose(request: HttpRequest, pk: int) -> HttpResponse:
     if channel == ProposalChannel.DEPARTMENT:
         form = DepartmentProposalForm(
             request.POST or None,
+            request.FILES or None,
             cycle=cycle,
             departments=Department.objects.filter(
                 pk__in=acting_user(request).department_ids, is_active=True
             ),
         )
     else:
-        form = ProposalForm(request.POST or None, cycle=cycle)
+        form = ProposalForm(request.POST or None, request.FILES or None, cycle=cycle)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:

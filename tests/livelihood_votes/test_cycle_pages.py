@@ -272,3 +272,52 @@ def test_the_cycle_page_shows_the_phase_and_the_steps_of_the_day(
     )
     text = staff.get(cycle.get_absolute_url()).content.decode()
     assert "当前阶段：筛选建议" in text and 'data-testid="shortlist-form"' in text
+
+
+def _png(name: str = "site.png") -> Any:
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 80, 40)).save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def test_photos_go_with_the_proposal_and_only_its_staff_see_them(
+    client: Client, world: World, district_staff: User, other_district_staff: User
+) -> None:
+    from congress.models import EventAttachment
+
+    cycle = open_cycle(world, district_staff)
+    answer = client.post(
+        reverse("livelihood_call_propose", args=[cycle.pk]),
+        {**public_form(world), "photos": [_png("a.png"), _png("b.png")]},
+    )
+    assert answer.status_code == 302
+    proposal = Proposal.objects.get()
+    photos = list(EventAttachment.objects.filter(event__case_id=proposal.pk))
+    assert len(photos) == 2 and {p.event.action for p in photos} == {"proposal_submit"}
+    url = reverse("attachment_download", args=[photos[0].token])
+    assert login(Client(), district_staff).get(url).status_code == 200
+    assert login(Client(), other_district_staff).get(url).status_code == 404
+    page = login(Client(), district_staff).get(proposal.get_absolute_url()).content.decode()
+    assert url in page
+    # The public tracking page shows no photo link (it needs a login).
+    tracked = client.get(reverse("livelihood_proposal_track", args=[proposal.tracking_token]))
+    assert url not in tracked.content.decode()
+
+
+def test_too_many_photos_are_refused_keeping_the_text(
+    client: Client, world: World, district_staff: User, settings: Any
+) -> None:
+    settings.LIVELIHOOD_PROPOSAL_MAX_PHOTOS = 1
+    cycle = open_cycle(world, district_staff)
+    answer = client.post(
+        reverse("livelihood_call_propose", args=[cycle.pk]),
+        {**public_form(world), "photos": [_png("a.png"), _png("b.png")]},
+    )
+    text = answer.content.decode()
+    assert "最多上传1张照片" in text and "桃园社区建设口袋公园" in text
+    assert not Proposal.objects.exists()
