@@ -22,14 +22,16 @@ from livelihood_votes import (
     bigscreen,  # noqa: F401 - registers the big screen's source
     cards,
     demo,
+    subdistrict_demo,
 )
 from livelihood_votes.models import VoteStatus
+from livelihood_votes.selectors import is_voter_login
 from livelihood_votes.workflow import ACTION_LABELS, VOTE_CASE
-from representatives.selectors import representative_of
 
 
 def _is_representative(user: Any) -> bool:
-    return representative_of(user) is not None
+    """A representative's login, or a voter delegate's (a subdistrict's vote)."""
+    return is_voter_login(user)
 
 
 register_labels(case_type=VOTE_CASE, actions=ACTION_LABELS, statuses=dict(VoteStatus.choices))
@@ -53,6 +55,9 @@ register_home_card(
 register_home_card(HomeCard("livelihood_votes/card_staff.html", cards.staff_card, order=65))
 # After representatives (order 20): the demo votes need the representatives' seats.
 register_demo_builder(DemoBuilder("livelihood votes", demo.build, order=50))
+# A subdistrict's vote, voted by its 议政会's delegates (after the representatives' demo,
+# which registers them).
+register_demo_builder(DemoBuilder("livelihood subdistrict vote", subdistrict_demo.build, order=51))
 
 
 def _build_synthetic(ctx: Any) -> None:
