@@ -26,6 +26,7 @@ from representatives.models import ContactKind, ContactLog
 from representatives.services import CONTACT_LOG_CASE
 from tests.browser.conftest import assert_clean, log_in, screenshot
 from tests.conftest import World
+from tests.factories import UserFactory
 from tests.representatives.factories import RepresentativeFactory, seat
 
 pytestmark = pytest.mark.browser
@@ -168,4 +169,34 @@ def test_sign_out_clears_the_kept_pages_and_the_queue(
     assert "offline-pages" not in _kept_pages(page)
     assert page.evaluate("() => localStorage.getItem('offline:user')") is None
     assert page.evaluate(QUEUE_ROWS) == 0
+    assert_clean(page)
+
+
+def test_pages_kept_for_one_representative_are_gone_when_another_user_signs_in(
+    phone_page: Page, world: World, representative_user: User
+) -> None:
+    """刘红's session ends on a shared phone without her signing out; 张伟 signs in next."""
+    page = phone_page
+    liu = RepresentativeFactory(name="刘红", region=world.village, user=representative_user)
+    seat(liu, world.district)
+    zhang_user = UserFactory(username="zhangwei", display_name="张伟")
+    zhang = RepresentativeFactory(name="张伟", region=world.village, user=zhang_user)
+    seat(zhang, world.district)
+
+    log_in(page, representative_user)
+    page.goto("/my/duty/")
+    _ready_for_offline(page)
+    page.wait_for_function(
+        "async () => (await (await caches.open('offline-pages')).keys()).length >= 3"
+    )
+
+    page.context.clear_cookies()  # her session is over
+    log_in(page, zhang_user)  # the login page and his home page: hers are deleted
+    assert "offline-pages" not in _kept_pages(page)
+    assert page.evaluate("() => localStorage.getItem('offline:user')") is None
+
+    # Kept again, for him, once he opens one of his offline pages.
+    page.goto("/contacts/new/")
+    _ready_for_offline(page)
+    assert page.evaluate("() => localStorage.getItem('offline:user')") == str(zhang_user.pk)
     assert_clean(page)

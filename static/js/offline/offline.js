@@ -128,6 +128,12 @@
     status.querySelector("[data-queue-send]").addEventListener("click", sendNow);
   }
   window.addEventListener("online", sendNow);
+  if (navigator.serviceWorker) {
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      var data = event.data || {};
+      if (data.type === "queue-sent") { render(data.sent ? format(text.sent, data.sent) : undefined); }
+    });
+  }
   render().then(sendNow);
 
   // --- the contact-log form --------------------------------------------------------

@@ -100,6 +100,15 @@
     }).catch(function () { return "stop"; });
   }
 
+  // The page and the worker may both send at once (the online event and Background
+  // Sync fire together): one lock for the origin makes them take turns, so the
+  // second finds the queue already sent. Without Web Locks the idempotency key
+  // still keeps the server from recording a log twice.
+  function locked(work) {
+    var locks = scope.navigator && scope.navigator.locks;
+    return locks ? locks.request("congress-offline-queue", work) : work();
+  }
+
   var flushing = null;
 
   // Send every pending log of the signed-in user, oldest first, one at a time.
@@ -107,7 +116,7 @@
   // page and the worker may race, and the idempotency key makes that harmless.
   function flush(urls) {
     if (flushing) { return flushing; }
-    flushing = session(urls.session).then(function (who) {
+    flushing = locked(function () { return session(urls.session).then(function (who) {
       if (!who || !who.representative) { return 0; }
       return forUser(who.user).then(function (items) {
         var sent = 0;
@@ -123,13 +132,13 @@
           });
         }, Promise.resolve(false)).then(function () { return sent; });
       });
-    }).then(function (sent) { flushing = null; return sent; }, function (error) { flushing = null; throw error; });
+    }); }).then(function (sent) { flushing = null; return sent; }, function (error) { flushing = null; throw error; });
     return flushing;
   }
 
   // Send one log now (the form's own submit): resolves to {outcome, url, message}.
   function sendOne(item, urls) {
-    return session(urls.session).then(function (who) {
+    return locked(function () { return session(urls.session).then(function (who) {
       if (!who || !who.representative || String(who.user) !== String(item.user)) {
         return { outcome: "stop" };
       }
@@ -137,7 +146,7 @@
       return send(item, who, urls.upload + "?shown=1").then(function (outcome) {
         return { outcome: outcome, url: item.url, message: item.message };
       });
-    });
+    }); });
   }
 
   scope.OfflineQueue = {

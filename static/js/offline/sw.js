@@ -136,6 +136,13 @@ self.addEventListener("fetch", function (event) {
 
 self.addEventListener("sync", function (event) {
   if (event.tag === "contact-logs" && self.OfflineQueue) {
-    event.waitUntil(self.OfflineQueue.flush({ session: CONFIG.session, upload: CONFIG.upload }));
+    event.waitUntil(
+      self.OfflineQueue.flush({ session: CONFIG.session, upload: CONFIG.upload }).then(function (sent) {
+        // The open pages update their "N 条待上传".
+        return self.clients.matchAll({ type: "window" }).then(function (pages) {
+          pages.forEach(function (page) { page.postMessage({ type: "queue-sent", sent: sent }); });
+        });
+      })
+    );
   }
 });
