@@ -214,3 +214,21 @@ def test_the_unverified_list_costs_the_same_for_3_and_30_flagged_logs(
     with django_assert_max_num_queries(8) as large:
         assert client.get("/contacts/unverified/").status_code == 200
     assert len(small.captured_queries) == len(large.captured_queries)
+
+
+def test_the_form_s_own_upload_is_greeted_on_the_log_s_page(
+    client: Client, representative: Representative, representative_user: User
+) -> None:
+    """Sent from the form itself (?shown=1), the page moves to the log and says so there;
+    a background upload leaves no message behind."""
+    login(client, representative_user)
+    key = uuid.uuid4()
+    assert client.post("/offline/contact-logs/", _queued(uuid.uuid4())).status_code == 201
+    sent = client.post("/offline/contact-logs/?shown=1", _queued(key))
+    assert sent.status_code == 201
+    page = client.get(sent.json()["url"])
+    assert [str(m) for m in page.context["messages"]] == ["已记录。"]
+    again = client.post("/offline/contact-logs/?shown=1", _queued(key))
+    assert again.status_code == 200
+    page = client.get(again.json()["url"])
+    assert [str(m) for m in page.context["messages"]] == ["这条记录此前已保存，未重复记录。"]
