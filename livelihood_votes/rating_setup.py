@@ -75,6 +75,8 @@ register_api_enums(
     {
         "LivelihoodRatingStatusEnum": "livelihood_votes.models.ratings.RatingStatus",
         "LivelihoodRectificationStatusEnum": "livelihood_votes.models.ratings.RectificationStatus",
+        # The three levels of the core's rating ballot, as the rating's API names them.
+        "SatisfactionLevelEnum": "congress.models.ballots.Rating",
     }
 )
 # After the livelihood vote (50) and the year's cycles and projects (51, 52).

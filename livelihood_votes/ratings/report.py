@@ -14,7 +14,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +22,7 @@ from congress.dashboard import Figure, PanelData, Period, Table
 from congress.reports import YEAR, Report
 from livelihood_votes.models import (
     Cycle,
+    LivelihoodVote,
     Project,
     ProjectStatus,
     Proposal,
@@ -120,7 +121,11 @@ def _proposals(cycle: Cycle) -> list[PanelData]:
 
 
 def _vote(cycle: Cycle) -> PanelData:
-    vote = cycle.vote
+    vote = (
+        LivelihoodVote.objects.select_related("box").filter(pk=cycle.vote_id).first()
+        if cycle.vote_id
+        else None
+    )
     panel = PanelData(key="vote", title=_("候选项目与代表票决"))
     if vote is None:
         panel.note = _("本年度尚未建立票决。")
@@ -287,4 +292,4 @@ def year_report(cycle: Cycle, *, today: datetime.date | None = None) -> YearRepo
     )
 
 
-__all__ = ["Q", "YearReport", "year_report"]
+__all__ = ["YearReport", "year_report"]
