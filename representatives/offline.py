@@ -53,9 +53,10 @@ register_labels(
     },
 )
 
-# The pages a representative can open without signal (each is theirs alone: the
-# form, their open problems, their duty schedule), by URL name.
-OFFLINE_PAGES = ("contact_log_create", "citizen_issue_list", "my_duty")
+# The pages a representative can open without signal (each is theirs alone: their
+# home page, which the installed app opens (the manifest's start_url), the form,
+# their open problems, their duty schedule), by URL name.
+OFFLINE_PAGES = ("home", "contact_log_create", "citizen_issue_list", "my_duty")
 # What those pages load (base.html and the form's own script).
 OFFLINE_ASSETS = (
     "vendor/bootstrap/css/bootstrap.min.css",

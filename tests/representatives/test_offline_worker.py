@@ -35,8 +35,8 @@ def test_the_worker_is_served_from_the_root_with_its_headers(client: Client) -> 
     assert response["X-Content-Type-Options"] == "nosniff"
     body = response.content.decode()
     config = _config(body)
-    # The representative's three pages, by their addresses.
-    assert config["pages"] == ["/contacts/new/", "/issues/", "/my/duty/"]
+    # The representative's home page (the app's start) and three pages, by their addresses.
+    assert config["pages"] == ["/", "/contacts/new/", "/issues/", "/my/duty/"]
     assert config["session"] == "/offline/session/"
     assert config["upload"] == "/offline/contact-logs/"
     assets = config["assets"]
