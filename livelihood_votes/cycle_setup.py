@@ -10,6 +10,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from congress.api.enums import register_api_enums
 from congress.loop import CaseType, register_case_type
 from congress.registry import (
     DemoBuilder,
@@ -49,6 +50,15 @@ register_case_type(
         can_view=_can_view_proposal,
         generic_actions=frozenset(),
     )
+)
+register_api_enums(
+    {
+        "LivelihoodElectorateEnum": "livelihood_votes.models.cycles.Electorate",
+        "LivelihoodProposalChannelEnum": "livelihood_votes.models.cycles.ProposalChannel",
+        "LivelihoodProposalThemeEnum": "livelihood_votes.models.cycles.ProposalTheme",
+        "LivelihoodProposalStatusEnum": "livelihood_votes.models.cycles.ProposalStatus",
+        "LivelihoodScreeningReasonEnum": "livelihood_votes.models.cycles.ScreeningReason",
+    }
 )
 register_labels(case_type=CYCLE_CASE, actions=ACTION_LABELS)
 register_labels(
