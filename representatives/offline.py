@@ -9,8 +9,9 @@
 - ``offline_contact_log``: the queue's upload of one contact log (with photos),
   through the same form and service as the page, answering JSON; a resend with the
   same idempotency key finds the first log.
-- ``contact_log_unverified`` / ``contact_log_verify``: staff see the logs that
-  arrived after the representative's mandate ended (待核实) and confirm them.
+- ``contact_log_unverified`` / ``contact_log_act``: staff see the logs that
+  arrived after the representative's mandate ended (待核实) and confirm them (the
+  steps are declared once, ``FLAG_ACTIONS``).
 - ``contact_log_photo``: a log's photo, for whoever may see the log.
 """
 
@@ -18,6 +19,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -30,16 +33,23 @@ from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from congress.errors import DomainError
+from congress.errors import DomainError, InvalidTransition, UnknownAction
 from congress.files import stream_file
 from congress.keyset import keyset_page
-from congress.models import CaseEvent, EventAttachment
+from congress.models import CaseEvent, EventAttachment, User
 from congress.registry import register_labels
-from congress.scoping import acting_user, get_visible_or_404, is_staff_or_admin
+from congress.scoping import (
+    AnyUser,
+    acting_user,
+    get_visible_or_404,
+    in_jurisdiction,
+    is_staff_or_admin,
+)
 from representatives import forms, selectors, services
 from representatives.models import ContactLog
 from representatives.services import CONTACT_LOG_CASE, CONTACT_LOG_FLAG, CONTACT_LOG_VERIFIED
@@ -201,21 +211,69 @@ def contact_log_unverified(request: HttpRequest) -> HttpResponse:
     page = keyset_page(
         unverified_contact_logs(request.user), request.GET, ordering=UNVERIFIED_ORDER
     )
-    return render(request, "representatives/contact_log_unverified.html", {"page": page})
+    rows = [
+        (log, [(name, FLAG_ACTIONS[name].label) for name in flag_actions_for(request.user, log)])
+        for log in page
+    ]
+    return render(
+        request, "representatives/contact_log_unverified.html", {"page": page, "rows": rows}
+    )
+
+
+@dataclass(frozen=True)
+class FlagAction:
+    """One step staff take on a log flagged 待核实: its button, who may take it now,
+    the one service it calls, and what the page says once it is done."""
+
+    label: str | Promise
+    may: Callable[[AnyUser, ContactLog], bool]
+    run: Callable[[ContactLog, User], Any]
+    done: str | Promise
+
+
+def _manages(user: AnyUser, log: ContactLog) -> bool:
+    return in_jurisdiction(user, log.representative.region)
+
+
+# The steps on a flagged log, declared once: the list page's buttons and its POST
+# route (``contacts/<pk>/actions/<name>/``) read this table; an unknown name is an error.
+FLAG_ACTIONS: dict[str, FlagAction] = {
+    "verify": FlagAction(
+        gettext_lazy("核实无误"),
+        _manages,
+        lambda log, by: services.contact_log_verify(log=log, by=by),
+        gettext_lazy("已核实，记录保留。"),
+    ),
+}
+
+
+def flag_action(name: str) -> FlagAction:
+    try:
+        return FLAG_ACTIONS[name]
+    except KeyError:
+        raise UnknownAction(name, FLAG_ACTIONS) from None
+
+
+def flag_actions_for(user: AnyUser, log: ContactLog) -> list[str]:
+    """The steps the user may take on a flagged log now, in the table's order."""
+    return [name for name, action in FLAG_ACTIONS.items() if action.may(user, log)]
 
 
 @login_required
 @require_POST
-def contact_log_verify(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_log_act(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     if not is_staff_or_admin(request.user):
         raise Http404
     log = get_visible_or_404(unverified_contact_logs(request.user), pk=pk)
     try:
-        services.contact_log_verify(log=log, by=acting_user(request))
+        step = flag_action(name)
+        if name not in flag_actions_for(request.user, log):
+            raise InvalidTransition()
+        step.run(log, acting_user(request))
     except DomainError as exc:
         messages.error(request, str(exc.message))
     else:
-        messages.success(request, _("已核实，记录保留。"))
+        messages.success(request, str(step.done))
     return redirect("contact_log_unverified")
 
 

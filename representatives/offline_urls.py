@@ -10,7 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("offline/session/", offline.offline_session, name="offline_session"),
     path("offline/contact-logs/", offline.offline_contact_log, name="offline_contact_log"),
     path("contacts/unverified/", offline.contact_log_unverified, name="contact_log_unverified"),
-    path("contacts/<int:pk>/verify/", offline.contact_log_verify, name="contact_log_verify"),
+    path("contacts/<int:pk>/actions/<str:name>/", offline.contact_log_act, name="contact_log_act"),
     path(
         "contacts/<int:pk>/photos/<str:token>/",
         offline.contact_log_photo,

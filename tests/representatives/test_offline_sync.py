@@ -156,10 +156,10 @@ def test_a_log_sent_after_the_mandate_ended_is_kept_and_flagged_for_staff(
     other = Client()
     login(other, other_district_staff)
     assert list(other.get("/contacts/unverified/").context["page"]) == []
-    assert other.post(f"/contacts/{log.pk}/verify/").status_code == 404
+    assert other.post(f"/contacts/{log.pk}/actions/verify/").status_code == 404
 
     # Confirmed: it stays, with an event and an audit row, and leaves the list.
-    assert staff.post(f"/contacts/{log.pk}/verify/").status_code == 302
+    assert staff.post(f"/contacts/{log.pk}/actions/verify/").status_code == 302
     assert ContactLog.objects.filter(pk=log.pk).exists()
     assert (
         CaseEvent.objects.filter(case_type=CONTACT_LOG_CASE, case_id=log.pk, action="verify")
@@ -170,7 +170,30 @@ def test_a_log_sent_after_the_mandate_ended_is_kept_and_flagged_for_staff(
     assert AuditEvent.objects.filter(actor=district_staff, detail__action="verify").count() == 1
     assert list(staff.get("/contacts/unverified/").context["page"]) == []
     # A second confirmation is refused: the log is no longer in the list (404).
-    assert staff.post(f"/contacts/{log.pk}/verify/").status_code == 404
+    assert staff.post(f"/contacts/{log.pk}/actions/verify/").status_code == 404
+
+
+def test_a_step_not_declared_on_a_flagged_log_is_refused_with_the_names_that_are(
+    client: Client, representative: Representative, district_staff: User
+) -> None:
+    for mandate in representative.mandates.all():
+        services.mandate_end(mandate=mandate, ends_on=timezone.localdate(), reason="", by=None)
+    log, _ = services.contact_log_record(
+        representative=representative,
+        kind="visit",
+        contacted_on=timezone.localdate(),
+        summary="走访",
+        by=representative.user,
+    )
+    login(client, district_staff)
+    response = client.post(f"/contacts/{log.pk}/actions/delete/", follow=True)
+    [message] = [str(m) for m in response.context["messages"]]
+    assert "delete" in message and "verify" in message
+    assert not CaseEvent.objects.filter(case_id=log.pk, action="verify").exists()
+    assert ContactLog.objects.filter(pk=log.pk).exists()
+    # The list offers what the table declares: 核实无误.
+    listed = client.get("/contacts/unverified/").content.decode()
+    assert f'action="/contacts/{log.pk}/actions/verify/"' in listed
 
 
 def test_verifying_a_log_that_was_never_flagged_is_refused(

@@ -96,7 +96,7 @@ def _flagged(build: Any) -> Builder:
         log = _record(rep, idempotency_key=uuid.uuid4())
         for mandate in live:  # the cast's other rules expect the seat back
             type(mandate).objects.filter(pk=mandate.pk).update(status=MandateStatus.ACTIVE)
-        return {"pk": log.pk}
+        return {"pk": log.pk, "name": "verify"}
 
     return args
 
@@ -142,7 +142,7 @@ RULES: dict[str, Rule] = {
         )
     ),
     "contact_log_unverified": page(only(STAFF), args=_reps),
-    "contact_log_verify": Rule(
+    "contact_log_act": Rule(
         (
             Case(
                 "in 海州区",
