@@ -11,9 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from congress.api.enums import register_api_enums
 from congress.loop import CaseType, register_case_type
 from congress.registry import (
+    Anonymiser,
     DemoBuilder,
     HomeCard,
     NavItem,
+    register_anonymiser,
     register_demo_builder,
     register_home_card,
     register_labels,
@@ -22,7 +24,7 @@ from congress.registry import (
 from congress.scoping import is_staff_or_admin
 from congress.workdays import Deadline
 from livelihood_votes.models.projects import ProjectStatus, ReportStatus
-from livelihood_votes.projects import cards, demo
+from livelihood_votes.projects import cards, demo, services
 from livelihood_votes.projects.workflow import ACTION_LABELS, PROJECT_CASE, REPORT_CASE
 from representatives.selectors import representative_of
 
@@ -82,3 +84,9 @@ register_api_enums(
 )
 # After the livelihood votes (order 50): the elected candidates become projects.
 register_demo_builder(DemoBuilder("livelihood projects", demo.build, order=55))
+# A resident's phone, left with a comment for staff, is scrubbed after the retention period.
+register_anonymiser(
+    Anonymiser(
+        "livelihood project comments", services.expired_comments, services.comments_anonymise
+    )
+)

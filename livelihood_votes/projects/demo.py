@@ -223,7 +223,7 @@ def _history(ctx: Any, projects: list[Project], staff: User, today: datetime.dat
         reached = project.milestones.filter(due_on__lt=today)
         if lag == "milestone":
             latest = reached.order_by("-due_on").values_list("pk", flat=True).first()
-            reached = reached.exclude(pk=latest)
+            reached = reached.exclude(pk__in=[latest] if latest else [])
         for milestone in reached:
             milestone.done_on = milestone.due_on - datetime.timedelta(days=rng.randint(0, 10))
             milestone.save(update_fields=["done_on"])

@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -666,3 +667,14 @@ def comment_moderate(*, comment: Comment, publish: bool, by: User | None) -> Com
         _event(project, "comment_publish" if publish else "comment_reject", by, comment=comment.pk)
     comment.refresh_from_db()
     return comment
+
+
+def expired_comments(cutoff: datetime.datetime) -> QuerySet[Comment]:
+    """Comments written before ``cutoff`` that still hold a phone number (retention,
+    ``PERSONAL_DATA_RETENTION_DAYS``; a second run finds none)."""
+    return Comment.objects.filter(created_at__lt=cutoff).exclude(phone="")
+
+
+def comments_anonymise(rows: QuerySet[Comment]) -> int:
+    """The phone goes; the comment's text, shown or not, stays."""
+    return rows.update(phone="")

@@ -32,6 +32,7 @@ from congress.scoping import (
     acting_user,
     get_visible_or_404,
     in_jurisdiction,
+    is_staff_or_admin,
     region_scope_q,
 )
 from congress.workflow import timeline
@@ -57,7 +58,14 @@ def project_list(request: HttpRequest) -> HttpResponse:
     """The projects the user sees, newest first (keyset pages)."""
     rows = selectors.visible_projects(request.user)
     page = keyset_page(rows, request.GET, ordering=("-created_at", "-pk"))
-    return render(request, "livelihood_votes/projects/project_list.html", {"page": page})
+    cycles: list[Cycle] = []
+    if is_staff_or_admin(request.user):
+        # The latest cycles of their region and below, for 开始实施 and the cycle's list.
+        query = region_scope_q(request.user, "region__path")
+        found = Cycle.objects.select_related("region").order_by("-year", "region__path")
+        cycles = list((found if query is None else found.filter(query))[:12])
+    context = {"page": page, "cycles": cycles}
+    return render(request, "livelihood_votes/projects/project_list.html", context)
 
 
 @login_required

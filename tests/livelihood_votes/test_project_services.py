@@ -506,3 +506,28 @@ def test_completion_needs_one_hundred_percent(world, district_staff, clerk) -> N
     services.project_complete(project=project, by=district_staff)
     project.refresh_from_db()
     assert (project.status, project.behind_schedule) == (ProjectStatus.COMPLETED, False)
+
+
+def test_a_commenters_phone_is_scrubbed_after_the_retention_period(world) -> None:
+    from congress.registry import anonymisers
+
+    project = project_of(world.district, world.department)
+    old = services.comment_submit(project=project, text="旧留言", phone="13800001111")
+    new = services.comment_submit(project=project, text="新留言", phone="13800002222")
+    Comment.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(400))
+    (ours,) = [a for a in anonymisers if a.name == "livelihood project comments"]
+    cutoff = timezone.now() - datetime.timedelta(days=365)
+    assert ours.anonymise(ours.expired(cutoff)) == 1
+    assert Comment.objects.get(pk=old.pk).phone == ""
+    assert Comment.objects.get(pk=old.pk).text == "旧留言"
+    assert Comment.objects.get(pk=new.pk).phone == "13800002222"
+    assert not ours.expired(cutoff).exists()
+
+
+def test_the_periodic_task_runs_the_sweep(world, district_staff) -> None:
+    from livelihood_votes.projects.tasks import projects_sweep
+
+    started(project_of(world.district, world.department), district_staff)
+    assert projects_sweep() == 1
+    assert projects_sweep() == 1
+    assert ProgressReport.objects.count() == 1
