@@ -1,5 +1,10 @@
 """Notifications: an inbox row for every message, and an outbox row per channel.
 
+How a copy goes out (at once, in the daily digest, not at all) is the user's own
+choice in 通知设置; without one, the rule of the recipient's side (a feature app
+registers it with ``register_default_modes``: representatives get SMS by their
+congress's rule, docs/representatives-accounts.md), else at once.
+
 ``notify`` and ``notify_many`` only write rows; delivery by e-mail and SMS happens
 in Celery after commit (``congress.tasks.deliver_notifications``, a batch of outbox
 rows by id), and a periodic task retries what is still pending, so nothing
@@ -10,13 +15,13 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,11 +55,36 @@ logger = logging.getLogger(__name__)
 DELIVERY_BATCH = 200
 
 
-def _mode(user: User, channel: str, preferences: dict[tuple[int, str], str]) -> str:
+# (user ids) -> {(user id, channel): mode} for the users the provider has a rule for.
+DefaultModes = Callable[[set[int]], dict[tuple[int, str], str]]
+_default_modes: list[DefaultModes] = []
+
+
+def register_default_modes(provider: DefaultModes) -> None:
+    """A feature app's rule for how its people's copies go out when they chose nothing.
+    A provider answers for a batch of recipients at a time, in a fixed number of
+    queries (none when its rule is the default, immediate)."""
+    if provider not in _default_modes:
+        _default_modes.append(provider)
+
+
+def default_modes(user_ids: set[int]) -> dict[tuple[int, str], str]:
+    found: dict[tuple[int, str], str] = {}
+    for provider in _default_modes:
+        found.update(provider(user_ids))
+    return found
+
+
+def _mode(
+    user: User,
+    channel: str,
+    preferences: dict[tuple[int, str], str],
+    defaults: dict[tuple[int, str], str],
+) -> str:
     mode = preferences.get((user.pk, channel))
     if mode is not None:
         return mode
-    return DeliveryMode.IMMEDIATE
+    return defaults.get((user.pk, channel), DeliveryMode.IMMEDIATE)
 
 
 def _address(user: User, channel: str) -> str:
@@ -102,12 +132,14 @@ def notify_many(messages: Sequence[Message]) -> list[int]:
     ]
     if not rows:
         return []
+    user_ids = {user.pk for user, _message in rows}
     preferences = {
         (user_id, channel): mode
         for user_id, channel, mode in NotificationPreference.objects.filter(
-            user_id__in={user.pk for user, _message in rows}
+            user_id__in=user_ids
         ).values_list("user_id", "channel", "mode")
     }
+    defaults = default_modes(user_ids)
     now = db_value(Notification, "created_at", timezone.now())
     with transaction.atomic(savepoint=False):  # a sweep's batch is one transaction
         ids = [
@@ -136,7 +168,7 @@ def notify_many(messages: Sequence[Message]) -> list[int]:
             (notification_id, channel, _status(mode), 0, "", now)
             for notification_id, (user, _message) in zip(ids, rows, strict=True)
             for channel in channels
-            if (mode := _mode(user, channel, preferences)) != DeliveryMode.OFF
+            if (mode := _mode(user, channel, preferences, defaults)) != DeliveryMode.OFF
             and _address(user, channel)
         ]
         created = insert_rows(
@@ -237,23 +269,32 @@ def pending_delivery_ids(limit: int = 500) -> list[int]:
     )
 
 
+@dataclass(frozen=True)
+class DigestDue:
+    """A user and a channel whose daily digest may be due."""
+
+    user_id: int
+    channel: str
+
+
+# The local hour at which digests by rule (no preference row to claim the day on) go
+# out: the hourly task finds them only then, and each row is claimed before sending.
+RULE_DIGEST_HOUR = 8
+
+
 def digest_send(*, user_id: int, channel: str, today: datetime.date) -> int:
-    """Send one user's daily digest for one channel; at most once a day (claimed by date)."""
-    preference = NotificationPreference.objects.filter(
-        user_id=user_id, channel=channel, mode=DeliveryMode.DIGEST
-    ).first()
-    if preference is None:
+    """Send one user's daily digest for one channel; at most once a day (claimed by date
+    on their preference; a digest by rule, without one, claims its rows instead)."""
+    preference = NotificationPreference.objects.filter(user_id=user_id, channel=channel).first()
+    if preference is not None and preference.mode != DeliveryMode.DIGEST:
         return 0
-    claimed = NotificationPreference.objects.filter(
-        Q(last_digest_on__isnull=True) | Q(last_digest_on__lt=today), pk=preference.pk
-    ).update(last_digest_on=today)
-    if not claimed:
-        return 0
-    rows = list(
-        Delivery.objects.filter(
-            notification__recipient_id=user_id, channel=channel, status=DeliveryStatus.DIGEST
-        ).select_related("notification")[:200]
-    )
+    if preference is not None:
+        claimed = NotificationPreference.objects.filter(
+            Q(last_digest_on__isnull=True) | Q(last_digest_on__lt=today), pk=preference.pk
+        ).update(last_digest_on=today)
+        if not claimed:
+            return 0
+    rows = _digest_rows(user_id, channel, by_rule=preference is None)
     if not rows:
         return 0
     user = User.objects.get(pk=user_id)
@@ -262,20 +303,61 @@ def digest_send(*, user_id: int, channel: str, today: datetime.date) -> int:
     try:
         _send(channel, user, subject, "\n".join(lines), f"digest-{user_id}-{channel}-{today}")
     except SEND_ERRORS as exc:
-        NotificationPreference.objects.filter(pk=preference.pk).update(last_digest_on=None)
+        if preference is not None:
+            NotificationPreference.objects.filter(pk=preference.pk).update(last_digest_on=None)
+        Delivery.objects.filter(pk__in=[row.pk for row in rows]).update(claimed_until=None)
         logger.warning("digest for user %s failed: %s", user_id, exc)
         return 0
     Delivery.objects.filter(pk__in=[row.pk for row in rows]).update(
-        status=DeliveryStatus.SENT, sent_at=timezone.now()
+        status=DeliveryStatus.SENT, sent_at=timezone.now(), claimed_until=None
     )
     return len(rows)
 
 
-def digest_candidates() -> QuerySet[NotificationPreference]:
-    return NotificationPreference.objects.filter(
-        mode=DeliveryMode.DIGEST,
-        user__notifications__deliveries__status=DeliveryStatus.DIGEST,
-    ).distinct()
+def _digest_rows(user_id: int, channel: str, *, by_rule: bool) -> list[Delivery]:
+    waiting = Delivery.objects.filter(
+        notification__recipient_id=user_id, channel=channel, status=DeliveryStatus.DIGEST
+    )
+    if not by_rule:
+        return list(waiting.select_related("notification")[:200])
+    # No preference row holds the day's claim: claim the rows themselves, so that two
+    # runs at once send each row once.
+    now = timezone.now()
+    ids = list(waiting.filter(unclaimed(now)).values_list("pk", flat=True)[:200])
+    marker = claim_until(now)
+    Delivery.objects.filter(unclaimed(now), pk__in=ids, status=DeliveryStatus.DIGEST).update(
+        claimed_until=marker
+    )
+    return list(
+        Delivery.objects.filter(pk__in=ids, claimed_until=marker).select_related("notification")
+    )
+
+
+def digest_candidates() -> list[DigestDue]:
+    """Users with a digest preference and copies waiting; at RULE_DIGEST_HOUR also those
+    whose copies wait in a digest by rule. Two queries, at most 2,000 of each."""
+    due = [
+        DigestDue(user_id, channel)
+        for user_id, channel in NotificationPreference.objects.filter(
+            mode=DeliveryMode.DIGEST,
+            user__notifications__deliveries__status=DeliveryStatus.DIGEST,
+        )
+        .values_list("user_id", "channel")
+        .distinct()[:2000]
+    ]
+    if timezone.localtime().hour != RULE_DIGEST_HOUR:
+        return due
+    chosen = {(item.user_id, item.channel) for item in due}
+    waiting = (
+        Delivery.objects.filter(status=DeliveryStatus.DIGEST)
+        .values_list("notification__recipient_id", "channel")
+        .distinct()[:2000]
+    )
+    return due + [
+        DigestDue(user_id, channel)
+        for user_id, channel in waiting
+        if (user_id, channel) not in chosen
+    ]
 
 
 def unread_count(user: User) -> int:

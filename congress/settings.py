@@ -278,10 +278,28 @@ SMS_BACKEND = env_choice(
     {
         "console": "congress.sms.ConsoleSmsBackend",
         "http": "congress.sms.HttpGatewaySmsBackend",
+        "recording": "congress.sms.RecordingSmsBackend",
     },
 )
 SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL")
 SMS_GATEWAY_TOKEN = env_str("SMS_GATEWAY_TOKEN")
+# Representatives sign in with their mobile number and a one-time SMS code
+# (docs/representatives-accounts.md): the code's length and lifetime, the failures
+# after which the number is locked and for how long, and how many codes one number
+# and one address may ask for.
+SMS_SIGNIN_CODE_LENGTH = env_int("SMS_SIGNIN_CODE_LENGTH", 6, minimum=4, maximum=8)
+SMS_SIGNIN_CODE_MINUTES = env_int("SMS_SIGNIN_CODE_MINUTES", 5, minimum=1, maximum=30)
+SMS_SIGNIN_MAX_FAILURES = env_int("SMS_SIGNIN_MAX_FAILURES", 5, minimum=1, maximum=20)
+SMS_SIGNIN_LOCK_MINUTES = env_int("SMS_SIGNIN_LOCK_MINUTES", 30, minimum=1, maximum=24 * 60)
+SMS_SIGNIN_RATE_PER_NUMBER = env_rate("SMS_SIGNIN_RATE_PER_NUMBER", "5/h")
+SMS_SIGNIN_RATE_PER_IP = env_rate("SMS_SIGNIN_RATE_PER_IP", "20/h")
+# How a representative's notifications reach their phone unless they chose otherwise
+# in 通知设置: immediate (one SMS each), digest (one SMS a day) or off.
+REPRESENTATIVES_SMS_MODE = env_choice(
+    "REPRESENTATIVES_SMS_MODE",
+    "immediate",
+    {"immediate": "immediate", "digest": "digest", "off": "off"},
+)
 # The site's address in links of e-mails, SMS and QR codes. The laptop demo serves on
 # PORT (`PORT=8100 make demo`, scripts/serve_embedded.sh), so with DEBUG on and no
 # SITE_URL its links follow that port instead of pointing where nothing runs.

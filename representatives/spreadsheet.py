@@ -90,6 +90,9 @@ class ImportResult:
     updated: int = 0
     mandates_created: int = 0
     rows: int = 0
+    # The people of the sheet (one per 身份证号): whom "开通登录账号" after an import
+    # selects (representatives/accounts.py).
+    id_numbers: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -350,6 +353,7 @@ def validate_sheet(file: Any, *, by: User) -> tuple[list[SheetRow], ImportResult
         _validate_row(row, resolver, result.errors)
     _check_duplicates(rows, result.errors)
     result.errors.sort(key=lambda error: error.row)
+    result.id_numbers = sorted({str(row.values["id_number"]) for row in rows})
     return rows, result
 
 

@@ -40,6 +40,7 @@ from congress.models.notifications import (
     Notification,
     NotificationPreference,
 )
+from congress.models.signin import SignInCode
 from congress.models.regions import (
     Congress,
     CongressLevel,
