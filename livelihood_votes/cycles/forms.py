@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from congress.models import Congress, Department, Region
+from congress.models import Congress, Department, Region, RegionLevel
 from congress.uploads import CleanUpload, clean_image
 from livelihood_votes.cycles import conf
 from livelihood_votes.cycles.services import DATE_FIELDS
@@ -58,7 +58,7 @@ class CycleCreateForm(CycleForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["congress"].queryset = congresses  # type: ignore[attr-defined]
-        self.fields["region"].queryset = regions.filter(level="subdistrict")  # type: ignore[attr-defined]
+        self.fields["region"].queryset = regions.filter(level=RegionLevel.TOWNSHIP)  # type: ignore[attr-defined]
         self.fields["year"].initial = timezone.localdate().year
         self.fields["electorate"].initial = Electorate.REPRESENTATIVES
 
