@@ -29,7 +29,6 @@ from livelihood_votes.ratings.workflow import (
     RATING_CASE,
     RECTIFY_CASE,
 )
-from representatives.selectors import representative_of
 
 
 def _can_view_rectification(user: Any, case_id: int) -> bool:
@@ -45,8 +44,11 @@ def _rectification_changed(case_id: int) -> None:
 
 
 def _is_rater(user: Any) -> bool:
-    """Representatives (the login's record is read once per request by the menu)."""
-    return representative_of(user) is not None
+    """Representatives and voter delegates with a login (each record is read once per
+    request by the menu)."""
+    from livelihood_votes.selectors import is_voter_login
+
+    return is_voter_login(user)
 
 
 # 不满意: the department rectifies and reports again (its reply is the report), with the

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from congress.loop import handled_department_ids
@@ -26,7 +25,7 @@ from livelihood_votes.models.ratings import (
     RatingStatus,
     Rectification,
 )
-from livelihood_votes.selectors import cycle_voters
+from livelihood_votes.selectors import cycle_voters, delegate_of
 from representatives.models import VoterDelegate
 from representatives.selectors import representative_of
 
@@ -40,22 +39,11 @@ def electorate_of(cycle: Cycle) -> list[int]:
     return cycle_voters(cycle)
 
 
-def _delegate_of(user: AnyUser) -> VoterDelegate | None:
-    """The voter delegate linked to this login, where delegates have logins."""
-    if not user.is_authenticated:
-        return None
-    try:
-        VoterDelegate._meta.get_field("user")
-    except FieldDoesNotExist:
-        return None
-    return VoterDelegate.objects.filter(user=user, is_active=True).first()
-
-
 def voter_id(user: AnyUser, cycle: Cycle) -> int | None:
     """The user's id in the cycle's electorate's terms (a representative's or a voter
     delegate's), or None: a login of the other kind is nobody in this rating."""
     if cycle.electorate == Electorate.VOTER_DELEGATES:
-        delegate = _delegate_of(user)
+        delegate = delegate_of(user)
         return None if delegate is None else delegate.pk
     representative = representative_of(user)
     return None if representative is None else representative.pk
@@ -98,7 +86,7 @@ def rating_scope_q(user: AnyUser) -> Q | None:
     if representative is not None:
         elector = Elector.objects.filter(box=OuterRef("box"), voter=representative.pk)
         query |= Q(Exists(elector)) & Q(cycle__electorate=Electorate.REPRESENTATIVES)
-    delegate = _delegate_of(user)
+    delegate = delegate_of(user)
     if delegate is not None:
         elector = Elector.objects.filter(box=OuterRef("box"), voter=delegate.pk)
         query |= Q(Exists(elector)) & Q(cycle__electorate=Electorate.VOTER_DELEGATES)
@@ -141,7 +129,7 @@ def _electorate_rounds(user: AnyUser) -> QuerySet[RatingRound]:
     if representative is not None:
         elector = Elector.objects.filter(box=OuterRef("box"), voter=representative.pk)
         query |= Q(Exists(elector)) & Q(cycle__electorate=Electorate.REPRESENTATIVES)
-    delegate = _delegate_of(user)
+    delegate = delegate_of(user)
     if delegate is not None:
         elector = Elector.objects.filter(box=OuterRef("box"), voter=delegate.pk)
         query |= Q(Exists(elector)) & Q(cycle__electorate=Electorate.VOTER_DELEGATES)

@@ -51,7 +51,7 @@ from livelihood_votes.ratings.workflow import (
     RATING_TRANSITIONS,
     RECTIFY_CASE,
 )
-from representatives.models import Representative
+from representatives.models import Representative, VoterDelegate
 
 R = RatingStatus
 
@@ -300,14 +300,6 @@ def _tell_the_electorate(rating: RatingRound) -> None:
 
 
 def _delegate_users(voters: list[int]) -> list[User]:
-    from django.core.exceptions import FieldDoesNotExist
-
-    from representatives.models import VoterDelegate
-
-    try:
-        VoterDelegate._meta.get_field("user")
-    except FieldDoesNotExist:
-        return []
     return list(
         User.objects.filter(
             pk__in=VoterDelegate.objects.filter(pk__in=voters, user__isnull=False).values("user")
