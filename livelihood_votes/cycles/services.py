@@ -413,8 +413,10 @@ def proposal_submit(
 
 def _adopt_waiting(cycle: Cycle) -> int:
     """Problems converted to 民生实事 while no call of their region was open join the new
-    cycle of their region (the deepest one that holds them is the one created last for
-    that place; a problem is adopted once)."""
+    cycle of their region (a problem is adopted once), if its call is still to come or
+    open: a cycle entered afterwards for a past year takes none."""
+    if cycle.call_closes_on is None or cycle.call_closes_on < today():
+        return 0
     waiting = list(
         Proposal.objects.filter(
             cycle__isnull=True, region__path__startswith=cycle.region.path

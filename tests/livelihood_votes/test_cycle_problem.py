@@ -102,6 +102,22 @@ def test_with_no_call_open_it_waits_and_joins_the_next_call(
     assert Cycle.objects.count() == 1
 
 
+def test_a_past_years_cycle_entered_afterwards_takes_no_waiting_problem(
+    cast: Cast, world: World, district_staff: User
+) -> None:
+    issue = _handled_by_liu(cast, district_staff)
+    _convert(issue, cast)
+    services.cycle_create(
+        congress=world.district.congress,
+        year=TODAY.year - 1,
+        title="海州区上一年度民生实事项目",
+        by=district_staff,
+        call_opens_on=TODAY - 400 * DAY,
+        call_closes_on=TODAY - 300 * DAY,
+    )
+    assert Proposal.objects.get().cycle_id is None
+
+
 def test_a_call_of_another_district_does_not_take_it(
     cast: Cast, world: World, district_staff: User, other_district_staff: User
 ) -> None:
