@@ -18,7 +18,7 @@ from django.test import override_settings
 from congress import rules as rules_module
 from congress.errors import OutOfJurisdiction, RuleViolation
 from congress.models import AuditAction, AuditEvent, Congress, User
-from congress.models.rules import CongressRule
+from congress.models.rules import CongressRule, CongressRuleChange
 from congress.rules import (
     Rule,
     congress_rules_save,
@@ -168,6 +168,15 @@ def test_each_change_is_an_audit_row_with_the_value_before_and_after(
         (AuditAction.ADMIN_CHANGE, {"rule": ACCEPT, "from": 5, "to": None}),
     ]
     assert {row.actor_id for row in rows} == {administrator.pk}
+    # The page's history: the same changes, newest first, on the congress's own rows.
+    assert [
+        (change.key, change.before, change.after, change.by_id)
+        for change in CongressRuleChange.objects.filter(congress=district).order_by("-at", "-id")
+    ] == [
+        (ACCEPT, 5, None, administrator.pk),
+        (ACCEPT, 3, 5, administrator.pk),
+        (ACCEPT, None, 3, administrator.pk),
+    ]
 
 
 def test_an_unknown_rule_is_refused(world: World, administrator: User) -> None:
