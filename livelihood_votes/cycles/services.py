@@ -625,7 +625,8 @@ def proposal_merge(
             data={"into": into.pk},
         )
         Proposal.objects.filter(pk=into.pk).update(
-            merged_count=F("merged_count") + 1 + moved + proposal.merged_count
+            # Itself and every proposal that had gone into it (now re-pointed).
+            merged_count=F("merged_count") + 1 + moved
         )
         _tell_proposer(
             proposal,
