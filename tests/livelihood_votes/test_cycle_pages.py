@@ -321,3 +321,52 @@ def test_too_many_photos_are_refused_keeping_the_text(
     text = answer.content.decode()
     assert "最多上传1张照片" in text and "桃园社区建设口袋公园" in text
     assert not Proposal.objects.exists()
+
+
+def test_a_representative_proposes_from_the_phone_and_hears_the_outcome(
+    cast: Cast, district_staff: User
+) -> None:
+    from congress.models import Notification
+
+    world = cast.world
+    cycle = open_cycle(world, district_staff)
+    liu = cast.liu
+    assert liu.user is not None
+    phone = login(Client(), liu.user)
+    mine = phone.get(reverse("livelihood_my_proposals")).content.decode()
+    assert reverse("livelihood_propose", args=[cycle.pk]) in mine
+    form = {k: v for k, v in public_form(world).items() if k not in ("mobile", "idempotency_key")}
+    answer = phone.post(reverse("livelihood_propose", args=[cycle.pk]), form)
+    proposal = Proposal.objects.get()
+    assert answer["Location"] == proposal.get_absolute_url()
+    assert (proposal.channel, proposal.representative_id) == (
+        ProposalChannel.REPRESENTATIVE,
+        liu.pk,
+    )
+    services.proposal_accept(proposal=proposal, by=district_staff)
+    inbox = Notification.objects.get(recipient=liu.user)
+    assert inbox.url == proposal.get_absolute_url() and "已被采纳" in inbox.title
+    page = phone.get(proposal.get_absolute_url()).content.decode()
+    assert "拟列入候选项目" in page
+    # Another representative's phone: not theirs to see.
+    outsider = cast.outsider
+    assert outsider.user is not None
+    assert login(Client(), outsider.user).get(proposal.get_absolute_url()).status_code == 404
+
+
+def test_a_clerk_proposes_for_the_department(
+    world: World, district_staff: User, clerk: User
+) -> None:
+    cycle = open_cycle(world, district_staff)
+    desk = login(Client(), clerk)
+    form = {k: v for k, v in public_form(world).items() if k not in ("mobile", "idempotency_key")}
+    answer = desk.post(
+        reverse("livelihood_propose", args=[cycle.pk]), {**form, "department": world.department.pk}
+    )
+    assert answer.status_code == 302
+    proposal = Proposal.objects.get()
+    assert (proposal.channel, proposal.department_id, proposal.submitted_by_id) == (
+        ProposalChannel.DEPARTMENT,
+        world.department.pk,
+        clerk.pk,
+    )
