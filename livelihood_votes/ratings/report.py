@@ -144,7 +144,7 @@ def _vote(cycle: Cycle) -> PanelData:
             "electorate",
             _("应到人数"),
             tally.electorate,
-            _("票决开始时的在任代表人数"),
+            _("票决开始时确定的投票人数（在任代表或议政代表）"),
             unit=_("人"),
         ),
         Figure("ballots", _("收回选票"), tally.ballots, _("网上和纸质选票合计"), unit=_("张")),
