@@ -370,3 +370,43 @@ def test_a_clerk_proposes_for_the_department(
         world.department.pk,
         clerk.pk,
     )
+
+
+def test_the_cycle_page_with_its_list_and_its_vote(world: World, district_staff: User) -> None:
+    from decimal import Decimal
+
+    from tests.livelihood_votes.test_cycle_services import move_to_screening
+
+    cycle = open_cycle(world, district_staff)
+    proposal = propose(cycle, world).proposal
+    move_to_screening(cycle, district_staff)
+    services.proposal_accept(proposal=proposal, by=district_staff)
+    staff = login(Client(), district_staff)
+    answer = staff.post(
+        reverse("livelihood_cycle_act", args=[cycle.pk, "shortlist_add"]),
+        {
+            "proposals": [proposal.pk],
+            "title": "建设社区老年食堂10个",
+            "description": "汇总形成",
+            "department": world.department.pk,
+            "budget": "600",
+            "deadline": (TODAY + 300 * DAY).isoformat(),
+            "place": "海州区各街道",
+        },
+    )
+    assert answer.status_code == 302
+    refused = staff.post(
+        reverse("livelihood_cycle_act", args=[cycle.pk, "create_vote"]), {"seats": "1"}
+    )
+    assert refused.status_code == 400  # still screening: the list is settled after it
+    services.cycle_edit(cycle=cycle, by=district_staff, screening_closes_on=TODAY - DAY)
+    made = staff.post(
+        reverse("livelihood_cycle_act", args=[cycle.pk, "create_vote"]),
+        {"seats": "1", "ballot_form": "up_to_n"},
+    )
+    cycle.refresh_from_db()
+    assert cycle.vote is not None and made["Location"] == cycle.vote.get_absolute_url()
+    text = staff.get(cycle.get_absolute_url()).content.decode()
+    assert "建设社区老年食堂10个" in text and cycle.vote.get_absolute_url() in text
+    assert 'data-testid="vote-form"' not in text  # made once
+    assert Decimal(cycle.vote.candidates.get().budget) == Decimal("600")
