@@ -29,7 +29,11 @@ INQUIRY: list[tuple[str, list[tuple[str, str, str]]]] = [
     ),
     (
         "道路交通安全",
-        [("城区重点路段交通拥堵", "交通局", ""), ("农村道路安全设施缺失", "交通局", "")],
+        [
+            ("城区重点路段交通拥堵", "交通局", ""),
+            ("农村道路安全设施缺失", "交通局", ""),
+            ("重型货车违规进城屡禁不止", "交通局", ""),
+        ],
     ),
     (
         "校园及周边安全",
@@ -143,6 +147,10 @@ def build(ctx: Any) -> None:
                 by=city_staff,
             )
     services.topic_move(topic=topic, action="complete", by=city_staff)
+    topic.refresh_from_db()
+    services.topic_publish(topic=topic, by=city_staff)  # 向社会公布: /p/supervision/topics/<id>/
+    # The 回头看 six months on, a loop item of the city's staff.
+    services.review_schedule(topic=topic, by=city_staff)
 
     # The first district's campaign, in progress.
     county = ctx.counties[0]

@@ -20,6 +20,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("supervision/meetings/<int:pk>/agenda/", views.agenda_add, name="supervision_agenda_add"),
     path("supervision/agenda/<int:pk>/", views.item_detail, name="supervision_agenda_item"),
+    path("supervision/agenda/<int:pk>/edit/", views.agenda_edit, name="supervision_agenda_edit"),
     path(
         "supervision/agenda/<int:pk>/act/<slug:action>/",
         views.item_act,
@@ -33,6 +34,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="supervision_opinion_create",
     ),
     path("supervision/opinions/<int:pk>/", views.opinion_detail, name="supervision_opinion_detail"),
+    path(
+        "supervision/opinions/<int:pk>/edit/",
+        views.opinion_edit,
+        name="supervision_opinion_edit",
+    ),
     path(
         "supervision/opinions/<int:pk>/act/<slug:action>/",
         views.opinion_act,

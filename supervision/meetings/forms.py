@@ -53,6 +53,17 @@ class AgendaItemForm(forms.Form):
         self.fields["re_report_of"].queryset = earlier  # type: ignore[attr-defined]
 
 
+class AgendaEditForm(forms.Form):
+    title = forms.CharField(label=_("议题"), max_length=200)
+    topic = forms.ModelChoiceField(
+        label=_("监督议题"), queryset=Topic.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, topics: QuerySet[Topic], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].queryset = topics  # type: ignore[attr-defined]
+
+
 class NothingForm(forms.Form):
     """An action that needs no input."""
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from congress import loop
 from congress.ballots import outcomes
 from congress.ballots import services as ballots
-from congress.errors import RuleViolation
+from congress.errors import InvalidTransition, RuleViolation
 from congress.models import (
     OPEN_STATUSES,
     Assignment,
@@ -59,6 +59,7 @@ from supervision.models.meetings import (
     Meeting,
     MeetingMember,
     MeetingStatus,
+    OpinionStatus,
     Question,
     ReportStatus,
     ReviewOpinion,
@@ -249,6 +250,35 @@ def agenda_add(
         if re_report_of is not None:
             for step in _open_steps(RE_REPORT_CASE, re_report_of.pk):
                 _finish(step, by=by, note=str(meeting))
+    return item
+
+
+def agenda_update(
+    *, item: AgendaItem, title: str, topic: Topic | None = None, by: User | None
+) -> AgendaItem:
+    """修改议程 while the meeting is still to be held: the item's title and its topic (its
+    kind and reporting body stay: the body's loop item was handed out for this report).
+    The body's loop item takes the new title."""
+    require_in_jurisdiction(by, item.region)
+    if item.meeting.status != MeetingStatus.SCHEDULED:
+        raise RuleViolation(_("只能修改尚未召开的会议的议程。"))
+    if not title.strip():
+        raise RuleViolation(_("请填写议题。"))
+    if topic is not None and topic.region_id != item.region_id:
+        raise OutOfJurisdiction
+    with transaction.atomic():
+        AgendaItem.objects.filter(pk=item.pk).update(title=title.strip(), topic=topic)
+        Assignment.objects.filter(case_type=REPORT_CASE, case_id=item.pk).update(
+            title=str(_("报送：%(title)s") % {"title": title.strip()})[:200]
+        )
+        record_event(
+            case_type=MEETING_CASE,
+            case_id=item.meeting_id,
+            action="agenda_edit",
+            by=by,
+            data={"item": item.pk},
+        )
+    item.refresh_from_db()
     return item
 
 
@@ -479,6 +509,25 @@ def opinion_draft(
             by=by,
             to_status=opinion.status,
         )
+    return opinion
+
+
+def opinion_update(
+    *, opinion: ReviewOpinion, department: Department, text: str, by: User | None
+) -> ReviewOpinion:
+    """修改审议意见: only while it is a draft (once issued, the body works on this text)."""
+    require_in_jurisdiction(by, opinion.region)
+    require_within_reach(by, department.region)
+    if not text.strip():
+        raise RuleViolation(_("审议意见不能为空。"))
+    with transaction.atomic():
+        changed = ReviewOpinion.objects.filter(pk=opinion.pk, status=OpinionStatus.DRAFT).update(
+            department=department, text=text.strip()
+        )
+        if not changed:
+            raise InvalidTransition(_("审议意见交办后不能修改。"))
+        record_event(case_type=OPINION_CASE, case_id=opinion.pk, action="opinion_edit", by=by)
+    opinion.refresh_from_db()
     return opinion
 
 

@@ -37,6 +37,7 @@ from congress.scoping import (
 from congress.workflow import timeline
 from supervision.meetings import actions, conf, selectors, services
 from supervision.meetings.forms import (
+    AgendaEditForm,
     AgendaItemForm,
     AttendanceForm,
     MeetingForm,
@@ -50,6 +51,7 @@ from supervision.models.meetings import (
     EvaluationVote,
     ItemKind,
     Meeting,
+    OpinionStatus,
     Question,
 )
 from supervision.models.topics import Topic
@@ -389,7 +391,12 @@ def _render_opinion(
     return render(
         request,
         "supervision/meetings/opinion_detail.html",
-        {"opinion": opinion, "steps": steps},
+        {
+            "opinion": opinion,
+            "steps": steps,
+            "may_edit": opinion.status == OpinionStatus.DRAFT
+            and in_jurisdiction(request.user, opinion.region),
+        },
         status=status,
     )
 
@@ -414,3 +421,59 @@ def opinion_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             return redirect(opinion)
     opinion.refresh_from_db()
     return _render_opinion(request, opinion, forms={action: form}, status=400)
+
+
+# --- edits while still a draft ------------------------------------------------------------
+
+
+@login_required
+def agenda_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """修改议程 (title, topic) while the meeting is still to be held: its staff."""
+    item = _managed_item(request, pk)
+    form = AgendaEditForm(
+        request.POST or None,
+        topics=Topic.objects.filter(region=item.region).order_by("-pk"),
+        initial={"title": item.title, "topic": item.topic_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agenda_update(item=item, by=acting_user(request), **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(request, _("议程已修改。"))
+            return redirect(item)
+    return render(
+        request,
+        "supervision/meetings/agenda_form.html",
+        {"meeting": item.meeting, "item": item, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def opinion_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """修改审议意见 while it is a draft: the staff of its region."""
+    opinion = get_visible_or_404(selectors.visible_opinions(request.user), pk=pk)
+    if not in_jurisdiction(request.user, opinion.region):
+        raise Http404
+    departments = Department.objects.filter(region=opinion.region, is_active=True).order_by("name")
+    form = OpinionForm(
+        request.POST or None,
+        departments=departments,
+        initial={"department": opinion.department_id, "text": opinion.text},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.opinion_update(opinion=opinion, by=acting_user(request), **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(request, _("审议意见已修改。"))
+            return redirect(opinion)
+    return render(
+        request,
+        "supervision/meetings/opinion_form.html",
+        {"item": opinion.item, "opinion": opinion, "form": form},
+        status=400 if form.errors else 200,
+    )

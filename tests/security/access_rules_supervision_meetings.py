@@ -138,6 +138,20 @@ def _issued(cast: Cast, side: str) -> Any:
     return services.opinion_issue(opinion=opinion, by=staff)
 
 
+def _draft(cast: Cast, side: str) -> Any:
+    """A report heard at a held meeting and its opinion still a draft."""
+    _region, staff, department, clerk = _side(cast, side)
+    meeting = _meeting(cast, side)
+    report = _report(meeting)
+    services.report_submit(item=report, text="报告", by=clerk)
+    services.meeting_hold(meeting=meeting, by=staff)
+    return services.opinion_draft(item=report, department=department, text="意见", by=staff)
+
+
+def draft_opinion(side: str) -> Builder:
+    return lambda cast: {"pk": _once(cast, f"sd_{side}", lambda: _draft(cast, side)).pk}
+
+
 def opinion(side: str) -> Builder:
     return lambda cast: {"pk": _once(cast, f"so_{side}", lambda: _issued(cast, side)).pk}
 
@@ -211,6 +225,10 @@ RULES: dict[str, Rule] = {
     "supervision_meeting_attendance": staff_only(meeting("in"), meeting("out")),
     "supervision_agenda_add": staff_only(meeting("in"), meeting("out")),
     "supervision_agenda_item": parties(item("in"), item("out")),
+    # 修改议程 / 修改审议意见: the staff of the object's region; a member or clerk who sees
+    # the item or the opinion gets 404 here, as everyone else.
+    "supervision_agenda_edit": staff_only(item("in"), item("out")),
+    "supervision_opinion_edit": staff_only(draft_opinion("in"), draft_opinion("out")),
     "supervision_agenda_act": Rule(
         (
             Case(

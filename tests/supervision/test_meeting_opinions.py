@@ -149,3 +149,70 @@ def test_the_schedule_step_names_the_meeting_by_its_number(
         actions.take_opinion("opinion_schedule", opinion, {"meeting": fortieth.pk}, district_staff)
     heard = actions.take_opinion("opinion_schedule", opinion, {"meeting": 40}, district_staff)
     assert heard.meeting_id == fortieth.pk
+
+
+def test_a_draft_opinion_is_edited_and_an_issued_one_is_not(
+    client, world: World, district_staff: User, clerk: User, other_district_staff: User
+) -> None:
+    from django.urls import reverse
+
+    from tests.conftest import login
+
+    item = heard_report(world, district_staff, clerk)
+    opinion = services.opinion_draft(
+        item=item, department=world.department, text="初稿", by=district_staff
+    )
+    with pytest.raises(OutOfJurisdiction):
+        services.opinion_update(
+            opinion=opinion, department=world.department, text="改", by=other_district_staff
+        )
+    login(client, district_staff)
+    url = reverse("supervision_opinion_edit", args=[opinion.pk])
+    refused = client.post(url, {"department": world.department.pk, "text": " "})
+    assert refused.status_code == 400
+    response = client.post(url, {"department": world.department.pk, "text": "加快农村公路建设。"})
+    assert response.status_code == 302
+    opinion.refresh_from_db()
+    assert opinion.text == "加快农村公路建设。"
+    services.opinion_issue(opinion=opinion, by=district_staff)
+    late = client.post(url, {"department": world.department.pk, "text": "再改"})
+    assert late.status_code == 400
+    assert "交办后不能修改" in late.content.decode()
+    assert "再改" in late.content.decode()  # what was typed stays in the form
+    opinion.refresh_from_db()
+    assert opinion.text == "加快农村公路建设。"
+
+
+def test_an_agenda_item_is_edited_until_the_meeting_is_held(
+    client, world: World, district_staff: User, clerk: User
+) -> None:
+    from django.urls import reverse
+
+    from tests.conftest import login
+
+    meeting = services.meeting_schedule(
+        congress=world.district.congress,
+        number=1,
+        held_on=timezone.localdate() + datetime.timedelta(days=30),
+        by=district_staff,
+    )
+    item = services.agenda_add(
+        meeting=meeting,
+        kind=ItemKind.REPORT,
+        title="交通工作报告",
+        department=world.department,
+        by=district_staff,
+    )
+    login(client, district_staff)
+    url = reverse("supervision_agenda_edit", args=[item.pk])
+    assert client.post(url, {"title": "农村公路建设情况的报告"}).status_code == 302
+    item.refresh_from_db()
+    assert item.title == "农村公路建设情况的报告"
+    step = Assignment.objects.get(case_type="supervision.meeting_report", case_id=item.pk)
+    assert step.title == "报送：农村公路建设情况的报告"
+    services.report_submit(item=item, text="报告", by=clerk)
+    services.meeting_hold(meeting=meeting, by=district_staff)
+    refused = client.post(url, {"title": "会后再改"})
+    assert refused.status_code == 400
+    item.refresh_from_db()
+    assert item.title == "农村公路建设情况的报告"
