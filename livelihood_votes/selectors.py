@@ -156,8 +156,12 @@ def voter_of(user: AnyUser, vote: LivelihoodVote) -> Voter | None:
 
 
 def is_voter_login(user: AnyUser) -> bool:
-    """A representative's or a voter delegate's login (their phone pages)."""
-    return representative_of(user) is not None or delegate_of(user) is not None
+    """A representative's or a voter delegate's login (their phone pages). Staff, clerks
+    and committee members (a role grant, read once per request already) are not asked
+    for a delegate: the navigation asks this on every page."""
+    if representative_of(user) is not None:
+        return True
+    return user.is_authenticated and not user.grants and delegate_of(user) is not None
 
 
 def of_its_kind(vote: LivelihoodVote, voter: Voter) -> bool:
