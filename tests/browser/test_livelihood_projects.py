@@ -77,6 +77,7 @@ def test_the_clerk_files_the_monthly_report_on_a_phone_and_the_public_page_shows
     expect(phone.get_by_test_id("facts")).to_contain_text("45%")
     expect(phone.get_by_test_id("reports")).to_contain_text("完成3栋楼电梯井道施工")
     assert ProgressReport.objects.filter(project=project, status=ReportStatus.FILED).count() == 2
+    screenshot(phone, "livelihood-project-detail-phone")
 
     resident = new_page("phone")
     resident.goto(f"/p/livelihood/projects/{project.pk}/")
