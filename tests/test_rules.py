@@ -50,6 +50,9 @@ EXPECTED = {
         None,
         None,
     ),
+    "appointment.response_workdays": (3, 1, 10),
+    "appointment.department_workdays": (10, 3, 20),
+    "appointment.max_postpone_months": (1, 1, 3),
     "suggestion.assign_within_workdays": (7, 1, 20),
     "suggestion.return_within_workdays": (7, 1, 15),
     "suggestion.reply_months": (3, 1, 3),
@@ -67,7 +70,7 @@ def test_the_registry_holds_each_rule_with_its_default_range_and_source(db: None
     found = {
         rule.key: (rule.default, rule.minimum, rule.maximum)
         for rule in registered_rules()
-        if rule.key.startswith(("citizen.", "suggestion."))
+        if rule.key.startswith(("citizen.", "appointment.", "suggestion."))
     }
     assert found == EXPECTED
     for rule in registered_rules():

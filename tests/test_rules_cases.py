@@ -12,6 +12,7 @@ the change keep the old deadlines in every later step; new ones follow the new r
 from __future__ import annotations
 
 import datetime
+import uuid
 from typing import Any
 
 import pytest
@@ -22,7 +23,7 @@ from congress.rules import congress_rules_save
 from congress.workdays import Deadline, add_deadline
 from representatives.models import Mandate, Representative, Station, StationKind, StationMember
 from suggestions.citizen import services as citizen
-from suggestions.citizen.workflow import ISSUE_CASE
+from suggestions.citizen.workflow import APPOINTMENT_CASE, ISSUE_CASE
 from suggestions.formal import services as formal
 from suggestions.formal.workflow import SUGGESTION_CASE
 from suggestions.models.citizen import CitizenIssue, IssueCategory
@@ -225,4 +226,42 @@ def test_a_district_rule_changes_the_reply_deadline_of_its_new_suggestions_only(
             case_type=SUGGESTION_CASE, status=AssignmentStatus.ASSIGNED
         ).count()
         == 3
+    )
+
+
+# --- appointments (约见) -----------------------------------------------------------------
+
+
+def test_a_district_rule_changes_the_response_deadline_of_its_new_appointments_only(
+    world: World, administrator: User, stations: tuple[Station, Station]
+) -> None:
+    ours, theirs = stations
+    ask = {
+        "topic": "反映小区停车难",
+        "preferred_date": datetime.date.today() + datetime.timedelta(days=7),
+        "mobile": "13800000005",
+        "consent": True,
+    }
+
+    def request(station: Station) -> Any:
+        member = station.members.get().representative
+        appointment, _created = citizen.appointment_request(
+            idempotency_key=uuid.uuid4(), representative=member, station=station, **ask
+        )
+        step = Assignment.objects.get(case_type=APPOINTMENT_CASE, case_id=appointment.pk)
+        return appointment, step.due_on
+
+    before, before_due = request(ours)
+    congress_rules_save(
+        congress=congress_of(world.district),
+        values={"appointment.response_workdays": 5},
+        by=administrator,
+    )
+    after, after_due = request(ours)
+    elsewhere, elsewhere_due = request(theirs)
+    assert (before.rules_in_force["appointment.response_workdays"], before_due) == (3, workdays(3))
+    assert (after.rules_in_force["appointment.response_workdays"], after_due) == (5, workdays(5))
+    assert (elsewhere.rules_in_force["appointment.response_workdays"], elsewhere_due) == (
+        3,
+        workdays(3),
     )

@@ -13,12 +13,12 @@ later change of a congress's rules applies to new problems only.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from congress.rules import Rule, in_force, register_rule
+from congress.rules import Rule, Unit, in_force, register_rule
 from congress.workdays import Deadline
 
 if TYPE_CHECKING:
@@ -35,6 +35,9 @@ REHANDLING = "citizen.rehandling_months"
 SUPERVISION_AFTER = "citizen.supervision_after_reopens"
 SMS_CONFIRMATION = "citizen.sms_confirmation"
 MODERATION_WORDS = "citizen.moderation_words"
+APPOINTMENT_RESPONSE = "appointment.response_workdays"
+APPOINTMENT_DEPARTMENT = "appointment.department_workdays"
+APPOINTMENT_POSTPONE = "appointment.max_postpone_months"
 
 _GROUP = _("群众反映问题")
 _PRACTICE = _("实践做法：各地“码上办”类群众诉求办理规定，无法律条文")
@@ -132,6 +135,59 @@ register_rule(
     )
 )
 
+_APPOINTMENTS = _("约见")
+for _key, _label, _setting, _default, _low, _high, _unit, _order in (
+    (
+        APPOINTMENT_RESPONSE,
+        _("约见答复时限（代表确认时间或工作人员转交）"),
+        "APPOINTMENT_RESPONSE_WORKDAYS",
+        3,
+        1,
+        10,
+        "workdays",
+        150,
+    ),
+    (
+        APPOINTMENT_DEPARTMENT,
+        _("被约见机关答复时限"),
+        "APPOINTMENT_DEPARTMENT_WORKDAYS",
+        10,
+        3,
+        20,
+        "workdays",
+        151,
+    ),
+    (
+        APPOINTMENT_POSTPONE,
+        _("约见最迟可推迟至希望日期后"),
+        "APPOINTMENT_MAX_POSTPONE_MONTHS",
+        1,
+        1,
+        3,
+        "months",
+        152,
+    ),
+):
+    register_rule(
+        Rule(
+            key=_key,
+            label=_label,
+            source=_("实践做法：代表约见国家机关负责人、群众约见代表的办理规定"),
+            kind="int",
+            default=_default,
+            setting=_setting,
+            app="suggestions",
+            group=_APPOINTMENTS,
+            unit=cast(Unit, _unit),
+            minimum=_low,
+            maximum=_high,
+            order=_order,
+        )
+    )
+
+# What an appointment records when it is requested.
+APPOINTMENT_RULES = (APPOINTMENT_RESPONSE, APPOINTMENT_DEPARTMENT, APPOINTMENT_POSTPONE)
+
 # Every rule above: what a problem records when it is submitted.
 CASE_RULES = (
     ACCEPT,
@@ -228,19 +284,26 @@ def notice_version() -> str:
     return str(_get("CITIZEN_NOTICE_VERSION", "2026-1"))
 
 
-def appointment_max_postpone() -> Deadline:
+def appointment_max_postpone(
+    congress: Congress | None = None, *, recorded: Recorded = None
+) -> Deadline:
     """约见 may be put off at most this long after the date asked for
     (docs/architecture.md, 'Citizens' problems and appointments')."""
-    return Deadline(int(_get("APPOINTMENT_MAX_POSTPONE_MONTHS", 1)), "months")
+    return Deadline(in_force(APPOINTMENT_POSTPONE, recorded, congress), "months")
 
 
-def appointment_response_deadline() -> Deadline:
-    return Deadline(int(_get("APPOINTMENT_RESPONSE_WORKDAYS", 3)), "workdays")
+def appointment_response_deadline(
+    congress: Congress | None = None, *, recorded: Recorded = None
+) -> Deadline:
+    """The representative proposes a time (or staff route a request) within this."""
+    return Deadline(in_force(APPOINTMENT_RESPONSE, recorded, congress), "workdays")
 
 
-def appointment_department_deadline() -> Deadline:
+def appointment_department_deadline(
+    congress: Congress | None = None, *, recorded: Recorded = None
+) -> Deadline:
     """A body asked to meet a representative answers within this."""
-    return Deadline(int(_get("APPOINTMENT_DEPARTMENT_WORKDAYS", 10)), "workdays")
+    return Deadline(in_force(APPOINTMENT_DEPARTMENT, recorded, congress), "workdays")
 
 
 def retention_days() -> int:

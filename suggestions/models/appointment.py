@@ -81,6 +81,8 @@ class Appointment(models.Model):
         default=AppointmentStatus.REQUESTED,
     )
     version = models.PositiveIntegerField(default=0, editable=False)
+    # The congress's rules in force when it was requested (its deadlines; docs/rules.md).
+    rules_in_force = models.JSONField(_("立案时的规则"), default=dict, blank=True, editable=False)
     scheduled_at = models.DateTimeField(_("约定时间"), null=True, blank=True)
     place = models.CharField(_("地点"), max_length=150, blank=True)
     response_note = models.TextField(_("答复说明"), blank=True)

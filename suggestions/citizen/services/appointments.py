@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -18,6 +18,7 @@ from congress import loop
 from congress.errors import InvalidTransition, OutOfJurisdiction, RuleViolation
 from congress.models import OPEN_STATUSES, Assignment, CaseEvent, Department, User
 from congress.notifications import notify
+from congress.rules import rules_at
 from congress.workdays import Deadline, add_deadline
 from congress.workflow import apply_transition, record_event
 from representatives.models import ContactKind, Representative, Station
@@ -98,8 +99,21 @@ def _appointment_step(
     return loop.assignment_create(staff_region=staff_region_for(appointment.region), **common)
 
 
+def appointment_rules(appointment: Appointment) -> Mapping[str, Any]:
+    """The rules an appointment follows (docs/rules.md): those in force at its place when
+    it was requested; for one from before rules were recorded, those in force now."""
+    recorded = appointment.rules_in_force or {}
+    missing = [key for key in conf.APPOINTMENT_RULES if key not in recorded]
+    if not missing:
+        return recorded
+    return {**rules_at(appointment.region, missing), **recorded}
+
+
 def _latest_allowed(appointment: Appointment) -> datetime.date:
-    return add_deadline(appointment.preferred_date, conf.appointment_max_postpone())
+    return add_deadline(
+        appointment.preferred_date,
+        conf.appointment_max_postpone(recorded=appointment_rules(appointment)),
+    )
 
 
 def _check_time(appointment: Appointment, scheduled_at: datetime.datetime) -> None:
@@ -141,6 +155,7 @@ def appointment_request(
     hashed = mobile_hash(number)
     if is_banned(hashed):
         raise RuleViolation(_("该手机号暂不能通过本渠道提交，请到就近的代表联络站当面反映。"))
+    region = station.region if station is not None else representative.region
     try:
         with transaction.atomic():
             appointment = Appointment.objects.create(
@@ -148,7 +163,8 @@ def appointment_request(
                 idempotency_key=idempotency_key,
                 representative=representative,
                 station=station,
-                region=station.region if station is not None else representative.region,
+                region=region,
+                rules_in_force=rules_at(region, conf.APPOINTMENT_RULES),
                 topic=topic.strip()[:2000],
                 preferred_date=preferred_date,
                 preferred_times=preferred_times.strip()[:100],
@@ -169,7 +185,7 @@ def appointment_request(
             _appointment_step(
                 appointment,
                 by=None,
-                deadline=conf.appointment_response_deadline(),
+                deadline=conf.appointment_response_deadline(recorded=appointment.rules_in_force),
                 user=representative.user,
             )
     except IntegrityError:
@@ -210,6 +226,7 @@ def appointment_request_department(
                 representative=representative,
                 department=department,
                 region=representative.region,
+                rules_in_force=rules_at(representative.region, conf.APPOINTMENT_RULES),
                 topic=topic.strip()[:2000],
                 preferred_date=preferred_date,
                 preferred_times=preferred_times.strip()[:100],
@@ -223,7 +240,11 @@ def appointment_request_department(
                 to_status=appointment.status,
                 data={"department": department.name},
             )
-            _appointment_step(appointment, by=by, deadline=conf.appointment_response_deadline())
+            _appointment_step(
+                appointment,
+                by=by,
+                deadline=conf.appointment_response_deadline(recorded=appointment.rules_in_force),
+            )
     except IntegrityError:
         return Appointment.objects.get(idempotency_key=idempotency_key), False
     return appointment, True
@@ -241,7 +262,7 @@ def appointment_route(*, appointment: Appointment, by: User, note: str = "") -> 
         _appointment_step(
             appointment,
             by=by,
-            deadline=conf.appointment_department_deadline(),
+            deadline=conf.appointment_department_deadline(recorded=appointment_rules(appointment)),
             department=appointment.department,
         )
     return appointment
