@@ -257,10 +257,15 @@ def _overdue(projects: list[Project], staff: User, today: datetime.date) -> None
         due_on=today,
         by=staff,
     )
-    # Handed out on time in November (the demo writes the past in bulk): due then, and
-    # the sweep's next stage is now.
+    # Handed out on time in November (the demo writes the past in bulk): due then,
+    # reminded up to then, and the sweep's next stage is now: its latest reminder and
+    # the escalations of a report a month late go out on the sweep's next run.
+    now = timezone.now()
     Assignment.objects.filter(pk=step.pk).update(
-        due_on=due, due_basis=None, next_reminder_at=timezone.now()
+        due_on=due,
+        due_basis=None,
+        next_reminder_at=now,
+        reminded_until=timezone.make_aware(datetime.datetime.combine(due, datetime.time(0))),
     )
 
 
