@@ -38,6 +38,20 @@ def test_the_demo_rates_last_years_city_cycle() -> None:
     assert Assignment.objects.filter(case_type=RECTIFY_CASE, case_id=rectification.pk).exists()
     carried = Project.objects.get(carried_from=flood)
     assert carried.cycle.year == 2026 and carried.cycle.region == ctx.city
+    # Every event it wrote has its words (their English comes with the translations'
+    # merge: tests/test_timeline_labels.py checks both languages on the whole demo).
+    from congress.models import CaseEvent
+    from tests.test_timeline_labels import _unsaid
+
+    problems: set[str] = set()
+    written = CaseEvent.objects.values_list("case_type", "action", "to_status", "assignment_id")
+    for case_type, action, to_status, assignment_id in written.distinct():
+        own = assignment_id is not None
+        problems.update(_unsaid(case_type, "action", action, of_assignment=own))
+        if to_status:
+            problems.update(_unsaid(case_type, "status", to_status, of_assignment=own))
+    unsaid = sorted(p for p in problems if p.endswith("has no label"))
+    assert not unsaid, "\n".join(unsaid)
     # Built again: nothing twice.
     by_name["livelihood ratings"].build(ctx)
     assert Cycle.objects.filter(region=ctx.city, year=2025).count() == 1
