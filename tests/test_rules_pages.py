@@ -89,6 +89,7 @@ def test_staff_read_the_rules_of_their_congresses_but_do_not_edit_them(
     client: Client, world: World, district_staff: User
 ) -> None:
     login(client, district_staff)
+    assert 'href="/rules/"' in client.get("/").content.decode()  # 基础数据 › 各级人大规则
     response = client.get(detail(congress_of(world.district)))
     assert response.status_code == 200
     assert f'name="{ACCEPT}"' not in response.content.decode()
