@@ -209,7 +209,9 @@ def vote_scope_q(user: AnyUser) -> Q | None:
             term__congress=OuterRef("congress"),
         )
         staff |= Q(Exists(seated)) & ~Q(status=V.DRAFT) & ~BY_DELEGATES
-    delegate = delegate_of(user)
+    # A delegate's login has no role grant: staff (their grants read once per request
+    # already) are not asked for one, so the staff's home card and lists cost no more.
+    delegate = delegate_of(user) if user.is_authenticated and not user.grants else None
     if delegate is not None:
         # A delegate sees the votes whose frozen electorate they are in.
         elector = Elector.objects.filter(box=OuterRef("box"), voter=delegate.pk)
