@@ -562,6 +562,7 @@ ASSIGNMENT_ACTIONS: dict[str, AssignmentAction] = {
         _request_return,
         _from(ASSIGNMENT_TRANSITIONS, "request_return"),
         "handler",
+        lambda v, a: v.suggestion.status in services.RETURNABLE,
     ),
     "decide_return": AssignmentAction(
         gettext_lazy("审核退回申请"),

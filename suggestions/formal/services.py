@@ -90,6 +90,9 @@ S = SuggestionStatus
 REVIEW_DECISIONS = ("register", "convert_to_suggestion", "merge", "convert_to_letter", "refuse")
 # B/C replies are carried over (跨年度跟踪): docs/architecture.md, 'Representatives' suggestions'.
 CARRIED_CATEGORIES = (ReplyCategory.B, ReplyCategory.C)
+# A department may ask for a return only where 重新交办 can follow: handed over, not yet
+# answered (docs/architecture.md, 'Representatives' suggestions').
+RETURNABLE = SUGGESTION_TRANSITIONS["reassign"][0]
 EDITABLE_FIELDS = {"title", "content", "category", "research_basis", "kind", "by_delegation"}
 
 
@@ -744,8 +747,18 @@ def handling_accept(
 def handling_request_return(
     *, assignment: Assignment, by: User, reason: str, expected_version: int | None = None
 ) -> Assignment:
-    """A mis-assigned suggestion may be sent back within 7 working days; staff decide."""
+    """A mis-assigned suggestion may be sent back within 7 working days; staff decide.
+
+    Only a suggestion handed over and not yet answered: one the department has
+    replied to (sent back as unsatisfied, or tracked into the next year after a B or
+    C reply) is its own to finish, not to return (a return is followed by 重新交办)."""
     _require_handler(by, assignment)
+    if not Suggestion.objects.filter(pk=assignment.case_id, status__in=RETURNABLE).exists():
+        raise RuleViolation(
+            _(
+                "只有交办后尚未答复的建议可以申请退回；已答复后重新办理或跨年度跟踪的建议须继续办理。"
+            )
+        )
     days = workdays_between(timezone.localdate(assignment.assigned_at), timezone.localdate())
     suggestion = Suggestion.objects.select_related("congress__region").get(pk=assignment.case_id)
     within = conf.return_within(recorded=_rules(suggestion))
