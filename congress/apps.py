@@ -16,6 +16,7 @@ class CongressConfig(AppConfig):
             audit,
             dashboard_panels,
             navigation,
+            rules,
         )
         from congress.middleware import session_refreshed_at_login
         from congress.workdays import forget_overrides

@@ -22,8 +22,9 @@ from tests.suggestions_citizen.conftest import form_data, photo
 URL = "/q/new/"
 
 # The answer to a first submission without a phone, in order:
-#   the idempotency key is not stored yet; the chosen category; the problem's row, the
-#   count of its area's problems and its month's row of the dashboard's summary
+#   the idempotency key is not stored yet; the chosen category; the rules in force at
+#   its place, recorded on the problem (docs/rules.md); the problem's row, the count of
+#   its area's problems and its month's row of the dashboard's summary
 #   (docs/dashboard.md); its "submitted" event. The problem is written in
 #   a savepoint (2; on PostgreSQL in production they are BEGIN and COMMIT). The 受理
 #   step (the staffed office, the calendar's revision, the reminder policy, the step,
@@ -31,7 +32,7 @@ URL = "/q/new/"
 #   the inbox row: 14 more) is made by a task after commit, not in the answer
 #   (suggestions/citizen/services/routing.py; tests/suggestions_citizen/
 #   test_submission_routing.py checks it is made, and made by the sweep if lost).
-WITHOUT_PHONE = 8
+WITHOUT_PHONE = 9
 WITH_PHOTO_AND_PHONE = WITHOUT_PHONE + 1 + 1 + 4
 
 
