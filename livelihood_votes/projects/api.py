@@ -26,12 +26,7 @@ from rest_framework.response import Response
 
 from congress.keyset import KeysetPagination
 from congress.scoping import acting_user, get_visible_or_404
-from livelihood_votes.models.projects import (
-    Milestone,
-    ProgressReport,
-    Project,
-    ReportStatus,
-)
+from livelihood_votes.models.projects import Milestone, ProgressReport, Project
 from livelihood_votes.projects import actions, selectors
 
 
@@ -234,6 +229,3 @@ class PublicProjectViewSet(viewsets.ReadOnlyModelViewSet):
                 return Project.objects.none()
             return selectors.public_projects(cycle)
         return Project.objects.select_related("department", "cycle__region")
-
-
-__all__ = ["ProjectViewSet", "PublicProjectViewSet", "ReportStatus", "ReportViewSet"]
