@@ -50,7 +50,12 @@ class RepresentativesConfig(AppConfig):
             register_nav,
         )
         from congress.scoping import is_staff_or_admin
-        from representatives import demo, points, views  # noqa: F401 - points registers sources
+        from representatives import (  # noqa: F401 - points registers sources
+            demo,
+            points,
+            signin_setup,
+            views,
+        )
         from representatives import workflow as w
         from representatives.models import ActivityStatus, MandateStatus, ShiftStatus
         from representatives.services import REPRESENTATIVE_CASE

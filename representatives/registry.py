@@ -94,8 +94,3 @@ def register_report_section(section: ReportSection) -> None:
     if all(existing.code != section.code for existing in report_sections):
         report_sections.append(section)
         report_sections.sort(key=lambda entry: entry.order)
-
-
-# The sign-in's own registrations (the staff's 开通账号 entry, representatives' SMS rule)
-# load with this module, which the app's ready() imports (through points).
-from representatives import signin_setup  # noqa: E402, F401
