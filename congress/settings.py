@@ -402,9 +402,17 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "congress.reports.send_monthly_reports",
         "schedule": crontab(minute=0, hour="7-22", day_of_month="1"),
     },
+    "livelihood-projects": {
+        # This month's progress report asked for from every project in implementation,
+        # and the behind-schedule flags recounted (docs/livelihood-projects.md). Hourly
+        # so a beat down at night still runs it that day; a month's report exists once.
+        "task": "livelihood_votes.projects.tasks.projects_sweep",
+        "schedule": 3600,
+    },
 }
-# Task modules outside an app's tasks.py (autodiscovered): the reports' mailing.
-CELERY_IMPORTS = ("congress.reports",)
+# Task modules outside an app's tasks.py (autodiscovered): the reports' mailing and
+# the livelihood projects' sweep (in a package below the app).
+CELERY_IMPORTS = ("congress.reports", "livelihood_votes.projects.tasks")
 
 # The livelihood-project vote (民生实事项目代表票决, 地方组织法 第十一、十二条; local rules
 # vary): the differential (差额, candidates above seats, in percent of the seats) a vote
