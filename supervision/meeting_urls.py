@@ -33,6 +33,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.opinion_create,
         name="supervision_opinion_create",
     ),
+    path(
+        "supervision/questions/<int:pk>/answer/",
+        views.question_answer,
+        name="supervision_question_answer",
+    ),
     path("supervision/opinions/<int:pk>/", views.opinion_detail, name="supervision_opinion_detail"),
     path(
         "supervision/opinions/<int:pk>/edit/",

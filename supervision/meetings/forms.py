@@ -128,6 +128,13 @@ class QuestionForm(forms.Form):
         self.fields["follow_up_of"].queryset = questions  # type: ignore[attr-defined]
 
 
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("回答内容"), widget=forms.Textarea(attrs={"rows": 4}))
+    satisfaction = forms.ChoiceField(
+        label=_("满意度（可选）"), choices=[("", "—"), *Rating.choices], required=False
+    )
+
+
 class OpinionForm(forms.Form):
     department = forms.ModelChoiceField(label=_("交办单位"), queryset=Department.objects.none())
     text = forms.CharField(label=_("审议意见"), widget=forms.Textarea(attrs={"rows": 8}))

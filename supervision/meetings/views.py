@@ -39,6 +39,7 @@ from supervision.meetings import actions, conf, selectors, services
 from supervision.meetings.forms import (
     AgendaEditForm,
     AgendaItemForm,
+    AnswerForm,
     AttendanceForm,
     MeetingForm,
     OpinionForm,
@@ -251,6 +252,7 @@ def _render_item(
         and parties.member
         and not selectors.has_voted(request.user, vote),
         "questions": selectors.inquiry_questions(item),
+        "may_answer": parties.staff,
         "opinions": selectors.visible_opinions(request.user).filter(item=item),
     }
     return render(request, "supervision/meetings/item_detail.html", context, status=status)
@@ -338,7 +340,12 @@ def inquiry_live(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "supervision/meetings/inquiry_live.html",
-        {"item": item, "form": form, "questions": selectors.inquiry_questions(item)},
+        {
+            "item": item,
+            "form": form,
+            "questions": selectors.inquiry_questions(item),
+            "may_answer": True,
+        },
         status=400 if form.errors else 200,
     )
 
@@ -475,5 +482,39 @@ def opinion_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "supervision/meetings/opinion_form.html",
         {"item": opinion.item, "opinion": opinion, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def question_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    """The answer (and the per-answer mark) to a question recorded in meeting mode,
+    written or corrected afterwards: the staff of the meeting's region."""
+    question = get_visible_or_404(
+        Question.objects.filter(item__in=selectors.visible_items(request.user)).select_related(
+            "item"
+        ),
+        pk=pk,
+    )
+    if not in_jurisdiction(request.user, question.item.region):
+        raise Http404
+    form = AnswerForm(
+        request.POST or None,
+        initial={"answer": question.answer, "satisfaction": question.satisfaction},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.question_answer(
+                question=question, by=acting_user(request), **form.cleaned_data
+            )
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(request, _("回答已记录。"))
+            return redirect(question.item)
+    return render(
+        request,
+        "supervision/meetings/answer_form.html",
+        {"question": question, "item": question.item, "form": form},
         status=400 if form.errors else 200,
     )

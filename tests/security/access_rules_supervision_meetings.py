@@ -148,6 +148,23 @@ def _draft(cast: Cast, side: str) -> Any:
     return services.opinion_draft(item=report, department=department, text="意见", by=staff)
 
 
+def question(side: str) -> Builder:
+    """A question recorded on the meeting's inquiry, without its answer yet."""
+
+    def build(cast: Cast) -> Any:
+        _region, staff, _department, _clerk = _side(cast, side)
+        found = _once(cast, f"sm_{side}", lambda: _meeting(cast, side))
+        return services.question_record(
+            item=found.items.get(kind=ItemKind.INQUIRY),
+            asker="王委员",
+            respondent="局长",
+            text="何时整改？",
+            by=staff,
+        )
+
+    return lambda cast: {"pk": _once(cast, f"sq_{side}", lambda: build(cast)).pk}
+
+
 def draft_opinion(side: str) -> Builder:
     return lambda cast: {"pk": _once(cast, f"sd_{side}", lambda: _draft(cast, side)).pk}
 
@@ -229,6 +246,7 @@ RULES: dict[str, Rule] = {
     # the item or the opinion gets 404 here, as everyone else.
     "supervision_agenda_edit": staff_only(item("in"), item("out")),
     "supervision_opinion_edit": staff_only(draft_opinion("in"), draft_opinion("out")),
+    "supervision_question_answer": staff_only(question("in"), question("out")),
     "supervision_agenda_act": Rule(
         (
             Case(

@@ -237,3 +237,29 @@ def test_the_inquiry_pages_cost_the_same_for_3_questions_and_30(
     few = count_queries(client, url)
     ask(27)
     assert count_queries(client, url) == few
+
+
+def test_an_answer_is_written_after_the_question_and_a_blank_one_is_refused(
+    client: Client, world: World, district_staff: User, other_district_staff: User
+) -> None:
+    meeting = schedule(world, district_staff)
+    inquiry = services.agenda_add(
+        meeting=meeting, kind=ItemKind.INQUIRY, title="专题询问", by=district_staff
+    )
+    question = services.question_record(
+        item=inquiry, asker="王委员", respondent="局长", text="何时整改？", by=district_staff
+    )
+    login(client, other_district_staff)
+    url = reverse("supervision_question_answer", args=[question.pk])
+    assert client.get(url).status_code == 404
+    client.logout()
+    login(client, district_staff)
+    live = client.get(reverse("supervision_inquiry_live", args=[inquiry.pk])).content.decode()
+    assert url in live
+    refused = client.post(url, {"answer": " ", "satisfaction": "basic"})
+    assert refused.status_code == 400
+    assert (
+        client.post(url, {"answer": "年底前整改完毕。", "satisfaction": "basic"}).status_code == 302
+    )
+    question.refresh_from_db()
+    assert (question.answer, question.satisfaction) == ("年底前整改完毕。", "basic")
