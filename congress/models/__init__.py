@@ -40,7 +40,6 @@ from congress.models.notifications import (
     Notification,
     NotificationPreference,
 )
-from congress.models.signin import SignInCode
 from congress.models.regions import (
     Congress,
     CongressLevel,
@@ -50,6 +49,7 @@ from congress.models.regions import (
     SessionKind,
     Term,
 )
+from congress.models.signin import SignInCode
 
 __all__ = [
     "HANDLING_FIGURES",
@@ -93,6 +93,7 @@ __all__ = [
     "SealedBallot",
     "Session",
     "SessionKind",
+    "SignInCode",
     "Term",
     "User",
 ]
