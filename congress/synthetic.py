@@ -307,7 +307,8 @@ class Rows:
     """Rows of one model, gathered as tuples in ``columns`` order and written in bulk.
 
     Every other concrete column gets its field's constant default; a column whose
-    default is callable (a token, a timestamp) must be among ``columns``. A JSON
+    default is callable (a token, a timestamp; not an empty JSON ``dict`` or ``list``)
+    must be among ``columns``. A JSON
     column may be given its text already encoded (a ``str``): the hot paths write
     ``{"k": "v"}`` with an f-string rather than ``json.dumps`` per row.
     """
@@ -323,7 +324,8 @@ class Rows:
         for name, f in fields.items():
             if name in columns:
                 continue
-            per_row = f.has_default() and callable(f.default)
+            # An empty JSON default (``default=dict``) is the same value on every row.
+            per_row = f.has_default() and callable(f.default) and f.default not in (dict, list)
             if per_row or getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
                 if not f.null:
                     raise ValueError(f"{model.__name__}.{name} needs a value per row")

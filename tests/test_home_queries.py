@@ -47,9 +47,10 @@ EXPECTED: dict[str, dict[str, int]] = {
     },
     # A clerk of one department: the 群众诉求 card's four figures are each a bounded
     # read of the department's IssueDepartment rows; the reports awaited from the
-    # clerk's bodies (supervision meetings) are one read.
+    # clerk's bodies (supervision meetings) are one read; the livelihood projects'
+    # monthly reports awaited from the department (本月进度报告) are one read.
     "clerk": {
-        "/": 13,
+        "/": 14,
         "/loop/": 9,
         "/loop/?state=open": 9,
         "/suggestions/": 6,

@@ -24,6 +24,9 @@ from rest_framework.views import APIView
 from rest_framework.viewsets import ViewSetMixin
 
 from livelihood_votes.actions import VOTE_ACTIONS
+from livelihood_votes.cycles.actions import CYCLE_ACTIONS, PROPOSAL_ACTIONS
+from livelihood_votes.projects.actions import ACTIONS as PROJECT_ACTIONS
+from livelihood_votes.ratings.actions import RATING_ACTIONS
 from suggestions.citizen.actions import ISSUE_ACTIONS, LINK_ACTIONS
 from suggestions.citizen.appointment_actions import APPOINTMENT_ACTIONS
 from suggestions.formal.actions import ASSIGNMENT_ACTIONS, SUGGESTION_ACTIONS
@@ -50,6 +53,10 @@ DISPATCHERS = {
     "suggestions.formal.api.SuggestionViewSet.act",
     "suggestions.formal.api.SuggestionAssignmentViewSet.act",
     "livelihood_votes.api.LivelihoodVoteViewSet.act",
+    "livelihood_votes.cycles.api.LivelihoodCycleViewSet.act",
+    "livelihood_votes.cycles.api.LivelihoodProposalViewSet.act",
+    "livelihood_votes.projects.api.ProjectViewSet.act",
+    "livelihood_votes.ratings.api.RatingCycleViewSet.act",
     "suggestions.citizen.api.PublicIssueRate.post",
     "supervision.api.FindingViewSet.act",
     "supervision.meetings.api.AgendaItemViewSet.act",
@@ -255,6 +262,23 @@ def test_every_supervision_action_runs_a_service() -> None:
     offenders = [
         f"{name}: {problem}"
         for table in tables
+        for name, action in table.items()
+        for problem in problems_of(action.run)
+    ]
+    assert not offenders, "\n".join(offenders)
+
+
+def test_every_livelihood_year_action_runs_a_service() -> None:
+    """The call's, the projects' and the rating's action endpoints dispatch through these."""
+    tables = {
+        "cycle": CYCLE_ACTIONS,
+        "proposal": PROPOSAL_ACTIONS,
+        "project": PROJECT_ACTIONS,
+        "rating": RATING_ACTIONS,
+    }
+    offenders = [
+        f"{kind} {name}: {problem}"
+        for kind, table in tables.items()
         for name, action in table.items()
         for problem in problems_of(action.run)
     ]
