@@ -757,13 +757,21 @@ def cycle_vote_create(
         locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
         if locked.vote_id is not None:
             raise RuleViolation(_("本年度的票决已经创建。"))
+        # A subdistrict's vote is its 议政会's: the vote knows it from its cycle
+        # (docs/livelihood-subdistricts.md).
+        default_title = (
+            _("%(title)s议政代表票决")
+            if cycle.electorate == Electorate.VOTER_DELEGATES
+            else _("%(title)s代表票决")
+        )
         vote = vote_services.vote_create(
             congress=cycle.congress,
-            title=title or _("%(title)s代表票决") % {"title": cycle.title},
+            title=title or default_title % {"title": cycle.title},
             year=cycle.year,
             seats=seats,
             ballot_form=ballot_form,
             session=session,
+            cycle=locked,
             by=by,
         )
         for entry in entries:
@@ -779,7 +787,6 @@ def cycle_vote_create(
             )
             ShortlistEntry.objects.filter(pk=entry.pk).update(candidate=candidate)
             Proposal.objects.filter(entry=entry).update(candidate=candidate)
-        Cycle.objects.filter(pk=cycle.pk).update(vote=vote)
         cycle.vote = vote
         record_event(
             case_type=CYCLE_CASE,

@@ -12,19 +12,23 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from congress.errors import RuleViolation
 from congress.models import Elector, Region, RegionLevel, User
 from livelihood_votes import selectors, services
+from livelihood_votes.cycles import services as cycle_services
 from livelihood_votes.errors import NotAnElector
 from livelihood_votes.models import Candidate, Cycle, Electorate, LivelihoodVote, Mark
+from livelihood_votes.models.cycles import ShortlistEntry
 from representatives.models import VoterDelegate
 from tests.conftest import World, login
-from tests.factories import RegionFactory, UserFactory
+from tests.factories import DepartmentFactory, RegionFactory, UserFactory
 from tests.livelihood_votes.conftest import Cast
 
 
@@ -379,3 +383,42 @@ def test_a_representative_with_a_delegates_id_cannot_use_the_box(
         services.participation_sign_in(vote=vote, voter=liu, by=town_staff)
     assert not selectors.has_voted(vote, liu)
     assert not Elector.objects.filter(box=vote.box_id, channel__isnull=False).exists()
+
+
+def test_the_vote_made_from_a_subdistricts_shortlist_is_the_delegates(
+    subdistrict: Subdistrict, town_staff: User
+) -> None:
+    """The 人大工委's staff make the vote from the cycle's shortlist (the call's step, not
+    the vote's own page): it is the cycle's vote, named for the 议政代表, and opening it
+    freezes the six delegates, not the district's representatives."""
+    sub = subdistrict
+    today = timezone.localdate()
+    Cycle.objects.filter(pk=sub.cycle.pk).update(
+        call_opens_on=today - datetime.timedelta(days=60),
+        call_closes_on=today - datetime.timedelta(days=20),
+        screening_closes_on=today - datetime.timedelta(days=1),
+        shortlist_closes_on=today + datetime.timedelta(days=10),
+    )
+    sub.cycle.refresh_from_db()
+    department = DepartmentFactory(region=sub.world.town)
+    for n in range(1, 10):
+        ShortlistEntry.objects.create(
+            cycle=sub.cycle,
+            title=f"街道项目{n}",
+            description="—",
+            department=department,
+            budget=Decimal("100"),
+            deadline=datetime.date(today.year + 1, 12, 31),
+            place="新浦街道",
+            order=n,
+        )
+    vote = cycle_services.cycle_vote_create(cycle=sub.cycle, seats=8, by=town_staff)
+    sub.cycle.refresh_from_db()
+    assert sub.cycle.vote == vote
+    assert vote.title == "新浦街道2026年度民生实事项目议政代表票决"
+    assert selectors.by_delegates(vote)
+    services.vote_open(vote=vote, by=town_staff)
+    vote.refresh_from_db()
+    assert vote.electorate == 6
+    frozen = set(Elector.objects.filter(box=vote.box_id).values_list("voter", flat=True))
+    assert frozen == {d.pk for d in sub.delegates}
