@@ -119,6 +119,9 @@ class Representative(models.Model):
         verbose_name = _("人大代表")
         verbose_name_plural = _("人大代表")
         ordering = ["name", "pk"]
+        # The SMS sign-in finds a representative by number on every code request, and
+        # the bulk logins count numbers shared by two people (docs/representatives-accounts.md).
+        indexes = [models.Index(fields=["mobile"], name="representative_mobile")]
 
     def __str__(self) -> str:
         return self.name
