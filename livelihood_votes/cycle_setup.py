@@ -71,10 +71,18 @@ register_nav(
         is_staff_or_admin,
         order=299,
         icon="calendar-range",
+        group="livelihood",
     )
 )
 register_nav(
-    NavItem(_("民生实事建议"), "livelihood_my_proposals", _proposes, order=302, icon="lightbulb")
+    NavItem(
+        _("民生实事建议"),
+        "livelihood_my_proposals",
+        _proposes,
+        order=302,
+        icon="lightbulb",
+        group="livelihood",
+    )
 )
 register_livelihood_proposer(services.problem_propose)
 privacy.register()

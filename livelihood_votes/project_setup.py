@@ -69,7 +69,12 @@ register_labels(case_type=PROJECT_CASE, actions=ACTION_LABELS, statuses=dict(Pro
 register_labels(case_type=REPORT_CASE, actions=ACTION_LABELS, statuses=dict(ReportStatus.choices))
 register_nav(
     NavItem(
-        _("民生实事项目"), "livelihood_project_list", _sees_projects, order=302, icon="bar-chart"
+        _("民生实事项目"),
+        "livelihood_project_list",
+        _sees_projects,
+        order=303,
+        icon="bar-chart",
+        group="livelihood",
     )
 )
 register_home_card(

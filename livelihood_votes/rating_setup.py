@@ -71,7 +71,14 @@ register_labels(
     case_type=RECTIFY_CASE, actions=ACTION_LABELS, statuses=dict(RectificationStatus.choices)
 )
 register_nav(
-    NavItem(_("满意度测评"), "my_livelihood_ratings", _is_rater, order=302, icon="emoji-smile")
+    NavItem(
+        _("满意度测评"),
+        "my_livelihood_ratings",
+        _is_rater,
+        order=304,
+        icon="emoji-smile",
+        group="livelihood",
+    )
 )
 register_api_enums(
     {

@@ -10,11 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from congress.registry import (
     DemoBuilder,
     HomeCard,
+    NavGroup,
     NavItem,
     register_demo_builder,
     register_home_card,
     register_labels,
     register_nav,
+    register_nav_group,
 )
 from congress.scoping import is_staff_or_admin
 from congress.synthetic import SyntheticBuilder, register_synthetic_builder
@@ -35,6 +37,9 @@ def _is_representative(user: Any) -> bool:
 
 
 register_labels(case_type=VOTE_CASE, actions=ACTION_LABELS, statuses=dict(VoteStatus.choices))
+# One menu for the year: the cycle, the vote, the projects, the rating (a person who sees
+# one of them sees it as a link).
+register_nav_group(NavGroup("livelihood", _("民生实事"), icon="check2-square"))
 register_nav(
     NavItem(
         _("民生实事票决"),
@@ -42,11 +47,17 @@ register_nav(
         is_staff_or_admin,
         order=300,
         icon="check2-square",
+        group="livelihood",
     )
 )
 register_nav(
     NavItem(
-        _("我的票决"), "my_livelihood_votes", _is_representative, order=301, icon="check2-square"
+        _("我的票决"),
+        "my_livelihood_votes",
+        _is_representative,
+        order=301,
+        icon="check2-square",
+        group="livelihood",
     )
 )
 register_home_card(

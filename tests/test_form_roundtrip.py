@@ -35,9 +35,10 @@ from django.db import models
 from django.utils import timezone, translation
 from django.utils.datastructures import MultiValueDict
 
-from congress.models import Department, User
+from congress.models import Congress, Department, Region, User
 from livelihood_votes import services as vote_services
-from livelihood_votes.models import Candidate
+from livelihood_votes.cycles import services as cycle_services
+from livelihood_votes.models import Candidate, Cycle, Electorate
 from representatives import services as rep_services
 from representatives.models import (
     Activity,
@@ -210,7 +211,35 @@ def build_candidate(world: World, staff: User) -> Built:
     return Built(candidate, {"departments": Department.objects.filter(region=world.district)})
 
 
+def build_cycle(world: World, staff: User) -> Built:
+    # A subdistrict's year (its region a 街道, voted by the 议政会), every phase dated:
+    # the create form offers townships only as its region.
+    cycle = cycle_services.cycle_create(
+        congress=world.district.congress,
+        region=world.town,
+        year=2027,
+        title="新浦街道2027年度民生实事项目",
+        electorate=Electorate.VOTER_DELEGATES,
+        by=staff,
+        call_opens_on=datetime.date(2026, 9, 1),
+        call_closes_on=datetime.date(2026, 10, 15),
+        screening_closes_on=datetime.date(2026, 11, 15),
+        shortlist_closes_on=datetime.date(2026, 12, 15),
+        vote_on=datetime.date(2027, 1, 10),
+        implementation_starts_on=datetime.date(2027, 2, 1),
+        midyear_on=datetime.date(2027, 7, 1),
+        evaluation_opens_on=datetime.date(2027, 12, 1),
+        evaluation_closes_on=datetime.date(2027, 12, 20),
+    )
+    context = {
+        "congresses": Congress.objects.filter(pk=world.district.congress.pk),
+        "regions": Region.objects.filter(path__startswith=world.district.path),
+    }
+    return Built(cycle, context)
+
+
 BUILDERS: dict[type[models.Model], Callable[[World, User], Built]] = {
+    Cycle: build_cycle,
     Representative: build_representative,
     Mandate: build_mandate,
     VoterDelegate: build_voter_delegate,
