@@ -304,7 +304,9 @@ def test_the_whole_livelihood_year(
     assert_clean(liu_phone)
 
     marks = {p.pk: Rating.SATISFIED for p in ordered} | {park.pk: Rating.DISSATISFIED}
-    ratings.rating_cast(rating=rating, choices=marks, by=cast.zhang.user)
+    zhang = cast.zhang.user
+    assert zhang is not None
+    ratings.rating_cast(rating=rating, choices=marks, by=zhang)
     for rep in cast.others[:4]:
         ballots.ballot_cast(box=rating.box, voter=rep.pk, choices=marks)
     staff.reload()
