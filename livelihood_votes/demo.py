@@ -107,7 +107,14 @@ def build_city_vote(
     cycle: Cycle | None = ctx.extra.get("city_cycle")
     if cycle is not None:
         # The candidates are the call's shortlist, in its ballot order (the order of
-        # CITY_CANDIDATES), made into the vote on the day the shortlist closed.
+        # CITY_CANDIDATES), reviewed by the standing committee's chairmen's meeting and
+        # made into the vote on the day the shortlist closed.
+        cycle_services.shortlist_review(
+            cycle=cycle,
+            note="经市人大常委会主任会议审议，同意提交市人民代表大会代表票决。",
+            by=staff,
+            day=cycle.shortlist_closes_on,
+        )
         vote = cycle_services.cycle_vote_create(
             cycle=cycle,
             seats=20,

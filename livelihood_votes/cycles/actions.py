@@ -136,6 +136,8 @@ class CycleAction:
     form: Callable[[Cycle, AnyUser, Mapping[str, Any] | None], forms.Form]
     run: Callable[[Cycle, User, dict[str, Any]], Any]
     done: str | Promise
+    # What else the step waits for, read from the cycle's row.
+    when: Callable[[Cycle], bool] = lambda cycle: True
 
 
 def shortlist_form(cycle: Cycle, user: AnyUser, data: Mapping[str, Any] | None) -> forms.Form:
@@ -159,6 +161,14 @@ CYCLE_ACTIONS: dict[str, CycleAction] = {
         _shortlist_add,
         _("已列入候选项目清单。"),
     ),
+    # The congress reviews the list before the vote is made from it.
+    "review_shortlist": CycleAction(
+        SHORTLIST_PHASES | VOTE_CREATE_PHASES,
+        lambda cycle, user, data: cycle_forms.ShortlistReviewForm(data),
+        lambda cycle, by, d: services.shortlist_review(cycle=cycle, note=d["note"], by=by),
+        _("已记录候选项目清单的审议情况，可以创建票决。"),
+        when=lambda cycle: cycle.shortlist_reviewed_at is None,
+    ),
     "create_vote": CycleAction(
         VOTE_CREATE_PHASES,
         lambda cycle, user, data: cycle_forms.VoteFromShortlistForm(data),
@@ -166,6 +176,7 @@ CYCLE_ACTIONS: dict[str, CycleAction] = {
             cycle=cycle, seats=d["seats"], ballot_form=d["ballot_form"], by=by
         ),
         _("票决已按候选项目清单创建，请核对后开始投票。"),
+        when=lambda cycle: cycle.shortlist_reviewed_at is not None,
     ),
 }
 
@@ -183,7 +194,11 @@ def allowed_on_cycle(user: AnyUser, cycle: Cycle) -> list[str]:
     if not selectors.manages(user, cycle) or cycle.vote_id is not None:
         return []
     now = phase(cycle, timezone.localdate())
-    return [name for name, action in CYCLE_ACTIONS.items() if now in action.phases]
+    return [
+        name
+        for name, action in CYCLE_ACTIONS.items()
+        if now in action.phases and action.when(cycle)
+    ]
 
 
 def take_on_cycle(cycle: Cycle, name: str, user: User, data: Mapping[str, Any]) -> CycleAction:

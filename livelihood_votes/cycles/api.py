@@ -196,7 +196,8 @@ class LivelihoodCycleViewSet(viewsets.ReadOnlyModelViewSet):
         ),
         responses=CycleSerializer,
         description="Take a step on the cycle: shortlist_add (列入候选项目, from accepted "
-        "proposals) or create_vote (依候选项目清单创建票决). Open in the phases the action "
+        "proposals), review_shortlist (候选项目清单审议: note) or create_vote "
+        "(依候选项目清单创建票决, on a reviewed list). Open in the phases the action "
         "table names; an unknown name is 400, a step not allowed now 409.",
     )
     @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")

@@ -188,6 +188,15 @@ class ShortlistForm(forms.Form):
         self.fields["department"].queryset = departments  # type: ignore[attr-defined]
 
 
+class ShortlistReviewForm(forms.Form):
+    note = forms.CharField(
+        label=_("审议情况"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("例如：经市人大常委会主任会议审议，同意提交代表票决。"),
+    )
+
+
 class VoteFromShortlistForm(forms.Form):
     seats = forms.IntegerField(label=_("应选项目数"), min_value=1, max_value=500)
     ballot_form = forms.ChoiceField(

@@ -704,7 +704,42 @@ def shortlist_add(
             by=by,
             data={"entry": entry.pk, "title": entry.title},
         )
+        _unreviewed(cycle)
     return entry
+
+
+def _unreviewed(cycle: Cycle) -> None:
+    """A change of the shortlist clears the congress's review of it: the vote must be
+    made from the list the congress reviewed."""
+    Cycle.objects.filter(pk=cycle.pk).update(shortlist_reviewed_at=None, shortlist_review="")
+    cycle.shortlist_reviewed_at, cycle.shortlist_review = None, ""
+
+
+def shortlist_review(
+    *, cycle: Cycle, note: str, by: User, day: datetime.date | None = None
+) -> Cycle:
+    """The congress reviews the government's shortlist (人大常委会主任会议或常委会会议审议)
+    before the representatives vote on it; staff record when and what was decided."""
+    require_in_jurisdiction(by, cycle.region)
+    require_phase(cycle, SHORTLIST_PHASES | VOTE_CREATE_PHASES, day=day)
+    if cycle.vote_id is not None:
+        raise RuleViolation(_("票决已经创建，候选项目清单不能再审议。"))
+    if not cycle.shortlist.exists():
+        raise RuleViolation(_("候选项目清单为空，请先从已采纳的建议中确定候选项目。"))
+    note = note.strip()
+    if not note:
+        raise RuleViolation(_("请写明审议情况，例如：经主任会议审议，同意提交代表票决。"))
+    with transaction.atomic():
+        cycle.shortlist_reviewed_at, cycle.shortlist_review = timezone.now(), note
+        cycle.save(update_fields=["shortlist_reviewed_at", "shortlist_review"])
+        record_event(
+            case_type=CYCLE_CASE,
+            case_id=cycle.pk,
+            action="shortlist_review",
+            by=by,
+            note=note,
+        )
+    return cycle
 
 
 def shortlist_remove(*, entry: ShortlistEntry, by: User) -> None:
@@ -732,6 +767,7 @@ def shortlist_remove(*, entry: ShortlistEntry, by: User) -> None:
             data={"title": entry.title},
         )
         entry.delete()
+        _unreviewed(cycle)
 
 
 def cycle_vote_create(
@@ -757,6 +793,10 @@ def cycle_vote_create(
         locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
         if locked.vote_id is not None:
             raise RuleViolation(_("本年度的票决已经创建。"))
+        if locked.shortlist_reviewed_at is None:
+            raise RuleViolation(
+                _("候选项目清单须先经人大常委会审议：请先记录审议情况，再创建票决。")
+            )
         # A subdistrict's vote is its 议政会's: the vote knows it from its cycle
         # (docs/livelihood-subdistricts.md).
         default_title = (

@@ -122,6 +122,7 @@ def _cycle_page(
         "allowed": allowed,
         "shortlist_form": forms.get("shortlist_add"),
         "vote_form": forms.get("create_vote"),
+        "review_form": forms.get("review_shortlist"),
         "may_remove": "shortlist_add" in allowed,
         "events": timeline(CYCLE_CASE, cycle.pk),
         "dates": [

@@ -81,6 +81,7 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "proposal_shortlist": _("列入候选项目"),
     "proposal_unshortlist": _("移出候选项目"),
     "shortlist_add": _("增加候选项目"),
+    "shortlist_review": _("候选项目清单审议"),
     "shortlist_remove": _("删除候选项目"),
     "cycle_vote_create": _("依候选项目清单创建票决"),
 }

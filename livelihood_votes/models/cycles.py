@@ -64,6 +64,14 @@ class Cycle(models.Model):
     midyear_on = models.DateField(_("年中视察日期"), null=True, blank=True)
     evaluation_opens_on = models.DateField(_("年终测评开始日期"), null=True, blank=True)
     evaluation_closes_on = models.DateField(_("年终测评截止日期"), null=True, blank=True)
+    # The congress's review of the government's shortlist (主任会议或常委会会议审议) before
+    # the vote is made from it: when, and what was decided. A change of the list clears it.
+    shortlist_reviewed_at = models.DateTimeField(
+        _("候选项目清单审议时间"), null=True, blank=True, editable=False
+    )
+    shortlist_review = models.CharField(
+        _("候选项目清单审议情况"), max_length=500, blank=True, editable=False
+    )
     vote = models.OneToOneField(
         LivelihoodVote,
         verbose_name=_("票决"),

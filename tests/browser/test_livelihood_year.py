@@ -188,6 +188,10 @@ def test_the_whole_livelihood_year(
     expect(phone.get_by_test_id("proposal-status")).to_have_text("已列入候选项目")
 
     # --- the vote of 20 seats: six representatives vote on paper for the first 20 -------
+    # The standing committee's chairmen's meeting reviews the list (recorded by staff).
+    cycles.shortlist_review(
+        cycle=cycle, note="经主任会议审议，同意提交代表票决。", by=district_staff
+    )
     vote = cycles.cycle_vote_create(cycle=cycle, seats=20, by=district_staff)
     vote_services.vote_open(vote=vote, by=district_staff)
     first_twenty = list(vote.candidates.order_by("order"))[:20]

@@ -137,6 +137,16 @@ def test_the_vote_is_made_from_the_shortlist_through_the_api(
     )
     assert early.status_code == 409  # still screening: the list is settled after it
     services.cycle_edit(cycle=cycle, by=district_staff, screening_closes_on=TODAY - DAY)
+    unreviewed = client.post(
+        f"/api/v1/livelihood-cycles/{cycle.pk}/actions/create_vote/", {"seats": 1}, format="json"
+    )
+    assert unreviewed.status_code == 409  # the congress has not reviewed the list yet
+    reviewed = client.post(
+        f"/api/v1/livelihood-cycles/{cycle.pk}/actions/review_shortlist/",
+        {"note": "经主任会议审议，同意提交代表票决。"},
+        format="json",
+    )
+    assert reviewed.status_code == 200, reviewed.content
     made = client.post(
         f"/api/v1/livelihood-cycles/{cycle.pk}/actions/create_vote/",
         {"seats": 1, "ballot_form": "up_to_n"},

@@ -400,6 +400,15 @@ def test_the_cycle_page_with_its_list_and_its_vote(world: World, district_staff:
     )
     assert refused.status_code == 400  # still screening: the list is settled after it
     services.cycle_edit(cycle=cycle, by=district_staff, screening_closes_on=TODAY - DAY)
+    page = staff.get(cycle.get_absolute_url()).content.decode()
+    assert 'data-testid="review-form"' in page and 'data-testid="vote-form"' not in page
+    reviewed = staff.post(
+        reverse("livelihood_cycle_act", args=[cycle.pk, "review_shortlist"]),
+        {"note": "经主任会议审议，同意提交代表票决。"},
+    )
+    assert reviewed.status_code == 302
+    page = staff.get(cycle.get_absolute_url()).content.decode()
+    assert "经主任会议审议，同意提交代表票决。" in page and 'data-testid="vote-form"' in page
     made = staff.post(
         reverse("livelihood_cycle_act", args=[cycle.pk, "create_vote"]),
         {"seats": "1", "ballot_form": "up_to_n"},

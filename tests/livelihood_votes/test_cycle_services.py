@@ -30,6 +30,7 @@ from livelihood_votes.models import (
     ProposalStatus,
     ScreeningReason,
 )
+from livelihood_votes.models.cycles import ShortlistEntry
 from tests.conftest import World
 from tests.livelihood_votes.conftest import Cast
 
@@ -511,6 +512,14 @@ def test_the_vote_is_made_from_the_shortlist_and_the_proposals_record_their_cand
         services.cycle_vote_create(cycle=cycle, seats=1, by=district_staff)
     # Screening closed yesterday: the candidate list is being settled.
     services.cycle_edit(cycle=cycle, by=district_staff, screening_closes_on=TODAY - DAY)
+    # The congress reviews the list before the vote is made from it.
+    with pytest.raises(RuleViolation, match="须先经人大常委会审议"):
+        services.cycle_vote_create(cycle=cycle, seats=1, by=district_staff)
+    with pytest.raises(RuleViolation, match="请写明审议情况"):
+        services.shortlist_review(cycle=cycle, note="  ", by=district_staff)
+    services.shortlist_review(cycle=cycle, note="经主任会议审议，同意。", by=district_staff)
+    cycle.refresh_from_db()
+    assert cycle.shortlist_review == "经主任会议审议，同意。" and cycle.shortlist_reviewed_at
     vote = services.cycle_vote_create(cycle=cycle, seats=1, by=district_staff)
     candidates = list(vote.candidates.order_by("order"))
     assert [(c.title, c.budget, c.deadline) for c in candidates] == [
@@ -537,3 +546,43 @@ def test_a_proposal_cannot_be_shortlisted_twice(world: World, district_staff: Us
     services.proposal_accept(proposal=proposal, by=district_staff)
     with pytest.raises(InvalidTransition):
         services.proposal_accept(proposal=proposal, by=district_staff)
+
+
+def test_a_change_of_the_reviewed_list_asks_for_a_new_review(
+    world: World, district_staff: User
+) -> None:
+    """The vote is made from the list the congress reviewed: adding or removing a project
+    afterwards clears the review, and the vote waits for a new one."""
+    cycle = open_cycle(world, district_staff)
+    proposals = [
+        propose(cycle, world, mobile=f"1390000001{n}", title=f"项目{n}").proposal for n in range(2)
+    ]
+    move_to_screening(cycle, district_staff)
+    for proposal in proposals:
+        services.proposal_accept(proposal=proposal, by=district_staff)
+
+    def add(proposal: Proposal, title: str) -> ShortlistEntry:
+        return services.shortlist_add(
+            cycle=cycle,
+            proposals=[proposal],
+            title=title,
+            description="—",
+            department=world.department,
+            budget=Decimal("100"),
+            deadline=datetime.date(TODAY.year + 1, 12, 31),
+            place="海州区",
+            by=district_staff,
+        )
+
+    first = add(proposals[0], "建设口袋公园5个")
+    services.cycle_edit(cycle=cycle, by=district_staff, screening_closes_on=TODAY - DAY)
+    services.shortlist_review(cycle=cycle, note="经主任会议审议，同意。", by=district_staff)
+    add(proposals[1], "改造背街小巷5条")
+    cycle.refresh_from_db()
+    assert cycle.shortlist_reviewed_at is None and cycle.shortlist_review == ""
+    with pytest.raises(RuleViolation, match="须先经人大常委会审议"):
+        services.cycle_vote_create(cycle=cycle, seats=1, by=district_staff)
+    services.shortlist_review(cycle=cycle, note="再次审议，同意。", by=district_staff)
+    services.shortlist_remove(entry=first, by=district_staff)
+    cycle.refresh_from_db()
+    assert cycle.shortlist_reviewed_at is None

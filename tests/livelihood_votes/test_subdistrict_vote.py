@@ -412,6 +412,9 @@ def test_the_vote_made_from_a_subdistricts_shortlist_is_the_delegates(
             place="新浦街道",
             order=n,
         )
+    cycle_services.shortlist_review(
+        cycle=sub.cycle, note="经街道人大工委审议，同意提交议政会票决。", by=town_staff
+    )
     vote = cycle_services.cycle_vote_create(cycle=sub.cycle, seats=8, by=town_staff)
     sub.cycle.refresh_from_db()
     assert sub.cycle.vote == vote

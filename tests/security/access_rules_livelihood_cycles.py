@@ -152,6 +152,7 @@ def _shortlisted(cast: Cast, side: str) -> Cycle:
         by=staff,
     )
     services.cycle_edit(cycle=cycle, by=staff, screening_closes_on=TODAY - DAY)
+    services.shortlist_review(cycle=cycle, note="经主任会议审议，同意提交代表票决。", by=staff)
     return cycle
 
 
