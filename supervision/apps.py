@@ -8,4 +8,11 @@ class SupervisionConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from supervision import evaluation_setup, meeting_setup, setup  # noqa: F401  (registration with the core)
+        from supervision import (  # noqa: F401  (registration with the core)
+            dossier_setup,
+            evaluation_setup,
+            meeting_setup,
+            monitoring_setup,
+            setup,
+            source_setup,
+        )

@@ -1,5 +1,6 @@
 from congress.models import (  # noqa: F401  (their models register here)
     bigscreen,
+    boundaries,
     reports,
     rules,
     signin,

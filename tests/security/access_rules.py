@@ -530,6 +530,10 @@ for _module in (
     "supervision_evaluation",
     "supervision_meetings",
     "supervision",
+    "supervision_sources",
+    "supervision_monitoring",
+    "supervision_dossier",
+    "boundaries",
 ):
     try:
         _extra = __import__(f"tests.security.access_rules_{_module}", fromlist=["RULES"])

@@ -1,0 +1,1 @@
+"""Registration of topic selection from the data and linked sources with the core (imported by SupervisionConfig.ready)."""
