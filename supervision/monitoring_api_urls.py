@@ -1,5 +1,20 @@
 """API routes of monitoring points and questionnaire responses."""
 
 from django.urls import URLPattern, URLResolver
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from supervision import monitoring_api
+
+router = SimpleRouter()
+router.register(
+    "supervision/monitoring-points",
+    monitoring_api.MonitoringPointViewSet,
+    basename="supervision-monitoring-point",
+)
+router.register(
+    "supervision/monitoring-results",
+    monitoring_api.MonitoringResultsViewSet,
+    basename="supervision-monitoring-results",
+)
+
+urlpatterns: list[URLPattern | URLResolver] = [*router.urls]
