@@ -231,3 +231,6 @@ class WorkingCommittee(models.Model):
 
     def __str__(self) -> str:
         return self.name
+    # 常住人口 from the statistics bureau, set by administrators on the boundaries page
+    # (congress/boundaries.py, population_set); the dashboard's map counts per 10,000.
+    population = models.PositiveIntegerField(_("常住人口"), null=True, blank=True)
