@@ -55,6 +55,9 @@ class Region(models.Model):
     # db_index on PostgreSQL also creates the varchar_pattern_ops index that LIKE 'p%' uses.
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
     depth = models.PositiveSmallIntegerField(editable=False, default=0)
+    # 常住人口 from the statistics bureau, set by administrators on the boundaries page
+    # (congress/boundaries.py, population_set); the dashboard's map counts per 10,000.
+    population = models.PositiveIntegerField(_("常住人口"), null=True, blank=True)
 
     objects = RegionQuerySet.as_manager()
 
@@ -231,6 +234,3 @@ class WorkingCommittee(models.Model):
 
     def __str__(self) -> str:
         return self.name
-    # 常住人口 from the statistics bureau, set by administrators on the boundaries page
-    # (congress/boundaries.py, population_set); the dashboard's map counts per 10,000.
-    population = models.PositiveIntegerField(_("常住人口"), null=True, blank=True)
