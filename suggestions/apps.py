@@ -13,6 +13,7 @@ class SuggestionsConfig(AppConfig):
 
     def ready(self) -> None:
         from congress.api.enums import register_api_enums
+        from suggestions import topic_sources  # noqa: F401 - registers (supervision's sources)
         from suggestions.citizen import setup as citizen_setup  # noqa: F401 - registers
         from suggestions.formal import setup as formal_setup  # noqa: F401 - registers
 
