@@ -35,6 +35,8 @@ PAGES = {
     "dashboard (district staff)",
     "big screen figures (city staff)",
     "monthly report (city staff)",
+    "big screen API (city staff)",
+    "bulk logins preview (city staff)",
 }
 
 
