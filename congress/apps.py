@@ -14,6 +14,7 @@ class CongressConfig(AppConfig):
 
         from congress import (  # noqa: F401 - connects signals, registers nav and panels
             audit,
+            boundary_setup,
             dashboard_panels,
             navigation,
             rules,

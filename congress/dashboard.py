@@ -167,11 +167,14 @@ class Chart:
 
     key: str
     title: str
-    kind: str  # "line", "bar" or "ranking" (horizontal bars, largest first)
+    kind: str  # "line", "bar", "ranking" (horizontal bars, largest first) or "map"
     rows: list[str]
     series: list[tuple[str, list[int | float | None]]]
     definition: str = ""
     links: list[str] = field(default_factory=list)
+    # A "map" (docs/dashboard.md, "下级区划地图"): its GeoJSON and each row's area key.
+    geo_url: str = ""
+    geo_keys: list[str] = field(default_factory=list)
 
     def table(self) -> list[tuple[str, str, list[int | float | None]]]:
         """(row label, link, values across the series) for the table view."""
@@ -190,6 +193,7 @@ class Chart:
             "series": [{"name": name, "data": values} for name, values in self.series],
             "definition": self.definition,
             "links": self.links,
+            **({"geo_url": self.geo_url, "geo_keys": self.geo_keys} if self.geo_url else {}),
         }
 
 

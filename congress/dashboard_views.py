@@ -76,11 +76,17 @@ _chart_fields: tuple[str, dict[str, Any]] = (
     {
         "key": serializers.CharField(),
         "title": serializers.CharField(),
-        "kind": serializers.ChoiceField(choices=["line", "bar", "ranking"]),
+        "kind": serializers.ChoiceField(choices=["line", "bar", "ranking", "map"]),
         "rows": serializers.ListField(child=serializers.CharField()),
         "series": inline_serializer(_series_fields[0], _series_fields[1], many=True),
         "definition": serializers.CharField(),
         "links": serializers.ListField(child=serializers.CharField()),
+        "geo_url": serializers.CharField(
+            required=False, help_text="a map's GeoJSON (same origin), only on kind 'map'"
+        ),
+        "geo_keys": serializers.ListField(
+            child=serializers.CharField(), required=False, help_text="each row's area key"
+        ),
     },
 )
 _table_fields: tuple[str, dict[str, Any]] = (

@@ -47,9 +47,124 @@
     };
   }
 
+  function foldTable(node) {
+    var table = node.parentNode.querySelector("details.dash-table");
+    if (table) {
+      table.removeAttribute("open");
+    }
+  }
+
+  // The map of the child regions (docs/dashboard.md, "下级区划地图"): its geometry is
+  // fetched from the same origin (geo_url), each area keyed by its region's id
+  // (geo_keys). The last series is the value the areas are coloured by, the first the
+  // count; the tooltip shows every column of the row, as the table does.
+  function drawMap(node, key, spec) {
+    var keys = spec.geo_keys || [];
+    var valueSeries = spec.series[spec.series.length - 1];
+    var names = {};
+    var rowOf = {};
+    keys.forEach(function (k, i) {
+      names[k] = spec.rows[i];
+      rowOf[k] = i;
+    });
+    var encode = window.echarts.format.encodeHTML;
+    var highest = 0;
+    valueSeries.data.forEach(function (v) {
+      if (v !== null && v > highest) {
+        highest = v;
+      }
+    });
+    window.fetch(spec.geo_url, { credentials: "same-origin", headers: { Accept: "application/geo+json" } })
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error("map geometry: " + response.status);
+        }
+        return response.json();
+      })
+      .then(function (geojson) {
+        var mapName = "dashboard-" + key;
+        window.echarts.registerMap(mapName, geojson);
+        node.style.display = "block";
+        node.style.height = (window.innerWidth < 576 ? 340 : 420) + "px";
+        var chart = window.echarts.init(node, null, { renderer: "canvas" });
+        chart.setOption({
+          animation: false,
+          tooltip: {
+            trigger: "item",
+            confine: true,
+            formatter: function (params) {
+              var i = rowOf[params.name];
+              if (i === undefined) {
+                return "";
+              }
+              var lines = ["<strong>" + encode(spec.rows[i]) + "</strong>"];
+              spec.series.forEach(function (s) {
+                var v = s.data[i];
+                lines.push(encode(s.name) + "：" + (v === null || v === undefined ? "—" : encode(String(v))));
+              });
+              return lines.join("<br>");
+            }
+          },
+          visualMap: {
+            type: "continuous",
+            min: 0,
+            max: highest > 0 ? highest : 1,
+            calculable: true,
+            precision: 2,
+            left: 8,
+            bottom: 8,
+            itemHeight: 100,
+            text: [valueSeries.name, ""],
+            inRange: { color: ["#fde0dc", "#e57373", "#b71c1c"] }
+          },
+          series: [
+            {
+              type: "map",
+              map: mapName,
+              nameProperty: "key",
+              roam: false,
+              selectedMode: false,
+              layoutCenter: ["55%", "50%"],
+              layoutSize: "90%",
+              label: {
+                show: true,
+                fontSize: 11,
+                formatter: function (params) {
+                  return names[params.name] || "";
+                }
+              },
+              emphasis: { label: { show: true }, itemStyle: { areaColor: "#ffcc80" } },
+              data: keys.map(function (k, i) {
+                return { name: k, value: valueSeries.data[i] === null ? NaN : valueSeries.data[i] };
+              })
+            }
+          ]
+        });
+        chart.on("click", function (params) {
+          var link = spec.links[rowOf[params.name]];
+          if (link) {
+            window.location.assign(link);
+          }
+        });
+        drawn.push(chart);
+        foldTable(node);
+      })
+      .catch(function () {
+        // No geometry (removed meanwhile, offline): the table stays open and is the map.
+        node.style.display = "none";
+      });
+  }
+
   document.querySelectorAll("[data-chart]").forEach(function (node) {
-    var spec = specs[node.getAttribute("data-chart")];
+    var key = node.getAttribute("data-chart");
+    var spec = specs[key];
     if (!spec) {
+      return;
+    }
+    if (spec.kind === "map") {
+      if (spec.geo_url) {
+        drawMap(node, key, spec);
+      }
       return;
     }
     node.style.display = "block";
@@ -69,10 +184,7 @@
       });
     }
     drawn.push(chart);
-    var table = node.parentNode.querySelector("details.dash-table");
-    if (table) {
-      table.removeAttribute("open");
-    }
+    foldTable(node);
   });
 
   window.addEventListener("resize", function () {

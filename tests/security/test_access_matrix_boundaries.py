@@ -1,0 +1,9 @@
+"""The access-control matrix for the region boundaries (rules: access_rules_boundaries.py).
+
+A separate file from test_access_matrix.py so that parallel test processes
+(pytest-xdist, --dist loadfile) share the matrix's work.
+"""
+
+from tests.security.matrix import app_matrix
+
+test_route_access, _figures = app_matrix("boundaries", "boundaries")
