@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from congress.areas import area_q
 from congress.dashboard import Chart, Figure, PanelData, Scope, drillable, mean, rate
 from congress.summary import bounded_count
+from suggestions.citizen.dashboard_map import region_map
 from suggestions.citizen.selectors import overdue_q, visible_issues
 from suggestions.models.citizen import IssueCategory, IssueStatus
 from suggestions.models.monthly import MONTH_FIGURES, IssueMonthCount
@@ -128,6 +129,7 @@ def citizen_panel(scope: Scope) -> PanelData:
             _by_category(scope, rows),
             # Below a township the summary has no finer area to rank.
             *([_by_child(scope, rows)] if any(map(drillable, scope.children)) else []),
+            *region_map(scope, rows),  # with the children's boundaries loaded
         ],
         note=_("各项（当前超期除外）都是本期收到的问题的现状，随办理进展更新。"),
     )
