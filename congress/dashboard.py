@@ -206,6 +206,13 @@ class Table:
     columns: list[str]
     rows: list[list[Any]]
     definition: str = ""
+    # Optional: a link per row, opened from its first cell (a list behind the row).
+    links: list[str] = field(default_factory=list)
+
+    def linked_rows(self) -> list[tuple[str, list[Any]]]:
+        """(link or "", row) for each row, for the page's table."""
+        links = self.links or [""] * len(self.rows)
+        return list(zip(links, self.rows, strict=True))
 
     def as_json(self) -> dict[str, Any]:
         return {

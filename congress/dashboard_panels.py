@@ -22,7 +22,7 @@ from congress.dashboard import (
     register_dashboard_panel,
 )
 from congress.loop.selectors import visible_assignments
-from congress.models import OPEN_STATUSES, HandlingCount
+from congress.models import HANDLING_FIGURES, OPEN_STATUSES, HandlingCount
 from congress.summary import COUNT_BOUND, bounded_count
 
 # The table ranks the departments that are late first; a city has a few hundred, a
@@ -30,23 +30,12 @@ from congress.summary import COUNT_BOUND, bounded_count
 LEAGUE_ROWS = 30
 
 
-def departments_panel(scope: Scope) -> PanelData:
-    period = scope.period
-    handled = (
-        HandlingCount.objects.filter(
-            area__path__startswith=scope.region.path,
-            month__gte=period.first,
-            month__lte=period.last,
-        )
-        .values("department_id", "department__name")
-        .annotate(finished=Sum("finished"), on_time=Sum("on_time"), workdays=Sum("workdays"))
-        .order_by()
-    )
-    # 当前超期 changes with the calendar: read on the partial index of open
-    # assignments (area_N, due_on, id), the longest overdue first, up to a bound, as
-    # 督办提醒's 按承办方 table does (docs/architecture.md, "Reads that do not grow
-    # with the data").
-    overdue_rows = (
+def overdue_assignments(scope: Scope) -> Any:
+    """The departments' open assignments of the region past their due date, the longest
+    overdue first. 当前超期 changes with the calendar: read on the partial index of open
+    assignments (area_N, due_on, id), up to a bound, as 督办提醒's 按承办方 table does
+    (docs/architecture.md, "Reads that do not grow with the data")."""
+    return (
         visible_assignments(scope.user)
         .filter(
             area_q(scope.region),
@@ -56,7 +45,30 @@ def departments_panel(scope: Scope) -> PanelData:
         )
         .order_by("due_on", "pk")
     )
-    overdue_total = bounded_count(overdue_rows)
+
+
+def league_entries(scope: Scope, case_type: str | None = None) -> list[dict[str, Any]]:
+    """The departments with work in the period or overdue now, ranked (the most overdue
+    first, then the lowest on-time rate): each with its name, handled, on-time,
+    working days, ratings and overdue now, and the rates. ``case_type`` narrows it to
+    one case type (the citizens' panel's 按承办单位). Two queries: the period's summary
+    rows grouped by department, and the departments of the 1,000 longest overdue
+    assignments."""
+    period = scope.period
+    summary = HandlingCount.objects.filter(
+        area__path__startswith=scope.region.path,
+        month__gte=period.first,
+        month__lte=period.last,
+    )
+    overdue_rows = overdue_assignments(scope)
+    if case_type is not None:
+        summary = summary.filter(case_type=case_type)
+        overdue_rows = overdue_rows.filter(case_type=case_type)
+    handled = (
+        summary.values("department_id", "department__name")
+        .annotate(**{name: Sum(name) for name in HANDLING_FIGURES})
+        .order_by()
+    )
     late: Counter[tuple[int, str]] = Counter(
         overdue_rows.values_list("department_id", "department__name")[:COUNT_BOUND]
     )
@@ -65,19 +77,34 @@ def departments_panel(scope: Scope) -> PanelData:
         league[row["department_id"]] = {"name": row["department__name"], "overdue": 0, **row}
     for (department, name), n in late.items():
         entry = league.setdefault(
-            department, {"name": name, "finished": 0, "on_time": 0, "workdays": 0}
+            department,
+            {"department_id": department, "name": name, **dict.fromkeys(HANDLING_FIGURES, 0)},
         )
         entry["overdue"] = n
     entries = list(league.values())
     for entry in entries:
         entry["rate"] = rate(entry["on_time"], entry["finished"])
         entry["mean"] = mean(entry["workdays"], entry["finished"])
+        entry["satisfaction"] = rate(entry["satisfied"], entry["rated"])
     entries.sort(
         key=lambda e: (-e["overdue"], e["rate"] if e["rate"] is not None else 101, e["name"])
     )
+    return entries
+
+
+def percent(value: float | None) -> str | None:
+    """A rate as a table shows it ("83.9%"; the Excel report reads it as 0.839)."""
+    return None if value is None else f"{value:.1f}%"
+
+
+def departments_panel(scope: Scope) -> PanelData:
+    entries = league_entries(scope)
+    overdue_total = bounded_count(overdue_assignments(scope))
     finished = sum(e["finished"] for e in entries)
     on_time = sum(e["on_time"] for e in entries)
     workdays = sum(e["workdays"] for e in entries)
+    rated = sum(e["rated"] for e in entries)
+    satisfied = sum(e["satisfied"] for e in entries)
     return PanelData(
         key="departments",
         title=_("承办单位"),
@@ -106,6 +133,16 @@ def departments_panel(scope: Scope) -> PanelData:
                 unit=_("工作日"),
             ),
             Figure(
+                "satisfaction_rate",
+                _("满意率"),
+                rate(satisfied, rated),
+                _(
+                    "本期对承办单位答复的评价中满意和基本满意的比例（群众评价、代表测评和"
+                    "二次评价，每次评价都计入）。"
+                ),
+                unit="%",
+            ),
+            Figure(
                 "overdue",
                 _("当前超期"),
                 overdue_total.value,
@@ -123,20 +160,23 @@ def departments_panel(scope: Scope) -> PanelData:
                     _("办复件数"),
                     _("按期办复率"),
                     _("平均用时（工作日）"),
+                    _("满意率"),
                 ],
                 [
                     [
                         e["name"],
                         e["overdue"],
                         e["finished"],
-                        None if e["rate"] is None else f"{e['rate']:.1f}%",
+                        percent(e["rate"]),
                         e["mean"],
+                        percent(e["satisfaction"]),
                     ]
                     for e in entries[:LEAGUE_ROWS]
                 ],
                 _(
                     "超期多的在前，其次按期办复率低的在前；最多列出30个单位。"
-                    "超期件数按超期最久的1000件计。"
+                    "超期件数按超期最久的1000件计。满意率为本期对该单位答复的评价中"
+                    "满意和基本满意的比例。"
                 ),
             )
         ],

@@ -7,12 +7,23 @@ day is on or before its due date; its handling time is the working days from
 交办 to that day. A reopening after 不满意 clears the reply, so the assignment
 leaves the summary until it is answered again. ``handling_share`` is that rule
 for one row; ``_move`` takes the row's old share out and puts its new one in.
+
+The ratings of a department's answers (docs/dashboard.md, "承办单位") are not a
+function of the assignment's row: a case type calls ``handling_rated`` in the same
+transaction as the rating, naming the assignment whose answer was rated, and the
+rating counts in its month on that assignment's department, area and case type.
+Each case type also registers a ``RatingSource`` (in its app's ``setup.py``) that
+finds the same ratings again in its own tables, so that the rebuild and ``--check``
+recount them (the core imports no feature app).
 """
 
 from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from itertools import chain, islice
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -85,8 +96,87 @@ def handling_moved(before: Share | None, after: Share | None) -> None:
         _add(*after, sign=1)
 
 
+@dataclass(frozen=True)
+class Rating:
+    """One rating of the answer of ``assignment`` (an assignment id), given at ``at``."""
+
+    assignment: int
+    at: datetime.datetime
+    satisfied: bool
+    unsatisfied: bool
+
+
+@dataclass(frozen=True)
+class RatingSource:
+    """Where a case type keeps its ratings: ``ratings()`` yields every rating of a
+    department's answer found in its tables, by the rule its services follow when they
+    call ``handling_rated``."""
+
+    case_type: str
+    ratings: Callable[[], Iterable[Rating]]
+
+
+_RATING_SOURCES: dict[str, RatingSource] = {}
+
+
+def register_rating_source(source: RatingSource) -> None:
+    _RATING_SOURCES[source.case_type] = source
+
+
+def rating_sources() -> list[RatingSource]:
+    return list(_RATING_SOURCES.values())
+
+
+def _rating_facts(satisfied: bool, unsatisfied: bool) -> dict[str, int]:
+    return {"rated": 1, "satisfied": int(satisfied), "unsatisfied": int(unsatisfied)}
+
+
+def _rating_key(assignment: dict[str, Any], at: datetime.datetime) -> Key | None:
+    area = (
+        assignment["area_3"] or assignment["area_2"] or assignment["area_1"] or assignment["area_0"]
+    )
+    if assignment["department_id"] is None or area is None:
+        return None
+    month = timezone.localdate(at).replace(day=1)
+    return (assignment["department_id"], area, month, assignment["case_type"])
+
+
+_KEY_FIELDS = ("department_id", "case_type", "area_0", "area_1", "area_2", "area_3")
+
+
+def handling_rated(
+    *, assignment: Assignment, satisfied: bool, unsatisfied: bool, at: datetime.datetime
+) -> None:
+    """A rating was given to the answer of ``assignment`` (a department's): one more
+    rating of its department, area and case type in the month of ``at``. Call it in
+    the transaction that records the rating; 满意 and 基本满意 are ``satisfied``."""
+    key = _rating_key({name: getattr(assignment, name) for name in _KEY_FIELDS}, at)
+    if key is not None:
+        _add(key, _rating_facts(satisfied, unsatisfied), sign=1)
+
+
+def _ratings_counted() -> Iterator[tuple[Key, dict[str, int]]]:
+    """Every registered case type's ratings, keyed as ``handling_rated`` keys them.
+    Cost: each source's reads (streamed), and one read of the rated assignments per
+    5,000 ratings."""
+    ratings = chain.from_iterable(source.ratings() for source in rating_sources())
+    while chunk := list(islice(ratings, 5000)):
+        assignments = {
+            row["pk"]: row
+            for row in Assignment.objects.filter(pk__in={r.assignment for r in chunk})
+            .values("pk", *_KEY_FIELDS)
+            .order_by()
+        }
+        for rating in chunk:
+            row = assignments.get(rating.assignment)
+            key = None if row is None else _rating_key(row, rating.at)
+            if key is not None:
+                yield key, _rating_facts(rating.satisfied, rating.unsatisfied)
+
+
 def _counted_from_table() -> dict[Key, dict[str, int]]:
-    """Cost: one pass over the departments' finished assignments."""
+    """Cost: one pass over the departments' finished assignments, and the ratings
+    (``_ratings_counted``)."""
     rows = (
         Assignment.objects.filter(department__isnull=False, status__in=FINISHED_STATUSES)
         .values(*_FIELDS)
@@ -100,11 +190,16 @@ def _counted_from_table() -> dict[Key, dict[str, int]]:
             totals = counted[share[0]]
             for name, n in share[1].items():
                 totals[name] += n
+    for key, facts in _ratings_counted():
+        totals = counted[key]
+        for name, n in facts.items():
+            totals[name] += n
     return dict(counted)
 
 
 def handling_counts_rebuild() -> int:
-    """Count the summary again from the assignments (repair, rows written in bulk)."""
+    """Count the summary again from the assignments and the case types' ratings
+    (repair, rows written in bulk)."""
     rows = [
         HandlingCount(
             department_id=department, area_id=area, month=month, case_type=case_type, **facts

@@ -4,6 +4,10 @@ Every figure but 当前超期 is summed from the monthly summary (``IssueMonthCo
 one row per area, month received and category) of the areas under the region:
 four grouped queries whatever the number of problems. 当前超期 changes with the
 calendar, not with a write: a bounded count on the (area_N, next_due_on) index.
+按家站点 sums the stations' monthly summary (``IssueStationMonthCount``) in one
+grouped query, the first rows only; 按承办单位 is the departments' league of the
+citizens' case type (``congress.dashboard_panels.league_entries``: the engine's
+``HandlingCount`` and the bounded overdue read), two queries.
 """
 
 from __future__ import annotations
@@ -17,12 +21,19 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from congress.areas import area_q
-from congress.dashboard import Chart, Figure, PanelData, Scope, drillable, mean, rate
+from congress.dashboard import Chart, Figure, PanelData, Scope, Table, drillable, mean, rate
+from congress.dashboard_panels import league_entries, percent
 from congress.summary import bounded_count
 from suggestions.citizen.dashboard_map import region_map
 from suggestions.citizen.selectors import overdue_q, visible_issues
+from suggestions.citizen.workflow import ISSUE_CASE
 from suggestions.models.citizen import IssueCategory, IssueStatus
-from suggestions.models.monthly import MONTH_FIGURES, IssueMonthCount
+from suggestions.models.monthly import MONTH_FIGURES, IssueMonthCount, IssueStationMonthCount
+
+# The first rows of the stations' and the departments' tables (a city has hundreds
+# of stations; a meeting reads the busiest).
+STATION_ROWS = 20
+DEPARTMENT_ROWS = 20
 
 
 def _list_url(scope: Scope, **filters: Any) -> str:
@@ -131,7 +142,85 @@ def citizen_panel(scope: Scope) -> PanelData:
             *([_by_child(scope, rows)] if any(map(drillable, scope.children)) else []),
             *region_map(scope, rows),  # with the children's boundaries loaded
         ],
+        tables=[_by_station(scope), _by_department(scope)],
         note=_("各项（当前超期除外）都是本期收到的问题的现状，随办理进展更新。"),
+    )
+
+
+def _by_station(scope: Scope) -> Table:
+    """The stations of the region whose problems were the most received in the period,
+    with closed, 办结率 and 满意率 (the panel's definitions, per station); a row opens
+    the problem list of that station, the period's submission dates."""
+    period = scope.period
+    rows = list(
+        IssueStationMonthCount.objects.filter(
+            area__path__startswith=scope.region.path,
+            month__gte=period.first,
+            month__lte=period.last,
+        )
+        .values("station_id", "station__name")
+        .annotate(
+            received=Sum("received"),
+            closed=Sum("closed"),
+            rated=Sum("rated"),
+            satisfied=Sum("satisfied"),
+        )
+        .order_by("-received", "station__name", "station_id")[:STATION_ROWS]
+    )
+    received = _received_filters(scope)
+    return Table(
+        "stations",
+        _("按家站点"),
+        [_("家站点"), _("收到"), _("办结"), _("办结率"), _("满意率")],
+        [
+            [
+                row["station__name"],
+                row["received"],
+                row["closed"],
+                percent(rate(row["closed"], row["received"])),
+                percent(rate(row["satisfied"], row["rated"])),
+            ]
+            for row in rows
+        ],
+        _(
+            "本期在各家站点收到的问题（扫家站点二维码或在家站点接待登记），收到多的在前，"
+            "最多列出20个；办结率、满意率的定义同上。不经家站点反映的问题不在此表。"
+        ),
+        [_list_url(scope, station=row["station_id"], **received) for row in rows],
+    )
+
+
+def _by_department(scope: Scope) -> Table:
+    """The departments given the citizens' problems: the league of this case type."""
+    entries = league_entries(scope, ISSUE_CASE)[:DEPARTMENT_ROWS]
+    return Table(
+        "departments",
+        _("按承办单位"),
+        [
+            _("承办单位"),
+            _("当前超期"),
+            _("办复件数"),
+            _("按期办复率"),
+            _("平均用时（工作日）"),
+            _("满意率"),
+        ],
+        [
+            [
+                e["name"],
+                e["overdue"],
+                e["finished"],
+                percent(e["rate"]),
+                e["mean"],
+                percent(e["satisfaction"]),
+            ]
+            for e in entries
+        ],
+        _(
+            "群众反映问题交办给承办单位的办理情况：本期答复件数、按期办复率、平均办理用时，"
+            "本期群众对其答复的评价中满意和基本满意的比例，及此刻超期的件数（按超期最久的"
+            "1000件计）。超期多的在前，最多列出20个单位。"
+        ),
+        [_list_url(scope, department=e["department_id"]) for e in entries],
     )
 
 

@@ -45,6 +45,7 @@ from congress.workflow import apply_transition, record_event
 from representatives.models import Mandate, MandateStatus, Representative, RepresentativeGroup
 from representatives.selectors import representative_of
 from suggestions.formal import conf
+from suggestions.formal.handling_ratings import suggestion_answer_rated
 from suggestions.formal.selectors import (
     TAKEN_UP,
     active_mandate,
@@ -1060,6 +1061,7 @@ def suggestion_rate(
                 )
         except IntegrityError:
             raise RuleViolation(_("该代表已对这次答复进行了测评。")) from None
+        suggestion_answer_rated(reply=reply, result=result, at=rating.rated_at)
         record_event(
             case_type=SUGGESTION_CASE,
             case_id=suggestion.pk,
@@ -1352,6 +1354,7 @@ def group_evaluation_record(
             comment=comment,
             recorded_by=by,
         )
+        suggestion_answer_rated(reply=reply, result=result, at=evaluation.created_at)
         record_event(
             case_type=SUGGESTION_CASE,
             case_id=suggestion.pk,

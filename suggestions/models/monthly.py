@@ -9,6 +9,11 @@ own problems closed so far, never a ratio of two unrelated flows. The citizen
 services keep the row in step in the same transaction as the fact it counts
 (``suggestions.citizen.services.monthly``); ``manage.py issue_reads_rebuild``
 rebuilds it from the tables and ``--check`` compares it with them.
+
+``IssueStationMonthCount`` is the same figures per (station, area, month) for the
+problems submitted at a station (扫家站点二维码, or a contact log at a station),
+added to by the same function in the same transaction as the monthly row, so the
+two can never disagree; a problem without a station is in the monthly rows only.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from congress.models import Region
 from suggestions.models.citizen import IssueCategory
 
-__all__ = ["MONTH_FIGURES", "IssueMonthCount"]
+__all__ = ["MONTH_FIGURES", "IssueMonthCount", "IssueStationMonthCount"]
 
 # The counted columns, in the order docs/dashboard.md defines them.
 MONTH_FIGURES = (
@@ -62,3 +67,35 @@ class IssueMonthCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area_id}/{self.month:%Y-%m}/{self.category_id}: {self.received}"
+
+
+class IssueStationMonthCount(models.Model):
+    """The monthly figures of the problems of one station (see the module)."""
+
+    station = models.ForeignKey(
+        "representatives.Station", on_delete=models.CASCADE, related_name="+"
+    )
+    area = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(_("月份"))
+    received = models.IntegerField(_("收到"), default=0)
+    accepted = models.IntegerField(_("受理"), default=0)
+    closed = models.IntegerField(_("办结"), default=0)
+    closed_on_time = models.IntegerField(_("按期办结"), default=0)
+    rated = models.IntegerField(_("评价次数"), default=0)
+    satisfied = models.IntegerField(_("满意和基本满意"), default=0)
+    unsatisfied = models.IntegerField(_("不满意"), default=0)
+    reopened = models.IntegerField(_("重新办理"), default=0)
+    workdays_to_close = models.IntegerField(_("办结用时（工作日）合计"), default=0)
+
+    class Meta:
+        verbose_name = _("家站点群众反映问题月度统计")
+        verbose_name_plural = _("家站点群众反映问题月度统计")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["station", "area", "month"], name="issuestationmonthcount_key"
+            )
+        ]
+        indexes = [models.Index(fields=["month", "area"], name="issuestationmonthcount_month")]
+
+    def __str__(self) -> str:
+        return f"{self.station_id}/{self.area_id}/{self.month:%Y-%m}: {self.received}"

@@ -156,7 +156,9 @@ def test_the_district_figures_equal_the_hand_count(
     assert figures["departments.overdue"] == 1  # the other case type's step, due 3 Nov
     data = client.get(reverse("api-dashboard") + f"?region={world.district.pk}&{NOVEMBER}").json()
     league = next(p for p in data["panels"] if p["key"] == "departments")["tables"][0]
-    assert league["rows"] == [["海州区交通运输局", 1, 1, "100.0%", 2.0]]
+    # Its answer to A was rated twice (不满意, then 满意): 满意率 1 of 2.
+    assert figures["departments.satisfaction_rate"] == 50.0
+    assert league["rows"] == [["海州区交通运输局", 1, 1, "100.0%", 2.0, "50.0%"]]
 
 
 def test_the_city_ranks_its_districts_and_a_bar_drills_down(

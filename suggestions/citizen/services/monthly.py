@@ -1,5 +1,6 @@
-"""The monthly summary the staff dashboard reads (``IssueMonthCount``; each figure's
-definition is in docs/dashboard.md), kept in step with the problems.
+"""The monthly summaries the staff dashboard reads (``IssueMonthCount`` and, for the
+problems of a station, ``IssueStationMonthCount``; each figure's definition is in
+docs/dashboard.md), kept in step with the problems.
 
 Every figure sits on the row of the month the problem was *received* (and its
 area and category), so the services add to it where the fact happens, in the
@@ -15,28 +16,35 @@ same transaction:
 All of those moves go through the channel's one ``_transition``, which calls
 ``month_count_moved``. ``issue_month_counts_rebuild`` counts the same facts again
 from the tables, with the same rules (``_facts``), for repair and after rows were
-written in bulk; ``issue_month_counts_differences`` is ``--check``.
+written in bulk; ``issue_month_counts_differences`` is ``--check``. The station rows
+take the same deltas in the same ``_add``, so they are counted by the same rules.
+
+The department whose answer a citizen rated (docs/dashboard.md, "承办单位") is told
+by ``rating.py`` through the engine's ``handling_rated``; ``issue_handling_ratings``
+finds those ratings again in the tables for the engine's rebuild.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from congress.models import Assignment, CaseEvent
+from congress.loop.handling import Rating
+from congress.models import Assignment, AssignmentStatus, CaseEvent
 from congress.workdays import workdays_between
 from suggestions.citizen.workflow import ISSUE_CASE
 from suggestions.models.citizen import CitizenIssue, IssueRating, IssueStatus
-from suggestions.models.monthly import MONTH_FIGURES, IssueMonthCount
+from suggestions.models.monthly import MONTH_FIGURES, IssueMonthCount, IssueStationMonthCount
 
 Key = tuple[int, datetime.date, int]  # (area, month, category)
+StationKey = tuple[int, int, datetime.date]  # (station, area, month)
 
 SATISFIED_RATINGS = (IssueRating.SATISFIED, IssueRating.BASICALLY)
 CLOSING_ACTIONS = ("rate", "close_unrated")
@@ -55,14 +63,23 @@ def _add(issue: CitizenIssue, deltas: dict[str, int]) -> None:
     area = issue.count_area_id
     if not deltas or area is None:
         return
-    key = {"area_id": area, "month": month_of(issue.created_at), "category_id": issue.category_id}
-    rows = IssueMonthCount.objects.filter(**key)
+    month = month_of(issue.created_at)
+    _add_row(
+        IssueMonthCount, {"area_id": area, "month": month, "category_id": issue.category_id}, deltas
+    )
+    if issue.station_id is not None:
+        key = {"station_id": issue.station_id, "area_id": area, "month": month}
+        _add_row(IssueStationMonthCount, key, deltas)
+
+
+def _add_row(model: Any, key: dict[str, Any], deltas: dict[str, int]) -> None:
+    rows = model.objects.filter(**key)
     changes = {name: F(name) + n for name, n in deltas.items()}
     if rows.update(**changes):
         return
     try:
         with transaction.atomic():
-            IssueMonthCount.objects.create(**key, **deltas)
+            model.objects.create(**key, **deltas)
     except IntegrityError:
         rows.update(**changes)
 
@@ -140,8 +157,11 @@ def _facts(
     return facts
 
 
-def _counted_from_table() -> dict[Key, dict[str, int]]:
-    """Cost: one pass over the problems, one over the assignments finished late, one
+Counted = tuple[dict[Key, dict[str, int]], dict[StationKey, dict[str, int]]]
+
+
+def _counted_from_table() -> Counted:
+    """Both summaries (monthly, per station). Cost: one pass over the problems, one over the assignments finished late, one
     over the declined and merged problems' 受理 events; no lookup per row, so it runs
     as well before the indexes exist (``generate_city``). Working days are counted
     in Python, as the services do, once per (received, closed) pair of dates."""
@@ -180,6 +200,7 @@ def _counted_from_table() -> dict[Key, dict[str, int]]:
             "area_3",
             "created_at",
             "category_id",
+            "station_id",
             "status",
             "rating",
             "reopen_count",
@@ -189,37 +210,128 @@ def _counted_from_table() -> dict[Key, dict[str, int]]:
         .iterator(chunk_size=5000)
     )
     counted: dict[Key, dict[str, int]] = defaultdict(lambda: dict.fromkeys(MONTH_FIGURES, 0))
+    by_station: dict[StationKey, dict[str, int]] = defaultdict(
+        lambda: dict.fromkeys(MONTH_FIGURES, 0)
+    )
     for row in rows:
         area = row["area_3"] or row["area_2"] or row["area_1"] or row["area_0"]
-        totals = counted[(area, month_of(row["created_at"]), row["category_id"])]
+        month = month_of(row["created_at"])
         accepted = row["status"] in _ACCEPTED_BY_STATUS or row["pk"] in accepted_early
-        for name, n in _facts(row, accepted, row["pk"] in late, days).items():
+        facts = _facts(row, accepted, row["pk"] in late, days)
+        totals = counted[(area, month, row["category_id"])]
+        for name, n in facts.items():
             totals[name] += n
-    return dict(counted)
+        if row["station_id"] is not None:
+            totals = by_station[(row["station_id"], area, month)]
+            for name, n in facts.items():
+                totals[name] += n
+    return dict(counted), dict(by_station)
 
 
 def issue_month_counts_rebuild() -> int:
-    """Count the monthly summary again from the tables. Returns its number of rows."""
+    """Count the monthly summaries (by area and category, and by station) again from
+    the tables. Returns the number of monthly rows."""
+    counted, by_station = _counted_from_table()
     rows = [
         IssueMonthCount(area_id=area, month=month, category_id=category, **figures)
-        for (area, month, category), figures in _counted_from_table().items()
+        for (area, month, category), figures in counted.items()
+    ]
+    stations = [
+        IssueStationMonthCount(station_id=station, area_id=area, month=month, **figures)
+        for (station, area, month), figures in by_station.items()
     ]
     with transaction.atomic():
         IssueMonthCount.objects.all().delete()
         IssueMonthCount.objects.bulk_create(rows, batch_size=1000)
+        IssueStationMonthCount.objects.all().delete()
+        IssueStationMonthCount.objects.bulk_create(stations, batch_size=1000)
     return len(rows)
 
 
-def issue_month_counts_differences() -> dict[Key, tuple[dict[str, int], dict[str, int]]]:
-    """Monthly rows that differ from a count of the tables: {key: (kept, counted)}."""
-    counted = _counted_from_table()
+def _differences(
+    kept: dict[Any, dict[str, int]], counted: dict[Any, dict[str, int]]
+) -> dict[Any, tuple[dict[str, int], dict[str, int]]]:
     zero = dict.fromkeys(MONTH_FIGURES, 0)
-    kept = {
-        (row["area_id"], row["month"], row["category_id"]): {n: row[n] for n in MONTH_FIGURES}
-        for row in IssueMonthCount.objects.values("area_id", "month", "category_id", *MONTH_FIGURES)
-    }
     return {
         key: (kept.get(key, zero), counted.get(key, zero))
         for key in set(kept) | set(counted)
         if kept.get(key, zero) != counted.get(key, zero)
     }
+
+
+def issue_month_counts_differences() -> dict[Key, tuple[dict[str, int], dict[str, int]]]:
+    """Monthly rows that differ from a count of the tables: {key: (kept, counted)}."""
+    counted, _by_station = _counted_from_table()
+    kept = {
+        (row["area_id"], row["month"], row["category_id"]): {n: row[n] for n in MONTH_FIGURES}
+        for row in IssueMonthCount.objects.values("area_id", "month", "category_id", *MONTH_FIGURES)
+    }
+    return _differences(kept, counted)
+
+
+def issue_station_counts_differences() -> dict[StationKey, tuple[dict[str, int], dict[str, int]]]:
+    """Station rows that differ from a count of the tables: {key: (kept, counted)}."""
+    _counted, by_station = _counted_from_table()
+    fields = ("station_id", "area_id", "month", *MONTH_FIGURES)
+    kept = {
+        (row["station_id"], row["area_id"], row["month"]): {n: row[n] for n in MONTH_FIGURES}
+        for row in IssueStationMonthCount.objects.values(*fields)
+    }
+    return _differences(kept, by_station)
+
+
+def _department_steps() -> Any:
+    return Assignment.objects.filter(
+        case_type=ISSUE_CASE, case_id=OuterRef("case_id"), department__isnull=False
+    )
+
+
+def issue_handling_ratings() -> Iterator[Rating]:
+    """The citizens' ratings of a department's answer, found again in the tables for
+    the engine's rebuild of ``HandlingCount`` (docs/dashboard.md, "承办单位"). A
+    rating is the department's when the problem's latest department step had been
+    replied when it came (``rating.py``):
+
+    - 不满意: each ``reopen_department`` event of a problem (the department's step is
+      reopened), on the latest department step assigned before it, at the event;
+    - 满意/基本满意: a problem closed with that rating whose latest department step
+      was closed by the rating (closed at or after it), at the rating.
+
+    Cost: two passes, over the department steps closed and over the reopening
+    events, each row's problem or step found on its index (a repair, not a page)."""
+    later = _department_steps().filter(
+        Q(assigned_at__gt=OuterRef("assigned_at"))
+        | Q(assigned_at=OuterRef("assigned_at"), pk__gt=OuterRef("pk"))
+    )
+    rated = CitizenIssue.objects.filter(
+        pk=OuterRef("case_id"), status=IssueStatus.CLOSED, rating__in=SATISFIED_RATINGS
+    )
+    closed = (
+        Assignment.objects.filter(
+            case_type=ISSUE_CASE, department__isnull=False, status=AssignmentStatus.CLOSED
+        )
+        .annotate(rated_at=Subquery(rated.values("rated_at")[:1]))
+        .filter(rated_at__isnull=False, closed_at__gte=F("rated_at"))
+        .exclude(Exists(later))
+        .values_list("pk", "rated_at")
+        .order_by()
+    )
+    for pk, at in closed.iterator(chunk_size=5000):
+        yield Rating(assignment=pk, at=at, satisfied=True, unsatisfied=False)
+    step = (
+        _department_steps()
+        .filter(assigned_at__lte=OuterRef("at"))
+        .order_by("-assigned_at", "-pk")
+        .values("pk")[:1]
+    )
+    reopened = (
+        CaseEvent.objects.filter(
+            case_type=ISSUE_CASE, action="reopen_department", assignment__isnull=True
+        )
+        .annotate(step=Subquery(step))
+        .filter(step__isnull=False)
+        .values_list("step", "at")
+        .order_by()
+    )
+    for pk, at in reopened.iterator(chunk_size=5000):
+        yield Rating(assignment=pk, at=at, satisfied=False, unsatisfied=True)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from congress import loop
 from congress.errors import InvalidTransition, RuleViolation, StaleState
+from congress.loop.handling import handling_rated
 from congress.models import AssignmentStatus, User
 from congress.notifications import notify
 from congress.workdays import add_deadline
@@ -49,6 +50,8 @@ def citizen_issue_rate(*, issue: CitizenIssue, rating: str, comment: str = "") -
             )
             department = department_assignment(issue)
             if department is not None and department.status == AssignmentStatus.REPLIED:
+                # The department's answer was rated (docs/dashboard.md, "承办单位").
+                handling_rated(assignment=department, satisfied=True, unsatisfied=False, at=now)
                 loop.assignment_close(
                     assignment=department, by=None, note=str(IssueRating(rating).label)
                 )
@@ -74,7 +77,7 @@ def _reopen(issue: CitizenIssue, *, comment: str, updates: dict[str, Any]) -> No
     due = add_deadline(timezone.localdate(), conf.rehandling_deadline(recorded=rules))
     public = _("您对办理结果不满意，已安排重新办理，期限至%(due)s。") % {"due": due.isoformat()}
     if department is not None and department.status == AssignmentStatus.REPLIED:
-        _transition(
+        event = _transition(
             issue,
             "reopen_department",
             by=None,
@@ -82,6 +85,10 @@ def _reopen(issue: CitizenIssue, *, comment: str, updates: dict[str, Any]) -> No
             updates=changes,
             public_note=public,
             data={"rating": IssueRating.UNSATISFIED},
+        )
+        # The department's answer was rated 不满意: dated by the event the rebuild reads.
+        handling_rated(
+            assignment=department, satisfied=False, unsatisfied=True, at=event.at
         )
         loop.assignment_reopen(
             assignment=department,

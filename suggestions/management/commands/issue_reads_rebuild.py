@@ -1,7 +1,9 @@
 """Recompute what the problem lists, 督办提醒 and the dashboard read: the area columns
 (of problems and of assignments), the earliest open due date, the ``IssueCount``
-summary, the dashboard's monthly summary (``IssueMonthCount``) and the departments'
-handling summary (``HandlingCount``, kept by the engine), and the departments each problem was
+summary, the dashboard's monthly summaries (``IssueMonthCount`` and, per station,
+``IssueStationMonthCount``) and the departments' handling summary (``HandlingCount``,
+kept by the engine, with every case type's ratings of the departments' answers), and
+the departments each problem was
 handed to (``IssueDepartment``, the clerks' scope) (docs/architecture.md,
 "Reads that do not grow with the data"; docs/dashboard.md).
 
@@ -21,6 +23,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from congress.areas import assignments_fill_areas
 from congress.loop.handling import handling_counts_differences, handling_counts_rebuild
 from suggestions.citizen import services
+from suggestions.citizen.services.monthly import issue_station_counts_differences
 
 
 class Command(BaseCommand):
@@ -42,14 +45,18 @@ class Command(BaseCommand):
             for (area, month, category), (had, found) in sorted(monthly.items()):
                 off = {name: (had[name], found[name]) for name in had if had[name] != found[name]}
                 self.stdout.write(f"area {area} {month:%Y-%m} category {category}: {off}")
+            stations = issue_station_counts_differences()
+            for (station, area, month), (had, found) in sorted(stations.items()):
+                off = {name: (had[name], found[name]) for name in had if had[name] != found[name]}
+                self.stdout.write(f"station {station} area {area} {month:%Y-%m}: {off}")
             handling = handling_counts_differences()
             for (department, area, month, case_type), (had, found) in sorted(handling.items()):
                 self.stdout.write(
                     f"department {department} area {area} {month:%Y-%m} {case_type}: "
                     f"kept {had}, counted {found}"
                 )
-            if wrong or monthly or handling:
-                differ = len(wrong) + len(monthly) + len(handling)
+            if wrong or monthly or stations or handling:
+                differ = len(wrong) + len(monthly) + len(stations) + len(handling)
                 raise CommandError(f"{differ} summary rows differ from the table.")
             self.stdout.write(self.style.SUCCESS("The summary matches the table."))
             return
@@ -60,7 +67,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"{steps:,} assignments' and {done['areas']:,} problems' area columns, "
                 f"{done['due_dates']:,} due dates, {done['counts']:,} summary rows, "
-                f"{done['monthly']:,} monthly rows, {done['departments']:,} problems' departments, "
+                f"{done['monthly']:,} monthly rows (and the stations'), {done['departments']:,} problems' departments, "
                 f"{handled:,} departments' handling rows."
             )
         )
