@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from congress.dashboard import DashboardPanel, register_dashboard_panel
 from congress.loop import CaseType, register_case_type
+from congress.loop.handling import RatingSource, register_rating_source
 from congress.models import Region
 from congress.registry import (
     Anonymiser,
@@ -39,6 +40,7 @@ from representatives.selectors import representative_of
 from suggestions import bigscreen  # noqa: F401 - registers the big screen's source
 from suggestions.citizen import conf, home, selectors, services
 from suggestions.citizen.dashboard import citizen_panel
+from suggestions.citizen.services.monthly import issue_handling_ratings
 from suggestions.citizen.workflow import (
     APPOINTMENT_ACTION_LABELS,
     APPOINTMENT_CASE,
@@ -131,6 +133,8 @@ def _issues_card(request: HttpRequest) -> dict[str, Any] | None:
 
 register_home_card(HomeCard("suggestions/citizen/card_issues.html", _issues_card, order=35))
 register_dashboard_panel(DashboardPanel("citizen", citizen_panel, order=10))
+# The citizens' ratings of the departments' answers (docs/dashboard.md, "承办单位").
+register_rating_source(RatingSource(ISSUE_CASE, issue_handling_ratings))
 
 
 def _build_demo(ctx: Any) -> None:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from congress.dashboard import DashboardPanel, register_dashboard_panel
 from congress.loop import CaseType, register_case_type
+from congress.loop.handling import RatingSource, register_rating_source
 from congress.registry import (
     DemoBuilder,
     HomeCard,
@@ -25,6 +26,7 @@ from representatives.registry import PointSource, register_point_source
 from representatives.selectors import representative_of
 from suggestions.formal import cards, conf, demo, points
 from suggestions.formal.dashboard import suggestions_panel
+from suggestions.formal.handling_ratings import suggestion_handling_ratings
 from suggestions.formal.selectors import visible_suggestions
 from suggestions.formal.workflow import ACTION_LABELS, SIGNER_CASE, SUGGESTION_CASE
 from suggestions.models.formal import SignerStatus, SuggestionStatus
@@ -52,6 +54,8 @@ register_case_type(
         policy_defaults={"days_before": "10,3,1"},
     )
 )
+# The representatives' ratings of the departments' answers (docs/dashboard.md, "承办单位").
+register_rating_source(RatingSource(SUGGESTION_CASE, suggestion_handling_ratings))
 # A co-signer's answer is an event of its own case type, shown on the suggestion's
 # timeline: its statuses are the signer's (确认附议 → "已确认", not the raw "confirmed").
 register_labels(
