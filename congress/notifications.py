@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -35,6 +35,7 @@ from congress.models import (
     NotificationPreference,
     User,
 )
+from congress.models.notifications import NotificationAttachment
 from congress.outbox import (
     SEND_ERRORS,
     claim_until,
@@ -92,6 +93,16 @@ def _address(user: User, channel: str) -> str:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A stored file (its storage name, written by the sender) that the e-mail copies
+    of a message carry, under ``filename``; SMS copies carry nothing."""
+
+    path: str
+    filename: str
+    content_type: str
+
+
+@dataclass(frozen=True)
 class Message:
     """One message to several people: an inbox row each, and their e-mail/SMS copies."""
 
@@ -102,6 +113,7 @@ class Message:
     url: str = ""
     case_type: str = ""
     case_id: int | None = None
+    attachments: tuple[Attachment, ...] = ()
 
 
 def notify(
@@ -113,18 +125,22 @@ def notify(
     url: str = "",
     case_type: str = "",
     case_id: int | None = None,
+    attachments: Sequence[Attachment] = (),
 ) -> list[int]:
-    """Write an inbox message for each recipient and queue its e-mail/SMS copies;
-    returns the inbox rows' ids."""
-    message = Message(list(recipients), kind, title, body, url, case_type, case_id)
+    """Write an inbox message for each recipient and queue its e-mail/SMS copies
+    (the e-mail ones carrying ``attachments``); returns the inbox rows' ids."""
+    message = Message(
+        list(recipients), kind, title, body, url, case_type, case_id, tuple(attachments)
+    )
     return notify_many([message])
 
 
 def notify_many(messages: Sequence[Message]) -> list[int]:
     """The bulk path of ``notify``: many messages (a sweep's batch of reminders) in a
     fixed number of statements, whatever their number: one read of the recipients'
-    preferences, one INSERT of inbox rows, one of outbox rows, and one broker
-    publish of all the pending deliveries, after commit. Returns the inbox rows' ids."""
+    preferences, one INSERT of inbox rows, one of outbox rows (and one of
+    attachments, if any message has some), and one broker publish of all the
+    pending deliveries, after commit. Returns the inbox rows' ids."""
     rows = [
         (user, message)
         for message in messages
@@ -163,6 +179,18 @@ def notify_many(messages: Sequence[Message]) -> list[int]:
                 returning=("id",),
             )
         ]
+        attached = [
+            NotificationAttachment(
+                notification_id=notification_id,
+                file=attachment.path,
+                filename=attachment.filename,
+                content_type=attachment.content_type,
+            )
+            for notification_id, (_user, message) in zip(ids, rows, strict=True)
+            for attachment in message.attachments
+        ]
+        if attached:
+            NotificationAttachment.objects.bulk_create(attached)
         channels = Channel.values  # built anew on each access: read once, not per row
         deliveries = [
             (notification_id, channel, _status(mode), 0, "", now)
@@ -218,9 +246,21 @@ def _full_url(url: str) -> str:
     return f"{settings.SITE_URL}{url}" if url.startswith("/") else url
 
 
-def _send(channel: str, user: User, subject: str, text: str, reference: str) -> None:
+def _send(
+    channel: str,
+    user: User,
+    subject: str,
+    text: str,
+    reference: str,
+    attachments: Sequence[NotificationAttachment] = (),
+) -> None:
     if channel == Channel.EMAIL:
-        send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, [user.email])
+        mail = EmailMessage(subject, text, settings.DEFAULT_FROM_EMAIL, [user.email])
+        for attachment in attachments:
+            # A stored file gone missing raises OSError: the delivery is retried, then failed.
+            with attachment.file.open("rb") as handle:
+                mail.attach(attachment.filename, handle.read(), attachment.content_type)
+        mail.send()
     else:
         get_sms_backend().send(
             mobile=user.mobile, text=f"{subject} {text}"[:300], reference=reference
@@ -241,6 +281,7 @@ def delivery_send(*, delivery_id: int) -> bool:
             notification.title,
             text,
             f"delivery-{delivery.pk}",
+            _attachments(notification) if delivery.channel == Channel.EMAIL else (),
         )
     except SEND_ERRORS as exc:
         # Back off (congress/outbox.py): the retry sweep takes it again once the claim runs out.
@@ -255,6 +296,11 @@ def delivery_send(*, delivery_id: int) -> bool:
         status=DeliveryStatus.SENT, sent_at=timezone.now(), claimed_until=None, last_error=""
     )
     return True
+
+
+def _attachments(notification: Notification) -> list[NotificationAttachment]:
+    """The files an e-mail copy carries (one query; none for most notifications)."""
+    return list(NotificationAttachment.objects.filter(notification=notification).order_by("pk"))
 
 
 def pending_delivery_ids(limit: int = 500) -> list[int]:

@@ -6,7 +6,8 @@ A report is the dashboard's panels (``congress.dashboard``) built for a fixed
 period: the figures are never computed a second way here. Subscribing checks the
 user's jurisdiction (a region of theirs or below; anything else is a 404), and
 the monthly mailing writes one ``ReportMailing`` per (subscription, month) in the
-same transaction as the notification, so a second run or a retry sends nothing.
+same transaction as the notification, so a second run or a retry sends nothing;
+its e-mail carries the report's PDF, built once per region and month (``ReportFile``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 
 from celery import shared_task
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import Http404
@@ -37,8 +39,8 @@ from congress.dashboard import (
 )
 from congress.errors import OutOfJurisdiction
 from congress.models import Region, User
-from congress.models.reports import ReportMailing, ReportSubscription
-from congress.notifications import notify
+from congress.models.reports import ReportFile, ReportMailing, ReportSubscription
+from congress.notifications import Attachment, notify
 from congress.scoping import in_jurisdiction, is_staff_or_admin
 
 logger = logging.getLogger(__name__)
@@ -290,6 +292,45 @@ def report_pdf(html: str) -> bytes:
     return weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
+def report_page_html(report: Report, *, as_pdf: bool = False) -> str:
+    """The printable page of ``report`` (the view's and the mail's PDF's)."""
+    from django.template.loader import render_to_string
+
+    return render_to_string(
+        "congress/reports/report.html",
+        {
+            "report": report,
+            "pdf_available": pdf_available(),
+            "index_url": reverse("report_index") + f"?region={report.region.pk}",
+            "as_pdf": as_pdf,
+        },
+    )
+
+
+def monthly_pdf(report: Report) -> Attachment | None:
+    """The PDF of a monthly report as the mail carries it: built once per region and
+    month and stored (``ReportFile``), so every subscriber, a later run of the day and
+    a retried delivery attach the same file. None without WeasyPrint's libraries."""
+    month = report.period.first
+    stored = ReportFile.objects.filter(region=report.region, month=month).first()
+    if stored is None:
+        if not pdf_available():
+            return None
+        content = report_pdf(report_page_html(report, as_pdf=True))
+        stored = ReportFile(region=report.region, month=month)
+        stored.file.save(f"{report.slug}.pdf", ContentFile(content), save=False)
+        try:
+            with transaction.atomic():
+                stored.save()
+        except IntegrityError:
+            # A run at the same time stored it first: send theirs, drop ours.
+            stored.file.delete(save=False)
+            stored = ReportFile.objects.get(region=report.region, month=month)
+    return Attachment(
+        path=stored.file.name, filename=f"{report.slug}.pdf", content_type="application/pdf"
+    )
+
+
 # --- subscriptions -------------------------------------------------------------------
 
 
@@ -318,7 +359,7 @@ def report_unsubscribe(*, user: User, region: Region) -> bool:
 # --- the monthly mailing -------------------------------------------------------------
 
 
-def _summary(report: Report) -> str:
+def _summary(report: Report, *, attached: bool) -> str:
     """The mail's body: the figures by panel (counts and rates, no personal data)."""
     lines = [report.title, report.period.label, ""]
     for panel in report.panels:
@@ -326,7 +367,10 @@ def _summary(report: Report) -> str:
         if figures:
             lines.append(f"{panel.title}: {figures}")
     lines.append("")
-    lines.append(_("完整报告（含图表、PDF 和 Excel）请登录系统查看："))
+    if attached:
+        lines.append(_("邮件附件为本报告的 PDF。完整报告（含图表和 Excel）请登录系统查看："))
+    else:
+        lines.append(_("完整报告（含图表、PDF 和 Excel）请登录系统查看："))
     return "\n".join(lines)
 
 
@@ -337,7 +381,8 @@ def monthly_reports_send(*, today: datetime.date | None = None) -> int:
     for everyone whose jurisdiction holds it). A subscriber who no longer has the
     region in their jurisdiction gets nothing. Each send is one transaction: the
     unique ``ReportMailing`` row and the notification (the outbox delivers the e-mail
-    after commit), so a second run, a retry or a concurrent run sends nothing twice."""
+    after commit, with the report's PDF, built once per region: ``monthly_pdf``), so
+    a second run, a retry or a concurrent run sends nothing twice."""
     today = today or timezone.localdate()
     month = previous_month(today)
     pending = list(
@@ -348,23 +393,29 @@ def monthly_reports_send(*, today: datetime.date | None = None) -> int:
     )
     sent = 0
     reports: dict[int, Report | None] = {}
+    pdfs: dict[int, Attachment | None] = {}
     for subscription in pending:
         user, region = subscription.user, subscription.region
         if not is_staff_or_admin(user) or not in_jurisdiction(user, region):
             continue
         if region.pk not in reports:
             period = month_period(month.year, month.month, today)
-            reports[region.pk] = report_build(
-                user=user, region=region, kind=MONTH, period=period, today=today
-            )
+            built = report_build(user=user, region=region, kind=MONTH, period=period, today=today)
+            reports[region.pk] = built
+            pdfs[region.pk] = monthly_pdf(built)
         report = reports[region.pk]
         assert report is not None
-        if _send_once(subscription, month, report):
+        if _send_once(subscription, month, report, pdfs[region.pk]):
             sent += 1
     return sent
 
 
-def _send_once(subscription: ReportSubscription, month: datetime.date, report: Report) -> bool:
+def _send_once(
+    subscription: ReportSubscription,
+    month: datetime.date,
+    report: Report,
+    pdf: Attachment | None,
+) -> bool:
     try:
         with transaction.atomic():
             mailing = ReportMailing.objects.create(subscription=subscription, month=month)
@@ -372,8 +423,9 @@ def _send_once(subscription: ReportSubscription, month: datetime.date, report: R
                 recipients=[subscription.user],
                 kind=NOTIFICATION_KIND,
                 title=report.title,
-                body=_summary(report),
+                body=_summary(report, attached=pdf is not None),
                 url=report.url,
+                attachments=[pdf] if pdf else [],
             )
             if ids:
                 ReportMailing.objects.filter(pk=mailing.pk).update(notification_id=ids[0])
@@ -387,6 +439,7 @@ def send_monthly_reports() -> int:
     """Beat, on the 1st of each month (hourly that day, so a beat or worker down at
     the first hour still sends): last month's report to each subscriber, once.
     Cost: one read of the subscriptions not yet sent this month, then per region
-    subscribed one report (the dashboard's fixed number of queries) and per
-    subscription one transaction of three statements and a broker publish."""
+    subscribed one report (the dashboard's fixed number of queries) and its PDF (one
+    read, and the first time one WeasyPrint render and one insert), and per
+    subscription one transaction of four statements and a broker publish."""
     return monthly_reports_send()

@@ -114,3 +114,26 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.channel}:{self.mode}"
+
+
+class NotificationAttachment(models.Model):
+    """A file the e-mail copy of a notification carries (the SMS copy never does): a
+    stored file the sender built once, e.g. a monthly report's PDF
+    (``congress.reports``). Several notifications may name the same stored file, so
+    every subscriber, and every retry of a delivery, sends the same bytes."""
+
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="attachments"
+    )
+    # The stored name, written by the sender (never a user's file name); the file
+    # itself is kept by whoever built it and outlives this row.
+    file = models.FileField(_("文件"), max_length=200)
+    filename = models.CharField(_("附件名"), max_length=120)
+    content_type = models.CharField(max_length=100)
+
+    class Meta:
+        verbose_name = _("邮件附件")
+        verbose_name_plural = _("邮件附件")
+
+    def __str__(self) -> str:
+        return self.filename

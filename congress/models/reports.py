@@ -1,6 +1,7 @@
 """Models of the monthly and yearly reports (docs/dashboard.md, "Reports"): who
-receives a region's monthly report, and one row per report sent, which makes the
-monthly mailing happen once however often the beat fires or the task retries."""
+receives a region's monthly report, one row per report sent, which makes the
+monthly mailing happen once however often the beat fires or the task retries, and
+the PDF of a region's month, built once for all its subscribers."""
 
 from __future__ import annotations
 
@@ -66,3 +67,34 @@ class ReportMailing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subscription_id}:{self.month:%Y-%m}"
+
+
+def report_file_path(instance: ReportFile, filename: str) -> str:
+    # The region's id and the month only: no name, nothing a user typed.
+    return f"reports/{instance.month:%Y/%m}/{instance.region_id}-{filename}"
+
+
+class ReportFile(models.Model):
+    """The PDF of a region's monthly report as mailed: built by the first mailing of
+    the month and attached to every subscriber's e-mail (``NotificationAttachment``
+    names this file), so a retry or a later subscriber sends the same bytes."""
+
+    region = models.ForeignKey(
+        "congress.Region",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # the unique (region, month) index leads with it
+    )
+    month = models.DateField(_("月份"))  # the first day of the month reported on
+    file = models.FileField(_("文件"), upload_to=report_file_path, max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("月度报告文件")
+        verbose_name_plural = _("月度报告文件")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "month"], name="report_file_once_a_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id}:{self.month:%Y-%m}"
