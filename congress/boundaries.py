@@ -164,7 +164,7 @@ def _geometry_problem(geometry: Any) -> str:
         ok = _polygon_ok(coordinates)
     else:
         ok = isinstance(coordinates, list) and bool(coordinates)
-        ok = ok and all(map(_polygon_ok, coordinates))
+        ok = ok and all(_polygon_ok(polygon) for polygon in coordinates or [])
     if not ok:
         return _(
             "坐标不完整：每个环至少4个经纬度点、首尾相同，经度在 -180～180、纬度在 -90～90 之间。"
@@ -224,10 +224,10 @@ def parse_boundary(
     features = document.get("features")
     if not isinstance(features, list) or not features:
         raise RuleViolation(_("FeatureCollection 中没有要素（features 为空）。"))
-    by_code = {child.code: child for child in children if child.code}
+    by_code = {each.code: each for each in children if each.code}
     by_name: dict[str, list[Region]] = {}
-    for child in children:
-        by_name.setdefault(child.name.strip(), []).append(child)
+    for each in children:
+        by_name.setdefault(each.name.strip(), []).append(each)
     matched: dict[int, int] = {}  # child id → feature index
     stored, ids = [], []
     for index, feature in enumerate(features):
@@ -240,7 +240,7 @@ def parse_boundary(
         properties = feature.get("properties")
         properties = properties if isinstance(properties, dict) else {}
         code, name = _code_of(properties), _name_of(properties)
-        child = by_code.get(code) if code else None
+        child: Region | None = by_code.get(code) if code else None
         if child is None and name:
             same = by_name.get(name, [])
             if len(same) > 1:

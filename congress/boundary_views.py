@@ -103,7 +103,7 @@ def region_boundaries(request: HttpRequest, pk: int) -> HttpResponse:
             if upload.is_valid():
                 file = upload.cleaned_data["geojson"]
                 try:
-                    boundary = boundary_load(
+                    loaded = boundary_load(
                         region=region,
                         geojson_text=file.read(),
                         source_name=file.name or "",
@@ -115,7 +115,7 @@ def region_boundaries(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.success(
                         request,
                         _("已加载%(n)d个下级区划的边界，数据看板的地图即按此绘制。")
-                        % {"n": boundary.feature_count},
+                        % {"n": loaded.feature_count},
                     )
                     return redirect("region_boundaries", pk=region.pk)
         else:

@@ -31,7 +31,7 @@ from tests.security.conftest import Cast
 
 
 def _region(cast: Cast, side: str) -> Region:
-    return cast.world.district if side == "in" else cast.world.other_district  # type: ignore[no-any-return]
+    return cast.world.district if side == "in" else cast.world.other_district
 
 
 def _child(cast: Cast, side: str) -> Region:
