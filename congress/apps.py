@@ -17,6 +17,7 @@ class CongressConfig(AppConfig):
             boundary_setup,
             dashboard_panels,
             navigation,
+            retention,  # registers the retention period's rule
             rules,
         )
         from congress.middleware import session_refreshed_at_login

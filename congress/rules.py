@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from congress.scoping import AnyUser
 
 Kind = Literal["int", "bool", "words", "choice"]
-Unit = Literal["workdays", "days", "months", "times", ""]
+Unit = Literal["workdays", "days", "months", "times", "percent", ""]
 
 # The longest list of words a rule of kind "words" takes, and the longest word.
 MAX_WORDS = 200
@@ -102,6 +102,7 @@ def unit_label(unit: Unit) -> str:
         "days": pgettext("rule unit", "天"),
         "months": pgettext("rule unit", "个月"),
         "times": pgettext("rule unit", "次"),
+        "percent": "%",
         "": "",
     }[unit]
 
@@ -198,6 +199,73 @@ def in_force(key: str, recorded: Mapping[str, Any] | None, congress: Congress | 
     if recorded and key in recorded:
         return _coerce(get_rule(key), recorded[key])
     return rule_value(key, congress)
+
+
+@dataclass(frozen=True)
+class RuleMap:
+    """One rule's value everywhere at once, for a periodic job that works on rows of
+    many places (the duty schedule's publication, retention, representatives' SMS):
+    the installation's value and each congress's own, by the congress's region path,
+    deepest first. ``at(path)`` is the value in force at a place; ``q(value, field)``
+    selects the rows (by their region path ``field``) where ``value`` is in force."""
+
+    rule: Rule
+    installation: Any
+    own: tuple[tuple[str, Any], ...]  # (region path, value), the longest path first
+
+    def at(self, path: str | None) -> Any:
+        for prefix, value in self.own:
+            if path and path.startswith(prefix):
+                return value
+        return self.installation
+
+    def values(self) -> list[Any]:
+        """Every value in force somewhere, the installation's first."""
+        found = [self.installation]
+        for _path, value in self.own:
+            if value not in found:
+                found.append(value)
+        return found
+
+    def q(self, value: Any, field: str) -> Q:
+        """The rows whose place (``field``: a region path, e.g. ``"region__path"``)
+        follows ``value``: under a congress that set it, and not under a congress
+        below that set another; or, for the installation's value, under no congress
+        that set another (a row with no place follows the installation)."""
+        others = [path for path, other in self.own if other != value]
+        terms = []
+        for path, own in self.own:
+            if own != value:
+                continue
+            term = Q(**{f"{field}__startswith": path})
+            for deeper in others:
+                if deeper.startswith(path) and deeper != path:
+                    term &= ~Q(**{f"{field}__startswith": deeper})
+            terms.append(term)
+        if value == self.installation:
+            if not others:
+                return Q()  # in force everywhere (an empty Q would vanish in an OR)
+            outside = ~Q(**{f"{field}__startswith": others[0]})
+            for path in others[1:]:
+                outside &= ~Q(**{f"{field}__startswith": path})
+            terms.append(Q(**{f"{field}__isnull": True}) | outside)
+        if not terms:
+            return Q(pk__in=[])
+        combined = terms[0]
+        for term in terms[1:]:
+            combined |= term
+        return combined
+
+
+def rule_map(key: str) -> RuleMap:
+    """``key``'s value at every congress that set its own, and the installation's: one
+    query on the rule's rows (one per congress at most)."""
+    from congress.models.rules import CongressRule
+
+    rule = get_rule(key)
+    rows = CongressRule.objects.filter(key=key).values_list("congress__region__path", "value")
+    own = sorted(((path, _coerce(rule, value)) for path, value in rows), key=lambda r: -len(r[0]))
+    return RuleMap(rule, installation_value(rule), tuple(own))
 
 
 @dataclass(frozen=True)

@@ -384,6 +384,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "representatives.tasks.daily_duty_run",
         "schedule": 3600,
     },
+    "signin-codes-purge": {
+        # Representatives' SMS sign-in rows whose code expired over a day ago.
+        "task": "representatives.tasks.purge_signin_codes",
+        "schedule": 24 * 3600,
+    },
     "sessions-clear": {
         # Expired logins are deleted (Django's clearsessions); the table would
         # otherwise keep every session of every staff member ever signed in.

@@ -97,7 +97,8 @@ def vote_create(
     cycle: Cycle | None = None,
     by: User,
 ) -> LivelihoodVote:
-    """A draft vote; the pass rule in force today is copied onto it.
+    """A draft vote; the pass rule in force today at ``congress`` (its own, else the
+    congress above's, docs/rules.md) is copied onto it.
 
     With ``cycle``, the vote is that cycle's (its ``Cycle.vote``): a subdistrict's cycle
     makes a vote of its 议政会's voter delegates, run by the subdistrict's 人大工委
@@ -124,7 +125,7 @@ def vote_create(
             year=year,
             seats=seats,
             ballot_form=ballot_form,
-            pass_base=conf.pass_base(),
+            pass_base=conf.pass_base(congress),
             created_by=by,
         )
         if cycle is not None:
@@ -216,9 +217,10 @@ def candidate_remove(*, candidate: Candidate, by: User) -> None:
 # --- opening, closing, cancelling -----------------------------------------------------------
 
 
-def check_differential(*, candidates: int, seats: int) -> None:
-    """差额: candidates must exceed seats by the configured share of the seats."""
-    low, high = conf.differential_range()
+def check_differential(*, candidates: int, seats: int, congress: Congress | None = None) -> None:
+    """差额: candidates must exceed seats by the share of the seats in force at
+    ``congress`` (docs/rules.md), else the installation's."""
+    low, high = conf.differential_range(congress)
     # Integer arithmetic: 23 for 20 is exactly 15 %, with no rounding at the edges.
     extra = (candidates - seats) * 100
     if extra < low * seats or extra > high * seats:
@@ -253,7 +255,7 @@ def vote_open(*, vote: LivelihoodVote, by: User) -> LivelihoodVote:
                 raise RuleViolation(_("补充票决的候选项目数须多于应选项目数。"))
             _check_runoff_is_the_tie(locked)
         else:
-            check_differential(candidates=candidates, seats=locked.seats)
+            check_differential(candidates=candidates, seats=locked.seats, congress=vote.congress)
         # The representatives with a live seat, or a subdistrict's active delegates.
         voters = vote_voters(locked)
         if not voters:

@@ -130,7 +130,7 @@ def vote_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_draft": vote.status == V.DRAFT,
         "is_open": vote.status == V.OPEN,
         "is_closed": vote.status == V.CLOSED,
-        "low_high": services.conf.differential_range(),
+        "low_high": services.conf.differential_range(vote.congress),
         "by_delegates": selectors.by_delegates(vote),
         "vote_region": selectors.vote_region(vote),
     }

@@ -695,3 +695,19 @@ def build(ctx: DemoContext) -> None:
     ctx.extra["representative_accounts"] = accounts
     ctx.extra["stations"] = builder.stations
     ctx.extra["station_by_town"] = builder.town_station
+
+
+def build_logins(ctx: DemoContext) -> None:
+    """Every demo representative who has none gets a login through the bulk service
+    (``accounts.accounts_create``, as staff would open them): an unusable password, so
+    they sign in by an SMS code (with the recording or console SMS backend, the code is
+    in the outbox or the log). Last of the builders (docs/representatives-accounts.md,
+    "The demo"), so the others still meet representatives who never had a login (a
+    suggestion entered from paper, a score cast through the ballot box). No password
+    is hashed: the bulk service's password is unusable, which costs nothing."""
+    from congress.models import User
+    from representatives.accounts import accounts_create
+
+    admin = User.objects.get(username="admin")
+    rows = accounts_create(representatives=Representative.objects.all(), by=admin)
+    ctx.extra["representative_logins"] = sum(row.created for row in rows)

@@ -666,13 +666,26 @@ def duty_schedule_publish(*, station: Station, until: datetime.date, by: User | 
 
 
 def duty_shifts_publish_due(*, today: datetime.date | None = None) -> int:
-    """The rule: a shift is public at least N days ahead (default 3). Whatever staff have
-    not published by then is published now. Bounded by the date window; cheap."""
+    """The rule: a shift is public at least N days ahead (default 3; each station follows
+    its congress's, docs/rules.md). Whatever staff have not published by then is
+    published now. One update per lead time in force somewhere, each bounded by its date
+    window; cheap."""
     today = today or timezone.localdate()
-    horizon = today + datetime.timedelta(days=conf.duty_publish_days_ahead())
-    return DutyShift.objects.filter(
-        published_at__isnull=True, date__gte=today, date__lte=horizon, status=ShiftStatus.SCHEDULED
-    ).update(published_at=timezone.now())
+    now = timezone.now()
+    lead = conf.duty_publish_everywhere()
+    published = 0
+    for days in lead.values():
+        published += (
+            DutyShift.objects.filter(
+                published_at__isnull=True,
+                date__gte=today,
+                date__lte=today + datetime.timedelta(days=days),
+                status=ShiftStatus.SCHEDULED,
+            )
+            .filter(lead.q(days, "station__region__path"))
+            .update(published_at=now)
+        )
+    return published
 
 
 def duty_shift_serve(*, shift: DutyShift, by: User | None, note: str = "") -> DutyShift:

@@ -145,7 +145,9 @@ def _send(mobile: str, text: str, reference: str) -> None:
     try:
         get_sms_backend().send(mobile=mobile, text=text, reference=reference)
     except SEND_ERRORS as exc:
-        logger.warning("sign-in code %s not sent: %s", reference, exc)
+        # The error's class only: a gateway's message may quote the request, number
+        # and code included (docs/security.md, no personal data in logs).
+        logger.warning("sign-in code %s not sent: %s", reference, type(exc).__name__)
 
 
 def signin_code_verify(*, mobile: str, code: str) -> User:
@@ -193,3 +195,23 @@ def _count_failure(row: SignInCode, now: datetime.datetime) -> NoReturn:
         raise RuleViolation(_locked_message(row, now))
     left = settings.SMS_SIGNIN_MAX_FAILURES - failures
     raise RuleViolation(_("验证码不正确，还可尝试%(left)s次。") % {"left": left})
+
+
+# A row kept this long after its last code expired: enough to count a number's
+# failures across a day's attempts; after it, nothing in it is of use.
+PURGE_AFTER = datetime.timedelta(days=1)
+
+
+def signin_codes_purge(*, now: datetime.datetime | None = None) -> int:
+    """Delete the rows of numbers whose last code expired (or was used) more than a day
+    ago and that are not locked now; returns how many. Run daily by beat
+    (``representatives.tasks.purge_signin_codes``); safe to run twice. Cost: one DELETE
+    over a table that this run keeps to the numbers of the last day (no index needed).
+    A number asking again gets a fresh row (``_row``)."""
+    now = now or timezone.now()
+    deleted, _by_model = (
+        SignInCode.objects.filter(expires_at__lt=now - PURGE_AFTER)
+        .exclude(locked_until__gt=now)
+        .delete()
+    )
+    return deleted

@@ -7,35 +7,48 @@ functions, since it is loaded while ``representatives.registry`` is.
 
 from __future__ import annotations
 
-from django.conf import settings
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from congress.models import Channel, DeliveryMode
 from congress.notifications import register_default_modes
-from congress.registry import NavItem, register_nav
+from congress.registry import DemoBuilder, NavItem, register_demo_builder, register_nav
 from congress.scoping import is_staff_or_admin
 
 
-def representatives_sms_mode() -> str:
-    """How a representative's notifications go by SMS unless they chose otherwise in
-    通知设置: at once (the default), in one SMS a day, or not at all."""
-    return str(settings.REPRESENTATIVES_SMS_MODE)
-
-
 def representatives_default_modes(user_ids: set[int]) -> dict[tuple[int, str], str]:
-    """The SMS mode of those of ``user_ids`` who are representatives: one query, none
-    when the rule is the product's default (at once). Also for representatives who
-    never signed in: their login exists from the day staff opened it."""
-    mode = representatives_sms_mode()
-    if mode == DeliveryMode.IMMEDIATE:
-        return {}
+    """The SMS mode of those of ``user_ids`` who are representatives, each by the rule
+    in force at their region (their congress's, else the congress above's): two
+    queries, one when the rule is the product's default (at once) everywhere. Also for
+    representatives who never signed in: their login exists from the day staff opened it."""
+    from representatives import conf
     from representatives.models import Representative
 
-    linked = Representative.objects.filter(user_id__in=user_ids).values_list("user_id", flat=True)
-    return {(user_id, Channel.SMS): mode for user_id in linked if user_id is not None}
+    modes = conf.sms_mode_everywhere()
+    if modes.values() == [DeliveryMode.IMMEDIATE]:
+        return {}
+    linked = Representative.objects.filter(user_id__in=user_ids).values_list(
+        "user_id", "region__path"
+    )
+    found: dict[tuple[int, str], str] = {}
+    for user_id, path in linked:
+        mode = modes.at(path)
+        if user_id is not None and mode != DeliveryMode.IMMEDIATE:
+            found[(user_id, Channel.SMS)] = mode
+    return found
+
+
+def _demo_logins(ctx: Any) -> None:
+    from representatives.demo import build_logins
+
+    build_logins(ctx)
 
 
 register_default_modes(representatives_default_modes)
+# After every other builder (the dashboard's summaries are 900): the others still meet
+# representatives without a login, and then everyone gets one for the SMS sign-in.
+register_demo_builder(DemoBuilder("representative logins", _demo_logins, order=950))
 register_nav(
     NavItem(
         _("开通账号"),

@@ -226,11 +226,12 @@ def station_duty(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("representative")
         .order_by("date", "start_time")
     )
+    publish_days = conf.duty_publish_days_ahead(station.region)  # its congress's rule
     late = station.shifts.filter(
         published_at__isnull=True,
         status=ShiftStatus.SCHEDULED,
         date__gte=today,
-        date__lte=today + datetime.timedelta(days=conf.duty_publish_days_ahead()),
+        date__lte=today + datetime.timedelta(days=publish_days),
     ).count()
     return render(
         request,
@@ -247,7 +248,7 @@ def station_duty(request: HttpRequest, pk: int) -> HttpResponse:
             "action_form": forms.ShiftActionForm(station=station),
             "patterns": station.duty_patterns.prefetch_related("rotation"),
             "late": late,
-            "publish_days": conf.duty_publish_days_ahead(),
+            "publish_days": publish_days,
             "actions": staff_steps_by_status(),
         },
     )

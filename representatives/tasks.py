@@ -19,7 +19,8 @@ def daily_duty_run() -> int:
     """Beat, hourly: publish shifts that reach the publication horizon (default 3 days
     ahead) and queue tomorrow's reminders.
 
-    Cost: one UPDATE over a 4-day date window, one indexed query for tomorrow's
+    Cost: one read of the lead times congresses set, one UPDATE per lead time in force
+    (each over its date window, default 4 days), one indexed query for tomorrow's
     unreminded shifts (at most 5,000); running it every hour only re-finds the
     shifts whose reminder failed, since sent ones have their row.
     """
@@ -28,6 +29,15 @@ def daily_duty_run() -> int:
     for shift_id in shift_ids:
         enqueue_on_commit(remind_duty_shift, shift_id)
     return len(shift_ids)
+
+
+@shared_task(name="representatives.tasks.purge_signin_codes")
+def purge_signin_codes() -> int:
+    """Beat, daily: the sign-in codes' rows whose code expired more than a day ago go
+    (``signin.signin_codes_purge``: one DELETE on a table of a day's numbers)."""
+    from representatives.signin import signin_codes_purge
+
+    return signin_codes_purge()
 
 
 @shared_task(name="representatives.tasks.build_card_pdf")

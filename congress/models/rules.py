@@ -38,6 +38,9 @@ class CongressRule(models.Model):
             # Also the index of the one read: the rows of a region's congresses.
             models.UniqueConstraint(fields=["congress", "key"], name="congress_rule_unique_key")
         ]
+        # One rule's rows across every congress (``congress.rules.rule_map``: the daily
+        # duty run, retention, representatives' SMS mode on each notification).
+        indexes = [models.Index(fields=["key"], name="congress_rule_key")]
 
     def __str__(self) -> str:
         return f"{self.congress_id}:{self.key}"
