@@ -78,6 +78,7 @@ from suggestions.citizen.services.messages import (
 from suggestions.citizen.services.monthly import (
     issue_month_counts_differences,
     issue_month_counts_rebuild,
+    issue_station_counts_differences,
 )
 from suggestions.citizen.services.rating import (
     citizen_issue_close_unrated,
@@ -173,6 +174,7 @@ __all__ = [
     "issue_month_counts_differences",
     "issue_month_counts_rebuild",
     "issue_reads_rebuild",
+    "issue_station_counts_differences",
     "issue_steps_changed",
     "issues_anonymise",
     "issues_follow_region",

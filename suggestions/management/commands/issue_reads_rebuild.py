@@ -23,7 +23,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from congress.areas import assignments_fill_areas
 from congress.loop.handling import handling_counts_differences, handling_counts_rebuild
 from suggestions.citizen import services
-from suggestions.citizen.services.monthly import issue_station_counts_differences
 
 
 class Command(BaseCommand):
@@ -45,7 +44,7 @@ class Command(BaseCommand):
             for (area, month, category), (had, found) in sorted(monthly.items()):
                 off = {name: (had[name], found[name]) for name in had if had[name] != found[name]}
                 self.stdout.write(f"area {area} {month:%Y-%m} category {category}: {off}")
-            stations = issue_station_counts_differences()
+            stations = services.issue_station_counts_differences()
             for (station, area, month), (had, found) in sorted(stations.items()):
                 off = {name: (had[name], found[name]) for name in had if had[name] != found[name]}
                 self.stdout.write(f"station {station} area {area} {month:%Y-%m}: {off}")
