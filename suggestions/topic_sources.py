@@ -293,7 +293,9 @@ def suggestion_clusters(scope: IdeaScope) -> list[Cluster]:
         index = scope.month_index(month)
         if index is None:
             continue
-        theme = theme_of("") if row["category"] not in SuggestionCategory.values else row["category"]
+        theme = (
+            theme_of("") if row["category"] not in SuggestionCategory.values else row["category"]
+        )
         add(CATEGORY, f"category:{theme}", _theme_label(theme), row, index)
         child = names.get(row.get(f"origin_area_{place_depth}") or 0)
         if child is not None:

@@ -30,7 +30,7 @@ class TopicSourceSerializer(serializers.ModelSerializer):
         return sources.source_lines([obj])[0].url
 
 
-class LinkSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class LinkSerializer(serializers.Serializer):
     number = serializers.CharField(
         max_length=30, help_text="a problem's tracking code or a suggestion's number"
     )

@@ -12,7 +12,7 @@ from supervision.forms import TopicForm
 from supervision.models.topics import SupervisionPlan
 
 
-class PlanChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class PlanChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.year} · {obj.title}"
 

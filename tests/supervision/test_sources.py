@@ -19,7 +19,6 @@ from supervision.models.sources import TopicSource
 from supervision.models.topics import SupervisionPlan, TopicKind
 from supervision.sources import services as source_services
 from tests.conftest import World
-from tests.factories import UserFactory
 from tests.suggestions_citizen.conftest import (  # noqa: F401 - fixtures
     categories,
     representative,
@@ -48,7 +47,7 @@ def year(
         station=station,
         representative_user=representative_user,
         categories=categories,
-        lead_user=UserFactory(username="liuhong_rep", display_name="刘红"),
+        lead_user=User.objects.create_user(username="liuhong_rep", password="x" * 12),
     )
 
 

@@ -18,7 +18,6 @@ from supervision import services
 from supervision.models.sources import TopicSource
 from supervision.models.topics import Topic, TopicKind
 from tests.conftest import World, login
-from tests.factories import UserFactory
 from tests.suggestions_citizen.conftest import (  # noqa: F401 - fixtures
     categories,
     representative,
@@ -46,7 +45,7 @@ def year(
         station=station,
         representative_user=representative_user,
         categories=categories,
-        lead_user=UserFactory(username="liuhong_rep", display_name="刘红"),
+        lead_user=User.objects.create_user(username="liuhong_rep", password="x" * 12),
     )
 
 
@@ -106,7 +105,7 @@ def test_a_topic_from_a_cluster_through_the_form(
             url, {"plan": plan.pk, "kind": TopicKind.CAMPAIGN, "title": "城区交通专项监督"}
         )
     topic = Topic.objects.get(title="城区交通专项监督")
-    assert done.status_code == 302 and done.url == topic.get_absolute_url()
+    assert done.status_code == 302 and done["Location"] == topic.get_absolute_url()
     assert TopicSource.objects.filter(topic=topic).count() == 5
     detail = client.get(topic.get_absolute_url()).content.decode()
     assert 'data-testid="topic-sources"' in detail
