@@ -1,30 +1,260 @@
 """The representatives panel of the staff dashboard (docs/dashboard.md, "代表工作"):
-seats by level, stations by kind, contacts with voters logged in the period.
+seats by level, stations by kind, contacts with voters logged in the period, duty
+shifts served against those scheduled, and the activity ranking (top and bottom ten).
 
 Read through the app's scoping functions, filtered to the region's subtree; each
 figure is one grouped query, so the number of queries does not grow with the
-data (their cost is the region's representatives and the period's contact logs,
-on the region-path and (representative, date) indexes).
+data (their cost is the region's representatives and the period's records, on the
+region-path and date indexes).
+
+The ranking is the product's own measure, 履职积分 (representatives/points.py, the
+活跃度排名 page): the point sources' tallies (representatives/registry.py,
+``PointTally``) are summed, weighted by the rules in force and ranked in one SQL
+statement, so a city of 7,600 representatives returns twenty rows, never 7,600.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from congress.dashboard import Chart, Figure, PanelData, Scope, rate
-from congress.models import CongressLevel
-from representatives.models import MandateStatus, StationKind
-from representatives.selectors import visible_contact_logs, visible_mandates, visible_stations
+from congress.dashboard import Chart, Figure, PanelData, Scope, Table, rate
+from congress.models import CongressLevel, Region
+from representatives import points
+from representatives.models import MandateStatus, Representative, ShiftStatus, StationKind
+from representatives.registry import PointSource, point_sources
+from representatives.selectors import (
+    has_active_mandate,
+    visible_contact_logs,
+    visible_duty_shifts,
+    visible_mandates,
+    visible_representatives,
+    visible_stations,
+)
 
 LEVELS = [level for level, _label in CongressLevel.choices]
+
+# How many representatives the ranking shows at each end.
+RANKED = 10
+
+# A sitting that was cancelled (取消) is owed by nobody, and one handed over (已换班)
+# is counted once, as its replacement shift: neither is a shift to serve.
+NOT_OWED = [ShiftStatus.CANCELLED, ShiftStatus.SWAPPED]
 
 
 def _url(name: str, scope: Scope, **filters: object) -> str:
     return reverse(name) + "?" + urlencode({"region": scope.region.pk, **filters})
+
+
+# --- duty shifts (值班) --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DutyFigures:
+    scheduled: int  # shifts of the period owed (not cancelled, not handed over)
+    due: int  # of those, dated today or earlier
+    served: int  # of those, 已值班
+
+
+def duty_figures(scope: Scope) -> DutyFigures:
+    """The period's shifts at the region's stations, in one grouped query on the
+    shifts' (date, status) index."""
+    counts = (
+        visible_duty_shifts(scope.user)
+        .filter(
+            station__region__path__startswith=scope.region.path,
+            date__range=(scope.period.start, scope.period.end),
+        )
+        .exclude(status__in=NOT_OWED)
+        .order_by()
+        .aggregate(
+            scheduled=Count("pk"),
+            due=Count("pk", filter=Q(date__lte=scope.today)),
+            served=Count("pk", filter=Q(status=ShiftStatus.SERVED)),
+        )
+    )
+    return DutyFigures(counts["scheduled"], counts["due"], counts["served"])
+
+
+# --- the activity ranking (履职活跃度排名) ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """One representative's place: ``place`` is the competition rank (1, 2, 2, 4) by
+    points, ``by_source`` the points earned from each counted source."""
+
+    pk: int
+    name: str
+    region: str
+    place: int
+    total: int
+    by_source: list[int]
+
+
+@dataclass(frozen=True)
+class Ranking:
+    sources: list[PointSource]
+    top: list[Ranked]
+    bottom: list[Ranked]
+
+
+def serving_representatives(scope: Scope) -> QuerySet[Any]:
+    """The ids of the region's representatives with at least one active seat (在任代表),
+    scoped: the population the ranking ranks and the sources tally."""
+    return (
+        visible_representatives(scope.user)
+        .filter(region__path__startswith=scope.region.path)
+        .filter(has_active_mandate())
+        .order_by()
+        .values("pk")
+    )
+
+
+def _weights(sql_code: str, rules: dict[str, int]) -> tuple[str, list[Any]]:
+    """``CASE <code> WHEN 'contact_log' THEN 1 … ELSE 0 END``: a record's points."""
+    if not rules:
+        return "0", []
+    whens = " ".join(f"WHEN %s THEN {int(points)}" for points in rules.values())
+    return f"CASE {sql_code} {whens} ELSE 0 END", list(rules)
+
+
+def _sql(queryset: QuerySet[Any]) -> tuple[str, tuple[Any, ...]]:
+    sql, params = queryset.query.sql_with_params()
+    return sql, tuple(params)
+
+
+def ranking(scope: Scope, ranked: int = RANKED) -> Ranking:
+    """The region's serving representatives by their 履职积分 in the period: the
+    ``ranked`` highest and the ``ranked`` lowest (those with no record at all
+    included), ties in name order. Two queries: the rules in force, and one
+    statement that tallies every source, sums per representative and keeps the
+    rows at both ends (``ROW_NUMBER`` over each order)."""
+    rules = {code: rule.points for code, rule in points.active_rules().items()}
+    sources = [source for source in point_sources if source.tally is not None]
+    serving = serving_representatives(scope)
+    start, end = scope.period.start, scope.period.end
+    quote = connection.ops.quote_name
+    weight, weight_params = _weights("t.point_code", rules)
+
+    # Every source's grouped rows, weighted: (holder, source, points).
+    parts = ["SELECT 0 AS holder, 0 AS source, 0 AS points WHERE 1 = 0"]
+    params: list[Any] = []
+    for index, source in enumerate(sources):
+        assert source.tally is not None
+        tally_sql, tally_params = _sql(source.tally(serving, start, end))
+        parts.append(
+            f"SELECT t.point_holder, {index}, t.point_count * {weight} FROM ({tally_sql}) t"  # noqa: S608 - our SQL, values are parameters
+        )
+        params.extend([*weight_params, *tally_params])
+    per_source = "".join(
+        f", SUM(CASE WHEN source = {index} THEN points ELSE 0 END) AS s{index}"
+        for index in range(len(sources))
+    )
+    chosen = ", ".join(f"COALESCE(s.s{index}, 0) AS s{index}" for index in range(len(sources)))
+    serving_sql, serving_params = _sql(serving)
+    params.extend(serving_params)
+    people = quote(Representative._meta.db_table)
+    regions = quote(Region._meta.db_table)
+    total = "COALESCE(s.total, 0)"
+    sql = f"""
+        SELECT id, name, region_name, total, place, top_row, bottom_row
+               {"".join(f", s{index}" for index in range(len(sources)))}
+        FROM (
+            SELECT r.id AS id, r.name AS name, g.name AS region_name, {total} AS total
+                   {", " + chosen if chosen else ""},
+                   RANK() OVER (ORDER BY {total} DESC) AS place,
+                   ROW_NUMBER() OVER (ORDER BY {total} DESC, r.name, r.id) AS top_row,
+                   ROW_NUMBER() OVER (ORDER BY {total} ASC, r.name, r.id) AS bottom_row
+            FROM {people} r
+            JOIN {regions} g ON g.id = r.region_id
+            LEFT JOIN (
+                SELECT holder, SUM(points) AS total{per_source}
+                FROM ({" UNION ALL ".join(parts)}) tally
+                GROUP BY holder
+            ) s ON s.holder = r.id
+            WHERE r.id IN ({serving_sql})
+        ) ranked
+        WHERE top_row <= %s OR bottom_row <= %s
+    """  # noqa: S608 - names from the models, values are parameters
+    params.extend([ranked, ranked])
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    top, bottom = [], []
+    for row in rows:
+        pk, name, region, score, place, top_row, bottom_row, *by_source = row
+        entry = Ranked(pk, name, region, place, int(score), [int(n) for n in by_source])
+        if top_row <= ranked:
+            top.append((top_row, entry))
+        if bottom_row <= ranked:
+            bottom.append((bottom_row, entry))
+    return Ranking(
+        sources,
+        [entry for _row, entry in sorted(top, key=lambda item: item[0])],
+        [entry for _row, entry in sorted(bottom, key=lambda item: item[0])],
+    )
+
+
+def _ranking_table(
+    key: str, title: str, entries: Sequence[Ranked], ranking: Ranking, definition: str
+) -> Table:
+    return Table(
+        key,
+        title,
+        [
+            _("代表"),
+            _("名次"),
+            _("所属区划"),
+            _("履职积分"),
+            *[str(source.label) for source in ranking.sources],
+        ],
+        [
+            [entry.name, entry.place, entry.region, entry.total, *entry.by_source]
+            for entry in entries
+        ],
+        definition,
+        links=[reverse("representative_detail", args=[entry.pk]) for entry in entries],
+    )
+
+
+def _ranking_tables(scope: Scope, people: int) -> list[Table]:
+    found = ranking(scope)
+    counted = "、".join(str(source.label) for source in found.sources)
+    definition = _(
+        "本区划在任代表按本期履职积分排名（积分规则同“活跃度排名”页：%(sources)s，"
+        "按系统记录自动计算）；同分按姓名排序，名次相同者并列。各来源列为该项所得积分。"
+    ) % {"sources": counted}
+    tables = [
+        _ranking_table(
+            "activity_top", _("履职活跃度前%(n)d名") % {"n": RANKED}, found.top, found, definition
+        )
+    ]
+    # With ten or fewer representatives the bottom ten are the top ten read backwards.
+    if people > RANKED:
+        tables.append(
+            _ranking_table(
+                "activity_bottom",
+                _("履职活跃度后%(n)d名") % {"n": RANKED},
+                found.bottom,
+                found,
+                _(
+                    "积分最低的在任代表（本期没有任何记录的代表计0分，缺勤等扣分可为负），最低者在前。"
+                )
+                + definition,
+            )
+        )
+    return tables
+
+
+# --- the panel -----------------------------------------------------------------------
 
 
 def representatives_panel(scope: Scope) -> PanelData:
@@ -55,6 +285,7 @@ def representatives_panel(scope: Scope) -> PanelData:
         .order_by()
         .aggregate(n=Count("pk"), people=Count("representative_id", distinct=True))
     )
+    duty = duty_figures(scope)
     levels = [level for level in LEVELS if by_level.get(level)]
     kinds = [kind for kind, _label in StationKind.choices if stations.get(kind)]
     return PanelData(
@@ -93,6 +324,31 @@ def representatives_panel(scope: Scope) -> PanelData:
                 _("本期至少登记一次联系选民的代表人数 ÷ 在任代表人数。"),
                 unit="%",
             ),
+            Figure(
+                "duty_scheduled",
+                _("应值班班次"),
+                duty.scheduled,
+                _(
+                    "本区划及以下家站点本期排定的值班班次（按值班日期计），"
+                    "不含已取消的和已换班的原班次（换班后由接替的班次计入）。"
+                ),
+            ),
+            Figure(
+                "duty_served",
+                _("已值班班次"),
+                duty.served,
+                _("其中登记为“已值班”的班次（代表到站接待）。"),
+            ),
+            Figure(
+                "duty_rate",
+                _("值班率"),
+                rate(duty.served, duty.due),
+                _(
+                    "已值班班次 ÷ 截至今天应值班班次（今天以后的班次尚未到期，不计入）；"
+                    "请假、缺勤和到期未登记的班次都算未值班。"
+                ),
+                unit="%",
+            ),
         ],
         charts=[
             Chart(
@@ -117,4 +373,5 @@ def representatives_panel(scope: Scope) -> PanelData:
                 [_url("station_list", scope, kind=kind, active="true") for kind in kinds],
             ),
         ],
+        tables=_ranking_tables(scope, people),
     )

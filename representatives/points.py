@@ -19,7 +19,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -154,17 +166,18 @@ def openable(visible: QuerySet[Any], ids: Iterable[int]) -> set[int]:
     return set(visible.filter(pk__in=list(ids)).values_list("pk", flat=True))
 
 
-def _contact_counts(
+def _contact_tally(
     representatives: QuerySet[Representative], start: datetime.date, end: datetime.date
-) -> Iterable[tuple[int, str, int]]:
-    rows = (
+) -> QuerySet[Any]:
+    return (
         ContactLog.objects.filter(
             representative__in=representatives, contacted_on__range=(start, end)
         )
-        .values("representative_id")
-        .annotate(n=Count("pk"))
+        .order_by()
+        .annotate(point_holder=F("representative_id"), point_code=Value("contact_log"))
+        .values("point_holder", "point_code")
+        .annotate(point_count=Count("pk"))
     )
-    return [(row["representative_id"], "contact_log", row["n"]) for row in rows]
 
 
 def _contact_records(
@@ -189,19 +202,24 @@ _SHIFT_CODES: dict[str, str] = {
 }
 
 
-def _duty_counts(
+def _duty_tally(
     representatives: QuerySet[Representative], start: datetime.date, end: datetime.date
-) -> Iterable[tuple[int, str, int]]:
-    rows = (
+) -> QuerySet[Any]:
+    code = Case(
+        *(When(status=status, then=Value(rule)) for status, rule in _SHIFT_CODES.items()),
+        output_field=CharField(),
+    )
+    return (
         DutyShift.objects.filter(
             representative__in=representatives,
             date__range=(start, end),
             status__in=list(_SHIFT_CODES),
         )
-        .values("representative_id", "status")
-        .annotate(n=Count("pk"))
+        .order_by()
+        .annotate(point_holder=F("representative_id"), point_code=code)
+        .values("point_holder", "point_code")
+        .annotate(point_count=Count("pk"))
     )
-    return [(row["representative_id"], _SHIFT_CODES[row["status"]], row["n"]) for row in rows]
 
 
 def _duty_records(
@@ -244,23 +262,34 @@ def _activity_rows(
     )
 
 
-def _activity_counts(
+def _activity_tally(
     representatives: QuerySet[Representative], start: datetime.date, end: datetime.date
-) -> Iterable[tuple[int, str, int]]:
-    rows = (
+) -> QuerySet[Any]:
+    """Each activity attended counts once under its kind's rule; each absence counts its
+    half-days under ``activity_absent_half_day``."""
+    present = Q(attendance=Attendance.PRESENT)
+    return (
         _activity_rows(representatives, start, end)
-        .values("representative_id", "attendance", "activity__kind")
-        .annotate(n=Count("pk"), half_days=Sum("activity__half_days"))
-    )
-    result = []
-    for row in rows:
-        if row["attendance"] == Attendance.PRESENT:
-            result.append((row["representative_id"], f"activity_{row['activity__kind']}", row["n"]))
-        else:
-            result.append(
-                (row["representative_id"], "activity_absent_half_day", row["half_days"] or 0)
+        .order_by()
+        .annotate(
+            point_holder=F("representative_id"),
+            point_code=Case(
+                When(present, then=Concat(Value("activity_"), F("activity__kind"))),
+                default=Value("activity_absent_half_day"),
+                output_field=CharField(),
+            ),
+        )
+        .values("point_holder", "point_code")
+        .annotate(
+            point_count=Sum(
+                Case(
+                    When(present, then=Value(1)),
+                    default=F("activity__half_days"),
+                    output_field=IntegerField(),
+                ),
             )
-    return result
+        )
+    )
 
 
 def _activity_records(
@@ -293,6 +322,10 @@ def _activity_records(
 
 ACTIVITY_RULE_CODES = [f"activity_{kind}" for kind in ActivityKind.values]
 
-register_point_source(PointSource("contacts", _("联系选民"), _contact_counts, _contact_records))
-register_point_source(PointSource("duty", _("进站值班"), _duty_counts, _duty_records))
-register_point_source(PointSource("activities", _("履职活动"), _activity_counts, _activity_records))
+register_point_source(
+    PointSource.from_tally("contacts", _("联系选民"), _contact_tally, _contact_records)
+)
+register_point_source(PointSource.from_tally("duty", _("进站值班"), _duty_tally, _duty_records))
+register_point_source(
+    PointSource.from_tally("activities", _("履职活动"), _activity_tally, _activity_records)
+)

@@ -44,12 +44,36 @@ PointCounter = Callable[
 PointLister = Callable[["Representative", datetime.date, datetime.date, Any], Iterable[PointRecord]]
 
 
+# tally(representatives, start, end) -> the same counts as one grouped values() queryset,
+# rows {"point_holder": representative id, "point_code": rule code, "point_count": n},
+# left unevaluated so that a ranking of a whole region (the dashboard's top and bottom
+# ten, representatives/dashboard.py) is summed and ordered in the database.
+PointTally = Callable[["QuerySet[Representative]", datetime.date, datetime.date], "QuerySet[Any]"]
+
+
 @dataclass(frozen=True)
 class PointSource:
     code: str
     label: str | Promise
     count: PointCounter
     records: PointLister
+    tally: PointTally | None = None  # a source without one is not in the dashboard's ranking
+
+    @classmethod
+    def from_tally(
+        cls, code: str, label: str | Promise, tally: PointTally, records: PointLister
+    ) -> PointSource:
+        """A source whose counts are its tally's rows: one definition for both reads."""
+
+        def count(
+            representatives: QuerySet[Representative], start: datetime.date, end: datetime.date
+        ) -> list[tuple[int, str, int]]:
+            return [
+                (row["point_holder"], row["point_code"], row["point_count"])
+                for row in tally(representatives, start, end)
+            ]
+
+        return cls(code, label, count, records, tally)
 
 
 @dataclass(frozen=True)

@@ -530,22 +530,24 @@ def appointment_public_timeline(appointment: Appointment) -> QuerySet[CaseEvent]
 # --- points (履职积分) and home cards ----------------------------------------------------
 
 
-def handled_counts(
+def handled_tally(
     representatives: QuerySet[Representative], start: datetime.date, end: datetime.date
-) -> list[tuple[int, str, int]]:
-    """Problems a representative saw through to a close, per representative (one query)."""
-    from django.db.models import Count
+) -> QuerySet[Any]:
+    """Problems a representative saw through to a close, per representative (one grouped
+    query, left unevaluated: representatives.registry, ``PointTally``)."""
+    from django.db.models import Count, F, Value
 
-    rows = (
+    return (
         CitizenIssue.objects.filter(
             handler__in=representatives,
             status=IssueStatus.CLOSED,
             closed_at__date__range=(start, end),
         )
-        .values("handler_id")
-        .annotate(n=Count("pk"))
+        .order_by()
+        .annotate(point_holder=F("handler_id"), point_code=Value("citizen_issue_handled"))
+        .values("point_holder", "point_code")
+        .annotate(point_count=Count("pk"))
     )
-    return [(row["handler_id"], "citizen_issue_handled", row["n"]) for row in rows]
 
 
 def handled_records(

@@ -171,8 +171,8 @@ register_demo_builder(DemoBuilder("dashboard summaries", _dashboard_summaries, o
 register_synthetic_builder(SyntheticBuilder("dashboard summaries", _dashboard_summaries, order=900))
 
 register_point_source(
-    PointSource(
-        "citizen_issues", _("办理群众反映问题"), selectors.handled_counts, selectors.handled_records
+    PointSource.from_tally(
+        "citizen_issues", _("办理群众反映问题"), selectors.handled_tally, selectors.handled_records
     )
 )
 register_public_case_provider(selectors.public_board_for_station)

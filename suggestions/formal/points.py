@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -38,26 +39,25 @@ def _signed(start: datetime.date, end: datetime.date) -> QuerySet[SuggestionSign
     )
 
 
-def count(
+def tally(
     representatives: QuerySet[Representative], start: datetime.date, end: datetime.date
-) -> Iterable[tuple[int, str, int]]:
-    """One aggregated query: per representative, motions led and other suggestions signed."""
-    rows = (
+) -> QuerySet[Any]:
+    """One grouped query: per representative, motions led and other suggestions signed."""
+    return (
         _signed(start, end)
         .filter(representative__in=representatives)
-        .values("representative_id")
+        .order_by()
         .annotate(
-            motions=Count("pk", filter=MOTION_LED),
-            suggestions=Count("pk", filter=~MOTION_LED),
+            point_holder=F("representative_id"),
+            point_code=Case(
+                When(MOTION_LED, then=Value("motion")),
+                default=Value("suggestion"),
+                output_field=CharField(),
+            ),
         )
+        .values("point_holder", "point_code")
+        .annotate(point_count=Count("pk"))
     )
-    result = []
-    for row in rows:
-        if row["motions"]:
-            result.append((row["representative_id"], "motion", row["motions"]))
-        if row["suggestions"]:
-            result.append((row["representative_id"], "suggestion", row["suggestions"]))
-    return result
 
 
 def records(

@@ -118,7 +118,9 @@ register_home_card(HomeCard("suggestions/formal/card_staff.html", cards.staff_ca
 register_home_card(HomeCard("suggestions/formal/card_clerk.html", cards.clerk_card, order=35))
 register_home_card(HomeCard("suggestions/formal/card_key.html", cards.key_card, order=60))
 register_dashboard_panel(DashboardPanel("suggestions", suggestions_panel, order=20))
-register_point_source(PointSource("suggestions", _("代表建议、议案"), points.count, points.records))
+register_point_source(
+    PointSource.from_tally("suggestions", _("代表建议、议案"), points.tally, points.records)
+)
 # After the representatives builder (order 20): suggestions need representatives.
 register_demo_builder(DemoBuilder("suggestions (formal)", demo.build, order=40))
 
