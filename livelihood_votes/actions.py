@@ -21,7 +21,7 @@ from django import forms
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from congress.errors import InvalidTransition, RuleViolation, UnknownAction
+from congress.actions import ActionTable, validated
 from congress.models import User
 from congress.scoping import AnyUser
 from livelihood_votes import selectors, services
@@ -63,35 +63,27 @@ VOTE_ACTIONS: dict[str, VoteAction] = {
 }
 
 
+TABLE = ActionTable(
+    VOTE_ACTIONS,
+    lambda manages, vote, action: vote.status in VOTE_TRANSITIONS[action.move][0],
+    standing=selectors.manages,
+)
+
+
 def vote_action(name: str) -> VoteAction:
     """The declaration of ``name``; an unknown name is an error (400), never ignored."""
-    try:
-        return VOTE_ACTIONS[name]
-    except KeyError:
-        raise UnknownAction(name, VOTE_ACTIONS) from None
+    return TABLE.named(name)
 
 
 def allowed(user: AnyUser, vote: LivelihoodVote) -> list[str]:
     """The steps the user may take on the vote now, in the table's order."""
-    if not selectors.manages(user, vote):
-        return []
-    return [
-        name
-        for name, action in VOTE_ACTIONS.items()
-        if vote.status in VOTE_TRANSITIONS[action.move][0]
-    ]
+    return TABLE.allowed(user, vote)
 
 
 def take(vote: LivelihoodVote, name: str, user: User, data: Mapping[str, Any]) -> VoteAction:
-    """Take one step for the page or the API: an unknown name is an error (400), one the
-    user may not take now is refused (409), a form that does not validate answers with
-    its first message (400); else the step's service is called. The declaration comes
-    back (the page says its ``done``)."""
-    declared = vote_action(name)
-    if name not in allowed(user, vote):
-        raise InvalidTransition()
-    form = declared.form(data)
-    if not form.is_valid():
-        raise RuleViolation(str(next(iter(form.errors.values()))[0]))
-    declared.run(vote, user, form.cleaned_data)
+    """Take one step for the page or the API (congress/actions.py: unknown name 400, not
+    allowed now 409, a form that does not validate 400); the declaration comes back (the
+    page says its ``done``)."""
+    declared = TABLE.require(name, user, vote)
+    declared.run(vote, user, validated(declared.form(data)))
     return declared

@@ -17,7 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from congress.errors import UnknownAction
+from congress.actions import ActionTable
 from congress.models import User
 from supervision import forms as f
 from supervision import services
@@ -144,24 +144,35 @@ FINDING_ACTIONS: dict[str, FindingAction] = {
 }
 
 
-def may(user: User, finding: Finding, action: FindingAction) -> bool:
+def _roles(user: User, finding: Finding) -> frozenset[str]:
+    """Who the user is to the finding: the region's staff, the department's clerk."""
+    pairs = ((STAFF, manages(user, finding)), (HANDLER, handles(user, finding)))
+    return frozenset(role for role, on in pairs if on)
+
+
+def _open(roles: frozenset[str], finding: Finding, action: FindingAction) -> bool:
     if finding.status not in action.states:
         return False
     if action.flagged is not None and finding.is_flagged != action.flagged:
         return False
-    return manages(user, finding) if action.who == STAFF else handles(user, finding)
+    return action.who in roles
+
+
+FINDINGS: ActionTable[Finding, FindingAction] = ActionTable(FINDING_ACTIONS, _open, standing=_roles)
+
+
+def may(user: User, finding: Finding, action: FindingAction) -> bool:
+    roles = _roles(user, finding)
+    return bool(roles) and _open(roles, finding, action)
 
 
 def finding_actions(user: User, finding: Finding) -> list[tuple[str, FindingAction]]:
     """What the user may do to the finding now, read from the table."""
-    return [(name, a) for name, a in FINDING_ACTIONS.items() if may(user, finding, a)]
+    return [(name, FINDING_ACTIONS[name]) for name in FINDINGS.allowed(user, finding)]
 
 
 def action_named(name: str) -> FindingAction:
-    try:
-        return FINDING_ACTIONS[name]
-    except KeyError:
-        raise UnknownAction(name, FINDING_ACTIONS) from None
+    return FINDINGS.named(name)
 
 
 # --- the steps on a topic (all the staff's of its region) --------------------------------
@@ -206,13 +217,17 @@ TOPIC_ACTIONS: dict[str, TopicAction] = {
 }
 
 
+# The topic's pages are its staff's only (loaded through their scope), so every viewer of
+# them stands as its staff.
+TOPICS: ActionTable[Topic, TopicAction] = ActionTable(
+    TOPIC_ACTIONS, lambda staff, topic, a: a.when(topic), standing=lambda user, topic: True
+)
+
+
 def topic_actions(topic: Topic) -> list[tuple[str, TopicAction]]:
     """The steps the topic's staff may take now, read from the table."""
-    return [(name, a) for name, a in TOPIC_ACTIONS.items() if a.when(topic)]
+    return [(name, TOPIC_ACTIONS[name]) for name in TOPICS.allowed(None, topic)]
 
 
 def topic_action_named(name: str) -> TopicAction:
-    try:
-        return TOPIC_ACTIONS[name]
-    except KeyError:
-        raise UnknownAction(name, TOPIC_ACTIONS) from None
+    return TOPICS.named(name)

@@ -23,7 +23,8 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from congress.errors import InvalidTransition, RuleViolation, UnknownAction
+from congress.actions import ActionTable, validated
+from congress.errors import RuleViolation
 from congress.models import User
 from congress.scoping import AnyUser, visible_departments
 from livelihood_votes.cycles import forms as cycle_forms
@@ -82,45 +83,36 @@ PROPOSAL_ACTIONS: dict[str, ProposalAction] = {
 }
 
 
+def _proposal_standing(user: AnyUser, proposal: Proposal) -> Phase | None:
+    """The cycle's phase today for its managing staff; nothing for anyone else."""
+    cycle = proposal.cycle
+    if cycle is None or not selectors.manages(user, cycle):
+        return None
+    return phase(cycle, timezone.localdate())
+
+
+PROPOSALS: ActionTable[Proposal, ProposalAction] = ActionTable(
+    PROPOSAL_ACTIONS,
+    lambda now, proposal, a: now in a.phases and proposal.status in PROPOSAL_TRANSITIONS[a.move][0],
+    standing=_proposal_standing,
+)
+
+
 def proposal_action(name: str) -> ProposalAction:
     """The declaration of ``name``; an unknown name is an error (400), never ignored."""
-    try:
-        return PROPOSAL_ACTIONS[name]
-    except KeyError:
-        raise UnknownAction(name, PROPOSAL_ACTIONS) from None
+    return PROPOSALS.named(name)
 
 
 def allowed_on_proposal(user: AnyUser, proposal: Proposal) -> list[str]:
     """The screening steps the user may take on the proposal now, in the table's order."""
-    cycle = proposal.cycle
-    if cycle is None or not selectors.manages(user, cycle):
-        return []
-    now = phase(cycle, timezone.localdate())
-    return [
-        name
-        for name, action in PROPOSAL_ACTIONS.items()
-        if now in action.phases and proposal.status in PROPOSAL_TRANSITIONS[action.move][0]
-    ]
-
-
-def _validated(
-    form_class: type[forms.Form], data: Mapping[str, Any], **kwargs: Any
-) -> dict[str, Any]:
-    form = form_class(data, **kwargs)
-    if not form.is_valid():
-        field, errors = next(iter(form.errors.items()))
-        label = form.fields[field].label if field in form.fields else ""
-        raise RuleViolation(f"{label}：{errors[0]}" if label else str(errors[0]))
-    return dict(form.cleaned_data)
+    return PROPOSALS.allowed(user, proposal)
 
 
 def take_on_proposal(
     proposal: Proposal, name: str, user: User, data: Mapping[str, Any]
 ) -> ProposalAction:
-    declared = proposal_action(name)
-    if name not in allowed_on_proposal(user, proposal):
-        raise InvalidTransition()
-    declared.run(proposal, user, _validated(declared.form, data))
+    declared = PROPOSALS.require(name, user, proposal)
+    declared.run(proposal, user, validated(declared.form(data)))
     return declared
 
 
@@ -181,34 +173,32 @@ CYCLE_ACTIONS: dict[str, CycleAction] = {
 }
 
 
+def _cycle_standing(user: AnyUser, cycle: Cycle) -> Phase | None:
+    """The phase today for the cycle's managing staff while the vote is not made from
+    the list yet; nothing otherwise."""
+    if not selectors.manages(user, cycle) or cycle.vote_id is not None:
+        return None
+    return phase(cycle, timezone.localdate())
+
+
+CYCLES: ActionTable[Cycle, CycleAction] = ActionTable(
+    CYCLE_ACTIONS,
+    lambda now, cycle, a: now in a.phases and a.when(cycle),
+    standing=_cycle_standing,
+)
+
+
 def cycle_action(name: str) -> CycleAction:
-    try:
-        return CYCLE_ACTIONS[name]
-    except KeyError:
-        raise UnknownAction(name, CYCLE_ACTIONS) from None
+    return CYCLES.named(name)
 
 
 def allowed_on_cycle(user: AnyUser, cycle: Cycle) -> list[str]:
     """The steps on the cycle the user may take now: the phase allows them and the vote
     has not been made from the list yet."""
-    if not selectors.manages(user, cycle) or cycle.vote_id is not None:
-        return []
-    now = phase(cycle, timezone.localdate())
-    return [
-        name
-        for name, action in CYCLE_ACTIONS.items()
-        if now in action.phases and action.when(cycle)
-    ]
+    return CYCLES.allowed(user, cycle)
 
 
 def take_on_cycle(cycle: Cycle, name: str, user: User, data: Mapping[str, Any]) -> CycleAction:
-    declared = cycle_action(name)
-    if name not in allowed_on_cycle(user, cycle):
-        raise InvalidTransition()
-    form = declared.form(cycle, user, data)
-    if not form.is_valid():
-        field, errors = next(iter(form.errors.items()))
-        label = form.fields[field].label if field in form.fields else ""
-        raise RuleViolation(f"{label}：{errors[0]}" if label else str(errors[0]))
-    declared.run(cycle, user, dict(form.cleaned_data))
+    declared = CYCLES.require(name, user, cycle)
+    declared.run(cycle, user, validated(declared.form(cycle, user, data)))
     return declared

@@ -19,7 +19,7 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from congress.errors import InvalidTransition, UnknownAction
+from congress.actions import ActionTable
 from congress.models import User
 from congress.scoping import AnyUser
 from livelihood_votes.models.projects import CommentStatus, Project, ProjectStatus, ReportStatus
@@ -125,21 +125,20 @@ ACTIONS: dict[str, ProjectAction] = {
 }
 
 
+TABLE: ActionTable[Project, ProjectAction] = ActionTable(
+    ACTIONS,
+    lambda parties, project, a: bool(parties & a.who) and a.when(project),
+    standing=lambda user, project: selectors.project_parties(user, project).names(),
+)
+
+
 def allowed(user: AnyUser, project: Project) -> list[str]:
-    parties = selectors.project_parties(user, project).names()
-    if not parties:
-        return []
-    return [name for name, a in ACTIONS.items() if parties & a.who and a.when(project)]
+    return TABLE.allowed(user, project)
 
 
 def action(name: str) -> ProjectAction:
-    if name not in ACTIONS:
-        raise UnknownAction(name, ACTIONS)
-    return ACTIONS[name]
+    return TABLE.named(name)
 
 
 def take(name: str, project: Project, data: dict[str, Any], user: User) -> Any:
-    declared = action(name)
-    if name not in allowed(user, project):
-        raise InvalidTransition()
-    return declared.run(project, data, user)
+    return TABLE.require(name, user, project).run(project, data, user)

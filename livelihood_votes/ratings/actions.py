@@ -21,7 +21,7 @@ from django import forms
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from congress.errors import InvalidTransition, RuleViolation, UnknownAction
+from congress.actions import ActionTable, validated
 from congress.models import User
 from congress.scoping import AnyUser
 from livelihood_votes.models import Cycle
@@ -73,36 +73,36 @@ RATING_ACTIONS: dict[str, RatingAction] = {
 }
 
 
-def rating_action(name: str) -> RatingAction:
-    """The declaration of ``name``; an unknown name is an error (400), never ignored."""
-    try:
-        return RATING_ACTIONS[name]
-    except KeyError:
-        raise UnknownAction(name, RATING_ACTIONS) from None
-
-
 def round_of(cycle: Cycle) -> RatingRound | None:
     return RatingRound.objects.filter(cycle=cycle).select_related("box", "cycle").first()
 
 
+def _state(rating: RatingRound | None) -> str:
+    return NOT_OPENED if rating is None else rating.status
+
+
+# The object is the cycle with its round (none before 开始测评).
+TABLE: ActionTable[tuple[Cycle, RatingRound | None], RatingAction] = ActionTable(
+    RATING_ACTIONS,
+    lambda manages, state, action: _state(state[1]) in action.sources,
+    standing=lambda user, state: selectors.manages(user, state[0]),
+)
+
+
+def rating_action(name: str) -> RatingAction:
+    """The declaration of ``name``; an unknown name is an error (400), never ignored."""
+    return TABLE.named(name)
+
+
 def allowed(user: AnyUser, cycle: Cycle, rating: RatingRound | None) -> list[str]:
     """The steps the user may take on the cycle's rating now, in the table's order."""
-    if not selectors.manages(user, cycle):
-        return []
-    state = NOT_OPENED if rating is None else rating.status
-    return [name for name, action in RATING_ACTIONS.items() if state in action.sources]
+    return TABLE.allowed(user, (cycle, rating))
 
 
 def take(cycle: Cycle, name: str, user: User, data: Mapping[str, Any]) -> RatingAction:
-    """Take one step for the page or the API: an unknown name is an error (400), one the
-    user may not take now is refused (409), a form that does not validate answers with
-    its first message (400); else the step's service is called."""
-    declared = rating_action(name)
+    """Take one step for the page or the API (congress/actions.py: unknown name 400, not
+    allowed now 409, a form that does not validate 400)."""
     rating = round_of(cycle)
-    if name not in allowed(user, cycle, rating):
-        raise InvalidTransition()
-    form = declared.form(data)
-    if not form.is_valid():
-        raise RuleViolation(str(next(iter(form.errors.values()))[0]))
-    declared.run(cycle, rating, user, form.cleaned_data)
+    declared = TABLE.require(name, user, (cycle, rating))
+    declared.run(cycle, rating, user, validated(declared.form(data)))
     return declared

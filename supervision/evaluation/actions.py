@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from congress.errors import InvalidTransition, UnknownAction
+from congress.actions import ActionTable
 from congress.models import User
 from congress.scoping import AnyUser
 from supervision.evaluation import selectors, services
@@ -25,6 +25,7 @@ from supervision.models.evaluation import Evaluation
 
 @dataclass(frozen=True)
 class EvaluationAction:
+    move: str  # of EVALUATION_TRANSITIONS: its from-states say when
     label: str | Promise
     style: str  # the button's Bootstrap colour
     run: Callable[[Evaluation, User], Evaluation]
@@ -33,24 +34,28 @@ class EvaluationAction:
 
 EVALUATION_ACTIONS: dict[str, EvaluationAction] = {
     "evaluation_open": EvaluationAction(
+        "evaluation_open",
         _("开始评议"),
         "primary",
         lambda e, u: services.evaluation_open(evaluation=e, by=u),
         _("开始后评议对象和评议内容不能再修改，确定开始评议吗？"),
     ),
     "evaluation_close": EvaluationAction(
+        "evaluation_close",
         _("结束评议并计分"),
         "warning",
         lambda e, u: services.evaluation_close(evaluation=e, by=u),
         _("结束后代表不能再提交评分，确定结束评议并计分吗？"),
     ),
     "evaluation_publish": EvaluationAction(
+        "evaluation_publish",
         _("公布评议结果"),
         "success",
         lambda e, u: services.evaluation_publish(evaluation=e, by=u),
         _("公布后任何人都可以看到排名，确定公布吗？"),
     ),
     "evaluation_cancel": EvaluationAction(
+        "evaluation_cancel",
         _("取消工作评议"),
         "outline-danger",
         lambda e, u: services.evaluation_cancel(evaluation=e, by=u),
@@ -59,19 +64,17 @@ EVALUATION_ACTIONS: dict[str, EvaluationAction] = {
 }
 
 
+TABLE: ActionTable[Evaluation, EvaluationAction] = ActionTable(
+    EVALUATION_ACTIONS,
+    lambda manages, evaluation, a: evaluation.status in EVALUATION_TRANSITIONS[a.move][0],
+    standing=selectors.manages,
+)
+
+
 def allowed(user: AnyUser, evaluation: Evaluation) -> list[str]:
     """The steps ``user`` may take on ``evaluation`` now, in table order."""
-    if not selectors.manages(user, evaluation):
-        return []
-    return [
-        name for name in EVALUATION_ACTIONS if evaluation.status in EVALUATION_TRANSITIONS[name][0]
-    ]
+    return TABLE.allowed(user, evaluation)
 
 
 def take(name: str, evaluation: Evaluation, user: User) -> Evaluation:
-    action = EVALUATION_ACTIONS.get(name)
-    if action is None:
-        raise UnknownAction(name, EVALUATION_ACTIONS)
-    if name not in allowed(user, evaluation):
-        raise InvalidTransition()
-    return action.run(evaluation, user)
+    return TABLE.require(name, user, evaluation).run(evaluation, user)

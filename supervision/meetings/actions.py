@@ -20,7 +20,8 @@ from django import forms as django_forms
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from congress.errors import InvalidTransition, RuleViolation, UnknownAction
+from congress.actions import ActionTable
+from congress.errors import RuleViolation
 from congress.models import User
 from congress.scoping import AnyUser, in_jurisdiction
 from supervision.meetings import selectors, services
@@ -103,6 +104,7 @@ ITEM_ACTIONS: dict[str, ItemAction] = {
 
 @dataclass(frozen=True)
 class MeetingAction:
+    move: str  # of MEETING_TRANSITIONS: its from-states say when
     label: str | Promise
     form: type[django_forms.Form]
     run: Callable[[Meeting, dict[str, Any], User], Any]
@@ -111,9 +113,13 @@ class MeetingAction:
 # Every step on a meeting is staff's (of the congress's region), from the table's states.
 MEETING_ACTIONS: dict[str, MeetingAction] = {
     "meeting_hold": MeetingAction(
-        _("会议已召开"), NothingForm, lambda m, d, u: services.meeting_hold(meeting=m, by=u)
+        "meeting_hold",
+        _("会议已召开"),
+        NothingForm,
+        lambda m, d, u: services.meeting_hold(meeting=m, by=u),
     ),
     "meeting_cancel": MeetingAction(
+        "meeting_cancel",
         _("取消会议"),
         ReasonForm,
         lambda m, d, u: services.meeting_cancel(meeting=m, by=u, reason=d["reason"]),
@@ -121,47 +127,45 @@ MEETING_ACTIONS: dict[str, MeetingAction] = {
 }
 
 
+ITEMS: ActionTable[AgendaItem, ItemAction] = ActionTable(
+    ITEM_ACTIONS,
+    lambda parties, item, a: bool(parties & a.who) and a.when(item),
+    standing=lambda user, item: selectors.item_parties(user, item).names(),
+)
+MEETINGS: ActionTable[Meeting, MeetingAction] = ActionTable(
+    MEETING_ACTIONS,
+    lambda staff, meeting, a: meeting.status in _from(MEETING_TRANSITIONS, a.move),
+    standing=lambda user, meeting: in_jurisdiction(user, meeting.region),
+)
+
+
 def item_allowed(user: AnyUser, item: AgendaItem) -> list[str]:
-    parties = selectors.item_parties(user, item).names()
-    return [
-        name for name, action in ITEM_ACTIONS.items() if parties & action.who and action.when(item)
-    ]
+    return ITEMS.allowed(user, item)
 
 
 def meeting_allowed(user: AnyUser, meeting: Meeting) -> list[str]:
-    if not in_jurisdiction(user, meeting.region):
-        return []
-    return [name for name in MEETING_ACTIONS if meeting.status in _from(MEETING_TRANSITIONS, name)]
+    return MEETINGS.allowed(user, meeting)
 
 
 def item_action(name: str) -> ItemAction:
-    if name not in ITEM_ACTIONS:
-        raise UnknownAction(name, ITEM_ACTIONS)
-    return ITEM_ACTIONS[name]
+    return ITEMS.named(name)
 
 
 def meeting_action(name: str) -> MeetingAction:
-    if name not in MEETING_ACTIONS:
-        raise UnknownAction(name, MEETING_ACTIONS)
-    return MEETING_ACTIONS[name]
+    return MEETINGS.named(name)
 
 
 def take_item(name: str, item: AgendaItem, data: dict[str, Any], user: User) -> Any:
-    action = item_action(name)
-    if name not in item_allowed(user, item):
-        raise InvalidTransition()
-    return action.run(item, data, user)
+    return ITEMS.require(name, user, item).run(item, data, user)
 
 
 def take_meeting(name: str, meeting: Meeting, data: dict[str, Any], user: User) -> Any:
-    action = meeting_action(name)
-    if name not in meeting_allowed(user, meeting):
-        raise InvalidTransition()
-    return action.run(meeting, data, user)
+    return MEETINGS.require(name, user, meeting).run(meeting, data, user)
 
 
 @dataclass(frozen=True)
 class OpinionAction:
+    move: str  # of OPINION_TRANSITIONS: its from-states say when
     label: str | Promise
     form: type[django_forms.Form]
     run: Callable[[ReviewOpinion, dict[str, Any], User], Any]
@@ -182,40 +186,41 @@ def _schedule(opinion: ReviewOpinion, data: dict[str, Any], user: User) -> Any:
 # From the states of OPINION_TRANSITIONS (the action's name is its move).
 OPINION_ACTIONS: dict[str, OpinionAction] = {
     "opinion_issue": OpinionAction(
+        "opinion_issue",
         _("交办审议意见"),
         NothingForm,
         lambda o, d, u: services.opinion_issue(opinion=o, by=u),
         frozenset({"staff"}),
     ),
     "opinion_report_handling": OpinionAction(
+        "opinion_report_handling",
         _("报送研究处理情况报告"),
         HandlingReportForm,
         lambda o, d, u: services.opinion_report_handling(opinion=o, text=d["text"], by=u),
         frozenset({"clerk", "staff"}),
     ),
     "opinion_schedule": OpinionAction(
-        _("列入会议议程"), ScheduleForm, _schedule, frozenset({"staff"})
+        "opinion_schedule", _("列入会议议程"), ScheduleForm, _schedule, frozenset({"staff"})
     ),
 }
 
 
+OPINIONS: ActionTable[ReviewOpinion, OpinionAction] = ActionTable(
+    OPINION_ACTIONS,
+    lambda parties, opinion, a: (
+        bool(parties & a.who) and opinion.status in _from(OPINION_TRANSITIONS, a.move)
+    ),
+    standing=selectors.opinion_parties,
+)
+
+
 def opinion_allowed(user: AnyUser, opinion: ReviewOpinion) -> list[str]:
-    parties = selectors.opinion_parties(user, opinion)
-    return [
-        name
-        for name, action in OPINION_ACTIONS.items()
-        if parties & action.who and opinion.status in _from(OPINION_TRANSITIONS, name)
-    ]
+    return OPINIONS.allowed(user, opinion)
 
 
 def opinion_action(name: str) -> OpinionAction:
-    if name not in OPINION_ACTIONS:
-        raise UnknownAction(name, OPINION_ACTIONS)
-    return OPINION_ACTIONS[name]
+    return OPINIONS.named(name)
 
 
 def take_opinion(name: str, opinion: ReviewOpinion, data: dict[str, Any], user: User) -> Any:
-    action = opinion_action(name)
-    if name not in opinion_allowed(user, opinion):
-        raise InvalidTransition()
-    return action.run(opinion, data, user)
+    return OPINIONS.require(name, user, opinion).run(opinion, data, user)
