@@ -17,7 +17,7 @@ from congress.boundaries import boundary_load, population_set
 from congress.models import User
 from representatives.models import Station
 from suggestions.models.citizen import IssueCategory
-from tests.browser.conftest import assert_clean, log_in
+from tests.browser.conftest import _problems, assert_clean, log_in
 from tests.conftest import World
 from tests.suggestions_citizen.conftest import (  # noqa: F401 - fixtures
     categories,
@@ -113,3 +113,54 @@ def test_the_map_is_drawn_and_drills_down(
     page.mouse.click(point["x"], point["y"])
     expect(page.get_by_test_id("dashboard-title")).to_contain_text("海州区")
     expect(page).to_have_url(re.compile(rf"region={world.district.pk}"))
+
+
+def test_an_administrator_loads_boundaries_and_populations_on_a_phone(
+    phone_page: Page, world: World, administrator: User, tmp_path: Path
+) -> None:
+    """From 江海市's page at 390 px: 地图边界, a refused file with its message beside the
+    field, the right file, then the populations; nothing wider than the screen."""
+    page = phone_page
+    bad = tmp_path / "bad.geojson"
+    bad.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": "北湖县"},
+         "geometry": {"type": "Polygon", "coordinates": _square(120.0)}}]}), encoding="utf-8")  # fmt: skip
+    good = tmp_path / "江海市.geojson"
+    good.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"adcode": code},
+         "geometry": {"type": "Polygon", "coordinates": _square(x)}}
+        for code, x in (("990102", 120.0), ("990103", 120.2))]}), encoding="utf-8")  # fmt: skip
+    log_in(page, administrator)
+    page.goto(f"/regions/{world.city.pk}/")
+    page.get_by_test_id("region-boundaries-link").click()
+    expect(page.get_by_test_id("boundaries-title")).to_contain_text("江海市")
+    expect(page.get_by_test_id("boundary-none")).to_be_visible()
+
+    upload = page.get_by_test_id("boundary-upload")
+    upload.locator('input[type="file"]').set_input_files(str(bad))
+    upload.get_by_role("button", name="加载").click()
+    expect(page.get_by_test_id("error-geojson")).to_contain_text("第1个要素（北湖县）不对应江海市")
+    upload.locator('input[type="file"]').set_input_files(str(good))
+    upload.get_by_role("button", name="加载").click()
+    expect(page.get_by_test_id("boundary-matched")).to_have_text("2 / 2")
+
+    children = page.get_by_test_id("boundary-children")
+    children.get_by_label("海州区常住人口").fill("250000")
+    children.get_by_label("临江区常住人口").fill("0")
+    children.get_by_role("button", name="保存常住人口").click()
+    expect(page.get_by_test_id(f"error-population-{world.other_district.pk}")).to_be_visible()
+    expect(children.get_by_label("海州区常住人口")).to_have_value("250000")  # kept
+    children.get_by_label("临江区常住人口").fill("120000")
+    children.get_by_role("button", name="保存常住人口").click()
+    expect(page.get_by_role("alert").filter(has_text="已保存2个区划的常住人口")).to_be_visible()
+    overflow = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 1
+    # The two refusals are answered 400 on purpose (the form again, with its message).
+    _problems[page][:] = [p for p in _problems[page] if "status of 400" not in p]
+    assert_clean(page)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(RESULTS / "boundaries-phone-390.png"), full_page=True)
+    world.district.refresh_from_db()
+    assert world.district.population == 250_000
