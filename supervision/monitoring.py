@@ -22,7 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -220,8 +220,6 @@ class PointCounts:
 def point_counts(topic: Topic) -> dict[str, PointCounts]:
     """Per kind: points, active ones and their answers (one grouped query over the
     topic's points, a few hundred rows at most)."""
-    from django.db.models import Count, Sum
-
     rows = (
         MonitoringPoint.objects.filter(topic=topic)
         .values("kind")
@@ -234,7 +232,7 @@ def point_counts(topic: Topic) -> dict[str, PointCounts]:
 # --- points -------------------------------------------------------------------------------
 
 
-def _check_point(topic: Topic, kind: str, name: str, region: Region | None) -> None:
+def _check_point(topic: Topic, kind: str, name: str, region: Region | None) -> Region:
     if kind not in PointKind.values:
         raise RuleViolation(_("请选择监测点类型（联系点、调查点或观察点）。"))
     if not _text(name):
@@ -243,6 +241,7 @@ def _check_point(topic: Topic, kind: str, name: str, region: Region | None) -> N
         raise RuleViolation(_("监测点名称不能超过100个字。"))
     if region is None or not region.is_within(topic.region):
         raise RuleViolation(_("监测点须在本议题的行政区划内。"))
+    return region
 
 
 def point_create(
@@ -256,7 +255,7 @@ def point_create(
 ) -> MonitoringPoint:
     """设立一个监测点 of the topic, in a place of its region."""
     require_in_jurisdiction(by, topic.region)
-    _check_point(topic, kind, name, region)
+    place = _check_point(topic, kind, name, region)
     if representative is not None and not representative.region.is_within(topic.region):
         raise RuleViolation(_("联系代表须是本行政区划的代表。"))
     try:
@@ -265,7 +264,7 @@ def point_create(
                 topic=topic,
                 kind=kind,
                 name=_text(name),
-                region=region,
+                region=place,
                 representative=representative,
             )
     except IntegrityError:

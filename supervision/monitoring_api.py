@@ -46,7 +46,7 @@ class MonitoringPointSerializer(serializers.ModelSerializer):
 
 
 class OptionResultSerializer(serializers.Serializer):
-    label = serializers.CharField()
+    option = serializers.CharField(source="label")
     count = serializers.IntegerField()
     percent = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True)
 

@@ -11,6 +11,7 @@ from supervision import services
 from supervision.models.monitoring import (
     MonitoringPoint,
     PointKind,
+    Questionnaire,
     SurveyQuestion,
     SurveyQuestionKind,
 )
@@ -62,3 +63,9 @@ def answer(
     overall, trip, comment = questions
     raw = {overall.pk: str(satisfaction), trip.pk: str(trips), comment.pk: text}
     m.response_submit(point=point, raw=raw, idempotency_key=uuid.uuid4())
+
+
+def questionnaire_of(topic: Topic) -> Questionnaire:
+    found = m.questionnaire_of(topic)
+    assert found is not None
+    return found

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import uuid
+from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -19,7 +20,13 @@ from supervision import monitoring as m
 from supervision.models.monitoring import MonitoringPoint, QuestionnaireResponse
 from supervision.models.topics import Finding
 from tests.conftest import login
-from tests.supervision.monitoring_support import answer, campaign_of, point_of, questions_of
+from tests.supervision.monitoring_support import (
+    answer,
+    campaign_of,
+    point_of,
+    questionnaire_of,
+    questions_of,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -104,7 +111,7 @@ def test_staff_write_the_questionnaire_until_its_first_answer(
     assert "跑几次" in response.content.decode() and "两个选项" in response.content.decode()
     client.post(url, {"kind": "satisfaction", "text": "总体评价", "required": "on"})
     client.post(url, {"intro_form": "1", "intro": "问卷匿名。"})
-    questionnaire = m.questionnaire_of(campaign)
+    questionnaire = questionnaire_of(campaign)
     assert questionnaire.intro == "问卷匿名。"
     (question,) = m.questions_of(questionnaire)
     m.response_submit(point=point, raw={question.pk: "0"}, idempotency_key=uuid.uuid4())
@@ -123,7 +130,7 @@ def test_another_districts_staff_and_a_clerk_get_404(
     client, campaign, point, questions, other_district_staff, clerk
 ) -> None:
     answer(point, questions, 0, 0, "窗口排队时间长")
-    written = m.text_answers(m.questionnaire_of(campaign)).get()
+    written = m.text_answers(questionnaire_of(campaign)).get()
     for user in (other_district_staff, clerk):
         login(client, user)
         for url in (
@@ -177,7 +184,7 @@ def test_a_written_answer_becomes_a_finding_from_its_page(
     client, world, campaign, point, questions, district_staff
 ) -> None:
     answer(point, questions, 2, 2, "同一个月来了三拨检查")
-    written = m.text_answers(m.questionnaire_of(campaign)).get()
+    written = m.text_answers(questionnaire_of(campaign)).get()
     login(client, district_staff)
     url = reverse("monitoring_answer_finding", args=[written.pk])
     response = client.post(url, {"title": "涉企检查多头重复", "measures": "统筹检查计划"})
@@ -204,7 +211,7 @@ def test_the_qr_sheet_and_a_points_qr_code(client, campaign, point, district_sta
 # --- the public questionnaire ---------------------------------------------------------------
 
 
-def _public_post(client: Client, point, questions, **values) -> object:
+def _public_post(client: Client, point, questions, **values) -> Any:
     overall, trips, comment = questions
     data = {
         "idempotency_key": values.pop("key", str(uuid.uuid4())),
@@ -253,7 +260,7 @@ def test_a_double_tap_is_stored_once(client, point, questions) -> None:
 
 def test_bad_answers_keep_what_was_chosen_and_typed(client, point, questions) -> None:
     cache.clear()
-    overall, trips, comment = questions
+    trips = questions[1]
     response = _public_post(client, point, questions, overall="", trips="1", comment="停车难")
     assert response.status_code == 400
     page = response.content.decode()

@@ -12,7 +12,6 @@ import pytest
 from django.http import Http404
 
 from congress.errors import InvalidTransition, RuleViolation
-from congress.models import Assignment
 from supervision import monitoring as m
 from supervision import services
 from supervision.models.monitoring import (
@@ -22,7 +21,13 @@ from supervision.models.monitoring import (
     SurveyQuestionKind,
 )
 from supervision.models.topics import Finding
-from tests.supervision.monitoring_support import answer, campaign_of, point_of, questions_of
+from tests.supervision.monitoring_support import (
+    answer,
+    campaign_of,
+    point_of,
+    questionnaire_of,
+    questions_of,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -136,7 +141,7 @@ def test_questions_are_editable_until_the_first_answer(world, district_staff) ->
             topic=topic, kind="choice", text="单选", options="只有一个", by=district_staff
         )
     m.question_move(question=comment, up=True, by=district_staff)
-    assert [q.text for q in m.questions_of(m.questionnaire_of(topic))] == [
+    assert [q.text for q in m.questions_of(questionnaire_of(topic))] == [
         "总体评价",
         "意见建议",
         "办一件事跑几次",
@@ -158,7 +163,7 @@ def test_questions_are_editable_until_the_first_answer(world, district_staff) ->
     ):
         with pytest.raises(RuleViolation, match="题目不能再修改"):
             change()
-    assert m.questionnaire_of(topic).questions.count() == 3
+    assert questionnaire_of(topic).questions.count() == 3
 
 
 def test_an_answer_moves_the_counts_on_the_rows(world, district_staff) -> None:
@@ -176,7 +181,7 @@ def test_an_answer_moves_the_counts_on_the_rows(world, district_staff) -> None:
     hall.refresh_from_db()
     assert (market.answers, hall.answers) == (3, 2)
     assert market.last_answer_at is not None
-    found = m.questionnaire_of(topic)
+    found = questionnaire_of(topic)
     assert found.responses == 5 and found.is_frozen
     results = m.question_results(found)
     overall, trips, comment = results
@@ -232,7 +237,7 @@ def test_a_written_answer_becomes_a_finding_through_the_finding_service(
     point = point_of(topic, district_staff)
     questions = questions_of(topic, district_staff)
     answer(point, questions, 2, 2, "同一个月来了三拨检查")
-    written = m.text_answers(m.questionnaire_of(topic)).get()
+    written = m.text_answers(questionnaire_of(topic)).get()
     with pytest.raises(Http404):
         m.answer_to_finding(
             answer=written, title="多头检查", department=world.department, by=other_district_staff
@@ -245,7 +250,8 @@ def test_a_written_answer_becomes_a_finding_through_the_finding_service(
     topic.refresh_from_db()
     assert topic.findings_count == 1
     assert "同一个月来了三拨检查" in finding.description and point.name in finding.description
-    assert Assignment.objects.get(pk=finding.assignment_id).department == world.department
+    assert finding.assignment is not None
+    assert finding.assignment.department == world.department
     written.refresh_from_db()
     assert written.finding == finding
     with pytest.raises(InvalidTransition):
@@ -275,3 +281,21 @@ def test_staff_see_the_points_of_their_jurisdiction_only(
     assert list(m.visible_points(other_district_staff)) == [theirs]
     assert set(m.visible_points(city_staff)) == {mine, theirs}
     assert list(m.visible_points(clerk)) == []
+
+
+def test_an_answer_costs_the_same_statements_after_3_and_30_answers(world, district_staff) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    topic = campaign_of(world.district, district_staff)
+    point = point_of(topic, district_staff)
+    questions = questions_of(topic, district_staff)
+    counts = []
+    for stored in (3, 30):
+        while QuestionnaireResponse.objects.count() < stored:
+            answer(point, questions, 0, 1, "意见")
+        point.refresh_from_db()
+        with CaptureQueriesContext(connection) as queries:
+            answer(point, questions, 1, 2, "再提一条")
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
