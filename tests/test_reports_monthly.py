@@ -147,11 +147,10 @@ def test_the_excel_workbook_holds_numbers_and_percent_formatted_rates(
         for row in departments.iter_rows()
         if row[0].value == "海州区交通运输局"
     ]
-    assert league == [["海州区交通运输局", 1, 1, 1.0, 2.0]]
-    rate_cell = next(
-        row[3] for row in departments.iter_rows() if row[0].value == "海州区交通运输局"
-    )
-    assert rate_cell.number_format == "0.0%"
+    # 满意率: its answer to A was rated 不满意, then 满意 (docs/dashboard.md, "承办单位").
+    assert league == [["海州区交通运输局", 1, 1, 1.0, 2.0, 0.5]]
+    row = next(row for row in departments.iter_rows() if row[0].value == "海州区交通运输局")
+    assert row[3].number_format == "0.0%" and row[5].number_format == "0.0%"
     # Nothing personal in any sheet.
     text = " ".join(
         str(cell.value) for sheet in book.worksheets for row in sheet.iter_rows() for cell in row

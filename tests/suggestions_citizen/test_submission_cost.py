@@ -2,8 +2,8 @@
 of queries, whatever the size of the city (issue 13, "Fast at the size of a real
 city"). The citizen opens the form first (the scan), so the station is known to
 the process by the time the form comes back; a neighbour has already reported
-something in the same place, so its count row exists (the very first problem of
-a place creates it: three queries more, once)."""
+something in the same place, so its count rows exist (the very first problem of
+a place creates them: a few queries more, once)."""
 
 from __future__ import annotations
 
@@ -24,15 +24,15 @@ URL = "/q/new/"
 # The answer to a first submission without a phone, in order:
 #   the idempotency key is not stored yet; the chosen category; the rules in force at
 #   its place, recorded on the problem (docs/rules.md); the problem's row, the count of
-#   its area's problems and its month's row of the dashboard's summary
-#   (docs/dashboard.md); its "submitted" event. The problem is written in
-#   a savepoint (2; on PostgreSQL in production they are BEGIN and COMMIT). The 受理
-#   step (the staffed office, the calendar's revision, the reminder policy, the step,
+#   its area's problems, its month's row of the dashboard's summary and its
+#   station's month's row (docs/dashboard.md, 按家站点); its "submitted" event. The
+#   problem is written in a savepoint (2; on PostgreSQL in production they are BEGIN
+#   and COMMIT). The 受理 step (the staffed office, the calendar's revision, the reminder policy, the step,
 #   the problem's earliest due date, the step's event, the clerks, their preferences,
 #   the inbox row: 14 more) is made by a task after commit, not in the answer
 #   (suggestions/citizen/services/routing.py; tests/suggestions_citizen/
 #   test_submission_routing.py checks it is made, and made by the sweep if lost).
-WITHOUT_PHONE = 9
+WITHOUT_PHONE = 10
 WITH_PHOTO_AND_PHONE = WITHOUT_PHONE + 1 + 1 + 4
 
 
