@@ -73,7 +73,9 @@ ITEM_ACTIONS: dict[str, ItemAction] = {
     "report_submit": ItemAction(
         _("报送报告"),
         ReportForm,
-        lambda i, d, u: services.report_submit(item=i, text=d["text"], by=u),
+        lambda i, d, u: services.report_submit(
+            item=i, text=d["text"], by=u, upload=d.get("attachment")
+        ),
         frozenset({"clerk", "staff"}),
         lambda i: i.status in _from(REPORT_TRANSITIONS, "report_submit"),
     ),

@@ -107,7 +107,8 @@ class AgendaItemViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         request=None,
         responses=AgendaItemSerializer,
-        description="Take a step by name (report_submit: text; evaluation_open, "
+        description="Take a step by name (report_submit: text and/or attachment, a file sent as "
+        "multipart; evaluation_open, "
         "evaluation_close: no fields). An unknown name: 400; not allowed now: 409.",
     )
     @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
@@ -116,7 +117,7 @@ class AgendaItemViewSet(viewsets.ReadOnlyModelViewSet):
         declared = actions.item_action(action_name)
         if not isinstance(request.data, Mapping):
             raise serializers.ValidationError("a JSON object is expected")
-        form = declared.form(request.data)
+        form = declared.form(request.data, request.FILES)
         if not form.is_valid():
             raise serializers.ValidationError(
                 {name: [str(e) for e in errors] for name, errors in form.errors.items()}

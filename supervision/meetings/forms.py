@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from congress.models import Congress, Department
 from congress.models.ballots import Rating
+from congress.uploads import CleanUpload, clean_attachment
 from supervision.models.meetings import AgendaItem, ItemKind, Question
 from supervision.models.topics import Topic
 
@@ -75,7 +76,28 @@ class ReasonForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    text = forms.CharField(label=_("报告正文"), widget=forms.Textarea(attrs={"rows": 8}))
+    """The report as text, as a file (the document the body sent: PDF, Word, a scan), or
+    both; the file is checked and stored on the step's timeline event."""
+
+    text = forms.CharField(
+        label=_("报告正文"), widget=forms.Textarea(attrs={"rows": 8}), required=False
+    )
+    attachment = forms.FileField(
+        label=_("报告文件（可选）"),
+        required=False,
+        help_text=_("PDF 文件或 JPG、PNG、WebP 图片，一个文件。"),
+    )
+
+    def clean_attachment(self) -> CleanUpload | None:
+        upload = self.cleaned_data.get("attachment")
+        return clean_attachment(upload) if upload else None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        written = (data.get("text") or "").strip()
+        if not written and not data.get("attachment") and "attachment" not in self.errors:
+            raise forms.ValidationError(_("请填写报告正文或上传报告文件。"))
+        return data
 
 
 class AttendanceForm(forms.Form):

@@ -16,8 +16,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from congress import loop
-from congress.models import Elector
+from congress.models import Elector, EventAttachment
 from congress.scoping import AnyUser, in_jurisdiction, region_scope_q
+from supervision.meetings.workflow import REPORT_CASE
 from supervision.models.meetings import (
     AgendaItem,
     EvaluationVote,
@@ -157,6 +158,14 @@ def reports_awaited(user: AnyUser, *, limit: int = 10) -> list[AgendaItem]:
         .select_related("meeting__congress", "department")
         .order_by("due_on", "pk")[:limit]
     )
+
+
+def report_files(item: AgendaItem) -> QuerySet[EventAttachment]:
+    """The files the reporting body sent with its report (on the 报送报告 event); whoever
+    sees the item sees them, and the download checks the report's visibility again."""
+    return EventAttachment.objects.filter(
+        event__case_type=REPORT_CASE, event__case_id=item.pk
+    ).order_by("pk")
 
 
 def inquiry_questions(item: AgendaItem) -> list[Any]:

@@ -22,6 +22,7 @@ from congress import loop
 from congress.ballots import outcomes
 from congress.ballots import services as ballots
 from congress.errors import InvalidTransition, RuleViolation
+from congress.files import attach_to_event
 from congress.models import (
     OPEN_STATUSES,
     Assignment,
@@ -39,6 +40,7 @@ from congress.scoping import (
     require_in_jurisdiction,
     require_within_reach,
 )
+from congress.uploads import CleanUpload
 from congress.workflow import apply_transition, record_event
 from supervision.meetings import conf
 from supervision.meetings.workflow import (
@@ -307,18 +309,21 @@ def is_reporting_clerk(user: Any, item: AgendaItem) -> bool:
     )
 
 
-def report_submit(*, item: AgendaItem, text: str, by: User | None) -> AgendaItem:
+def report_submit(
+    *, item: AgendaItem, text: str, by: User | None, upload: CleanUpload | None = None
+) -> AgendaItem:
     """报送报告: by the reporting body's clerk (or staff for it, a report handed in on
-    paper; ``None``: the system, the demo). After the due date it is accepted all the
-    same and flagged 逾期报送."""
+    paper; ``None``: the system, the demo), as text, as a checked file stored on the
+    step's timeline event, or both. After the due date it is accepted all the same and
+    flagged 逾期报送."""
     if by is not None and not (is_reporting_clerk(by, item) or in_jurisdiction(by, item.region)):
         raise OutOfJurisdiction
-    if not text.strip():
-        raise RuleViolation(_("报告正文不能为空。"))
+    if not text.strip() and upload is None:
+        raise RuleViolation(_("请填写报告正文或上传报告文件。"))
     now = timezone.now()
     late = item.due_on is not None and timezone.localdate(now) > item.due_on
     with transaction.atomic():
-        apply_transition(
+        event = apply_transition(
             instance=item,
             transitions=REPORT_TRANSITIONS,
             action="report_submit",
@@ -327,6 +332,8 @@ def report_submit(*, item: AgendaItem, text: str, by: User | None) -> AgendaItem
             updates={"report_text": text.strip(), "received_at": now, "late": late},
             data={"late": late},
         )
+        if upload is not None:
+            attach_to_event(event=event, upload=upload)
         for step in _open_steps(REPORT_CASE, item.pk):
             _finish(step, by=by, note=str(_("已报送")))
     return item

@@ -254,6 +254,7 @@ def _render_item(
         "questions": selectors.inquiry_questions(item),
         "may_answer": parties.staff,
         "opinions": selectors.visible_opinions(request.user).filter(item=item),
+        "report_files": selectors.report_files(item),
     }
     return render(request, "supervision/meetings/item_detail.html", context, status=status)
 
@@ -267,7 +268,7 @@ def item_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except DomainError as error:
         messages.error(request, str(error.message))
         return redirect(item)
-    form = step.form(request.POST)
+    form = step.form(request.POST, request.FILES)
     if form.is_valid():
         try:
             actions.take_item(action, item, form.cleaned_data, acting_user(request))

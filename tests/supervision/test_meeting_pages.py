@@ -263,3 +263,41 @@ def test_an_answer_is_written_after_the_question_and_a_blank_one_is_refused(
     )
     question.refresh_from_db()
     assert (question.answer, question.satisfaction) == ("年底前整改完毕。", "basic")
+
+
+def test_the_clerk_sends_the_report_as_a_file_and_the_other_district_cannot_read_it(
+    client: Client, world: World, district_staff: User, clerk: User, other_district_staff: User
+) -> None:
+    """A body sends its report as the document it printed (issue #17: the reports
+    presented): the file is kept on the step, listed on the item, and downloadable by
+    whoever sees the item; staff of another district get a 404."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    item = report(world, schedule(world, district_staff), district_staff)
+    act = reverse("supervision_agenda_act", args=[item.pk, "report_submit"])
+    login(client, clerk)
+    empty = client.post(act, {"text": "  "})
+    assert empty.status_code == 400
+    assert "请填写报告正文或上传报告文件" in empty.content.decode()
+    wrong = client.post(
+        act,
+        {
+            "text": "见附件",
+            "attachment": SimpleUploadedFile("报告.exe", b"MZ\x90\x00", "application/x"),
+        },
+    )
+    assert wrong.status_code == 400
+    assert "见附件" in wrong.content.decode()  # what was typed is kept
+    pdf = SimpleUploadedFile("交通运输工作报告.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")
+    assert client.post(act, {"text": "", "attachment": pdf}).status_code == 302
+    item.refresh_from_db()
+    assert item.status == "received"
+    login(client, district_staff)
+    page = client.get(item.get_absolute_url()).content.decode()
+    assert "交通运输工作报告.pdf" in page
+    token = page.split("/files/")[1].split("/")[0]
+    download = client.get(reverse("attachment_download", args=[token]))
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF-")
+    login(client, other_district_staff)
+    assert client.get(reverse("attachment_download", args=[token])).status_code == 404
