@@ -100,7 +100,7 @@
               var lines = ["<strong>" + encode(spec.rows[i]) + "</strong>"];
               spec.series.forEach(function (s) {
                 var v = s.data[i];
-                lines.push(encode(s.name) + "：" + (v === null || v === undefined ? "—" : encode(String(v))));
+                lines.push(encode(s.name) + ": " + (v === null || v === undefined ? "—" : encode(String(v))));
               });
               return lines.join("<br>");
             }
