@@ -282,7 +282,7 @@ def question_change(request: HttpRequest, pk: int) -> HttpResponse:
             m.question_move(
                 question=question, up=request.POST["move"] == "up", by=acting_user(request)
             )
-        else:
+        elif request.POST.get("remove") == "1":
             m.question_remove(question=question, by=acting_user(request))
     except DomainError as error:
         messages.error(request, str(error.message))

@@ -110,8 +110,13 @@ def test_staff_write_the_questionnaire_until_its_first_answer(
     assert response.status_code == 400
     assert "跑几次" in response.content.decode() and "两个选项" in response.content.decode()
     client.post(url, {"kind": "satisfaction", "text": "总体评价", "required": "on"})
+    client.post(url, {"kind": "text", "text": "临时题"})
     client.post(url, {"intro_form": "1", "intro": "问卷匿名。"})
     questionnaire = questionnaire_of(campaign)
+    spare = questionnaire.questions.get(text="临时题")
+    client.post(reverse("monitoring_question_change", args=[spare.pk]), {"move": "up"})
+    assert [q.text for q in m.questions_of(questionnaire)] == ["临时题", "总体评价"]
+    client.post(reverse("monitoring_question_change", args=[spare.pk]), {"remove": "1"})
     assert questionnaire.intro == "问卷匿名。"
     (question,) = m.questions_of(questionnaire)
     m.response_submit(point=point, raw={question.pk: "0"}, idempotency_key=uuid.uuid4())
@@ -121,7 +126,9 @@ def test_staff_write_the_questionnaire_until_its_first_answer(
     )
     response = client.post(url, {"kind": "text", "text": "新题"})
     assert response.status_code == 400 and "题目不能再修改" in response.content.decode()
-    response = client.post(reverse("monitoring_question_change", args=[question.pk]))
+    response = client.post(
+        reverse("monitoring_question_change", args=[question.pk]), {"remove": "1"}
+    )
     assert response.status_code == 302
     assert m.questions_of(questionnaire) == [question]
 
