@@ -13,7 +13,8 @@ from supervision.meetings import selectors
 
 def member_card(request: HttpRequest) -> dict[str, Any] | None:
     """A committee member: the votes to cast, the upcoming meetings and the reports to
-    read for them (the last month's meetings and the coming ones). Four queries."""
+    read for them (the last month's meetings and the coming ones), and the questions they
+    asked at inquiries. Five queries."""
     user = request.user
     if not (user.is_authenticated and user.is_committee_member):
         return None
@@ -22,6 +23,7 @@ def member_card(request: HttpRequest) -> dict[str, Any] | None:
         "votes": selectors.votes_to_cast(user),
         "meetings": selectors.upcoming_meetings(user),
         "reports": selectors.reports_to_read(user, since=since),
+        "questions": selectors.questions_asked(user),
     }
 
 

@@ -122,7 +122,14 @@ class RatingBallotForm(forms.Form):
 
 
 class QuestionForm(forms.Form):
-    asker = forms.CharField(label=_("询问人"), max_length=50)
+    asked_by = forms.TypedChoiceField(
+        label=_("询问的组成人员"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_("组成人员提问时选择，其首页会列出本人的询问；代表等其他人员只填姓名。"),
+    )
+    asker = forms.CharField(label=_("询问人"), max_length=50, required=False)
     respondent = forms.CharField(label=_("应询人"), max_length=80)
     department = forms.ModelChoiceField(
         label=_("应询单位"), queryset=Department.objects.none(), required=False
@@ -143,9 +150,11 @@ class QuestionForm(forms.Form):
         *args: Any,
         departments: QuerySet[Department],
         questions: QuerySet[Question],
+        members: list[tuple[int, str]],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["asked_by"].choices = [("", "—"), *members]  # type: ignore[attr-defined]
         self.fields["department"].queryset = departments  # type: ignore[attr-defined]
         self.fields["follow_up_of"].queryset = questions  # type: ignore[attr-defined]
 

@@ -26,6 +26,7 @@ from supervision.models.meetings import (
     Meeting,
     MeetingStatus,
     OpinionStatus,
+    Question,
     ReportStatus,
     ReviewOpinion,
     VoteStatus,
@@ -129,6 +130,16 @@ def reports_to_read(user: AnyUser, *, since: datetime.date, limit: int = 10) -> 
         .exclude(meeting__status=MeetingStatus.CANCELLED)
         .select_related("meeting__congress", "department")
         .order_by("meeting__held_on", "position", "pk")[:limit]
+    )
+
+
+def questions_asked(user: AnyUser, *, limit: int = 5) -> list[Question]:
+    """The member's own questions at inquiries, newest first, with the answer and the
+    mark they gave it (index on ``asked_by``)."""
+    return list(
+        Question.objects.filter(asked_by_id=int(user.pk or 0))
+        .select_related("item__meeting__congress", "department")
+        .order_by("-pk")[:limit]
     )
 
 

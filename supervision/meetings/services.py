@@ -433,12 +433,26 @@ def question_record(
     answer: str = "",
     satisfaction: str = "",
     follow_up_of: Question | None = None,
+    asked_by: int | None = None,
 ) -> Question:
     """One question as it is asked in the hall (meeting mode), with the answer if it is
-    already given; a follow-up (追问) names the question it follows."""
+    already given; a follow-up (追问) names the question it follows. ``asked_by``: the
+    meeting's member who asked (their name is the asker's unless one is typed); anyone
+    else who asks (a representative invited to the inquiry) is named in ``asker``."""
     require_in_jurisdiction(by, item.region)
     if item.kind != ItemKind.INQUIRY:
         raise RuleViolation(_("只有专题询问议题才能记录询问。"))
+    member = None
+    if asked_by is not None:
+        seat = (
+            MeetingMember.objects.filter(meeting_id=item.meeting_id, user_id=asked_by)
+            .select_related("user")
+            .first()
+        )
+        if seat is None:
+            raise RuleViolation(_("所选人员不是本次会议的组成人员。"))
+        member = seat.user
+        asker = asker.strip() or str(member)
     if not (asker.strip() and respondent.strip() and text.strip()):
         raise RuleViolation(_("请填写询问人、应询人和询问内容。"))
     if satisfaction and satisfaction not in Rating.values:
@@ -457,6 +471,7 @@ def question_record(
             answer=answer.strip(),
             satisfaction=satisfaction,
             follow_up_of=follow_up_of,
+            asked_by=member,
             created_by=by,
         )
         record_event(

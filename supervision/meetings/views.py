@@ -147,13 +147,17 @@ def meeting_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect(meeting)
 
 
-@login_required
-def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _managed_meeting(request, pk)
-    members = [
+def _member_choices(meeting: Meeting) -> list[tuple[int, str]]:
+    return [
         (m.user_id, str(m.user))
         for m in meeting.members.select_related("user").order_by("user__username")
     ]
+
+
+@login_required
+def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _managed_meeting(request, pk)
+    members = _member_choices(meeting)
     initial = {
         "present": [
             str(uid)
@@ -329,7 +333,12 @@ def inquiry_live(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     departments = Department.objects.filter(region=item.region, is_active=True).order_by("name")
     questions = Question.objects.filter(item=item)
-    form = QuestionForm(request.POST or None, departments=departments, questions=questions)
+    form = QuestionForm(
+        request.POST or None,
+        departments=departments,
+        questions=questions,
+        members=_member_choices(item.meeting),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.question_record(item=item, by=acting_user(request), **form.cleaned_data)

@@ -217,6 +217,16 @@ class Question(models.Model):
         AgendaItem, verbose_name=_("议题"), on_delete=models.CASCADE, related_name="questions"
     )
     asker = models.CharField(_("询问人"), max_length=50)
+    # The member who asked, when the asker is one of the meeting's members (a
+    # representative invited to ask has no seat here): their home lists their questions.
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("询问的组成人员"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
     respondent = models.CharField(_("应询人"), max_length=80)
     department = models.ForeignKey(
         Department,

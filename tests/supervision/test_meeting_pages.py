@@ -301,3 +301,34 @@ def test_the_clerk_sends_the_report_as_a_file_and_the_other_district_cannot_read
     assert b"".join(download.streaming_content).startswith(b"%PDF-")
     login(client, other_district_staff)
     assert client.get(reverse("attachment_download", args=[token])).status_code == 404
+
+
+def test_a_member_asks_in_the_hall_and_finds_the_question_on_their_home(
+    client: Client, world: World, district_staff: User, members: list[User]
+) -> None:
+    """Issue #17: committee members' home lists "the questions they asked". Staff choose
+    the asking member in meeting mode (their name fills the asker); someone who is not a
+    member of the meeting is refused with everything typed kept; a representative
+    invited to ask is named by text and belongs to no one's home."""
+    outsider = UserFactory(username="not_a_member")
+    meeting = schedule(world, district_staff)
+    inquiry = services.agenda_add(
+        meeting=meeting, kind=ItemKind.INQUIRY, title="专题询问", by=district_staff
+    )
+    login(client, district_staff)
+    url = reverse("supervision_inquiry_live", args=[inquiry.pk])
+    asked = {"respondent": "局长", "text": "老旧小区何时改造？"}
+    refused = client.post(url, {**asked, "asked_by": outsider.pk})
+    assert refused.status_code == 400
+    assert "老旧小区何时改造？" in refused.content.decode()
+    assert client.post(url, {**asked, "asked_by": members[1].pk}).status_code == 302
+    assert client.post(url, {**asked, "asker": "李代表", "text": "停车难？"}).status_code == 302
+    mine = Question.objects.get(asked_by=members[1])
+    assert mine.asker == str(members[1])
+    assert Question.objects.get(asker="李代表").asked_by is None
+    login(client, members[1])
+    home = client.get(reverse("home")).content.decode()
+    assert home.count('data-testid="card-question"') == 1
+    assert "老旧小区何时改造？" in home
+    login(client, members[0])
+    assert 'data-testid="card-question"' not in client.get(reverse("home")).content.decode()
