@@ -24,7 +24,7 @@ from supervision.source_forms import IdeaTopicForm, SourceNumberForm
 from supervision.sources import services as source_services
 from supervision.views import staff_required
 
-SPARK_WIDTH, SPARK_HEIGHT = 96, 24
+SPARK_WIDTH, SPARK_HEIGHT = 72, 24
 
 
 def sparkline(trend: list[int]) -> str:
