@@ -52,9 +52,7 @@ def city_boundary() -> str:
 
 
 @pytest.fixture
-def month(
-    world: World, station: Station, categories: dict[str, IssueCategory]
-) -> dict[str, Any]:
+def month(world: World, station: Station, categories: dict[str, IssueCategory]) -> dict[str, Any]:
     kinds = list(categories.values())
     for n in range(5):
         submit(station=station, category=kinds[n % 3], mobile=f"1390000000{n}")
