@@ -22,7 +22,7 @@ from tests.factories import UserFactory, grant
 from tests.loop_support import TEST_CASE
 
 # See test_a_sweep_costs_the_same_statements_for_5_and_50_due.
-STATEMENTS_PER_SWEEP = 14
+STATEMENTS_PER_SWEEP = 15
 
 
 def at(day: datetime.date, hour: int = 10) -> datetime.datetime:
@@ -324,7 +324,8 @@ def test_a_sweep_costs_the_same_statements_for_5_and_50_due(
     assert len(result.reminders) == count + count // 2
     assert Reminder.objects.count() == count + count // 2
     # Counted by hand: the due rows (locked), their departments, regions and
-    # representatives, the policy, everyone who may hear of them, their preferences, one INSERT each of reminders, events, inbox
+    # representatives, the policy, everyone who may hear of them, their preferences, the
+    # representatives' SMS-mode rule across the congresses (docs/rules.md), one INSERT each of reminders, events, inbox
     # and outbox rows, one UPDATE of the assignments, and the batch's savepoint and
     # its release inside the test's transaction. (SQLite splits an INSERT above 999
     # parameters, Django's limit for it: some 90 events; 50 cases stay under.)
