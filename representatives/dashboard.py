@@ -22,6 +22,7 @@ from urllib.parse import urlencode
 
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -139,14 +140,19 @@ def ranking(scope: Scope, ranked: int = RANKED) -> Ranking:
     rows at both ends (``ROW_NUMBER`` over each order)."""
     rules = {code: rule.points for code, rule in points.active_rules().items()}
     sources = [source for source in point_sources if source.tally is not None]
-    serving = serving_representatives(scope)
+    # The serving representatives are found once (the statement's ``serving``) and
+    # every source tallies those: a semi-join on the ids, not the region and seats again.
+    serving_sql, serving_params = _sql(serving_representatives(scope))
+    serving = Representative.objects.filter(
+        pk__in=RawSQL("SELECT serving.holder FROM serving", [])
+    ).values("pk")
     start, end = scope.period.start, scope.period.end
     quote = connection.ops.quote_name
     weight, weight_params = _weights("t.point_code", rules)
 
     # Every source's grouped rows, weighted: (holder, source, points).
     parts = ["SELECT 0 AS holder, 0 AS source, 0 AS points WHERE 1 = 0"]
-    params: list[Any] = []
+    params: list[Any] = list(serving_params)
     for index, source in enumerate(sources):
         assert source.tally is not None
         tally_sql, tally_params = _sql(source.tally(serving, start, end))
@@ -159,12 +165,11 @@ def ranking(scope: Scope, ranked: int = RANKED) -> Ranking:
         for index in range(len(sources))
     )
     chosen = ", ".join(f"COALESCE(s.s{index}, 0) AS s{index}" for index in range(len(sources)))
-    serving_sql, serving_params = _sql(serving)
-    params.extend(serving_params)
     people = quote(Representative._meta.db_table)
     regions = quote(Region._meta.db_table)
     total = "COALESCE(s.total, 0)"
     sql = f"""
+        WITH serving (holder) AS ({serving_sql})
         SELECT id, name, region_name, total, place, top_row, bottom_row
                {"".join(f", s{index}" for index in range(len(sources)))}
         FROM (
@@ -180,7 +185,7 @@ def ranking(scope: Scope, ranked: int = RANKED) -> Ranking:
                 FROM ({" UNION ALL ".join(parts)}) tally
                 GROUP BY holder
             ) s ON s.holder = r.id
-            WHERE r.id IN ({serving_sql})
+            WHERE r.id IN (SELECT serving.holder FROM serving)
         ) ranked
         WHERE top_row <= %s OR bottom_row <= %s
     """  # noqa: S608 - names from the models, values are parameters

@@ -690,7 +690,10 @@ class ContactLog(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["representative", "contacted_on"], name="contact_log_rep_date")
+            models.Index(fields=["representative", "contacted_on"], name="contact_log_rep_date"),
+            # A region's period, read by date (the dashboard's contacts and the activity
+            # ranking's tally): the period's entries only, not the whole table.
+            models.Index(fields=["contacted_on", "representative"], name="contact_log_date_rep"),
         ]
 
     def __str__(self) -> str:

@@ -537,11 +537,19 @@ def handled_tally(
     query, left unevaluated: representatives.registry, ``PointTally``)."""
     from django.db.models import Count, F, Value
 
+    # Local days as a half-open range of instants, so the index on (closed_at, handler)
+    # reads the period's entries (a ``__date`` filter would read every closed problem).
+    first = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
+    after = timezone.make_aware(
+        datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min)
+    )
     return (
         CitizenIssue.objects.filter(
             handler__in=representatives,
             status=IssueStatus.CLOSED,
-            closed_at__date__range=(start, end),
+            handler__isnull=False,
+            closed_at__gte=first,
+            closed_at__lt=after,
         )
         .order_by()
         .annotate(point_holder=F("handler_id"), point_code=Value("citizen_issue_handled"))

@@ -296,6 +296,13 @@ class CitizenIssue(models.Model):
                 name="citizenissue_due",
                 condition=Q(next_due_on__isnull=False),
             ),
+            # Problems a representative saw through to a close, by closing time: the
+            # points' tally and the dashboard's activity ranking read a period of them.
+            models.Index(
+                fields=["closed_at", "handler"],
+                name="citizenissue_handled",
+                condition=Q(status="closed", handler__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -441,3 +442,52 @@ def test_the_dashboard_page_runs_the_same_queries_for_3_and_30(
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
     assert len(captured) == few
+
+
+def test_a_problem_the_representative_closed_counts_in_its_month(
+    world: World, district_staff: User, october: October
+) -> None:
+    """办理群众反映问题 (the citizen channel's source, +1 each): a problem handled by
+    赵敏 and rated 满意 on 22 October counts in October, by the local day it closed."""
+    from suggestions.citizen import services as citizen
+    from suggestions.models.citizen import IssueCategory, IssueRating
+
+    zhao_user = User.objects.create_user(username="zhaomin", password="x" * 12)
+    Representative.objects.filter(pk=october.zhao.pk).update(user=zhao_user)
+    october.zhao.refresh_from_db()
+    citizen.categories_ensure_defaults()
+    category = IssueCategory.objects.order_by("pk").first()
+    assert category is not None
+    with clock(10, 21):
+        issue, _new = citizen.citizen_issue_submit(
+            submission=citizen.Submission(
+                category=category,
+                description="路灯不亮，晚上很黑",
+                region=world.town,
+                station=october.station,
+                mobile="13800000009",
+                citizen_name="王建国",
+                consent=True,
+            ),
+            idempotency_key=uuid.uuid4(),
+        )
+        citizen.citizen_issue_accept(issue=issue, by=district_staff, representative=october.zhao)
+        citizen.citizen_issue_answer(issue=issue, by=zhao_user, answer="已修好")
+    # 23:30 on the 22nd in Shanghai is still October 22 there.
+    with clock(10, 22, 23):
+        citizen.citizen_issue_rate(issue=issue, rating=IssueRating.SATISFIED)
+    top = table(panel_of(district_staff, world), "activity_top")
+    zhao = next(row for row in top.rows if row[0] == "赵敏")
+    assert zhao[3] == 1
+    labels = [str(label) for label in top.columns]
+    assert zhao[labels.index("办理群众反映问题")] == 1
+    # Not in November.
+    november = Scope(
+        user=district_staff,
+        region=world.district,
+        period=Period("months", datetime.date(2026, 11, 1), datetime.date(2026, 11, 1)),
+        children=[],
+        today=datetime.date(2026, 11, 30),
+    )
+    rows = table(representatives_panel(november), "activity_top").rows
+    assert next(row for row in rows if row[0] == "赵敏")[3] == 0
