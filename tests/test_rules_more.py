@@ -20,6 +20,8 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.hashers import is_password_usable
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from congress.errors import RuleViolation
@@ -430,3 +432,42 @@ def test_the_demo_gives_every_representative_a_login_for_the_sms_sign_in(
     assert found is not None
     code = found.group(1)
     assert signin.signin_code_verify(mobile="13700001001", code=code) == logins[people[1].pk]
+
+
+# --- what the periodic reads cost ----------------------------------------------------------
+
+
+def test_the_duty_run_costs_the_same_statements_for_3_and_30_stations(
+    world: World, administrator: User, riverside: Any
+) -> None:
+    """One read of the lead times, then one UPDATE per lead time in force (here 7 in
+    海州区 and the default 3 elsewhere), whatever the number of stations."""
+    congress_rules_save(congress=congress_of(world.district), values={DUTY: 7}, by=administrator)
+    counts = []
+    for size in (3, 30):
+        for n in range(size):
+            _station_with_shift(f"海州站{size}-{n}", world.village, 6)
+            _station_with_shift(f"临江站{size}-{n}", riverside, 2)
+        with CaptureQueriesContext(connection) as queries:
+            assert reps.duty_shifts_publish_due() == 2 * size
+        counts.append(len(queries))
+    assert counts == [3, 3]
+
+
+def test_the_sms_mode_costs_the_same_statements_for_3_and_30_representatives(
+    world: World, administrator: User, riverside: Any
+) -> None:
+    congress_rules_save(
+        congress=congress_of(world.district), values={SMS_MODE: "off"}, by=administrator
+    )
+    counts = []
+    for size in (3, 30):
+        people = [
+            _with_login(f"代表{size}-{n}", world.village, f"1370{size:02d}{n:05d}", world.district)
+            for n in range(size)
+        ]
+        ids = {person.user_id for person in people if person.user_id is not None}
+        with CaptureQueriesContext(connection) as queries:
+            assert len(representatives_default_modes(ids)) == size
+        counts.append(len(queries))
+    assert counts == [2, 2]  # the rule's values, the representatives' regions
