@@ -143,9 +143,7 @@ def ranking(scope: Scope, ranked: int = RANKED) -> Ranking:
     # The serving representatives are found once (the statement's ``serving``) and
     # every source tallies those: a semi-join on the ids, not the region and seats again.
     serving_sql, serving_params = _sql(serving_representatives(scope))
-    serving = Representative.objects.filter(
-        pk__in=RawSQL("SELECT serving.holder FROM serving", [])
-    ).values("pk")
+    serving = Representative.objects.filter(pk__in=RawSQL("SELECT serving.holder FROM serving", []))
     start, end = scope.period.start, scope.period.end
     quote = connection.ops.quote_name
     weight, weight_params = _weights("t.point_code", rules)
@@ -232,7 +230,7 @@ def _ranking_table(
 
 def _ranking_tables(scope: Scope, people: int) -> list[Table]:
     found = ranking(scope)
-    counted = "、".join(str(source.label) for source in found.sources)
+    counted = _("、").join(str(source.label) for source in found.sources)
     definition = _(
         "本区划在任代表按本期履职积分排名（积分规则同“活跃度排名”页：%(sources)s，"
         "按系统记录自动计算）；同分按姓名排序，名次相同者并列。各来源列为该项所得积分。"
