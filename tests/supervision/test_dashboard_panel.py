@@ -293,3 +293,21 @@ def test_the_panel_reads_the_same_queries_for_few_and_many_findings(
         )
     assert Finding.objects.count() == 30
     assert queries() == few
+
+
+def test_a_reports_state_in_the_meetings_table() -> None:
+    from supervision.dashboard import _report_state
+    from supervision.models.meetings import ReportStatus
+
+    today = timezone.localdate()
+    yesterday, tomorrow = today - datetime.timedelta(days=1), today + datetime.timedelta(days=1)
+    cases = [
+        (ReportStatus.RECEIVED, False, yesterday, ("已报送", False)),
+        (ReportStatus.RECEIVED, True, yesterday, ("已报送（逾期）", True)),
+        (ReportStatus.AWAITED, False, yesterday, ("逾期未报送", True)),
+        (ReportStatus.AWAITED, False, today, ("待报送", False)),
+        (ReportStatus.AWAITED, False, tomorrow, ("待报送", False)),
+    ]
+    for status, late, due_on, expected in cases:
+        item = AgendaItem(status=status, late=late, due_on=due_on)
+        assert _report_state(item, today) == expected, (status, late, due_on)
