@@ -288,6 +288,25 @@ def test_a_period_given_to_the_command_applies_everywhere(
     assert _scrubbed(ours, theirs) == [True, True]
 
 
+def test_the_public_form_tells_the_period_of_the_stations_congress(
+    world: World, administrator: User, riverside: Any, client: Any
+) -> None:
+    ours = Station.objects.create(
+        name="桃园社区代表联络站", kind=StationKind.STATION, region=world.village
+    )
+    theirs = Station.objects.create(
+        name="江边社区代表联络站", kind=StationKind.STATION, region=riverside
+    )
+    congress_rules_save(
+        congress=congress_of(world.district), values={RETENTION: 365}, by=administrator
+    )
+    text = {
+        station.pk: client.get(f"/q/new/?station={station.public_token}").content.decode()
+        for station in (ours, theirs)
+    }
+    assert "办结后365天" in text[ours.pk] and "办结后1095天" in text[theirs.pk]
+
+
 # --- representatives' SMS mode -----------------------------------------------------------
 
 

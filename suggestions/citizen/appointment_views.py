@@ -86,7 +86,7 @@ def appointment_new(request: HttpRequest) -> HttpResponse:
                 "form": form,
                 "origin": origin,
                 "public_region": origin.region,
-                "retention_days": conf.retention_days(),
+                "retention_days": conf.retention_days(origin.region),
             },
         )
     )

@@ -22,7 +22,7 @@ from congress.rules import Rule, Unit, in_force, register_rule
 from congress.workdays import Deadline
 
 if TYPE_CHECKING:
-    from congress.models import Congress
+    from congress.models import Congress, Region
 
 Recorded = Mapping[str, Any] | None
 
@@ -306,5 +306,14 @@ def appointment_department_deadline(
     return Deadline(in_force(APPOINTMENT_DEPARTMENT, recorded, congress), "workdays")
 
 
-def retention_days() -> int:
-    return int(_get("PERSONAL_DATA_RETENTION_DAYS", 3 * 365))
+def retention_days(region: Region | None = None) -> int:
+    """How long after closing a citizen's name and number are kept, as the public forms
+    tell them: the period in force at the place (its congress's, else the congress
+    above's, ``retention.personal_data_days``, docs/rules.md; one query), else the
+    installation's."""
+    from congress.retention import RETENTION_DAYS
+    from congress.rules import rule_value, rules_at
+
+    if region is None:
+        return int(rule_value(RETENTION_DAYS))
+    return int(rules_at(region, [RETENTION_DAYS])[RETENTION_DAYS])

@@ -239,7 +239,7 @@ def _submit_page(
                 "photos_dropped": len(request.FILES.getlist("photos")) if form.is_bound else 0,
                 "towns": _towns() if origin.region is None else [],
                 "chosen_region": request.POST.get("region", ""),
-                "retention_days": conf.retention_days(),
+                "retention_days": conf.retention_days(origin.region),
                 "max_photos": conf.max_photos(),
                 "max_photo_bytes": settings.UPLOAD_MAX_BYTES,
                 "max_photo_mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
