@@ -56,17 +56,19 @@ class ActionTable(Generic[T, D]):
         except KeyError:
             raise UnknownAction(name, self.actions) from None
 
-    def allowed(self, user: Any, obj: T) -> list[str]:
-        standing = self.standing(user, obj)
+    def allowed(self, user: Any, obj: T, standing: Any = None) -> list[str]:
+        """``standing``, when the caller has read it already (a page that shows the
+        user's parties too), is not read again."""
+        standing = standing or self.standing(user, obj)
         if not standing:
             return []
         return [
             name for name, declared in self.actions.items() if self.may(standing, obj, declared)
         ]
 
-    def require(self, name: str, user: Any, obj: T) -> D:
+    def require(self, name: str, user: Any, obj: T, standing: Any = None) -> D:
         declared = self.named(name)
-        standing = self.standing(user, obj)
+        standing = standing or self.standing(user, obj)
         if not standing or not self.may(standing, obj, declared):
             raise InvalidTransition()
         return declared

@@ -24,7 +24,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from congress import loop
-from congress.errors import InvalidTransition, UnknownAction
+from congress.actions import ActionTable
+from congress.errors import InvalidTransition
 from congress.models import Assignment, AssignmentStatus, User
 from congress.scoping import AnyUser
 from suggestions.citizen import forms, services
@@ -444,14 +445,6 @@ def by_link(issue: CitizenIssue) -> list[str]:
     return [name for name, action in LINK_ACTIONS.items() if issue.status in action.states]
 
 
-def issue_action(name: str) -> IssueAction:
-    """The declaration of ``name``; an unknown name is an error (400), never ignored."""
-    try:
-        return ISSUE_ACTIONS[name]
-    except KeyError:
-        raise UnknownAction(name, ISSUE_ACTIONS) from None
-
-
 def _may(
     action: IssueAction, issue: CitizenIssue, roles: IssueRoles, who: frozenset[Party]
 ) -> bool:
@@ -463,13 +456,35 @@ def _may(
     )
 
 
+@dataclass(frozen=True)
+class _Standing:
+    roles: IssueRoles
+    who: frozenset[Party]
+
+    def __bool__(self) -> bool:
+        return bool(self.who)
+
+
+def _standing(roles: IssueRoles) -> _Standing:
+    return _Standing(roles, parties(roles))
+
+
+TABLE: ActionTable[CitizenIssue, IssueAction] = ActionTable(
+    ISSUE_ACTIONS,
+    lambda s, issue, action: _may(action, issue, s.roles, s.who),
+    standing=lambda user, issue: _standing(issue_roles(user, issue)),
+)
+
+
+def issue_action(name: str) -> IssueAction:
+    """The declaration of ``name``; an unknown name is an error (400), never ignored."""
+    return TABLE.named(name)
+
+
 def allowed(user: AnyUser, issue: CitizenIssue, roles: IssueRoles | None = None) -> list[str]:
     """The actions the user may take on the problem now, in the table's order."""
-    roles = roles or issue_roles(user, issue)
-    who = parties(roles)
-    if not who:
-        return []
-    return [name for name, action in ISSUE_ACTIONS.items() if _may(action, issue, roles, who)]
+    standing = _standing(roles) if roles is not None else None
+    return TABLE.allowed(user, issue, standing)
 
 
 def take(
@@ -479,13 +494,11 @@ def take(
     form: forms.ActionForm,
     roles: IssueRoles | None = None,
 ) -> forms.ActionForm:
-    """Take one action for the page or the API: an unknown name is an error (400), one
-    the user may not take now is refused (409); else the form is checked and, if
-    valid, the action's service is called. The form comes back (its errors, if any)."""
-    declared = issue_action(name)
-    roles = roles or issue_roles(user, issue)
-    if name not in allowed(user, issue, roles):
-        raise InvalidTransition()
+    """Take one action for the page or the API (congress/actions.py: an unknown name 400,
+    one the user may not take now 409); else the form is checked and, if valid, the
+    action's service is called. The form comes back (its errors, if any)."""
+    standing = _standing(roles or issue_roles(user, issue))
+    declared = TABLE.require(name, user, issue, standing)
     if form.is_valid():
-        declared.run(issue, form.cleaned_data, user, roles)
+        declared.run(issue, form.cleaned_data, user, standing.roles)
     return form

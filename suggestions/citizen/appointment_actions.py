@@ -21,7 +21,8 @@ from django.http import Http404
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from congress.errors import InvalidTransition, RuleViolation, UnknownAction
+from congress.actions import ActionTable
+from congress.errors import RuleViolation
 from congress.models import User
 from congress.scoping import AnyUser
 from suggestions.citizen import selectors, services
@@ -63,6 +64,7 @@ def may(kind: AppointmentKind, *parties: Party, only_in: Iterable[str] | None = 
 
 @dataclass(frozen=True)
 class AppointmentAction:
+    move: str  # of APPOINTMENT_TRANSITIONS: its from-states say when
     label: str | Promise
     form: type[django_forms.Form]
     run: Runner
@@ -74,12 +76,14 @@ class AppointmentAction:
 
 APPOINTMENT_ACTIONS: dict[str, AppointmentAction] = {
     "route": AppointmentAction(
+        "route",
         _("转交承办单位"),
         AppointmentCancelForm,
         lambda a, d, u, f: services.appointment_route(appointment=a, by=u, note=d["reason"]),
         (may(DEPARTMENT, "staff"),),
     ),
     "confirm": AppointmentAction(
+        "confirm",
         _("确认约见"),
         AppointmentTimeForm,
         lambda a, d, u, f: services.appointment_confirm(
@@ -91,6 +95,7 @@ APPOINTMENT_ACTIONS: dict[str, AppointmentAction] = {
         ),
     ),
     "propose": AppointmentAction(
+        "propose",
         _("提议另一时间（改期）"),
         AppointmentTimeForm,
         lambda a, d, u, f: services.appointment_propose(
@@ -102,6 +107,7 @@ APPOINTMENT_ACTIONS: dict[str, AppointmentAction] = {
         ),
     ),
     "accept_proposal": AppointmentAction(
+        "accept_proposal",
         _("同意新时间"),
         AppointmentCancelForm,
         lambda a, d, u, f: services.appointment_accept_proposal(appointment=a, by=u),
@@ -109,6 +115,7 @@ APPOINTMENT_ACTIONS: dict[str, AppointmentAction] = {
         lambda a, d: services.appointment_accept_proposal(appointment=a),
     ),
     "decline": AppointmentAction(
+        "decline",
         _("婉拒"),
         AppointmentReasonForm,
         lambda a, d, u, f: services.appointment_decline(appointment=a, by=u, reason=d["reason"]),
@@ -119,6 +126,7 @@ APPOINTMENT_ACTIONS: dict[str, AppointmentAction] = {
         ),
     ),
     "cancel": AppointmentAction(
+        "cancel",
         _("取消约见"),
         AppointmentCancelForm,
         lambda a, d, u, f: services.appointment_cancel(appointment=a, by=u, reason=d["reason"]),
@@ -126,6 +134,7 @@ APPOINTMENT_ACTIONS: dict[str, AppointmentAction] = {
         lambda a, d: services.appointment_cancel(appointment=a, by=None, reason=d["reason"][:200]),
     ),
     "record_meeting": AppointmentAction(
+        "record_meeting",
         _("记录见面情况"),
         MeetingForm,
         lambda a, d, u, f: services.appointment_record_meeting(
@@ -140,34 +149,33 @@ APPOINTMENT_ACTIONS: dict[str, AppointmentAction] = {
 }
 
 
-def appointment_action(name: str) -> AppointmentAction:
-    """The declaration of ``name``; an unknown name is an error (400), never ignored."""
-    try:
-        return APPOINTMENT_ACTIONS[name]
-    except KeyError:
-        raise UnknownAction(name, APPOINTMENT_ACTIONS) from None
-
-
-def _may(action: str, rule: May, appointment: Appointment, parties: frozenset[Party]) -> bool:
+def _may(rule: May, appointment: Appointment, parties: frozenset[Party], move: str) -> bool:
     status = appointment.status
     return (
         appointment.kind == rule.kind
         and bool(rule.parties & parties)
-        and status in APPOINTMENT_TRANSITIONS[action][0]
+        and status in APPOINTMENT_TRANSITIONS[move][0]
         and (rule.only_in is None or status in rule.only_in)
     )
 
 
+TABLE: ActionTable[Appointment, AppointmentAction] = ActionTable(
+    APPOINTMENT_ACTIONS,
+    lambda parties, appointment, action: any(
+        _may(rule, appointment, parties, action.move) for rule in action.who
+    ),
+    standing=selectors.appointment_parties,
+)
+
+
+def appointment_action(name: str) -> AppointmentAction:
+    """The declaration of ``name``; an unknown name is an error (400), never ignored."""
+    return TABLE.named(name)
+
+
 def allowed(user: AnyUser, appointment: Appointment) -> list[str]:
     """The actions the user may take on the appointment now, in the table's order."""
-    parties = selectors.appointment_parties(user, appointment)
-    if not parties:
-        return []
-    return [
-        name
-        for name, action in APPOINTMENT_ACTIONS.items()
-        if any(_may(name, rule, appointment, parties) for rule in action.who)
-    ]
+    return TABLE.allowed(user, appointment)
 
 
 def by_link(appointment: Appointment) -> list[str]:
@@ -197,12 +205,10 @@ def take_by_link(appointment: Appointment, name: str, data: Mapping[str, Any]) -
 def take(
     appointment: Appointment, name: str, user: User, form: django_forms.Form
 ) -> django_forms.Form:
-    """Take one action for the page or the API: an unknown name is an error (400), one
-    the user may not take now is refused (409); else the form is checked and, if
-    valid, the action's service is called. The form comes back (its errors, if any)."""
-    declared = appointment_action(name)
-    if name not in allowed(user, appointment):
-        raise InvalidTransition()
+    """Take one action for the page or the API (congress/actions.py: an unknown name 400,
+    one the user may not take now 409); else the form is checked and, if valid, the
+    action's service is called. The form comes back (its errors, if any)."""
+    declared = TABLE.require(name, user, appointment)
     if form.is_valid():
         declared.run(appointment, form.cleaned_data, user, form)
     return form

@@ -26,6 +26,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from congress.actions import ActionTable
 from congress.loop import ASSIGNMENT_TRANSITIONS
 from congress.models import OPEN_STATUSES, Assignment, AssignmentRole, User
 from congress.scoping import get_visible_or_404
@@ -394,14 +395,19 @@ SUGGESTION_ACTIONS: dict[str, SuggestionAction] = {
 }
 
 
+# The viewer (what the user is to the suggestion, read once) is the standing; the API
+# and the pages run a step through its runner, whose service checks who acts again, so
+# that the persona matrices test the services' own refusals.
+SUGGESTIONS: ActionTable[Suggestion, SuggestionAction] = ActionTable(
+    SUGGESTION_ACTIONS,
+    lambda v, suggestion, a: suggestion.status in a.states and a.who(v.abilities) and a.when(v),
+    standing=lambda viewer, suggestion: viewer,
+)
+
+
 def suggestion_actions(viewer: Viewer) -> list[str]:
     """The actions the viewer may take on the suggestion now, in the table's order."""
-    status = viewer.suggestion.status
-    return [
-        name
-        for name, action in SUGGESTION_ACTIONS.items()
-        if status in action.states and action.who(viewer.abilities) and action.when(viewer)
-    ]
+    return SUGGESTIONS.allowed(viewer, viewer.suggestion)
 
 
 # --- a department's assignment -------------------------------------------------------------
@@ -581,14 +587,32 @@ ASSIGNMENT_ACTIONS: dict[str, AssignmentAction] = {
 }
 
 
+@dataclass(frozen=True)
+class _OnAssignment:
+    viewer: Viewer
+    roles: frozenset[str]  # "handler" (its department's clerk), "staff"
+
+    def __bool__(self) -> bool:
+        return bool(self.roles)
+
+
+def _on(viewer: Viewer, assignment: Assignment) -> _OnAssignment:
+    pairs = (
+        ("handler", assignment in viewer.abilities.my_assignments),
+        ("staff", viewer.abilities.is_staff),
+    )
+    return _OnAssignment(viewer, frozenset(role for role, on in pairs if on))
+
+
+ASSIGNMENTS: ActionTable[Assignment, AssignmentAction] = ActionTable(
+    ASSIGNMENT_ACTIONS,
+    lambda on, assignment, a: (
+        a.by in on.roles and assignment.status in a.states and a.when(on.viewer, assignment)
+    ),
+    standing=_on,
+)
+
+
 def assignment_actions(viewer: Viewer, assignment: Assignment) -> list[str]:
     """The actions the viewer may take on one of the suggestion's assignments now."""
-    mine = assignment in viewer.abilities.my_assignments
-    roles = {"handler": mine, "staff": viewer.abilities.is_staff}
-    return [
-        name
-        for name, action in ASSIGNMENT_ACTIONS.items()
-        if roles[action.by]
-        and assignment.status in action.states
-        and action.when(viewer, assignment)
-    ]
+    return ASSIGNMENTS.allowed(viewer, assignment)

@@ -25,7 +25,6 @@ from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
-from congress.errors import UnknownAction
 from congress.keyset import KeysetPagination
 from congress.models import Assignment, User
 from congress.scoping import acting_user, get_visible_or_404
@@ -34,7 +33,9 @@ from suggestions.formal import serializers as s
 from suggestions.formal import services
 from suggestions.formal.actions import (
     ASSIGNMENT_ACTIONS,
+    ASSIGNMENTS,
     SUGGESTION_ACTIONS,
+    SUGGESTIONS,
     viewer_of,
 )
 from suggestions.formal.filters import SuggestionFilter
@@ -147,9 +148,7 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
     def act(self, request: Request, pk: str, action_name: str) -> Response:
         suggestion = self.get_object()
-        step = SUGGESTION_ACTIONS.get(action_name)
-        if step is None:
-            raise UnknownAction(action_name, SUGGESTION_ACTIONS)
+        step = SUGGESTIONS.named(action_name)
         viewer = viewer_of(self.user, suggestion)
         data = _valid(step.form(_body(request), request.FILES, viewer=viewer))
         step.run(viewer, data)
@@ -183,9 +182,7 @@ class SuggestionAssignmentViewSet(
         assignment = self.get_object()
         user = acting_user(request)
         suggestion = get_visible_or_404(visible_suggestions(user), pk=assignment.case_id)
-        step = ASSIGNMENT_ACTIONS.get(action_name)
-        if step is None:
-            raise UnknownAction(action_name, ASSIGNMENT_ACTIONS)
+        step = ASSIGNMENTS.named(action_name)
         viewer = viewer_of(user, suggestion)
         form = step.form(_body(request), request.FILES, viewer=viewer, assignment=assignment)
         step.run(viewer, assignment, _valid(form))
