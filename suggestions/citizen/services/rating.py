@@ -87,9 +87,7 @@ def _reopen(issue: CitizenIssue, *, comment: str, updates: dict[str, Any]) -> No
             data={"rating": IssueRating.UNSATISFIED},
         )
         # The department's answer was rated 不满意: dated by the event the rebuild reads.
-        handling_rated(
-            assignment=department, satisfied=False, unsatisfied=True, at=event.at
-        )
+        handling_rated(assignment=department, satisfied=False, unsatisfied=True, at=event.at)
         loop.assignment_reopen(
             assignment=department,
             by=None,
