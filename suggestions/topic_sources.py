@@ -106,8 +106,9 @@ def _period_start(scope: IdeaScope) -> datetime.datetime:
 
 
 def _department_clusters(scope: IdeaScope, case_type: str, source: str) -> list[Cluster]:
-    """Answered (办复) per department and month from the engine's summary; it keeps no
-    ratings, so the unsatisfied share is not known here."""
+    """Answered (办复) per department and month from the engine's summary, with the
+    ratings given to the department's answers (every rating counts, as on the
+    dashboard's league: docs/dashboard.md, "承办单位")."""
     rows = (
         HandlingCount.objects.filter(
             area__path__startswith=scope.region.path,
@@ -116,13 +117,13 @@ def _department_clusters(scope: IdeaScope, case_type: str, source: str) -> list[
             case_type=case_type,
         )
         .values("department_id", "month")
-        .annotate(n=Sum("finished"))
+        .annotate(n=Sum("finished"), rated=Sum("rated"), unsatisfied=Sum("unsatisfied"))
         .order_by()
     )
     clusters: dict[int, Cluster] = {}
     for row in rows:
         index = scope.month_index(row["month"])
-        if index is None or not row["n"]:
+        if index is None or not (row["n"] or row["rated"]):
             continue
         cluster = clusters.get(row["department_id"])
         if cluster is None:
@@ -132,10 +133,11 @@ def _department_clusters(scope: IdeaScope, case_type: str, source: str) -> list[
                 "",
                 source,
                 trend=[0] * len(scope.months),
-                ratings_known=False,
             )
-        cluster.total += row["n"]
-        cluster.trend[index] += row["n"]
+        cluster.total += row["n"] or 0
+        cluster.trend[index] += row["n"] or 0
+        cluster.rated += row["rated"] or 0
+        cluster.unsatisfied += row["unsatisfied"] or 0
     top = sorted(clusters.values(), key=lambda c: -c.total)[:MAX_DEPARTMENTS]
     names = dict(
         Department.objects.filter(pk__in=[int(c.key.split(":")[1]) for c in top]).values_list(

@@ -16,7 +16,8 @@ November 2026. By hand:
 So 道路交通 and 交通运输 are one cluster (交通运输). At the city: 交通运输 3 problems
 and 2 suggestions, trend January 2, November 3, 不满意率 1 ÷ 2 = 50.0%; 生态环境 1
 problem in October, nothing rated (—); places 海州区 3 + 2 and 临江区 1 + 0; the
-department 海州区交通运输局 1 answered problem, no ratings (—). At 海州区: 交通运输 2
+department 海州区交通运输局 1 answered problem, its answer rated once, 不满意 (100.0%;
+b was answered by the staff, so its rating is no department's). At 海州区: 交通运输 2
 problems (the city congress's suggestions are not the district's), 生态环境 1; place
 新浦街道 3.
 """

@@ -95,7 +95,7 @@ def test_the_city_sees_its_clusters_as_counted_by_hand(
         ("海州区", 3, 2, _trend(jan=2, oct=1, nov=2), 50.0),
         ("临江区", 1, 0, _trend(nov=1), None),
     ]
-    assert rows["department"] == [("海州区交通运输局", 1, 0, _trend(nov=1), None)]
+    assert rows["department"] == [("海州区交通运输局", 1, 0, _trend(nov=1), 100.0)]
 
 
 def test_the_district_sees_its_own_problems_only(
