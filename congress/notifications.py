@@ -64,7 +64,8 @@ _default_modes: list[DefaultModes] = []
 def register_default_modes(provider: DefaultModes) -> None:
     """A feature app's rule for how its people's copies go out when they chose nothing.
     A provider answers for a batch of recipients at a time, in a fixed number of
-    queries (none when its rule is the default, immediate)."""
+    queries whatever the batch's size (the representatives' provider reads its rule
+    per congress once per batch, docs/rules.md)."""
     if provider not in _default_modes:
         _default_modes.append(provider)
 
