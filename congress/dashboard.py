@@ -214,6 +214,28 @@ class Table:
         links = self.links or [""] * len(self.rows)
         return list(zip(links, self.rows, strict=True))
 
+    def numeric_columns(self) -> list[bool]:
+        """Which columns hold figures (numbers, or rates written with %), to be set
+        right-aligned; a column of names, dates or states reads from the left."""
+
+        def figure(cell: Any) -> bool:
+            return cell is None or isinstance(cell, int | float) or str(cell).endswith("%")
+
+        return [
+            index > 0 and all(figure(row[index]) for row in self.rows if index < len(row))
+            for index in range(len(self.columns))
+        ]
+
+    def aligned(self) -> dict[str, Any]:
+        """The columns and rows with each cell's alignment, for the page."""
+        numeric = self.numeric_columns()
+        return {
+            "columns": list(zip(self.columns, numeric, strict=True)),
+            "rows": [
+                (link, list(zip(row, numeric, strict=False))) for link, row in self.linked_rows()
+            ],
+        }
+
     def as_json(self) -> dict[str, Any]:
         return {
             "key": self.key,
