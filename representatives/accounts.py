@@ -101,7 +101,19 @@ def _usernames(people: Sequence[Representative]) -> dict[int, str]:
     return {pk: mobile if mobile not in taken else f"rep{pk}" for pk, mobile in wanted.items()}
 
 
-def _outcome(rep: Representative, shared: set[str], seated: set[int]) -> str:
+@dataclass(frozen=True)
+class _Person:
+    """The columns the plan reads, as plain values: a selection of a city's thousands
+    of representatives builds no model instance per person."""
+
+    pk: int
+    name: str
+    mobile: str
+    user_id: int | None
+    region_name: str
+
+
+def _outcome(rep: _Person, shared: set[str], seated: set[int]) -> str:
     if rep.user_id is not None:
         return Outcome.HAS_LOGIN
     if not rep.mobile:
@@ -117,22 +129,25 @@ def _outcome(rep: Representative, shared: set[str], seated: set[int]) -> str:
     return Outcome.CREATED
 
 
-def _plan(people: QuerySet[Representative]) -> list[tuple[Representative, str]]:
+def _plan(people: QuerySet[Representative]) -> list[tuple[_Person, str]]:
     shared = _shared_mobiles(people)
     seated = _with_seat(people)
-    rows = (
-        people.select_related("region")
-        .only("pk", "name", "mobile", "user_id", "region__name")
-        .order_by("region__path", "name", "pk")
+    rows = people.order_by("region__path", "name", "pk").values_list(
+        "pk", "name", "mobile", "user_id", "region__name"
     )
-    return [(rep, _outcome(rep, shared, seated)) for rep in rows]
+    plan = []
+    for values in rows:
+        person = _Person(*values)
+        plan.append((person, _outcome(person, shared, seated)))
+    return plan
 
 
-def _row(rep: Representative, outcome: str, username: str = "") -> AccountRow:
+def _row(rep: _Person | Representative, outcome: str, username: str = "") -> AccountRow:
+    region = rep.region_name if isinstance(rep, _Person) else rep.region.name
     return AccountRow(
         representative_id=rep.pk,
         name=rep.name,
-        region=rep.region.name,
+        region=region,
         masked_mobile=mask_phone(rep.mobile),
         outcome=outcome,
         username=username,
@@ -178,7 +193,7 @@ def _create_batch(ids: Iterable[int], by: User) -> list[AccountRow]:
     now = timezone.now()
     with transaction.atomic():
         people = list(
-            Representative.objects.select_for_update()
+            Representative.objects.select_for_update(of=("self",))
             .filter(Q(pk__in=list(ids)), user__isnull=True)
             .select_related("region")
             .order_by("pk")
