@@ -237,7 +237,10 @@ class SupervisionPlanViewSet(
     @extend_schema(request=PlanCreateInput, responses={201: PlanSerializer})
     def create(self, request: Request) -> Response:
         user = staff_user(request)
-        form = f.PlanForm(_body(request), congresses=selectors.congresses_managed(user))
+        body = _body(request)
+        congresses = selectors.congresses_managed(user)
+        visible_in_body(congresses, body, "congress")  # another region's congress: 404
+        form = f.PlanForm(body, congresses=congresses)
         plan = services.plan_create(by=user, **_valid(form))
         return self._answer(plan, status.HTTP_201_CREATED)
 

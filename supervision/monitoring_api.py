@@ -140,18 +140,18 @@ class MonitoringPointViewSet(
     @action(detail=True, methods=["post"])
     def deactivate(self, request: Request, pk: str) -> Response:
         """停用: the point's QR code opens the "closed" page (409 if already off)."""
-        return self._set_active(request, active=False)
+        user = staff_user(request)
+        point = self.get_object()
+        m.point_set_active(point=point, active=False, by=user)
+        return Response(self._read(point.pk))
 
     @extend_schema(request=None, responses=MonitoringPointSerializer)
     @action(detail=True, methods=["post"])
     def reactivate(self, request: Request, pk: str) -> Response:
         """启用 again (409 if already on)."""
-        return self._set_active(request, active=True)
-
-    def _set_active(self, request: Request, *, active: bool) -> Response:
         user = staff_user(request)
         point = self.get_object()
-        m.point_set_active(point=point, active=active, by=user)
+        m.point_set_active(point=point, active=True, by=user)
         return Response(self._read(point.pk))
 
     def _read(self, pk: int) -> dict[str, Any]:

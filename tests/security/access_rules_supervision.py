@@ -8,6 +8,7 @@ on them; everyone else gets 404. Each object is built in 海州区 and in 临江
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from congress.models import Region, User
@@ -213,6 +214,99 @@ def _finding_step(*, api_route: bool) -> Rule:
     return Rule(tuple(cases))
 
 
+# --- the API's writes (issue #17): its region's staff write, everyone else 404 (401
+# anonymous) and nothing changes ------------------------------------------------------------
+
+SIDES = (("in", "海州区", DISTRICT), ("out", "临江区", OTHER_DISTRICT))
+
+
+def _word() -> str:
+    return uuid.uuid4().hex[:8]
+
+
+def _plan_count(cast: Cast, args: dict[str, Any]) -> int:
+    return SupervisionPlan.objects.count()
+
+
+def _plan_row(cast: Cast, args: dict[str, Any]) -> Any:
+    return SupervisionPlan.objects.filter(pk=args["pk"]).values_list(
+        "title", "notes", "status", "adopted_on"
+    )[0]
+
+
+def _topic_count(cast: Cast, args: dict[str, Any]) -> int:
+    return Topic.objects.count()
+
+
+def _topic_row(cast: Cast, args: dict[str, Any]) -> Any:
+    return Topic.objects.filter(pk=args["pk"]).values_list("title", "status", "published_at")[0]
+
+
+def _finding_count(cast: Cast, args: dict[str, Any]) -> int:
+    return Finding.objects.count()
+
+
+def new_plan_data(side: str) -> Builder:
+    """A plan of the side's congress for a year nobody has used yet."""
+
+    def build(cast: Cast) -> dict[str, Any]:
+        congress = _side(cast, side)[0].congress
+        year = 2100 - SupervisionPlan.objects.filter(congress=congress).count()
+        return {"congress": congress.pk, "year": year, "title": f"监督工作计划{_word()}"}
+
+    return build
+
+
+def new_topic_data(side: str) -> Builder:
+    return lambda cast: {
+        "plan": _once(cast, f"sup_plan_{side}", lambda: _plan(cast, side)).pk,
+        "kind": TopicKind.INQUIRY,
+        "title": f"专题询问{_word()}",
+    }
+
+
+def new_finding_data(side: str) -> Builder:
+    def build(cast: Cast) -> dict[str, Any]:
+        _region, _staff, department = _side(cast, side)
+        found = _once(cast, f"sup_topic_{side}", lambda: _topic(cast, side))
+        return {"topic": found.pk, "title": f"问题{_word()}", "department": department.pk}
+
+    return build
+
+
+def api_write(
+    label: str,
+    *,
+    ok: int,
+    unchanged: Any,
+    method: str = "POST",
+    args: Any = None,
+    data: Any = None,
+) -> tuple[Case, ...]:
+    """One write in 海州区 and one in 临江区: the side's staff (and the city's, the
+    administrator) succeed; everyone else is refused and ``unchanged`` holds."""
+    return tuple(
+        Case(
+            f"{label} in {name}",
+            api(only(allowed, ok=ok)),
+            args(side) if args else (lambda cast: {}),
+            method,
+            data(side) if data else None,
+            fresh=True,
+            unchanged=unchanged,
+        )
+        for side, name, allowed in SIDES
+    )
+
+
+def _retitle(side: str) -> Builder:
+    return lambda cast: {"title": f"新名称{_word()}"}
+
+
+def get_is_no_step(build: Builder) -> Case:
+    return Case("get is not a step", api(signed_in(NOT_ALLOWED)), build)
+
+
 RULES: dict[str, Rule] = {
     "supervision_plan_list": page(only(STAFF)),
     "supervision_plan_create": page(only(STAFF)),
@@ -301,11 +395,62 @@ RULES: dict[str, Rule] = {
     ),
     "supervision_finding_act": _finding_step(api_route=False),
     # The API
-    "supervision-plan-list": Rule((Case("list", api(signed_in())),)),
-    "supervision-plan-detail": scoped(plan("in"), plan("out"), anonymous=API_ANONYMOUS),
-    "supervision-topic-list": Rule((Case("list", api(signed_in())),)),
-    "supervision-topic-detail": scoped(topic("in"), topic("out"), anonymous=API_ANONYMOUS),
-    "supervision-finding-list": Rule((Case("list", api(signed_in())),)),
+    "supervision-plan-list": Rule(
+        (
+            Case("list", api(signed_in())),
+            *api_write("create", ok=201, unchanged=_plan_count, data=new_plan_data),
+        )
+    ),
+    "supervision-plan-detail": Rule(
+        (
+            *scoped(plan("in"), plan("out"), anonymous=API_ANONYMOUS).cases,
+            *api_write(
+                "edit", ok=OK, unchanged=_plan_row, method="PATCH", args=plan, data=_retitle
+            ),
+        )
+    ),
+    "supervision-plan-adopt": Rule(
+        (
+            get_is_no_step(fresh_plan("in")),
+            *api_write("adopt", ok=OK, unchanged=_plan_row, args=fresh_plan),
+        )
+    ),
+    "supervision-topic-list": Rule(
+        (
+            Case("list", api(signed_in())),
+            *api_write("create", ok=201, unchanged=_topic_count, data=new_topic_data),
+        )
+    ),
+    "supervision-topic-detail": Rule(
+        (
+            *scoped(topic("in"), topic("out"), anonymous=API_ANONYMOUS).cases,
+            *api_write(
+                "edit",
+                ok=OK,
+                unchanged=_topic_row,
+                method="PATCH",
+                args=topic,
+                data=_retitle,
+            ),
+        )
+    ),
+    "supervision-topic-act": Rule(
+        (
+            get_is_no_step(fresh_topic("in", action_name="start")),
+            *api_write(
+                "start",
+                ok=OK,
+                unchanged=_topic_row,
+                args=lambda side: fresh_topic(side, action_name="start"),
+            ),
+        )
+    ),
+    "supervision-finding-list": Rule(
+        (
+            Case("list", api(signed_in())),
+            *api_write("create", ok=201, unchanged=_finding_count, data=new_finding_data),
+        )
+    ),
     "supervision-finding-detail": scoped(
         finding("in"),
         finding("out"),

@@ -197,6 +197,70 @@ def _new_name_out(cast: Cast) -> dict[str, Any]:
     return {**_new_name(cast), "region": cast.world.other_district.pk}
 
 
+# --- the API's writes (issue #17): the topic's region's staff write, everyone else 404
+# (401 anonymous) and nothing changes ----------------------------------------------------
+
+SIDES = (("in", "海州区", DISTRICT), ("out", "临江区", OTHER_DISTRICT))
+
+
+def _point_count(cast: Cast, args: dict[str, Any]) -> int:
+    return MonitoringPoint.objects.count()
+
+
+def _point_active(cast: Cast, args: dict[str, Any]) -> bool:
+    return MonitoringPoint.objects.filter(pk=args["pk"]).values_list("is_active", flat=True)[0]
+
+
+def _api_point_data(side: str) -> Builder:
+    def build(cast: Cast) -> dict[str, Any]:
+        found = campaign_of(cast, side)
+        return {
+            "topic": found.pk,
+            "name": f"企业{uuid.uuid4().hex[:8]}",
+            "kind": "contact",
+            "region": found.region_id,
+        }
+
+    return build
+
+
+def _api_bulk_data(side: str) -> Builder:
+    def build(cast: Cast) -> dict[str, Any]:
+        found = campaign_of(cast, side)
+        line = f"市场{uuid.uuid4().hex[:8]}, 观察点, {found.region.code}"
+        return {"topic": found.pk, "lines": line}
+
+    return build
+
+
+def _switched_off_point(side: str) -> Builder:
+    def build(cast: Cast) -> dict[str, Any]:
+        made = _new_point(cast, side)
+        m.point_set_active(point=made, active=False, by=_side(cast, side)[1])
+        return {"pk": made.pk}
+
+    return build
+
+
+def api_write(
+    label: str, *, ok: int, unchanged: Any, args: Any = None, data: Any = None
+) -> tuple[Case, ...]:
+    """A POST in 海州区 and one in 临江区: the side's staff (and the city's, the
+    administrator) succeed; everyone else is refused and ``unchanged`` holds."""
+    return tuple(
+        Case(
+            f"{label} in {name}",
+            api(only(allowed, ok=ok)),
+            args(side) if args else (lambda cast: {}),
+            "POST",
+            data(side) if data else None,
+            fresh=True,
+            unchanged=unchanged,
+        )
+        for side, name, allowed in SIDES
+    )
+
+
 RULES: dict[str, Rule] = {
     "monitoring_points": scoped(topic("in"), topic("out")),
     "monitoring_point_create": Rule(
@@ -305,7 +369,30 @@ RULES: dict[str, Rule] = {
         )
     ),
     # The API
-    "supervision-monitoring-point-list": Rule((Case("list", api(signed_in())),)),
+    "supervision-monitoring-point-list": Rule(
+        (
+            Case("list", api(signed_in())),
+            *api_write("create", ok=201, unchanged=_point_count, data=_api_point_data),
+        )
+    ),
+    "supervision-monitoring-point-bulk": Rule(
+        (
+            Case("get is not a step", api(signed_in(NOT_ALLOWED))),
+            *api_write("bulk", ok=201, unchanged=_point_count, data=_api_bulk_data),
+        )
+    ),
+    "supervision-monitoring-point-deactivate": Rule(
+        (
+            Case("get is not a step", api(signed_in(NOT_ALLOWED)), point("in")),
+            *api_write("deactivate", ok=OK, unchanged=_point_active, args=fresh_point),
+        )
+    ),
+    "supervision-monitoring-point-reactivate": Rule(
+        (
+            Case("get is not a step", api(signed_in(NOT_ALLOWED)), point("in")),
+            *api_write("reactivate", ok=OK, unchanged=_point_active, args=_switched_off_point),
+        )
+    ),
     "supervision-monitoring-point-detail": scoped(
         point("in"), point("out"), anonymous=API_ANONYMOUS
     ),

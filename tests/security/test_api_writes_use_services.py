@@ -30,11 +30,14 @@ from livelihood_votes.ratings.actions import RATING_ACTIONS
 from suggestions.citizen.actions import ISSUE_ACTIONS, LINK_ACTIONS
 from suggestions.citizen.appointment_actions import APPOINTMENT_ACTIONS
 from suggestions.formal.actions import ASSIGNMENT_ACTIONS, SUGGESTION_ACTIONS
-from supervision.actions import FINDING_ACTIONS
+from supervision.actions import FINDING_ACTIONS, TOPIC_ACTIONS
 from supervision.evaluation.actions import EVALUATION_ACTIONS
 from supervision.meetings.actions import ITEM_ACTIONS, MEETING_ACTIONS, OPINION_ACTIONS
 
 WRITE_METHODS = {"post", "put", "patch", "delete"}
+# Service modules not named ``services``: monitoring points' writes live with their reads
+# in supervision/monitoring.py (docs/supervision-monitoring.md).
+SERVICE_MODULES = {"supervision.monitoring"}
 # DRF's own create/update/destroy hand over to these; its defaults save or delete.
 PERFORM = {
     "create": "perform_create",
@@ -59,6 +62,7 @@ DISPATCHERS = {
     "livelihood_votes.ratings.api.RatingCycleViewSet.act",
     "suggestions.citizen.api.PublicIssueRate.post",
     "supervision.api.FindingViewSet.act",
+    "supervision.api.SupervisionTopicViewSet.act",
     "supervision.meetings.api.AgendaItemViewSet.act",
     "supervision.meetings.api.OpinionViewSet.act",
     "supervision.evaluation.api.EvaluationViewSet.act",
@@ -104,9 +108,12 @@ def _ours(target: Any) -> bool:
 
 def _is_service(value: Any) -> bool:
     if isinstance(value, ModuleType):
-        return value.__name__.endswith(".services") or value.__name__ == "congress.loop"
+        name = value.__name__
+        return name.endswith(".services") or name == "congress.loop" or name in SERVICE_MODULES
     module = getattr(value, "__module__", "") or ""
-    return callable(value) and (module.endswith(".services") or module == "congress.loop")
+    return callable(value) and (
+        module.endswith(".services") or module == "congress.loop" or module in SERVICE_MODULES
+    )
 
 
 def _root_name(node: ast.expr) -> str | None:
@@ -177,6 +184,9 @@ def test_the_walk_finds_the_api_writes() -> None:
         "representatives.api.VoterDelegateViewSet.create → perform_create",
         "suggestions.formal.api.SuggestionViewSet.act",
         "suggestions.citizen.api.PublicIssueSubmit.post",
+        "supervision.api.SupervisionPlanViewSet.create",
+        "supervision.api.SupervisionTopicViewSet.partial_update",
+        "supervision.monitoring_api.MonitoringPointViewSet.deactivate",
     ):
         assert expected in labels
     # The action endpoints each take a table of steps: count those too.
@@ -250,10 +260,11 @@ def test_every_vote_action_runs_a_service() -> None:
 
 
 def test_every_supervision_action_runs_a_service() -> None:
-    """The supervision API's action routes (findings, agenda items, review opinions,
-    evaluations) dispatch through these tables; meetings' steps are the page's."""
+    """The supervision API's action routes (findings, topics, agenda items, review
+    opinions, evaluations) dispatch through these tables; meetings' steps are the page's."""
     tables: list[dict[str, Any]] = [
         FINDING_ACTIONS,
+        TOPIC_ACTIONS,
         ITEM_ACTIONS,
         MEETING_ACTIONS,
         OPINION_ACTIONS,
