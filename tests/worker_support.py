@@ -56,6 +56,10 @@ class WorkerProcess:
             "CELERY_TASK_ALWAYS_EAGER": "0",
             "EMAIL_BACKEND": "file",
             "VAR_DIR": str(self.log_path.parent),
+            # The web and the worker share one media folder (docker-compose.yml's
+            # volume): a file stored by the test's own process, as a report's PDF built
+            # by a request, is read by the worker's e-mail delivery.
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
             "DJANGO_SETTINGS_MODULE": "congress.settings",
             **self.extra_env,
         }
