@@ -4,9 +4,14 @@ the pages (docs/supervision.md, "API").
 Staff create and edit plans (``POST …/plans/``, ``PATCH …/plans/{id}/``, ``POST
 …/plans/{id}/adopt/``) and topics (``POST …/topics/``, ``PATCH …/topics/{id}/``, every step
 at ``POST …/topics/{id}/actions/{name}/`` from ``supervision.actions.TOPICS``), and list a
-finding in a topic (``POST …/findings/``). Findings are listed and read (a clerk, their
-department's only) and every step on a finding is ``POST …/findings/{id}/actions/{name}/``
-with the fields of that action's form. Each write validates with the page's form (a 400
+finding in a topic (``POST …/findings/``). On a plan they add a committee (``POST
+…/plans/{id}/committees/``); on a topic a member of its leadership group (``POST
+…/topics/{id}/members/``, ``DELETE …/members/{member_id}/``), a category of findings
+(``…/categories/``), a visit with its photo (``…/investigations/``, multipart), a 回头看
+(``…/reviews/``, held at ``…/reviews/{review_id}/hold/``) and a question of its
+monitoring questionnaire (``…/questionnaire/``, supervision/monitoring.py). Findings
+are listed and read (a clerk, their department's only) and every step on a finding is
+``POST …/findings/{id}/actions/{name}/`` with the fields of that action's form. Each write validates with the page's form (a 400
 naming each field) and runs the page's service, which checks the jurisdiction. Refusals
 are ``{"code", "message"}``; an object outside the scope is 404, and so is any of these
 writes for someone who is not staff (as the pages).
@@ -34,9 +39,25 @@ from congress.keyset import KeysetPagination
 from congress.models import User
 from congress.scoping import acting_user, get_visible_or_404, is_staff_or_admin
 from supervision import forms as f
+from supervision import monitoring as m
+from supervision import monitoring_forms as mf
 from supervision import selectors, services
 from supervision.actions import FINDING_ACTIONS, TOPIC_ACTIONS, TOPICS, action_named, may
-from supervision.models.topics import Finding, SupervisionPlan, Topic, TopicKind
+from supervision.models.monitoring import SurveyQuestion, SurveyQuestionKind
+from supervision.models.topics import (
+    Committee,
+    Finding,
+    FindingCategory,
+    FindingStatus,
+    FollowUpReview,
+    GroupRole,
+    Investigation,
+    InvestigationMethod,
+    SupervisionPlan,
+    Topic,
+    TopicKind,
+    TopicMember,
+)
 
 
 class PlanSerializer(serializers.ModelSerializer):
@@ -110,6 +131,64 @@ class FindingSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class CommitteeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Committee
+        fields = ["id", "congress", "name", "is_active"]
+        read_only_fields = fields
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TopicMember
+        fields = ["id", "topic", "role", "name", "position"]
+        read_only_fields = fields
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FindingCategory
+        fields = ["id", "topic", "number", "title"]
+        read_only_fields = fields
+
+
+class InvestigationSerializer(serializers.ModelSerializer):
+    photos = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Investigation
+        fields = [
+            "id",
+            "topic",
+            "held_on",
+            "place",
+            "method",
+            "participants",
+            "notes",
+            "photos",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_photos(self, investigation: Investigation) -> int:
+        """How many photos the visit has (each served by the staff's photo page)."""
+        return investigation.photos.count()
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FollowUpReview
+        fields = ["id", "topic", "scheduled_on", "held_on", "summary", "reopened", "created_at"]
+        read_only_fields = fields
+
+
+class QuestionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SurveyQuestion
+        fields = ["id", "position", "kind", "text", "options", "required"]
+        read_only_fields = fields
+
+
 class FindingActionInput(serializers.Serializer):
     text = serializers.CharField(required=False, allow_blank=True)
     expected_version = serializers.IntegerField(required=False)
@@ -179,6 +258,49 @@ class FindingCreateInput(serializers.Serializer):
     target = serializers.CharField(required=False, allow_blank=True)
     milestones = serializers.CharField(required=False, allow_blank=True)
     is_flagged = serializers.BooleanField(required=False)
+
+
+class CommitteeInput(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+
+
+class MemberInput(serializers.Serializer):
+    role = serializers.ChoiceField(choices=GroupRole.choices)
+    name = serializers.CharField(max_length=50)
+    position = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+class CategoryInput(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+
+
+class InvestigationInput(serializers.Serializer):
+    held_on = serializers.DateField()
+    place = serializers.CharField(max_length=200)
+    method = serializers.ChoiceField(choices=InvestigationMethod.choices)
+    participants = serializers.CharField(required=False, allow_blank=True)
+    notes = serializers.CharField(required=False, allow_blank=True)
+    photo = serializers.FileField(required=False, help_text="照片（multipart，可选）")
+
+
+class ReviewScheduleInput(serializers.Serializer):
+    scheduled_on = serializers.DateField(required=False, allow_null=True)
+
+
+class ReviewHoldInput(serializers.Serializer):
+    summary = serializers.CharField()
+    reopen = serializers.ListField(
+        child=_id("重新整改的问题（id，已销号）"), required=False, help_text="重新整改的问题"
+    )
+
+
+class QuestionInput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=SurveyQuestionKind.choices)
+    text = serializers.CharField(max_length=200)
+    options = serializers.CharField(
+        required=False, allow_blank=True, help_text="单选题：每行一个选项"
+    )
+    required = serializers.BooleanField(required=False)
 
 
 def staff_user(request: Request) -> User:
@@ -261,6 +383,17 @@ class SupervisionPlanViewSet(
         services.plan_adopt(plan=plan, by=user, **_valid(f.AdoptForm(_body(request))))
         return self._answer(plan)
 
+    @extend_schema(request=CommitteeInput, responses={201: CommitteeSerializer})
+    @action(detail=True, methods=["post"])
+    def committees(self, request: Request, pk: str) -> Response:
+        """A committee of the plan's congress, to lead its topics (one of that name: the
+        same committee again)."""
+        user = staff_user(request)
+        plan = self.get_object()
+        name = _valid(f.CommitteeForm(_body(request)))["name"]
+        committee = services.committee_create(congress=plan.congress, name=name, by=user)
+        return Response(CommitteeSerializer(committee).data, status=status.HTTP_201_CREATED)
+
 
 class SupervisionTopicViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
@@ -323,6 +456,110 @@ class SupervisionTopicViewSet(
         step = TOPICS.require(action_name, user, topic)
         step.run(topic, user)
         return self._answer(topic)
+
+    @extend_schema(request=MemberInput, responses={201: MemberSerializer})
+    @action(detail=True, methods=["post"])
+    def members(self, request: Request, pk: str) -> Response:
+        """A member of the topic's leadership group (组长, 副组长, 成员)."""
+        user = staff_user(request)
+        topic = self.get_object()
+        data = _valid(f.MemberForm(_body(request)))
+        member = services.topic_member_add(topic=topic, by=user, **data)
+        return Response(MemberSerializer(member).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("member_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        request=None,
+        responses={204: None},
+    )
+    @action(
+        detail=True,
+        methods=["delete"],
+        url_path=r"members/(?P<member_id>[0-9]+)",
+        url_name="member-remove",
+    )
+    def member_remove(self, request: Request, pk: str, member_id: str) -> Response:
+        """Take a member off the leadership group (another topic's member: 404)."""
+        user = staff_user(request)
+        topic = self.get_object()
+        member = get_visible_or_404(topic.members.all(), pk=int(member_id))
+        services.topic_member_remove(member=member, by=user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=CategoryInput, responses={201: CategorySerializer})
+    @action(detail=True, methods=["post"])
+    def categories(self, request: Request, pk: str) -> Response:
+        """A category of the topic's findings, numbered after the last (a title already
+        there is a 400)."""
+        user = staff_user(request)
+        topic = self.get_object()
+        title = _valid(f.CategoryForm(_body(request)))["title"]
+        category = services.category_create(topic=topic, title=title, by=user)
+        return Response(CategorySerializer(category).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request={
+            "multipart/form-data": InvestigationInput,
+            "application/json": InvestigationInput,
+        },
+        responses={201: InvestigationSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def investigations(self, request: Request, pk: str) -> Response:
+        """调研视察: a visit of the topic's group, with one photo if sent (multipart;
+        checked and re-encoded as on the page, no metadata kept)."""
+        user = staff_user(request)
+        topic = self.get_object()
+        data = dict(_valid(f.InvestigationForm(_body(request), request.FILES)))
+        photo = data.pop("photo", None)
+        visit = services.investigation_create(
+            topic=topic, photos=[photo] if photo else [], by=user, **data
+        )
+        return Response(InvestigationSerializer(visit).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ReviewScheduleInput, responses={201: ReviewSerializer})
+    @action(detail=True, methods=["post"])
+    def reviews(self, request: Request, pk: str) -> Response:
+        """安排回头看: by default after the configured months; handed to the staff of the
+        topic's region as a loop item due on its date."""
+        user = staff_user(request)
+        topic = self.get_object()
+        data = _valid(f.ReviewScheduleForm(_body(request)))
+        review = services.review_schedule(topic=topic, by=user, **data)
+        return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("review_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        request=ReviewHoldInput,
+        responses=ReviewSerializer,
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"reviews/(?P<review_id>[0-9]+)/hold",
+        url_name="review-hold",
+    )
+    def review_hold(self, request: Request, pk: str, review_id: str) -> Response:
+        """开展回头看: what changed, and the closed-off findings to reopen (``reopen``: their
+        ids; another's or one not closed off is a 400). Held already: 409."""
+        user = staff_user(request)
+        topic = self.get_object()
+        review = get_visible_or_404(selectors.topic_reviews(topic), pk=int(review_id))
+        closed = topic.findings.filter(status=FindingStatus.CLOSED_OFF)
+        form = f.ReviewHoldForm(_body(request), findings=closed)
+        services.review_hold(review=review, by=user, **_valid(form))
+        review.refresh_from_db()
+        return Response(ReviewSerializer(review).data)
+
+    @extend_schema(request=QuestionInput, responses={201: QuestionSerializer})
+    @action(detail=True, methods=["post"])
+    def questionnaire(self, request: Request, pk: str) -> Response:
+        """A question at the end of the topic's monitoring questionnaire (until its first
+        answer: then a 400), as on the questionnaire page (docs/supervision-monitoring.md)."""
+        user = staff_user(request)
+        topic = self.get_object()
+        question = m.question_add(topic=topic, by=user, **_valid(mf.QuestionForm(_body(request))))
+        return Response(QuestionSerializer(question).data, status=status.HTTP_201_CREATED)
 
 
 class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

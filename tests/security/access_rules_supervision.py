@@ -13,7 +13,17 @@ from typing import Any
 
 from congress.models import Region, User
 from supervision import services
-from supervision.models.topics import Finding, SupervisionPlan, Topic, TopicKind
+from supervision.models.topics import (
+    Committee,
+    Finding,
+    FindingCategory,
+    FollowUpReview,
+    Investigation,
+    SupervisionPlan,
+    Topic,
+    TopicKind,
+    TopicMember,
+)
 from tests.security.access_rules import (
     API_ANONYMOUS,
     DISTRICT,
@@ -307,6 +317,33 @@ def get_is_no_step(build: Builder) -> Case:
     return Case("get is not a step", api(signed_in(NOT_ALLOWED)), build)
 
 
+def _count(model: Any) -> Any:
+    return lambda cast, args: model.objects.count()
+
+
+def _member_there(cast: Cast, args: dict[str, Any]) -> bool:
+    return TopicMember.objects.filter(pk=args["member_id"]).exists()
+
+
+def _review_row(cast: Cast, args: dict[str, Any]) -> Any:
+    return FollowUpReview.objects.filter(pk=args["review_id"]).values_list("held_on", "summary")[0]
+
+
+def fresh_topic_review(side: str) -> Builder:
+    """A new topic with a 回头看 scheduled, not held yet."""
+
+    def build(cast: Cast) -> dict[str, Any]:
+        _region, staff, _department = _side(cast, side)
+        review = services.review_schedule(topic=_topic(cast, side), by=staff)
+        return {"pk": review.topic_id, "review_id": review.pk}
+
+    return build
+
+
+def _named(field: str, word: str) -> Any:
+    return lambda side: lambda cast: {field: f"{word}{_word()}"}
+
+
 RULES: dict[str, Rule] = {
     "supervision_plan_list": page(only(STAFF)),
     "supervision_plan_create": page(only(STAFF)),
@@ -442,6 +479,90 @@ RULES: dict[str, Rule] = {
                 ok=OK,
                 unchanged=_topic_row,
                 args=lambda side: fresh_topic(side, action_name="start"),
+            ),
+        )
+    ),
+    "supervision-plan-committees": Rule(
+        (
+            get_is_no_step(plan("in")),
+            *api_write(
+                "add a committee",
+                ok=201,
+                unchanged=_count(Committee),
+                args=plan,
+                data=_named("name", "委员会"),
+            ),
+        )
+    ),
+    "supervision-topic-members": Rule(
+        (
+            get_is_no_step(topic("in")),
+            *api_write(
+                "add a member",
+                ok=201,
+                unchanged=_count(TopicMember),
+                args=topic,
+                data=lambda side: lambda cast: {"role": "member", "name": "张委员"},
+            ),
+        )
+    ),
+    "supervision-topic-member-remove": Rule(
+        (
+            get_is_no_step(fresh_member("in")),
+            *api_write(
+                "remove a member",
+                ok=204,
+                unchanged=_member_there,
+                method="DELETE",
+                args=fresh_member,
+            ),
+        )
+    ),
+    "supervision-topic-categories": Rule(
+        (
+            get_is_no_step(topic("in")),
+            *api_write(
+                "add a category",
+                ok=201,
+                unchanged=_count(FindingCategory),
+                args=topic,
+                data=_named("title", "类别"),
+            ),
+        )
+    ),
+    "supervision-topic-investigations": Rule(
+        (
+            get_is_no_step(topic("in")),
+            *api_write(
+                "record a visit",
+                ok=201,
+                unchanged=_count(Investigation),
+                args=topic,
+                data=lambda side: (
+                    lambda cast: {
+                        "held_on": "2026-03-01",
+                        "place": "派出所",
+                        "method": "hearing",
+                    }
+                ),
+            ),
+        )
+    ),
+    "supervision-topic-reviews": Rule(
+        (
+            get_is_no_step(topic("in")),
+            *api_write("schedule a review", ok=201, unchanged=_count(FollowUpReview), args=topic),
+        )
+    ),
+    "supervision-topic-review-hold": Rule(
+        (
+            get_is_no_step(fresh_topic_review("in")),
+            *api_write(
+                "hold a review",
+                ok=OK,
+                unchanged=_review_row,
+                args=fresh_topic_review,
+                data=lambda side: lambda cast: {"summary": "整改成效巩固"},
             ),
         )
     ),

@@ -16,7 +16,7 @@ from typing import Any
 from congress.models import Region, User
 from supervision import monitoring as m
 from supervision import services
-from supervision.models.monitoring import MonitoringPoint, SurveyAnswer
+from supervision.models.monitoring import MonitoringPoint, SurveyAnswer, SurveyQuestion
 from supervision.models.topics import SupervisionPlan, Topic, TopicKind
 from tests.security.access_rules import (
     API_ANONYMOUS,
@@ -242,6 +242,14 @@ def _switched_off_point(side: str) -> Builder:
     return build
 
 
+def _question_count(cast: Cast, args: dict[str, Any]) -> int:
+    return SurveyQuestion.objects.count()
+
+
+def _api_question_data(side: str) -> Builder:
+    return lambda cast: {"kind": "text", "text": f"建议{uuid.uuid4().hex[:8]}", "required": False}
+
+
 def api_write(
     label: str, *, ok: int, unchanged: Any, args: Any = None, data: Any = None
 ) -> tuple[Case, ...]:
@@ -391,6 +399,20 @@ RULES: dict[str, Rule] = {
         (
             Case("get is not a step", api(signed_in(NOT_ALLOWED)), point("in")),
             *api_write("reactivate", ok=OK, unchanged=_point_active, args=_switched_off_point),
+        )
+    ),
+    # A question added through the API (supervision/api.py): a new campaign each time, whose
+    # questionnaire has no answer yet.
+    "supervision-topic-questionnaire": Rule(
+        (
+            Case("get is not a step", api(signed_in(NOT_ALLOWED)), topic("in")),
+            *api_write(
+                "add a question",
+                ok=201,
+                unchanged=_question_count,
+                args=fresh_topic,
+                data=_api_question_data,
+            ),
         )
     ),
     "supervision-monitoring-point-detail": scoped(

@@ -187,6 +187,16 @@ def test_the_walk_finds_the_api_writes() -> None:
         "supervision.api.SupervisionPlanViewSet.create",
         "supervision.api.SupervisionTopicViewSet.partial_update",
         "supervision.monitoring_api.MonitoringPointViewSet.deactivate",
+        # issue #17's rest: a plan's committees, a topic's group, categories, visits,
+        # 回头看 and questionnaire.
+        "supervision.api.SupervisionPlanViewSet.committees",
+        "supervision.api.SupervisionTopicViewSet.members",
+        "supervision.api.SupervisionTopicViewSet.member_remove",
+        "supervision.api.SupervisionTopicViewSet.categories",
+        "supervision.api.SupervisionTopicViewSet.investigations",
+        "supervision.api.SupervisionTopicViewSet.reviews",
+        "supervision.api.SupervisionTopicViewSet.review_hold",
+        "supervision.api.SupervisionTopicViewSet.questionnaire",
     ):
         assert expected in labels
     # The action endpoints each take a table of steps: count those too.
