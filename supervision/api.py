@@ -300,7 +300,8 @@ class QuestionInput(serializers.Serializer):
     options = serializers.CharField(
         required=False, allow_blank=True, help_text="单选题：每行一个选项"
     )
-    required = serializers.BooleanField(required=False)
+    # The input field "required" (a question must be answered), not Field.required.
+    required = serializers.BooleanField(required=False)  # type: ignore[assignment]
 
 
 def staff_user(request: Request) -> User:
