@@ -145,7 +145,7 @@ class MemberSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CategorySerializer(serializers.ModelSerializer):
+class FindingCategorySerializer(serializers.ModelSerializer):
     class Meta:
         model = FindingCategory
         fields = ["id", "topic", "number", "title"]
@@ -487,7 +487,7 @@ class SupervisionTopicViewSet(
         services.topic_member_remove(member=member, by=user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(request=CategoryInput, responses={201: CategorySerializer})
+    @extend_schema(request=CategoryInput, responses={201: FindingCategorySerializer})
     @action(detail=True, methods=["post"])
     def categories(self, request: Request, pk: str) -> Response:
         """A category of the topic's findings, numbered after the last (a title already
@@ -496,7 +496,7 @@ class SupervisionTopicViewSet(
         topic = self.get_object()
         title = _valid(f.CategoryForm(_body(request)))["title"]
         category = services.category_create(topic=topic, title=title, by=user)
-        return Response(CategorySerializer(category).data, status=status.HTTP_201_CREATED)
+        return Response(FindingCategorySerializer(category).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         request={

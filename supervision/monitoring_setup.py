@@ -15,7 +15,10 @@ def _build_demo(ctx: Any) -> None:
 
 
 register_api_enums(
-    {"SupervisionMonitoringPointKindEnum": "supervision.models.monitoring.PointKind"}
+    {
+        "SupervisionMonitoringPointKindEnum": "supervision.models.monitoring.PointKind",
+        "SupervisionSurveyQuestionKindEnum": "supervision.models.monitoring.SurveyQuestionKind",
+    }
 )
 # After the supervision topics (order 60), whose campaign the points belong to.
 register_demo_builder(DemoBuilder("supervision monitoring points", _build_demo, order=62))

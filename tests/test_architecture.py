@@ -27,9 +27,9 @@ def test_the_core_settings_name_no_feature_apps_choices() -> None:
 def test_every_registered_enum_name_is_a_choice_set() -> None:
     # 9 of the core (the satisfaction levels registered by the livelihood rating), 15 of
     # representatives, 16 of suggestions, 15 of the livelihood year (the vote 5, the call
-    # 5, the projects 3, the rating 2), 14 of supervision (plans and findings 6, meetings
-    # 5, evaluations 2, monitoring points 1).
-    assert len(API_ENUM_NAMES) == 69
+    # 5, the projects 3, the rating 2), 15 of supervision (plans and findings 6, meetings
+    # 5, evaluations 2, monitoring points and their questions 2).
+    assert len(API_ENUM_NAMES) == 70
     for name, path in API_ENUM_NAMES.items():
         assert name.endswith("Enum"), name
         assert issubclass(import_string(path), Choices), path
