@@ -58,7 +58,9 @@
         }
       }
     });
-    // A new query replaces the last one's answers in the list (not added to them).
-    select.on("type", function () { select.clearOptions(); });
+    // A new query replaces the last one's answers in the list (not added to them), and
+    // from the first keystroke an answer to an earlier question (the list opened on
+    // focus) is stale: the throttled load for the new text has not asked yet.
+    select.on("type", function (query) { latest = query; select.clearOptions(); });
   });
 })();
