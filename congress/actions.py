@@ -76,9 +76,11 @@ class ActionTable(Generic[T, D]):
 
 def validated(form: forms.BaseForm) -> dict[str, Any]:
     """The form's cleaned data, or its first error as a ``RuleViolation`` prefixed with
-    the field's label (a form-wide error bare)."""
+    the field's label where the message does not name it (a form-wide error bare)."""
     if form.is_valid():
         return dict(form.cleaned_data)
     field, errors = next(iter(form.errors.items()))
-    label = form.fields[field].label if field in form.fields else ""
-    raise RuleViolation(f"{label}：{errors[0]}" if label else str(errors[0]))
+    label = str(form.fields[field].label or "") if field in form.fields else ""
+    message = str(errors[0])
+    # The product's stock messages name their field already (congress/forms.py).
+    raise RuleViolation(f"{label}：{message}" if label and label not in message else message)

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from congress.errors import DomainError, InvalidTransition
 from congress.files import stream_file
+from congress.form_steps import post_step, submit
 from congress.keyset import keyset_page
 from congress.models import Region
 from congress.ratelimit import ratelimit
@@ -74,6 +75,15 @@ def _refused(request: HttpRequest, error: DomainError) -> None:
     messages.error(request, str(error.message))
 
 
+def _form_page(
+    request: HttpRequest, form: Any, status: int, title: str, back: str, **extra: Any
+) -> HttpResponse:
+    """The shared page of one form (supervision/form.html), shown again with what was
+    typed and the refusal when ``status`` says so."""
+    context = {"form": form, "title": title, "back": back, **extra}
+    return render(request, "supervision/form.html", context, status=status)
+
+
 # --- plans --------------------------------------------------------------------------------
 
 
@@ -88,24 +98,11 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 def plan_create(request: HttpRequest) -> HttpResponse:
     form = f.PlanForm(request.POST or None, congresses=selectors.congresses_managed(request.user))
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan = services.plan_create(by=acting_user(request), **form.cleaned_data)
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-            status = error.status
-        else:
-            messages.success(request, _("监督工作计划已创建，请添加议题。"))
-            return redirect(plan)
-    elif request.method == "POST":
-        status = 400
-    return render(
-        request,
-        "supervision/form.html",
-        {"form": form, "title": _("新建监督工作计划")},
-        status=status,
-    )
+    sent = submit(request, form, lambda data: services.plan_create(by=acting_user(request), **data))
+    if sent.done:
+        messages.success(request, _("监督工作计划已创建，请添加议题。"))
+        return redirect(sent.result)
+    return _form_page(request, form, sent.status, _("新建监督工作计划"), "")
 
 
 @staff_required
@@ -125,37 +122,26 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     form = f.PlanEditForm(request.POST or None, initial={"title": plan.title, "notes": plan.notes})
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.plan_update(plan=plan, by=acting_user(request), **form.cleaned_data)
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-            status = error.status
-        else:
-            return redirect(plan)
-    elif request.method == "POST":
-        status = 400
-    return render(
+    sent = submit(
         request,
-        "supervision/form.html",
-        {"form": form, "title": plan.title, "back": plan.get_absolute_url()},
-        status=status,
+        form,
+        lambda data: services.plan_update(plan=plan, by=acting_user(request), **data),
     )
+    if sent.done:
+        return redirect(plan)
+    return _form_page(request, form, sent.status, plan.title, plan.get_absolute_url())
 
 
 @staff_required
 @require_POST
 def plan_adopt(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
-    form = f.AdoptForm(request.POST)
-    if form.is_valid():
-        try:
-            services.plan_adopt(plan=plan, by=acting_user(request), **form.cleaned_data)
-        except DomainError as error:
-            _refused(request, error)
-        else:
-            messages.success(request, _("计划已通过。"))
+    post_step(
+        request,
+        f.AdoptForm(request.POST),
+        lambda data: services.plan_adopt(plan=plan, by=acting_user(request), **data),
+        _("计划已通过。"),
+    )
     return redirect(plan)
 
 
@@ -163,14 +149,14 @@ def plan_adopt(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def committee_add(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
-    form = f.CommitteeForm(request.POST)
-    if form.is_valid():
-        try:
-            services.committee_create(
-                congress=plan.congress, name=form.cleaned_data["name"], by=acting_user(request)
-            )
-        except DomainError as error:
-            _refused(request, error)
+    post_step(
+        request,
+        f.CommitteeForm(request.POST),
+        lambda data: services.committee_create(
+            congress=plan.congress, name=data["name"], by=acting_user(request)
+        ),
+        _("委员会已添加。"),
+    )
     return redirect(plan)
 
 
@@ -190,20 +176,15 @@ def _topic_form(plan: SupervisionPlan, data: Any = None, **kwargs: Any) -> f.Top
 def topic_create(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     form = _topic_form(plan, request.POST or None)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            topic = services.topic_create(plan=plan, by=acting_user(request), **form.cleaned_data)
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-            status = error.status
-        else:
-            messages.success(request, _("议题已列入计划。"))
-            return redirect(topic)
-    elif request.method == "POST":
-        status = 400
-    context = {"form": form, "title": _("新增监督议题"), "back": plan.get_absolute_url()}
-    return render(request, "supervision/form.html", context, status=status)
+    sent = submit(
+        request,
+        form,
+        lambda data: services.topic_create(plan=plan, by=acting_user(request), **data),
+    )
+    if sent.done:
+        messages.success(request, _("议题已列入计划。"))
+        return redirect(sent.result)
+    return _form_page(request, form, sent.status, _("新增监督议题"), plan.get_absolute_url())
 
 
 @staff_required
@@ -219,19 +200,14 @@ def topic_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "ends_on": topic.ends_on,
     }
     form = _topic_form(topic.plan, request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.topic_update(topic=topic, by=acting_user(request), **form.cleaned_data)
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-            status = error.status
-        else:
-            return redirect(topic)
-    elif request.method == "POST":
-        status = 400
-    context = {"form": form, "title": topic.title, "back": topic.get_absolute_url()}
-    return render(request, "supervision/form.html", context, status=status)
+    sent = submit(
+        request,
+        form,
+        lambda data: services.topic_update(topic=topic, by=acting_user(request), **data),
+    )
+    if sent.done:
+        return redirect(topic)
+    return _form_page(request, form, sent.status, topic.title, topic.get_absolute_url())
 
 
 @staff_required
@@ -282,14 +258,12 @@ def topic_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @require_POST
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     topic = _topic(request, pk)
-    form = f.MemberForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请填写姓名并选择职务。"))
-        return redirect(topic)
-    try:
-        services.topic_member_add(topic=topic, by=acting_user(request), **form.cleaned_data)
-    except DomainError as error:
-        _refused(request, error)
+    post_step(
+        request,
+        f.MemberForm(request.POST),
+        lambda data: services.topic_member_add(topic=topic, by=acting_user(request), **data),
+        _("领导小组成员已添加。"),
+    )
     return redirect(topic)
 
 
@@ -306,16 +280,14 @@ def member_remove(request: HttpRequest, pk: int, member_id: int) -> HttpResponse
 @require_POST
 def category_add(request: HttpRequest, pk: int) -> HttpResponse:
     topic = _topic(request, pk)
-    form = f.CategoryForm(request.POST)
-    if form.is_valid():
-        try:
-            services.category_create(
-                topic=topic, title=form.cleaned_data["title"], by=acting_user(request)
-            )
-        except DomainError as error:
-            _refused(request, error)
-    else:
-        messages.error(request, _("请填写类别名称。"))
+    post_step(
+        request,
+        f.CategoryForm(request.POST),
+        lambda data: services.category_create(
+            topic=topic, title=data["title"], by=acting_user(request)
+        ),
+        _("问题类别已添加。"),
+    )
     return redirect("supervision_topic_findings", pk=topic.pk)
 
 
@@ -346,28 +318,25 @@ def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
         departments=selectors.departments_for(topic),
         categories=topic.categories.all(),
     )
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.finding_create(topic=topic, by=acting_user(request), **form.cleaned_data)
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-            status = error.status
-        else:
-            messages.success(request, _("问题已列入清单并交办。"))
-            if "another" in request.POST:
-                return redirect("supervision_finding_create", pk=topic.pk)
-            return redirect("supervision_topic_findings", pk=topic.pk)
-    elif request.method == "POST":
-        status = 400
-    context = {
-        "form": form,
-        "title": _("列入问题清单"),
-        "back": topic.get_absolute_url(),
-        "topic": topic,
-        "another": True,
-    }
-    return render(request, "supervision/form.html", context, status=status)
+    sent = submit(
+        request,
+        form,
+        lambda data: services.finding_create(topic=topic, by=acting_user(request), **data),
+    )
+    if sent.done:
+        messages.success(request, _("问题已列入清单并交办。"))
+        if "another" in request.POST:
+            return redirect("supervision_finding_create", pk=topic.pk)
+        return redirect("supervision_topic_findings", pk=topic.pk)
+    return _form_page(
+        request,
+        form,
+        sent.status,
+        _("列入问题清单"),
+        topic.get_absolute_url(),
+        topic=topic,
+        another=True,
+    )
 
 
 @login_required
@@ -455,29 +424,21 @@ def finding_act(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 def investigation_create(request: HttpRequest, pk: int) -> HttpResponse:
     topic = _topic(request, pk)
     form = f.InvestigationForm(request.POST or None, request.FILES or None)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def record(data: Any) -> Any:
+        data = dict(data)
         photo = data.pop("photo", None)
-        try:
-            services.investigation_create(
-                topic=topic, photos=[photo] if photo else [], by=acting_user(request), **data
-            )
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-            status = error.status
-        else:
-            messages.success(request, _("调研视察已记录。"))
-            return redirect(topic)
-    elif request.method == "POST":
-        status = 400
-    context = {
-        "form": form,
-        "title": _("记录调研视察"),
-        "back": topic.get_absolute_url(),
-        "topic": topic,
-    }
-    return render(request, "supervision/form.html", context, status=status)
+        return services.investigation_create(
+            topic=topic, photos=[photo] if photo else [], by=acting_user(request), **data
+        )
+
+    sent = submit(request, form, record)
+    if sent.done:
+        messages.success(request, _("调研视察已记录。"))
+        return redirect(topic)
+    return _form_page(
+        request, form, sent.status, _("记录调研视察"), topic.get_absolute_url(), topic=topic
+    )
 
 
 @staff_required
@@ -500,14 +461,12 @@ def investigation_photo(request: HttpRequest, token: str) -> FileResponse:
 @require_POST
 def review_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     topic = _topic(request, pk)
-    form = f.ReviewScheduleForm(request.POST)
-    if form.is_valid():
-        try:
-            services.review_schedule(topic=topic, by=acting_user(request), **form.cleaned_data)
-        except DomainError as error:
-            _refused(request, error)
-        else:
-            messages.success(request, _("回头看已安排。"))
+    post_step(
+        request,
+        f.ReviewScheduleForm(request.POST),
+        lambda data: services.review_schedule(topic=topic, by=acting_user(request), **data),
+        _("回头看已安排。"),
+    )
     return redirect(topic)
 
 
@@ -516,25 +475,18 @@ def review_hold(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_visible_or_404(selectors.visible_reviews(request.user), pk=pk)
     closed = review.topic.findings.filter(status=FindingStatus.CLOSED_OFF)
     form = f.ReviewHoldForm(request.POST or None, findings=closed)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.review_hold(review=review, by=acting_user(request), **form.cleaned_data)
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-            status = error.status
-        else:
-            messages.success(request, _("回头看已记录。"))
-            return redirect(review.topic)
-    elif request.method == "POST":
-        status = 400
-    context = {
-        "form": form,
-        "title": _("开展回头看"),
-        "back": review.topic.get_absolute_url(),
-        "topic": review.topic,
-    }
-    return render(request, "supervision/form.html", context, status=status)
+    sent = submit(
+        request,
+        form,
+        lambda data: services.review_hold(review=review, by=acting_user(request), **data),
+    )
+    if sent.done:
+        messages.success(request, _("回头看已记录。"))
+        return redirect(review.topic)
+    topic = review.topic
+    return _form_page(
+        request, form, sent.status, _("开展回头看"), topic.get_absolute_url(), topic=topic
+    )
 
 
 @staff_required
