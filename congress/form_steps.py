@@ -40,9 +40,13 @@ class Submission:
     status: int = 200
 
 
-def submit(request: HttpRequest, form: forms.BaseForm, run: Run) -> Submission:
+def submit(
+    request: HttpRequest, form: forms.BaseForm, run: Run, field: str | None = None
+) -> Submission:
     """Run the service with the form's cleaned data when the page was posted and the
-    form is valid; otherwise say how to show the form again."""
+    form is valid; otherwise say how to show the form again. A refusal goes on
+    ``field`` when the form has one input it is about (a list pasted in), else on the
+    form as a whole."""
     if request.method != "POST":
         return Submission()
     if not form.is_valid():
@@ -50,7 +54,7 @@ def submit(request: HttpRequest, form: forms.BaseForm, run: Run) -> Submission:
     try:
         result = run(form.cleaned_data)
     except DomainError as error:
-        form.add_error(None, str(error.message))
+        form.add_error(field, str(error.message))
         return Submission(status=error.status)
     return Submission(done=True, result=result)
 

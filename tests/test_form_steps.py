@@ -93,3 +93,13 @@ def test_a_message_that_does_not_name_its_field_is_prefixed_with_the_label() -> 
     assert not post_step(request, CountForm({"count": "11"}), lambda data: None, "已添加。")
     [text] = _texts(request)
     assert text.startswith("人数：")
+
+
+def test_a_refusal_about_one_input_is_shown_on_that_input() -> None:
+    def refuse(data: Any) -> None:
+        raise RuleViolation("第3行缺少名称。")
+
+    form = NameForm({"name": "x"})
+    sent = submit(_request("POST"), form, refuse, field="name")
+    assert sent.status == 400
+    assert form.errors["name"] == ["第3行缺少名称。"]
