@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from congress.errors import DomainError
+from congress.form_steps import submit
 from congress.keyset import keyset_page
 from congress.ratelimit import is_limited, ratelimit, too_many_requests
 from congress.scoping import acting_user, get_visible_or_404
@@ -36,7 +37,7 @@ from supervision import selectors
 from supervision.models.monitoring import MonitoringPoint, PointKind, SurveyQuestion
 from supervision.models.topics import Topic
 from supervision.monitoring_exports import results_workbook
-from supervision.views import staff_required
+from supervision.views import form_page, staff_required
 
 
 def _topic(request: HttpRequest, pk: int) -> Topic:
@@ -87,55 +88,33 @@ def _point_form(request: HttpRequest, topic: Topic) -> f.PointForm:
 def point_create(request: HttpRequest, pk: int) -> HttpResponse:
     topic = _topic(request, pk)
     form = _point_form(request, topic)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            m.point_create(topic=topic, by=acting_user(request), **form.cleaned_data)
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-            status = error.status
-        else:
-            messages.success(request, _("监测点已添加。"))
-            if "another" in request.POST:
-                return redirect("monitoring_point_create", pk=topic.pk)
-            return redirect("monitoring_points", pk=topic.pk)
-    elif request.method == "POST":
-        status = 400
-    context = {
-        "form": form,
-        "title": _("添加监测点"),
-        "topic": topic,
-        "back": reverse("monitoring_points", args=[topic.pk]),
-        "another": True,
-    }
-    return render(request, "supervision/form.html", context, status=status)
+    sent = submit(
+        request, form, lambda data: m.point_create(topic=topic, by=acting_user(request), **data)
+    )
+    if sent.done:
+        messages.success(request, _("监测点已添加。"))
+        if "another" in request.POST:
+            return redirect("monitoring_point_create", pk=topic.pk)
+        return redirect("monitoring_points", pk=topic.pk)
+    back = reverse("monitoring_points", args=[topic.pk])
+    return form_page(request, form, sent.status, _("添加监测点"), back, topic=topic, another=True)
 
 
 @staff_required
 def points_bulk(request: HttpRequest, pk: int) -> HttpResponse:
     topic = _topic(request, pk)
     form = f.PointsBulkForm(request.POST or None)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            created = m.points_bulk_create(
-                topic=topic, text=form.cleaned_data["lines"], by=acting_user(request)
-            )
-        except DomainError as error:
-            form.add_error("lines", str(error.message))
-            status = error.status
-        else:
-            messages.success(request, _("已添加%(n)d个监测点。") % {"n": len(created)})
-            return redirect("monitoring_points", pk=topic.pk)
-    elif request.method == "POST":
-        status = 400
-    context = {
-        "form": form,
-        "title": _("批量添加监测点"),
-        "topic": topic,
-        "back": reverse("monitoring_points", args=[topic.pk]),
-    }
-    return render(request, "supervision/form.html", context, status=status)
+    sent = submit(
+        request,
+        form,
+        lambda data: m.points_bulk_create(topic=topic, text=data["lines"], by=acting_user(request)),
+        field="lines",
+    )
+    if sent.done:
+        messages.success(request, _("已添加%(n)d个监测点。") % {"n": len(sent.result)})
+        return redirect("monitoring_points", pk=topic.pk)
+    back = reverse("monitoring_points", args=[topic.pk])
+    return form_page(request, form, sent.status, _("批量添加监测点"), back, topic=topic)
 
 
 @staff_required
@@ -209,25 +188,15 @@ def questionnaire(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST if request.method == "POST" and "intro_form" in request.POST else None,
         initial={"intro": found.intro if found else ""},
     )
-    status = 200
-    if request.method == "POST":
-        form = intro_form if "intro_form" in request.POST else question_form
-        if form.is_valid():
-            try:
-                if form is intro_form:
-                    m.questionnaire_set_intro(
-                        topic=topic, by=acting_user(request), **form.cleaned_data
-                    )
-                else:
-                    m.question_add(topic=topic, by=acting_user(request), **form.cleaned_data)
-            except DomainError as error:
-                form.add_error(None, str(error.message))
-                status = error.status
-            else:
-                messages.success(request, _("问卷已保存。"))
-                return redirect("monitoring_questionnaire", pk=topic.pk)
-        else:
-            status = 400
+    service = m.questionnaire_set_intro if "intro_form" in request.POST else m.question_add
+    sent = submit(
+        request,
+        intro_form if "intro_form" in request.POST else question_form,
+        lambda data: service(topic=topic, by=acting_user(request), **data),
+    )
+    if sent.done:
+        messages.success(request, _("问卷已保存。"))
+        return redirect("monitoring_questionnaire", pk=topic.pk)
     context = {
         "topic": topic,
         "questionnaire": found,
@@ -235,7 +204,7 @@ def questionnaire(request: HttpRequest, pk: int) -> HttpResponse:
         "question_form": question_form,
         "intro_form": intro_form,
     }
-    return render(request, "supervision/monitoring/questionnaire.html", context, status=status)
+    return render(request, "supervision/monitoring/questionnaire.html", context, status=sent.status)
 
 
 @staff_required
@@ -251,25 +220,16 @@ def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "required": question.required,
         },
     )
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            m.question_update(question=question, by=acting_user(request), **form.cleaned_data)
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-            status = error.status
-        else:
-            messages.success(request, _("问卷已保存。"))
-            return redirect("monitoring_questionnaire", pk=topic.pk)
-    elif request.method == "POST":
-        status = 400
-    context = {
-        "form": form,
-        "title": _("修改题目"),
-        "topic": topic,
-        "back": reverse("monitoring_questionnaire", args=[topic.pk]),
-    }
-    return render(request, "supervision/form.html", context, status=status)
+    sent = submit(
+        request,
+        form,
+        lambda data: m.question_update(question=question, by=acting_user(request), **data),
+    )
+    if sent.done:
+        messages.success(request, _("问卷已保存。"))
+        return redirect("monitoring_questionnaire", pk=topic.pk)
+    back = reverse("monitoring_questionnaire", args=[topic.pk])
+    return form_page(request, form, sent.status, _("修改题目"), back, topic=topic)
 
 
 @staff_required
@@ -342,20 +302,14 @@ def answer_finding(request: HttpRequest, pk: int) -> HttpResponse:
         departments=selectors.departments_for(topic),
         categories=topic.categories.all(),
     )
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            finding = m.answer_to_finding(
-                answer=answer, by=acting_user(request), **form.cleaned_data
-            )
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-            status = error.status
-        else:
-            messages.success(request, _("已列入问题清单并交办。"))
-            return redirect(finding)
-    elif request.method == "POST":
-        status = 400
+    sent = submit(
+        request,
+        form,
+        lambda data: m.answer_to_finding(answer=answer, by=acting_user(request), **data),
+    )
+    if sent.done:
+        messages.success(request, _("已列入问题清单并交办。"))
+        return redirect(sent.result)
     context = {
         "form": form,
         "answer": answer,
@@ -363,7 +317,9 @@ def answer_finding(request: HttpRequest, pk: int) -> HttpResponse:
         "title": _("列入问题清单"),
         "back": reverse("monitoring_texts", args=[topic.pk]),
     }
-    return render(request, "supervision/monitoring/answer_finding.html", context, status=status)
+    return render(
+        request, "supervision/monitoring/answer_finding.html", context, status=sent.status
+    )
 
 
 # --- the public questionnaire (no account) ------------------------------------------------

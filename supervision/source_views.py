@@ -16,13 +16,13 @@ from django.views.decorators.http import require_POST
 
 from congress import topic_sources as registry
 from congress.dashboard import breadcrumbs, drillable
-from congress.errors import DomainError
+from congress.form_steps import submit
 from congress.scoping import acting_user, get_visible_or_404
 from supervision import selectors, sources
 from supervision.models.topics import Committee, TopicKind
 from supervision.source_forms import IdeaTopicForm, SourceNumberForm
 from supervision.sources import services as source_services
-from supervision.views import staff_required
+from supervision.views import form_page, staff_required
 
 SPARK_WIDTH, SPARK_HEIGHT = 72, 24
 
@@ -131,22 +131,19 @@ def topic_from_idea(request: HttpRequest) -> HttpResponse:
         departments=selectors.departments_for_region(scope.region),
         committees=Committee.objects.filter(congress__in=plans.values("congress"), is_active=True),
     )
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        fields = dict(form.cleaned_data)
+
+    def create(data: Any) -> Any:
+        fields = dict(data)
         chosen = fields.pop("plan")
-        try:
-            topic, linked = source_services.topic_create_from_cluster(
-                scope=scope, key=key, plan=chosen, fields=fields, by=acting_user(request)
-            )
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-            status = error.status
-        else:
-            messages.success(request, _("议题已列入计划，关联来源 %(n)d 件。") % {"n": linked})
-            return redirect(topic)
-    elif request.method == "POST":
-        status = 400
+        return source_services.topic_create_from_cluster(
+            scope=scope, key=key, plan=chosen, fields=fields, by=acting_user(request)
+        )
+
+    sent = submit(request, form, create)
+    if sent.done:
+        topic, linked = sent.result
+        messages.success(request, _("议题已列入计划，关联来源 %(n)d 件。") % {"n": linked})
+        return redirect(topic)
     context = {
         "form": form,
         "scope": scope,
@@ -155,7 +152,7 @@ def topic_from_idea(request: HttpRequest) -> HttpResponse:
         "limit": sources.CLUSTER_CASES,
         "back": reverse("supervision_topic_ideas") + "?" + urlencode({"region": scope.region.pk}),
     }
-    return render(request, "supervision/topic_from_idea.html", context, status=status)
+    return render(request, "supervision/topic_from_idea.html", context, status=sent.status)
 
 
 @staff_required
@@ -164,27 +161,19 @@ def topic_source_add(request: HttpRequest, pk: int) -> HttpResponse:
     what was typed (status 400)."""
     topic = get_visible_or_404(selectors.visible_topics(request.user), pk=pk)
     form = SourceNumberForm(request.POST or None)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            source_services.topic_source_link_number(
-                topic=topic, number=form.cleaned_data["number"], by=acting_user(request)
-            )
-        except DomainError as error:
-            form.add_error("number", str(error.message))
-            status = error.status
-        else:
-            messages.success(request, _("已关联来源。"))
-            return redirect(topic.get_absolute_url() + "#sources")
-    elif request.method == "POST":
-        status = 400
-    context = {
-        "form": form,
-        "title": _("关联来源"),
-        "topic": topic,
-        "back": topic.get_absolute_url() + "#sources",
-    }
-    return render(request, "supervision/form.html", context, status=status)
+    sent = submit(
+        request,
+        form,
+        lambda data: source_services.topic_source_link_number(
+            topic=topic, number=data["number"], by=acting_user(request)
+        ),
+        field="number",
+    )
+    if sent.done:
+        messages.success(request, _("已关联来源。"))
+        return redirect(topic.get_absolute_url() + "#sources")
+    back = topic.get_absolute_url() + "#sources"
+    return form_page(request, form, sent.status, _("关联来源"), back, topic=topic)
 
 
 @staff_required

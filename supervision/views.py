@@ -75,7 +75,7 @@ def _refused(request: HttpRequest, error: DomainError) -> None:
     messages.error(request, str(error.message))
 
 
-def _form_page(
+def form_page(
     request: HttpRequest, form: Any, status: int, title: str, back: str, **extra: Any
 ) -> HttpResponse:
     """The shared page of one form (supervision/form.html), shown again with what was
@@ -102,7 +102,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     if sent.done:
         messages.success(request, _("监督工作计划已创建，请添加议题。"))
         return redirect(sent.result)
-    return _form_page(request, form, sent.status, _("新建监督工作计划"), "")
+    return form_page(request, form, sent.status, _("新建监督工作计划"), "")
 
 
 @staff_required
@@ -129,7 +129,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if sent.done:
         return redirect(plan)
-    return _form_page(request, form, sent.status, plan.title, plan.get_absolute_url())
+    return form_page(request, form, sent.status, plan.title, plan.get_absolute_url())
 
 
 @staff_required
@@ -184,7 +184,7 @@ def topic_create(request: HttpRequest, pk: int) -> HttpResponse:
     if sent.done:
         messages.success(request, _("议题已列入计划。"))
         return redirect(sent.result)
-    return _form_page(request, form, sent.status, _("新增监督议题"), plan.get_absolute_url())
+    return form_page(request, form, sent.status, _("新增监督议题"), plan.get_absolute_url())
 
 
 @staff_required
@@ -207,7 +207,7 @@ def topic_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if sent.done:
         return redirect(topic)
-    return _form_page(request, form, sent.status, topic.title, topic.get_absolute_url())
+    return form_page(request, form, sent.status, topic.title, topic.get_absolute_url())
 
 
 @staff_required
@@ -328,7 +328,7 @@ def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
         if "another" in request.POST:
             return redirect("supervision_finding_create", pk=topic.pk)
         return redirect("supervision_topic_findings", pk=topic.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
         sent.status,
@@ -436,7 +436,7 @@ def investigation_create(request: HttpRequest, pk: int) -> HttpResponse:
     if sent.done:
         messages.success(request, _("调研视察已记录。"))
         return redirect(topic)
-    return _form_page(
+    return form_page(
         request, form, sent.status, _("记录调研视察"), topic.get_absolute_url(), topic=topic
     )
 
@@ -484,7 +484,7 @@ def review_hold(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("回头看已记录。"))
         return redirect(review.topic)
     topic = review.topic
-    return _form_page(
+    return form_page(
         request, form, sent.status, _("开展回头看"), topic.get_absolute_url(), topic=topic
     )
 

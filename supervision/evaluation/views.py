@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from congress.ballots.http import session_untouched
 from congress.errors import DomainError
+from congress.form_steps import submit
 from congress.keyset import keyset_page
 from congress.models import Department, Region
 from congress.scoping import acting_user, get_visible_or_404, is_staff_or_admin, region_scope_q
@@ -65,20 +66,13 @@ def evaluation_create(request: HttpRequest) -> HttpResponse:
         departments=_departments(request),
         delegations=selectors.delegations_managed(request.user),
     )
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                evaluation = services.evaluation_create(
-                    by=acting_user(request), **form.cleaned_data
-                )
-            except DomainError as error:
-                form.add_error(None, str(error.message))
-            else:
-                messages.success(request, _("工作评议已创建，核对后即可开始评议。"))
-                return redirect(evaluation)
-    return render(request, "supervision/evaluation/form.html", {"form": form}, status=status)
+    sent = submit(
+        request, form, lambda data: services.evaluation_create(by=acting_user(request), **data)
+    )
+    if sent.done:
+        messages.success(request, _("工作评议已创建，核对后即可开始评议。"))
+        return redirect(sent.result)
+    return render(request, "supervision/evaluation/form.html", {"form": form}, status=sent.status)
 
 
 @login_required
