@@ -1,4 +1,4 @@
-"""API routes of monitoring points and questionnaire responses."""
+"""API routes of monitoring points, the questionnaire's questions and its results."""
 
 from django.urls import URLPattern, URLResolver
 from rest_framework.routers import SimpleRouter
@@ -10,6 +10,11 @@ router.register(
     "supervision/monitoring-points",
     monitoring_api.MonitoringPointViewSet,
     basename="supervision-monitoring-point",
+)
+router.register(
+    "supervision/monitoring-questions",
+    monitoring_api.MonitoringQuestionViewSet,
+    basename="supervision-monitoring-question",
 )
 router.register(
     "supervision/monitoring-results",

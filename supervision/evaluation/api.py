@@ -5,26 +5,44 @@ first); staff take the steps of ``actions.EVALUATION_ACTIONS`` with
 ``POST …/{id}/actions/{name}/``; a representative scores with ``POST …/{id}/ballot/``
 (``{"scores": [{"subject", "criterion", "score"}, …]}``) and gets the receipt in the
 answer; ``…/{id}/results/`` answers 409 (``results_not_published``) until the close.
-Creating an evaluation is on its page only. Refusals are ``{"code", "message"}``.
+
+Staff create a draft with ``POST …/evaluations/`` (docs/supervision-evaluation.md, "API"):
+the new-evaluation page's form (``forms.EvaluationForm``: the criteria and the appointed
+officials as its lines of text, the departments by id) and its service
+(``services.evaluation_create``, which checks the jurisdiction). Bad input is a 400
+naming each field (weights that do not add up to 100 name ``criteria``, a window that
+ends before it starts names ``closes_at``); another region's congress is a 404, and so
+is the write for anyone who is not staff (as the page). Refusals are ``{"code",
+"message"}``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from congress.api.throttling import BallotCastThrottle, count_refused
 from congress.ballots.errors import ResultsNotPublished
 from congress.ballots.http import session_untouched
+from congress.errors import RuleViolation
 from congress.keyset import KeysetPagination
+from congress.models import Congress, User
 from congress.scoping import get_visible_or_404
 from representatives.selectors import representative_of
+from supervision import selectors as supervision_selectors
+from supervision.api import _body, _valid, staff_user, visible_in_body
 from supervision.evaluation import actions, selectors, services
+from supervision.evaluation.forms import EvaluationForm
 from supervision.models.evaluation import (
     Evaluation,
     EvaluationCriterion,
@@ -107,6 +125,52 @@ class EvaluationReceiptSerializer(serializers.Serializer):
     receipt = serializers.CharField()
 
 
+class EvaluationCreateInput(serializers.Serializer):
+    """The new-evaluation page's fields (validated by ``forms.EvaluationForm``)."""
+
+    congress = serializers.IntegerField(help_text="人大（id）")
+    title = serializers.CharField(max_length=200)
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    opens_at = serializers.DateTimeField(help_text="开始评议时间")
+    closes_at = serializers.DateTimeField(help_text="截止评议时间，须晚于开始评议时间")
+    criteria = serializers.CharField(
+        help_text="评议内容及权重：每行一项“名称 权重”，如“工作作风 30”，权重之和须为100"
+    )
+    departments = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="评议部门（id，该人大所在行政区划及以下的部门）",
+    )
+    officials = serializers.CharField(
+        required=False, allow_blank=True, help_text="评议的任命人员：每行一人“姓名，职务”"
+    )
+    delegation = serializers.IntegerField(
+        required=False, allow_null=True, help_text="限定代表团（id）；不填则由全体在任代表评议"
+    )
+
+
+def _creation_form(user: User, congress: Congress, body: Mapping[str, Any]) -> EvaluationForm:
+    """The page's form, its choices narrowed to the named congress: its region's
+    departments (and below) and its own delegations."""
+    return EvaluationForm(
+        body,
+        congresses=selectors.congresses_managed(user),
+        departments=supervision_selectors.departments_for_region(congress.region),
+        delegations=selectors.delegations_managed(user).filter(congress=congress),
+    )
+
+
+def _check_named_fields(data: dict[str, Any]) -> None:
+    """The service's two rules that belong to one field, answered on that field (the
+    service checks them again, for the page and every other caller)."""
+    if data["closes_at"] <= data["opens_at"]:
+        raise ValidationError({"closes_at": [_("截止评议时间须晚于开始评议时间。")]})
+    try:
+        services._check_criteria(data["criteria"])  # the service's own check, not a copy
+    except RuleViolation as error:
+        raise ValidationError({"criteria": [str(error.message)]}) from None
+
+
 class EvaluationViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = KeysetPagination
     keyset_ordering = selectors.LIST_ORDER
@@ -119,6 +183,23 @@ class EvaluationViewSet(viewsets.ReadOnlyModelViewSet):
         if self.action == "retrieve":
             rows = rows.prefetch_related("criteria", "subjects")
         return rows
+
+    @extend_schema(request=EvaluationCreateInput, responses={201: EvaluationDetailSerializer})
+    def create(self, request: Request) -> Response:
+        """A draft evaluation, as the new-evaluation page makes it (opened later with the
+        ``evaluation_open`` step)."""
+        user = staff_user(request)
+        body = _body(request)
+        congress = visible_in_body(selectors.congresses_managed(user), body, "congress")
+        data = _valid(_creation_form(user, congress, body))
+        _check_named_fields(data)
+        evaluation = services.evaluation_create(by=user, **data)
+        created = (
+            selectors.visible_evaluations(user)
+            .prefetch_related("criteria", "subjects")
+            .get(pk=evaluation.pk)
+        )
+        return Response(EvaluationDetailSerializer(created).data, status=status.HTTP_201_CREATED)
 
     def _evaluation(self) -> Evaluation:
         return get_visible_or_404(

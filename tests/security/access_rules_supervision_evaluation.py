@@ -4,7 +4,8 @@ supervision/evaluation_api_urls.py).
 Scopes (supervision/evaluation/selectors.py): staff see the evaluations of the congresses
 in their region and below and run them; a representative with a seat in the congress
 sees it once open and scores it; the published ranking is public; everyone else gets
-404. 刘红 (representative) sits for 海州区, 吴明 (other representative) for 临江区; each
+404. Only staff create one (``POST …/evaluations/``), for a congress in their region or
+below. 刘红 (representative) sits for 海州区, 吴明 (other representative) for 临江区; each
 district holds its own evaluation of its own departments.
 """
 
@@ -139,6 +140,45 @@ def _api_scores(cast: Cast) -> dict[str, Any]:
     }
 
 
+def _evaluation_count(cast: Cast, args: dict[str, Any]) -> int:
+    return Evaluation.objects.count()
+
+
+def _new_evaluation(side: str) -> Builder:
+    """The API's create body for the side's congress, one of its departments scored on
+    two criteria in a window from tomorrow on (the new-evaluation page's fields)."""
+
+    def build(cast: Cast) -> dict[str, Any]:
+        region = cast.world.district if side == "in" else cast.world.other_district
+        department = cast.world.department if side == "in" else cast.world.other_department
+        now = timezone.now()
+        return {
+            "congress": region.congress.pk,
+            "title": f"{region.name}工作评议",
+            "year": 2026,
+            "opens_at": (now + datetime.timedelta(days=1)).isoformat(),
+            "closes_at": (now + datetime.timedelta(days=8)).isoformat(),
+            "departments": [department.pk],
+            "criteria": "工作作风 60\n服务质量 40",
+        }
+
+    return build
+
+
+def _create(side: str, name: str, allowed: tuple[str, ...]) -> Case:
+    """Staff whose region holds the congress create (201); everyone else 404 (the
+    congress outside their scope, or not staff: a representative who sees the list too),
+    and nothing is written."""
+    return Case(
+        f"create in {name}",
+        api(only(allowed, ok=201)),
+        method="POST",
+        data=_new_evaluation(side),
+        fresh=True,
+        unchanged=_evaluation_count,
+    )
+
+
 RULES: dict[str, Rule] = {
     "evaluation_list": page(signed_in(), args=reps_exist),
     "evaluation_create": page(only(STAFF), args=reps_exist),
@@ -224,7 +264,13 @@ RULES: dict[str, Rule] = {
         )
     ),
     # The API
-    "evaluation-list": Rule((Case("list", api(signed_in()), reps_exist),)),
+    "evaluation-list": Rule(
+        (
+            Case("list", api(signed_in()), reps_exist),
+            _create("in", "海州区", DISTRICT),
+            _create("out", "临江区", OTHER_DISTRICT),
+        )
+    ),
     "evaluation-detail": scoped(
         evaluation("open", "in"),
         evaluation("open", "out"),

@@ -1,5 +1,6 @@
 """Access rules of monitoring points and their QR questionnaires
-(supervision/monitoring_urls.py, monitoring_api_urls.py).
+(supervision/monitoring_urls.py, monitoring_api_urls.py: the points, the questionnaire's
+questions and the results).
 
 Scopes (supervision/monitoring.py): staff of the topic's region and above see and run a
 campaign's points, questionnaire, results and written answers; a clerk, a representative,
@@ -251,21 +252,54 @@ def _api_question_data(side: str) -> Builder:
 
 
 def api_write(
-    label: str, *, ok: int, unchanged: Any, args: Any = None, data: Any = None
+    label: str,
+    *,
+    ok: int,
+    unchanged: Any,
+    args: Any = None,
+    data: Any = None,
+    method: str = "POST",
 ) -> tuple[Case, ...]:
-    """A POST in 海州区 and one in 临江区: the side's staff (and the city's, the
+    """A write in 海州区 and one in 临江区: the side's staff (and the city's, the
     administrator) succeed; everyone else is refused and ``unchanged`` holds."""
     return tuple(
         Case(
             f"{label} in {name}",
             api(only(allowed, ok=ok)),
             args(side) if args else (lambda cast: {}),
-            "POST",
+            method,
             data(side) if data else None,
             fresh=True,
             unchanged=unchanged,
         )
         for side, name, allowed in SIDES
+    )
+
+
+# The questions' own routes (supervision/monitoring_api.py): each write on the first
+# question of a new campaign, whose questionnaire has no answer yet.
+
+
+def _question_row(cast: Cast, args: dict[str, Any]) -> Any:
+    rows = SurveyQuestion.objects.filter(pk=args["pk"])
+    return list(rows.values_list("kind", "text", "options", "required", "position"))
+
+
+def _questionnaire_order(cast: Cast, args: dict[str, Any]) -> Any:
+    questionnaire = SurveyQuestion.objects.get(pk=args["pk"]).questionnaire_id
+    rows = SurveyQuestion.objects.filter(questionnaire=questionnaire)
+    return list(rows.order_by("pk").values_list("pk", "position"))
+
+
+def _topic_query(side: str) -> Builder:
+    return lambda cast: {"topic": campaign_of(cast, side).pk}
+
+
+def _questions_of_topic(side: str, name: str, allowed: tuple[str, ...]) -> Case:
+    return Case(
+        f"a topic's questions in {name}",
+        api(only(allowed)),
+        data=_topic_query(side),
     )
 
 
@@ -412,6 +446,44 @@ RULES: dict[str, Rule] = {
                 unchanged=_question_count,
                 args=fresh_topic,
                 data=_api_question_data,
+            ),
+        )
+    ),
+    "supervision-monitoring-question-list": Rule(
+        (
+            *(_questions_of_topic(side, name, allowed) for side, name, allowed in SIDES),
+            Case("no topic named: 400 for anyone signed in", api(signed_in(400))),
+        )
+    ),
+    "supervision-monitoring-question-detail": Rule(
+        (
+            *scoped(question("in"), question("out"), anonymous=API_ANONYMOUS).cases,
+            *api_write(
+                "edit a question",
+                ok=OK,
+                unchanged=_question_row,
+                args=fresh_question,
+                data=lambda side: lambda cast: {"text": f"总体评价{uuid.uuid4().hex[:6]}"},
+                method="PATCH",
+            ),
+            *api_write(
+                "remove a question",
+                ok=204,
+                unchanged=_question_row,
+                args=fresh_question,
+                method="DELETE",
+            ),
+        )
+    ),
+    "supervision-monitoring-question-move": Rule(
+        (
+            Case("get is not a step", api(signed_in(NOT_ALLOWED)), question("in")),
+            *api_write(
+                "move a question down",
+                ok=OK,
+                unchanged=_questionnaire_order,
+                args=fresh_question,
+                data=lambda side: lambda cast: {"move": "down"},
             ),
         )
     ),

@@ -197,6 +197,11 @@ def test_the_walk_finds_the_api_writes() -> None:
         "supervision.api.SupervisionTopicViewSet.reviews",
         "supervision.api.SupervisionTopicViewSet.review_hold",
         "supervision.api.SupervisionTopicViewSet.questionnaire",
+        # creating an evaluation; editing, moving and removing a questionnaire question.
+        "supervision.evaluation.api.EvaluationViewSet.create",
+        "supervision.monitoring_api.MonitoringQuestionViewSet.partial_update",
+        "supervision.monitoring_api.MonitoringQuestionViewSet.move",
+        "supervision.monitoring_api.MonitoringQuestionViewSet.destroy",
     ):
         assert expected in labels
     # The action endpoints each take a table of steps: count those too.
