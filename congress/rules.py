@@ -437,6 +437,7 @@ def rule_history(congress: Congress, limit: int = 20) -> list[dict[str, Any]]:
 
     rows = (
         CongressRuleChange.objects.filter(congress=congress)
+        .exclude(key__startswith="points.")  # the point values' page has its own
         .select_related("by")
         .order_by("-at", "-id")[:limit]
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -185,6 +186,17 @@ class PointRuleAdmin(admin.ModelAdmin[PointRule]):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return ["code"] if obj is not None else []
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[PointRule]:
+        # The installation's rules; a congress sets its own on its rules page.
+        return super().get_queryset(request).filter(congress=None)
+
+    def save_model(self, request: HttpRequest, obj: PointRule, form: Any, change: bool) -> None:
+        # Last year keeps the values it was counted with (docs/rules.md, 'Point rules').
+        from representatives.point_rules import freeze_past_years
+
+        freeze_past_years()
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(VoterEvaluation)

@@ -28,8 +28,8 @@ from django.utils.translation import gettext as _
 
 from congress.dashboard import Chart, Figure, PanelData, Scope, Table, rate
 from congress.models import CongressLevel, Region
-from representatives import points
 from representatives.models import MandateStatus, Representative, ShiftStatus, StationKind
+from representatives.point_rules import RuleBook, spans
 from representatives.registry import PointSource, point_sources
 from representatives.selectors import (
     has_active_mandate,
@@ -119,12 +119,25 @@ def serving_representatives(scope: Scope) -> QuerySet[Any]:
     )
 
 
-def _weights(sql_code: str, rules: dict[str, int]) -> tuple[str, list[Any]]:
-    """``CASE <code> WHEN 'contact_log' THEN 1 … ELSE 0 END``: a record's points."""
-    if not rules:
+def _weights(sql_code: str, sql_path: str, book: RuleBook) -> tuple[str, list[Any]]:
+    """``CASE <code> WHEN 'contact_log' THEN 1 … ELSE 0 END``: a record's points. Where
+    congresses set their own value for a code, its points are a ``CASE`` on the
+    holder's region path (``sql_path``), the deepest congress first, as
+    ``RuleBook.at`` chooses them for the points page."""
+    whens, params = [], []
+    for code, installation, own in book.weighted():
+        value = str(int(installation))
+        if own:
+            prefixes = " ".join(
+                f"WHEN SUBSTR({sql_path}, 1, {len(path)}) = %s THEN {int(own_points)}"
+                for path, own_points in own
+            )
+            value = f"CASE {prefixes} ELSE {int(installation)} END"
+        whens.append(f"WHEN %s THEN {value}")
+        params.extend([code, *(path for path, _points in own)])
+    if not whens:
         return "0", []
-    whens = " ".join(f"WHEN %s THEN {int(points)}" for points in rules.values())
-    return f"CASE {sql_code} {whens} ELSE 0 END", list(rules)
+    return f"CASE {sql_code} {' '.join(whens)} ELSE 0 END", params
 
 
 def _sql(queryset: QuerySet[Any]) -> tuple[str, tuple[Any, ...]]:
@@ -135,36 +148,40 @@ def _sql(queryset: QuerySet[Any]) -> tuple[str, tuple[Any, ...]]:
 def ranking(scope: Scope, ranked: int = RANKED) -> Ranking:
     """The region's serving representatives by their 履职积分 in the period: the
     ``ranked`` highest and the ``ranked`` lowest (those with no record at all
-    included), ties in name order. Two queries: the rules in force, and one
-    statement that tallies every source, sums per representative and keeps the
-    rows at both ends (``ROW_NUMBER`` over each order)."""
-    rules = {code: rule.points for code, rule in points.active_rules().items()}
+    included), ties in name order. Two queries: the rules in force (per year of the
+    period, a past year's copy may cost one more), and one statement that tallies
+    every source, sums per representative with the values in force at their region
+    in that year, and keeps the rows at both ends (``ROW_NUMBER`` over each order)."""
+    years = spans(scope.period.start, scope.period.end)
     sources = [source for source in point_sources if source.tally is not None]
     # The serving representatives are found once (the statement's ``serving``) and
     # every source tallies those: a semi-join on the ids, not the region and seats again.
     serving_sql, serving_params = _sql(serving_representatives(scope))
     serving = Representative.objects.filter(pk__in=RawSQL("SELECT serving.holder FROM serving", []))
-    start, end = scope.period.start, scope.period.end
     quote = connection.ops.quote_name
-    weight, weight_params = _weights("t.point_code", rules)
+    people = quote(Representative._meta.db_table)
+    regions = quote(Region._meta.db_table)
+    # The holder's region path, for the congresses' own values (none set: no join).
+    place = f" JOIN {people} wp ON wp.id = t.point_holder JOIN {regions} wg ON wg.id = wp.region_id"
 
-    # Every source's grouped rows, weighted: (holder, source, points).
+    # Every source's grouped rows in each year, weighted: (holder, source, points).
     parts = ["SELECT 0 AS holder, 0 AS source, 0 AS points WHERE 1 = 0"]
     params: list[Any] = list(serving_params)
     for index, source in enumerate(sources):
         assert source.tally is not None
-        tally_sql, tally_params = _sql(source.tally(serving, start, end))
-        parts.append(
-            f"SELECT t.point_holder, {index}, t.point_count * {weight} FROM ({tally_sql}) t"  # noqa: S608 - our SQL, values are parameters
-        )
-        params.extend([*weight_params, *tally_params])
+        for year in years:
+            tally_sql, tally_params = _sql(source.tally(serving, year.start, year.end))
+            weight, weight_params = _weights("t.point_code", "wg.path", year.book)
+            parts.append(
+                f"SELECT t.point_holder, {index}, t.point_count * {weight} FROM ({tally_sql}) t"  # noqa: S608 - our SQL, values are parameters
+                + (place if year.book.own else "")
+            )
+            params.extend([*weight_params, *tally_params])
     per_source = "".join(
         f", SUM(CASE WHEN source = {index} THEN points ELSE 0 END) AS s{index}"
         for index in range(len(sources))
     )
     chosen = ", ".join(f"COALESCE(s.s{index}, 0) AS s{index}" for index in range(len(sources)))
-    people = quote(Representative._meta.db_table)
-    regions = quote(Region._meta.db_table)
     total = "COALESCE(s.total, 0)"
     sql = f"""
         WITH serving (holder) AS ({serving_sql})

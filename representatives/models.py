@@ -820,10 +820,24 @@ class ActivityParticipation(models.Model):
 
 
 class PointRule(models.Model):
-    """How many points one counted record is worth (履职积分). Editable by administrators;
-    the records themselves are never typed in, they are counted from what happened."""
+    """How many points one counted record is worth (履职积分); the records themselves are
+    never typed in, they are counted from what happened (docs/rules.md, 'Point rules').
 
-    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    A row with no ``congress`` is the installation's rule, which administrators add,
+    rename and switch off in the admin. A row with a ``congress`` is that congress's own
+    value for the code: it replaces the installation's (and any congress's above) for
+    the representatives whose region lies under that congress. Only its ``points``
+    count; the label, order and switch stay the installation's."""
+
+    congress = models.ForeignKey(
+        Congress,
+        verbose_name=_("人大"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="point_rules",
+    )
+    code = models.SlugField(_("代码"), max_length=40)
     label = models.CharField(_("名称"), max_length=60)
     points = models.IntegerField(_("分值"))
     is_active = models.BooleanField(_("启用"), default=True)
@@ -834,9 +848,65 @@ class PointRule(models.Model):
         verbose_name = _("积分规则")
         verbose_name_plural = _("积分规则")
         ordering = ["sort_order", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(congress__isnull=True), name="point_rule_one_per_code"
+            ),
+            models.UniqueConstraint(
+                fields=["congress", "code"],
+                condition=Q(congress__isnull=False),
+                name="point_rule_one_per_congress_code",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.label} ({self.points:+d})"
+
+
+class PointRuleYear(models.Model):
+    """The point rules as they stood at the end of a past year: every installation rule
+    (``congress`` empty) and every congress's own value, copied before the first change
+    made in a later year (``representatives/point_rules.py``, ``freeze_past_years``).
+    A past year is counted with the first copy of that year or after it, so a change
+    applies to the year in progress only (docs/rules.md)."""
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    congress = models.ForeignKey(
+        Congress,
+        verbose_name=_("人大"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    code = models.SlugField(_("代码"), max_length=40)
+    label = models.CharField(_("名称"), max_length=60)
+    points = models.IntegerField(_("分值"))
+    is_active = models.BooleanField(_("启用"), default=True)
+    description = models.CharField(_("说明"), max_length=200, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=100)
+
+    class Meta:
+        verbose_name = _("积分规则年度存档")
+        verbose_name_plural = _("积分规则年度存档")
+        ordering = ["year", "sort_order", "code"]
+        indexes = [models.Index(fields=["year"], name="point_rule_year")]
+        # Two edits racing to copy the same year write it once (``ignore_conflicts``).
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "code"],
+                condition=Q(congress__isnull=True),
+                name="point_rule_year_one_per_code",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "congress", "code"],
+                condition=Q(congress__isnull=False),
+                name="point_rule_year_one_per_congress_code",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.label} ({self.points:+d})"
 
 
 class Satisfaction(models.TextChoices):

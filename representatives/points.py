@@ -1,21 +1,24 @@
 """履职积分: points computed from records the system already has, never typed in.
 
 The default rules (suggestion +3, inspection +3, station duty +5, half-day absence
-−1 …; docs/architecture.md, 'Stations and points') live in ``DEFAULT_RULES``;
-migration 0002 stores them as rows that administrators edit. A stored row wins over its default; a code with no row
-(a database flushed by ``seed_demo --reset`` or a test) still counts by default.
+−1 …; docs/architecture.md, 'Stations and points') live in ``DEFAULT_RULES``
+(``representatives/point_rules.py``); migration 0002 stores them as rows that
+administrators edit. A stored row wins over its default; a code with no row (a
+database flushed by ``seed_demo --reset`` or a test) still counts by default.
 
 Each *source* counts records per representative and rule code (one aggregated
-query per source); ``PointRule`` rows, editable by administrators, say what one
-record is worth. Other apps add sources (suggestions filed, citizen issues
-handled) through ``representatives.registry.register_point_source``.
+query per source); the rules say what one record is worth: for each year of the
+period, the rules of that year at the representative's region (a congress's own
+value, else the congress above's, else the installation's; docs/rules.md, 'Point
+rules'). Other apps add sources (suggestions filed, citizen issues handled) through
+``representatives.registry.register_point_source``.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +38,7 @@ from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from congress.models import Region
 from congress.scoping import AnyUser, is_staff_or_admin
 from representatives import selectors
 from representatives.models import (
@@ -47,6 +51,11 @@ from representatives.models import (
     Representative,
     ShiftStatus,
 )
+
+# DEFAULT_RULES and default_rules are read from here by services and tests.
+from representatives.point_rules import DEFAULT_RULES as DEFAULT_RULES
+from representatives.point_rules import default_rules as default_rules
+from representatives.point_rules import live_book, spans
 from representatives.registry import PointRecord, PointSource, point_sources, register_point_source
 
 
@@ -70,39 +79,13 @@ class PointTotal:
         return sum(line.points for line in self.lines)
 
     def count_of(self, code: str) -> int:
-        return next((line.count for line in self.lines if line.rule.code == code), 0)
-
-
-DEFAULT_RULES: list[tuple[str, str, int, str]] = [
-    ("contact_log", "联系选民", 1, "每条联系选民记录"),
-    ("duty_served", "进站接待选民", 5, "每次已值班"),
-    ("duty_absent", "值班缺勤", -1, "每次无故缺勤"),
-    ("activity_inspection", "参加视察", 3, "每次出席"),
-    ("activity_research", "参加调研", 3, "每次出席"),
-    ("activity_law_enforcement", "参加执法检查", 3, "每次出席"),
-    ("activity_attend_meeting", "列席常委会会议", 2, "每次出席"),
-    ("activity_training", "参加履职培训", 2, "每次出席"),
-    ("activity_theme", "参加主题活动", 2, "每次出席"),
-    ("activity_absent_half_day", "无故缺席活动", -1, "每缺席半天"),
-    ("suggestion", "提出代表建议", 3, "每件（领衔或附议），由建议模块统计"),
-    ("motion", "领衔提出议案", 5, "每件，由建议模块统计"),
-    ("citizen_issue_handled", "办理群众反映问题", 1, "每件办结，由建议模块统计"),
-]
-
-
-def default_rules() -> list[PointRule]:
-    return [
-        PointRule(
-            code=code, label=label, points=points, description=description, sort_order=order * 10
-        )
-        for order, (code, label, points, description) in enumerate(DEFAULT_RULES, start=1)
-    ]
+        return sum(line.count for line in self.lines if line.rule.code == code)
 
 
 def active_rules() -> dict[str, PointRule]:
-    rules = {rule.code: rule for rule in default_rules()}
-    rules.update({rule.code: rule for rule in PointRule.objects.all()})
-    return {code: rule for code, rule in rules.items() if rule.is_active}
+    """The installation's active rules now, by code (a congress may count other values
+    for its representatives: ``point_rules.RuleBook.at``)."""
+    return live_book().at(None)
 
 
 def count_records(
@@ -116,32 +99,62 @@ def count_records(
 
 
 def _lines(counts: dict[str, int], rules: dict[str, PointRule]) -> list[PointLine]:
-    lines = [
+    return [
         PointLine(rules[code], number)
         for code, number in counts.items()
         if code in rules and number
     ]
-    return sorted(lines, key=lambda line: (line.rule.sort_order, line.rule.code))
+
+
+def _merged(lines: list[PointLine]) -> list[PointLine]:
+    """One line per rule and value: a period across a new year whose value did not
+    change reads as one line, one that changed as one line per value."""
+    by_value: dict[tuple[str, int], PointLine] = {}
+    for line in lines:
+        key = (line.rule.code, line.rule.points)
+        if key in by_value:
+            by_value[key].count += line.count
+        else:
+            by_value[key] = PointLine(line.rule, line.count)
+    return sorted(by_value.values(), key=lambda line: (line.rule.sort_order, line.rule.code))
+
+
+def _totals(
+    representatives: QuerySet[Representative],
+    people: Sequence[tuple[Representative, str]],
+    start: datetime.date,
+    end: datetime.date,
+) -> list[PointTotal]:
+    """Each of ``people`` (a representative and their region path) with their points:
+    each year of the period counted with that year's rules at their region. Per year,
+    the rules (one or two queries) and one query per source, however many people."""
+    lines: dict[int, list[PointLine]] = defaultdict(list)
+    for span in spans(start, end):
+        counts = count_records(representatives, span.start, span.end)
+        for rep, path in people:
+            lines[rep.pk].extend(_lines(counts.get(rep.pk, {}), span.book.at(path)))
+    return [PointTotal(rep, _merged(lines[rep.pk])) for rep, _path in people]
 
 
 def points_for(
     representative: Representative, start: datetime.date, end: datetime.date
 ) -> PointTotal:
-    rules = active_rules()
-    counts = count_records(Representative.objects.filter(pk=representative.pk), start, end)
-    return PointTotal(representative, _lines(counts.get(representative.pk, {}), rules))
+    """One representative's points in a period, with the rules in force at their region
+    in each year of it."""
+    path = Region.objects.filter(pk=representative.region_id).values_list("path", flat=True)
+    people = [(representative, path.first() or "")]
+    return _totals(Representative.objects.filter(pk=representative.pk), people, start, end)[0]
 
 
 def ranking(
     representatives: QuerySet[Representative], start: datetime.date, end: datetime.date
 ) -> list[PointTotal]:
     """活跃度排名: everyone in ``representatives`` (also those with no points), best first."""
-    rules = active_rules()
-    counts = count_records(representatives, start, end)
-    totals = [
-        PointTotal(rep, _lines(counts.get(rep.pk, {}), rules))
-        for rep in representatives.order_by("name", "pk")
+    people = [
+        (rep, rep.point_path)
+        for rep in representatives.annotate(point_path=F("region__path")).order_by("name", "pk")
     ]
+    totals = _totals(representatives, people, start, end)
     totals.sort(key=lambda item: -item.total)
     return totals
 

@@ -1088,7 +1088,7 @@ def point_rules_install_defaults() -> int:
     """Store the default rules as rows administrators can edit (after a flushed database)."""
     from representatives.points import default_rules
 
-    existing = set(PointRule.objects.values_list("code", flat=True))
+    existing = set(PointRule.objects.filter(congress=None).values_list("code", flat=True))
     missing = [rule for rule in default_rules() if rule.code not in existing]
     PointRule.objects.bulk_create(missing)
     return len(missing)

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from representatives import public_views, station_views, views
+from representatives import point_rules_views, public_views, station_views, views
 
 urlpatterns = [
     # Staff and representatives
@@ -87,6 +87,11 @@ urlpatterns = [
         "activities/<int:pk>/<slug:action>/", views.activity_transition, name="activity_transition"
     ),
     path("points/", views.points_ranking, name="points_ranking"),
+    path(
+        "rules/<int:pk>/points/",
+        point_rules_views.congress_point_rules,
+        name="congress_point_rules",
+    ),
     # Public (no login): reached by the token printed in a QR code
     path("s/<str:token>/", public_views.public_station, name="public_station"),
     path(
