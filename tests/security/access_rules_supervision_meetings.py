@@ -11,6 +11,7 @@ committee and, in these rules, on 海州区's too, so he is called to 海州区'
 from __future__ import annotations
 
 import datetime
+import uuid
 from typing import Any
 
 from django.utils import timezone
@@ -18,11 +19,19 @@ from django.utils import timezone
 from congress.models import Role, RoleGrant
 from congress.models.ballots import Rating
 from supervision.meetings import services
-from supervision.models.meetings import AgendaItem, ItemKind, Meeting, ReviewOpinion
+from supervision.models.meetings import (
+    AgendaItem,
+    ItemKind,
+    Meeting,
+    MeetingMember,
+    Question,
+    ReviewOpinion,
+)
 from tests.factories import UserFactory, grant
 from tests.security.access_rules import (
     API_ANONYMOUS,
     DISTRICT,
+    FORBIDDEN,
     LOGIN,
     NOT_ALLOWED,
     NOT_FOUND,
@@ -210,6 +219,145 @@ def parties(side_in: Builder, side_out: Builder, in_: Any = IN_PARTIES) -> Rule:
 
 _REPORT = {"text": "报告正文"}
 
+
+# --- the API's staff writes (issue #17): the side's staff (and the city's, the
+# administrator) write; a member or clerk who sees the object 403; everyone else 404 (401
+# anonymous); a create by anyone who is not staff 403. Nothing changes when refused. ----
+
+SIDES = (
+    ("in", "海州区", DISTRICT, ("clerk", "committee_member")),
+    ("out", "临江区", OTHER_DISTRICT, ("other_clerk",)),
+)
+NOT_STAFF = ("representative", "other_representative", "clerk", "other_clerk", "committee_member")
+
+
+def staff_api_write(
+    label: str,
+    *,
+    ok: int,
+    unchanged: Any,
+    args: Any,
+    data: Any = None,
+    method: str = "POST",
+    seers: Any = None,
+) -> tuple[Case, ...]:
+    """One write on a 海州区 object and one on a 临江区 object. ``seers``: who sees the
+    side's object but may not write (403); by default the side's parties."""
+    return tuple(
+        Case(
+            f"{label} in {name}",
+            api(only(allowed, ok=ok)) | dict.fromkeys(seers(side) if seers else parties, FORBIDDEN),
+            args(side),
+            method,
+            data(side) if data else None,
+            fresh=True,
+            unchanged=unchanged,
+        )
+        for side, name, allowed, parties in SIDES
+    )
+
+
+def staff_api_create(label: str, *, unchanged: Any, data: Any) -> tuple[Case, ...]:
+    """A create whose object is named in the body: staff of the other side 404, anyone
+    who is not staff 403."""
+    return tuple(
+        Case(
+            f"{label} in {name}",
+            api(only(allowed, ok=201, other=FORBIDDEN))
+            | {
+                staff: NOT_FOUND
+                for staff in ("district_staff", "other_district_staff")
+                if staff not in allowed
+            },
+            lambda cast: {},
+            "POST",
+            data(side),
+            fresh=True,
+            unchanged=unchanged,
+        )
+        for side, name, allowed, _parties in SIDES
+    )
+
+
+def _count(model: Any) -> Any:
+    return lambda cast, args: model.objects.count()
+
+
+def new_meeting_data(side: str) -> Builder:
+    def build(cast: Cast) -> dict[str, Any]:
+        region = _side(cast, side)[0]
+        number = 500 + Meeting.objects.filter(region=region).count()
+        return {"congress": region.congress.pk, "number": number, "held_on": "2027-03-01"}
+
+    return build
+
+
+def newly_granted(side: str) -> Builder:
+    """A member of the side's committee granted after the meeting was scheduled."""
+
+    def build(cast: Cast) -> dict[str, Any]:
+        user: Any = UserFactory(username=f"late_{uuid.uuid4().hex[:8]}")
+        grant(user, Role.COMMITTEE, region=_side(cast, side)[0])
+        return {"user": user.pk}
+
+    return build
+
+
+def _attendance(cast: Cast, args: dict[str, Any]) -> Any:
+    return sorted(
+        MeetingMember.objects.filter(meeting_id=args["pk"]).values_list("user_id", "attended")
+    )
+
+
+def _item_title(cast: Cast, args: dict[str, Any]) -> str:
+    return AgendaItem.objects.get(pk=args["pk"]).title
+
+
+def fresh_inquiry(side: str) -> Builder:
+    return lambda cast: {"pk": _meeting(cast, side).items.get(kind=ItemKind.INQUIRY).pk}
+
+
+def fresh_question(side: str) -> Builder:
+    """A new meeting's inquiry with one question, not answered yet."""
+
+    def build(cast: Cast) -> dict[str, Any]:
+        _region, staff, _department, _clerk = _side(cast, side)
+        inquiry = _meeting(cast, side).items.get(kind=ItemKind.INQUIRY)
+        asked = services.question_record(
+            item=inquiry, asker="王委员", respondent="局长", text="何时整改？", by=staff
+        )
+        return {"pk": inquiry.pk, "question_id": asked.pk}
+
+    return build
+
+
+def _answer(cast: Cast, args: dict[str, Any]) -> str:
+    return Question.objects.get(pk=args["question_id"]).answer
+
+
+def heard_report_data(side: str) -> Builder:
+    """A report heard at a new held meeting, and the opinion's body and text."""
+
+    def build(cast: Cast) -> dict[str, Any]:
+        _region, staff, department, clerk = _side(cast, side)
+        report = _report(_meeting(cast, side))
+        services.report_submit(item=report, text="报告", by=clerk)
+        services.meeting_hold(meeting=report.meeting, by=staff)
+        return {"item": report.pk, "department": department.pk, "text": "审议意见"}
+
+    return build
+
+
+def fresh_draft(side: str) -> Builder:
+    return lambda cast: {"pk": _draft(cast, side).pk}
+
+
+def _opinion_text(cast: Cast, args: dict[str, Any]) -> str:
+    return ReviewOpinion.objects.get(pk=args["pk"]).text
+
+
+_QUESTION = {"asker": "王委员", "respondent": "局长", "text": "何时整改？"}
+
 RULES: dict[str, Rule] = {
     "supervision_meeting_list": page(signed_in()),
     "supervision_meeting_create": page(only(STAFF)),
@@ -325,7 +473,74 @@ RULES: dict[str, Rule] = {
         )
     ),
     # --- API ---
-    "supervision-meeting-list": page(api(signed_in())),
+    "supervision-meeting-list": Rule(
+        (
+            Case("list", api(signed_in())),
+            *staff_api_create(
+                "schedule a meeting", unchanged=_count(Meeting), data=new_meeting_data
+            ),
+        )
+    ),
+    "supervision-meeting-members": Rule(
+        (
+            Case(
+                "list in 海州区",
+                api(only(DISTRICT)) | {"clerk": FORBIDDEN, "committee_member": FORBIDDEN},
+                meeting("in"),
+            ),
+            Case(
+                "list in 临江区",
+                api(only(OTHER_DISTRICT)) | {"other_clerk": FORBIDDEN},
+                meeting("out"),
+            ),
+            *staff_api_write(
+                "add a member",
+                ok=201,
+                unchanged=_count(MeetingMember),
+                args=fresh_meeting,
+                data=newly_granted,
+            ),
+        )
+    ),
+    "supervision-meeting-attendance": Rule(
+        (
+            Case("get is not a step", api(signed_in(NOT_ALLOWED)), meeting("in")),
+            *staff_api_write(
+                "record attendance",
+                ok=OK,
+                unchanged=_attendance,
+                args=fresh_meeting,
+                data=lambda side: lambda cast: {"present": []},
+            ),
+        )
+    ),
+    "supervision-meeting-act": Rule(
+        (
+            *staff_api_write(
+                "会议已召开",
+                ok=OK,
+                unchanged=_meeting_status,
+                args=lambda side: fresh_meeting(side, action_name="meeting_hold"),
+            ),
+            Case(
+                "get is not a step",
+                api(signed_in(NOT_ALLOWED)),
+                lambda c: {**meeting("in")(c), "action_name": "meeting_hold"},
+            ),
+        )
+    ),
+    "supervision-meeting-agenda": Rule(
+        (
+            Case("get is not a step", api(signed_in(NOT_ALLOWED)), meeting("in")),
+            *staff_api_write(
+                "put an inquiry on the agenda",
+                ok=201,
+                unchanged=_count(AgendaItem),
+                args=fresh_meeting,
+                data=lambda side: lambda cast: {"kind": ItemKind.INQUIRY, "title": "专题询问"},
+            ),
+        )
+    ),
     "supervision-meeting-detail": Rule(
         (
             Case("in 海州区", api(only(IN_PARTIES)), meeting("in")),
@@ -337,6 +552,46 @@ RULES: dict[str, Rule] = {
         (
             Case("in 海州区", api(only(IN_PARTIES)), item("in")),
             Case("in 临江区", api(only(OUT_PARTIES)), item("out")),
+            *staff_api_write(
+                "修改议程",
+                ok=OK,
+                unchanged=_item_title,
+                args=fresh_report,
+                data=lambda side: lambda cast: {"title": "新的议题"},
+                method="PATCH",
+            ),
+        )
+    ),
+    # The inquiry: a clerk sees only their body's report, not the inquiry (404).
+    "supervision-agenda-item-questions": Rule(
+        (
+            Case(
+                "list in 海州区: staff and the member",
+                api(only((*DISTRICT, "committee_member"))),
+                item("in", ItemKind.INQUIRY),
+            ),
+            Case("list in 临江区", api(only(OTHER_DISTRICT)), item("out", ItemKind.INQUIRY)),
+            *staff_api_write(
+                "record a question",
+                ok=201,
+                unchanged=_count(Question),
+                args=fresh_inquiry,
+                data=lambda side: lambda cast: _QUESTION,
+                seers=lambda side: ("committee_member",) if side == "in" else (),
+            ),
+        )
+    ),
+    "supervision-agenda-item-question-answer": Rule(
+        (
+            Case("get is not a step", api(signed_in(NOT_ALLOWED)), fresh_question("in")),
+            *staff_api_write(
+                "answer a question",
+                ok=OK,
+                unchanged=_answer,
+                args=fresh_question,
+                data=lambda side: lambda cast: {"answer": "年底前完成"},
+                seers=lambda side: ("committee_member",) if side == "in" else (),
+            ),
         )
     ),
     "supervision-agenda-item-act": Rule(
@@ -367,11 +622,37 @@ RULES: dict[str, Rule] = {
             ),
         )
     ),
-    "supervision-opinion-list": page(api(signed_in())),
+    "supervision-opinion-list": Rule(
+        (
+            Case("list", api(signed_in())),
+            *staff_api_create(
+                "draft an opinion", unchanged=_count(ReviewOpinion), data=heard_report_data
+            ),
+        )
+    ),
     "supervision-opinion-detail": Rule(
         (
             Case("in 海州区", api(only((*DISTRICT, "clerk"))), opinion("in")),
             Case("in 临江区", api(only((*OTHER_DISTRICT, "other_clerk"))), opinion("out")),
+            # A draft is its staff's alone (the clerk does not see it: 404).
+            *staff_api_write(
+                "修改审议意见",
+                ok=OK,
+                unchanged=_opinion_text,
+                args=fresh_draft,
+                data=lambda side: lambda cast: {"text": "修改后的意见"},
+                method="PATCH",
+                seers=lambda side: (),
+            ),
+            Case(
+                "issued: 409 for its staff, 403 for the body's clerk who sees it",
+                api(only(DISTRICT, ok=CONFLICT)) | {"clerk": FORBIDDEN},
+                fresh_opinion("in"),
+                "PATCH",
+                lambda c: {"text": "修改后的意见"},
+                fresh=True,
+                unchanged=_opinion_text,
+            ),
         )
     ),
     "supervision-opinion-act": Rule(

@@ -63,6 +63,7 @@ DISPATCHERS = {
     "suggestions.citizen.api.PublicIssueRate.post",
     "supervision.api.FindingViewSet.act",
     "supervision.api.SupervisionTopicViewSet.act",
+    "supervision.meetings.api.MeetingViewSet.act",
     "supervision.meetings.api.AgendaItemViewSet.act",
     "supervision.meetings.api.OpinionViewSet.act",
     "supervision.evaluation.api.EvaluationViewSet.act",
