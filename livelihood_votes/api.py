@@ -12,13 +12,18 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from congress.api.actions import ActionRoute, action_schema, form_data
 from congress.api.throttling import BallotCastThrottle, count_refused
 from congress.ballots.http import session_untouched
 from congress.models import PublishedBallot
@@ -137,7 +142,20 @@ class PublishedBallotSerializer(serializers.ModelSerializer):
         fields = ["receipt", "source", "sheet", "marks", "void", "void_reason"]
 
 
-class LivelihoodVoteViewSet(viewsets.ReadOnlyModelViewSet):
+@extend_schema_view(
+    act=action_schema(
+        actions.VOTE_ACTIONS,
+        request=inline_serializer(
+            "VoteActionInput",
+            {"reason": serializers.CharField(required=False, max_length=200)},
+        ),
+        responses=VoteSerializer,
+        description="Take one of the managing staff's steps on the vote: open (开始投票), "
+        "close (结束投票并计票) or cancel (取消票决; reason optional). An unknown name is 400 "
+        "(unknown_action), a step not allowed now (or not yours) 409.",
+    )
+)
+class LivelihoodVoteViewSet(ActionRoute, viewsets.ReadOnlyModelViewSet):
     serializer_class = VoteSerializer
     filterset_fields = ["status", "year", "congress"]
 
@@ -157,30 +175,11 @@ class LivelihoodVoteViewSet(viewsets.ReadOnlyModelViewSet):
         rows = selectors.vote_candidates(vote)
         return Response(CandidateSerializer(rows, many=True).data)
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "action_name",
-                OpenApiTypes.STR,
-                OpenApiParameter.PATH,
-                enum=list(actions.VOTE_ACTIONS),
-            ),
-        ],
-        request=inline_serializer(
-            "VoteActionInput",
-            {"reason": serializers.CharField(required=False, max_length=200)},
-        ),
-        responses=VoteSerializer,
-        description="Take one of the managing staff's steps on the vote: open (开始投票), "
-        "close (结束投票并计票) or cancel (取消票决; reason optional). An unknown name is 400 "
-        "(unknown_action), a step not allowed now (or not yours) 409.",
-    )
-    @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
-    def act(self, request: Request, pk: str, action_name: str) -> Response:
-        vote = self._vote()
-        actions.take(vote, action_name, acting_user(request), request.data)
-        fresh = get_visible_or_404(self.get_queryset(), pk=vote.pk)
-        return Response(VoteSerializer(fresh).data)
+    def action_object(self, pk: str) -> LivelihoodVote:
+        return self._vote()
+
+    def take_action(self, obj: LivelihoodVote, name: str, request: Request) -> None:
+        actions.take(obj, name, acting_user(request), form_data(request))
 
     @extend_schema(request=BallotCastSerializer, responses={201: ReceiptSerializer})
     # Not added to the per-user and per-token histories (a cast dated beside its voter);

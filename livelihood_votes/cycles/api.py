@@ -8,8 +8,12 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
@@ -17,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from congress.api.actions import ActionRoute, action_schema, form_data
 from congress.keyset import KeysetPagination
 from congress.ratelimit import check
 from congress.scoping import acting_user, get_visible_or_404
@@ -144,7 +149,33 @@ ACTION_INPUT = inline_serializer(
 )
 
 
-class LivelihoodCycleViewSet(viewsets.ReadOnlyModelViewSet):
+@extend_schema_view(
+    act=action_schema(
+        actions.CYCLE_ACTIONS,
+        request=inline_serializer(
+            "LivelihoodCycleActionInput",
+            {
+                "proposals": serializers.ListField(
+                    child=serializers.IntegerField(), required=False
+                ),
+                "title": serializers.CharField(required=False),
+                "description": serializers.CharField(required=False),
+                "department": serializers.IntegerField(required=False),
+                "budget": serializers.DecimalField(max_digits=12, decimal_places=2, required=False),
+                "deadline": serializers.DateField(required=False),
+                "place": serializers.CharField(required=False),
+                "seats": serializers.IntegerField(required=False),
+                "ballot_form": serializers.CharField(required=False),
+            },
+        ),
+        responses=CycleSerializer,
+        description="Take a step on the cycle: shortlist_add (列入候选项目, from accepted "
+        "proposals), review_shortlist (候选项目清单审议: note) or create_vote "
+        "(依候选项目清单创建票决, on a reviewed list). Open in the phases the action "
+        "table names; an unknown name is 400, a step not allowed now 409.",
+    )
+)
+class LivelihoodCycleViewSet(ActionRoute, viewsets.ReadOnlyModelViewSet):
     serializer_class = CycleSerializer
     filterset_fields = ["year", "congress"]
 
@@ -169,60 +200,27 @@ class LivelihoodCycleViewSet(viewsets.ReadOnlyModelViewSet):
     def counts(self, request: Request, pk: str | None = None) -> Response:
         return Response(CallCountsSerializer(_counts(self._cycle())).data)
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "action_name",
-                OpenApiTypes.STR,
-                OpenApiParameter.PATH,
-                enum=list(actions.CYCLE_ACTIONS),
-            ),
-        ],
-        request=inline_serializer(
-            "LivelihoodCycleActionInput",
-            {
-                "proposals": serializers.ListField(
-                    child=serializers.IntegerField(), required=False
-                ),
-                "title": serializers.CharField(required=False),
-                "description": serializers.CharField(required=False),
-                "department": serializers.IntegerField(required=False),
-                "budget": serializers.DecimalField(max_digits=12, decimal_places=2, required=False),
-                "deadline": serializers.DateField(required=False),
-                "place": serializers.CharField(required=False),
-                "seats": serializers.IntegerField(required=False),
-                "ballot_form": serializers.CharField(required=False),
-            },
-        ),
-        responses=CycleSerializer,
-        description="Take a step on the cycle: shortlist_add (列入候选项目, from accepted "
-        "proposals), review_shortlist (候选项目清单审议: note) or create_vote "
-        "(依候选项目清单创建票决, on a reviewed list). Open in the phases the action "
-        "table names; an unknown name is 400, a step not allowed now 409.",
-    )
-    @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
-    def act(self, request: Request, pk: str, action_name: str) -> Response:
+    def action_object(self, pk: str) -> Cycle:
         cycle = self._cycle()
-        if not selectors.manages(request.user, cycle):
+        if not selectors.manages(self.request.user, cycle):
             raise Http404
-        actions.take_on_cycle(cycle, action_name, acting_user(request), _as_form_data(request))
-        cycle.refresh_from_db()
-        return Response(CycleSerializer(cycle).data)
+        return cycle
+
+    def take_action(self, obj: Cycle, name: str, request: Request) -> None:
+        actions.take_on_cycle(obj, name, acting_user(request), form_data(request))
 
 
-def _as_form_data(request: Request) -> Any:
-    """The request's data as a Django form reads it (a JSON list stays a list)."""
-    data = request.data
-    if hasattr(data, "getlist"):
-        return data
-    from django.utils.datastructures import MultiValueDict
-
-    return MultiValueDict(
-        {key: value if isinstance(value, list) else [value] for key, value in dict(data).items()}
+@extend_schema_view(
+    act=action_schema(
+        actions.PROPOSAL_ACTIONS,
+        request=ACTION_INPUT,
+        responses=ProposalSerializer,
+        description="Screen a proposal: accept (采纳), screen_out (不予采纳, with reason and "
+        "note) or merge (合并, into: the id of the proposal kept). An unknown name is 400, "
+        "a step not allowed now (or not yours) 409.",
     )
-
-
-class LivelihoodProposalViewSet(viewsets.ReadOnlyModelViewSet):
+)
+class LivelihoodProposalViewSet(ActionRoute, viewsets.ReadOnlyModelViewSet):
     serializer_class = ProposalSerializer
     pagination_class = KeysetPagination
     keyset_ordering = ("-created_at", "-pk")
@@ -248,27 +246,8 @@ class LivelihoodProposalViewSet(viewsets.ReadOnlyModelViewSet):
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "action_name",
-                OpenApiTypes.STR,
-                OpenApiParameter.PATH,
-                enum=[*actions.PROPOSAL_ACTIONS],
-            ),
-        ],
-        request=ACTION_INPUT,
-        responses=ProposalSerializer,
-        description="Screen a proposal: accept (采纳), screen_out (不予采纳, with reason and "
-        "note) or merge (合并, into: the id of the proposal kept). An unknown name is 400, "
-        "a step not allowed now (or not yours) 409.",
-    )
-    @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
-    def act(self, request: Request, pk: str, action_name: str) -> Response:
-        proposal = get_visible_or_404(selectors.visible_proposals(request.user), pk=pk)
-        actions.take_on_proposal(proposal, action_name, acting_user(request), request.data)
-        proposal.refresh_from_db()
-        return Response(ProposalSerializer(proposal).data)
+    def take_action(self, obj: Proposal, name: str, request: Request) -> None:
+        actions.take_on_proposal(obj, name, acting_user(request), form_data(request))
 
 
 class PublicCallList(APIView):

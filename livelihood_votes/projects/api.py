@@ -12,20 +12,18 @@ the pages (docs/livelihood-projects.md, "API").
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
-from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
-from rest_framework.response import Response
 
+from congress.api.actions import ActionRoute, action_schema, form_data, valid
 from congress.keyset import KeysetPagination
-from congress.scoping import acting_user, get_visible_or_404
+from congress.scoping import acting_user
 from livelihood_votes.models.projects import Milestone, ProgressReport, Project
 from livelihood_votes.projects import actions, selectors
 
@@ -84,7 +82,18 @@ class ReportSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
+@extend_schema_view(
+    act=action_schema(
+        actions.ACTIONS,
+        request=None,
+        responses=ProjectSerializer,
+        description="Take a step by name (project_plan, milestone_add, project_start, "
+        "report_file, milestone_done, inspection_record, inquiry_record, project_complete, "
+        "comment_publish, comment_reject; their fields as on the step's page). An unknown "
+        "name: 400; not allowed now: 409.",
+    )
+)
+class ProjectViewSet(ActionRoute, viewsets.ReadOnlyModelViewSet):
     serializer_class = ProjectSerializer
     pagination_class = KeysetPagination
     keyset_ordering = ("-created_at", "-pk")
@@ -93,28 +102,12 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> QuerySet[Project]:
         return selectors.visible_projects(self.request.user)
 
-    @extend_schema(
-        request=None,
-        responses=ProjectSerializer,
-        description="Take a step by name (project_plan, milestone_add, project_start, "
-        "report_file, milestone_done, inspection_record, inquiry_record, project_complete, "
-        "comment_publish, comment_reject; their fields as on the step's page). An unknown "
-        "name: 400; not allowed now: 409.",
-    )
-    @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
-    def act(self, request: Request, pk: str, action_name: str) -> Response:
-        project = get_visible_or_404(self.get_queryset(), pk=pk)
-        declared = actions.action(action_name)
-        if not isinstance(request.data, Mapping):
-            raise serializers.ValidationError("a JSON object is expected")
-        files = request.FILES if declared.files else None
-        form = declared.form(request.data, files, project=project)
-        if not form.is_valid():
-            raise serializers.ValidationError(
-                {name: [str(e) for e in errors] for name, errors in form.errors.items()}
-            )
-        actions.take(action_name, project, dict(form.cleaned_data), acting_user(request))
-        return Response(ProjectSerializer(self.get_queryset().get(pk=project.pk)).data)
+    def take_action(self, obj: Project, name: str, request: Request) -> None:
+        declared = actions.action(name)
+        form = declared.form(
+            form_data(request), request.FILES if declared.files else None, project=obj
+        )
+        actions.take(name, obj, dict(valid(form)), acting_user(request))
 
 
 class ReportViewSet(viewsets.ReadOnlyModelViewSet):

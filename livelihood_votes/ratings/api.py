@@ -9,18 +9,18 @@ published result for everyone, with no voter data. Refusals are ``{"code", "mess
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from congress.api.actions import ActionRoute, action_schema, form_data
 from congress.ballots.errors import ResultsNotPublished
 from congress.ballots.http import session_untouched
 from congress.keyset import KeysetPagination
@@ -132,7 +132,16 @@ class RatingViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(_outcome(rating))
 
 
-class RatingCycleViewSet(viewsets.GenericViewSet):
+@extend_schema_view(
+    act=action_schema(
+        actions.RATING_ACTIONS,
+        request=None,
+        responses=RatingRoundSerializer,
+        description="Take a step by name (open, close, publish; no fields). An unknown "
+        "name: 400; not allowed now: 409.",
+    )
+)
+class RatingCycleViewSet(ActionRoute, viewsets.GenericViewSet):
     """The staff's steps on a cycle's rating, by name (open, close, publish)."""
 
     serializer_class = RatingRoundSerializer
@@ -141,19 +150,12 @@ class RatingCycleViewSet(viewsets.GenericViewSet):
     def get_queryset(self) -> QuerySet[Any]:
         return selectors.rating_cycles(self.request.user)
 
-    @extend_schema(
-        request=None,
-        responses=RatingRoundSerializer,
-        description="Take a step by name (open, close, publish; no fields). An unknown "
-        "name: 400; not allowed now: 409.",
-    )
-    @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
-    def act(self, request: Request, pk: str, action_name: str) -> Response:
-        cycle = get_visible_or_404(self.get_queryset(), pk=pk)
-        if not isinstance(request.data, Mapping):
-            raise serializers.ValidationError("a JSON object is expected")
-        actions.take(cycle, action_name, acting_user(request), request.data)
-        rating = actions.round_of(cycle)
+    def take_action(self, obj: Any, name: str, request: Request) -> None:
+        actions.take(obj, name, acting_user(request), form_data(request))
+
+    def action_answer(self, obj: Any, request: Request) -> Response:
+        """The cycle's rating round after the step (every step leaves one)."""
+        rating = actions.round_of(obj)
         if rating is None:  # pragma: no cover - every step leaves a round
             raise Http404
         return Response(RatingRoundSerializer(rating).data)

@@ -15,37 +15,30 @@ from typing import Any
 from django import forms as django_forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiParameter,
     extend_schema,
     extend_schema_field,
+    extend_schema_view,
     inline_serializer,
 )
 from rest_framework import serializers, status, viewsets
-from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from congress.api.actions import ActionRoute, action_schema, form_data, form_errors
 from congress.errors import RuleViolation
 from congress.keyset import KeysetPagination
 from congress.ratelimit import check
-from congress.scoping import acting_user, get_visible_or_404
+from congress.scoping import acting_user
 from suggestions.citizen import actions, appointment_actions, conf, selectors, services
 from suggestions.citizen.filters import CitizenIssueFilter, list_ordering
 from suggestions.citizen.forms import IssueSubmitForm
 from suggestions.citizen.privacy import mask_mobile, mask_name, mobile_hash
 from suggestions.citizen.views import origin_of
 from suggestions.models.citizen import Appointment, CitizenIssue, IssueSource, IssueStatus
-
-
-def _form_errors(form: Any) -> serializers.ValidationError:
-    return serializers.ValidationError(
-        {field: [str(message) for message in messages] for field, messages in form.errors.items()}
-    )
 
 
 class CategorySerializer(serializers.Serializer):
@@ -168,7 +161,7 @@ class PublicIssueSubmit(APIView):
         if form.is_robot:
             return Response({"detail": "ok"}, status=status.HTTP_202_ACCEPTED)
         if not form.is_valid():
-            raise _form_errors(form)
+            raise form_errors(form)
         region = origin.region
         if region is None:
             from congress.models import Region, RegionLevel
@@ -237,7 +230,7 @@ class PublicIssueRate(APIView):
         rate = actions.LINK_ACTIONS["rate"]  # the tracking page's own step (actions.py)
         form = rate.form(request.data)
         if not form.is_valid():
-            raise _form_errors(form)
+            raise form_errors(form)
         rate.run(issue, form.cleaned_data)
         return Response(PublicIssueSerializer(issue).data)
 
@@ -336,7 +329,18 @@ class IssueDetailSerializer(IssueListSerializer):
         return actions.allowed(self.context["request"].user, issue)
 
 
-class CitizenIssueViewSet(viewsets.ReadOnlyModelViewSet):
+@extend_schema_view(
+    act=action_schema(
+        actions.ISSUE_ACTIONS,
+        request=inline_serializer(
+            "IssueActionInput", {"version": serializers.IntegerField(required=False)}
+        ),
+        responses=IssueDetailSerializer,
+        description="Take one step on the problem. The fields are those of the step's form "
+        "(e.g. forward: department, note; answer: answer; dept_reply: reply, attachments).",
+    )
+)
+class CitizenIssueViewSet(ActionRoute, viewsets.ReadOnlyModelViewSet):
     """Problems in the caller's scope (staff region, own representative work, own
     department), filtered like the HTML list."""
 
@@ -356,33 +360,12 @@ class CitizenIssueViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
         return IssueDetailSerializer if self.action != "list" else IssueListSerializer
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "action_name",
-                OpenApiTypes.STR,
-                OpenApiParameter.PATH,
-                enum=list(actions.ISSUE_ACTIONS),
-            ),
-        ],
-        request=inline_serializer(
-            "IssueActionInput", {"version": serializers.IntegerField(required=False)}
-        ),
-        responses=IssueDetailSerializer,
-        description="Take one step on the problem. The fields are those of the step's form "
-        "(e.g. forward: department, note; answer: answer; dept_reply: reply, attachments).",
-    )
-    @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
-    def act(self, request: Request, pk: str, action_name: str) -> Response:
-        issue = get_visible_or_404(selectors.visible_issues(request.user), pk=pk)
+    def take_action(self, obj: CitizenIssue, name: str, request: Request) -> None:
         user = acting_user(request)
-        declared = actions.issue_action(action_name)
-        form = declared.form(request.data, request.FILES, issue=issue, user=user)
-        if not actions.take(issue, action_name, user, form).is_valid():
-            raise _form_errors(form)
-        issue.refresh_from_db()
-        fresh = selectors.with_list_columns(selectors.visible_issues(request.user)).get(pk=issue.pk)
-        return Response(IssueDetailSerializer(fresh, context={"request": request}).data)
+        declared = actions.issue_action(name)
+        form = declared.form(form_data(request), request.FILES, issue=obj, user=user)
+        if not actions.take(obj, name, user, form).is_valid():
+            raise form_errors(form)
 
 
 class AppointmentSerializer(serializers.ModelSerializer):
@@ -443,22 +426,9 @@ def _appointment_input() -> tuple[serializers.Serializer, str]:
 APPOINTMENT_INPUT, APPOINTMENT_FIELDS = _appointment_input()
 
 
-class AppointmentViewSet(viewsets.ReadOnlyModelViewSet):
-    serializer_class = AppointmentSerializer
-    filterset_fields = ["status", "kind"]
-
-    def get_queryset(self) -> QuerySet[Appointment]:
-        return selectors.visible_appointments(self.request.user).order_by("-created_at", "-pk")
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "action_name",
-                OpenApiTypes.STR,
-                OpenApiParameter.PATH,
-                enum=list(appointment_actions.APPOINTMENT_ACTIONS),
-            ),
-        ],
+@extend_schema_view(
+    act=action_schema(
+        appointment_actions.APPOINTMENT_ACTIONS,
         request=APPOINTMENT_INPUT,
         responses=AppointmentSerializer,
         description="Take one action on the appointment, with its form's fields; the "
@@ -466,16 +436,18 @@ class AppointmentViewSet(viewsets.ReadOnlyModelViewSet):
         "may take now). Outside the caller's scope: 404; a name that is no action: 400; an "
         "action the caller may not take now: 409.\n\n" + APPOINTMENT_FIELDS,
     )
-    @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
-    def act(self, request: Request, pk: str, action_name: str) -> Response:
-        appointment = get_visible_or_404(selectors.visible_appointments(request.user), pk=pk)
-        declared = appointment_actions.appointment_action(action_name)
-        if not isinstance(request.data, Mapping):
-            raise serializers.ValidationError(_("请求内容应为对象（字段名：值）。"))
+)
+class AppointmentViewSet(ActionRoute, viewsets.ReadOnlyModelViewSet):
+    serializer_class = AppointmentSerializer
+    filterset_fields = ["status", "kind"]
+
+    def get_queryset(self) -> QuerySet[Appointment]:
+        return selectors.visible_appointments(self.request.user).order_by("-created_at", "-pk")
+
+    def take_action(self, obj: Appointment, name: str, request: Request) -> None:
+        declared = appointment_actions.appointment_action(name)
         form = appointment_actions.take(
-            appointment, action_name, acting_user(request), declared.form(request.data)
+            obj, name, acting_user(request), declared.form(form_data(request))
         )
         if not form.is_valid():
-            raise _form_errors(form)
-        fresh = selectors.visible_appointments(request.user).get(pk=appointment.pk)
-        return Response(AppointmentSerializer(fresh, context={"request": request}).data)
+            raise form_errors(form)

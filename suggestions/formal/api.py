@@ -8,23 +8,19 @@ project's exception handler.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
-from django import forms
 from django.db.models import QuerySet
 from django.http import Http404
-from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
+from congress.api.actions import ActionRoute, action_schema, form_data, valid
 from congress.keyset import KeysetPagination
 from congress.models import Assignment, User
 from congress.scoping import acting_user, get_visible_or_404
@@ -50,13 +46,6 @@ from suggestions.formal.selectors import (
 )
 from suggestions.models.formal import Suggestion
 
-
-def _action_name(table: dict[str, Any]) -> OpenApiParameter:
-    return OpenApiParameter(
-        "action_name", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(table)
-    )
-
-
 SUGGESTION_INPUT, SUGGESTION_FIELDS = s.action_input_serializer(
     "SuggestionActionInput", {name: a.form for name, a in SUGGESTION_ACTIONS.items()}
 )
@@ -65,23 +54,18 @@ ASSIGNMENT_INPUT, ASSIGNMENT_FIELDS = s.action_input_serializer(
 )
 
 
-def _body(request: Request) -> Mapping[str, Any]:
-    """The fields of a request, for a form: a JSON body must be an object."""
-    if not isinstance(request.data, Mapping):
-        raise ValidationError(_("请求内容应为对象（字段名：值）。"))
-    return request.data
-
-
-def _valid(form: forms.Form) -> dict[str, Any]:
-    """The form's cleaned data, or a 400 naming each field's problem (nothing changed)."""
-    if not form.is_valid():
-        raise ValidationError(
-            {key: [str(message) for message in errors] for key, errors in form.errors.items()}
-        )
-    return form.cleaned_data
-
-
-class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+@extend_schema_view(
+    act=action_schema(
+        SUGGESTION_ACTIONS,
+        request=SUGGESTION_INPUT,
+        responses=s.SuggestionSerializer,
+        description="Take one action on the suggestion, with its form's fields; the "
+        "suggestion's page offers the same actions.\n\n" + SUGGESTION_FIELDS,
+    )
+)
+class SuggestionViewSet(
+    ActionRoute, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Suggestions and motions in the user's scope, and every step on them."""
 
     filterset_class = SuggestionFilter
@@ -138,25 +122,23 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             s.SuggestionEventSerializer(suggestion_timeline(suggestion), many=True).data
         )
 
-    @extend_schema(
-        parameters=[_action_name(SUGGESTION_ACTIONS)],
-        request=SUGGESTION_INPUT,
-        responses=s.SuggestionSerializer,
-        description="Take one action on the suggestion, with its form's fields; the "
-        "suggestion's page offers the same actions.\n\n" + SUGGESTION_FIELDS,
+    def take_action(self, obj: Suggestion, name: str, request: Request) -> None:
+        step = SUGGESTIONS.named(name)
+        viewer = viewer_of(self.user, obj)
+        step.run(viewer, valid(step.form(form_data(request), request.FILES, viewer=viewer)))
+
+
+@extend_schema_view(
+    act=action_schema(
+        ASSIGNMENT_ACTIONS,
+        request=ASSIGNMENT_INPUT,
+        responses=s.SuggestionAssignmentSerializer,
+        description="Take one action on the assignment: the department's (签收, 答复, "
+        "延期, 退回 …) or the staff's decision on a request.\n\n" + ASSIGNMENT_FIELDS,
     )
-    @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
-    def act(self, request: Request, pk: str, action_name: str) -> Response:
-        suggestion = self.get_object()
-        step = SUGGESTIONS.named(action_name)
-        viewer = viewer_of(self.user, suggestion)
-        data = _valid(step.form(_body(request), request.FILES, viewer=viewer))
-        step.run(viewer, data)
-        return self._answer(suggestion)
-
-
+)
 class SuggestionAssignmentViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    ActionRoute, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     """Departments' assignments on suggestions. ``?mine=1``: the clerk's workspace order
     (overdue first)."""
@@ -170,24 +152,13 @@ class SuggestionAssignmentViewSet(
             return department_workspace(user)
         return visible_suggestion_assignments(user).order_by("due_on", "pk")
 
-    @extend_schema(
-        parameters=[_action_name(ASSIGNMENT_ACTIONS)],
-        request=ASSIGNMENT_INPUT,
-        responses=s.SuggestionAssignmentSerializer,
-        description="Take one action on the assignment: the department's (签收, 答复, "
-        "延期, 退回 …) or the staff's decision on a request.\n\n" + ASSIGNMENT_FIELDS,
-    )
-    @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
-    def act(self, request: Request, pk: str, action_name: str) -> Response:
-        assignment = self.get_object()
+    def take_action(self, obj: Assignment, name: str, request: Request) -> None:
         user = acting_user(request)
-        suggestion = get_visible_or_404(visible_suggestions(user), pk=assignment.case_id)
-        step = ASSIGNMENTS.named(action_name)
+        suggestion = get_visible_or_404(visible_suggestions(user), pk=obj.case_id)
+        step = ASSIGNMENTS.named(name)
         viewer = viewer_of(user, suggestion)
-        form = step.form(_body(request), request.FILES, viewer=viewer, assignment=assignment)
-        step.run(viewer, assignment, _valid(form))
-        assignment.refresh_from_db()
-        return Response(s.SuggestionAssignmentSerializer(assignment).data)
+        form = step.form(form_data(request), request.FILES, viewer=viewer, assignment=obj)
+        step.run(viewer, obj, valid(form))
 
 
 def _row(row: Row) -> dict[str, Any]:

@@ -119,3 +119,37 @@ def test_the_schema_lists_the_route_and_its_names(client: Client, district_staff
     operation = schema["paths"]["/api/v1/livelihood-votes/{id}/actions/{action_name}/"]["post"]
     names = next(p for p in operation["parameters"] if p["name"] == "action_name")
     assert sorted(names["schema"]["enum"]) == ["cancel", "close", "open"]
+
+
+def test_a_body_that_is_not_an_object_is_a_clear_400_and_nothing_moves(
+    cast: Cast, district_staff: User, client: Client
+) -> None:
+    """The core's action route (congress/api/actions.py) reads the fields of an object
+    only: a JSON list is refused in words, in the caller's language."""
+    login(client, district_staff)
+    vote = make_vote(cast.world.district, district_staff)
+    answer = client.post(
+        f"/api/v1/livelihood-votes/{vote.pk}/actions/cancel/",
+        ["议程调整"],
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert answer.status_code == 400, answer.content
+    assert "请求内容应为对象" in answer.content.decode()
+    assert status_of(vote) == VoteStatus.DRAFT
+
+
+def test_a_reason_too_long_names_the_field_and_nothing_moves(
+    cast: Cast, district_staff: User, client: Client
+) -> None:
+    login(client, district_staff)
+    vote = make_vote(cast.world.district, district_staff)
+    answer = client.post(
+        f"/api/v1/livelihood-votes/{vote.pk}/actions/cancel/",
+        {"reason": "长" * 201},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert answer.status_code == 400, answer.content
+    assert "取消原因" in answer.json()["message"]
+    assert status_of(vote) == VoteStatus.DRAFT
