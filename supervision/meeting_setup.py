@@ -26,8 +26,10 @@ from congress.workdays import Deadline
 from supervision.meetings import cards, conf, demo
 from supervision.meetings.workflow import (
     ACTION_LABELS,
+    DRAFT_CASE,
     EVALUATION_CASE,
     MEETING_CASE,
+    MEMBERS_CASE,
     OPINION_CASE,
     RE_REPORT_CASE,
     REPORT_CASE,
@@ -47,12 +49,46 @@ def _can_view_opinion(user: Any, case_id: int) -> bool:
     return visible_opinions(user).filter(pk=case_id).exists()
 
 
+def _can_view_draft(user: Any, case_id: int) -> bool:
+    """The draft for comments is between the reporting body and the committee's staff: a
+    member reads the report once the office sends it."""
+    from supervision.meetings.selectors import item_parties, visible_items
+
+    item = visible_items(user).filter(pk=case_id).first()
+    return item is not None and bool(item_parties(user, item).names() & {"staff", "clerk"})
+
+
 def _item_url(case_id: int) -> str:
     return reverse("supervision_agenda_item", args=[case_id])
 
 
-# The report's arrival (监督法 2024): the due date is given by the meeting's date, so the
-# default below only bounds it; the steps are taken on the item's page (报送报告).
+# A report's three stages before the meeting (监督法 2024): each due date is given by the
+# meeting's date (conf.days_before), so the defaults below only bound them; the steps are
+# taken on the item's page (送交征求意见稿, 报送报告, 发送组成人员).
+register_case_type(
+    CaseType(
+        key=DRAFT_CASE,
+        label=_("征求意见稿送交"),
+        url=_item_url,
+        can_view=_can_view_draft,
+        default_deadline=Deadline(conf.draft_days_before(), "days"),
+        generic_reply=False,
+        generic_actions=frozenset({"progress"}),
+        policy_defaults={"days_before": "5,2,1"},
+    )
+)
+register_case_type(
+    CaseType(
+        key=MEMBERS_CASE,
+        label=_("报告发送组成人员"),
+        url=_item_url,
+        can_view=_can_view_draft,
+        default_deadline=Deadline(conf.members_days_before(), "days"),
+        generic_reply=False,
+        generic_actions=frozenset(),
+        policy_defaults={"days_before": "2,1"},
+    )
+)
 register_case_type(
     CaseType(
         key=REPORT_CASE,
@@ -90,6 +126,8 @@ register_case_type(
 register_labels(case_type=OPINION_CASE, actions=ACTION_LABELS, statuses=dict(OpinionStatus.choices))
 register_labels(case_type=MEETING_CASE, actions=ACTION_LABELS, statuses=dict(MeetingStatus.choices))
 register_labels(case_type=REPORT_CASE, actions=ACTION_LABELS, statuses=dict(ReportStatus.choices))
+register_labels(case_type=DRAFT_CASE, actions=ACTION_LABELS)
+register_labels(case_type=MEMBERS_CASE, actions=ACTION_LABELS)
 register_labels(case_type=RE_REPORT_CASE, actions=ACTION_LABELS)
 register_labels(case_type=EVALUATION_CASE, actions=ACTION_LABELS, statuses=dict(VoteStatus.choices))
 

@@ -26,6 +26,8 @@ from congress.models import User
 from congress.scoping import AnyUser, in_jurisdiction
 from supervision.meetings import selectors, services
 from supervision.meetings.forms import (
+    DraftCommentForm,
+    DraftForm,
     HandlingReportForm,
     NothingForm,
     ReasonForm,
@@ -70,6 +72,28 @@ class ItemAction:
 
 
 ITEM_ACTIONS: dict[str, ItemAction] = {
+    # The draft for comments (20 days before): the body sends it while the report is
+    # awaited; the staff may write comments on it until the report comes.
+    "draft_submit": ItemAction(
+        _("送交征求意见稿"),
+        DraftForm,
+        lambda i, d, u: services.draft_submit(
+            item=i, text=d["text"], by=u, upload=d.get("attachment")
+        ),
+        frozenset({"clerk", "staff"}),
+        lambda i: (
+            i.status == ReportStatus.AWAITED
+            and i.draft_due_on is not None
+            and i.draft_received_at is None
+        ),
+    ),
+    "draft_comment": ItemAction(
+        _("提出对征求意见稿的意见"),
+        DraftCommentForm,
+        lambda i, d, u: services.draft_comment(item=i, comments=d["comments"], by=u),
+        frozenset({"staff"}),
+        lambda i: i.status == ReportStatus.AWAITED and i.draft_received_at is not None,
+    ),
     "report_submit": ItemAction(
         _("报送报告"),
         ReportForm,
@@ -78,6 +102,18 @@ ITEM_ACTIONS: dict[str, ItemAction] = {
         ),
         frozenset({"clerk", "staff"}),
         lambda i: i.status in _from(REPORT_TRANSITIONS, "report_submit"),
+    ),
+    # The office sends the received report to the members (7 days before), late or not.
+    "members_send": ItemAction(
+        _("发送组成人员"),
+        NothingForm,
+        lambda i, d, u: services.members_send(item=i, by=u),
+        frozenset({"staff"}),
+        lambda i: (
+            i.status == ReportStatus.RECEIVED
+            and i.sent_to_members_at is None
+            and i.meeting.status != MeetingStatus.CANCELLED
+        ),
     ),
     "evaluation_open": ItemAction(
         _("开始满意度测评"),

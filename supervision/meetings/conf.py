@@ -4,9 +4,11 @@ at import time, so ``override_settings`` takes effect). docs/supervision-meeting
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 
-from congress.workdays import Deadline
+from congress.workdays import Deadline, is_workday
 
 
 def report_days_before() -> int:
@@ -24,8 +26,19 @@ def draft_days_before() -> int:
 
 def members_days_before() -> int:
     """监督法 (2024 修正): the committee's office sends the report to the members seven days
-    before the meeting. Shown beside the report."""
+    before the meeting. The office's loop item (the staff's) is due this many days before."""
     return int(getattr(settings, "SUPERVISION_MEMBERS_DAYS_BEFORE", 7))
+
+
+def days_before(held_on: datetime.date, days: int) -> datetime.date:
+    """会议举行的N日前 on the official calendar (``congress.workdays``): N calendar days
+    before the meeting, and when that day is a rest day (a weekend, a holiday of the
+    State Council's notice) the working day before it, the last day an office is open to
+    receive the papers in time."""
+    day = held_on - datetime.timedelta(days=days)
+    while not is_workday(day):
+        day -= datetime.timedelta(days=1)
+    return day
 
 
 def outcome_rule() -> str:

@@ -6,8 +6,11 @@ satisfaction vote on a report, 满意 26 票、基本满意 0 票、不满意 0 
   members, one absent);
 - its review opinion (审议意见) issued to the police bureau, its handling report received
   and put on the upcoming meeting's agenda;
-- an upcoming meeting with one report received and one not yet received (its loop item
-  open with the body).
+- an upcoming meeting, 第22次 in eight days, whose agenda was set a month before (the
+  stages' due dates as they were counted then): the city management report's draft came on
+  time, the report on time and the office sent it to the members; the housing report's
+  draft came on time (with the committee's comments) but the report is past its date and
+  still awaited; the education report came in late (flagged), not yet sent to the members.
 """
 
 from __future__ import annotations
@@ -15,10 +18,13 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from congress.models import Department, Role, RoleGrant, User
+from django.utils import timezone
+
+from congress.models import Assignment, Department, Role, RoleGrant, User
 from congress.models.ballots import Rating
-from supervision.meetings import services
-from supervision.models.meetings import ItemKind
+from supervision.meetings import conf, services
+from supervision.meetings.workflow import DRAFT_CASE, REPORT_CASE
+from supervision.models.meetings import AgendaItem, ItemKind
 from supervision.models.topics import Topic
 
 MEMBERS = 27
@@ -44,14 +50,98 @@ def _department(region: Any, short: str) -> Department:
     return Department.objects.get(region=region, short_name=short)
 
 
+def _agenda_set_a_month_before(item: AgendaItem) -> datetime.date:
+    """The demo is built today; this agenda was set a month before its meeting. The draft's
+    and the report's due dates become the ones counted then (on the row and the body's
+    loop items, as the calendar would have left them); returns the report's."""
+    held = item.meeting.held_on
+    dates = {
+        DRAFT_CASE: conf.days_before(held, conf.draft_days_before()),
+        REPORT_CASE: conf.days_before(held, conf.report_days_before()),
+    }
+    AgendaItem.objects.filter(pk=item.pk).update(
+        draft_due_on=dates[DRAFT_CASE], due_on=dates[REPORT_CASE]
+    )
+    for case_type, due_on in dates.items():
+        Assignment.objects.filter(case_type=case_type, case_id=item.pk).update(due_on=due_on)
+    return dates[REPORT_CASE]
+
+
+def _at(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
+
+
+def _draft_came(item: AgendaItem, text: str) -> AgendaItem:
+    """The body's draft, sent (through the service) two days before its date."""
+    services.draft_submit(item=item, text=text, by=None)
+    _agenda_set_a_month_before(item)
+    item.refresh_from_db()
+    assert item.draft_due_on is not None
+    sent = _at(item.draft_due_on - datetime.timedelta(days=2))
+    AgendaItem.objects.filter(pk=item.pk).update(draft_received_at=sent)
+    item.refresh_from_db()
+    return item
+
+
+def _upcoming_meeting(ctx: Any, congress: Any, region: Any) -> Any:
+    """第22次: one report through every stage on time, one draft on time and its report
+    overdue, one report late."""
+    today: datetime.date = ctx.today
+    upcoming = services.meeting_schedule(
+        congress=congress,
+        number=22,
+        held_on=today + datetime.timedelta(days=8),
+        venue="海州区人大常委会第一会议室",
+        by=None,
+    )
+    received = services.agenda_add(
+        meeting=upcoming,
+        kind=ItemKind.REPORT,
+        title="海州区人民政府关于城市管理工作情况的报告",
+        department=_department(region, "城管局"),
+        by=None,
+    )
+    services.draft_submit(item=received, text="城市管理工作情况报告（征求意见稿）。", by=None)
+    services.report_submit(item=received, text="全区城市管理工作情况报告（正文略）。", by=None)
+    services.members_send(item=received, by=None)
+    due = _agenda_set_a_month_before(received)
+    received.refresh_from_db()
+    assert received.draft_due_on is not None
+    AgendaItem.objects.filter(pk=received.pk).update(
+        draft_received_at=_at(received.draft_due_on - datetime.timedelta(days=3)),
+        received_at=_at(due - datetime.timedelta(days=1)),
+    )
+    housing = services.agenda_add(
+        meeting=upcoming,
+        kind=ItemKind.REPORT,
+        title="海州区人民政府关于老旧小区改造工作情况的报告",
+        department=_department(region, "住建局"),
+        by=None,
+    )
+    housing = _draft_came(housing, "老旧小区改造工作情况报告（征求意见稿）。")
+    services.draft_comment(
+        item=housing,
+        comments="请补充资金使用情况和居民满意度调查结果。",
+        by=None,
+    )
+    education = services.agenda_add(
+        meeting=upcoming,
+        kind=ItemKind.REPORT,
+        title="海州区人民政府关于义务教育优质均衡发展工作情况的报告",
+        department=_department(region, "教育局"),
+        by=None,
+    )
+    education = _draft_came(education, "义务教育优质均衡发展工作情况报告（征求意见稿）。")
+    services.report_submit(item=education, text="义务教育优质均衡发展工作情况报告。", by=None)
+    return upcoming
+
+
 def build(ctx: Any) -> None:
     region = ctx.counties[0]  # 海州区
     congress = ctx.congresses[region.pk]
     today: datetime.date = ctx.today
     members = _members(ctx, region)
     police = _department(region, "公安分局")
-    urban = _department(region, "城管局")
-    housing = _department(region, "住建局")
     topic = (
         Topic.objects.filter(region=region, kind="inquiry").order_by("pk").first()
         if Topic.objects.exists()
@@ -80,6 +170,7 @@ def build(ctx: Any) -> None:
         topic=topic,
         by=None,
     )
+    services.draft_submit(item=report, text="社会治安综合治理工作情况报告（征求意见稿）。", by=None)
     services.report_submit(
         item=report,
         text=(
@@ -89,6 +180,7 @@ def build(ctx: Any) -> None:
         ),
         by=None,
     )
+    services.members_send(item=report, by=None)
     services.meeting_hold(meeting=held, by=None)
     services.meeting_attendance(meeting=held, present=[u.pk for u in members[:26]], by=None)
     qa = [
@@ -135,21 +227,7 @@ def build(ctx: Any) -> None:
         services.evaluation_cast(vote=vote, choices={report.pk: Rating.SATISFIED}, by=user)
     services.evaluation_close(vote=vote, by=None)
 
-    upcoming = services.meeting_schedule(
-        congress=congress,
-        number=22,
-        held_on=today + datetime.timedelta(days=40),
-        venue="海州区人大常委会第一会议室",
-        by=None,
-    )
-    received = services.agenda_add(
-        meeting=upcoming,
-        kind=ItemKind.REPORT,
-        title="海州区人民政府关于城市管理工作情况的报告",
-        department=urban,
-        by=None,
-    )
-    services.report_submit(item=received, text="全区城市管理工作情况报告（正文略）。", by=None)
+    upcoming = _upcoming_meeting(ctx, congress, region)
     # The review opinion on the security report, handled and heard at the next meeting.
     opinion = services.opinion_draft(
         item=report,
@@ -164,10 +242,3 @@ def build(ctx: Any) -> None:
         by=None,
     )
     services.opinion_schedule(opinion=opinion, meeting=upcoming, by=None)
-    services.agenda_add(
-        meeting=upcoming,
-        kind=ItemKind.REPORT,
-        title="海州区人民政府关于老旧小区改造工作情况的报告",
-        department=housing,
-        by=None,
-    )

@@ -100,6 +100,34 @@ class ReportForm(forms.Form):
         return data
 
 
+class DraftForm(ReportForm):
+    """The draft for comments (征求意见稿), in the same shapes as the report."""
+
+    text = forms.CharField(
+        label=_("征求意见稿正文"), widget=forms.Textarea(attrs={"rows": 8}), required=False
+    )
+    attachment = forms.FileField(
+        label=_("征求意见稿文件（可选）"),
+        required=False,
+        help_text=_("PDF 文件或 JPG、PNG、WebP 图片，一个文件。"),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = forms.Form.clean(self) or {}
+        written = (data.get("text") or "").strip()
+        if not written and not data.get("attachment") and "attachment" not in self.errors:
+            raise forms.ValidationError(_("请填写征求意见稿正文或上传文件。"))
+        return data
+
+
+class DraftCommentForm(forms.Form):
+    """The committee's comments on the draft: a short text."""
+
+    comments = forms.CharField(
+        label=_("修改意见"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
 class AttendanceForm(forms.Form):
     present = forms.MultipleChoiceField(
         label=_("出席人员"), required=False, widget=forms.CheckboxSelectMultiple

@@ -12,13 +12,15 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, F, Q, QuerySet, When
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from congress import loop
 from congress.models import Elector, EventAttachment
 from congress.scoping import AnyUser, in_jurisdiction, region_scope_q
-from supervision.meetings.workflow import REPORT_CASE
+from supervision.meetings.workflow import DRAFT_CASE, REPORT_CASE
 from supervision.models.meetings import (
     AgendaItem,
     EvaluationVote,
@@ -120,12 +122,13 @@ def upcoming_meetings(user: AnyUser, *, limit: int = 5) -> list[Meeting]:
 
 
 def reports_to_read(user: AnyUser, *, since: datetime.date, limit: int = 10) -> list[AgendaItem]:
-    """Reports received for the member's meetings from ``since`` on."""
+    """Reports the committee's office sent to the member (``services.members_send``) for
+    their meetings from ``since`` on."""
     return list(
         AgendaItem.objects.filter(
             meeting__members__user_id=int(user.pk or 0),
             meeting__held_on__gte=since,
-            status=ReportStatus.RECEIVED,
+            sent_to_members_at__isnull=False,
         )
         .exclude(meeting__status=MeetingStatus.CANCELLED)
         .select_related("meeting__congress", "department")
@@ -160,15 +163,95 @@ def reports_awaited(user: AnyUser, *, limit: int = 10) -> list[AgendaItem]:
     own = user.department_ids if user.is_authenticated else []
     if not own:
         return []
-    return list(
+    rows: list[AgendaItem] = list(
         AgendaItem.objects.filter(
             Q(department_id__in=own) | Q(department__parent_id__in=own),
             status=ReportStatus.AWAITED,
         )
         .exclude(meeting__status=MeetingStatus.CANCELLED)
         .select_related("meeting__congress", "department")
-        .order_by("due_on", "pk")[:limit]
+        # The next date the body must meet: the draft's while it is not sent, else the
+        # report's.
+        .annotate(
+            next_due=Case(
+                When(
+                    draft_received_at__isnull=True,
+                    draft_due_on__isnull=False,
+                    then=F("draft_due_on"),
+                ),
+                default=F("due_on"),
+            )
+        )
+        .order_by("next_due", "pk")[:limit]
     )
+    today = timezone.localdate()
+    for item in rows:
+        item.stages = report_stages(item, today)  # type: ignore[attr-defined]
+    return rows
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One of a report's three stages before the meeting, as the pages show it: when it
+    is due, whether it is done (and late), still open past its date (overdue), or passed
+    over (the draft, when the report came without one)."""
+
+    key: str
+    label: str | Promise
+    due_on: datetime.date | None
+    done_at: datetime.datetime | None
+    late: bool
+    overdue: bool
+    skipped: bool
+
+    @property
+    def flagged(self) -> bool:
+        return self.late or self.overdue
+
+
+def report_stages(item: AgendaItem, today: datetime.date) -> list[Stage]:
+    """The stages of a report (none for an inquiry), from the row's facts alone: no query,
+    so a list of 30 items costs what a list of 3 does. A stage with no due date and
+    nothing done (an item made before the stages were tracked) is left out."""
+    if item.kind != ItemKind.REPORT:
+        return []
+    received = item.status == ReportStatus.RECEIVED
+    facts = [
+        (
+            "draft",
+            _("征求意见稿送交"),
+            item.draft_due_on,
+            item.draft_received_at,
+            item.draft_late,
+            received,
+        ),
+        ("report", _("报告报送常委会"), item.due_on, item.received_at, item.late, False),
+        (
+            "members",
+            _("发送组成人员"),
+            item.members_due_on,
+            item.sent_to_members_at,
+            item.members_late,
+            False,
+        ),
+    ]
+    stages = []
+    for key, label, due_on, done_at, late, passed in facts:
+        if due_on is None and done_at is None and not (key == "members" and received):
+            continue
+        open_ = done_at is None and not passed
+        stages.append(
+            Stage(
+                key=key,
+                label=label,
+                due_on=due_on,
+                done_at=done_at,
+                late=late,
+                overdue=open_ and due_on is not None and due_on < today,
+                skipped=passed and done_at is None,
+            )
+        )
+    return stages
 
 
 def report_files(item: AgendaItem) -> QuerySet[EventAttachment]:
@@ -176,6 +259,13 @@ def report_files(item: AgendaItem) -> QuerySet[EventAttachment]:
     sees the item sees them, and the download checks the report's visibility again."""
     return EventAttachment.objects.filter(
         event__case_type=REPORT_CASE, event__case_id=item.pk
+    ).order_by("pk")
+
+
+def draft_files(item: AgendaItem) -> QuerySet[EventAttachment]:
+    """The files sent with the draft for comments (on the 送交征求意见稿 event)."""
+    return EventAttachment.objects.filter(
+        event__case_type=DRAFT_CASE, event__case_id=item.pk
     ).order_by("pk")
 
 

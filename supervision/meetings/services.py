@@ -1,6 +1,8 @@
 """Every write of the meetings: schedule a meeting, record attendance, put a report or an
-inquiry on its agenda (the report's arrival is a loop item of the reporting body), receive
-the report (late ones accepted and flagged), open and close a satisfaction vote (the
+inquiry on its agenda (the report's three stages before the meeting are loop items: the
+draft for comments and the report of the reporting body, the sending to the members of
+the staff), receive the draft (and record comments on it) and the report, send it to the
+members (each late step accepted and flagged), open and close a satisfaction vote (the
 core's secret ballot), and record inquiry questions.
 
 Each service checks who acts (staff of the congress's region, the reporting body's clerk,
@@ -15,6 +17,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,6 +37,7 @@ from congress.models import (
     User,
 )
 from congress.models.ballots import BallotKind, Rating
+from congress.notifications import notify
 from congress.scoping import (
     OutOfJurisdiction,
     in_jurisdiction,
@@ -44,10 +48,12 @@ from congress.uploads import CleanUpload
 from congress.workflow import apply_transition, record_event
 from supervision.meetings import conf
 from supervision.meetings.workflow import (
+    DRAFT_CASE,
     EVALUATION_CASE,
     EVALUATION_TRANSITIONS,
     MEETING_CASE,
     MEETING_TRANSITIONS,
+    MEMBERS_CASE,
     OPINION_CASE,
     OPINION_TRANSITIONS,
     RE_REPORT_CASE,
@@ -158,7 +164,8 @@ def meeting_hold(*, meeting: Meeting, by: User | None, note: str = "") -> Meetin
 
 
 def meeting_cancel(*, meeting: Meeting, by: User | None, reason: str) -> Meeting:
-    """取消: the reports still awaited are no longer due (their loop items are cancelled)."""
+    """取消: the reports' stages still open are no longer due (their loop items, the
+    bodies' and the office's, are cancelled)."""
     require_in_jurisdiction(by, meeting.region)
     if not reason.strip():
         raise RuleViolation(_("请说明取消的原因。"))
@@ -173,7 +180,7 @@ def meeting_cancel(*, meeting: Meeting, by: User | None, reason: str) -> Meeting
         )
         item_ids = list(meeting.items.values_list("pk", flat=True))
         for step in Assignment.objects.filter(
-            case_type=REPORT_CASE, case_id__in=item_ids, status__in=OPEN_STATUSES
+            case_type__in=STAGE_CASES, case_id__in=item_ids, status__in=OPEN_STATUSES
         ):
             loop.assignment_cancel(assignment=step, by=by, reason=reason)
     return meeting
@@ -182,8 +189,59 @@ def meeting_cancel(*, meeting: Meeting, by: User | None, reason: str) -> Meeting
 # --- the agenda ------------------------------------------------------------------------
 
 
+# The loop items of a report's stages before the meeting, in their order.
+STAGE_CASES = (DRAFT_CASE, REPORT_CASE, MEMBERS_CASE)
+
+
 def report_due_on(meeting: Meeting) -> datetime.date:
-    return meeting.held_on - datetime.timedelta(days=conf.report_days_before())
+    """会议举行的十日前 on the official calendar (``conf.days_before``)."""
+    return conf.days_before(meeting.held_on, conf.report_days_before())
+
+
+def stage_dates(meeting: Meeting) -> dict[str, datetime.date]:
+    """The due dates of a report's three stages (监督法 2024: the draft for comments 20
+    days before the meeting, the report 10, to the members 7), each on the official
+    calendar and none before today (a meeting scheduled at short notice: due today)."""
+    today = timezone.localdate()
+    return {
+        "draft_due_on": max(conf.days_before(meeting.held_on, conf.draft_days_before()), today),
+        "due_on": max(report_due_on(meeting), today),
+        "members_due_on": max(conf.days_before(meeting.held_on, conf.members_days_before()), today),
+    }
+
+
+def _stage_title(case_type: str, title: str) -> str:
+    words = {
+        DRAFT_CASE: _("送交征求意见稿：%(title)s"),
+        REPORT_CASE: _("报送：%(title)s"),
+        MEMBERS_CASE: _("发送组成人员：%(title)s"),
+    }
+    return str(words[case_type] % {"title": title})[:200]
+
+
+def _hand_out_stages(item: AgendaItem, *, by: User | None, draft: bool, report: bool) -> None:
+    """The loop items of the stages still ahead: the draft's and the report's to the
+    reporting body, the sending to the members to the staff of the congress's region
+    (the committee's office), each due on the item's date for it."""
+    meeting = item.meeting
+    stages: list[tuple[str, datetime.date | None, dict[str, Any], bool]] = [
+        (DRAFT_CASE, item.draft_due_on, {"department": item.department}, draft),
+        (REPORT_CASE, item.due_on, {"department": item.department}, report),
+        (MEMBERS_CASE, item.members_due_on, {"staff_region": meeting.region}, True),
+    ]
+    for case_type, due_on, assignee, wanted in stages:
+        if not wanted or due_on is None:
+            continue
+        loop.assignment_create(
+            case_type=case_type,
+            case_id=item.pk,
+            title=_stage_title(case_type, item.title),
+            region=meeting.region,
+            due_on=due_on,
+            by=by,
+            note=str(meeting),
+            **assignee,
+        )
 
 
 def agenda_add(
@@ -196,10 +254,12 @@ def agenda_add(
     topic: Topic | None = None,
     re_report_of: AgendaItem | None = None,
 ) -> AgendaItem:
-    """列入议程. A report names its reporting body, which gets a loop item due
-    ``conf.report_days_before()`` days before the meeting (today if that is past: a
-    meeting scheduled at short notice). A re-report after 不满意 ends the body's
-    rectification item: its report is now this one."""
+    """列入议程. A report names its reporting body, which gets two loop items: its draft for
+    comments due ``conf.draft_days_before()`` days before the meeting and the report
+    ``conf.report_days_before()`` days before; the staff get the third, sending it to the
+    members ``conf.members_days_before()`` days before (``stage_dates``: today where that
+    is past, a meeting scheduled at short notice). A re-report after 不满意 ends the
+    body's rectification item: its report is now this one."""
     require_in_jurisdiction(by, meeting.region)
     if meeting.status != MeetingStatus.SCHEDULED:
         raise RuleViolation(_("只能为尚未召开的会议安排议程。"))
@@ -215,8 +275,7 @@ def agenda_add(
         raise OutOfJurisdiction
     if re_report_of is not None and re_report_of.region_id != meeting.region_id:
         raise OutOfJurisdiction
-    today = timezone.localdate()
-    due_on = max(report_due_on(meeting), today) if kind == ItemKind.REPORT else None
+    dates = stage_dates(meeting) if kind == ItemKind.REPORT else {}
     with transaction.atomic():
         item = AgendaItem.objects.create(
             meeting=meeting,
@@ -226,9 +285,9 @@ def agenda_add(
             position=meeting.items.count() + 1,
             department=department,
             topic=topic or (re_report_of.topic if re_report_of else None),
-            due_on=due_on,
             status=ReportStatus.AWAITED if kind == ItemKind.REPORT else ReportStatus.NONE,
             re_report_of=re_report_of,
+            **dates,
         )
         record_event(
             case_type=MEETING_CASE,
@@ -238,17 +297,7 @@ def agenda_add(
             data={"item": item.pk, "kind": kind},
         )
         if kind == ItemKind.REPORT:
-            assert department is not None and due_on is not None
-            loop.assignment_create(
-                case_type=REPORT_CASE,
-                case_id=item.pk,
-                title=str(_("报送：%(title)s") % {"title": item.title}),
-                region=meeting.region,
-                department=department,
-                due_on=due_on,
-                by=by,
-                note=str(meeting),
-            )
+            _hand_out_stages(item, by=by, draft=True, report=True)
         if re_report_of is not None:
             for step in _open_steps(RE_REPORT_CASE, re_report_of.pk):
                 _finish(step, by=by, note=str(meeting))
@@ -259,8 +308,8 @@ def agenda_update(
     *, item: AgendaItem, title: str, topic: Topic | None = None, by: User | None
 ) -> AgendaItem:
     """修改议程 while the meeting is still to be held: the item's title and its topic (its
-    kind and reporting body stay: the body's loop item was handed out for this report).
-    The body's loop item takes the new title."""
+    kind and reporting body stay: the body's loop items were handed out for this report).
+    The stages' loop items take the new title."""
     require_in_jurisdiction(by, item.region)
     if item.meeting.status != MeetingStatus.SCHEDULED:
         raise RuleViolation(_("只能修改尚未召开的会议的议程。"))
@@ -270,9 +319,10 @@ def agenda_update(
         raise OutOfJurisdiction
     with transaction.atomic():
         AgendaItem.objects.filter(pk=item.pk).update(title=title.strip(), topic=topic)
-        Assignment.objects.filter(case_type=REPORT_CASE, case_id=item.pk).update(
-            title=str(_("报送：%(title)s") % {"title": title.strip()})[:200]
-        )
+        for case_type in STAGE_CASES:
+            Assignment.objects.filter(case_type=case_type, case_id=item.pk).update(
+                title=_stage_title(case_type, title.strip())
+            )
         record_event(
             case_type=MEETING_CASE,
             case_id=item.meeting_id,
@@ -309,19 +359,90 @@ def is_reporting_clerk(user: Any, item: AgendaItem) -> bool:
     )
 
 
+def _require_body_or_staff(by: User | None, item: AgendaItem) -> None:
+    """The reporting body's clerk, or staff for it (papers handed in on paper); ``None``:
+    the system (the demo)."""
+    if by is not None and not (is_reporting_clerk(by, item) or in_jurisdiction(by, item.region)):
+        raise OutOfJurisdiction
+
+
+def _late(due_on: datetime.date | None, now: datetime.datetime) -> bool:
+    return due_on is not None and timezone.localdate(now) > due_on
+
+
+def draft_submit(
+    *, item: AgendaItem, text: str, by: User | None, upload: CleanUpload | None = None
+) -> AgendaItem:
+    """送交征求意见稿 (会议举行的二十日前, to the special committee or the committee's
+    working body for comments): as text, a checked file on the timeline event, or both;
+    once, while the report itself is still awaited. After its due date it is accepted
+    all the same and flagged (``draft_late``)."""
+    _require_body_or_staff(by, item)
+    if not text.strip() and upload is None:
+        raise RuleViolation(_("请填写征求意见稿正文或上传文件。"))
+    now = timezone.now()
+    late = _late(item.draft_due_on, now)
+    with transaction.atomic():
+        sent = AgendaItem.objects.filter(
+            pk=item.pk,
+            kind=ItemKind.REPORT,
+            status=ReportStatus.AWAITED,
+            draft_due_on__isnull=False,
+            draft_received_at__isnull=True,
+        ).update(draft_text=text.strip(), draft_received_at=now, draft_late=late)
+        if not sent:
+            raise InvalidTransition(_("征求意见稿已送交，或报告已报送。"))
+        event = record_event(
+            case_type=DRAFT_CASE,
+            case_id=item.pk,
+            action="draft_submit",
+            by=by,
+            data={"late": late},
+        )
+        if upload is not None:
+            attach_to_event(event=event, upload=upload)
+        for step in _open_steps(DRAFT_CASE, item.pk):
+            _finish(step, by=by, note=str(_("已送交征求意见稿")))
+    item.refresh_from_db()
+    return item
+
+
+def draft_comment(*, item: AgendaItem, comments: str, by: User | None) -> AgendaItem:
+    """The committee's (staff's) comments on the draft, a short text the body reads on the
+    item's page before it revises the report; written again, it replaces the earlier one,
+    both kept on the timeline."""
+    require_in_jurisdiction(by, item.region)
+    if not comments.strip():
+        raise RuleViolation(_("请填写对征求意见稿的意见。"))
+    with transaction.atomic():
+        written = AgendaItem.objects.filter(
+            pk=item.pk, status=ReportStatus.AWAITED, draft_received_at__isnull=False
+        ).update(draft_comments=comments.strip())
+        if not written:
+            raise InvalidTransition(_("只能在收到征求意见稿后、报告报送前提出意见。"))
+        record_event(
+            case_type=DRAFT_CASE,
+            case_id=item.pk,
+            action="draft_comment",
+            by=by,
+            note=comments.strip(),
+        )
+    item.refresh_from_db()
+    return item
+
+
 def report_submit(
     *, item: AgendaItem, text: str, by: User | None, upload: CleanUpload | None = None
 ) -> AgendaItem:
-    """报送报告: by the reporting body's clerk (or staff for it, a report handed in on
-    paper; ``None``: the system, the demo), as text, as a checked file stored on the
-    step's timeline event, or both. After the due date it is accepted all the same and
-    flagged 逾期报送."""
-    if by is not None and not (is_reporting_clerk(by, item) or in_jurisdiction(by, item.region)):
-        raise OutOfJurisdiction
+    """报送报告 (会议举行的十日前, to the standing committee), as text, as a checked file
+    stored on the step's timeline event, or both. After the due date it is accepted all
+    the same and flagged 逾期报送. A draft never sent is no longer awaited: its loop item
+    is cancelled (the row keeps that no draft came)."""
+    _require_body_or_staff(by, item)
     if not text.strip() and upload is None:
         raise RuleViolation(_("请填写报告正文或上传报告文件。"))
     now = timezone.now()
-    late = item.due_on is not None and timezone.localdate(now) > item.due_on
+    late = _late(item.due_on, now)
     with transaction.atomic():
         event = apply_transition(
             instance=item,
@@ -336,6 +457,53 @@ def report_submit(
             attach_to_event(event=event, upload=upload)
         for step in _open_steps(REPORT_CASE, item.pk):
             _finish(step, by=by, note=str(_("已报送")))
+        for step in _open_steps(DRAFT_CASE, item.pk):
+            loop.assignment_cancel(
+                assignment=step, by=by, reason=str(_("报告已报送，未送交征求意见稿。"))
+            )
+    return item
+
+
+def members_send(*, item: AgendaItem, by: User | None) -> AgendaItem:
+    """常委会办事机构 sends the received report to the members (会议举行的七日前): the
+    staff's loop item closes, and each member called to the meeting gets an inbox message
+    (their home lists it under the reports to read). A report that came in late is sent
+    all the same; past the due date the step is flagged (``members_late``)."""
+    require_in_jurisdiction(by, item.region)
+    if item.meeting.status == MeetingStatus.CANCELLED:
+        raise RuleViolation(_("会议已取消。"))
+    now = timezone.now()
+    late = _late(item.members_due_on, now)
+    with transaction.atomic():
+        sent = AgendaItem.objects.filter(
+            pk=item.pk, status=ReportStatus.RECEIVED, sent_to_members_at__isnull=True
+        ).update(sent_to_members_at=now, members_late=late)
+        if not sent:
+            raise InvalidTransition(_("报告尚未报送，或已发送组成人员。"))
+        members = list(
+            User.objects.filter(
+                pk__in=MeetingMember.objects.filter(meeting_id=item.meeting_id).values("user_id")
+            )
+        )
+        record_event(
+            case_type=MEMBERS_CASE,
+            case_id=item.pk,
+            action="members_send",
+            by=by,
+            data={"late": late, "members": len(members)},
+        )
+        notify(
+            recipients=members,
+            kind="supervision.report_to_read",
+            title=str(_("请阅报告：%(title)s") % {"title": item.title})[:200],
+            body=str(item.meeting),
+            url=reverse("supervision_agenda_item", args=[item.pk]),
+            case_type=REPORT_CASE,
+            case_id=item.pk,
+        )
+        for step in _open_steps(MEMBERS_CASE, item.pk):
+            _finish(step, by=by, note=str(_("已发送组成人员")))
+    item.refresh_from_db()
     return item
 
 
@@ -604,7 +772,8 @@ def opinion_report_handling(*, opinion: ReviewOpinion, text: str, by: User | Non
 
 def opinion_schedule(*, opinion: ReviewOpinion, meeting: Meeting, by: User | None) -> AgendaItem:
     """列入议程: the handling report is heard at a later meeting of the same congress, as a
-    report already received (it may then be put to a satisfaction vote)."""
+    report already received (it may then be put to a satisfaction vote); the staff's
+    sending to the members is its one stage still ahead."""
     require_in_jurisdiction(by, opinion.region, meeting.region)
     if meeting.region_id != opinion.region_id or meeting.status != MeetingStatus.SCHEDULED:
         raise RuleViolation(_("只能列入本级人大常委会尚未召开的会议。"))
@@ -623,7 +792,9 @@ def opinion_schedule(*, opinion: ReviewOpinion, meeting: Meeting, by: User | Non
             report_text=opinion.handling_report,
             received_at=opinion.handled_at,
             late=opinion.late,
+            members_due_on=stage_dates(meeting)["members_due_on"],
         )
+        _hand_out_stages(item, by=by, draft=False, report=False)
         apply_transition(
             instance=opinion,
             transitions=OPINION_TRANSITIONS,

@@ -18,6 +18,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -110,7 +111,12 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_visible_or_404(selectors.visible_meetings(request.user), pk=pk)
-    items = selectors.visible_items(request.user).filter(meeting=meeting).order_by("position", "pk")
+    items = list(
+        selectors.visible_items(request.user).filter(meeting=meeting).order_by("position", "pk")
+    )
+    today = timezone.localdate()
+    for item in items:
+        item.stages = selectors.report_stages(item, today)  # type: ignore[attr-defined]
     manages = in_jurisdiction(request.user, meeting.region)
     members = list(meeting.members.select_related("user").order_by("user__username"))
     allowed = actions.meeting_allowed(request.user, meeting)
@@ -245,6 +251,8 @@ def _render_item(
     ]
     vote = _vote_of(item)
     parties = selectors.item_parties(request.user, item)
+    # The draft for comments is between the body and the committee's staff.
+    reads_draft = parties.staff or parties.clerk
     context = {
         "item": item,
         "meeting": item.meeting,
@@ -259,6 +267,9 @@ def _render_item(
         "may_answer": parties.staff,
         "opinions": selectors.visible_opinions(request.user).filter(item=item),
         "report_files": selectors.report_files(item),
+        "stages": selectors.report_stages(item, timezone.localdate()),
+        "reads_draft": reads_draft,
+        "draft_files": selectors.draft_files(item) if reads_draft else [],
     }
     return render(request, "supervision/meetings/item_detail.html", context, status=status)
 

@@ -11,8 +11,13 @@ from congress.workflow import Transitions
 from supervision.models.meetings import MeetingStatus, OpinionStatus, ReportStatus, VoteStatus
 
 MEETING_CASE = "supervision.meeting"
-# A report's arrival: the loop item of the reporting body (case id: the agenda item).
+# The three stages of a report before the meeting (监督法 2024), each a loop item whose
+# case id is the agenda item: the draft for comments reaches the committee (the reporting
+# body's, 20 days before), the report reaches the standing committee (the body's, 10
+# days before), the committee's office sends it to the members (the staff's, 7 days).
+DRAFT_CASE = "supervision.report_draft"
 REPORT_CASE = "supervision.meeting_report"
+MEMBERS_CASE = "supervision.report_to_members"
 # After 不满意: rectify and report again at a later meeting (case id: the agenda item).
 RE_REPORT_CASE = "supervision.re_report"
 EVALUATION_CASE = "supervision.evaluation_vote"
@@ -48,7 +53,10 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "meeting_attendance": _("登记出席"),
     "agenda_add": _("列入议程"),
     "agenda_edit": _("修改议程"),
+    "draft_submit": _("送交征求意见稿"),
+    "draft_comment": _("提出对征求意见稿的意见"),
     "report_submit": _("报送报告"),
+    "members_send": _("发送组成人员"),
     "evaluation_open": _("开始满意度测评"),
     "evaluation_close": _("结束测评并公布结果"),
     "question_record": _("记录询问"),

@@ -140,6 +140,16 @@ class AgendaItem(models.Model):
         null=True,
         blank=True,
     )
+    # 监督法 (2024 修正) 的三个时点, each a loop item (docs/supervision-meetings.md,
+    # 'Rules'): the draft for comments reaches the committee (the body's), the report the
+    # standing committee (``due_on``, the body's), the office sends it to the members (the
+    # staff's). A stage without its due date (an item made before they were tracked, or a
+    # handling report heard again) is not tracked.
+    draft_due_on = models.DateField(_("征求意见稿送交期限"), null=True, blank=True)
+    draft_text = models.TextField(_("征求意见稿"), blank=True)
+    draft_received_at = models.DateTimeField(_("征求意见稿送交时间"), null=True, blank=True)
+    draft_late = models.BooleanField(_("征求意见稿逾期送交"), default=False)
+    draft_comments = models.TextField(_("对征求意见稿的意见"), blank=True)
     due_on = models.DateField(_("报送期限"), null=True, blank=True)
     # The report's status (an inquiry has none); moved by ``apply_transition`` only.
     status = models.CharField(
@@ -148,6 +158,9 @@ class AgendaItem(models.Model):
     report_text = models.TextField(_("报告正文"), blank=True)
     received_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
     late = models.BooleanField(_("逾期报送"), default=False)
+    members_due_on = models.DateField(_("发送组成人员期限"), null=True, blank=True)
+    sent_to_members_at = models.DateTimeField(_("发送组成人员时间"), null=True, blank=True)
+    members_late = models.BooleanField(_("逾期发送组成人员"), default=False)
     # A re-report after 不满意 points to the report that was not accepted.
     re_report_of = models.ForeignKey(
         "self",

@@ -198,6 +198,22 @@ def _item_status(cast: Cast, args: dict[str, Any]) -> str:
     return AgendaItem.objects.get(pk=args["pk"]).status
 
 
+def fresh_received(side: str, **extra: Any) -> Builder:
+    """A report the body sent, not yet sent to the members (the office's step ahead)."""
+
+    def build(cast: Cast) -> dict[str, Any]:
+        _region, _staff, _department, clerk = _side(cast, side)
+        report = _report(_meeting(cast, side))
+        services.report_submit(item=report, text="报告", by=clerk)
+        return {"pk": report.pk, **extra}
+
+    return build
+
+
+def _sent_to_members(cast: Cast, args: dict[str, Any]) -> Any:
+    return AgendaItem.objects.get(pk=args["pk"]).sent_to_members_at
+
+
 def staff_only(side_in: Builder, side_out: Builder, **kwargs: Any) -> Rule:
     """A staff page of one object: staff of its region (and above) 200, everyone else 404."""
     return Rule(
@@ -415,6 +431,25 @@ RULES: dict[str, Rule] = {
                 lambda c: _REPORT,
                 fresh=True,
                 unchanged=_item_status,
+            ),
+            Case(
+                "发送组成人员 in 海州区: its staff; the clerk and the member see it but may not, 400",
+                only(DISTRICT, ok=REDIRECT, other=NOT_FOUND)
+                | {"clerk": BAD_REQUEST, "committee_member": BAD_REQUEST},
+                fresh_received("in", action="members_send"),
+                "POST",
+                lambda c: {},
+                fresh=True,
+                unchanged=_sent_to_members,
+            ),
+            Case(
+                "发送组成人员 in 临江区",
+                only(OTHER_DISTRICT, ok=REDIRECT, other=NOT_FOUND) | {"other_clerk": BAD_REQUEST},
+                fresh_received("out", action="members_send"),
+                "POST",
+                lambda c: {},
+                fresh=True,
+                unchanged=_sent_to_members,
             ),
             Case(
                 "GET is not a step",

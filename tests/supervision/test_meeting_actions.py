@@ -21,12 +21,24 @@ from tests.factories import UserFactory, grant
 # state → persona → the steps they may take now (by hand, not read from the code).
 EXPECTED: dict[str, dict[str, list[str]]] = {
     "awaited": {
-        "district_staff": ["report_submit"],
-        "city_staff": ["report_submit"],
+        "district_staff": ["draft_submit", "report_submit"],
+        "city_staff": ["draft_submit", "report_submit"],
+        "clerk": ["draft_submit", "report_submit"],
+        "member": [],
+    },
+    "draft_in": {
+        "district_staff": ["draft_comment", "report_submit"],
+        "city_staff": ["draft_comment", "report_submit"],
         "clerk": ["report_submit"],
         "member": [],
     },
-    "received": {"district_staff": [], "city_staff": [], "clerk": [], "member": []},
+    "received": {
+        "district_staff": ["members_send"],
+        "city_staff": ["members_send"],
+        "clerk": [],
+        "member": [],
+    },
+    "sent": {"district_staff": [], "city_staff": [], "clerk": [], "member": []},
     "held": {
         "district_staff": ["evaluation_open"],
         "city_staff": ["evaluation_open"],
@@ -41,7 +53,14 @@ EXPECTED: dict[str, dict[str, list[str]]] = {
     },
     "voted": {"district_staff": [], "city_staff": [], "clerk": [], "member": []},
 }
-DATA = {"report_submit": {"text": "报告"}, "evaluation_open": {}, "evaluation_close": {}}
+DATA: dict[str, dict[str, Any]] = {
+    "draft_submit": {"text": "征求意见稿"},
+    "draft_comment": {"comments": "请补充数据"},
+    "report_submit": {"text": "报告"},
+    "members_send": {},
+    "evaluation_open": {},
+    "evaluation_close": {},
+}
 
 
 @pytest.fixture
@@ -77,7 +96,11 @@ def in_state(world: World, people: dict[str, User]) -> Callable[[str], AgendaIte
             by=staff,
         )
         if state != "awaited":
+            services.draft_submit(item=item, text="征求意见稿", by=clerk)
+        if state not in ("awaited", "draft_in"):
             services.report_submit(item=item, text="报告", by=clerk)
+        if state not in ("awaited", "draft_in", "received"):
+            services.members_send(item=item, by=staff)
         if state in ("held", "voting", "voted"):
             services.meeting_hold(meeting=meeting, by=staff)
         if state in ("voting", "voted"):
