@@ -28,6 +28,7 @@ from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from congress import history
 from congress.errors import OutOfJurisdiction, RuleViolation
 from representatives.models import PointRule, PointRuleYear
 
@@ -302,6 +303,7 @@ def _require_editor(by: User | None, congress: Congress) -> None:
     raise OutOfJurisdiction
 
 
+@history.recorded_by
 def point_rules_save(
     *, congress: Congress, values: Mapping[str, Any], by: User | None
 ) -> list[str]:
