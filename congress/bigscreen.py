@@ -26,10 +26,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from congress.audit import audit_record
@@ -63,6 +66,9 @@ PANELS = ("citizen", "suggestions", "departments")
 # "最近使用" is written at most this often per link: a screen asks every minute, and a
 # write per request would be a write per screen per minute for nothing.
 LAST_USED_EVERY = datetime.timedelta(minutes=5)
+# A region's figures are computed at most this often (docs/dashboard.md, "Big screen"):
+# a screen asks every minute, a hall may run several, and all see the same figures.
+CACHE_SECONDS = 30
 # Requests per link (the page and its JSON together): a hall may run a few screens on
 # one link, each asking once a minute; reloads included, 30 a minute is plenty.
 RATE = "30/m"
@@ -190,9 +196,41 @@ def _this_month(trend: Chart | None) -> list[Figure]:
     ]
 
 
+def cache_seconds() -> int:
+    """How long a region's figures are reused (setting ``BIGSCREEN_CACHE_SECONDS``, 0 to
+    compute every request)."""
+    return int(getattr(settings, "BIGSCREEN_CACHE_SECONDS", CACHE_SECONDS))
+
+
 def bigscreen_data(user: AnyUser, region: Region) -> dict[str, Any]:
     """The screen's JSON for ``region``, read as ``user`` (a signed-in staff member, or
-    a link's creator). A fixed number of queries whatever the data's size."""
+    a link's creator), computed at most every ``cache_seconds()`` per region.
+
+    Screens poll unattended and every viewer of a region sees the same figures (they
+    are the region's: whoever may open the screen holds the whole region), so they
+    are kept in Django's cache keyed only by what they are about: the region, the
+    period (its months and today) and the language of their labels; never by the
+    viewer. They hold counts and the names of places, departments and projects, no
+    personal data (tested). ``generated_at``/``updated`` say when they were computed
+    (数据更新于, docs/dashboard.md)."""
+    seconds = cache_seconds()
+    if seconds <= 0:
+        return _bigscreen_data(user, region)
+    today = timezone.localdate()
+    period = trend_period(today)
+    key = (
+        f"bigscreen:{region.pk}:{period.first:%Y-%m}:{period.last:%Y-%m}:{today:%Y-%m-%d}:"
+        f"{get_language() or ''}"
+    )
+    data = cache.get(key)
+    if data is None:
+        data = _bigscreen_data(user, region)
+        cache.set(key, data, seconds)
+    return data
+
+
+def _bigscreen_data(user: AnyUser, region: Region) -> dict[str, Any]:
+    """The figures computed: a fixed number of queries whatever the data's size."""
     scope = bigscreen_scope(user, region)
     panels: dict[str, PanelData] = {}
     for panel in dashboard_panels:

@@ -155,6 +155,7 @@ class RepresentativesConfig(AppConfig):
         register_synthetic_builder(SyntheticBuilder("representatives", synthetic.build, order=20))
 
         from congress.registry import RoleSource, register_role_source
+        from representatives import seat_setup  # noqa: F401 - registers the seats summary
 
         register_role_source(RoleSource("representative seats", _seats))
 

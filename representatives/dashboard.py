@@ -28,19 +28,17 @@ from django.utils.translation import gettext as _
 
 from congress.dashboard import Chart, Figure, PanelData, Scope, Table, rate
 from congress.models import CongressLevel, Region
-from representatives.models import MandateStatus, Representative, ShiftStatus, StationKind
+from representatives.models import Representative, ShiftStatus, StationKind
 from representatives.point_rules import RuleBook, spans
 from representatives.registry import PointSource, point_sources
+from representatives.seat_counts import LEVELS, seat_figures
 from representatives.selectors import (
     has_active_mandate,
     visible_contact_logs,
     visible_duty_shifts,
-    visible_mandates,
     visible_representatives,
     visible_stations,
 )
-
-LEVELS = [level for level, _label in CongressLevel.choices]
 
 # How many representatives the ranking shows at each end.
 RANKED = 10
@@ -280,13 +278,11 @@ def _ranking_tables(scope: Scope, people: int) -> list[Table]:
 def representatives_panel(scope: Scope) -> PanelData:
     path = scope.region.path
     period = scope.period
-    seats = (
-        visible_mandates(scope.user)
-        .filter(status=MandateStatus.ACTIVE, representative__region__path__startswith=path)
-        .order_by()
-    )
-    by_level = dict(seats.values("level").annotate(n=Count("pk")).values_list("level", "n"))
-    people = seats.values("representative_id").distinct().count()
+    # The seats from their summary (one query over the region's areas, not its
+    # representatives: representatives/seat_counts.py).
+    counted = seat_figures(scope.region)
+    by_level = {level: counted[level] for level in LEVELS}
+    people = counted["people"]
     stations = dict(
         visible_stations(scope.user)
         .filter(region__path__startswith=path, is_active=True)

@@ -942,6 +942,35 @@ class VoterEvaluation(models.Model):
         return f"{self.representative} {self.year} {self.get_rating_display()}"
 
 
+class SeatCount(models.Model):
+    """The active seats (在任代表资格) of the representatives registered in an area, by
+    level, and how many representatives hold at least one: the dashboard's 在任代表
+    figures read these rows instead of counting a jurisdiction's seats
+    (docs/dashboard.md, "代表工作"; docs/architecture.md, "Reads that do not grow with
+    the data"). The area is the representative's township, or its own region when
+    shallower, as for the problems' ``IssueCount``. The services that add or end a seat
+    or move a representative recount the areas they touch
+    (``representatives.seat_counts``); ``manage.py seat_counts_rebuild`` rebuilds them
+    and ``--check`` compares them with a plain count."""
+
+    area = models.OneToOneField(
+        Region, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    national = models.IntegerField(_("全国人大代表资格"), default=0)
+    province = models.IntegerField(_("省级人大代表资格"), default=0)
+    city = models.IntegerField(_("设区的市级人大代表资格"), default=0)
+    county = models.IntegerField(_("县级人大代表资格"), default=0)
+    township = models.IntegerField(_("乡镇级人大代表资格"), default=0)
+    people = models.IntegerField(_("在任代表人数"), default=0)
+
+    class Meta:
+        verbose_name = _("在任代表资格统计")
+        verbose_name_plural = _("在任代表资格统计")
+
+    def __str__(self) -> str:
+        return f"{self.area_id}: {self.people}"
+
+
 # Edit history of the registry (congress/history.py). Personal fields are kept masked:
 # a 代表微家 is often at a representative's home, so a station's address and phone too.
 history.track(

@@ -61,6 +61,7 @@ from representatives.models import (
     VoterEvaluation,
     new_public_token,
 )
+from representatives.seat_counts import seat_counts_refresh
 from representatives.spreadsheet import (
     COLUMNS,
     ImportResult,
@@ -128,11 +129,16 @@ def representative_update(
 ) -> Representative:
     for name, value in fields.items():
         setattr(representative, name, value)
-    require_in_jurisdiction(by, _stored_region(representative), _region_of(representative))
+    stored = _stored_region(representative)
+    require_in_jurisdiction(by, stored, _region_of(representative))
     if representative.id_number:
         representative.id_number = representative.id_number.strip().upper()
     _full_clean(representative, exclude=["public_token", "user"])
-    representative.save()
+    with transaction.atomic():
+        representative.save()
+        if stored is not None and stored.pk != representative.region_id:
+            # Moved: the dashboard's seats summary of both places (representatives/seat_counts.py).
+            seat_counts_refresh([stored, representative.region])
     record_event(
         case_type=REPRESENTATIVE_CASE,
         case_id=representative.pk,
@@ -246,6 +252,7 @@ def mandate_add(
     try:
         with transaction.atomic():
             mandate.save()
+            seat_counts_refresh([representative.region])
     except IntegrityError:
         # Another request added the same seat first (the constraint is the referee).
         raise RuleViolation(_("该代表在这一层级或这一届已有职务。")) from None
@@ -267,15 +274,17 @@ def mandate_end(
         raise RuleViolation(_("终止代表资格须写明原因。"))
     if ends_on < mandate.starts_on:
         raise RuleViolation(_("结束日期不能早于开始日期。"))
-    apply_transition(
-        instance=mandate,
-        transitions=MANDATE_TRANSITIONS,
-        action="terminate" if terminate else "end",
-        by=by,
-        case_type=MANDATE_CASE,
-        note=reason,
-        updates={"ends_on": ends_on, "end_reason": reason[:200]},
-    )
+    with transaction.atomic():
+        apply_transition(
+            instance=mandate,
+            transitions=MANDATE_TRANSITIONS,
+            action="terminate" if terminate else "end",
+            by=by,
+            case_type=MANDATE_CASE,
+            note=reason,
+            updates={"ends_on": ends_on, "end_reason": reason[:200]},
+        )
+        seat_counts_refresh([mandate.representative.region])
     return mandate
 
 
@@ -296,8 +305,11 @@ def representatives_import(*, file: Any, by: User) -> ImportResult:
         _refuse_others(rows, existing, by, result)
         if not result.ok:
             return result
+        # The dashboard's seats summary: the areas the rows' people were in and are in.
+        touched = [rep.region for rep in existing.values()]
         for row in rows:
             _import_row(row, existing, result)
+        seat_counts_refresh([*touched, *(rep.region for rep in existing.values())])
         audit_record(
             action=AuditAction.ADMIN_ADD,
             actor=by,

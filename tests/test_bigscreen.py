@@ -72,6 +72,13 @@ def _fresh_rate_limits() -> Iterator[None]:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _figures_computed_afresh(settings: Any) -> None:
+    # These tests change the data between two reads of the screen; the short cache of
+    # a region's figures has its own tests (below, "the figures' cache").
+    settings.BIGSCREEN_CACHE_SECONDS = 0
+
+
 def _data(client: Client, url: str) -> dict[str, Any]:
     response = client.get(url)
     assert response.status_code == 200, response.content
@@ -411,6 +418,73 @@ def test_no_name_phone_or_tracking_link_on_the_screen(
         ):
             assert personal not in text, personal
     assert "海州区" in texts[0]
+
+
+# --- the figures' cache ------------------------------------------------------------------------
+
+
+def test_a_regions_figures_are_kept_briefly_for_every_viewer_and_say_when(
+    client: Client,
+    world: World,
+    city_staff: User,
+    district_staff: User,
+    november: dict[str, Any],  # noqa: F811
+    categories: dict[str, IssueCategory],  # noqa: F811
+    settings: Any,
+) -> None:
+    """Screens poll unattended: within ``BIGSCREEN_CACHE_SECONDS`` a region's figures
+    are read from the cache, the same for a signed-in staff member, the API and a
+    signed link (one key per region and period, never per viewer), with the time
+    they were computed; another region has its own; once the time is over, a new
+    problem shows."""
+    settings.BIGSCREEN_CACHE_SECONDS = 30
+    _link, token = _make_link(city_staff, world.district)
+    shared = reverse("bigscreen_shared_data", kwargs={"token": token})
+    login(client, district_staff)
+    with at(10):
+        first = _data(client, reverse("bigscreen_data"))
+    with at(10, hour=11):
+        submit(region=world.district, category=categories["roads"], mobile="13900000077")
+        with CaptureQueriesContext(connection) as cached:
+            again = _data(client, reverse("bigscreen_data"))
+        by_link = _data(Client(), shared)
+        by_api = _data(client, reverse("api-bigscreen", args=[world.district.pk]))
+        city = Client()
+        login(city, city_staff)
+        of_the_city = _data(city, reverse("bigscreen_data"))
+    assert again == by_link == by_api == first
+    assert again["updated"] == "10:00"  # computed at 10:00, shown as such at 11:00
+    assert _figures(again)["month_received"] == 5
+    # The region's figures came from the cache: the session and the region only.
+    assert not any("suggestions_" in query["sql"] for query in cached.captured_queries)
+    assert of_the_city["region"]["id"] == world.city.pk
+    assert _figures(of_the_city)["month_received"] == 7  # 5 + 临江区's 1 + the new one
+    cache.clear()  # the time is over
+    with at(10, hour=11):
+        fresh = _data(client, reverse("bigscreen_data"))
+    assert (_figures(fresh)["month_received"], fresh["updated"]) == (6, "11:00")
+
+
+def test_the_cached_figures_hold_no_personal_data(
+    client: Client,
+    world: World,
+    district_staff: User,
+    november: dict[str, Any],  # noqa: F811
+    settings: Any,
+) -> None:
+    settings.BIGSCREEN_CACHE_SECONDS = 30
+    login(client, district_staff)
+    with at(10):
+        _data(client, reverse("bigscreen_data"))
+    # One key: the region, the twelve months, the day and the labels' language.
+    kept = cache.get(f"bigscreen:{world.district.pk}:2025-12:2026-11:2026-11-10:zh-hans")
+    assert kept is not None and kept["region"]["id"] == world.district.pk
+    text = json.dumps(kept, ensure_ascii=False)
+    for issue in CitizenIssue.objects.all():
+        for personal in (issue.citizen_name, issue.mobile, issue.tracking_token):
+            if personal:
+                assert personal not in text
+    assert district_staff.username not in text
 
 
 # --- queries that do not grow ----------------------------------------------------------------

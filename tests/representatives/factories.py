@@ -17,6 +17,7 @@ from representatives.models import (
     StationKind,
     StationMember,
 )
+from representatives.seat_counts import seat_counts_refresh
 from representatives.validators import id_check_character
 
 _sequence = itertools.count(1)
@@ -53,18 +54,22 @@ class StationFactory(DjangoModelFactory[Station]):
 def seat(rep: Representative, region: Region, level: str | None = None) -> Mandate:
     """A live seat in the congress of ``region`` (its current term)."""
     congress = region.congress
-    return Mandate.objects.create(
+    mandate = Mandate.objects.create(
         representative=rep,
         level=level or congress.level,
         term=congress.current_term(),
         starts_on=datetime.date(2022, 1, 1),
     )
+    seat_counts_refresh([rep.region])  # as the services do (representatives/seat_counts.py)
+    return mandate
 
 
 def national_seat(rep: Representative) -> Mandate:
-    return Mandate.objects.create(
+    mandate = Mandate.objects.create(
         representative=rep, level=CongressLevel.NATIONAL, starts_on=datetime.date(2023, 3, 5)
     )
+    seat_counts_refresh([rep.region])
+    return mandate
 
 
 def station_with(region: Region, reps: list[Representative], **kwargs: object) -> Station:
