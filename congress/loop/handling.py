@@ -21,15 +21,17 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain, islice
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Case, DateField, F, Max, Min, QuerySet, Value, When
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
+from congress.loop import recount
 from congress.models import HANDLING_FIGURES, Assignment, AssignmentStatus, HandlingCount
 from congress.workdays import workdays_between
 
@@ -110,10 +112,15 @@ class Rating:
 class RatingSource:
     """Where a case type keeps its ratings: ``ratings()`` yields every rating of a
     department's answer found in its tables, by the rule its services follow when they
-    call ``handling_rated``."""
+    call ``handling_rated``. ``rows()``, when given, finds the same ratings as
+    querysets the database counts without reading them out (the rebuild's fast way):
+    each with the columns ``rated_assignment`` (the assignment's id), ``month`` (the
+    first day of the rating's local month, ``TruncMonth(…, output_field=DateField())``),
+    ``satisfied`` and ``unsatisfied`` (0 or 1)."""
 
     case_type: str
     ratings: Callable[[], Iterable[Rating]]
+    rows: Callable[[], Sequence[QuerySet[Any]]] | None = None
 
 
 _RATING_SOURCES: dict[str, RatingSource] = {}
@@ -156,10 +163,11 @@ def handling_rated(
 
 
 def _ratings_counted() -> Iterator[tuple[Key, dict[str, int]]]:
-    """Every registered case type's ratings, keyed as ``handling_rated`` keys them.
-    Cost: each source's reads (streamed), and one read of the rated assignments per
-    5,000 ratings."""
-    ratings = chain.from_iterable(source.ratings() for source in rating_sources())
+    """The ratings of the case types that give no ``rows()``, keyed as
+    ``handling_rated`` keys them. Cost: each source's reads (streamed), and one read
+    of the rated assignments per 5,000 ratings."""
+    sources = [source for source in rating_sources() if source.rows is None]
+    ratings = chain.from_iterable(source.ratings() for source in sources)
     while chunk := list(islice(ratings, 5000)):
         assignments = {
             row["pk"]: row
@@ -174,26 +182,104 @@ def _ratings_counted() -> Iterator[tuple[Key, dict[str, int]]]:
                 yield key, _rating_facts(rating.satisfied, rating.unsatisfied)
 
 
-def _counted_from_table() -> dict[Key, dict[str, int]]:
-    """Cost: one pass over the departments' finished assignments, and the ratings
-    (``_ratings_counted``)."""
-    rows = (
+def _ratings_grouped() -> Iterator[tuple[Key, dict[str, int]]]:
+    """The ratings of the case types that give ``rows()``, counted by the database:
+    one grouped statement over all of them, joined to the rated assignments."""
+    parts: list[str] = []
+    params: list[Any] = []
+    for source in rating_sources():
+        for queryset in source.rows() if source.rows is not None else ():
+            sql, more = recount.compiled(queryset)
+            columns = "r.rated_assignment, r.month, r.satisfied, r.unsatisfied"
+            parts.append(f"SELECT {columns} FROM ({sql}) r")  # noqa: S608 - compiled queryset
+            params += more
+    if not parts:
+        return
+    union = " UNION ALL ".join(parts)
+    table = Assignment._meta.db_table
+    area = "COALESCE(a.area_3, a.area_2, a.area_1, a.area_0)"
+    sql = f"""
+        SELECT a.department_id, {area}, r.month, a.case_type,
+          COUNT(*), SUM(r.satisfied), SUM(r.unsatisfied)
+        FROM ({union}) r JOIN {table} a ON a.id = r.rated_assignment
+        WHERE a.department_id IS NOT NULL AND {area} IS NOT NULL
+        GROUP BY a.department_id, {area}, r.month, a.case_type"""  # noqa: S608 - a model's table
+    for department, area_id, month, case_type, rated, satisfied, unsatisfied in recount.fetch(
+        sql, params
+    ):
+        key = (department, area_id, recount.as_date(month), case_type)
+        yield key, {"rated": rated, "satisfied": satisfied, "unsatisfied": unsatisfied}
+
+
+def _finished_steps() -> QuerySet[Any]:
+    """The departments' finished assignments with their key and the local days their
+    figures need (``_share``'s rule)."""
+    finished = Coalesce("replied_at", "closed_at")
+    return (
         Assignment.objects.filter(department__isnull=False, status__in=FINISHED_STATUSES)
-        .values(*_FIELDS)
+        .annotate(
+            key_area=Coalesce("area_3", "area_2", "area_1", "area_0"),
+            finished_day=TruncDate(finished),
+            month=TruncMonth(finished, output_field=DateField()),
+            assigned_day=TruncDate("assigned_at"),
+        )
+        .filter(key_area__isnull=False, finished_day__isnull=False)
+        .annotate(
+            on_time=Case(When(finished_day__lte=F("due_on"), then=Value(1)), default=Value(0))
+        )
+        .values(
+            "department_id",
+            "key_area",
+            "month",
+            "case_type",
+            "on_time",
+            "assigned_day",
+            "finished_day",
+        )
         .order_by()
-        .iterator(chunk_size=5000)
     )
+
+
+def _steps_grouped() -> Iterator[tuple[Key, dict[str, int]]]:
+    """The finished assignments counted by the database: one grouped statement, the
+    working days from the calendar table (congress/loop/recount.py)."""
+    span = Assignment.objects.filter(
+        department__isnull=False, status__in=FINISHED_STATUSES
+    ).aggregate(
+        first=Min("assigned_at"),
+        last=Max("assigned_at"),
+        replied=Max("replied_at"),
+        closed=Max("closed_at"),
+        replied_first=Min("replied_at"),
+        closed_first=Min("closed_at"),
+    )
+    moments = [moment for moment in span.values() if moment is not None]
+    days = [timezone.localdate(moment) for moment in moments]
+    cal, params = recount.workday_calendar(min(days, default=None), max(days, default=None))
+    steps, more = recount.compiled(_finished_steps())
+    sql = f"""{cal}
+        SELECT s.department_id, s.key_area, s.month, s.case_type,
+          COUNT(*), SUM(s.on_time), SUM({recount.workdays_sql("c1", "c2")})
+        FROM ({steps}) s
+        LEFT JOIN cal c1 ON c1.day = s.assigned_day
+        LEFT JOIN cal c2 ON c2.day = s.finished_day
+        GROUP BY s.department_id, s.key_area, s.month, s.case_type"""  # noqa: S608 - compiled
+    for department, area, month, case_type, finished, on_time, workdays in recount.fetch(
+        sql, [*params, *more]
+    ):
+        key = (department, area, recount.as_date(month), case_type)
+        yield key, {"finished": finished, "on_time": on_time, "workdays": workdays}
+
+
+def _counted_from_table() -> dict[Key, dict[str, int]]:
+    """Cost: one grouped statement over the departments' finished assignments, one
+    over the ratings of the case types that give ``rows()``, and the others' ratings
+    read out (``_ratings_counted``)."""
     counted: dict[Key, dict[str, int]] = defaultdict(lambda: dict.fromkeys(HANDLING_FIGURES, 0))
-    for row in rows:
-        share = _share(row)
-        if share is not None:
-            totals = counted[share[0]]
-            for name, n in share[1].items():
-                totals[name] += n
-    for key, facts in _ratings_counted():
+    for key, facts in chain(_steps_grouped(), _ratings_grouped(), _ratings_counted()):
         totals = counted[key]
         for name, n in facts.items():
-            totals[name] += n
+            totals[name] += int(n)
     return dict(counted)
 
 

@@ -40,7 +40,7 @@ from representatives.selectors import representative_of
 from suggestions import bigscreen  # noqa: F401 - registers the big screen's source
 from suggestions.citizen import conf, home, selectors, services
 from suggestions.citizen.dashboard import citizen_panel
-from suggestions.citizen.services.monthly import issue_handling_ratings
+from suggestions.citizen.services.monthly import issue_handling_rating_rows, issue_handling_ratings
 from suggestions.citizen.workflow import (
     APPOINTMENT_ACTION_LABELS,
     APPOINTMENT_CASE,
@@ -134,7 +134,9 @@ def _issues_card(request: HttpRequest) -> dict[str, Any] | None:
 register_home_card(HomeCard("suggestions/citizen/card_issues.html", _issues_card, order=35))
 register_dashboard_panel(DashboardPanel("citizen", citizen_panel, order=10))
 # The citizens' ratings of the departments' answers (docs/dashboard.md, "承办单位").
-register_rating_source(RatingSource(ISSUE_CASE, issue_handling_ratings))
+register_rating_source(
+    RatingSource(ISSUE_CASE, issue_handling_ratings, rows=issue_handling_rating_rows)
+)
 
 
 def _build_demo(ctx: Any) -> None:

@@ -670,8 +670,23 @@ def build(ctx: SyntheticContext) -> None:
         _summary(ctx, builder.area_counts)
     ctx.extra["problem_counts"] = counts
     ctx.extra["problem_ids"] = (first, first + ctx.problems - 1)
+    _analyze(CitizenIssue, Assignment, CaseEvent)
     handed = issue_departments_rebuild()  # the clerks' scope, from the steps just written
     ctx.report(f"  {handed:,} problems' departments")
+
+
+def _analyze(*models: type[Any]) -> None:
+    """The planner's statistics of the tables just filled, on PostgreSQL. The load runs
+    with autovacuum off, so without this the planner takes them for empty until the
+    generator's last ``ANALYZE``, and the recounts in between (each problem's
+    departments, the dashboard summaries: joins over millions of rows, before the
+    indexes are built again) get nested loops: the summaries' recount of a 1M city
+    ran for over 7 minutes on one statement before it was cancelled (docs/benchmarks.md)."""
+    if connection.vendor != "postgresql":
+        return
+    tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in models)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {tables}")
 
 
 # --- the blocks after the template, copied by PostgreSQL --------------------------------------

@@ -15,8 +15,9 @@ same transaction:
 
 All of those moves go through the channel's one ``_transition``, which calls
 ``month_count_moved``. ``issue_month_counts_rebuild`` counts the same facts again
-from the tables, with the same rules (``_facts``), for repair and after rows were
-written in bulk; ``issue_month_counts_differences`` is ``--check``. The station rows
+from the tables, with the same rules, in one grouped statement per summary
+(``_counted_sql``, congress/loop/recount.py: nothing read row by row into Python),
+for repair and after rows were written in bulk; ``issue_month_counts_differences`` is ``--check``. The station rows
 take the same deltas in the same ``_add``, so they are counted by the same rules.
 
 The department whose answer a citizen rated (docs/dashboard.md, "承办单位") is told
@@ -27,15 +28,15 @@ finds those ratings again in the tables for the engine's rebuild.
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import DateField, Exists, F, Max, Min, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
+from congress.loop import recount
 from congress.loop.handling import Rating
 from congress.models import Assignment, AssignmentStatus, CaseEvent
 from congress.workdays import workdays_between
@@ -141,111 +142,156 @@ _ACCEPTED_BY_STATUS = frozenset(
 )
 
 
-def _facts(
-    row: dict[str, Any], accepted: bool, late: bool, days: Callable[..., int]
-) -> dict[str, int]:
-    """The figures one problem adds to its row, from its stored state: what the
-    services added over its life (see the module's docstring)."""
-    facts = {"received": 1, "accepted": int(accepted)}
-    unsatisfied = row["reopen_count"]
-    facts |= {"rated": unsatisfied, "unsatisfied": unsatisfied, "reopened": unsatisfied}
-    if row["status"] == IssueStatus.CLOSED:
-        facts |= _closing_facts(row["created_at"], row["closed_at"], late, days)
-        if row["rating"] in SATISFIED_RATINGS:
-            facts["rated"] += 1
-            facts["satisfied"] = 1
-    return facts
+_KEYS = {
+    "monthly": ("key_area", "month", "category_id"),
+    "station": ("station_id", "key_area", "month"),
+}
 
 
-Counted = tuple[dict[Key, dict[str, int]], dict[StationKey, dict[str, int]]]
-
-
-def _counted_from_table() -> Counted:
-    """Both summaries (monthly, per station). Cost: one pass over the problems, one over the assignments finished late, one
-    over the declined and merged problems' 受理 events; no lookup per row, so it runs
-    as well before the indexes exist (``generate_city``). Working days are counted
-    in Python, as the services do, once per (received, closed) pair of dates."""
-    late = set(
-        Assignment.objects.filter(case_type=ISSUE_CASE)
-        .annotate(finished_on=TruncDate(Coalesce("replied_at", "closed_at")))
-        .filter(finished_on__gt=F("due_on"))
-        .order_by()
-        .values_list("case_id", flat=True)
-        .distinct()
-    )
-    # The problem's own 受理 (an assignment's 签收 is the same word on a step's event),
-    # looked up only where the status does not say it.
-    events = CaseEvent.objects.filter(
-        case_type=ISSUE_CASE, action="accept", assignment__isnull=True
-    ).values("case_id")
-    accepted_early = set(
-        CitizenIssue.objects.filter(
-            status__in=[IssueStatus.DECLINED, IssueStatus.MERGED], pk__in=events
-        ).values_list("pk", flat=True)
-    )
-    memo: dict[tuple[datetime.date, datetime.date], int] = {}
-
-    def days(start: datetime.date, end: datetime.date) -> int:
-        if (start, end) not in memo:
-            memo[start, end] = workdays_between(start, end)
-        return memo[start, end]
-
-    rows: Iterable[Any] = (
+def _problem_rows() -> Any:
+    """Each problem with its summary key and the local days its figures need."""
+    return (
         CitizenIssue.objects.filter(area_0__isnull=False)
+        .annotate(
+            key_area=Coalesce("area_3", "area_2", "area_1", "area_0"),
+            month=TruncMonth("created_at", output_field=DateField()),
+            created_day=TruncDate("created_at"),
+            closed_day=TruncDate("closed_at"),
+        )
         .values(
-            "pk",
-            "area_0",
-            "area_1",
-            "area_2",
-            "area_3",
-            "created_at",
+            "id",
+            "key_area",
+            "month",
             "category_id",
             "station_id",
             "status",
             "rating",
             "reopen_count",
-            "closed_at",
+            "created_day",
+            "closed_day",
         )
         .order_by()
-        .iterator(chunk_size=5000)
     )
-    counted: dict[Key, dict[str, int]] = defaultdict(lambda: dict.fromkeys(MONTH_FIGURES, 0))
-    by_station: dict[StationKey, dict[str, int]] = defaultdict(
-        lambda: dict.fromkeys(MONTH_FIGURES, 0)
+
+
+def _late_problems() -> Any:
+    """The problems with a step finished (replied, else closed) after its due date."""
+    return (
+        Assignment.objects.filter(case_type=ISSUE_CASE)
+        .annotate(finished_on=TruncDate(Coalesce("replied_at", "closed_at")))
+        .filter(finished_on__gt=F("due_on"))
+        .values("case_id")
+        .distinct()
+        .order_by()
     )
-    for row in rows:
-        area = row["area_3"] or row["area_2"] or row["area_1"] or row["area_0"]
-        month = month_of(row["created_at"])
-        accepted = row["status"] in _ACCEPTED_BY_STATUS or row["pk"] in accepted_early
-        facts = _facts(row, accepted, row["pk"] in late, days)
-        totals = counted[(area, month, row["category_id"])]
-        for name, n in facts.items():
-            totals[name] += n
-        if row["station_id"] is not None:
-            totals = by_station[(row["station_id"], area, month)]
-            for name, n in facts.items():
-                totals[name] += n
-    return dict(counted), dict(by_station)
+
+
+def _accepted_early() -> Any:
+    """The declined and merged problems that had been accepted (受理) before: the
+    problem's own 受理 event (an assignment's 签收 is the same word on a step's
+    event). Every other status says itself whether it was accepted."""
+    return (
+        CaseEvent.objects.filter(
+            case_type=ISSUE_CASE,
+            action="accept",
+            assignment__isnull=True,
+            case_id__in=CitizenIssue.objects.filter(
+                status__in=[IssueStatus.DECLINED, IssueStatus.MERGED]
+            ).values("pk"),
+        )
+        .values("case_id")
+        .distinct()
+        .order_by()
+    )
+
+
+def _calendar_range() -> tuple[datetime.date | None, datetime.date | None]:
+    """The local days from the first problem received to the last received or closed."""
+    span = CitizenIssue.objects.filter(area_0__isnull=False).aggregate(
+        first=Min("created_at"), last=Max("created_at"), closed=Max("closed_at")
+    )
+    if span["first"] is None:
+        return None, None
+    last = max(moment for moment in (span["last"], span["closed"]) if moment is not None)
+    return timezone.localdate(span["first"]), timezone.localdate(last)
+
+
+def _counted_sql(summary: str) -> tuple[str, list[Any]]:
+    """One statement that counts a summary (``monthly`` or ``station``) from the
+    tables, by the rules the services add by (the module's docstring): its key
+    columns, then ``MONTH_FIGURES`` in order. Cost: one grouped pass over the
+    problems, hash-joined to the late steps and the declined problems' 受理 events
+    (congress/loop/recount.py)."""
+    cal, params = recount.workday_calendar(*_calendar_range())
+    rows, rows_params = recount.compiled(_problem_rows())
+    late, late_params = recount.compiled(_late_problems())
+    early, early_params = recount.compiled(_accepted_early())
+    accepted = ", ".join(["%s"] * len(_ACCEPTED_BY_STATUS))
+    satisfied = ", ".join(["%s"] * len(SATISFIED_RATINGS))
+    closed = "p.status = %s"
+    facts = f"""
+        SELECT p.key_area, p.month, p.category_id, p.station_id,
+          CASE WHEN p.status IN ({accepted}) OR e.case_id IS NOT NULL THEN 1 ELSE 0 END
+            AS accepted,
+          p.reopen_count AS unsatisfied,
+          CASE WHEN {closed} THEN 1 ELSE 0 END AS closed,
+          CASE WHEN {closed} AND l.case_id IS NULL THEN 1 ELSE 0 END AS on_time,
+          CASE WHEN {closed} AND p.rating IN ({satisfied}) THEN 1 ELSE 0 END AS satisfied,
+          CASE WHEN {closed} THEN {recount.workdays_sql("c1", "c2")} ELSE 0 END AS workdays
+        FROM ({rows}) p
+        LEFT JOIN ({late}) l ON l.case_id = p.id
+        LEFT JOIN ({early}) e ON e.case_id = p.id
+        LEFT JOIN cal c1 ON c1.day = p.created_day
+        LEFT JOIN cal c2 ON c2.day = p.closed_day"""  # noqa: S608 - compiled querysets, values as parameters
+    closing = IssueStatus.CLOSED
+    params += [*sorted(_ACCEPTED_BY_STATUS), closing, closing, closing, *SATISFIED_RATINGS]
+    params += [closing, *rows_params, *late_params, *early_params]
+    keys = ", ".join(f"f.{name}" for name in _KEYS[summary])
+    where = "WHERE f.station_id IS NOT NULL" if summary == "station" else ""
+    # In MONTH_FIGURES' order: received, accepted, closed, closed_on_time, rated,
+    # satisfied, unsatisfied, reopened, workdays_to_close.
+    sql = f"""{cal}
+        SELECT {keys}, COUNT(*), SUM(f.accepted), SUM(f.closed), SUM(f.on_time),
+          SUM(f.unsatisfied) + SUM(f.satisfied), SUM(f.satisfied), SUM(f.unsatisfied),
+          SUM(f.unsatisfied), SUM(f.workdays)
+        FROM ({facts}) f {where}
+        GROUP BY {keys}"""  # noqa: S608 - compiled querysets, values as parameters
+    return sql, params
+
+
+def _counted(summary: str) -> dict[Any, dict[str, int]]:
+    """A summary counted from the tables: {key: figures}, keys as the model's."""
+    sql, params = _counted_sql(summary)
+    month = _KEYS[summary].index("month")
+    counted = {}
+    for row in recount.fetch(sql, params):
+        key = list(row[:3])
+        key[month] = recount.as_date(key[month])
+        counted[tuple(key)] = {name: int(n) for name, n in zip(MONTH_FIGURES, row[3:], strict=True)}
+    return counted
 
 
 def issue_month_counts_rebuild() -> int:
     """Count the monthly summaries (by area and category, and by station) again from
-    the tables. Returns the number of monthly rows."""
-    counted, by_station = _counted_from_table()
-    rows = [
-        IssueMonthCount(area_id=area, month=month, category_id=category, **figures)
-        for (area, month, category), figures in counted.items()
-    ]
-    stations = [
-        IssueStationMonthCount(station_id=station, area_id=area, month=month, **figures)
-        for (station, area, month), figures in by_station.items()
-    ]
+    the tables, each with one ``INSERT … SELECT``. Returns the number of monthly rows."""
+    figures = ", ".join(MONTH_FIGURES)
     with transaction.atomic():
         IssueMonthCount.objects.all().delete()
-        IssueMonthCount.objects.bulk_create(rows, batch_size=1000)
+        sql, params = _counted_sql("monthly")
+        table = IssueMonthCount._meta.db_table
+        columns = f"area_id, month, category_id, {figures}"
+        recount.execute(_insert(sql, table, columns), params)
         IssueStationMonthCount.objects.all().delete()
-        IssueStationMonthCount.objects.bulk_create(stations, batch_size=1000)
-    return len(rows)
+        sql, params = _counted_sql("station")
+        table = IssueStationMonthCount._meta.db_table
+        recount.execute(_insert(sql, table, f"station_id, area_id, month, {figures}"), params)
+    return IssueMonthCount.objects.count()
+
+
+def _insert(counted: str, table: str, columns: str) -> str:
+    """``counted`` (``WITH cal … SELECT``) as an ``INSERT … SELECT`` into ``table``."""
+    cal, select = counted.split("\n", 1)
+    return f"{cal}\nINSERT INTO {table} ({columns}) {select}"
 
 
 def _differences(
@@ -261,28 +307,66 @@ def _differences(
 
 def issue_month_counts_differences() -> dict[Key, tuple[dict[str, int], dict[str, int]]]:
     """Monthly rows that differ from a count of the tables: {key: (kept, counted)}."""
-    counted, _by_station = _counted_from_table()
     kept = {
         (row["area_id"], row["month"], row["category_id"]): {n: row[n] for n in MONTH_FIGURES}
         for row in IssueMonthCount.objects.values("area_id", "month", "category_id", *MONTH_FIGURES)
     }
-    return _differences(kept, counted)
+    return _differences(kept, _counted("monthly"))
 
 
 def issue_station_counts_differences() -> dict[StationKey, tuple[dict[str, int], dict[str, int]]]:
     """Station rows that differ from a count of the tables: {key: (kept, counted)}."""
-    _counted, by_station = _counted_from_table()
     fields = ("station_id", "area_id", "month", *MONTH_FIGURES)
     kept = {
         (row["station_id"], row["area_id"], row["month"]): {n: row[n] for n in MONTH_FIGURES}
         for row in IssueStationMonthCount.objects.values(*fields)
     }
-    return _differences(kept, by_station)
+    return _differences(kept, _counted("station"))
 
 
 def _department_steps() -> Any:
     return Assignment.objects.filter(
         case_type=ISSUE_CASE, case_id=OuterRef("case_id"), department__isnull=False
+    )
+
+
+def _closed_ratings() -> Any:
+    """The department steps whose answer a 满意/基本满意 rating was given to: each
+    closed by the rating, the latest department step of its problem."""
+    later = _department_steps().filter(
+        Q(assigned_at__gt=OuterRef("assigned_at"))
+        | Q(assigned_at=OuterRef("assigned_at"), pk__gt=OuterRef("pk"))
+    )
+    rated = CitizenIssue.objects.filter(
+        pk=OuterRef("case_id"), status=IssueStatus.CLOSED, rating__in=SATISFIED_RATINGS
+    )
+    return (
+        Assignment.objects.filter(
+            case_type=ISSUE_CASE, department__isnull=False, status=AssignmentStatus.CLOSED
+        )
+        .annotate(rated_at=Subquery(rated.order_by().values("rated_at")[:1]))
+        .filter(rated_at__isnull=False, closed_at__gte=F("rated_at"))
+        .exclude(Exists(later))
+        .order_by()
+    )
+
+
+def _reopen_ratings() -> Any:
+    """The 不满意 ratings (``reopen_department`` events) with the department step they
+    rated: the latest assigned before the event."""
+    step = (
+        _department_steps()
+        .filter(assigned_at__lte=OuterRef("at"))
+        .order_by("-assigned_at", "-pk")
+        .values("pk")[:1]
+    )
+    return (
+        CaseEvent.objects.filter(
+            case_type=ISSUE_CASE, action="reopen_department", assignment__isnull=True
+        )
+        .annotate(step=Subquery(step))
+        .filter(step__isnull=False)
+        .order_by()
     )
 
 
@@ -298,40 +382,27 @@ def issue_handling_ratings() -> Iterator[Rating]:
       was closed by the rating (closed at or after it), at the rating.
 
     Cost: two passes, over the department steps closed and over the reopening
-    events, each row's problem or step found on its index (a repair, not a page)."""
-    later = _department_steps().filter(
-        Q(assigned_at__gt=OuterRef("assigned_at"))
-        | Q(assigned_at=OuterRef("assigned_at"), pk__gt=OuterRef("pk"))
-    )
-    rated = CitizenIssue.objects.filter(
-        pk=OuterRef("case_id"), status=IssueStatus.CLOSED, rating__in=SATISFIED_RATINGS
-    )
-    closed = (
-        Assignment.objects.filter(
-            case_type=ISSUE_CASE, department__isnull=False, status=AssignmentStatus.CLOSED
-        )
-        .annotate(rated_at=Subquery(rated.values("rated_at")[:1]))
-        .filter(rated_at__isnull=False, closed_at__gte=F("rated_at"))
-        .exclude(Exists(later))
-        .values_list("pk", "rated_at")
-        .order_by()
-    )
-    for pk, at in closed.iterator(chunk_size=5000):
+    events, each row's problem or step found on its index (a repair, not a page).
+    The rebuild counts the same rows in the database (``issue_handling_rating_rows``)."""
+    for pk, at in _closed_ratings().values_list("pk", "rated_at").iterator(chunk_size=5000):
         yield Rating(assignment=pk, at=at, satisfied=True, unsatisfied=False)
-    step = (
-        _department_steps()
-        .filter(assigned_at__lte=OuterRef("at"))
-        .order_by("-assigned_at", "-pk")
-        .values("pk")[:1]
-    )
-    reopened = (
-        CaseEvent.objects.filter(
-            case_type=ISSUE_CASE, action="reopen_department", assignment__isnull=True
-        )
-        .annotate(step=Subquery(step))
-        .filter(step__isnull=False)
-        .values_list("step", "at")
-        .order_by()
-    )
-    for pk, at in reopened.iterator(chunk_size=5000):
+    for pk, at in _reopen_ratings().values_list("step", "at").iterator(chunk_size=5000):
         yield Rating(assignment=pk, at=at, satisfied=False, unsatisfied=True)
+
+
+def issue_handling_rating_rows() -> list[Any]:
+    """The same ratings as ``issue_handling_ratings``, as the querysets the engine's
+    rebuild counts in the database (``RatingSource.rows``)."""
+
+    def as_rows(queryset: Any, assignment: str, at: str, satisfied: int) -> Any:
+        return queryset.annotate(
+            rated_assignment=F(assignment),
+            month=TruncMonth(at, output_field=DateField()),
+            satisfied=Value(satisfied),
+            unsatisfied=Value(1 - satisfied),
+        ).values("rated_assignment", "month", "satisfied", "unsatisfied")
+
+    return [
+        as_rows(_closed_ratings(), "pk", "rated_at", 1),
+        as_rows(_reopen_ratings(), "step", "at", 0),
+    ]
