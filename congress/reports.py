@@ -16,6 +16,7 @@ import datetime
 import io
 import logging
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -284,12 +285,28 @@ def pdf_available() -> bool:
     return True
 
 
-def report_pdf(html: str) -> bytes:
-    """The printable page as an A4 PDF. The page links no stylesheet or image, so
-    WeasyPrint fetches nothing over the network."""
+def report_pdf(html: str, images: Mapping[str, tuple[bytes, str]] | None = None) -> bytes:
+    """The printable page as an A4 PDF. WeasyPrint fetches nothing over the network nor
+    from the disk: the page links no stylesheet, and an image is one of ``images``
+    (``<img src="embedded:<key>">`` → its bytes and type, read by the caller from the
+    scoped rows it shows); any other address is refused and left out."""
     import weasyprint
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    return weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    known = dict(images or {})
+
+    class Embedded(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            found = (
+                known.get(url.removeprefix("embedded:")) if url.startswith("embedded:") else None
+            )
+            if found is None:
+                raise ValueError(f"not embedded: {url[:40]}")
+            return URLFetcherResponse(url, found[0], {"Content-Type": found[1]})
+
+    return weasyprint.HTML(
+        string=html, base_url=str(settings.BASE_DIR), url_fetcher=Embedded()
+    ).write_pdf()
 
 
 def report_page_html(report: Report, *, as_pdf: bool = False) -> str:

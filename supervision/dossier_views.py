@@ -17,12 +17,29 @@ from django.template.loader import render_to_string
 
 from congress.reports import pdf_available, report_pdf
 from congress.scoping import get_visible_or_404
-from supervision.dossier import dossier_workbook, topic_dossier
+from supervision.dossier import Dossier, dossier_workbook, topic_dossier
 from supervision.selectors import visible_topics
 from supervision.views import staff_required
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEMPLATE = "supervision/dossier.html"
+# A visit's photos printed in the PDF (the first ones; the page shows them all): an A4
+# row holds four, and a dossier of thirty visits stays a file one can mail.
+PDF_PHOTOS = 4
+
+
+def _embedded_photos(dossier: Dossier) -> dict[str, tuple[bytes, str]]:
+    """The photos the PDF prints, read from storage by token (the dossier's own rows,
+    loaded through the topic's scope); a file missing from storage is left out."""
+    images: dict[str, tuple[bytes, str]] = {}
+    for row in dossier.visits:
+        for photo in row.photos[:PDF_PHOTOS]:
+            try:
+                with photo.file.open("rb") as stored:
+                    images[photo.token] = (stored.read(), photo.content_type)
+            except OSError:
+                continue
+    return images
 
 
 def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -39,8 +56,13 @@ def topic_dossier_view(request: HttpRequest, pk: int) -> HttpResponse:
     wanted = request.GET.get("format", "")
     if wanted == "xlsx":
         return _download(dossier_workbook(dossier), XLSX, f"{dossier.slug}.xlsx")
-    context: dict[str, Any] = {"dossier": dossier, "pdf_available": pdf_available()}
+    context: dict[str, Any] = {
+        "dossier": dossier,
+        "pdf_available": pdf_available(),
+        "pdf_photos": PDF_PHOTOS,
+    }
     if wanted == "pdf" and context["pdf_available"]:
         html = render_to_string(TEMPLATE, {**context, "as_pdf": True}, request=request)
-        return _download(report_pdf(html), "application/pdf", f"{dossier.slug}.pdf")
+        pdf = report_pdf(html, images=_embedded_photos(dossier))
+        return _download(pdf, "application/pdf", f"{dossier.slug}.pdf")
     return render(request, TEMPLATE, context)

@@ -183,19 +183,45 @@ def test_the_pdf_is_a_pdf_named_by_the_topic_and_the_day(
     )
 
 
-def test_the_pdf_page_names_the_photos_instead_of_showing_them(
+@pytest.mark.skipif(not pdf_available(), reason="WeasyPrint's system libraries are missing")
+def test_the_pdf_prints_the_visits_photos(
+    client: Client, story: Story, district_staff: User
+) -> None:
+    """The visit's two photos are in the file itself (images in the PDF), not a line
+    sending the reader to the web page."""
+    login(client, district_staff)
+    response = client.get(url(story, format="pdf"))
+    assert response.status_code == 200
+    assert response.content.count(b"/Subtype /Image") == 2
+
+
+def test_the_pdf_page_embeds_the_photos_by_token_and_has_no_toolbar(
     story: Story, district_staff: User
 ) -> None:
     from django.template.loader import render_to_string
 
     from supervision.dossier import topic_dossier
 
+    dossier = topic_dossier(district_staff, story.topic)
     html = render_to_string(
-        "supervision/dossier.html",
-        {"dossier": topic_dossier(district_staff, story.topic), "as_pdf": True},
+        "supervision/dossier.html", {"dossier": dossier, "as_pdf": True, "pdf_photos": 1}
     )
-    assert "<img" not in html and "照片 2 张（见网页版）" in html
+    tokens = [photo.token for row in dossier.visits for photo in row.photos]
+    assert len(tokens) == 2
+    # One printed (the page's limit here), the other named.
+    assert html.count('src="embedded:') == 1 and f'src="embedded:{tokens[0]}"' in html
+    assert "共 2 张照片，其余见网页版" in html
     assert "?format=pdf" not in html  # no toolbar on paper
+
+
+@pytest.mark.skipif(not pdf_available(), reason="WeasyPrint's system libraries are missing")
+def test_a_pdf_fetches_no_address_it_was_not_given() -> None:
+    """A file on the disk or an address on the network in the page is left out: the
+    PDF embeds only the images its caller read from the scoped rows."""
+    from congress.reports import report_pdf
+
+    page = '<p>x</p><img src="file:///etc/hostname"><img src="http://127.0.0.1:9/a.png">'
+    assert b"/Subtype /Image" not in report_pdf(page)
 
 
 def test_only_staff_who_see_the_topic_open_it(
