@@ -8,6 +8,7 @@ previews logins for its people, confirmed on the selection page by their ids.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -22,10 +23,11 @@ from congress.models import Congress, CongressLevel, Region, RegionLevel, User
 from congress.scoping import acting_user, is_staff_or_admin, visible_regions
 from representatives import accounts, services
 from representatives.forms import ImportForm
-from representatives.models import Mandate, MandateStatus, Representative
+from representatives.models import Representative
 from representatives.spreadsheet import COLUMNS
 
-# Rows of the table shown; the counts above it cover everyone.
+# Rows of the report shown after creating; the counts above it cover everyone. The
+# preview is paged (accounts.PAGE_SIZE rows a page).
 SHOWN_ROWS = 500
 
 
@@ -45,6 +47,7 @@ class SelectionForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.user = user
         regions = visible_regions(user)
         self.fields["congress"].queryset = (  # type: ignore[attr-defined]
             Congress.objects.filter(region__in=regions)
@@ -69,20 +72,27 @@ class SelectionForm(forms.Form):
         return data
 
     def selection(self) -> QuerySet[Representative]:
+        """The people chosen, read by the service the API uses too (accounts.select)."""
         data = self.cleaned_data
-        people = Representative.objects.all()
-        if data.get("ids"):
-            people = people.filter(pk__in=data["ids"])
-        seats = {"status": MandateStatus.ACTIVE}
-        if data.get("congress"):
-            seats["term__congress"] = data["congress"]
-        if data.get("level"):
-            seats["level"] = data["level"]
-        if len(seats) > 1:
-            people = people.filter(pk__in=Mandate.objects.filter(**seats).values("representative"))
-        if data.get("region"):
-            people = people.filter(region__path__startswith=data["region"].path)
-        return people
+        return accounts.select(
+            by=self.user,
+            congress=data["congress"].pk if data.get("congress") else None,
+            level=data.get("level") or "",
+            region=data["region"].pk if data.get("region") else None,
+            ids=data.get("ids") or (),
+        )
+
+    def query(self) -> str:
+        """The selection as a query string, for the preview's page links."""
+        if not self.is_bound:
+            return ""
+        return urlencode(
+            {
+                name: value
+                for name in ("congress", "level", "region", "ids")
+                if (value := self.data.get(name))
+            }
+        )
 
 
 def _staff(request: HttpRequest) -> User:
@@ -96,24 +106,36 @@ def _page(
     request: HttpRequest,
     *,
     form: SelectionForm,
-    rows: list[accounts.AccountRow] | None,
-    done: bool,
+    preview: accounts.Preview | None = None,
+    report: list[accounts.AccountRow] | None = None,
     status: int = 200,
+    **extra: Any,
 ) -> HttpResponse:
-    return render(
-        request,
-        "representatives/accounts/accounts.html",
-        {
-            "form": form,
-            "rows": (rows or [])[:SHOWN_ROWS],
-            "total": len(rows or []),
-            "counts": accounts.outcome_counts(rows or []),
-            "creatable": sum(row.created for row in rows or []),
-            "done": done,
-            "shown": SHOWN_ROWS,
-        },
-        status=status,
-    )
+    """The selection, and the preview's page or the report (the first SHOWN_ROWS rows)."""
+    context: dict[str, Any] = {"form": form, "done": report is not None, **extra}
+    if preview is not None:
+        context.update(
+            rows=preview.rows,
+            total=preview.total,
+            counts=preview.labelled_counts,
+            creatable=preview.creatable,
+            preview=preview,
+            query=form.query(),
+        )
+    elif report is not None:
+        context.update(
+            rows=report[:SHOWN_ROWS],
+            total=len(report),
+            counts=accounts.outcome_counts(report),
+            creatable=sum(row.created for row in report),
+            shown=SHOWN_ROWS,
+        )
+    return render(request, "representatives/accounts/accounts.html", context, status=status)
+
+
+def _page_number(request: HttpRequest) -> int:
+    text = request.GET.get("page", "")
+    return int(text) if text.isdigit() else 1
 
 
 @login_required
@@ -124,14 +146,16 @@ def representative_accounts(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else (request.GET or None)
     form = SelectionForm(data, user=by)
     if data is None:
-        return _page(request, form=form, rows=None, done=False)
+        return _page(request, form=form)
     if not form.is_valid():
-        return _page(request, form=form, rows=None, done=False, status=400)
+        return _page(request, form=form, status=400)
     if request.method == "POST":
-        rows = accounts.accounts_create(representatives=form.selection(), by=by)
-        return _page(request, form=form, rows=rows, done=True)
-    rows = accounts.accounts_preview(representatives=form.selection(), by=by)
-    return _page(request, form=form, rows=rows, done=False)
+        report = accounts.accounts_create(representatives=form.selection(), by=by)
+        return _page(request, form=form, report=report)
+    preview = accounts.accounts_preview(
+        representatives=form.selection(), by=by, page=_page_number(request)
+    )
+    return _page(request, form=form, preview=preview)
 
 
 @login_required
@@ -144,25 +168,13 @@ def representative_accounts_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         result = services.representatives_import(file=request.FILES["file"], by=by)
         if result.ok:
-            people = Representative.objects.filter(id_number__in=result.id_numbers)
-            rows = accounts.accounts_preview(representatives=people, by=by)
-            selection = SelectionForm(
-                initial={"ids": ",".join(str(row.representative_id) for row in rows)}, user=by
-            )
-            return render(
-                request,
-                "representatives/accounts/accounts.html",
-                {
-                    "form": selection,
-                    "rows": rows[:SHOWN_ROWS],
-                    "total": len(rows),
-                    "counts": accounts.outcome_counts(rows),
-                    "creatable": sum(row.created for row in rows),
-                    "done": False,
-                    "shown": SHOWN_ROWS,
-                    "imported": result,
-                },
-            )
+            people = accounts.selectable(by).filter(id_number__in=result.id_numbers)
+            ids = ",".join(str(pk) for pk in people.order_by("pk").values_list("pk", flat=True))
+            preview = accounts.accounts_preview(representatives=people, by=by)
+            # The sheet's people go on to the confirmation by their ids; the preview's
+            # other pages are not linked (a city's ids would not fit in a link).
+            selection = SelectionForm(initial={"ids": ids}, user=by)
+            return _page(request, form=selection, preview=preview, imported=result)
     return render(
         request,
         "representatives/accounts/import.html",

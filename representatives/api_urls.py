@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from representatives import api
+from representatives import accounts_api, api
 
 router = SimpleRouter()
 router.register("representatives", api.RepresentativeViewSet, basename="representative")
@@ -18,5 +18,10 @@ router.register("activities", api.ActivityViewSet, basename="activity")
 
 urlpatterns = [
     path("points/ranking/", api.RankingView.as_view(), name="api-points-ranking"),
+    path(
+        "representative-accounts/",
+        accounts_api.RepresentativeAccountsView.as_view(),
+        name="api-representative-accounts",
+    ),
     *router.urls,
 ]

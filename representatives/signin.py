@@ -106,11 +106,15 @@ def _check_format(mobile: str) -> None:
         raise RuleViolation(_("请输入11位手机号码。"))
 
 
-def signin_code_request(*, mobile: str) -> None:
+def signin_code_request(*, mobile: str) -> str | None:
     """Issue a new code for ``mobile`` and text it, if it opens a login.
 
     The answer is the same whether it does or not: an unknown number gets a row and
     a code as well (nobody is told it), so its failures, lock and expiry behave alike.
+    Returns None, except in the laptop demo (``settings.SMS_SIGNIN_DEMO_CODE``, which
+    only DEBUG allows): there the code texted, for the code page to show, since the
+    demo's SMS backend sends nothing. A number that opens no login gets no SMS, so
+    nothing to show either, as no phone would receive one.
     """
     mobile = normalize_mobile(mobile)
     _check_format(mobile)
@@ -129,13 +133,22 @@ def signin_code_request(*, mobile: str) -> None:
         used_at=None,
     )
     if user is None:
-        return
+        return None
     text = _("【代表履职】您的登录验证码为%(code)s，%(minutes)s分钟内有效。请勿告诉他人。") % {
         "code": code,
         "minutes": settings.SMS_SIGNIN_CODE_MINUTES,
     }
     reference = f"{CODE_REFERENCE_PREFIX}{row.pk}-{int(now.timestamp())}"
     transaction.on_commit(lambda: _send(mobile, text, reference))
+    return code if demo_code_shown() else None
+
+
+def demo_code_shown() -> bool:
+    """Whether the code page shows the code: the laptop demo only. The setting is off
+    unless DEBUG is on (congress/settings.py), ``check --deploy`` refuses it
+    (representatives.E001), and DEBUG is read again here, for a settings module
+    that set it by hand."""
+    return bool(settings.DEBUG and settings.SMS_SIGNIN_DEMO_CODE)
 
 
 def _send(mobile: str, text: str, reference: str) -> None:

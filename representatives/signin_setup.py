@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 from congress.models import Channel, DeliveryMode
@@ -59,3 +61,18 @@ register_nav(
         group="representatives",
     )
 )
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def demo_code_off(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """``check --deploy`` fails while the demo's code display could be on: a code shown
+    on the page signs in whoever typed the number, without the phone."""
+    if settings.SMS_SIGNIN_DEMO_CODE:
+        return [
+            checks.Error(
+                "SMS_SIGNIN_DEMO_CODE is on: the SMS sign-in page shows the one-time code.",
+                hint="It is for the laptop demo only; run with DEBUG off.",
+                id="representatives.E001",
+            )
+        ]
+    return []

@@ -3,6 +3,10 @@
 The number travels in the session between the two pages, never in a URL; the code
 only in the POST body. Both pages are rate-limited per client address, and asking
 for a code also per number (``congress.ratelimit``).
+
+In the laptop demo only (``signin.demo_code_shown``: DEBUG on, refused by
+``check --deploy``) the code the service texted waits in the session for the code
+page to show, since the demo's SMS backend sends nothing; it is never logged.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from congress import ratelimit
 from congress.errors import DomainError
 from representatives.models import mask_phone
 from representatives.signin import (
+    demo_code_shown,
     normalize_mobile,
     number_digest,
     signin_code_request,
@@ -29,6 +34,7 @@ from representatives.signin import (
 
 NUMBER_KEY = "sms_signin_number"
 NEXT_KEY = "sms_signin_next"
+DEMO_CODE_KEY = "sms_signin_demo_code"
 NEUTRAL = gettext_lazy("若该号码已登记为代表的登录号码，验证码已发送，请查收短信。")
 
 
@@ -52,6 +58,14 @@ def _safe_next(request: HttpRequest, target: str) -> str:
     return ""
 
 
+def _keep_demo_code(request: HttpRequest, code: str | None) -> None:
+    """The demo's code, for the code page; any earlier one goes (a new code replaces it)."""
+    if code and demo_code_shown():
+        request.session[DEMO_CODE_KEY] = code
+    else:
+        request.session.pop(DEMO_CODE_KEY, None)
+
+
 @require_http_methods(["GET", "POST"])
 def sms_signin(request: HttpRequest) -> HttpResponse:
     form = NumberForm(request.POST or None)
@@ -64,11 +78,12 @@ def sms_signin(request: HttpRequest) -> HttpResponse:
                 rate=settings.SMS_SIGNIN_RATE_PER_NUMBER,
                 key=_number_key,
             )
-            signin_code_request(mobile=form.cleaned_data["mobile"])
+            demo_code = signin_code_request(mobile=form.cleaned_data["mobile"])
         except DomainError as exc:
             form.add_error(None, str(exc.message))
         else:
             request.session[NUMBER_KEY] = normalize_mobile(form.cleaned_data["mobile"])
+            _keep_demo_code(request, demo_code)
             request.session[NEXT_KEY] = _safe_next(request, request.POST.get("next", ""))
             messages.info(request, NEUTRAL)
             return redirect("sms_signin_code")
@@ -96,8 +111,8 @@ def sms_signin_code(request: HttpRequest) -> HttpResponse:
         else:
             next_url = request.session.get(NEXT_KEY) or settings.LOGIN_REDIRECT_URL
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            request.session.pop(NUMBER_KEY, None)
-            request.session.pop(NEXT_KEY, None)
+            for key in (NUMBER_KEY, NEXT_KEY, DEMO_CODE_KEY):
+                request.session.pop(key, None)
             return redirect(next_url)
     return render(
         request,
@@ -106,6 +121,7 @@ def sms_signin_code(request: HttpRequest) -> HttpResponse:
             "form": form,
             "masked_mobile": mask_phone(mobile),
             "minutes": settings.SMS_SIGNIN_CODE_MINUTES,
+            "demo_code": request.session.get(DEMO_CODE_KEY) if demo_code_shown() else None,
         },
         status=400 if form.errors else 200,
     )

@@ -74,11 +74,39 @@ def test_the_preview_says_what_will_happen_to_each_and_writes_nothing(
 ) -> None:
     users_before = User.objects.count()
 
-    rows = accounts_preview(representatives=Representative.objects.all(), by=district_staff)
+    preview = accounts_preview(representatives=Representative.objects.all(), by=district_staff)
 
-    assert _outcomes(rows) == EXPECTED
+    assert _outcomes(preview.rows) == EXPECTED
+    assert preview.counts == {
+        Outcome.HAS_LOGIN: 1,
+        Outcome.NO_MOBILE: 1,
+        Outcome.SHARED_MOBILE: 2,
+        Outcome.NO_SEAT: 1,
+        Outcome.CREATED: 1,
+        Outcome.BAD_MOBILE: 1,
+    }
+    assert (preview.total, preview.creatable, preview.pages) == (7, 1, 1)
     assert User.objects.count() == users_before
-    assert all("*" in row.masked_mobile or not row.masked_mobile for row in rows)
+    assert all("*" in row.masked_mobile or not row.masked_mobile for row in preview.rows)
+
+
+def test_the_preview_pages_through_everyone_and_counts_them_all(
+    people: dict[str, Representative], district_staff: User
+) -> None:
+    """Three pages of three: every person once, and the counts on every page cover
+    all seven."""
+    pages = [
+        accounts_preview(
+            representatives=Representative.objects.all(), by=district_staff, page=n, page_size=3
+        )
+        for n in (1, 2, 3, 4)
+    ]
+
+    assert [len(page.rows) for page in pages[:3]] == [3, 3, 1]
+    assert pages[3].page == 3 and pages[3].rows == pages[2].rows  # past the last: the last
+    seen = [row.name for page in pages[:3] for row in page.rows]
+    assert sorted(seen) == sorted(EXPECTED)
+    assert {page.total for page in pages} == {7} and {page.pages for page in pages} == {3}
 
 
 def test_creating_gives_one_login_to_each_who_can_have_one(
@@ -288,3 +316,35 @@ def test_the_preview_costs_the_same_for_3_and_30_people(
         assert page.status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_page_links_the_previews_pages_with_the_selection(
+    client: Client, world: World, district_staff: User
+) -> None:
+    """101 people: 100 on the first page, the 101st on the second, counts on both."""
+    people = Representative.objects.bulk_create(
+        [
+            Representative(
+                name=f"代表{n:03d}",
+                gender="m",
+                region=world.village,
+                mobile=f"1380000{n:04d}",
+                public_token=f"token-{n:037d}",
+            )
+            for n in range(101)
+        ]
+    )
+    for person in people:
+        seat(person, world.district)
+    login(client, district_staff)
+
+    first = client.get("/representatives/accounts/", {"region": world.district.pk}).content
+    second = client.get(
+        "/representatives/accounts/", {"region": world.district.pk, "page": 2}
+    ).content
+
+    assert "第 1 / 2 页，共 101 人" in first.decode()
+    assert f'href="?region={world.district.pk}&amp;page=2"' in first.decode()
+    assert first.decode().count("<tr><td>代表") == 100
+    assert second.decode().count("<tr><td>代表") == 1
+    assert "第 2 / 2 页" in second.decode() and "确认开通 101 个账号" in second.decode()

@@ -36,8 +36,9 @@ from supervision.meetings.actions import ITEM_ACTIONS, MEETING_ACTIONS, OPINION_
 
 WRITE_METHODS = {"post", "put", "patch", "delete"}
 # Service modules not named ``services``: monitoring points' writes live with their reads
-# in supervision/monitoring.py (docs/supervision-monitoring.md).
-SERVICE_MODULES = {"supervision.monitoring"}
+# in supervision/monitoring.py (docs/supervision-monitoring.md); representatives' logins
+# in bulk in representatives/accounts.py (docs/representatives-accounts.md).
+SERVICE_MODULES = {"supervision.monitoring", "representatives.accounts"}
 # DRF's own create/update/destroy hand over to these; its defaults save or delete.
 PERFORM = {
     "create": "perform_create",
