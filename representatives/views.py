@@ -4,6 +4,7 @@ outside scope), validate, call one service, respond."""
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -779,8 +780,17 @@ def points_ranking(request: HttpRequest) -> HttpResponse:
                 selectors.has_active_mandate(form.cleaned_data["level"])
             )
     ranked = points.ranking(representatives, start, end)
-    rules = list(points.active_rules().values())
-    shown_rules = [rule for rule in rules if any(item.count_of(rule.code) for item in ranked)]
+    # Each column's value as counted for the people shown: a congress (or a year) may
+    # count another value than the installation's, and the heading says so.
+    values: dict[str, set[int]] = defaultdict(set)
+    for item in ranked:
+        for line in item.lines:
+            values[line.rule.code].add(line.rule.points)
+    shown_rules = [
+        (rule, sorted(values[rule.code]))
+        for rule in points.active_rules().values()
+        if values.get(rule.code)
+    ]
     return render(
         request,
         "representatives/ranking.html",

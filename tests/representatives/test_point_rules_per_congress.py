@@ -309,3 +309,33 @@ def test_the_dashboard_ranking_costs_the_same_queries_for_3_and_30_representativ
         counts.append(len(queries))
     # Per year of the period the rules (last year: its copy), and the one statement.
     assert counts == [3, 3]
+
+
+def _ranking_headings(client: Client, user: User) -> list[str]:
+    login(client, user)
+    page = client.get(
+        reverse("points_ranking"), {"start": THIS_YEAR.isoformat(), "end": TODAY.isoformat()}
+    )
+    assert page.status_code == 200
+    html = page.content.decode()
+    return [
+        part.split("</span>")[0].strip()
+        for part in html.split('data-testid="ranking-rule-value">')[1:]
+    ]
+
+
+def test_the_ranking_heads_a_column_with_the_value_counted_or_says_it_varies(
+    world: World,
+    people: dict[str, Representative],
+    administrator: User,
+    city_staff: User,
+    other_district_staff: User,
+    client: Client,
+) -> None:
+    """Before any congress sets its own, the contact column reads +1 for the city's staff;
+    once 海州区 counts 4, the city's ranking (海州区's and 临江区's people) cannot print one
+    value above the column, and 临江区's own staff still see +1."""
+    assert _ranking_headings(client, city_staff) == ["+1"]
+    _set(congress_of(world.district), 4, administrator)
+    assert _ranking_headings(client, city_staff) == ["各地分值不同"]
+    assert _ranking_headings(client, other_district_staff) == ["+1"]
