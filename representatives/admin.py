@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from congress.models import Region
 from representatives.models import (
     Activity,
     ActivityParticipation,
@@ -28,6 +29,7 @@ from representatives.models import (
     VoterDelegate,
     VoterEvaluation,
 )
+from representatives.seat_counts import seat_counts_refresh
 
 
 class MandateInline(admin.TabularInline[Mandate, Representative]):
@@ -54,6 +56,29 @@ class RepresentativeAdmin(admin.ModelAdmin[Representative]):
     def masked_id_number(self, obj: Representative) -> str:
         return obj.masked_id_number
 
+    # The dashboard's seats summary follows what the admin changes, as the services
+    # do (representatives/seat_counts.py): the person's old and new region, once the
+    # seats inline is saved. (Kept on the instance: this admin object serves every request.)
+    def save_model(
+        self, request: HttpRequest, obj: Representative, form: Any, change: bool
+    ) -> None:
+        stored = Representative.objects.filter(pk=obj.pk).values("region")
+        obj._seat_regions = [obj.region, *Region.objects.filter(pk__in=stored)]  # type: ignore[attr-defined]
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        seat_counts_refresh(getattr(form.instance, "_seat_regions", [form.instance.region]))
+
+    def delete_model(self, request: HttpRequest, obj: Representative) -> None:
+        super().delete_model(request, obj)
+        seat_counts_refresh([obj.region])
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Representative]) -> None:
+        regions = list(Region.objects.filter(pk__in=queryset.values("region")))
+        super().delete_queryset(request, queryset)
+        seat_counts_refresh(regions)
+
 
 @admin.register(Mandate)
 class MandateAdmin(admin.ModelAdmin[Mandate]):
@@ -69,6 +94,23 @@ class MandateAdmin(admin.ModelAdmin[Mandate]):
     ]
     list_select_related = ["representative", "term__congress", "constituency", "group"]
     readonly_fields = ["status", "version"]
+
+    # The dashboard's seats summary (representatives/seat_counts.py): the holder's
+    # region, and the former holder's when the seat was moved to another person.
+    def save_model(self, request: HttpRequest, obj: Mandate, form: Any, change: bool) -> None:
+        holders = Mandate.objects.filter(pk=obj.pk).values("representative__region")
+        before = list(Region.objects.filter(pk__in=holders))
+        super().save_model(request, obj, form, change)
+        seat_counts_refresh([obj.representative.region, *before])
+
+    def delete_model(self, request: HttpRequest, obj: Mandate) -> None:
+        super().delete_model(request, obj)
+        seat_counts_refresh([obj.representative.region])
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Mandate]) -> None:
+        regions = list(Region.objects.filter(pk__in=queryset.values("representative__region")))
+        super().delete_queryset(request, queryset)
+        seat_counts_refresh(regions)
 
 
 @admin.register(Constituency)

@@ -20,7 +20,9 @@ from dataclasses import dataclass
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from congress.dashboard import Period, Scope
 from congress.models import CongressLevel, User
@@ -187,3 +189,26 @@ def test_the_panel_shows_the_summary_and_its_queries_do_not_grow(
     many, figures = queries()
     assert (figures["representatives"], figures["seats"]) == (30, 30)
     assert many == few
+
+
+def test_seats_added_and_deleted_in_the_admin_are_counted(
+    client: Client, world: World, seats: Seats, administrator: User
+) -> None:
+    client.force_login(administrator)
+    added = client.post(
+        reverse("admin:representatives_mandate_add"),
+        {
+            "representative": seats.wang2.pk,
+            "level": CongressLevel.NATIONAL,
+            "starts_on": "2023-03-05",
+        },
+    )
+    assert added.status_code == 302, added.content.decode()[:2000]
+    assert _figures(world.district) == {"national": 1, "county": 2, "township": 1, "people": 2}
+    seat = seats.wang3.mandates.get()
+    deleted = client.post(
+        reverse("admin:representatives_mandate_delete", args=[seat.pk]), {"post": "yes"}
+    )
+    assert deleted.status_code == 302
+    assert _figures(world.other_district) == {}
+    assert seat_counts_differences() == {}
