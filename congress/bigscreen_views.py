@@ -39,7 +39,7 @@ from congress.bigscreen import (
     visible_bigscreen_links,
 )
 from congress.dashboard import dashboard_region, drillable
-from congress.errors import DomainError
+from congress.form_steps import submit
 from congress.keyset import keyset_page
 from congress.models import Region
 from congress.ratelimit import ratelimit
@@ -157,30 +157,25 @@ def bigscreen_links(request: HttpRequest) -> HttpResponse:
     if not is_staff_or_admin(user):
         raise Http404
     extra = _extra_region(request)
+    form = LinkForm(
+        request.POST if request.method == "POST" else None,
+        user=user,
+        extra=extra,
+        initial={"region": extra.pk if extra else None},
+    )
+    sent = submit(
+        request,
+        form,
+        lambda data: bigscreen_link_create(region=data["region"], label=data["label"], by=user),
+    )
     issued = ""
-    status = 200
-    if request.method == "POST":
-        form = LinkForm(request.POST, user=user, extra=extra)
-        if form.is_valid():
-            try:
-                link, token = bigscreen_link_create(
-                    region=form.cleaned_data["region"], label=form.cleaned_data["label"], by=user
-                )
-            except DomainError as error:
-                form.add_error(None, str(error.message))
-                status = 400
-            else:
-                issued = request.build_absolute_uri(
-                    reverse("bigscreen_shared", kwargs={"token": token})
-                )
-                form = LinkForm(user=user, extra=extra, initial={"region": link.region_id})
-        else:
-            status = 400
-    else:
-        form = LinkForm(user=user, extra=extra, initial={"region": extra.pk if extra else None})
+    if sent.done:
+        link, token = sent.result
+        issued = request.build_absolute_uri(reverse("bigscreen_shared", kwargs={"token": token}))
+        form = LinkForm(user=user, extra=extra, initial={"region": link.region_id})
     page = keyset_page(visible_bigscreen_links(user), request.GET, ordering=["-created_at", "-pk"])
     context = {"form": form, "page": page, "issued": issued}
-    return render(request, "congress/bigscreen_links.html", context, status=status)
+    return render(request, "congress/bigscreen_links.html", context, status=sent.status)
 
 
 @login_required

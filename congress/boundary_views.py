@@ -30,7 +30,7 @@ from congress.boundaries import (
     population_set,
 )
 from congress.dashboard import drillable
-from congress.errors import DomainError
+from congress.form_steps import submit
 from congress.models import Region
 from congress.models.boundaries import RegionBoundary
 from congress.scoping import acting_user, get_visible_or_404
@@ -97,44 +97,21 @@ def region_boundaries(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not editable:
             raise PermissionDenied
-        status = 400
         if request.POST.get("form") == "upload":
             upload = BoundaryUploadForm(request.POST, request.FILES)
-            if upload.is_valid():
-                file = upload.cleaned_data["geojson"]
-                try:
-                    loaded = boundary_load(
-                        region=region,
-                        geojson_text=file.read(),
-                        source_name=file.name or "",
-                        by=acting_user(request),
-                    )
-                except DomainError as error:
-                    upload.add_error("geojson", str(error.message))
-                else:
-                    messages.success(
-                        request,
-                        _("已加载%(n)d个下级区划的边界，数据看板的地图即按此绘制。")
-                        % {"n": loaded.feature_count},
-                    )
-                    return redirect("region_boundaries", pk=region.pk)
+            # A refusal is about the file: it is shown under the file's input.
+            sent = submit(
+                request,
+                upload,
+                lambda data: _load(request, region, data["geojson"]),
+                field="geojson",
+            )
         else:
             population = PopulationForm(children, request.POST)
-            if population.is_valid():
-                try:
-                    changed = population_set(
-                        region=region, values=population.values(), by=acting_user(request)
-                    )
-                except DomainError as error:
-                    population.add_error(None, str(error.message))
-                else:
-                    if changed:
-                        messages.success(
-                            request, _("已保存%(n)d个区划的常住人口。") % {"n": len(changed)}
-                        )
-                    else:
-                        messages.info(request, _("常住人口没有变化。"))
-                    return redirect("region_boundaries", pk=region.pk)
+            sent = submit(request, population, lambda data: _set(request, region, population))
+        if sent.done:
+            return redirect("region_boundaries", pk=region.pk)
+        status = sent.status
     boundary = boundary_of(region)
     matched = set(boundary.matched_ids) if boundary else set()
     grids = grids_below(region)
@@ -155,6 +132,29 @@ def region_boundaries(request: HttpRequest, pk: int) -> HttpResponse:
         "max_mb": MAX_BYTES // 1024 // 1024,
     }
     return render(request, "congress/boundaries.html", context, status=status)
+
+
+def _load(request: HttpRequest, region: Region, file: Any) -> None:
+    """Load the uploaded GeoJSON and say how many children it drew."""
+    loaded = boundary_load(
+        region=region,
+        geojson_text=file.read(),
+        source_name=file.name or "",
+        by=acting_user(request),
+    )
+    messages.success(
+        request,
+        _("已加载%(n)d个下级区划的边界，数据看板的地图即按此绘制。") % {"n": loaded.feature_count},
+    )
+
+
+def _set(request: HttpRequest, region: Region, population: PopulationForm) -> None:
+    """Save the children's populations and say how many changed (or that none did)."""
+    changed = population_set(region=region, values=population.values(), by=acting_user(request))
+    if changed:
+        messages.success(request, _("已保存%(n)d个区划的常住人口。") % {"n": len(changed)})
+    else:
+        messages.info(request, _("常住人口没有变化。"))
 
 
 @login_required

@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from congress.errors import DomainError, RuleViolation
+from congress.errors import RuleViolation
+from congress.form_steps import submit
 from congress.models import Congress
 from congress.rules import (
     RuleState,
@@ -111,37 +112,29 @@ def congress_rules_detail(request: HttpRequest, pk: int) -> HttpResponse:
     congress: Congress = get_visible_or_404(visible_congresses(request.user), pk=pk)
     editable = can_edit_rules(request.user)
     states = rule_states(congress)
-    status = 200
-    if request.method == "POST":
-        if not editable:
-            raise PermissionDenied
-        form = CongressRulesForm(states, request.POST)
-        if form.is_valid():
-            try:
-                changed = congress_rules_save(
-                    congress=congress,
-                    values=form.cleaned_data["values"],
-                    by=acting_user(request),
-                )
-            except DomainError as error:
-                form.add_error(None, str(error.message))
-            else:
-                if changed:
-                    messages.success(
-                        request,
-                        _("已保存%(n)s项规则，自此以后新立的事项按新规则办理。")
-                        % {"n": len(changed)},
-                    )
-                else:
-                    messages.info(request, _("规则没有变化。"))
-                return redirect("congress_rules_detail", pk=congress.pk)
-        status = 400
-    else:
-        form = CongressRulesForm(states)
+    if request.method == "POST" and not editable:
+        raise PermissionDenied
+    form = CongressRulesForm(states, request.POST if request.method == "POST" else None)
+    sent = submit(
+        request,
+        form,
+        lambda data: congress_rules_save(
+            congress=congress, values=data["values"], by=acting_user(request)
+        ),
+    )
+    if sent.done:
+        if sent.result:
+            messages.success(
+                request,
+                _("已保存%(n)s项规则，自此以后新立的事项按新规则办理。") % {"n": len(sent.result)},
+            )
+        else:
+            messages.info(request, _("规则没有变化。"))
+        return redirect("congress_rules_detail", pk=congress.pk)
     context = {
         "congress": congress,
         "form": form,
         "editable": editable,
         "history": rule_history(congress),
     }
-    return render(request, "congress/rules/detail.html", context, status=status)
+    return render(request, "congress/rules/detail.html", context, status=sent.status)

@@ -32,6 +32,7 @@ from django.views.decorators.http import require_POST
 
 from congress.ballots.http import session_untouched
 from congress.errors import DomainError
+from congress.form_steps import post_step, submit
 from congress.scoping import acting_user, get_visible_or_404, is_staff_or_admin, visible_departments
 from congress.workflow import timeline
 from livelihood_votes import actions, selectors, services
@@ -107,15 +108,11 @@ def vote_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 def vote_create(request: HttpRequest) -> HttpResponse:
     form = VoteForm(request.POST or None, congresses=selectors.congresses_managed(request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            vote = services.vote_create(by=acting_user(request), **form.cleaned_data)
-        except DomainError as error:
-            messages.error(request, str(error.message))
-        else:
-            messages.success(request, _("票决已创建，请添加候选项目。"))
-            return redirect(vote)
-    return render(request, "livelihood_votes/vote_form.html", {"form": form})
+    sent = submit(request, form, lambda data: services.vote_create(by=acting_user(request), **data))
+    if sent.done:
+        messages.success(request, _("票决已创建，请添加候选项目。"))
+        return redirect(sent.result)
+    return render(request, "livelihood_votes/vote_form.html", {"form": form}, status=sent.status)
 
 
 @login_required
@@ -154,23 +151,15 @@ def vote_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def candidate_add(request: HttpRequest, pk: int) -> HttpResponse:
     vote = _managed_vote(request, pk)
-    form = CandidateForm(
-        request.POST, departments=visible_departments(request.user).filter(is_active=True)
+    post_step(
+        request,
+        CandidateForm(
+            request.POST, departments=visible_departments(request.user).filter(is_active=True)
+        ),
+        lambda data: services.candidate_add(vote=vote, by=acting_user(request), **data),
+        _("已添加候选项目。"),
     )
-    if not form.is_valid():
-        messages.error(request, _("候选项目信息不完整：%(errors)s") % {"errors": _errors(form)})
-        return redirect(vote)
-    try:
-        services.candidate_add(vote=vote, by=acting_user(request), **form.cleaned_data)
-    except DomainError as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, _("已添加候选项目。"))
     return redirect(vote)
-
-
-def _errors(form: Any) -> str:
-    return "；".join(str(message) for errors in form.errors.values() for message in errors)
 
 
 @staff_required
@@ -223,10 +212,14 @@ def sign_in(request: HttpRequest, pk: int) -> HttpResponse:
     electorate = selectors.electorate(vote)
     if request.method == "POST":
         form = SignInForm(request.POST, electorate=electorate)
-        if not form.is_valid():
-            messages.error(request, _errors(form))
-        else:
-            _sign_in(request, vote, form.cleaned_data["representative"])
+        post_step(
+            request,
+            form,
+            lambda data: services.participation_sign_in(
+                vote=vote, voter=data["representative"], by=acting_user(request)
+            ),
+            _signed_in(form),
+        )
         query = urlencode({"q": request.POST.get("q", "")[:50]})
         return redirect(f"{reverse('livelihood_vote_sign_in', args=[vote.pk])}?{query}")
     search = ElectorateSearchForm(request.GET or None)
@@ -248,13 +241,13 @@ def sign_in(request: HttpRequest, pk: int) -> HttpResponse:
 SEARCH_LIMIT = 20
 
 
-def _sign_in(request: HttpRequest, vote: LivelihoodVote, voter: selectors.Voter) -> None:
-    try:
-        services.participation_sign_in(vote=vote, voter=voter, by=acting_user(request))
-    except DomainError as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, _("%(name)s已签到，请发给纸质选票。") % {"name": voter.name})
+def _signed_in(form: SignInForm) -> str:
+    """The hall's confirmation names whom to hand the paper ballot (shown only once the
+    sign-in is taken, so only for a valid form)."""
+    if not form.is_valid():
+        return ""
+    voter = form.cleaned_data["representative"]
+    return _("%(name)s已签到，请发给纸质选票。") % {"name": voter.name}
 
 
 SHEET_MESSAGES: dict[str, Promise] = {
@@ -278,24 +271,22 @@ def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
         candidates=candidates,
         initial={"sheet": progress.next_sheet()},
     )
+    sent = submit(
+        request,
+        form,
+        lambda data: services.paper_sheet_enter(
+            vote=vote, sheet=data["sheet"], choices=form.choices(), by=acting_user(request)
+        ),
+    )
+    if sent.done:
+        done = SHEET_MESSAGES[sent.result] % {"sheet": form.cleaned_data["sheet"]}
+        (messages.success if sent.result == services.SHEET_COUNTED else messages.info)(
+            request, done
+        )
+        return redirect("livelihood_vote_paper", pk=vote.pk)
     context: dict[str, Any] = {"vote": vote, "progress": progress, "is_open": vote.status == V.OPEN}
-    status = 400 if form.errors else 200
-    if request.method == "POST" and form.is_valid():
-        sheet = form.cleaned_data["sheet"]
-        try:
-            outcome = services.paper_sheet_enter(
-                vote=vote, sheet=sheet, choices=form.choices(), by=acting_user(request)
-            )
-        except DomainError as error:
-            context["error"], status = error.message, error.status
-        else:
-            done = SHEET_MESSAGES[outcome] % {"sheet": sheet}
-            (messages.success if outcome == services.SHEET_COUNTED else messages.info)(
-                request, done
-            )
-            return redirect("livelihood_vote_paper", pk=vote.pk)
     context |= _ballot_page(vote, candidates, form)
-    return render(request, "livelihood_votes/paper_entry.html", context, status=status)
+    return render(request, "livelihood_votes/paper_entry.html", context, status=sent.status)
 
 
 @login_required

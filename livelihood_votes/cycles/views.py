@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from congress.errors import DomainError
+from congress.form_steps import submit
 from congress.keyset import keyset_page
 from congress.models import Department
 from congress.scoping import acting_user, get_visible_or_404, visible_regions
@@ -73,33 +74,36 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
         congresses=congresses_managed(request.user),
         regions=visible_regions(request.user),
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            cycle = services.cycle_create(by=acting_user(request), **data)
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-        else:
-            messages.success(request, _("年度工作已创建。"))
-            return redirect(cycle)
-    return render(request, "livelihood_votes/cycles/cycle_form.html", {"form": form, "cycle": None})
+    sent = submit(
+        request, form, lambda data: services.cycle_create(by=acting_user(request), **data)
+    )
+    if sent.done:
+        messages.success(request, _("年度工作已创建。"))
+        return redirect(sent.result)
+    return _cycle_form(request, form, None, sent.status)
 
 
 @staff_required
 def cycle_edit(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = _managed_cycle(request, pk)
     form = CycleForm(request.POST or None, instance=cycle)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.cycle_edit(cycle=cycle, by=acting_user(request), **form.cleaned_data)
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect(cycle)
-    return render(
-        request, "livelihood_votes/cycles/cycle_form.html", {"form": form, "cycle": cycle}
+    sent = submit(
+        request,
+        form,
+        lambda data: services.cycle_edit(cycle=cycle, by=acting_user(request), **data),
     )
+    if sent.done:
+        messages.success(request, _("已保存。"))
+        return redirect(cycle)
+    return _cycle_form(request, form, cycle, sent.status)
+
+
+def _cycle_form(
+    request: HttpRequest, form: CycleForm, cycle: Cycle | None, status: int
+) -> HttpResponse:
+    """A new cycle's or an existing one's form, again with what was typed on a refusal."""
+    context = {"form": form, "cycle": cycle}
+    return render(request, "livelihood_votes/cycles/cycle_form.html", context, status=status)
 
 
 def _cycle_page(
@@ -293,25 +297,25 @@ def propose(request: HttpRequest, pk: int) -> HttpResponse:
         )
     else:
         form = ProposalForm(request.POST or None, request.FILES or None, cycle=cycle)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            submitted = services.proposal_submit(
-                cycle=cycle,
-                channel=channel,
-                region=data.pop("area"),
-                representative=representative_of(request.user),
-                by=acting_user(request),
-                **data,
-            )
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-        else:
-            messages.success(request, _("建议已提交，筛选结果将通知您。"))
-            return redirect(submitted.proposal)
+
+    def run(data: Any) -> Any:
+        data = dict(data)
+        return services.proposal_submit(
+            cycle=cycle,
+            channel=channel,
+            region=data.pop("area"),
+            representative=representative_of(request.user),
+            by=acting_user(request),
+            **data,
+        )
+
+    sent = submit(request, form, run)
+    if sent.done:
+        messages.success(request, _("建议已提交，筛选结果将通知您。"))
+        return redirect(sent.result.proposal)
     return render(
         request,
         "livelihood_votes/cycles/propose.html",
-        {"form": form, "cycle": cycle, "status": 400 if form.errors else 200},
-        status=400 if form.errors else 200,
+        {"form": form, "cycle": cycle, "status": sent.status},
+        status=sent.status,
     )

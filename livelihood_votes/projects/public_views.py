@@ -19,8 +19,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from congress.errors import DomainError
 from congress.files import stream_file
+from congress.form_steps import submit
 from congress.ratelimit import ratelimit
 from livelihood_votes.models import Cycle
 from livelihood_votes.projects import conf, selectors, services
@@ -47,26 +47,19 @@ def public_project(request: HttpRequest, pk: int) -> HttpResponse:
     if project is None:
         raise Http404
     form = CommentForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.comment_submit(project=project, **form.cleaned_data)
-            except DomainError as error:
-                form.add_error(None, str(error.message))
-                status = error.status
-            else:
-                messages.success(request, _("留言已收到，审核后公开。"))
-                return redirect("livelihood_public_project", pk=project.pk)
-        else:
-            status = 400
+    sent = submit(request, form, lambda data: services.comment_submit(project=project, **data))
+    if sent.done:
+        messages.success(request, _("留言已收到，审核后公开。"))
+        return redirect("livelihood_public_project", pk=project.pk)
     context = {
         "project": project,
         "form": form,
         "public_region": project.cycle.region,
         **selectors.public_page(project),
     }
-    return render(request, "livelihood_votes/projects/public_project.html", context, status=status)
+    return render(
+        request, "livelihood_votes/projects/public_project.html", context, status=sent.status
+    )
 
 
 def public_project_qr(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_POST
 
 from congress.errors import DomainError
 from congress.files import stream_file
+from congress.form_steps import submit
 from congress.keyset import keyset_page
 from congress.scoping import (
     acting_user,
@@ -153,25 +154,21 @@ def project_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in actions.allowed(request.user, project):
         # Seen but not theirs to take now (someone else's step, or not in this state).
         raise PermissionDenied(_("当前状态下不能进行该操作。"))
-    status = 200
     if request.method == "POST":
         files = request.FILES if declared.files else None
         form = declared.form(request.POST, files, project=project)
-        if form.is_valid():
-            try:
-                actions.take(action, project, dict(form.cleaned_data), acting_user(request))
-            except DomainError as error:
-                form.add_error(None, str(error.message))
-                status = error.status
-            else:
-                messages.success(request, _("%(step)s：已完成。") % {"step": declared.label})
-                return redirect(project)
-        else:
-            status = 400
     else:
         form = declared.form(project=project)
+    sent = submit(
+        request,
+        form,
+        lambda data: actions.take(action, project, dict(data), acting_user(request)),
+    )
+    if sent.done:
+        messages.success(request, _("%(step)s：已完成。") % {"step": declared.label})
+        return redirect(project)
     context = {"project": project, "form": form, "name": action, "step": declared}
-    return render(request, "livelihood_votes/projects/step.html", context, status=status)
+    return render(request, "livelihood_votes/projects/step.html", context, status=sent.status)
 
 
 @login_required

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from congress.ballots.http import session_untouched
 from congress.ballots.services import SHEET_COUNTED, SHEET_DIFFERS
 from congress.errors import DomainError
+from congress.form_steps import submit
 from congress.loop import visible_assignments
 from congress.ratelimit import ratelimit
 from congress.reports import pdf_available, report_pdf, report_workbook
@@ -116,17 +117,17 @@ def rating_sign_in(request: HttpRequest, pk: int) -> HttpResponse:
     """签到领票 in the hall."""
     rating = _managed_round(request, pk)
     form = SignInForm(request.POST, electorate=selectors.electorate_names(rating))
-    if form.is_valid():
-        try:
-            services.rating_sign_in(
-                rating=rating, voter=form.cleaned_data["voter"], by=acting_user(request)
-            )
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-        else:
-            messages.success(request, _("已签到，请发给纸质测评表。"))
-            return redirect("livelihood_rating_manage", pk=rating.cycle_id)
-    return _manage_page(request, rating.cycle, status=400, sign_in_form=form)
+    sent = submit(
+        request,
+        form,
+        lambda data: services.rating_sign_in(
+            rating=rating, voter=data["voter"], by=acting_user(request)
+        ),
+    )
+    if sent.done:
+        messages.success(request, _("已签到，请发给纸质测评表。"))
+        return redirect("livelihood_rating_manage", pk=rating.cycle_id)
+    return _manage_page(request, rating.cycle, status=sent.status, sign_in_form=form)
 
 
 @login_required
@@ -135,27 +136,22 @@ def rating_paper(request: HttpRequest, pk: int) -> HttpResponse:
     """双人录入 of one paper sheet."""
     rating = _managed_round(request, pk)
     form = PaperSheetForm(request.POST, projects=list(selectors.rated_projects(rating.cycle)))
-    if form.is_valid():
-        try:
-            state = services.rating_paper_enter(
-                rating=rating,
-                sheet=form.cleaned_data["sheet"],
-                choices=form.choices(),
-                by=acting_user(request),
-            )
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-        else:
-            if state == SHEET_COUNTED:
-                messages.success(request, _("两次录入一致，该测评表已计入。"))
-            elif state == SHEET_DIFFERS:
-                messages.warning(
-                    request, _("与另一次录入不一致，请第三位工作人员核对纸质测评表后再录入。")
-                )
-            else:
-                messages.info(request, _("已录入，须由另一位工作人员再录入一次核对。"))
-            return redirect("livelihood_rating_manage", pk=rating.cycle_id)
-    return _manage_page(request, rating.cycle, status=400, paper_form=form)
+    sent = submit(
+        request,
+        form,
+        lambda data: services.rating_paper_enter(
+            rating=rating, sheet=data["sheet"], choices=form.choices(), by=acting_user(request)
+        ),
+    )
+    if not sent.done:
+        return _manage_page(request, rating.cycle, status=sent.status, paper_form=form)
+    if sent.result == SHEET_COUNTED:
+        messages.success(request, _("两次录入一致，该测评表已计入。"))
+    elif sent.result == SHEET_DIFFERS:
+        messages.warning(request, _("与另一次录入不一致，请第三位工作人员核对纸质测评表后再录入。"))
+    else:
+        messages.info(request, _("已录入，须由另一位工作人员再录入一次核对。"))
+    return redirect("livelihood_rating_manage", pk=rating.cycle_id)
 
 
 @login_required

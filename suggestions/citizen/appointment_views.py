@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from congress.errors import DomainError, InvalidTransition
+from congress.form_steps import submit
 from congress.models import Department, User
 from congress.ratelimit import ratelimit
 from congress.scoping import get_visible_or_404
@@ -57,27 +58,28 @@ def appointment_new(request: HttpRequest) -> HttpResponse:
         representatives=people,
         initial={"idempotency_key": uuid.uuid4(), "representative": origin.representative},
     )
-    if request.method == "POST":
-        if form.is_robot:
-            return render(request, "suggestions/citizen/received.html")
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                appointment, _created = services.appointment_request(
-                    idempotency_key=data["idempotency_key"],
-                    representative=data["representative"],
-                    topic=data["topic"],
-                    preferred_date=data["preferred_date"],
-                    preferred_times=data["preferred_times"],
-                    citizen_name=data["citizen_name"],
-                    mobile=data["mobile"],
-                    consent=data["consent"],
-                    station=origin.station,
-                )
-            except DomainError as error:
-                form.add_error(None, str(error.message))
-            else:
-                return redirect(f"{appointment.get_tracking_url()}?new=1")
+    if request.method == "POST" and form.is_robot:
+        return render(request, "suggestions/citizen/received.html")
+    sent = submit(
+        request,
+        form,
+        lambda data: services.appointment_request(
+            idempotency_key=data["idempotency_key"],
+            representative=data["representative"],
+            topic=data["topic"],
+            preferred_date=data["preferred_date"],
+            preferred_times=data["preferred_times"],
+            citizen_name=data["citizen_name"],
+            mobile=data["mobile"],
+            consent=data["consent"],
+            station=origin.station,
+        ),
+    )
+    if sent.done:
+        appointment, _created = sent.result
+        return redirect(f"{appointment.get_tracking_url()}?new=1")
+    # Answered 200 with the message beside the form, as the citizen-problem form is: a
+    # phone's browser shows the page either way, and nothing the citizen typed is lost.
     return _no_store(
         render(
             request,
@@ -201,21 +203,26 @@ def appointment_department_new(request: HttpRequest) -> HttpResponse:
     form = DepartmentAppointmentForm(
         request.POST or None, departments=departments, initial={"idempotency_key": uuid.uuid4()}
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            appointment, _created = services.appointment_request_department(
-                idempotency_key=data["idempotency_key"],
-                representative=representative,
-                department=data["department"],
-                topic=data["topic"],
-                preferred_date=data["preferred_date"],
-                preferred_times=data["preferred_times"],
-                by=request.user,  # type: ignore[arg-type]
-            )
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-        else:
-            messages.success(request, _("约见申请已提交，人大工作人员将与有关单位联系。"))
-            return redirect(appointment.get_absolute_url())
-    return render(request, "suggestions/citizen/appointment_department_new.html", {"form": form})
+    sent = submit(
+        request,
+        form,
+        lambda data: services.appointment_request_department(
+            idempotency_key=data["idempotency_key"],
+            representative=representative,
+            department=data["department"],
+            topic=data["topic"],
+            preferred_date=data["preferred_date"],
+            preferred_times=data["preferred_times"],
+            by=request.user,  # type: ignore[arg-type]
+        ),
+    )
+    if sent.done:
+        appointment, _created = sent.result
+        messages.success(request, _("约见申请已提交，人大工作人员将与有关单位联系。"))
+        return redirect(appointment.get_absolute_url())
+    return render(
+        request,
+        "suggestions/citizen/appointment_department_new.html",
+        {"form": form},
+        status=sent.status,
+    )

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 
 from congress.audit import audit_record
 from congress.errors import DomainError
+from congress.form_steps import submit
 from congress.keyset import keyset_page
 from congress.models import (
     OPEN_STATUSES,
@@ -66,7 +67,7 @@ from suggestions.formal.selectors import (
     with_list_columns,
 )
 from suggestions.formal.workflow import EDITABLE
-from suggestions.models.formal import SuggestionStatus
+from suggestions.models.formal import Suggestion, SuggestionStatus
 
 S = SuggestionStatus
 
@@ -132,28 +133,27 @@ def suggestion_create(request: HttpRequest) -> HttpResponse:
         )
     else:
         raise Http404
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        lead = data.get("lead") or representative
+
+    def create(data: Any) -> Suggestion:
+        lead = data.get("lead") or representative  # staff enter one for a representative
         assert lead is not None
-        try:
-            suggestion = services.suggestion_create(
-                lead=lead,
-                session=data["session"],
-                kind=data["kind"],
-                title=data["title"],
-                content=data["content"],
-                category=data["category"],
-                research_basis=data["research_basis"],
-                by_delegation=data["by_delegation"],
-                by=user,
-            )
-        except DomainError as error:
-            messages.error(request, str(error.message))
-        else:
-            messages.success(request, _("草稿已保存。可以邀请其他代表附议，或直接提交。"))
-            return redirect(suggestion)
-    return render(request, "suggestions/formal/form.html", {"form": form, "suggestion": None})
+        return services.suggestion_create(
+            lead=lead,
+            session=data["session"],
+            kind=data["kind"],
+            title=data["title"],
+            content=data["content"],
+            category=data["category"],
+            research_basis=data["research_basis"],
+            by_delegation=data["by_delegation"],
+            by=user,
+        )
+
+    sent = submit(request, form, create)
+    if sent.done:
+        messages.success(request, _("草稿已保存。可以邀请其他代表附议，或直接提交。"))
+        return redirect(sent.result)
+    return _form_page(request, form, None, sent.status)
 
 
 @login_required
@@ -166,27 +166,28 @@ def suggestion_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = f.SuggestionEditForm(
         request.POST or None, initial={**initial, "version": suggestion.version}
     )
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def update(data: Any) -> None:
+        data = dict(data)
         version = data.pop("version")
         if version is not None:
             suggestion.version = version  # an edit made on a page that is now stale loses
-        try:
-            services.suggestion_update(suggestion=suggestion, by=acting_user(request), **data)
-        except DomainError as error:
-            # Refused (not the filer: 403; stale or submitted meanwhile: 409), not a success.
-            messages.error(request, str(error.message))
-            status = error.status
-        else:
-            messages.success(request, _("已保存修改。"))
-            return redirect(suggestion)
-    return render(
-        request,
-        "suggestions/formal/form.html",
-        {"form": form, "suggestion": suggestion},
-        status=status,
-    )
+        services.suggestion_update(suggestion=suggestion, by=acting_user(request), **data)
+
+    # Refused (not the filer: 403; stale or submitted meanwhile: 409), not a success.
+    sent = submit(request, form, update)
+    if sent.done:
+        messages.success(request, _("已保存修改。"))
+        return redirect(suggestion)
+    return _form_page(request, form, suggestion, sent.status)
+
+
+def _form_page(
+    request: HttpRequest, form: forms.Form, suggestion: Suggestion | None, status: int
+) -> HttpResponse:
+    """A new suggestion's or a draft's form, again with what was typed and the refusal."""
+    context = {"form": form, "suggestion": suggestion}
+    return render(request, "suggestions/formal/form.html", context, status=status)
 
 
 # --- the suggestion's page ---------------------------------------------------------------

@@ -387,7 +387,7 @@ _add_cases(
         outcomes(
             NOT_FOUND,
             anonymous=LOGIN,
-            district_staff=OK,
+            district_staff=400,  # not a congress of theirs: the form comes back, a 400
             **dict.fromkeys(OTHER_DISTRICT, REDIRECT),
         ),
         reps_exist,

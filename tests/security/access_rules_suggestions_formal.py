@@ -895,8 +895,8 @@ RULES: dict[str, Rule] = {
             ),
             Case(
                 "刘红 files to 海州区's session; staff enter it for her (代录)",
-                # Out of scope the session or the lead is no choice: the form comes back.
-                only((REP, *DISTRICT), ok=REDIRECT, other=OK)
+                # Out of scope the session or the lead is no choice: the form comes back (400).
+                only((REP, *DISTRICT), ok=REDIRECT, other=400)
                 | dict.fromkeys((CLERK, OTHER_CLERK, COMMITTEE), NOT_FOUND),
                 sessions_exist,
                 "POST",
@@ -1181,12 +1181,12 @@ RULES["formal_suggestion_create"] = Rule(
     (
         *RULES["formal_suggestion_create"].cases,
         # 海州区's staff typing in 吴明's paper suggestion to 海州区's session: he is no
-        # choice for them (the form comes back, 200); for 吴明's own staff the session is
+        # choice for them (the form comes back, 400); for 吴明's own staff the session is
         # none. Nothing is filed. (A representative's own form has no lead to choose:
         # 刘红 files her own suggestion, the one write here.)
         Case(
             "代录: 临江区's representative to 海州区's session",
-            only((OTHER_REP, *STAFF), ok=OK)
+            only((OTHER_REP, *STAFF), ok=400)
             | dict.fromkeys((CLERK, COMMITTEE), NOT_FOUND)
             | {REP: REDIRECT},
             sessions_exist,
