@@ -114,9 +114,12 @@ class RatingSource:
     department's answer found in its tables, by the rule its services follow when they
     call ``handling_rated``. ``rows()``, when given, finds the same ratings as
     querysets the database counts without reading them out (the rebuild's fast way):
-    each with the columns ``rated_assignment`` (the assignment's id), ``month`` (the
+    each with the columns ``rated_department`` and ``rated_area`` (the rated
+    assignment's department and area, as ``handling_rated`` keys them), ``month`` (the
     first day of the rating's local month, ``TruncMonth(…, output_field=DateField())``),
-    ``satisfied`` and ``unsatisfied`` (0 or 1)."""
+    ``satisfied`` and ``unsatisfied`` (0 or 1). They carry the key rather than the
+    assignment's id: a join back to the steps, on a planner's estimate of a few rows,
+    was a nested loop over every step (docs/benchmarks.md)."""
 
     case_type: str
     ratings: Callable[[], Iterable[Rating]]
@@ -184,30 +187,29 @@ def _ratings_counted() -> Iterator[tuple[Key, dict[str, int]]]:
 
 def _ratings_grouped() -> Iterator[tuple[Key, dict[str, int]]]:
     """The ratings of the case types that give ``rows()``, counted by the database:
-    one grouped statement over all of them, joined to the rated assignments."""
+    one grouped statement over all of them."""
     parts: list[str] = []
     params: list[Any] = []
     for source in rating_sources():
         for queryset in source.rows() if source.rows is not None else ():
             sql, more = recount.compiled(queryset)
-            columns = "r.rated_assignment, r.month, r.satisfied, r.unsatisfied"
+            columns = "r.rated_department, r.rated_area, r.month, %s AS case_type"
+            columns += ", r.satisfied, r.unsatisfied"
             parts.append(f"SELECT {columns} FROM ({sql}) r")  # noqa: S608 - compiled queryset
-            params += more
+            params += [source.case_type, *more]
     if not parts:
         return
     union = " UNION ALL ".join(parts)
-    table = Assignment._meta.db_table
-    area = "COALESCE(a.area_3, a.area_2, a.area_1, a.area_0)"
     sql = f"""
-        SELECT a.department_id, {area}, r.month, a.case_type,
-          COUNT(*), SUM(r.satisfied), SUM(r.unsatisfied)
-        FROM ({union}) r JOIN {table} a ON a.id = r.rated_assignment
-        WHERE a.department_id IS NOT NULL AND {area} IS NOT NULL
-        GROUP BY a.department_id, {area}, r.month, a.case_type"""  # noqa: S608 - a model's table
-    for department, area_id, month, case_type, rated, satisfied, unsatisfied in recount.fetch(
+        SELECT g.rated_department, g.rated_area, g.month, g.case_type,
+          COUNT(*), SUM(g.satisfied), SUM(g.unsatisfied)
+        FROM ({union}) g
+        WHERE g.rated_department IS NOT NULL AND g.rated_area IS NOT NULL
+        GROUP BY g.rated_department, g.rated_area, g.month, g.case_type"""  # noqa: S608 - compiled
+    for department, area, month, case_type, rated, satisfied, unsatisfied in recount.fetch(
         sql, params
     ):
-        key = (department, area_id, recount.as_date(month), case_type)
+        key = (department, area, recount.as_date(month), case_type)
         yield key, {"rated": rated, "satisfied": satisfied, "unsatisfied": unsatisfied}
 
 
