@@ -22,18 +22,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django import forms
 from django.db.models import QuerySet
 from django.http import Http404, QueryDict
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from congress.api.actions import ActionRoute, action_schema, form_data, request_fields, valid
 from congress.errors import InvalidTransition
 from congress.keyset import KeysetPagination
 from congress.models import User
@@ -195,20 +195,6 @@ class FindingActionInput(serializers.Serializer):
     attachment = serializers.FileField(required=False)
 
 
-def _body(request: Request) -> Mapping[str, Any]:
-    if not isinstance(request.data, Mapping):
-        raise ValidationError(_("请求内容应为对象（字段名：值）。"))
-    return request.data
-
-
-def _valid(form: forms.Form) -> dict[str, Any]:
-    if not form.is_valid():
-        raise ValidationError(
-            {key: [str(message) for message in errors] for key, errors in form.errors.items()}
-        )
-    return form.cleaned_data
-
-
 # --- the input of the writes, for the schema (validated by supervision/forms.py) ---------
 
 
@@ -360,19 +346,19 @@ class SupervisionPlanViewSet(
     @extend_schema(request=PlanCreateInput, responses={201: PlanSerializer})
     def create(self, request: Request) -> Response:
         user = staff_user(request)
-        body = _body(request)
+        body = request_fields(request)
         congresses = selectors.congresses_managed(user)
         visible_in_body(congresses, body, "congress")  # another region's congress: 404
         form = f.PlanForm(body, congresses=congresses)
-        plan = services.plan_create(by=user, **_valid(form))
+        plan = services.plan_create(by=user, **valid(form))
         return self._answer(plan, status.HTTP_201_CREATED)
 
     @extend_schema(request=PlanEditInput, responses=PlanSerializer)
     def partial_update(self, request: Request, pk: str) -> Response:
         user = staff_user(request)
         plan = self.get_object()
-        data = merged({"title": plan.title, "notes": plan.notes}, _body(request))
-        services.plan_update(plan=plan, by=user, **_valid(f.PlanEditForm(data)))
+        data = merged({"title": plan.title, "notes": plan.notes}, request_fields(request))
+        services.plan_update(plan=plan, by=user, **valid(f.PlanEditForm(data)))
         return self._answer(plan)
 
     @extend_schema(request=AdoptInput, responses=PlanSerializer)
@@ -381,7 +367,7 @@ class SupervisionPlanViewSet(
         """通过: the standing committee adopted the plan (409 if it is adopted already)."""
         user = staff_user(request)
         plan = self.get_object()
-        services.plan_adopt(plan=plan, by=user, **_valid(f.AdoptForm(_body(request))))
+        services.plan_adopt(plan=plan, by=user, **valid(f.AdoptForm(request_fields(request))))
         return self._answer(plan)
 
     @extend_schema(request=CommitteeInput, responses={201: CommitteeSerializer})
@@ -391,13 +377,23 @@ class SupervisionPlanViewSet(
         same committee again)."""
         user = staff_user(request)
         plan = self.get_object()
-        name = _valid(f.CommitteeForm(_body(request)))["name"]
+        name = valid(f.CommitteeForm(request_fields(request)))["name"]
         committee = services.committee_create(congress=plan.congress, name=name, by=user)
         return Response(CommitteeSerializer(committee).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema_view(
+    act=action_schema(
+        TOPIC_ACTIONS,
+        request=None,
+        responses=TopicSerializer,
+        description="Take one step on the topic: 启动 (start), 进入整改 (rectify), 完成 "
+        "(complete), 取消 (cancel, only before any finding is listed), 向社会公布 (publish, "
+        "once started with findings), 撤回公布 (unpublish). A step not open now is 409.",
+    )
+)
 class SupervisionTopicViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    ActionRoute, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     """The topics in the user's scope; the staff list one in a plan, edit it and take its
     steps."""
@@ -416,9 +412,9 @@ class SupervisionTopicViewSet(
     @extend_schema(request=TopicCreateInput, responses={201: TopicSerializer})
     def create(self, request: Request) -> Response:
         user = staff_user(request)
-        body = _body(request)
+        body = request_fields(request)
         plan = visible_in_body(selectors.visible_plans(user), body, "plan")
-        topic = services.topic_create(plan=plan, by=user, **_valid(_topic_form(plan, body)))
+        topic = services.topic_create(plan=plan, by=user, **valid(_topic_form(plan, body)))
         return self._answer(topic, status.HTTP_201_CREATED)
 
     @extend_schema(request=TopicInput, responses=TopicSerializer)
@@ -434,29 +430,13 @@ class SupervisionTopicViewSet(
             "starts_on": topic.starts_on.isoformat() if topic.starts_on else "",
             "ends_on": topic.ends_on.isoformat() if topic.ends_on else "",
         }
-        form = _topic_form(topic.plan, merged(current, _body(request)))
-        services.topic_update(topic=topic, by=user, **_valid(form))
+        form = _topic_form(topic.plan, merged(current, request_fields(request)))
+        services.topic_update(topic=topic, by=user, **valid(form))
         return self._answer(topic)
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "action_name", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(TOPIC_ACTIONS)
-            )
-        ],
-        request=None,
-        responses=TopicSerializer,
-        description="Take one step on the topic: 启动 (start), 进入整改 (rectify), 完成 "
-        "(complete), 取消 (cancel, only before any finding is listed), 向社会公布 (publish, "
-        "once started with findings), 撤回公布 (unpublish). A step not open now is 409.",
-    )
-    @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
-    def act(self, request: Request, pk: str, action_name: str) -> Response:
+    def take_action(self, obj: Topic, name: str, request: Request) -> None:
         user = staff_user(request)
-        topic = self.get_object()
-        step = TOPICS.require(action_name, user, topic)
-        step.run(topic, user)
-        return self._answer(topic)
+        TOPICS.require(name, user, obj).run(obj, user)
 
     @extend_schema(request=MemberInput, responses={201: MemberSerializer})
     @action(detail=True, methods=["post"])
@@ -464,7 +444,7 @@ class SupervisionTopicViewSet(
         """A member of the topic's leadership group (组长, 副组长, 成员)."""
         user = staff_user(request)
         topic = self.get_object()
-        data = _valid(f.MemberForm(_body(request)))
+        data = valid(f.MemberForm(request_fields(request)))
         member = services.topic_member_add(topic=topic, by=user, **data)
         return Response(MemberSerializer(member).data, status=status.HTTP_201_CREATED)
 
@@ -494,7 +474,7 @@ class SupervisionTopicViewSet(
         there is a 400)."""
         user = staff_user(request)
         topic = self.get_object()
-        title = _valid(f.CategoryForm(_body(request)))["title"]
+        title = valid(f.CategoryForm(request_fields(request)))["title"]
         category = services.category_create(topic=topic, title=title, by=user)
         return Response(FindingCategorySerializer(category).data, status=status.HTTP_201_CREATED)
 
@@ -511,7 +491,7 @@ class SupervisionTopicViewSet(
         checked and re-encoded as on the page, no metadata kept)."""
         user = staff_user(request)
         topic = self.get_object()
-        data = dict(_valid(f.InvestigationForm(_body(request), request.FILES)))
+        data = dict(valid(f.InvestigationForm(request_fields(request), request.FILES)))
         photo = data.pop("photo", None)
         visit = services.investigation_create(
             topic=topic, photos=[photo] if photo else [], by=user, **data
@@ -525,7 +505,7 @@ class SupervisionTopicViewSet(
         topic's region as a loop item due on its date."""
         user = staff_user(request)
         topic = self.get_object()
-        data = _valid(f.ReviewScheduleForm(_body(request)))
+        data = valid(f.ReviewScheduleForm(request_fields(request)))
         review = services.review_schedule(topic=topic, by=user, **data)
         return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
 
@@ -547,8 +527,8 @@ class SupervisionTopicViewSet(
         topic = self.get_object()
         review = get_visible_or_404(selectors.topic_reviews(topic), pk=int(review_id))
         closed = topic.findings.filter(status=FindingStatus.CLOSED_OFF)
-        form = f.ReviewHoldForm(_body(request), findings=closed)
-        services.review_hold(review=review, by=user, **_valid(form))
+        form = f.ReviewHoldForm(request_fields(request), findings=closed)
+        services.review_hold(review=review, by=user, **valid(form))
         review.refresh_from_db()
         return Response(ReviewSerializer(review).data)
 
@@ -559,11 +539,26 @@ class SupervisionTopicViewSet(
         answer: then a 400), as on the questionnaire page (docs/supervision-monitoring.md)."""
         user = staff_user(request)
         topic = self.get_object()
-        question = m.question_add(topic=topic, by=user, **_valid(mf.QuestionForm(_body(request))))
+        question = m.question_add(
+            topic=topic, by=user, **valid(mf.QuestionForm(request_fields(request)))
+        )
         return Response(QuestionSerializer(question).data, status=status.HTTP_201_CREATED)
 
 
-class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+@extend_schema_view(
+    act=action_schema(
+        FINDING_ACTIONS,
+        request=FindingActionInput,
+        responses=FindingSerializer,
+        description="Take one step on the finding: the clerk's 报告进展 (progress), 申请销号 "
+        "(claim_closure); the staff's 销号 (close_off, `text` is the evidence and is "
+        "required), 退回整改 (reject_closure), 回头看重新整改 (review_reopen), 挂牌督办 "
+        "(flag / unflag).",
+    )
+)
+class FindingViewSet(
+    ActionRoute, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Findings in the user's scope (a department's clerk: their department's); the staff
     list a new one in a topic, handed to its department."""
 
@@ -585,36 +580,19 @@ class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     )
     def create(self, request: Request) -> Response:
         user = staff_user(request)
-        body = _body(request)
+        body = request_fields(request)
         topic = visible_in_body(selectors.visible_topics(user), body, "topic")
         form = f.FindingForm(
             body, departments=selectors.departments_for(topic), categories=topic.categories.all()
         )
-        finding = services.finding_create(topic=topic, by=user, **_valid(form))
+        finding = services.finding_create(topic=topic, by=user, **valid(form))
         finding.refresh_from_db()
         return Response(FindingSerializer(finding).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "action_name", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(FINDING_ACTIONS)
-            )
-        ],
-        request=FindingActionInput,
-        responses=FindingSerializer,
-        description="Take one step on the finding: the clerk's 报告进展 (progress), 申请销号 "
-        "(claim_closure); the staff's 销号 (close_off, `text` is the evidence and is "
-        "required), 退回整改 (reject_closure), 回头看重新整改 (review_reopen), 挂牌督办 "
-        "(flag / unflag).",
-    )
-    @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
-    def act(self, request: Request, pk: str, action_name: str) -> Response:
-        finding = self.get_object()
+    def take_action(self, obj: Finding, name: str, request: Request) -> None:
         user = acting_user(request)
-        step = action_named(action_name)
-        data = _valid(step.form(_body(request), request.FILES))
-        if not may(user, finding, step):
+        step = action_named(name)
+        data = valid(step.form(form_data(request), request.FILES))
+        if not may(user, obj, step):
             raise InvalidTransition()
-        step.run(finding, user, data)
-        finding.refresh_from_db()
-        return Response(FindingSerializer(finding).data)
+        step.run(obj, user, data)

@@ -29,11 +29,12 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from congress.api.actions import request_fields, valid
 from congress.keyset import KeysetPagination
 from supervision import monitoring as m
 from supervision import monitoring_forms as mf
 from supervision import selectors
-from supervision.api import QuestionSerializer, _body, _valid, merged, staff_user, visible_in_body
+from supervision.api import QuestionSerializer, merged, staff_user, visible_in_body
 from supervision.models.monitoring import (
     MonitoringPoint,
     PointKind,
@@ -130,12 +131,12 @@ class MonitoringPointViewSet(
     @extend_schema(request=PointCreateInput, responses={201: MonitoringPointSerializer})
     def create(self, request: Request) -> Response:
         user = staff_user(request)
-        body = _body(request)
+        body = request_fields(request)
         topic = visible_in_body(selectors.visible_topics(user), body, "topic")
         form = mf.PointForm(
             body, regions=m.regions_for(topic), representatives=m.representatives_for(topic)
         )
-        point = m.point_create(topic=topic, by=user, **_valid(form))
+        point = m.point_create(topic=topic, by=user, **valid(form))
         return Response(self._read(point.pk), status=status.HTTP_201_CREATED)
 
     @extend_schema(request=PointsBulkInput, responses={201: MonitoringPointSerializer(many=True)})
@@ -143,9 +144,9 @@ class MonitoringPointViewSet(
     def bulk(self, request: Request) -> Response:
         """批量添加: every line a point; one bad line adds none (its message names it)."""
         user = staff_user(request)
-        body = _body(request)
+        body = request_fields(request)
         topic = visible_in_body(selectors.visible_topics(user), body, "topic")
-        lines = _valid(mf.PointsBulkForm(body))["lines"]
+        lines = valid(mf.PointsBulkForm(body))["lines"]
         created = m.points_bulk_create(topic=topic, text=lines, by=user)
         rows = self.get_queryset().filter(pk__in=[point.pk for point in created])
         data = MonitoringPointSerializer(rows.order_by(*m.POINT_ORDER), many=True).data
@@ -234,8 +235,8 @@ class MonitoringQuestionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewS
             "options": question.options,
             "required": question.required,
         }
-        form = mf.QuestionForm(merged(current, _body(request)))
-        done = m.question_update(question=question, by=user, **_valid(form))
+        form = mf.QuestionForm(merged(current, request_fields(request)))
+        done = m.question_update(question=question, by=user, **valid(form))
         return Response(QuestionSerializer(done).data)
 
     @extend_schema(request=QuestionMoveInput, responses=QuestionSerializer(many=True))
@@ -245,7 +246,7 @@ class MonitoringQuestionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewS
         last down stays); answers the questionnaire's questions in their new order."""
         user = staff_user(request)
         question = self.get_object()
-        step = QuestionMoveInput(data=_body(request))
+        step = QuestionMoveInput(data=request_fields(request))
         step.is_valid(raise_exception=True)
         m.question_move(question=question, up=step.validated_data["move"] == "up", by=user)
         return self._in_order(question.questionnaire.topic_id)

@@ -30,14 +30,19 @@ from rest_framework.response import Response
 from congress.scoping import get_visible_or_404
 
 
+def request_fields(request: Request) -> Mapping[str, Any]:
+    """The request's fields: a form post or a JSON object; anything else is a 400."""
+    if not isinstance(request.data, Mapping):
+        raise serializers.ValidationError(_("请求内容应为对象（字段名：值）。"))
+    return request.data
+
+
 def form_data(request: Request) -> Any:
     """The request's fields as a Django form reads them: a form post as it is, a JSON
     object with its lists kept as lists (a multiple choice), anything else a 400."""
-    data = request.data
+    data = request_fields(request)
     if hasattr(data, "getlist"):
         return data
-    if not isinstance(data, Mapping):
-        raise serializers.ValidationError(_("请求内容应为对象（字段名：值）。"))
     return MultiValueDict(
         {key: value if isinstance(value, list) else [value] for key, value in data.items()}
     )
@@ -64,7 +69,9 @@ def action_name_parameter(names: Iterable[str]) -> OpenApiParameter:
     )
 
 
-def action_schema(names: Iterable[str], *, request: Any, responses: Any, description: str) -> Any:
+def action_schema(
+    names: Iterable[str], *, request: Any, responses: Any, description: str = ""
+) -> Any:
     """The schema of one viewset's action route (for ``extend_schema_view(act=...)``)."""
     return extend_schema(
         parameters=[action_name_parameter(names)],

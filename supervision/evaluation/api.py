@@ -24,13 +24,14 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from congress.api.actions import ActionRoute, action_schema, request_fields, valid
 from congress.api.throttling import BallotCastThrottle, count_refused
 from congress.ballots.errors import ResultsNotPublished
 from congress.ballots.http import session_untouched
@@ -40,7 +41,7 @@ from congress.models import Congress, User
 from congress.scoping import get_visible_or_404
 from representatives.selectors import representative_of
 from supervision import selectors as supervision_selectors
-from supervision.api import _body, _valid, staff_user, visible_in_body
+from supervision.api import staff_user, visible_in_body
 from supervision.evaluation import actions, selectors, services
 from supervision.evaluation.forms import EvaluationForm
 from supervision.models.evaluation import (
@@ -171,7 +172,14 @@ def _check_named_fields(data: dict[str, Any]) -> None:
         raise ValidationError({"criteria": [str(error.message)]}) from None
 
 
-class EvaluationViewSet(viewsets.ReadOnlyModelViewSet):
+@extend_schema_view(
+    act=action_schema(
+        actions.EVALUATION_ACTIONS,
+        request=None,
+        responses=EvaluationSerializer,
+    )
+)
+class EvaluationViewSet(ActionRoute, viewsets.ReadOnlyModelViewSet):
     pagination_class = KeysetPagination
     keyset_ordering = selectors.LIST_ORDER
 
@@ -189,9 +197,9 @@ class EvaluationViewSet(viewsets.ReadOnlyModelViewSet):
         """A draft evaluation, as the new-evaluation page makes it (opened later with the
         ``evaluation_open`` step)."""
         user = staff_user(request)
-        body = _body(request)
+        body = request_fields(request)
         congress = visible_in_body(selectors.congresses_managed(user), body, "congress")
-        data = _valid(_creation_form(user, congress, body))
+        data = valid(_creation_form(user, congress, body))
         _check_named_fields(data)
         evaluation = services.evaluation_create(by=user, **data)
         created = (
@@ -206,12 +214,14 @@ class EvaluationViewSet(viewsets.ReadOnlyModelViewSet):
             selectors.visible_evaluations(self.request.user), pk=self.kwargs["pk"]
         )
 
-    @extend_schema(request=None, responses=EvaluationSerializer)
-    @action(detail=True, methods=["post"], url_path=r"actions/(?P<name>[a-z_]+)")
-    def act(self, request: Request, pk: str | None = None, name: str = "") -> Response:
-        evaluation = self._evaluation()  # 404 outside the scope; a step not theirs: 409
-        done = actions.take(name, evaluation, request.user)  # type: ignore[arg-type]
-        return Response(EvaluationSerializer(done).data)
+    def action_object(self, pk: str) -> Evaluation:
+        return self._evaluation()  # 404 outside the scope; a step not theirs: 409
+
+    def take_action(self, obj: Evaluation, name: str, request: Request) -> None:
+        actions.take(name, obj, request.user)  # type: ignore[arg-type]
+
+    def action_answer(self, obj: Evaluation, request: Request) -> Response:
+        return Response(EvaluationSerializer(self._evaluation()).data)
 
     @extend_schema(request=EvaluationBallotSerializer, responses={201: EvaluationReceiptSerializer})
     # Not added to the per-user and per-token histories (a cast dated beside its voter).

@@ -31,12 +31,13 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from congress.api.actions import ActionRoute, action_schema, form_data, request_fields, valid
 from congress.ballots.http import session_untouched
 from congress.keyset import KeysetPagination
 from congress.models import Department, Region, User
@@ -49,7 +50,7 @@ from congress.scoping import (
     within_reach,
 )
 from supervision import selectors as supervision_selectors
-from supervision.api import _body, _valid, merged, visible_in_body
+from supervision.api import merged, visible_in_body
 from supervision.meetings import actions, selectors, services
 from supervision.meetings.forms import (
     AgendaEditForm,
@@ -315,7 +316,19 @@ def _members(meeting: Meeting) -> Any:
     return MeetingMemberSerializer(rows, many=True).data
 
 
-class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+@extend_schema_view(
+    act=action_schema(
+        actions.MEETING_ACTIONS,
+        request=MeetingStepInput,
+        responses=MeetingSerializer,
+        description="Take one step on the meeting: 会议已召开 (meeting_hold), 取消会议 "
+        "(meeting_cancel, `reason` required; the reports still awaited are cancelled). An "
+        "unknown name: 400; a step not open now: 409.",
+    )
+)
+class MeetingViewSet(
+    ActionRoute, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """The meetings in the user's scope; their staff schedule and run them."""
 
     serializer_class = MeetingSerializer
@@ -334,11 +347,11 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         """安排会议: 第N次会议 of a congress in the staff's scope (another's: 404); its
         members are the committee's members now."""
         user = staff_creating(request)
-        body = _body(request)
+        body = request_fields(request)
         congresses = supervision_selectors.congresses_managed(user)
         visible_in_body(congresses, body, "congress")
         form = MeetingForm(body, congresses=congresses)
-        meeting = services.meeting_schedule(by=user, **_valid(form))
+        meeting = services.meeting_schedule(by=user, **valid(form))
         return self._answer(meeting, status.HTTP_201_CREATED)
 
     @extend_schema(methods=["GET"], request=None, responses=MeetingMemberSerializer(many=True))
@@ -353,7 +366,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         user = staff_of(request, meeting.region)
         if request.method != "POST":
             return Response(_members(meeting))
-        data = MeetingMemberInput(data=_body(request), meeting=meeting)
+        data = MeetingMemberInput(data=request_fields(request), meeting=meeting)
         data.is_valid(raise_exception=True)
         seat = services.meeting_member_add(
             meeting=meeting, user=data.validated_data["user"], by=user
@@ -367,33 +380,15 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         absent. Someone who is no member of the meeting: 400 on ``present``."""
         meeting = self.get_object()
         user = staff_of(request, meeting.region)
-        form = AttendanceForm(_body(request), members=member_choices(meeting))
-        present = [int(value) for value in _valid(form)["present"]]
+        form = AttendanceForm(request_fields(request), members=member_choices(meeting))
+        present = [int(value) for value in valid(form)["present"]]
         services.meeting_attendance(meeting=meeting, present=present, by=user)
         return Response(_members(meeting))
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "action_name",
-                OpenApiTypes.STR,
-                OpenApiParameter.PATH,
-                enum=list(actions.MEETING_ACTIONS),
-            )
-        ],
-        request=MeetingStepInput,
-        responses=MeetingSerializer,
-        description="Take one step on the meeting: 会议已召开 (meeting_hold), 取消会议 "
-        "(meeting_cancel, `reason` required; the reports still awaited are cancelled). An "
-        "unknown name: 400; a step not open now: 409.",
-    )
-    @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
-    def act(self, request: Request, pk: str, action_name: str) -> Response:
-        meeting = self.get_object()
-        user = staff_of(request, meeting.region)
-        step = actions.meeting_action(action_name)
-        actions.take_meeting(action_name, meeting, _valid(step.form(_body(request))), user)
-        return self._answer(meeting)
+    def take_action(self, obj: Meeting, name: str, request: Request) -> None:
+        user = staff_of(request, obj.region)
+        step = actions.meeting_action(name)
+        actions.take_meeting(name, obj, valid(step.form(form_data(request))), user)
 
     @extend_schema(request=AgendaItemAddInput, responses={201: AgendaItemSerializer})
     @action(detail=True, methods=["post"])
@@ -402,13 +397,25 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         before the meeting) or an inquiry."""
         meeting = self.get_object()
         user = staff_of(request, meeting.region)
-        form = agenda_form(user, meeting, _body(request))
-        item = services.agenda_add(meeting=meeting, by=user, **_valid(form))
+        form = agenda_form(user, meeting, request_fields(request))
+        item = services.agenda_add(meeting=meeting, by=user, **valid(form))
         fresh = selectors.visible_items(user).select_related("vote").get(pk=item.pk)
         return Response(AgendaItemSerializer(fresh).data, status=status.HTTP_201_CREATED)
 
 
-class AgendaItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+@extend_schema_view(
+    act=action_schema(
+        actions.ITEM_ACTIONS,
+        request=None,
+        responses=AgendaItemSerializer,
+        description="Take a step by name (report_submit: text and/or attachment, a file sent as "
+        "multipart; evaluation_open, "
+        "evaluation_close: no fields). An unknown name: 400; not allowed now: 409.",
+    )
+)
+class AgendaItemViewSet(
+    ActionRoute, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     serializer_class = AgendaItemSerializer
     pagination_class = KeysetPagination
     keyset_ordering = ("-id", "-pk")
@@ -425,10 +432,10 @@ class AgendaItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         user = staff_of(request, item.region)
         current = {"title": item.title, "topic": str(item.topic_id) if item.topic_id else ""}
         form = AgendaEditForm(
-            merged(current, _body(request)),
+            merged(current, request_fields(request)),
             topics=Topic.objects.filter(region=item.region).order_by("-pk"),
         )
-        services.agenda_update(item=item, by=user, **_valid(form))
+        services.agenda_update(item=item, by=user, **valid(form))
         return Response(AgendaItemSerializer(self.get_queryset().get(pk=item.pk)).data)
 
     @extend_schema(methods=["GET"], request=None, responses=MeetingQuestionSerializer(many=True))
@@ -444,7 +451,7 @@ class AgendaItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             rows = selectors.inquiry_questions(item)
             return Response(MeetingQuestionSerializer(rows, many=True).data)
         user = staff_of(request, item.region)
-        data = _valid(question_form(item, _body(request)))
+        data = valid(question_form(item, request_fields(request)))
         question = services.question_record(item=item, by=user, **data)
         return Response(MeetingQuestionSerializer(question).data, status=status.HTTP_201_CREATED)
 
@@ -465,31 +472,14 @@ class AgendaItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         item = self.get_object()
         user = staff_of(request, item.region)
         question = get_visible_or_404(item.questions.all(), pk=int(question_id))
-        data = _valid(AnswerForm(_body(request)))
+        data = valid(AnswerForm(request_fields(request)))
         question = services.question_answer(question=question, by=user, **data)
         return Response(MeetingQuestionSerializer(question).data)
 
-    @extend_schema(
-        request=None,
-        responses=AgendaItemSerializer,
-        description="Take a step by name (report_submit: text and/or attachment, a file sent as "
-        "multipart; evaluation_open, "
-        "evaluation_close: no fields). An unknown name: 400; not allowed now: 409.",
-    )
-    @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
-    def act(self, request: Request, pk: str, action_name: str) -> Response:
-        item = get_visible_or_404(selectors.visible_items(request.user), pk=pk)
-        declared = actions.item_action(action_name)
-        if not isinstance(request.data, Mapping):
-            raise serializers.ValidationError("a JSON object is expected")
-        form = declared.form(request.data, request.FILES)
-        if not form.is_valid():
-            raise serializers.ValidationError(
-                {name: [str(e) for e in errors] for name, errors in form.errors.items()}
-            )
-        actions.take_item(action_name, item, form.cleaned_data, acting_user(request))
-        fresh = self.get_queryset().get(pk=item.pk)
-        return Response(AgendaItemSerializer(fresh).data)
+    def take_action(self, obj: AgendaItem, name: str, request: Request) -> None:
+        declared = actions.item_action(name)
+        form = declared.form(form_data(request), request.FILES)
+        actions.take_item(name, obj, valid(form), acting_user(request))
 
     @extend_schema(request=MeetingRatingBallotSerializer, responses={201: MeetingReceiptSerializer})
     @action(detail=True, methods=["post"])
@@ -528,7 +518,17 @@ class ReviewOpinionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OpinionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+@extend_schema_view(
+    act=action_schema(
+        actions.OPINION_ACTIONS,
+        request=None,
+        responses=ReviewOpinionSerializer,
+        description="Take a step by name. An unknown name: 400; not allowed now: 409.",
+    )
+)
+class OpinionViewSet(
+    ActionRoute, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """审议意见: staff see their region's, a clerk those issued to their bodies. Staff draft
     one (``POST``) and edit it while a draft (``PATCH``). Steps: ``POST
     …/{id}/actions/{name}/`` (opinion_issue; opinion_report_handling: text;
@@ -551,11 +551,11 @@ class OpinionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         """起草审议意见 on a report heard at a held meeting (``item``), for the body that
         will handle it (``department``, of the meeting's region)."""
         user = staff_creating(request)
-        body = _body(request)
+        body = request_fields(request)
         item = visible_in_body(selectors.visible_items(user), body, "item")
         staff_of(request, item.region)
         form = OpinionForm(body, departments=departments_in(item.region))
-        opinion = services.opinion_draft(item=item, by=user, **_valid(form))
+        opinion = services.opinion_draft(item=item, by=user, **valid(form))
         return self._answer(opinion, status.HTTP_201_CREATED)
 
     @extend_schema(request=ReviewOpinionEditInput, responses=ReviewOpinionSerializer)
@@ -565,26 +565,11 @@ class OpinionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         user = staff_of(request, opinion.region)
         current = {"department": str(opinion.department_id), "text": opinion.text}
         form = OpinionForm(
-            merged(current, _body(request)), departments=departments_in(opinion.region)
+            merged(current, request_fields(request)), departments=departments_in(opinion.region)
         )
-        services.opinion_update(opinion=opinion, by=user, **_valid(form))
+        services.opinion_update(opinion=opinion, by=user, **valid(form))
         return self._answer(opinion)
 
-    @extend_schema(
-        request=None,
-        responses=ReviewOpinionSerializer,
-        description="Take a step by name. An unknown name: 400; not allowed now: 409.",
-    )
-    @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
-    def act(self, request: Request, pk: str, action_name: str) -> Response:
-        opinion = get_visible_or_404(self.get_queryset(), pk=pk)
-        declared = actions.opinion_action(action_name)
-        if not isinstance(request.data, Mapping):
-            raise serializers.ValidationError("a JSON object is expected")
-        form = declared.form(request.data)
-        if not form.is_valid():
-            raise serializers.ValidationError(
-                {name: [str(e) for e in errors] for name, errors in form.errors.items()}
-            )
-        actions.take_opinion(action_name, opinion, form.cleaned_data, acting_user(request))
-        return Response(ReviewOpinionSerializer(self.get_queryset().get(pk=opinion.pk)).data)
+    def take_action(self, obj: ReviewOpinion, name: str, request: Request) -> None:
+        form = actions.opinion_action(name).form(form_data(request))
+        actions.take_opinion(name, obj, valid(form), acting_user(request))

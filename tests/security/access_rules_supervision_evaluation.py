@@ -322,7 +322,7 @@ RULES: dict[str, Rule] = {
                         **dict.fromkeys(DISTRICT, OK),
                     )
                 ),
-                fresh("draft", "in", name="evaluation_open"),
+                fresh("draft", "in", action_name="evaluation_open"),
                 "POST",
                 fresh=True,
                 unchanged=_status_of,
@@ -337,7 +337,7 @@ RULES: dict[str, Rule] = {
                         **dict.fromkeys(DISTRICT, OK),
                     )
                 ),
-                fresh("open", "in", name="evaluation_close"),
+                fresh("open", "in", action_name="evaluation_close"),
                 "POST",
                 fresh=True,
                 unchanged=_status_of,
@@ -352,7 +352,7 @@ RULES: dict[str, Rule] = {
                         **dict.fromkeys(OTHER_DISTRICT, OK),
                     )
                 ),
-                fresh("open", "out", name="evaluation_close"),
+                fresh("open", "out", action_name="evaluation_close"),
                 "POST",
                 fresh=True,
                 unchanged=_status_of,
@@ -360,7 +360,7 @@ RULES: dict[str, Rule] = {
             Case(
                 "a name that is no step: 400",
                 api(only(DISTRICT, ok=400)),
-                fresh("draft", "in", name="nonsense"),
+                fresh("draft", "in", action_name="nonsense"),
                 "POST",
                 fresh=True,
                 unchanged=_status_of,
