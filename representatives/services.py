@@ -717,25 +717,21 @@ def duty_shift_serve(*, shift: DutyShift, by: User | None, note: str = "") -> Du
 def duty_shift_take_leave(*, shift: DutyShift, reason: str, by: User | None) -> DutyShift:
     if not reason.strip():
         raise RuleViolation(_("请假须写明原因。"))
-    apply_transition(
-        instance=shift,
-        transitions=SHIFT_TRANSITIONS,
-        action="take_leave",
-        by=by,
-        case_type=SHIFT_CASE,
-        note=reason,
-        updates={"reason": reason[:200]},
-    )
-    return shift
+    return _shift_move(shift, "take_leave", reason, by)
 
 
 def duty_shift_mark_absent(*, shift: DutyShift, reason: str, by: User | None) -> DutyShift:
     if shift.date > timezone.localdate():
         raise RuleViolation(_("班次尚未到期，不能登记缺勤。"))
+    return _shift_move(shift, "mark_absent", reason, by)
+
+
+def _shift_move(shift: DutyShift, action: str, reason: str, by: User | None) -> DutyShift:
+    """A shift's move with its reason, kept on the row (200 characters) and the event."""
     apply_transition(
         instance=shift,
         transitions=SHIFT_TRANSITIONS,
-        action="mark_absent",
+        action=action,
         by=by,
         case_type=SHIFT_CASE,
         note=reason,

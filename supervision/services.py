@@ -169,10 +169,7 @@ def topic_create(
 ) -> Topic:
     require_in_jurisdiction(by, plan.region)
     departments, committees = list(departments), list(committees)
-    if not _text(title):
-        raise RuleViolation(_("请填写议题。"))
-    _check_dates(starts_on, ends_on)
-    _check_topic_parts(plan, departments, committees)
+    _check_topic(plan, title, starts_on, ends_on, departments, committees)
     with transaction.atomic():
         topic = Topic.objects.create(
             plan=plan,
@@ -189,6 +186,22 @@ def topic_create(
         topic.committees.set(committees)
         record_event(case_type=TOPIC_CASE, case_id=topic.pk, action="create", by=by)
     return topic
+
+
+def _check_topic(
+    plan: SupervisionPlan,
+    title: str,
+    starts_on: datetime.date | None,
+    ends_on: datetime.date | None,
+    departments: list[Department],
+    committees: list[Committee],
+) -> None:
+    """What a topic must be, new or edited: a title, its dates in order, its departments
+    and committees of the plan's region and congress."""
+    if not _text(title):
+        raise RuleViolation(_("请填写议题。"))
+    _check_dates(starts_on, ends_on)
+    _check_topic_parts(plan, departments, committees)
 
 
 def _check_dates(starts_on: datetime.date | None, ends_on: datetime.date | None) -> None:
@@ -210,10 +223,7 @@ def topic_update(
 ) -> Topic:
     require_in_jurisdiction(by, topic.region)
     departments, committees = list(departments), list(committees)
-    if not _text(title):
-        raise RuleViolation(_("请填写议题。"))
-    _check_dates(starts_on, ends_on)
-    _check_topic_parts(topic.plan, departments, committees)
+    _check_topic(topic.plan, title, starts_on, ends_on, departments, committees)
     with transaction.atomic():
         Topic.objects.filter(pk=topic.pk).update(
             kind=kind,
