@@ -26,7 +26,12 @@ from django.db.models import QuerySet
 from django.http import Http404, QueryDict
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -543,6 +548,22 @@ class SupervisionTopicViewSet(
             topic=topic, by=user, **valid(mf.QuestionForm(request_fields(request)))
         )
         return Response(QuestionSerializer(question).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=inline_serializer("QuestionnaireIntroInput", {"intro": serializers.CharField()}),
+        responses=inline_serializer(
+            "QuestionnaireIntro", {"intro": serializers.CharField(read_only=True)}
+        ),
+    )
+    @action(detail=True, methods=["post"], url_path="questionnaire/intro")
+    def questionnaire_intro(self, request: Request, pk: str) -> Response:
+        """问卷说明: the words above the questions on the public page (empty: none), as on
+        the questionnaire page; until the first answer (then a 400)."""
+        user = staff_user(request)
+        topic = self.get_object()
+        data = valid(mf.IntroForm(request_fields(request)))
+        found = m.questionnaire_set_intro(topic=topic, by=user, **data)
+        return Response({"intro": found.intro})
 
 
 @extend_schema_view(

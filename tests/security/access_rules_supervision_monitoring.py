@@ -17,7 +17,12 @@ from typing import Any
 from congress.models import Region, User
 from supervision import monitoring as m
 from supervision import services
-from supervision.models.monitoring import MonitoringPoint, SurveyAnswer, SurveyQuestion
+from supervision.models.monitoring import (
+    MonitoringPoint,
+    Questionnaire,
+    SurveyAnswer,
+    SurveyQuestion,
+)
 from supervision.models.topics import SupervisionPlan, Topic, TopicKind
 from tests.security.access_rules import (
     API_ANONYMOUS,
@@ -247,6 +252,10 @@ def _question_count(cast: Cast, args: dict[str, Any]) -> int:
     return SurveyQuestion.objects.count()
 
 
+def _intros(cast: Cast, args: dict[str, Any]) -> list[str]:
+    return sorted(Questionnaire.objects.values_list("intro", flat=True))
+
+
 def _api_question_data(side: str) -> Builder:
     return lambda cast: {"kind": "text", "text": f"建议{uuid.uuid4().hex[:8]}", "required": False}
 
@@ -446,6 +455,19 @@ RULES: dict[str, Rule] = {
                 unchanged=_question_count,
                 args=fresh_topic,
                 data=_api_question_data,
+            ),
+        )
+    ),
+    # 问卷说明 through the API: a new campaign each time, its questionnaire unanswered.
+    "supervision-topic-questionnaire-intro": Rule(
+        (
+            Case("get is not a step", api(signed_in(NOT_ALLOWED)), topic("in")),
+            *api_write(
+                "set the introduction",
+                ok=OK,
+                unchanged=_intros,
+                args=fresh_topic,
+                data=lambda side: lambda cast: {"intro": f"请如实填写{uuid.uuid4().hex[:6]}"},
             ),
         )
     ),

@@ -225,3 +225,30 @@ def test_reads_and_writes_cost_the_same_for_3_and_30_questions(
         return figures
 
     assert costs(3) == costs(30)
+
+
+def test_staff_set_the_introduction_until_the_first_answer(
+    client: Client, world: World, district_staff: User, other_district_staff: User
+) -> None:
+    """问卷说明 through ``POST /api/v1/supervision/topics/{id}/questionnaire/intro/``: the
+    words the public page shows above the questions; another district's staff get 404;
+    once someone answered, a 400 and the words stay."""
+    campaign = campaign_of(world.district, district_staff)
+    questions = questions_of(campaign, district_staff)
+    url = f"/api/v1/supervision/topics/{campaign.pk}/questionnaire/intro/"
+
+    login(client, other_district_staff)
+    assert _post(client, url, {"intro": "别处的说明"}).status_code == 404
+
+    login(client, district_staff)
+    response = _post(client, url, {"intro": " 本问卷匿名填写，约需两分钟。 "})
+    assert response.status_code == 200, response.content
+    assert response.json() == {"intro": "本问卷匿名填写，约需两分钟。"}
+    assert m.questionnaire_of(campaign).intro == "本问卷匿名填写，约需两分钟。"
+    assert _post(client, url, ["不是对象"]).status_code == 400
+
+    answer(point_of(campaign, district_staff), questions, satisfaction=0, trips=0)
+    refused = _post(client, url, {"intro": "改过的说明"})
+    assert refused.status_code == 400
+    assert refused.json()["message"] == "问卷已有答卷，题目不能再修改。"
+    assert m.questionnaire_of(campaign).intro == "本问卷匿名填写，约需两分钟。"
