@@ -191,6 +191,38 @@ def question_results(
     return results
 
 
+@dataclass
+class Satisfaction:
+    """满意度 answers of one point (or one kind of point): how many were given and the
+    share of 满意 + 基本满意 among them (None when there is none)."""
+
+    answers: int = 0
+    satisfied: int = 0
+
+    @property
+    def share(self) -> Decimal | None:
+        return _percent(self.satisfied, self.answers)
+
+
+def satisfaction_by(
+    questionnaire: Questionnaire | None, key: str, points: Iterable[int] | None = None
+) -> dict[str, Satisfaction]:
+    """The 满意度 questions' answers grouped by ``key`` ("point" or "point__kind"), in one
+    grouped query over the questionnaire's answers (those of ``points`` only, when given:
+    a page of the points list reads its own on the answers' point index)."""
+    if questionnaire is None:
+        return {}
+    rows = SurveyAnswer.objects.filter(
+        questionnaire=questionnaire, question__kind=SurveyQuestionKind.SATISFACTION
+    )
+    if points is not None:
+        rows = rows.filter(point__in=list(points))
+    grouped = rows.values(key).annotate(
+        n=Count("pk"), satisfied=Count("pk", filter=Q(option__in=(0, 1)))
+    )
+    return {str(row[key]): Satisfaction(row["n"], row["satisfied"]) for row in grouped}
+
+
 def text_answers(questionnaire: Questionnaire) -> QuerySet[SurveyAnswer]:
     """The free-text answers, newest first on the partial index (keyset pages)."""
     return SurveyAnswer.objects.filter(

@@ -66,11 +66,14 @@ def point_list(request: HttpRequest, pk: int) -> HttpResponse:
     topic = _topic(request, pk)
     page = keyset_page(m.topic_points(topic), request.GET, ordering=m.POINT_ORDER)
     counts = m.point_counts(topic)
+    questionnaire = m.questionnaire_of(topic)
+    shares = m.satisfaction_by(questionnaire, "point", [point.pk for point in page])
     context = {
         "topic": topic,
         "page": page,
+        "rows": [(point, shares.get(str(point.pk))) for point in page],
         "counts": [(label, counts[kind]) for kind, label in PointKind.choices],
-        "questionnaire": m.questionnaire_of(topic),
+        "questionnaire": questionnaire,
         "is_open": topic.status in m.OPEN_TOPIC,
     }
     return render(request, "supervision/monitoring/points.html", context)
@@ -256,10 +259,12 @@ def question_change(request: HttpRequest, pk: int) -> HttpResponse:
 def results(request: HttpRequest, pk: int) -> HttpResponse:
     topic = _topic(request, pk)
     found = m.questionnaire_of(topic)
+    by_kind = m.satisfaction_by(found, "point__kind")
     context = {
         "topic": topic,
         "questionnaire": found,
         "results": m.question_results(found),
+        "by_kind": [(label, by_kind[kind]) for kind, label in PointKind.choices if kind in by_kind],
     }
     return render(request, "supervision/monitoring/results.html", context)
 

@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from supervision import monitoring as m
-from supervision.models.monitoring import MonitoringPoint, QuestionnaireResponse
+from supervision.models.monitoring import MonitoringPoint, PointKind, QuestionnaireResponse
 from supervision.models.topics import Finding
 from tests.conftest import login
 from tests.supervision.monitoring_support import (
@@ -163,6 +163,41 @@ def test_results_show_counts_and_the_satisfaction_share(
     page = client.get(reverse("monitoring_results", args=[campaign.pk])).content.decode()
     assert "共 4 份答卷" in page
     assert "50.0%" in page and "25.0%" in page and "<strong>75.0%</strong>" in page
+
+
+def test_each_point_and_each_kind_of_point_shows_its_satisfaction_rate(
+    client, campaign, questions, district_staff
+) -> None:
+    """The market (a survey point): 满意, 基本满意, 不满意, 不满意 → 2 of 4, 50.0 %. The
+    factory (a contact point): 满意, 满意, 基本满意 → 3 of 3, 100.0 %. The hall (another
+    survey point): 不满意 → 0 of 1, 0.0 %. Survey points together: 2 of 5, 40.0 %."""
+    market = point_of(campaign, district_staff)
+    factory = point_of(campaign, district_staff, "江海精密机械有限公司", PointKind.CONTACT)
+    hall = point_of(campaign, district_staff, "区政务服务中心")
+    for where, marks in ((market, (0, 1, 2, 2)), (factory, (0, 0, 1)), (hall, (2,))):
+        for mark in marks:
+            answer(where, questions, mark, 0)
+    login(client, district_staff)
+    page = client.get(reverse("monitoring_points", args=[campaign.pk])).content.decode()
+    rows = page.split('data-testid="point-row"')[1:]
+    shares = {
+        name: row.split('data-testid="point-satisfied"')[1].split("满意率 ")[1].split("%")[0]
+        for row in rows
+        for name in ("新浦农贸市场", "江海精密机械有限公司", "区政务服务中心")
+        if name in row
+    }
+    assert shares == {
+        "新浦农贸市场": "50.0",
+        "江海精密机械有限公司": "100.0",
+        "区政务服务中心": "0.0",
+    }
+
+    results = client.get(reverse("monitoring_results", args=[campaign.pk])).content.decode()
+    kinds = [
+        [cell.split(">", 1)[1] for cell in row.split("</td>")[:4]]
+        for row in results.split('data-testid="kind-row">')[1:]
+    ]
+    assert kinds == [["联系点", "3", "3", "100.0%"], ["调查点", "5", "2", "40.0%"]]
 
 
 def test_the_workbook_holds_the_aggregates_and_no_written_answer(
