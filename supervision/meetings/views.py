@@ -233,6 +233,12 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_item(request, item)
 
 
+def _ids(action: str) -> str:
+    """Each step's form on the item's page has ids of its own (the draft's and the
+    report's both have a 'text' field): a label names its own field."""
+    return f"id_{action}_%s"
+
+
 def _render_item(
     request: HttpRequest,
     item: AgendaItem,
@@ -245,7 +251,7 @@ def _render_item(
         (
             name,
             actions.ITEM_ACTIONS[name],
-            (forms or {}).get(name) or actions.ITEM_ACTIONS[name].form(),
+            (forms or {}).get(name) or actions.ITEM_ACTIONS[name].form(auto_id=_ids(name)),
         )
         for name in allowed
     ]
@@ -283,7 +289,7 @@ def item_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except DomainError as error:
         messages.error(request, str(error.message))
         return redirect(item)
-    form = step.form(request.POST, request.FILES)
+    form = step.form(request.POST, request.FILES, auto_id=_ids(action))
     if form.is_valid():
         try:
             actions.take_item(action, item, form.cleaned_data, acting_user(request))
