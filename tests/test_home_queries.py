@@ -57,9 +57,11 @@ EXPECTED: dict[str, dict[str, int]] = {
         "/suggestions/workspace/": 8,
         "/suggestions/workspace/?state=all": 8,
     },
-    # The open department evaluations the representative may score: one read.
+    # The open department evaluations the representative may score: one read. The points
+    # card reads the representative's region and the point rules in force there (a
+    # congress may set its own values: docs/rules.md, "Point rules").
     "representative": {
-        "/": 22,
+        "/": 23,
         "/suggestions/": 8,
     },
 }
