@@ -26,6 +26,7 @@ from django.db.models import Count, Q, Sum
 
 from congress.areas import AREA_DEPTHS
 from congress.models import CongressLevel, Region
+from congress.scoping import region_scope_q
 from representatives.models import Mandate, MandateStatus, SeatCount
 
 LEVELS = [level for level, _label in CongressLevel.choices]
@@ -126,3 +127,15 @@ def seat_figures(region: Region) -> dict[str, int]:
         **{name: Sum(name) for name in SEAT_FIGURES}
     )
     return {name: sums[name] or 0 for name in SEAT_FIGURES}
+
+
+def serving_in_scope(user: Any) -> int | None:
+    """The serving representatives in a staff user's jurisdiction (the home's card),
+    summed over the areas' rows of their staff regions (one query, each row once even
+    where regions overlap); None when a staff region lies below the summary's areas,
+    whose rows do not split it (the caller counts those people directly)."""
+    scope = region_scope_q(user, "area__path")
+    if scope is not None and any(region.depth > AREA_DEPTHS - 1 for region in user.staff_regions):
+        return None
+    rows = SeatCount.objects.all() if scope is None else SeatCount.objects.filter(scope)
+    return int(rows.aggregate(n=Sum("people"))["n"] or 0)

@@ -20,12 +20,12 @@ from dataclasses import dataclass
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from congress.dashboard import Period, Scope
-from congress.models import CongressLevel, User
+from congress.models import CongressLevel, Role, User
 from representatives import services
 from representatives.dashboard import representatives_panel
 from representatives.models import Mandate, Representative, SeatCount
@@ -34,8 +34,11 @@ from representatives.seat_counts import (
     seat_counts_differences,
     seat_counts_rebuild,
     seat_figures,
+    serving_in_scope,
 )
+from representatives.views import staff_card
 from tests.conftest import World
+from tests.factories import UserFactory, grant
 from tests.representatives.factories import RepresentativeFactory, seat
 
 START = datetime.date(2022, 1, 1)
@@ -212,3 +215,26 @@ def test_seats_added_and_deleted_in_the_admin_are_counted(
     assert deleted.status_code == 302
     assert _figures(world.other_district) == {}
     assert seat_counts_differences() == {}
+
+
+def test_the_staff_homes_serving_count_is_the_summarys_and_equals_a_plain_count(
+    world: World,
+    seats: Seats,
+    city_staff: User,
+    district_staff: User,
+    other_district_staff: User,
+    town_staff: User,
+    administrator: User,
+) -> None:
+    """The home's card (代表 N) reads the summary: the city 3 people, 海州区 2, 临江区 1,
+    新浦街道 1, everyone 3 for an administrator; a staff member of a village (below the
+    summary's areas) is counted from the representatives instead, 王一 alone."""
+    expected = {city_staff: 3, district_staff: 2, other_district_staff: 1, town_staff: 1}
+    for user, people in expected.items():
+        assert serving_in_scope(user) == people, user.username
+    assert serving_in_scope(administrator) == 3
+    village_staff = grant(UserFactory(username="taoyuan"), Role.STAFF, region=world.village)
+    assert serving_in_scope(village_staff) is None
+    request = RequestFactory().get("/")
+    request.user = village_staff
+    assert staff_card(request)["representatives"] == 1  # type: ignore[index]
