@@ -106,8 +106,33 @@ class AgendaItemSerializer(serializers.ModelSerializer):
             "re_report_of",
             "vote_status",
             "vote_outcome",
+            # The three stages before the meeting (docs/supervision-meetings.md): the draft
+            # for comments, the report (due_on, received_at, late above), and the office's
+            # sending to the members, each with its due date and late flag.
+            "draft_due_on",
+            "draft_received_at",
+            "draft_late",
+            "draft_text",
+            "draft_comments",
+            "members_due_on",
+            "sent_to_members_at",
+            "members_late",
         ]
         read_only_fields = fields
+
+    draft_text = serializers.SerializerMethodField()
+    draft_comments = serializers.SerializerMethodField()
+
+    def _reads_draft(self) -> bool:
+        """The draft and the comments on it are between the body and the committee's
+        staff: given on one item's read to them only (the view says so)."""
+        return bool(self.context.get("reads_draft"))
+
+    def get_draft_text(self, item: AgendaItem) -> str | None:
+        return item.draft_text if self._reads_draft() else None
+
+    def get_draft_comments(self, item: AgendaItem) -> str | None:
+        return item.draft_comments if self._reads_draft() else None
 
     def _vote(self, item: AgendaItem) -> EvaluationVote | None:
         try:
@@ -423,6 +448,14 @@ class AgendaItemViewSet(
 
     def get_queryset(self) -> QuerySet[AgendaItem]:
         return selectors.visible_items(self.request.user).select_related("vote")
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """One item; its staff and the reporting body's clerk also read the draft for
+        comments and the comments on it (null for anyone else, and in lists)."""
+        item = self.get_object()
+        parties = selectors.item_parties(request.user, item)
+        context = {**self.get_serializer_context(), "reads_draft": parties.staff or parties.clerk}
+        return Response(AgendaItemSerializer(item, context=context).data)
 
     @extend_schema(request=AgendaItemEditInput, responses=AgendaItemSerializer)
     def partial_update(self, request: Request, pk: str) -> Response:

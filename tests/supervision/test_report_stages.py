@@ -210,6 +210,28 @@ def test_the_members_do_not_see_the_draft(
     assert "内部征求意见稿" not in page.content.decode()
 
 
+def test_the_api_gives_the_stages_and_the_draft_to_staff_and_clerk_only(
+    client: Client, world: World, district_staff: User, clerk: User, members: list[User]
+) -> None:
+    """``GET /api/v1/supervision/agenda-items/{id}/``: the three stages' dates and flags
+    for all who see the item; the draft and the comments for its staff and the body's
+    clerk; a member reads null, and so does everyone in the list."""
+    item = add_report(world, schedule(world, district_staff, held_on=in_days(40)), district_staff)
+    services.draft_submit(item=item, text="内部征求意见稿", by=clerk)
+    services.draft_comment(item=item, comments="请补充数据", by=district_staff)
+    url = f"/api/v1/supervision/agenda-items/{item.pk}/"
+    for user, reads in ((district_staff, True), (clerk, True), (members[0], False)):
+        login(client, user)
+        body = client.get(url).json()
+        assert body["draft_late"] is False and body["draft_received_at"], user.username
+        assert body["draft_due_on"] and body["members_due_on"] and not body["members_late"]
+        expected = ("内部征求意见稿", "请补充数据") if reads else (None, None)
+        assert (body["draft_text"], body["draft_comments"]) == expected, user.username
+    login(client, district_staff)
+    listed = client.get("/api/v1/supervision/agenda-items/", {"meeting": item.meeting_id}).json()
+    assert [row["draft_text"] for row in listed["results"]] == [None]
+
+
 # --- the report (10 days before) and the members (7 days before) ------------------------------
 
 
