@@ -700,8 +700,8 @@ def build(ctx: DemoContext) -> None:
 def build_logins(ctx: DemoContext) -> None:
     """Every demo representative who has none gets a login through the bulk service
     (``accounts.accounts_create``, as staff would open them): an unusable password, so
-    they sign in by an SMS code (with the recording or console SMS backend, the code is
-    in the outbox or the log). Last of the builders (docs/representatives-accounts.md,
+    they sign in by an SMS code (the laptop demo shows it on the code page:
+    ``SMS_SIGNIN_DEMO_CODE``, DEBUG only). Last of the builders (docs/representatives-accounts.md,
     "The demo"), so the others still meet representatives who never had a login (a
     suggestion entered from paper, a score cast through the ballot box). No password
     is hashed: the bulk service's password is unusable, which costs nothing."""
