@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from congress.ballots.http import session_untouched
 from congress.errors import DomainError
+from congress.form_steps import submit
 from congress.keyset import keyset_page
 from congress.models import Congress, Department
 from congress.scoping import (
@@ -96,16 +97,15 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
     if not is_staff_or_admin(request.user):
         raise Http404
     form = MeetingForm(request.POST or None, congresses=_congresses(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.meeting_schedule(by=acting_user(request), **form.cleaned_data)
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-        else:
-            messages.success(request, _("会议已安排，请列入议程。"))
-            return redirect(meeting)
-    status = 400 if form.errors else 200
-    return render(request, "supervision/meetings/meeting_form.html", {"form": form}, status=status)
+    sent = submit(
+        request, form, lambda data: services.meeting_schedule(by=acting_user(request), **data)
+    )
+    if sent.done:
+        messages.success(request, _("会议已安排，请列入议程。"))
+        return redirect(sent.result)
+    return render(
+        request, "supervision/meetings/meeting_form.html", {"form": form}, status=sent.status
+    )
 
 
 @login_required
@@ -171,23 +171,23 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
         ]
     }
     form = AttendanceForm(request.POST or None, members=members, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_attendance(
-                meeting=meeting,
-                present=[int(v) for v in form.cleaned_data["present"]],
-                by=acting_user(request),
-            )
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-        else:
-            messages.success(request, _("出席情况已登记。"))
-            return redirect(meeting)
+    sent = submit(
+        request,
+        form,
+        lambda data: services.meeting_attendance(
+            meeting=meeting,
+            present=[int(v) for v in data["present"]],
+            by=acting_user(request),
+        ),
+    )
+    if sent.done:
+        messages.success(request, _("出席情况已登记。"))
+        return redirect(meeting)
     return render(
         request,
         "supervision/meetings/attendance.html",
         {"meeting": meeting, "form": form},
-        status=400 if form.errors else 200,
+        status=sent.status,
     )
 
 
@@ -204,19 +204,19 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
         .exclude(meeting=meeting)
         .order_by("-pk"),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.agenda_add(meeting=meeting, by=acting_user(request), **form.cleaned_data)
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-        else:
-            messages.success(request, _("已列入议程。"))
-            return redirect(meeting)
+    sent = submit(
+        request,
+        form,
+        lambda data: services.agenda_add(meeting=meeting, by=acting_user(request), **data),
+    )
+    if sent.done:
+        messages.success(request, _("已列入议程。"))
+        return redirect(meeting)
     return render(
         request,
         "supervision/meetings/agenda_form.html",
         {"meeting": meeting, "form": form},
-        status=400 if form.errors else 200,
+        status=sent.status,
     )
 
 
@@ -356,14 +356,14 @@ def inquiry_live(request: HttpRequest, pk: int) -> HttpResponse:
         questions=questions,
         members=_member_choices(item.meeting),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.question_record(item=item, by=acting_user(request), **form.cleaned_data)
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-        else:
-            messages.success(request, _("已记录。"))
-            return redirect("supervision_inquiry_live", pk=item.pk)
+    sent = submit(
+        request,
+        form,
+        lambda data: services.question_record(item=item, by=acting_user(request), **data),
+    )
+    if sent.done:
+        messages.success(request, _("已记录。"))
+        return redirect("supervision_inquiry_live", pk=item.pk)
     return render(
         request,
         "supervision/meetings/inquiry_live.html",
@@ -373,7 +373,7 @@ def inquiry_live(request: HttpRequest, pk: int) -> HttpResponse:
             "questions": selectors.inquiry_questions(item),
             "may_answer": True,
         },
-        status=400 if form.errors else 200,
+        status=sent.status,
     )
 
 
@@ -387,21 +387,19 @@ def opinion_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = OpinionForm(
         request.POST or None, departments=departments, initial={"department": item.department_id}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            opinion = services.opinion_draft(
-                item=item, by=acting_user(request), **form.cleaned_data
-            )
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-        else:
-            messages.success(request, _("审议意见已起草。"))
-            return redirect(opinion)
+    sent = submit(
+        request,
+        form,
+        lambda data: services.opinion_draft(item=item, by=acting_user(request), **data),
+    )
+    if sent.done:
+        messages.success(request, _("审议意见已起草。"))
+        return redirect(sent.result)
     return render(
         request,
         "supervision/meetings/opinion_form.html",
         {"item": item, "form": form},
-        status=400 if form.errors else 200,
+        status=sent.status,
     )
 
 
@@ -469,19 +467,19 @@ def agenda_edit(request: HttpRequest, pk: int) -> HttpResponse:
         topics=Topic.objects.filter(region=item.region).order_by("-pk"),
         initial={"title": item.title, "topic": item.topic_id},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.agenda_update(item=item, by=acting_user(request), **form.cleaned_data)
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-        else:
-            messages.success(request, _("议程已修改。"))
-            return redirect(item)
+    sent = submit(
+        request,
+        form,
+        lambda data: services.agenda_update(item=item, by=acting_user(request), **data),
+    )
+    if sent.done:
+        messages.success(request, _("议程已修改。"))
+        return redirect(item)
     return render(
         request,
         "supervision/meetings/agenda_form.html",
         {"meeting": item.meeting, "item": item, "form": form},
-        status=400 if form.errors else 200,
+        status=sent.status,
     )
 
 
@@ -497,19 +495,19 @@ def opinion_edit(request: HttpRequest, pk: int) -> HttpResponse:
         departments=departments,
         initial={"department": opinion.department_id, "text": opinion.text},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.opinion_update(opinion=opinion, by=acting_user(request), **form.cleaned_data)
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-        else:
-            messages.success(request, _("审议意见已修改。"))
-            return redirect(opinion)
+    sent = submit(
+        request,
+        form,
+        lambda data: services.opinion_update(opinion=opinion, by=acting_user(request), **data),
+    )
+    if sent.done:
+        messages.success(request, _("审议意见已修改。"))
+        return redirect(opinion)
     return render(
         request,
         "supervision/meetings/opinion_form.html",
         {"item": opinion.item, "opinion": opinion, "form": form},
-        status=400 if form.errors else 200,
+        status=sent.status,
     )
 
 
@@ -529,19 +527,17 @@ def question_answer(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         initial={"answer": question.answer, "satisfaction": question.satisfaction},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.question_answer(
-                question=question, by=acting_user(request), **form.cleaned_data
-            )
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-        else:
-            messages.success(request, _("回答已记录。"))
-            return redirect(question.item)
+    sent = submit(
+        request,
+        form,
+        lambda data: services.question_answer(question=question, by=acting_user(request), **data),
+    )
+    if sent.done:
+        messages.success(request, _("回答已记录。"))
+        return redirect(question.item)
     return render(
         request,
         "supervision/meetings/answer_form.html",
         {"question": question, "item": question.item, "form": form},
-        status=400 if form.errors else 200,
+        status=sent.status,
     )

@@ -176,7 +176,7 @@ def test_a_draft_opinion_is_edited_and_an_issued_one_is_not(
     assert opinion.text == "加快农村公路建设。"
     services.opinion_issue(opinion=opinion, by=district_staff)
     late = client.post(url, {"department": world.department.pk, "text": "再改"})
-    assert late.status_code == 400
+    assert late.status_code == 409  # the refusal's own status: not a draft any more
     assert "交办后不能修改" in late.content.decode()
     assert "再改" in late.content.decode()  # what was typed stays in the form
     opinion.refresh_from_db()
