@@ -226,15 +226,10 @@ class Table:
             for index in range(len(self.columns))
         ]
 
-    def aligned(self) -> dict[str, Any]:
-        """The columns and rows with each cell's alignment, for the page."""
-        numeric = self.numeric_columns()
-        return {
-            "columns": list(zip(self.columns, numeric, strict=True)),
-            "rows": [
-                (link, list(zip(row, numeric, strict=False))) for link, row in self.linked_rows()
-            ],
-        }
+    def aligned_columns(self) -> list[tuple[str, bool]]:
+        """The column headings with their alignment, for the page (its rows:
+        ``congress/templatetags/dashboard_rows.py``)."""
+        return list(zip(self.columns, self.numeric_columns(), strict=True))
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -279,6 +274,16 @@ class Scope:
     period: Period
     children: list[Region]
     today: datetime.date
+    # What the panels of one request share (a scoped queryset, a summary read once for
+    # two panels): ``once`` fills it. Not part of the scope's identity.
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def once(self, key: str, compute: Callable[[], Any]) -> Any:
+        """``compute()`` the first time a panel asks for ``key`` in this request, the
+        same object after: two panels reading the same rows cost one query."""
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]
 
     def drill_url(self, region: Region) -> str:
         """The dashboard of a child region, same period (empty below the last level)."""
@@ -367,7 +372,13 @@ def dashboard_panels_for(scope: Scope) -> list[PanelData]:
 
 
 def breadcrumbs(user: Any, region: Region) -> list[Region]:
-    """The way down from the user's own region to ``region`` (no step above theirs)."""
+    """The way down from the user's own region to ``region`` (no step above theirs).
+    On the user's own region, with none of theirs above it, that is the region alone:
+    no read of its ancestors (the page's default)."""
+    if not user.is_superuser and not any(
+        own.pk != region.pk and region.is_within(own) for own in user.staff_regions
+    ):
+        return [region]
     chain = [*region.ancestors(), region]
     if user.is_superuser:
         return chain

@@ -5,6 +5,7 @@ theirs in their ``AppConfig.ready``."""
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Sum
@@ -23,7 +24,7 @@ from congress.dashboard import (
 )
 from congress.loop.selectors import visible_assignments
 from congress.models import HANDLING_FIGURES, OPEN_STATUSES, HandlingCount
-from congress.summary import COUNT_BOUND, bounded_count
+from congress.summary import COUNT_BOUND, BoundedCount
 
 # The table ranks the departments that are late first; a city has a few hundred, a
 # meeting reads the first few dozen.
@@ -34,47 +35,77 @@ def overdue_assignments(scope: Scope) -> Any:
     """The departments' open assignments of the region past their due date, the longest
     overdue first. 当前超期 changes with the calendar: read on the partial index of open
     assignments (area_N, due_on, id), up to a bound, as 督办提醒's 按承办方 table does
-    (docs/architecture.md, "Reads that do not grow with the data")."""
-    return (
-        visible_assignments(scope.user)
-        .filter(
-            area_q(scope.region),
-            status__in=OPEN_STATUSES,
-            due_on__lt=scope.today,
-            department__isnull=False,
+    (docs/architecture.md, "Reads that do not grow with the data"). The user's scoping
+    is worked out once per request (the citizens' panel reads it too)."""
+    visible = scope.once("assignments", lambda: visible_assignments(scope.user))
+    return visible.filter(
+        area_q(scope.region),
+        status__in=OPEN_STATUSES,
+        due_on__lt=scope.today,
+        department__isnull=False,
+    ).order_by("due_on", "pk")
+
+
+def _handled(scope: Scope) -> list[dict[str, Any]]:
+    """The period's handling summary of the region by department and case type, read
+    once per request: the departments' panel sums the case types, the citizens' panel
+    keeps its own (one grouped query for both; a few rows per department)."""
+
+    def read() -> list[dict[str, Any]]:
+        period = scope.period
+        return list(
+            HandlingCount.objects.filter(
+                area__path__startswith=scope.region.path,
+                month__gte=period.first,
+                month__lte=period.last,
+            )
+            .values("department_id", "department__name", "case_type")
+            .annotate(**{name: Sum(name) for name in HANDLING_FIGURES})
+            .order_by()
         )
-        .order_by("due_on", "pk")
-    )
+
+    rows: list[dict[str, Any]] = scope.once("handled", read)
+    return rows
 
 
-def league_entries(scope: Scope, case_type: str | None = None) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class League:
+    """The departments ranked, and how many assignments are overdue now (bounded)."""
+
+    entries: list[dict[str, Any]]
+    overdue: BoundedCount
+
+
+def league(scope: Scope, case_type: str | None = None) -> League:
     """The departments with work in the period or overdue now, ranked (the most overdue
     first, then the lowest on-time rate): each with its name, handled, on-time,
     working days, ratings and overdue now, and the rates. ``case_type`` narrows it to
-    one case type (the citizens' panel's 按承办单位). Two queries: the period's summary
-    rows grouped by department, and the departments of the 1,000 longest overdue
-    assignments."""
-    period = scope.period
-    summary = HandlingCount.objects.filter(
-        area__path__startswith=scope.region.path,
-        month__gte=period.first,
-        month__lte=period.last,
-    )
+    one case type (the citizens' panel's 按承办单位). The period's summary rows
+    (``_handled``, shared), and one bounded read of the longest overdue assignments'
+    departments: its first 1,000 rows are counted per department, and its 1,001st
+    says "1,000+" for the total (what ``bounded_count`` would say, without a second
+    query)."""
     overdue_rows = overdue_assignments(scope)
     if case_type is not None:
-        summary = summary.filter(case_type=case_type)
         overdue_rows = overdue_rows.filter(case_type=case_type)
-    handled = (
-        summary.values("department_id", "department__name")
-        .annotate(**{name: Sum(name) for name in HANDLING_FIGURES})
-        .order_by()
-    )
-    late: Counter[tuple[int, str]] = Counter(
-        overdue_rows.values_list("department_id", "department__name")[:COUNT_BOUND]
-    )
+    read = list(overdue_rows.values_list("department_id", "department__name")[: COUNT_BOUND + 1])
+    late: Counter[tuple[int, str]] = Counter(read[:COUNT_BOUND])
     league: dict[int, dict[str, Any]] = {}
-    for row in handled:
-        league[row["department_id"]] = {"name": row["department__name"], "overdue": 0, **row}
+    for row in _handled(scope):
+        if case_type is not None and row["case_type"] != case_type:
+            continue
+        entry = league.setdefault(
+            row["department_id"],
+            {
+                "department_id": row["department_id"],
+                "department__name": row["department__name"],
+                "name": row["department__name"],
+                "overdue": 0,
+                **dict.fromkeys(HANDLING_FIGURES, 0),
+            },
+        )
+        for name in HANDLING_FIGURES:
+            entry[name] += row[name] or 0
     for (department, name), n in late.items():
         entry = league.setdefault(
             department,
@@ -89,7 +120,12 @@ def league_entries(scope: Scope, case_type: str | None = None) -> list[dict[str,
     entries.sort(
         key=lambda e: (-e["overdue"], e["rate"] if e["rate"] is not None else 101, e["name"])
     )
-    return entries
+    return League(entries, BoundedCount(min(len(read), COUNT_BOUND), more=len(read) > COUNT_BOUND))
+
+
+def league_entries(scope: Scope, case_type: str | None = None) -> list[dict[str, Any]]:
+    """The league's ranked departments alone (see ``league``)."""
+    return league(scope, case_type).entries
 
 
 def percent(value: float | None) -> str | None:
@@ -98,8 +134,8 @@ def percent(value: float | None) -> str | None:
 
 
 def departments_panel(scope: Scope) -> PanelData:
-    entries = league_entries(scope)
-    overdue_total = bounded_count(overdue_assignments(scope))
+    found = league(scope)
+    entries, overdue_total = found.entries, found.overdue
     finished = sum(e["finished"] for e in entries)
     on_time = sum(e["on_time"] for e in entries)
     workdays = sum(e["workdays"] for e in entries)

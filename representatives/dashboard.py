@@ -143,28 +143,20 @@ def _sql(queryset: QuerySet[Any]) -> tuple[str, tuple[Any, ...]]:
     return sql, tuple(params)
 
 
-def ranking(scope: Scope, ranked: int = RANKED) -> Ranking:
-    """The region's serving representatives by their 履职积分 in the period: the
-    ``ranked`` highest and the ``ranked`` lowest (those with no record at all
-    included), ties in name order. Two queries: the rules in force (per year of the
-    period, a past year's copy may cost one more), and one statement that tallies
-    every source, sums per representative with the values in force at their region
-    in that year, and keeps the rows at both ends (``ROW_NUMBER`` over each order)."""
-    years = spans(scope.period.start, scope.period.end)
-    sources = [source for source in point_sources if source.tally is not None]
-    # The serving representatives are found once (the statement's ``serving``) and
-    # every source tallies those: a semi-join on the ids, not the region and seats again.
-    serving_sql, serving_params = _sql(serving_representatives(scope))
+def _tallies(scope: Scope, sources: list[PointSource]) -> tuple[str, list[Any]]:
+    """Every source's grouped rows in each year of the period, weighted by the values in
+    force at the holder's region in that year: ``(holder, source, points)`` rows, as one
+    ``UNION ALL`` over the statement's ``serving`` representatives (a semi-join on their
+    ids, not the region and the seats again)."""
     serving = Representative.objects.filter(pk__in=RawSQL("SELECT serving.holder FROM serving", []))
     quote = connection.ops.quote_name
     people = quote(Representative._meta.db_table)
     regions = quote(Region._meta.db_table)
     # The holder's region path, for the congresses' own values (none set: no join).
     place = f" JOIN {people} wp ON wp.id = t.point_holder JOIN {regions} wg ON wg.id = wp.region_id"
-
-    # Every source's grouped rows in each year, weighted: (holder, source, points).
     parts = ["SELECT 0 AS holder, 0 AS source, 0 AS points WHERE 1 = 0"]
-    params: list[Any] = list(serving_params)
+    params: list[Any] = []
+    years = spans(scope.period.start, scope.period.end)
     for index, source in enumerate(sources):
         assert source.tally is not None
         for year in years:
@@ -175,45 +167,79 @@ def ranking(scope: Scope, ranked: int = RANKED) -> Ranking:
                 + (place if year.book.own else "")
             )
             params.extend([*weight_params, *tally_params])
+    return " UNION ALL ".join(parts), params
+
+
+def ranking(scope: Scope, ranked: int = RANKED) -> Ranking:
+    """The region's serving representatives by their 履职积分 in the period: the
+    ``ranked`` highest and the ``ranked`` lowest (those with no record at all
+    included), ties in name order. Two queries: the rules in force (per year of the
+    period, a past year's copy may cost one more), and one statement that tallies
+    every source and sums it per representative (``scored``), then keeps each end
+    with its own ``ORDER BY … LIMIT`` (a bounded heap of ``ranked`` rows, not a sort
+    of the region's thousands by points and name), and finds a kept row's place
+    (the competition rank, 1, 2, 2, 4) by counting the totals above it among the
+    region's few distinct totals (``levels``). Only the kept rows read a name."""
+    sources = [source for source in point_sources if source.tally is not None]
+    # The serving representatives with their names, read once: the ends are ordered
+    # on these rows (no second read of the representatives).
+    serving_sql, serving_params = _sql(
+        serving_representatives(scope).values("pk", "name", "region_id")
+    )
+    tallies, tally_params = _tallies(scope, sources)
+    regions = connection.ops.quote_name(Region._meta.db_table)
+    columns = "".join(f", s{index}" for index in range(len(sources)))
     per_source = "".join(
         f", SUM(CASE WHEN source = {index} THEN points ELSE 0 END) AS s{index}"
         for index in range(len(sources))
     )
-    chosen = ", ".join(f"COALESCE(s.s{index}, 0) AS s{index}" for index in range(len(sources)))
-    total = "COALESCE(s.total, 0)"
+    chosen = "".join(
+        f", CAST(COALESCE(s.s{index}, 0) AS BIGINT) AS s{index}" for index in range(len(sources))
+    )
+
+    def end(order: str) -> str:
+        # One end of the ranking: a top-N heap on (points, name, id), then its order.
+        return f"""
+            SELECT e.*, ROW_NUMBER() OVER (ORDER BY e.total {order}, e.name, e.id) AS row
+            FROM (
+                SELECT id, total, name, region_id{columns}
+                FROM scored
+                ORDER BY total {order}, name, id
+                LIMIT %s
+            ) e"""  # noqa: S608 - names from the models, values are parameters
+
     sql = f"""
-        WITH serving (holder) AS ({serving_sql})
-        SELECT id, name, region_name, total, place, top_row, bottom_row
-               {"".join(f", s{index}" for index in range(len(sources)))}
-        FROM (
-            SELECT r.id AS id, r.name AS name, g.name AS region_name, {total} AS total
-                   {", " + chosen if chosen else ""},
-                   RANK() OVER (ORDER BY {total} DESC) AS place,
-                   ROW_NUMBER() OVER (ORDER BY {total} DESC, r.name, r.id) AS top_row,
-                   ROW_NUMBER() OVER (ORDER BY {total} ASC, r.name, r.id) AS bottom_row
-            FROM {people} r
-            JOIN {regions} g ON g.id = r.region_id
+        WITH serving (holder, name, region_id) AS ({serving_sql}),
+        scored AS MATERIALIZED (
+            SELECT v.holder AS id, v.name, v.region_id,
+                   CAST(COALESCE(s.total, 0) AS BIGINT) AS total{chosen}
+            FROM serving v
             LEFT JOIN (
                 SELECT holder, SUM(points) AS total{per_source}
-                FROM ({" UNION ALL ".join(parts)}) tally
+                FROM ({tallies}) tally
                 GROUP BY holder
-            ) s ON s.holder = r.id
-            WHERE r.id IN (SELECT serving.holder FROM serving)
-        ) ranked
-        WHERE top_row <= %s OR bottom_row <= %s
+            ) s ON s.holder = v.holder
+        ),
+        levels AS MATERIALIZED (SELECT total, COUNT(*) AS n FROM scored GROUP BY total)
+        SELECT kept.id, kept.name, g.name, kept.total,
+               1 + COALESCE((SELECT SUM(l.n) FROM levels l WHERE l.total > kept.total), 0),
+               kept.top_end, kept.row{columns}
+        FROM (
+            SELECT 1 AS top_end, t.* FROM ({end("DESC")}) t
+            UNION ALL
+            SELECT 0 AS top_end, b.* FROM ({end("ASC")}) b
+        ) kept
+        JOIN {regions} g ON g.id = kept.region_id
     """  # noqa: S608 - names from the models, values are parameters
-    params.extend([ranked, ranked])
+    params = [*serving_params, *tally_params, ranked, ranked]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    top, bottom = [], []
-    for row in rows:
-        pk, name, region, score, place, top_row, bottom_row, *by_source = row
-        entry = Ranked(pk, name, region, place, int(score), [int(n) for n in by_source])
-        if top_row <= ranked:
-            top.append((top_row, entry))
-        if bottom_row <= ranked:
-            bottom.append((bottom_row, entry))
+    top: list[tuple[int, Ranked]] = []
+    bottom: list[tuple[int, Ranked]] = []
+    for pk, name, region, score, place, top_end, row, *by_source in rows:
+        entry = Ranked(pk, name, region, int(place), int(score), [int(n) for n in by_source])
+        (top if top_end else bottom).append((row, entry))
     return Ranking(
         sources,
         [entry for _row, entry in sorted(top, key=lambda item: item[0])],

@@ -2,12 +2,14 @@
 
 Every figure but 当前超期 is summed from the monthly summary (``IssueMonthCount``,
 one row per area, month received and category) of the areas under the region:
-four grouped queries whatever the number of problems. 当前超期 changes with the
+one query grouped by month and category gives the totals, the trend and the
+categories, and one by area the child regions (and the map), whatever the number
+of problems. 当前超期 changes with the
 calendar, not with a write: a bounded count on the (area_N, next_due_on) index.
 按家站点 sums the stations' monthly summary (``IssueStationMonthCount``) in one
 grouped query, the first rows only; 按承办单位 is the departments' league of the
 citizens' case type (``congress.dashboard_panels.league_entries``: the engine's
-``HandlingCount`` and the bounded overdue read), two queries.
+``HandlingCount``, read once for both panels, and the bounded overdue read).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from congress.summary import bounded_count
 from suggestions.citizen.dashboard_map import region_map
 from suggestions.citizen.selectors import overdue_q, visible_issues
 from suggestions.citizen.workflow import ISSUE_CASE
-from suggestions.models.citizen import IssueCategory, IssueStatus
+from suggestions.models.citizen import IssueStatus
 from suggestions.models.monthly import MONTH_FIGURES, IssueMonthCount, IssueStationMonthCount
 
 # The first rows of the stations' and the departments' tables (a city has hundreds
@@ -37,8 +39,14 @@ DEPARTMENT_ROWS = 20
 
 
 def _list_url(scope: Scope, **filters: Any) -> str:
+    """The problem list behind a figure or a row (its address reversed once a request:
+    the panel links some fifty rows)."""
     query = {"region": scope.region.pk, **filters}
-    return reverse("citizen_issue_list") + "?" + urlencode(query)
+    return (
+        scope.once("citizen_issue_list", lambda: reverse("citizen_issue_list"))
+        + "?"
+        + urlencode(query)
+    )
 
 
 def _received_filters(scope: Scope) -> dict[str, str]:
@@ -53,8 +61,8 @@ def citizen_panel(scope: Scope) -> PanelData:
     rows = IssueMonthCount.objects.filter(
         area__path__startswith=scope.region.path, month__gte=period.first, month__lte=period.last
     )
-    sums = {name: Sum(name) for name in MONTH_FIGURES}
-    totals = {name: n or 0 for name, n in rows.aggregate(**sums).items()}
+    grouped = _by_month_and_category(rows)
+    totals = {name: sum(row[name] or 0 for row in grouped) for name in MONTH_FIGURES}
     overdue = bounded_count(visible_issues(scope.user).filter(area_q(scope.region), overdue_q()))
     received = _received_filters(scope)
     t = totals
@@ -136,8 +144,8 @@ def citizen_panel(scope: Scope) -> PanelData:
         title=_("群众诉求"),
         figures=figures,
         charts=[
-            _trend(scope, rows),
-            _by_category(scope, rows),
+            _trend(scope, grouped),
+            _by_category(scope, grouped),
             # Below a township the summary has no finer area to rank.
             *([_by_child(scope, rows)] if any(map(drillable, scope.children)) else []),
             *region_map(scope, rows),  # with the children's boundaries loaded
@@ -224,13 +232,31 @@ def _by_department(scope: Scope) -> Table:
     )
 
 
-def _trend(scope: Scope, rows: Any) -> Chart:
-    by_month = {
-        row["month"]: row
-        for row in rows.values("month")
-        .annotate(received=Sum("received"), closed=Sum("closed"))
+def _by_month_and_category(rows: Any) -> list[dict[str, Any]]:
+    """The period's summary rows summed by month and category, with the category's
+    name and order: one grouped query gives the totals, the trend and the categories
+    (a few hundred rows at most: months × categories)."""
+    return list(
+        rows.values(
+            "month", "category_id", "category__name", "category__sort_order", "category__code"
+        )
+        .annotate(**{name: Sum(name) for name in MONTH_FIGURES})
         .order_by()
-    }
+    )
+
+
+def _summed(grouped: list[dict[str, Any]], key: str) -> dict[Any, dict[str, int]]:
+    """Received and closed per ``key`` (the month or the category) of the grouped rows."""
+    summed: dict[Any, dict[str, int]] = {}
+    for row in grouped:
+        entry = summed.setdefault(row[key], {"received": 0, "closed": 0})
+        entry["received"] += row["received"] or 0
+        entry["closed"] += row["closed"] or 0
+    return summed
+
+
+def _trend(scope: Scope, grouped: list[dict[str, Any]]) -> Chart:
+    by_month = _summed(grouped, "month")
     months = scope.period.months
     return Chart(
         "trend",
@@ -245,27 +271,29 @@ def _trend(scope: Scope, rows: Any) -> Chart:
     )
 
 
-def _by_category(scope: Scope, rows: Any) -> Chart:
-    counted = {
-        row["category_id"]: row
-        for row in rows.values("category_id")
-        .annotate(received=Sum("received"), closed=Sum("closed"))
-        .order_by()
+def _by_category(scope: Scope, grouped: list[dict[str, Any]]) -> Chart:
+    counted = _summed(grouped, "category_id")
+    order = {
+        row["category_id"]: (
+            row["category__sort_order"],
+            row["category__code"],
+            row["category__name"],
+        )
+        for row in grouped
     }
-    categories = [
-        c for c in IssueCategory.objects.order_by("sort_order", "code") if c.pk in counted
-    ]
+    categories = sorted(counted, key=lambda pk: order[pk][:2])
+    received = _received_filters(scope)
     return Chart(
         "category",
         _("按类别"),
         "bar",
-        [category.name for category in categories],
+        [order[pk][2] for pk in categories],
         [
-            (_("收到"), [counted[c.pk]["received"] or 0 for c in categories]),
-            (_("办结"), [counted[c.pk]["closed"] or 0 for c in categories]),
+            (_("收到"), [counted[pk]["received"] for pk in categories]),
+            (_("办结"), [counted[pk]["closed"] for pk in categories]),
         ],
         _("本期收到的问题按类别分。"),
-        [_list_url(scope, category=c.pk, **_received_filters(scope)) for c in categories],
+        [_list_url(scope, category=pk, **received) for pk in categories],
     )
 
 
