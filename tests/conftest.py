@@ -59,6 +59,15 @@ def _a_redis_cache_per_test_process() -> None:
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _no_big_screen_cache() -> None:
+    # A region's big-screen figures are kept 30 s in the cache (congress/bigscreen.py),
+    # keyed by the region's id: a rolled-back test's region id comes back in the next
+    # test, so a test that wants the cache sets BIGSCREEN_CACHE_SECONDS itself and
+    # clears the cache first (tests/test_bigscreen.py).
+    override_settings(BIGSCREEN_CACHE_SECONDS=0).enable()
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _fast_password_hashing() -> None:
     # PBKDF2's deliberate slowness costs ~0.3 s per persona; tests need no such defence.
     override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]).enable()

@@ -47,6 +47,8 @@ def test_the_screen_draws_through_a_signed_link(
     categories: dict[str, IssueCategory],  # noqa: F811
     size: tuple[int, int],
 ) -> None:
+    # The server answers fresh figures at once: the tests run without the big screen's
+    # cache (tests/conftest.py; the cache is tests/test_bigscreen.py's).
     page = desktop_page
     kinds = list(categories.values())
     for n in range(7):
