@@ -427,6 +427,18 @@ def draft_comment(*, item: AgendaItem, comments: str, by: User | None) -> Agenda
             by=by,
             note=comments.strip(),
         )
+        # The body revises its report by them: its clerks (those the report's loop item
+        # waits on) hear of the comments in their inbox.
+        for step in _open_steps(REPORT_CASE, item.pk):
+            notify(
+                recipients=loop.assignees(step),
+                kind="supervision.draft_comments",
+                title=str(_("征求意见稿有修改意见：%(title)s") % {"title": item.title})[:200],
+                body=str(item.meeting),
+                url=reverse("supervision_agenda_item", args=[item.pk]),
+                case_type=REPORT_CASE,
+                case_id=item.pk,
+            )
     item.refresh_from_db()
     return item
 

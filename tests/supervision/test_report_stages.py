@@ -167,6 +167,22 @@ def test_the_draft_on_time_then_the_committees_comments(
         services.draft_comment(item=item, comments="再提意见", by=district_staff)
 
 
+def test_the_bodys_clerk_hears_of_the_comments_on_its_draft(
+    world: World, district_staff: User, clerk: User, other_clerk: User
+) -> None:
+    """The comments reach the body's clerk (赵磊, whose bureau reports) in the inbox, with
+    a link to the item; another department's clerk hears nothing."""
+    item = add_report(world, schedule(world, district_staff, held_on=in_days(40)), district_staff)
+    services.draft_submit(item=item, text="征求意见稿正文", by=clerk)
+    services.draft_comment(item=item, comments="请补充资金使用情况", by=district_staff)
+    sent = Notification.objects.filter(kind="supervision.draft_comments", case_id=item.pk)
+    assert [(note.recipient_id, note.url) for note in sent] == [
+        (clerk.pk, reverse("supervision_agenda_item", args=[item.pk]))
+    ]
+    assert item.title in sent.get().title
+    assert not Notification.objects.filter(recipient=other_clerk).exists()
+
+
 def test_a_late_draft_is_accepted_and_flagged_on_the_pages_and_the_clerks_home(
     client: Client, world: World, district_staff: User, clerk: User
 ) -> None:
