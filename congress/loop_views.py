@@ -3,10 +3,10 @@ page with its timeline, reminder log and the actions its viewer may take."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from congress import loop
-from congress.errors import DomainError
+from congress.errors import InvalidTransition
+from congress.form_steps import post_step
 from congress.keyset import keyset_page
 from congress.models import OPEN_STATUSES, Assignment, User
 from congress.scoping import acting_user, get_visible_or_404
@@ -143,24 +144,26 @@ def _overdue_days(assignment: Assignment) -> int:
 @require_POST
 def assignment_act(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = get_visible_or_404(loop.visible_assignments(request.user), pk=pk)
-    form = ActionForm(request.POST)
     user = acting_user(request)
-    if not form.is_valid():
-        messages.error(request, _("提交的内容有误，请检查后重试。"))
-    elif form.cleaned_data["action"] not in loop.actions_for(user, assignment):
-        messages.error(request, _("当前状态下不能进行该操作。"))
-    else:
-        try:
-            loop.assignment_perform(
-                assignment=assignment,
-                action=form.cleaned_data["action"],
-                by=user,
-                note=form.cleaned_data["note"],
-                until=form.cleaned_data["until"],
-                version=form.cleaned_data["version"],
-            )
-        except DomainError as error:
-            messages.error(request, str(error.message))
-        else:
-            messages.success(request, _("已保存。"))
+    post_step(
+        request,
+        ActionForm(request.POST),
+        lambda data: _perform(assignment, user, data),
+        _("已保存。"),
+    )
     return redirect("assignment_detail", pk=assignment.pk)
+
+
+def _perform(assignment: Assignment, user: User, data: Mapping[str, Any]) -> None:
+    """The page's step: only one the viewer may take now (the service runs any step of
+    the table, its callers check who may)."""
+    if data["action"] not in loop.actions_for(user, assignment):
+        raise InvalidTransition  # its own message: 当前状态下不能进行该操作。
+    loop.assignment_perform(
+        assignment=assignment,
+        action=data["action"],
+        by=user,
+        note=data["note"],
+        until=data["until"],
+        version=data["version"],
+    )

@@ -15,7 +15,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from congress.errors import DomainError, RuleViolation
+from congress.errors import RuleViolation
+from congress.form_steps import submit
 from congress.models import Congress
 from congress.rules import can_edit_rules, visible_congresses
 from congress.scoping import acting_user, get_visible_or_404
@@ -75,31 +76,26 @@ def congress_point_rules(request: HttpRequest, pk: int) -> HttpResponse:
     congress: Congress = get_visible_or_404(visible_congresses(request.user), pk=pk)
     editable = can_edit_rules(request.user)
     states = point_rule_states(congress)
-    status = 200
-    if request.method == "POST":
-        if not editable:
-            raise PermissionDenied
-        form = PointRulesForm(states, request.POST)
-        if form.is_valid():
-            try:
-                changed = point_rules_save(
-                    congress=congress, values=form.cleaned_data["values"], by=acting_user(request)
-                )
-            except DomainError as error:
-                form.add_error(None, str(error.message))
-            else:
-                if changed:
-                    messages.success(
-                        request,
-                        _("已保存%(n)s项积分分值，本年度的积分按新分值计算，往年的积分不变。")
-                        % {"n": len(changed)},
-                    )
-                else:
-                    messages.info(request, _("积分分值没有变化。"))
-                return redirect("congress_point_rules", pk=congress.pk)
-        status = 400
-    else:
-        form = PointRulesForm(states)
+    if request.method == "POST" and not editable:
+        raise PermissionDenied
+    form = PointRulesForm(states, request.POST if request.method == "POST" else None)
+    sent = submit(
+        request,
+        form,
+        lambda data: point_rules_save(
+            congress=congress, values=data["values"], by=acting_user(request)
+        ),
+    )
+    if sent.done:
+        if sent.result:
+            messages.success(
+                request,
+                _("已保存%(n)s项积分分值，本年度的积分按新分值计算，往年的积分不变。")
+                % {"n": len(sent.result)},
+            )
+        else:
+            messages.info(request, _("积分分值没有变化。"))
+        return redirect("congress_point_rules", pk=congress.pk)
     context = {
         "congress": congress,
         "form": form,
@@ -108,4 +104,4 @@ def congress_point_rules(request: HttpRequest, pk: int) -> HttpResponse:
         "minimum": MIN_POINTS,
         "maximum": MAX_POINTS,
     }
-    return render(request, "representatives/point_rules.html", context, status=status)
+    return render(request, "representatives/point_rules.html", context, status=sent.status)

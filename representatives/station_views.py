@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from congress.errors import DomainError
+from congress.form_steps import post_step, submit
 from congress.scoping import acting_user, get_visible_or_404
 from representatives import conf, forms, printing, selectors, services
 from representatives.filters import StationFilter
@@ -44,31 +45,35 @@ def station_list(request: HttpRequest) -> HttpResponse:
 @manager_required
 def station_create(request: HttpRequest) -> HttpResponse:
     form = forms.StationForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            station = services.station_create(by=acting_user(request), **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(None, str(exc.message))
-        else:
-            return redirect(station.get_absolute_url())
-    return render(request, "representatives/form.html", {"form": form, "title": _("新建家站点")})
+    sent = submit(
+        request, form, lambda data: services.station_create(by=acting_user(request), **data)
+    )
+    if sent.done:
+        return redirect(sent.result.get_absolute_url())
+    return render(
+        request,
+        "representatives/form.html",
+        {"form": form, "title": _("新建家站点")},
+        status=sent.status,
+    )
 
 
 @manager_required
 def station_edit(request: HttpRequest, pk: int) -> HttpResponse:
     station = get_visible_or_404(selectors.visible_stations(request.user), pk=pk)
     form = forms.StationForm(request.POST or None, instance=station, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.station_update(station=station, by=acting_user(request), **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(None, str(exc.message))
-        else:
-            return redirect(station.get_absolute_url())
+    sent = submit(
+        request,
+        form,
+        lambda data: services.station_update(station=station, by=acting_user(request), **data),
+    )
+    if sent.done:
+        return redirect(station.get_absolute_url())
     return render(
         request,
         "representatives/form.html",
         {"form": form, "title": _("编辑家站点"), "cancel": station.get_absolute_url()},
+        status=sent.status,
     )
 
 
@@ -115,16 +120,12 @@ def station_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def station_member_add(request: HttpRequest, pk: int) -> HttpResponse:
     station = get_visible_or_404(selectors.visible_stations(request.user), pk=pk)
-    form = forms.StationMemberForm(request.POST, user=request.user, station=station)
-    if form.is_valid():
-        try:
-            services.station_member_add(
-                station=station, by=acting_user(request), **form.cleaned_data
-            )
-        except DomainError as exc:
-            _fail(request, exc)
-    else:
-        messages.error(request, _("请选择代表。"))
+    post_step(
+        request,
+        forms.StationMemberForm(request.POST, user=request.user, station=station),
+        lambda data: services.station_member_add(station=station, by=acting_user(request), **data),
+        _("代表已进站。"),
+    )
     return redirect(station.get_absolute_url())
 
 

@@ -30,6 +30,7 @@ from django.views.decorators.http import require_POST
 
 from congress.audit import audit_record
 from congress.errors import DomainError
+from congress.form_steps import post_step, submit
 from congress.models import AuditAction, Region
 from congress.scoping import acting_user, get_visible_or_404, is_staff_or_admin, visible_regions
 from representatives import card_jobs, forms, offline, points, selectors, services
@@ -113,18 +114,22 @@ def representative_list(request: HttpRequest) -> HttpResponse:
 @manager_required
 def representative_create(request: HttpRequest) -> HttpResponse:
     form = forms.RepresentativeForm(request.POST or None, request.FILES or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            rep = services.representative_create(by=acting_user(request), **form.service_fields())
-        except DomainError as exc:
-            form.add_error(None, str(exc.message))
-        else:
-            messages.success(request, _("已登记代表 %(name)s，请添加其代表职务。") % {"name": rep})
-            return redirect("mandate_create", pk=rep.pk)
+    sent = submit(
+        request,
+        form,
+        lambda _data: services.representative_create(
+            by=acting_user(request), **form.service_fields()
+        ),
+    )
+    if sent.done:
+        rep = sent.result
+        messages.success(request, _("已登记代表 %(name)s，请添加其代表职务。") % {"name": rep})
+        return redirect("mandate_create", pk=rep.pk)
     return render(
         request,
         "representatives/form.html",
         {"form": form, "title": _("登记代表"), "multipart": True},
+        status=sent.status,
     )
 
 
@@ -160,16 +165,16 @@ def representative_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.RepresentativeForm(
         request.POST or None, request.FILES or None, instance=rep, user=request.user
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.representative_update(
-                representative=rep, by=acting_user(request), **form.service_fields()
-            )
-        except DomainError as exc:
-            form.add_error(None, str(exc.message))
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect(rep.get_absolute_url())
+    sent = submit(
+        request,
+        form,
+        lambda _data: services.representative_update(
+            representative=rep, by=acting_user(request), **form.service_fields()
+        ),
+    )
+    if sent.done:
+        messages.success(request, _("已保存。"))
+        return redirect(rep.get_absolute_url())
     return render(
         request,
         "representatives/form.html",
@@ -179,6 +184,7 @@ def representative_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "multipart": True,
             "cancel": rep.get_absolute_url(),
         },
+        status=sent.status,
     )
 
 
@@ -194,14 +200,14 @@ def representative_photo(request: HttpRequest, pk: int) -> HttpResponseBase:
 def mandate_create(request: HttpRequest, pk: int) -> HttpResponse:
     rep = get_visible_or_404(selectors.visible_representatives(request.user), pk=pk)
     form = forms.MandateForm(request.POST or None, user=request.user, representative=rep)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.mandate_add(representative=rep, by=acting_user(request), **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(None, str(exc.message))
-        else:
-            messages.success(request, _("已添加代表职务。"))
-            return redirect(rep.get_absolute_url())
+    sent = submit(
+        request,
+        form,
+        lambda data: services.mandate_add(representative=rep, by=acting_user(request), **data),
+    )
+    if sent.done:
+        messages.success(request, _("已添加代表职务。"))
+        return redirect(rep.get_absolute_url())
     return render(
         request,
         "representatives/form.html",
@@ -210,6 +216,7 @@ def mandate_create(request: HttpRequest, pk: int) -> HttpResponse:
             "title": _("添加代表职务：%(name)s") % {"name": rep.name},
             "cancel": rep.get_absolute_url(),
         },
+        status=sent.status,
     )
 
 
@@ -217,14 +224,14 @@ def mandate_create(request: HttpRequest, pk: int) -> HttpResponse:
 def mandate_end(request: HttpRequest, pk: int) -> HttpResponse:
     mandate = get_visible_or_404(selectors.visible_mandates(request.user), pk=pk)
     form = forms.MandateEndForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.mandate_end(mandate=mandate, by=acting_user(request), **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(None, str(exc.message))
-        else:
-            messages.success(request, _("代表职务已结束。"))
-            return redirect(mandate.representative.get_absolute_url())
+    sent = submit(
+        request,
+        form,
+        lambda data: services.mandate_end(mandate=mandate, by=acting_user(request), **data),
+    )
+    if sent.done:
+        messages.success(request, _("代表职务已结束。"))
+        return redirect(mandate.representative.get_absolute_url())
     return render(
         request,
         "representatives/form.html",
@@ -233,6 +240,7 @@ def mandate_end(request: HttpRequest, pk: int) -> HttpResponse:
             "title": _("结束代表职务：%(mandate)s") % {"mandate": mandate},
             "cancel": mandate.representative.get_absolute_url(),
         },
+        status=sent.status,
     )
 
 
@@ -438,18 +446,19 @@ def voter_delegate_edit(request: HttpRequest, pk: int | None = None) -> HttpResp
         else None
     )
     form = forms.VoterDelegateForm(request.POST or None, instance=delegate, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.voter_delegate_save(delegate=form.instance, by=acting_user(request))
-        except DomainError as exc:
-            form.add_error(None, str(exc.message))
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect("voter_delegate_list")
+    sent = submit(
+        request,
+        form,
+        lambda _data: services.voter_delegate_save(delegate=form.instance, by=acting_user(request)),
+    )
+    if sent.done:
+        messages.success(request, _("已保存。"))
+        return redirect("voter_delegate_list")
     return render(
         request,
         "representatives/form.html",
         {"form": form, "title": _("议政代表"), "cancel": reverse("voter_delegate_list")},
+        status=sent.status,
     )
 
 
@@ -460,18 +469,14 @@ def voter_delegate_edit(request: HttpRequest, pk: int | None = None) -> HttpResp
 @require_POST
 def grid_assign(request: HttpRequest, pk: int) -> HttpResponse:
     rep = get_visible_or_404(selectors.visible_representatives(request.user), pk=pk)
-    form = forms.GridAssignForm(request.POST, user=request.user, representative=rep)
-    if form.is_valid():
-        try:
-            services.grid_assign(
-                representative=rep,
-                grid=form.cleaned_data["grid"],
-                by=acting_user(request),
-            )
-        except DomainError as exc:
-            _fail(request, exc)
-    else:
-        messages.error(request, _("请选择网格。"))
+    post_step(
+        request,
+        forms.GridAssignForm(request.POST, user=request.user, representative=rep),
+        lambda data: services.grid_assign(
+            representative=rep, grid=data["grid"], by=acting_user(request)
+        ),
+        _("已分配责任田。"),
+    )
     return _back(request, rep.get_absolute_url())
 
 
@@ -559,33 +564,34 @@ def contact_log_create(request: HttpRequest) -> HttpResponse:
     form = forms.ContactLogCreateForm(
         request.POST or None, request.FILES or None, representative=me
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            log, created = services.contact_log_record(
-                representative=me,
-                by=acting_user(request),
-                idempotency_key=data["idempotency_key"],
-                kind=data["kind"],
-                contacted_on=data["contacted_on"],
-                station=data["station"],
-                place=data["place"],
-                people_count=data["people_count"],
-                summary=data["summary"],
-                problems=form.problem_list(),
-                photos=data["photos"],
-            )
-        except DomainError as exc:
-            form.add_error(None, str(exc.message))
-        else:
-            messages.success(
-                request, _("已记录。") if created else _("这条记录此前已保存，未重复记录。")
-            )
-            return redirect("contact_log_detail", pk=log.pk)
+    sent = submit(
+        request,
+        form,
+        lambda data: services.contact_log_record(
+            representative=me,
+            by=acting_user(request),
+            idempotency_key=data["idempotency_key"],
+            kind=data["kind"],
+            contacted_on=data["contacted_on"],
+            station=data["station"],
+            place=data["place"],
+            people_count=data["people_count"],
+            summary=data["summary"],
+            problems=form.problem_list(),
+            photos=data["photos"],
+        ),
+    )
+    if sent.done:
+        log, created = sent.result
+        messages.success(
+            request, _("已记录。") if created else _("这条记录此前已保存，未重复记录。")
+        )
+        return redirect("contact_log_detail", pk=log.pk)
     return render(
         request,
         "representatives/contact_log_form.html",
         {"form": form, "title": _("记录联系选民"), "persist": "contact-log-new"},
+        status=sent.status,
     )
 
 
@@ -623,27 +629,29 @@ def contact_log_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ContactLogForm(
         request.POST or None, initial=initial, representative=log.representative
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.contact_log_update(
-                log=log,
-                by=acting_user(request),
-                kind=data["kind"],
-                contacted_on=data["contacted_on"],
-                station=data["station"],
-                place=data["place"],
-                people_count=data["people_count"],
-                summary=data["summary"],
-                problems=form.problem_list(),
-            )
-        except DomainError as exc:
-            form.add_error(None, str(exc.message))
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect("contact_log_detail", pk=log.pk)
+    sent = submit(
+        request,
+        form,
+        lambda data: services.contact_log_update(
+            log=log,
+            by=acting_user(request),
+            kind=data["kind"],
+            contacted_on=data["contacted_on"],
+            station=data["station"],
+            place=data["place"],
+            people_count=data["people_count"],
+            summary=data["summary"],
+            problems=form.problem_list(),
+        ),
+    )
+    if sent.done:
+        messages.success(request, _("已保存。"))
+        return redirect("contact_log_detail", pk=log.pk)
     return render(
-        request, "representatives/contact_log_form.html", {"form": form, "title": _("修改联系记录")}
+        request,
+        "representatives/contact_log_form.html",
+        {"form": form, "title": _("修改联系记录")},
+        status=sent.status,
     )
 
 
@@ -682,14 +690,17 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 @manager_required
 def activity_create(request: HttpRequest) -> HttpResponse:
     form = forms.ActivityForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            activity = services.activity_create(by=acting_user(request), **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(None, str(exc.message))
-        else:
-            return redirect(activity.get_absolute_url())
-    return render(request, "representatives/form.html", {"form": form, "title": _("发布履职活动")})
+    sent = submit(
+        request, form, lambda data: services.activity_create(by=acting_user(request), **data)
+    )
+    if sent.done:
+        return redirect(sent.result.get_absolute_url())
+    return render(
+        request,
+        "representatives/form.html",
+        {"form": form, "title": _("发布履职活动")},
+        status=sent.status,
+    )
 
 
 @login_required
@@ -742,14 +753,14 @@ def activity_sign_up(request: HttpRequest, pk: int) -> HttpResponse:
 def activity_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     activity = get_visible_or_404(selectors.visible_activities(request.user), pk=pk)
     form = forms.AttendanceForm(request.POST, activity=activity)
-    if form.is_valid():
-        try:
-            services.activity_record_attendance(
-                activity=activity, attendance=form.attendance(), by=acting_user(request)
-            )
-            messages.success(request, _("已登记出席情况。"))
-        except DomainError as exc:
-            _fail(request, exc)
+    post_step(
+        request,
+        form,
+        lambda _data: services.activity_record_attendance(
+            activity=activity, attendance=form.attendance(), by=acting_user(request)
+        ),
+        _("已登记出席情况。"),
+    )
     return redirect(activity.get_absolute_url())
 
 
@@ -844,15 +855,13 @@ def shift_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     manages = selectors.manages_region(request.user, shift.station.region)
     if not may_take(action, manages=manages, is_own=is_own):
         raise Http404
-    form = forms.ShiftActionForm(request.POST, station=shift.station)
-    form.is_valid()
+    post_step(
+        request,
+        forms.ShiftActionForm(request.POST, station=shift.station),
+        lambda data: SHIFT_ACTIONS[action].run(shift, data, acting_user(request)),
+        _("已更新班次。"),
+    )
     default = reverse("station_duty", args=[shift.station_id]) if manages else reverse("my_duty")
-    try:
-        SHIFT_ACTIONS[action].run(shift, form.cleaned_data, acting_user(request))
-    except DomainError as exc:
-        _fail(request, exc)
-    else:
-        messages.success(request, _("已更新班次。"))
     return _back(request, default)
 
 

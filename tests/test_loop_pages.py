@@ -181,3 +181,25 @@ def test_api_lists_and_acts_within_scope(
         ).status_code
         == 404
     )
+
+
+def test_a_bad_date_names_its_field_and_a_step_not_offered_is_refused(
+    client: Client, world: World, district_staff: User, clerk: User
+) -> None:
+    """The page's small form goes back with one message (docs/architecture.md, "A
+    page's POST"): the field's error with its label, or the refusal; nothing moves."""
+    assignment = _assign(world, district_staff)
+    login(client, clerk)
+    url = f"/loop/assignments/{assignment.pk}/act/"
+    bad = client.post(
+        url,
+        {"action": "accept", "version": assignment.version, "until": "明天"},
+        follow=True,
+    )
+    assert [str(m) for m in bad.context["messages"]] == ["“延期至”：输入一个有效的日期。"]
+    early = client.post(url, {"action": "reply", "version": assignment.version}, follow=True)
+    assert [str(m) for m in early.context["messages"]] == ["当前状态下不能进行该操作。"]
+    assignment.refresh_from_db()
+    assert assignment.status == AssignmentStatus.ASSIGNED
+    taken = client.post(url, {"action": "accept", "version": assignment.version}, follow=True)
+    assert [str(m) for m in taken.context["messages"]] == ["已保存。"]

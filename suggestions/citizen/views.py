@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from congress.errors import DomainError
 from congress.files import stream_file
+from congress.form_steps import submit
 from congress.models import Region, RegionLevel
 from congress.ratelimit import is_limited, ratelimit, too_many_requests
 from representatives.models import GridAssignment, Representative, Station
@@ -307,16 +308,12 @@ def _track_context(issue: CitizenIssue, **extra: Any) -> dict[str, Any]:
 def citizen_issue_rate(request: HttpRequest, token: str) -> HttpResponse:
     issue = selectors.tracked_issue(token)
     form = RATE.form(request.POST)
-    if form.is_valid():
-        try:
-            RATE.run(issue, form.cleaned_data)
-        except DomainError as error:
-            messages.error(request, str(error.message))
-        else:
-            messages.success(request, _("感谢您的评价。"))
-            return redirect(issue.get_tracking_url())
+    sent = submit(request, form, lambda data: RATE.run(issue, dict(data)))
+    if sent.done:
+        messages.success(request, _("感谢您的评价。"))
+        return redirect(issue.get_tracking_url())
     context = _track_context(issue, rate_form=form)
-    return _no_store(render(request, "suggestions/citizen/track.html", context, status=400))
+    return _no_store(render(request, "suggestions/citizen/track.html", context, status=sent.status))
 
 
 @require_POST
@@ -324,16 +321,12 @@ def citizen_issue_rate(request: HttpRequest, token: str) -> HttpResponse:
 def citizen_issue_confirm(request: HttpRequest, token: str) -> HttpResponse:
     issue = selectors.tracked_issue(token)
     form = CONFIRM.form(request.POST)
-    if form.is_valid():
-        try:
-            CONFIRM.run(issue, form.cleaned_data)
-        except DomainError as error:
-            form.add_error("code", str(error.message))
-        else:
-            messages.success(request, _("手机号已确认，您的问题已正式提交。"))
-            return redirect(issue.get_tracking_url())
+    sent = submit(request, form, lambda data: CONFIRM.run(issue, dict(data)), field="code")
+    if sent.done:
+        messages.success(request, _("手机号已确认，您的问题已正式提交。"))
+        return redirect(issue.get_tracking_url())
     context = _track_context(issue, confirm_form=form)
-    return _no_store(render(request, "suggestions/citizen/track.html", context, status=400))
+    return _no_store(render(request, "suggestions/citizen/track.html", context, status=sent.status))
 
 
 def citizen_issue_track_photo(request: HttpRequest, token: str, photo: str) -> HttpResponseBase:
@@ -377,20 +370,23 @@ def contact_problem_convert(request: HttpRequest) -> HttpResponse:
     if problem is None:
         raise Http404
     form = ContactConvertForm(request.POST or None, initial={"description": problem.text})
-    if request.method == "POST" and form.is_valid():
-        try:
-            issue = services.citizen_issue_create_from_contact(
-                contact_log=problem.log,
-                description=form.cleaned_data["description"],
-                category=form.cleaned_data["category"],
-                by=request.user,  # type: ignore[arg-type]
-                problem=problem,
-            )
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-        else:
-            messages.success(request, _("已转为问题办理。"))
-            return redirect(issue.get_absolute_url())
+    sent = submit(
+        request,
+        form,
+        lambda data: services.citizen_issue_create_from_contact(
+            contact_log=problem.log,
+            description=data["description"],
+            category=data["category"],
+            by=request.user,  # type: ignore[arg-type]
+            problem=problem,
+        ),
+    )
+    if sent.done:
+        messages.success(request, _("已转为问题办理。"))
+        return redirect(sent.result.get_absolute_url())
     return render(
-        request, "suggestions/citizen/contact_convert.html", {"form": form, "problem": problem}
+        request,
+        "suggestions/citizen/contact_convert.html",
+        {"form": form, "problem": problem},
+        status=sent.status,
     )

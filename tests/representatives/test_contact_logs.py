@@ -87,7 +87,7 @@ def test_a_contact_in_the_future_is_refused(
         )
     login(client, representative_user)
     response = client.post("/contacts/new/", _form(uuid.uuid4(), contacted_on=tomorrow.isoformat()))
-    assert response.status_code == 200 and "不能晚于今天" in response.content.decode()
+    assert response.status_code == 400 and "不能晚于今天" in response.content.decode()
     api = client.post(
         "/api/v1/contact-logs/",
         {"kind": "visit", "contacted_on": tomorrow.isoformat(), "summary": "x"},

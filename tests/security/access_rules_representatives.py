@@ -702,7 +702,7 @@ _also(
 
 # --- the same moves through the HTML forms ------------------------------------------------
 # A form offers only the places its user may choose: a place outside them is "not a
-# valid choice", the form shown again with its error (200), which confirms nothing.
+# valid choice", the form shown again with its error (400), which confirms nothing.
 # The object itself, out of the persona's scope, is a 404 as everywhere. Every refused
 # request is read back (Case.unchanged): the row, or the number of rows, is as before.
 
@@ -746,14 +746,15 @@ def _other_town_pk(cast: Cast) -> int:
     return other_town(cast).pk
 
 
-# Moving a 海州区 object into 临江区: 海州区's staff are told the place is not a choice;
-# 临江区's staff do not see the object; the city's staff and an administrator may.
+# Moving a 海州区 object into 临江区: 海州区's staff are told the place is not a choice
+# (the form comes back, a 400); 临江区's staff do not see the object; the city's staff
+# and an administrator may.
 HTML_MOVE = outcomes(
-    NOT_FOUND, anonymous=LOGIN, district_staff=OK, city_staff=REDIRECT, administrator=REDIRECT
+    NOT_FOUND, anonymous=LOGIN, district_staff=400, city_staff=REDIRECT, administrator=REDIRECT
 )
 # Creating in 临江区: its own staff and those above may; 海州区's staff cannot choose it.
 HTML_CREATE_THERE = outcomes(
-    NOT_FOUND, anonymous=LOGIN, district_staff=OK, **dict.fromkeys(OTHER_DISTRICT, REDIRECT)
+    NOT_FOUND, anonymous=LOGIN, district_staff=400, **dict.fromkeys(OTHER_DISTRICT, REDIRECT)
 )
 
 
@@ -893,7 +894,7 @@ _also(
     "mandate_create",
     Case(
         "临江区's representative, 海州区's congress",
-        only(OTHER_DISTRICT),
+        only(OTHER_DISTRICT, ok=400),  # the form comes back with the refusal
         OUT["rep"],
         "POST",
         _pks(
@@ -927,7 +928,7 @@ _also(
     "contact_log_create",
     Case(
         "at another district's station",
-        outcomes(NOT_FOUND, anonymous=LOGIN, representative=OK, other_representative=REDIRECT),
+        outcomes(NOT_FOUND, anonymous=LOGIN, representative=400, other_representative=REDIRECT),
         reps_exist,
         "POST",
         lambda c: {
