@@ -151,15 +151,26 @@ def meeting_attendance(*, meeting: Meeting, present: Iterable[int], by: User | N
 
 
 def meeting_hold(*, meeting: Meeting, by: User | None, note: str = "") -> Meeting:
+    """会议已召开: a draft for comments still awaited and a report not yet sent to the
+    members are no longer due (their loop items are cancelled, the late flags stay); a
+    report still awaited stays due, and is accepted late."""
     require_in_jurisdiction(by, meeting.region)
-    apply_transition(
-        instance=meeting,
-        transitions=MEETING_TRANSITIONS,
-        action="meeting_hold",
-        by=by,
-        case_type=MEETING_CASE,
-        note=note,
-    )
+    with transaction.atomic():
+        apply_transition(
+            instance=meeting,
+            transitions=MEETING_TRANSITIONS,
+            action="meeting_hold",
+            by=by,
+            case_type=MEETING_CASE,
+            note=note,
+        )
+        item_ids = list(meeting.items.values_list("pk", flat=True))
+        for step in Assignment.objects.filter(
+            case_type__in=(DRAFT_CASE, MEMBERS_CASE),
+            case_id__in=item_ids,
+            status__in=OPEN_STATUSES,
+        ):
+            loop.assignment_cancel(assignment=step, by=by, reason=str(_("会议已召开")))
     return meeting
 
 

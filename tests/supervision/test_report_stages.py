@@ -335,6 +335,23 @@ def test_cancelling_the_meeting_cancels_every_stage_still_open(
     assert step(MEMBERS_CASE, item).status == AssignmentStatus.CANCELLED
 
 
+def test_holding_the_meeting_ends_the_stages_no_longer_due_but_not_the_report(
+    world: World, district_staff: User, clerk: User
+) -> None:
+    """Held with the draft never sent, the report still awaited: the draft's and the
+    office's items end (cancelled, nothing overdue left behind); the body's report stays
+    due and is accepted late."""
+    meeting = schedule(world, district_staff, held_on=in_days(40))
+    item = add_report(world, meeting, district_staff)
+    services.meeting_hold(meeting=meeting, by=district_staff)
+    assert step(DRAFT_CASE, item).status == AssignmentStatus.CANCELLED
+    assert step(MEMBERS_CASE, item).status == AssignmentStatus.CANCELLED
+    assert step(REPORT_CASE, item).status == AssignmentStatus.ASSIGNED
+    services.report_submit(item=item, text="会后补交的报告", by=clerk)
+    item.refresh_from_db()
+    assert item.status == ReportStatus.RECEIVED
+
+
 # --- reminders by the loop's sweep ----------------------------------------------------------------
 
 
