@@ -59,13 +59,17 @@ def submit(
     return Submission(done=True, result=result)
 
 
-def post_step(request: HttpRequest, form: forms.BaseForm, run: Run, done: str) -> bool:
+def post_step(
+    request: HttpRequest, form: forms.BaseForm, run: Run, done: str | Callable[[Any], str]
+) -> bool:
     """A detail page's small form: the service runs with the cleaned data and the
-    outcome becomes the next page's message. True when the step was taken."""
+    outcome becomes the next page's message (``done``, or ``done(result)`` when the
+    message tells what the service made, a new login's first password). True when the
+    step was taken."""
     try:
-        run(validated(form))
+        result = run(validated(form))
     except DomainError as error:
         messages.error(request, str(error.message))
         return False
-    messages.success(request, done)
+    messages.success(request, done(result) if callable(done) else done)
     return True

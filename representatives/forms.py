@@ -171,7 +171,10 @@ class MandateEndForm(forms.Form):
 
 class LoginCreateForm(forms.Form):
     username = forms.RegexField(
-        label=_("用户名"), regex=r"^[A-Za-z0-9_.-]{3,40}$", help_text=_("3–40位字母、数字或 _ . -")
+        label=_("用户名"),
+        regex=r"^[A-Za-z0-9_.-]{3,40}$",
+        help_text=_("3–40位字母、数字或 _ . -"),
+        error_messages={"invalid": _("用户名格式不正确。")},
     )
 
 

@@ -248,27 +248,20 @@ def mandate_end(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def representative_login_create(request: HttpRequest, pk: int) -> HttpResponse:
     rep = get_visible_or_404(selectors.visible_representatives(request.user), pk=pk)
-    form = forms.LoginCreateForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("用户名格式不正确。"))
-        return redirect(rep.get_absolute_url())
-    try:
-        user, password = services.representative_create_login(
-            representative=rep,
-            username=form.cleaned_data["username"],
-            by=acting_user(request),
-        )
-    except DomainError as exc:
-        _fail(request, exc)
-    else:
-        messages.success(
-            request,
+    post_step(
+        request,
+        forms.LoginCreateForm(request.POST),
+        lambda data: services.representative_create_login(
+            representative=rep, username=data["username"], by=acting_user(request)
+        ),
+        lambda made: (
             _(
                 "已创建登录账号 %(username)s，初始密码：%(password)s"
                 "（仅显示一次，请当面告知代表并提醒其修改）"
             )
-            % {"username": user.username, "password": password},
-        )
+            % {"username": made[0].username, "password": made[1]}
+        ),
+    )
     return redirect(rep.get_absolute_url())
 
 

@@ -103,3 +103,11 @@ def test_a_refusal_about_one_input_is_shown_on_that_input() -> None:
     sent = submit(_request("POST"), form, refuse, field="name")
     assert sent.status == 400
     assert form.errors["name"] == ["第3行缺少名称。"]
+
+
+def test_a_small_forms_message_may_tell_what_the_service_made() -> None:
+    request = _request("POST")
+    assert post_step(
+        request, NameForm({"name": "liu"}), lambda data: data["name"] + "-1", lambda made: made
+    )
+    assert _texts(request) == ["liu-1"]

@@ -166,3 +166,23 @@ def test_a_swap_to_someone_not_stationed_there_names_the_field(
     )
     assert _messages(swapped) == ["已更新班次。"]
     assert DutyShift.objects.filter(representative=other_representative).exists()
+
+
+def test_a_login_opened_on_the_page_tells_its_first_password_once(
+    world: World, district_staff: User
+) -> None:
+    """开通登录账号 on a representative's page: a malformed username is named and makes
+    nothing; a good one makes the login and the message tells the first password."""
+    rep = RepresentativeFactory(name="陈晓", region=world.village)
+    seat(rep, world.district)
+    staff = login(Client(), district_staff)
+    url = f"/representatives/{rep.pk}/login/"
+    bad = staff.post(url, {"username": "陈"}, follow=True)
+    assert _messages(bad) == ["用户名格式不正确。"]
+    assert not User.objects.filter(representative=rep).exists()
+    made = staff.post(url, {"username": "chenxiao"}, follow=True)
+    [text] = _messages(made)
+    assert text.startswith("已创建登录账号 chenxiao，初始密码：")
+    user = User.objects.get(username="chenxiao")
+    password = text.split("初始密码：")[1].split("（")[0]
+    assert user.check_password(password)
