@@ -479,6 +479,13 @@ class ContactLogForm(forms.Form):
             raise forms.ValidationError(_("联系日期不能晚于今天。"))
         return value
 
+    def log_fields(self) -> dict[str, Any]:
+        """The contact log's fields as its services take them (the page's new and edit
+        forms and the offline sync write the same)."""
+        data = self.cleaned_data
+        fields = ("kind", "contacted_on", "station", "place", "people_count", "summary")
+        return {name: data[name] for name in fields} | {"problems": self.problem_list()}
+
     def problem_list(self) -> list[str]:
         return [
             line.strip()

@@ -166,13 +166,7 @@ def offline_contact_log(request: HttpRequest) -> JsonResponse:
             representative=me,
             by=acting_user(request),
             idempotency_key=data["idempotency_key"],
-            kind=data["kind"],
-            contacted_on=data["contacted_on"],
-            station=data["station"],
-            place=data["place"],
-            people_count=data["people_count"],
-            summary=data["summary"],
-            problems=form.problem_list(),
+            **form.log_fields(),
             photos=data["photos"],
         )
     except DomainError as exc:

@@ -564,13 +564,7 @@ def contact_log_create(request: HttpRequest) -> HttpResponse:
             representative=me,
             by=acting_user(request),
             idempotency_key=data["idempotency_key"],
-            kind=data["kind"],
-            contacted_on=data["contacted_on"],
-            station=data["station"],
-            place=data["place"],
-            people_count=data["people_count"],
-            summary=data["summary"],
-            problems=form.problem_list(),
+            **form.log_fields(),
             photos=data["photos"],
         ),
     )
@@ -628,13 +622,7 @@ def contact_log_edit(request: HttpRequest, pk: int) -> HttpResponse:
         lambda data: services.contact_log_update(
             log=log,
             by=acting_user(request),
-            kind=data["kind"],
-            contacted_on=data["contacted_on"],
-            station=data["station"],
-            place=data["place"],
-            people_count=data["people_count"],
-            summary=data["summary"],
-            problems=form.problem_list(),
+            **form.log_fields(),
         ),
     )
     if sent.done:

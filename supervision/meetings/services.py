@@ -164,14 +164,19 @@ def meeting_hold(*, meeting: Meeting, by: User | None, note: str = "") -> Meetin
             case_type=MEETING_CASE,
             note=note,
         )
-        item_ids = list(meeting.items.values_list("pk", flat=True))
-        for step in Assignment.objects.filter(
-            case_type__in=(DRAFT_CASE, MEMBERS_CASE),
-            case_id__in=item_ids,
-            status__in=OPEN_STATUSES,
-        ):
-            loop.assignment_cancel(assignment=step, by=by, reason=str(_("会议已召开")))
+        _cancel_stages(meeting, (DRAFT_CASE, MEMBERS_CASE), by=by, reason=str(_("会议已召开")))
     return meeting
+
+
+def _cancel_stages(
+    meeting: Meeting, case_types: Iterable[str], *, by: User | None, reason: str
+) -> None:
+    """The meeting's reports' stages of ``case_types`` still open are no longer due."""
+    item_ids = list(meeting.items.values_list("pk", flat=True))
+    for step in Assignment.objects.filter(
+        case_type__in=list(case_types), case_id__in=item_ids, status__in=OPEN_STATUSES
+    ):
+        loop.assignment_cancel(assignment=step, by=by, reason=reason)
 
 
 def meeting_cancel(*, meeting: Meeting, by: User | None, reason: str) -> Meeting:
@@ -189,11 +194,7 @@ def meeting_cancel(*, meeting: Meeting, by: User | None, reason: str) -> Meeting
             case_type=MEETING_CASE,
             note=reason,
         )
-        item_ids = list(meeting.items.values_list("pk", flat=True))
-        for step in Assignment.objects.filter(
-            case_type__in=STAGE_CASES, case_id__in=item_ids, status__in=OPEN_STATUSES
-        ):
-            loop.assignment_cancel(assignment=step, by=by, reason=reason)
+        _cancel_stages(meeting, STAGE_CASES, by=by, reason=reason)
     return meeting
 
 
