@@ -5,6 +5,8 @@ outside the scope is a 404."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -105,36 +107,62 @@ def congress_rules_list(request: HttpRequest) -> HttpResponse:
     return render(request, "congress/rules/list.html", {"page": page, "q": query})
 
 
+@dataclass(frozen=True)
+class ValuesPage:
+    """A page of one congress's own values of a kind of rule (its rules, its point
+    values): who reads and who saves them, and how a save answers, are the same."""
+
+    states: Callable[[Congress], list[Any]]
+    form: Callable[..., forms.Form]
+    save: Callable[..., list[str]]
+    history: Callable[[Congress], Any]
+    saved: str  # with %(n)s, the number of values changed
+    unchanged: str
+    url_name: str
+    template: str
+
+
+def values_page(request: HttpRequest, pk: int, page: ValuesPage, **context: Any) -> HttpResponse:
+    """A congress in the user's scope (404 otherwise): staff read its values,
+    administrators save them (403 for anyone else's POST), each change through the
+    page's service with its audit row; what was typed stays beside a refusal."""
+    congress: Congress = get_visible_or_404(visible_congresses(request.user), pk=pk)
+    editable = can_edit_rules(request.user)
+    if request.method == "POST" and not editable:
+        raise PermissionDenied
+    form = page.form(page.states(congress), request.POST if request.method == "POST" else None)
+    sent = submit(
+        request,
+        form,
+        lambda data: page.save(congress=congress, values=data["values"], by=acting_user(request)),
+    )
+    if sent.done:
+        if sent.result:
+            messages.success(request, page.saved % {"n": len(sent.result)})
+        else:
+            messages.info(request, page.unchanged)
+        return redirect(page.url_name, pk=congress.pk)
+    context |= {
+        "congress": congress,
+        "form": form,
+        "editable": editable,
+        "history": page.history(congress),
+    }
+    return render(request, page.template, context, status=sent.status)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def congress_rules_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A congress's rules; administrators save them (403 for staff who may only read)."""
-    congress: Congress = get_visible_or_404(visible_congresses(request.user), pk=pk)
-    editable = can_edit_rules(request.user)
-    states = rule_states(congress)
-    if request.method == "POST" and not editable:
-        raise PermissionDenied
-    form = CongressRulesForm(states, request.POST if request.method == "POST" else None)
-    sent = submit(
-        request,
-        form,
-        lambda data: congress_rules_save(
-            congress=congress, values=data["values"], by=acting_user(request)
-        ),
+    page = ValuesPage(
+        states=rule_states,
+        form=CongressRulesForm,
+        save=congress_rules_save,
+        history=rule_history,
+        saved=_("已保存%(n)s项规则，自此以后新立的事项按新规则办理。"),
+        unchanged=_("规则没有变化。"),
+        url_name="congress_rules_detail",
+        template="congress/rules/detail.html",
     )
-    if sent.done:
-        if sent.result:
-            messages.success(
-                request,
-                _("已保存%(n)s项规则，自此以后新立的事项按新规则办理。") % {"n": len(sent.result)},
-            )
-        else:
-            messages.info(request, _("规则没有变化。"))
-        return redirect("congress_rules_detail", pk=congress.pk)
-    context = {
-        "congress": congress,
-        "form": form,
-        "editable": editable,
-        "history": rule_history(congress),
-    }
-    return render(request, "congress/rules/detail.html", context, status=sent.status)
+    return values_page(request, pk, page)

@@ -7,19 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from congress.errors import RuleViolation
-from congress.form_steps import submit
-from congress.models import Congress
-from congress.rules import can_edit_rules, visible_congresses
-from congress.scoping import acting_user, get_visible_or_404
+from congress.rules_views import ValuesPage, values_page
 from representatives.point_rules import (
     MAX_POINTS,
     MIN_POINTS,
@@ -72,36 +66,15 @@ class PointRulesForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def congress_point_rules(request: HttpRequest, pk: int) -> HttpResponse:
     """A congress's point values; administrators save them (403 for staff who may only
-    read them)."""
-    congress: Congress = get_visible_or_404(visible_congresses(request.user), pk=pk)
-    editable = can_edit_rules(request.user)
-    states = point_rule_states(congress)
-    if request.method == "POST" and not editable:
-        raise PermissionDenied
-    form = PointRulesForm(states, request.POST if request.method == "POST" else None)
-    sent = submit(
-        request,
-        form,
-        lambda data: point_rules_save(
-            congress=congress, values=data["values"], by=acting_user(request)
-        ),
+    read them), as its other rules (``congress.rules_views.values_page``)."""
+    page = ValuesPage(
+        states=point_rule_states,
+        form=PointRulesForm,
+        save=point_rules_save,
+        history=point_rule_history,
+        saved=_("已保存%(n)s项积分分值，本年度的积分按新分值计算，往年的积分不变。"),
+        unchanged=_("积分分值没有变化。"),
+        url_name="congress_point_rules",
+        template="representatives/point_rules.html",
     )
-    if sent.done:
-        if sent.result:
-            messages.success(
-                request,
-                _("已保存%(n)s项积分分值，本年度的积分按新分值计算，往年的积分不变。")
-                % {"n": len(sent.result)},
-            )
-        else:
-            messages.info(request, _("积分分值没有变化。"))
-        return redirect("congress_point_rules", pk=congress.pk)
-    context = {
-        "congress": congress,
-        "form": form,
-        "editable": editable,
-        "history": point_rule_history(congress),
-        "minimum": MIN_POINTS,
-        "maximum": MAX_POINTS,
-    }
-    return render(request, "representatives/point_rules.html", context, status=sent.status)
+    return values_page(request, pk, page, minimum=MIN_POINTS, maximum=MAX_POINTS)
