@@ -318,8 +318,9 @@ def test_the_station_page_refuses_another_districts_township_and_saves_nothing(
         {"name": station.name, "kind": station.kind, "region": linjiang_town.pk},
     )
 
-    # The page offers only 海州区's places: the choice is refused as not on the list.
-    assert response.status_code == 200
+    # The page offers only 海州区's places: the choice is refused as not on the list, a
+    # 400 with the form shown again (docs/architecture.md, "A page's POST").
+    assert response.status_code == 400
     assert response.context["form"].errors["region"]
     assert Station.objects.get(pk=station.pk).region == world.town
 
