@@ -34,3 +34,24 @@ def test_openapi_schema_and_docs_are_served(client: Client, city_staff: User) ->
     docs = client.get("/api/docs/")
     assert docs.status_code == 200
     assert b"<script>" not in docs.content  # no inline script: the CSP would block it
+
+
+def test_a_body_over_djangos_field_limit_is_a_json_400(
+    client: Client, world: World, city_staff: User
+) -> None:
+    """A form body with more fields than DATA_UPLOAD_MAX_NUMBER_FIELDS (1,000) is bad input
+    like any other: the API's JSON error shape, in the caller's language, nothing made."""
+    from urllib.parse import urlencode
+
+    login(client, city_staff)
+    body = urlencode([("ids", "1")] * 1001)
+    response = client.post(
+        "/api/v1/representative-accounts/",
+        body,
+        content_type="application/x-www-form-urlencoded",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["code"] == "invalid"
+    assert "超出限制" in response.json()["message"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
@@ -16,6 +17,11 @@ from congress.errors import DomainError
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DomainError):
         return Response({"code": exc.code, "message": str(exc.message)}, status=exc.status)
+    if isinstance(exc, TooManyFieldsSent | RequestDataTooBig):
+        # Django's limits on a request's body (DATA_UPLOAD_MAX_NUMBER_FIELDS, …_MEMORY_SIZE)
+        # are bad input like any other: a JSON 400, not its HTML error page.
+        message = _("请求内容超出限制（字段过多或数据过大），未作任何更改。")
+        return Response({"code": "invalid", "message": message}, status=400)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     response = drf_exception_handler(exc, context)
