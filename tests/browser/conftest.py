@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import os
 import re
+import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -40,6 +42,7 @@ from playwright.sync_api import (
     expect,
     sync_playwright,
 )
+from django.core.signals import request_finished, request_started
 from pytest_django.live_server_helper import LiveServer
 
 from congress.models import User
@@ -143,6 +146,45 @@ class _Chromium:
 _chromium = _Chromium()
 
 
+class _InFlight:
+    """Requests the live server is still answering.
+
+    Closing a browser context does not stop a request its page already sent: the
+    live server's thread goes on answering it. If the test's database flush runs
+    meanwhile, SQLite's shared in-memory database refuses the flush ("couldn't be
+    flushed", the table is locked) and the next test starts on the last one's rows.
+    The page fixture waits for the count to reach zero before the flush.
+    """
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.lock = threading.Condition()
+
+    def started(self, **kwargs: Any) -> None:
+        if threading.current_thread() is threading.main_thread():
+            return  # the test client's request, answered before it returns
+        with self.lock:
+            self.count += 1
+
+    def finished(self, **kwargs: Any) -> None:
+        if threading.current_thread() is threading.main_thread():
+            return
+        with self.lock:
+            self.count = max(0, self.count - 1)
+            self.lock.notify_all()
+
+    def wait(self, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        with self.lock:
+            while self.count and time.monotonic() < deadline:
+                self.lock.wait(deadline - time.monotonic())
+
+
+_in_flight = _InFlight()
+request_started.connect(_in_flight.started, dispatch_uid="browser-tests-in-flight")
+request_finished.connect(_in_flight.finished, dispatch_uid="browser-tests-in-flight")
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     yield _chromium.start()
@@ -184,6 +226,7 @@ def new_page(browser: Browser, live_server: LiveServer) -> Iterator[Callable[[st
     pages = [page for context in contexts for page in context.pages]
     for context in contexts:
         context.close()
+    _in_flight.wait(TIMEOUT_MS / 1000)
     for page in pages:
         assert_clean(page)
 
