@@ -509,11 +509,17 @@ def ballot_cast(
     voter = voter if voter is not None else representative
     if voter is None or voter.user_id is None or voter.user_id != by.pk:
         raise NotAnElector()
-    if not of_its_kind(vote, voter):
-        raise outside_the_electorate(vote, voter)
-    if vote.status != V.OPEN or vote.box is None:
-        raise VoteNotOpen()
-    _approvals_only(vote, choices, _("本次票决只需勾选赞成的项目。"))
+    try:
+        # The checks read too: a busy SQLite here is the same clean refusal as in the core.
+        if not of_its_kind(vote, voter):
+            raise outside_the_electorate(vote, voter)
+        if vote.status != V.OPEN or vote.box is None:
+            raise VoteNotOpen()
+        _approvals_only(vote, choices, _("本次票决只需勾选赞成的项目。"))
+    except OperationalError as error:
+        if ballots.is_busy(error):
+            raise BallotBusy() from None
+        raise
     try:
         return ballots.ballot_cast(box=vote.box, voter=voter.pk, choices=choices)
     except ballot_errors.NotAnElector:
