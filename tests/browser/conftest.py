@@ -34,6 +34,7 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 import pytest
+from django.core.signals import request_finished, request_started
 from playwright.sync_api import (
     Browser,
     ConsoleMessage,
@@ -42,7 +43,6 @@ from playwright.sync_api import (
     expect,
     sync_playwright,
 )
-from django.core.signals import request_finished, request_started
 from pytest_django.live_server_helper import LiveServer
 
 from congress.models import User
