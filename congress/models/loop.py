@@ -231,6 +231,22 @@ class Assignment(models.Model):
                 )
                 for name in AREA_FIELDS
             ),
+            # One case type's open steps in a jurisdiction by due date: a home card's
+            # 建议 已超期 reads the suggestions' steps only, not every open step of the city.
+            *(
+                models.Index(
+                    fields=[name, "case_type", "due_on"],
+                    name=f"assignment_open_type_{name}",
+                    condition=models.Q(status__in=OPEN_STATUSES),
+                )
+                for name in AREA_FIELDS
+            ),
+            # A department's open steps of one case type: a clerk's 待办, 超期, 即将到期.
+            models.Index(
+                fields=["department", "case_type", "due_on"],
+                name="assignment_open_department",
+                condition=models.Q(status__in=OPEN_STATUSES),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -299,7 +299,9 @@ class CitizenIssue(models.Model):
             # Problems a representative saw through to a close, by closing time: the
             # points' tally and the dashboard's activity ranking read a period of them.
             models.Index(
-                fields=["closed_at", "handler"],
+                # A representative's problems closed in a period (履职积分, the ranking):
+                # by representative first, so each one's probe reads only its period.
+                fields=["handler", "closed_at"],
                 name="citizenissue_handled",
                 condition=Q(status="closed", handler__isnull=False),
             ),

@@ -234,6 +234,9 @@ class Suggestion(models.Model):
             # their districts' pre-review too, an OR no single area index orders):
             # newest first on this index, the scope a filter on the rows read.
             models.Index(fields=["created_at", "id"], name="suggestion_created"),
+            # The suggestions submitted in a period (履职积分's tally, the ranking): read
+            # from the period's few rows, not through every signer of the region.
+            models.Index(fields=["submitted_at"], name="suggestion_submitted"),
             # 一对一重点督办: a handful a year, read on every staff home page.
             models.Index(
                 fields=["status", "number"], name="suggestion_key", condition=Q(is_key=True)
