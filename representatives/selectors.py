@@ -215,8 +215,8 @@ def grid_coverage(user: AnyUser, within: Region | None = None) -> QuerySet[Regio
     grids = visible_grids(user)
     if within is not None:
         grids = grids.filter(path__startswith=within.path)
-    one = GridAssignment.objects.filter(grid=OuterRef("pk"), is_active=True).order_by()
-    one = one.values("pk")[:1]
+    active = GridAssignment.objects.filter(grid=OuterRef("pk"), is_active=True)
+    one = active.order_by().values("pk")[:1]
     return (
         grids.annotate(covered_by=Subquery(one))
         .filter(covered_by__isnull=True)
