@@ -30,6 +30,23 @@ def _page(client: Client, issue: CitizenIssue) -> tuple[str, list[str]]:
     return response.content.decode(), [q["sql"] for q in captured]
 
 
+def _forwarded_problem_page(
+    client: Client,
+    world: World,
+    district_staff: User,
+    station: Station,
+    categories: dict[str, IssueCategory],
+) -> tuple[str, list[str]]:
+    """A problem 陈静 accepted and forwarded to the department, its page as she opens it."""
+    issue = submit(station=station, category=categories["roads"], key=uuid.uuid4())
+    services.citizen_issue_accept(issue=issue, by=district_staff)
+    services.citizen_issue_forward(
+        issue=issue, department=world.department, by=district_staff, note="请办理"
+    )
+    login(client, district_staff)
+    return _page(client, issue)
+
+
 def test_the_timeline_names_its_actors_without_joining_the_accounts(
     client: Client,
     world: World,
@@ -37,14 +54,7 @@ def test_the_timeline_names_its_actors_without_joining_the_accounts(
     station: Station,
     categories: dict[str, IssueCategory],
 ) -> None:
-    issue = submit(station=station, category=categories["roads"], key=uuid.uuid4())
-    services.citizen_issue_accept(issue=issue, by=district_staff)
-    services.citizen_issue_forward(
-        issue=issue, department=world.department, by=district_staff, note="请办理"
-    )
-
-    login(client, district_staff)
-    body, queries = _page(client, issue)
+    body, queries = _forwarded_problem_page(client, world, district_staff, station, categories)
     label = district_staff.display_name or district_staff.username
     assert body.count(label) >= 2  # 受理 and 转办, each named
     events = [sql for sql in queries if 'FROM "congress_caseevent"' in sql]
@@ -63,14 +73,7 @@ def test_the_steps_and_their_assignees_are_read_by_key_after_the_events(
     office) come from a second query on the steps' keys, which joins those few rows
     (a join from the events made PostgreSQL hash every account and every region of
     a province: 69 ms of a case page at 5 million problems)."""
-    issue = submit(station=station, category=categories["roads"], key=uuid.uuid4())
-    services.citizen_issue_accept(issue=issue, by=district_staff)
-    services.citizen_issue_forward(
-        issue=issue, department=world.department, by=district_staff, note="请办理"
-    )
-
-    login(client, district_staff)
-    body, queries = _page(client, issue)
+    body, queries = _forwarded_problem_page(client, world, district_staff, station, categories)
     assert world.department.name in body  # the 转办 step names its department
     events = [sql for sql in queries if 'FROM "congress_caseevent"' in sql]
     assert events and all(" JOIN " not in sql for sql in events)
