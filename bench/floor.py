@@ -5,6 +5,11 @@ the project's settings and database, no middleware, one view that inserts one ro
 into ``bench_floor`` (created by the benchmark) in autocommit. What gunicorn, Django's
 request handling and one write to PostgreSQL cost, with nothing of the product's.
 
+With ``BENCH_FLOOR_STACK=1`` the same view sits behind the product's whole middleware
+stack (``congress.settings.MIDDLEWARE``: sessions, CSRF, locale, the anonymous rate
+limit in Redis, security headers, django-axes …): what the stack costs a request
+before the citizen's form does any work of its own.
+
     gunicorn bench.floor:application
 """
 
@@ -21,7 +26,8 @@ from django.urls import path
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "congress.settings")
 django.setup()
 settings.ROOT_URLCONF = __name__
-settings.MIDDLEWARE = []
+if os.environ.get("BENCH_FLOOR_STACK") != "1":
+    settings.MIDDLEWARE = []
 
 TABLE = (
     "CREATE TABLE IF NOT EXISTS bench_floor (id bigserial PRIMARY KEY, body text, at timestamptz)"

@@ -148,3 +148,16 @@ def test_the_worker_memory_bench_reads_its_figures(
     assert all(200 <= status < 400 for _kind, status in run.statuses), run.statuses
     text = rss.report(run, problems=20, warm_up=len(kinds))
     assert "| worker RSS (MB) |" in text and "after warm-up (7)" in text
+
+
+def test_the_submission_report_sets_the_form_against_both_floors() -> None:
+    """The ratio to the bare floor and to the floor behind the product's middleware."""
+    loads = [
+        submission.Load("citizen's form", 2, 100.0, 40.0, 90.0, 1500, 0, 1500),
+        submission.Load(submission.STACK, 2, 250.0, 20.0, 50.0, 3750, 0, 3750),
+        submission.Load("floor: one INSERT", 2, 400.0, 5.0, 10.0, 6000, 0, 6000),
+    ]
+    text = submission.report(loads, problems=10)
+    assert "| of the floor | of the stack's floor |" in text
+    assert "| citizen's form | 2 | 100 | 40 | 90 | 1,500 | 0 | 1,500 | 0.25 | 0.40 |" in text
+    assert f"| {submission.STACK} | 2 | 250 | 20 | 50 | 3,750 | 0 | 3,750 | 0.62 | 1.00 |" in text
