@@ -38,6 +38,14 @@ def area_q(region: Region, *, region_field: str = "region_id", prefix: str = "ar
     return Q(**{f"{region_field}__in": subtree.values("pk")})
 
 
+def areas_under(region: Region, *, field: str = "area") -> Q:
+    """A summary's rows in ``region`` and below. A summary row's area is a township or
+    shallower (a case's ``area_N`` at the deepest column kept), so only those regions
+    are joined, on the partial index ``region_area_path``: a city's hundred areas,
+    not its thousands of villages and grids (docs/architecture.md)."""
+    return Q(**{f"{field}__path__startswith": region.path, f"{field}__depth__lt": AREA_DEPTHS})
+
+
 def assignments_fill_areas(*, only_missing: bool = True) -> int:
     """Give assignments their area columns (rows written in bulk, a moved region):
     one UPDATE per region that has such assignments. Returns the rows updated."""

@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from congress.areas import area_q
+from congress.areas import area_q, areas_under
 from congress.dashboard import (
     DashboardPanel,
     Figure,
@@ -55,7 +55,7 @@ def _handled(scope: Scope) -> list[dict[str, Any]]:
         period = scope.period
         return list(
             HandlingCount.objects.filter(
-                area__path__startswith=scope.region.path,
+                areas_under(scope.region),
                 month__gte=period.first,
                 month__lte=period.last,
             )

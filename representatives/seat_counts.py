@@ -24,7 +24,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 
-from congress.areas import AREA_DEPTHS
+from congress.areas import AREA_DEPTHS, areas_under
 from congress.models import CongressLevel, Region
 from congress.scoping import region_scope_q
 from representatives.models import Mandate, MandateStatus, SeatCount
@@ -123,7 +123,7 @@ def seat_counts_differences() -> dict[int, tuple[dict[str, int], dict[str, int]]
 def seat_figures(region: Region) -> dict[str, int]:
     """The region's active seats by level and its serving representatives, summed over
     its areas' rows: one query, bounded by the areas (not the representatives)."""
-    sums: dict[str, Any] = SeatCount.objects.filter(area__path__startswith=region.path).aggregate(
+    sums: dict[str, Any] = SeatCount.objects.filter(areas_under(region)).aggregate(
         **{name: Sum(name) for name in SEAT_FIGURES}
     )
     return {name: sums[name] or 0 for name in SEAT_FIGURES}

@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from congress.areas import AREA_DEPTHS, area_q
+from congress.areas import AREA_DEPTHS, area_q, areas_under
 from congress.models import Assignment, Department, HandlingCount
 from congress.topic_sources import (
     CATEGORY,
@@ -111,7 +111,7 @@ def _department_clusters(scope: IdeaScope, case_type: str, source: str) -> list[
     dashboard's league: docs/dashboard.md, "承办单位")."""
     rows = (
         HandlingCount.objects.filter(
-            area__path__startswith=scope.region.path,
+            areas_under(scope.region),
             month__gte=scope.months[0],
             month__lte=scope.months[-1],
             case_type=case_type,
@@ -154,7 +154,7 @@ def _department_clusters(scope: IdeaScope, case_type: str, source: str) -> list[
 
 def issue_clusters(scope: IdeaScope) -> list[Cluster]:
     summary = IssueMonthCount.objects.filter(
-        area__path__startswith=scope.region.path,
+        areas_under(scope.region),
         month__gte=scope.months[0],
         month__lte=scope.months[-1],
     )

@@ -9,6 +9,8 @@ from django.db.models.functions import Concat, Length, Substr
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from congress.areas import AREA_DEPTHS
+
 # A path segment is the primary key in fixed-width hex, so that "this region and
 # everything below it" is one indexed prefix query (path LIKE 'p%'), whatever the
 # depth, and sorting by path lists a tree in order.
@@ -65,6 +67,16 @@ class Region(models.Model):
         verbose_name = _("行政区划")
         verbose_name_plural = _("行政区划")
         ordering = ["path"]
+        indexes = [
+            # The summaries' areas (a township or shallower, congress/areas.py) under a
+            # region: a city's hundred areas, not its thousands of villages and grids.
+            models.Index(
+                fields=["path"],
+                opclasses=["varchar_pattern_ops"],
+                condition=models.Q(depth__lt=AREA_DEPTHS),
+                name="region_area_path",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -22,7 +22,7 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from congress.areas import area_q
+from congress.areas import area_q, areas_under
 from congress.dashboard import Chart, Figure, PanelData, Scope, Table, drillable, mean, rate
 from congress.dashboard_panels import league_entries, percent
 from congress.summary import bounded_count
@@ -59,7 +59,7 @@ def _received_filters(scope: Scope) -> dict[str, str]:
 def citizen_panel(scope: Scope) -> PanelData:
     period = scope.period
     rows = IssueMonthCount.objects.filter(
-        area__path__startswith=scope.region.path, month__gte=period.first, month__lte=period.last
+        areas_under(scope.region), month__gte=period.first, month__lte=period.last
     )
     grouped = _by_month_and_category(rows)
     totals = {name: sum(row[name] or 0 for row in grouped) for name in MONTH_FIGURES}
@@ -162,7 +162,7 @@ def _by_station(scope: Scope) -> Table:
     period = scope.period
     rows = list(
         IssueStationMonthCount.objects.filter(
-            area__path__startswith=scope.region.path,
+            areas_under(scope.region),
             month__gte=period.first,
             month__lte=period.last,
         )

@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congress import loop
-from congress.areas import AREA_DEPTHS, area_q
+from congress.areas import AREA_DEPTHS, area_q, areas_under
 from congress.keyset import sort_key
 from congress.models import (
     Assignment,
@@ -629,7 +629,7 @@ def issue_counts(regions: list[Region]) -> dict[tuple[str, bool], int]:
     rows of the areas there (one query: a city is about a hundred areas)."""
     scope = Q(pk__in=[])
     for region in regions:
-        scope |= Q(area__path__startswith=region.path)
+        scope |= areas_under(region)
     rows = (
         IssueCount.objects.filter(scope)
         .values("status", "needs_supervision")
