@@ -21,12 +21,14 @@ import django
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
-from django.urls import path
+from django.urls import include, path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "congress.settings")
 django.setup()
+STACK = os.environ.get("BENCH_FLOOR_STACK") == "1"
+PRODUCT_URLS = settings.ROOT_URLCONF
 settings.ROOT_URLCONF = __name__
-if os.environ.get("BENCH_FLOOR_STACK") != "1":
+if not STACK:
     settings.MIDDLEWARE = []
 
 TABLE = (
@@ -44,6 +46,8 @@ def insert_one(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns = [path("floor/", insert_one)]
+if STACK:  # the middleware links to the product's pages (sign-in, second factor)
+    urlpatterns.append(path("", include(PRODUCT_URLS)))
 
 from django.core.wsgi import get_wsgi_application  # noqa: E402 - after the URL conf is set
 
