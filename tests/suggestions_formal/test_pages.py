@@ -318,6 +318,11 @@ def test_home_cards_for_each_persona(
         page = login(Client(), user).get("/")
         assert page.status_code == 200
         assert f'data-testid="{testid}"' in page.content.decode(), user
+    # The key card names each suggestion, its leading official, its stage and its reports.
+    card = login(Client(), committee_member).get("/").content.decode()
+    card = card.split('data-testid="card-key-suggestions"', 1)[1]
+    assert suggestion.title in card and "副市长 张某某" in card
+    assert "办理中" in card and "进展报告0次" in card
 
 
 def test_the_key_list_and_detail_pages_render_for_staff(
