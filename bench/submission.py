@@ -106,9 +106,7 @@ def _catch_up() -> tuple[int, float]:
     return routed, time.perf_counter() - started
 
 
-def _serve(
-    app: str, workers: int, port: int, extra: dict[str, str]
-) -> subprocess.Popen[bytes]:
+def _serve(app: str, workers: int, port: int, extra: dict[str, str]) -> subprocess.Popen[bytes]:
     command = [
         sys.executable, "-m", "gunicorn", "-c", "python:congress.gunicorn_conf",
         "-b", f"127.0.0.1:{port}", "-w", str(workers), app,
