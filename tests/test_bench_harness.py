@@ -150,8 +150,9 @@ def test_the_worker_memory_bench_reads_its_figures(
     assert "| worker RSS (MB) |" in text and "after warm-up (7)" in text
 
 
-def test_the_submission_report_sets_the_form_against_both_floors() -> None:
-    """The ratio to the bare floor and to the floor behind the product's middleware."""
+def test_the_submission_report_sets_the_form_against_both_floors(db: None) -> None:
+    """The ratio to the bare floor and to the floor behind the product's middleware (the
+    report's heading names the database's version, so it reads the database)."""
     loads = [
         submission.Load("citizen's form", 2, 100.0, 40.0, 90.0, 1500, 0, 1500),
         submission.Load(submission.STACK, 2, 250.0, 20.0, 50.0, 3750, 0, 3750),
