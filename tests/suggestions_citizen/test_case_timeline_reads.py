@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -30,7 +31,8 @@ def _page(client: Client, issue: CitizenIssue) -> tuple[str, list[str]]:
     return response.content.decode(), [q["sql"] for q in captured]
 
 
-def _forwarded_problem_page(
+@pytest.fixture
+def forwarded_page(
     client: Client,
     world: World,
     district_staff: User,
@@ -48,13 +50,9 @@ def _forwarded_problem_page(
 
 
 def test_the_timeline_names_its_actors_without_joining_the_accounts(
-    client: Client,
-    world: World,
-    district_staff: User,
-    station: Station,
-    categories: dict[str, IssueCategory],
+    forwarded_page: tuple[str, list[str]], district_staff: User
 ) -> None:
-    body, queries = _forwarded_problem_page(client, world, district_staff, station, categories)
+    body, queries = forwarded_page
     label = district_staff.display_name or district_staff.username
     assert body.count(label) >= 2  # 受理 and 转办, each named
     events = [sql for sql in queries if 'FROM "congress_caseevent"' in sql]
@@ -63,17 +61,13 @@ def test_the_timeline_names_its_actors_without_joining_the_accounts(
 
 
 def test_the_steps_and_their_assignees_are_read_by_key_after_the_events(
-    client: Client,
-    world: World,
-    district_staff: User,
-    station: Station,
-    categories: dict[str, IssueCategory],
+    forwarded_page: tuple[str, list[str]], world: World
 ) -> None:
     """The events' query joins nothing: the steps (with their department, clerk or
     office) come from a second query on the steps' keys, which joins those few rows
     (a join from the events made PostgreSQL hash every account and every region of
     a province: 69 ms of a case page at 5 million problems)."""
-    body, queries = _forwarded_problem_page(client, world, district_staff, station, categories)
+    body, queries = forwarded_page
     assert world.department.name in body  # the 转办 step names its department
     events = [sql for sql in queries if 'FROM "congress_caseevent"' in sql]
     assert events and all(" JOIN " not in sql for sql in events)
