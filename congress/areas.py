@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 if TYPE_CHECKING:  # the models read AREA_FIELDS from here
     from congress.models import Region
@@ -59,3 +59,24 @@ def assignments_fill_areas(*, only_missing: bool = True) -> int:
     for place in places.iterator(chunk_size=2000):
         done += rows.filter(region=place).update(**area_columns(place))
     return done
+
+
+def rows_follow_region(rows: QuerySet, region: Region) -> int:
+    """After ``region`` was saved: if it moved in the tree, the ``rows`` in its subtree
+    (a table with ``region`` and ``area_N``) take their new area columns, one UPDATE
+    per region that has such rows. Returns how many rows moved.
+
+    Cheap when nothing moved (a rename): one row under the region is read and
+    compared. A move rewrites the subtree's rows, an administrator's rare act, like
+    the region's own path rewrite."""
+    subtree = type(region).objects.filter(path__startswith=region.path)
+    probe = rows.filter(region__in=subtree.values("pk")).select_related("region")
+    sample = probe.first()
+    if sample is None or area_columns(sample.region) == {
+        name: getattr(sample, name) for name in AREA_FIELDS
+    }:
+        return 0
+    moved = 0
+    for place in subtree.filter(pk__in=probe.values("region_id")):
+        moved += rows.filter(region=place).update(**area_columns(place))
+    return moved

@@ -21,6 +21,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
+from congress.areas import area_q
 from congress.errors import OutOfJurisdiction
 from congress.models import Department, Region, User
 
@@ -57,6 +58,20 @@ def region_scope_q(user: AnyUser, path_field: str) -> Q | None:
     query = Q(pk__in=[])
     for region in user.staff_regions:
         query |= Q(**{f"{path_field}__startswith": region.path})
+    return query
+
+
+def area_scope_q(user: AnyUser) -> Q | None:
+    """``region_scope_q`` for a table that keeps its region's ancestors on the row
+    (``area_0``…``area_3``, congress/areas.py): one indexed equality per staff region
+    instead of a join to the regions and a path prefix. ``None`` for "everything"."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return None
+    query = Q(pk__in=[])
+    for region in user.staff_regions:
+        query |= area_q(region)
     return query
 
 

@@ -28,6 +28,7 @@ from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from congress.areas import area_q
 from congress.dashboard import Chart, Figure, PanelData, Scope, Table, rate
 from congress.models import CongressLevel, Region
 from representatives.models import Representative, ShiftStatus, StationKind
@@ -323,7 +324,7 @@ def representatives_panel(scope: Scope) -> PanelData:
     people = counted["people"]
     stations = dict(
         visible_stations(scope.user)
-        .filter(region__path__startswith=path, is_active=True)
+        .filter(area_q(scope.region), is_active=True)
         .order_by()
         .values("kind")
         .annotate(n=Count("pk"))

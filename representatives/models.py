@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import secrets
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -20,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from congress import history
+from congress.areas import AREA_FIELDS, area_columns
 from congress.models import Congress, CongressLevel, Region, Term
 from congress.validators import validate_plausible_date
 
@@ -391,14 +393,34 @@ class Station(models.Model):
     )
     is_active = models.BooleanField(_("启用"), default=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    # The region's ancestors' ids, as on a case (congress/areas.py): staff of a city
+    # count and list its stations on the (area_N, is_active) index, without joining
+    # the city's thousands of villages and grids. Set by ``save`` from the region;
+    # a region moved in the tree takes its stations along (seat_setup.py).
+    area_0 = models.BigIntegerField(null=True, blank=True, editable=False)
+    area_1 = models.BigIntegerField(null=True, blank=True, editable=False)
+    area_2 = models.BigIntegerField(null=True, blank=True, editable=False)
+    area_3 = models.BigIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("家站点")
         verbose_name_plural = _("家站点")
         ordering = ["region__path", "kind", "name"]
+        indexes = [
+            models.Index(fields=[name, "is_active"], name=f"station_{name}") for name in AREA_FIELDS
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.region_id is not None:
+            for name, value in area_columns(self.region).items():
+                setattr(self, name, value)
+            fields = kwargs.get("update_fields")
+            if fields is not None and "region" in fields:
+                kwargs["update_fields"] = {*fields, *AREA_FIELDS}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("station_detail", args=[self.pk])

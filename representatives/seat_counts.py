@@ -137,5 +137,10 @@ def serving_in_scope(user: Any) -> int | None:
     scope = region_scope_q(user, "area__path")
     if scope is not None and any(region.depth > AREA_DEPTHS - 1 for region in user.staff_regions):
         return None
-    rows = SeatCount.objects.all() if scope is None else SeatCount.objects.filter(scope)
+    rows = SeatCount.objects.all()
+    if scope is not None:
+        # The areas' depth as well as their paths: the join then reads the partial
+        # index ``region_area_path`` (a city's hundred areas), not every region of
+        # the city down to its grids (congress/areas.py, ``areas_under``).
+        rows = rows.filter(scope, area__depth__lt=AREA_DEPTHS)
     return int(rows.aggregate(n=Sum("people"))["n"] or 0)

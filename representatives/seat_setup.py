@@ -1,11 +1,17 @@
 """Registers the seats summary's builder for the demo and ``generate_city``: their
 seats are written in bulk, so the summary is counted from them at the end
-(representatives/seat_counts.py). Imported from ``RepresentativesConfig.ready``."""
+(representatives/seat_counts.py); and a moved region's stations follow it (their
+area columns). Imported from ``RepresentativesConfig.ready``."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
+from django.db.models.signals import post_save
+
+from congress.areas import rows_follow_region
+from congress.models import Region
 from congress.registry import DemoBuilder, register_demo_builder
 from congress.synthetic import SyntheticBuilder, register_synthetic_builder
 
@@ -20,3 +26,20 @@ def _seat_counts(ctx: Any) -> None:
 
 register_demo_builder(DemoBuilder("seats summary", _seat_counts, order=950))
 register_synthetic_builder(SyntheticBuilder("seats summary", _seat_counts, order=950))
+
+
+def _stations_follow_region(
+    sender: type[Region], instance: Region, created: bool, **kwargs: Any
+) -> None:
+    if not created and not kwargs.get("raw"):
+        # After the commit: Region.save rewrites its descendants' paths after this
+        # signal, and the stations follow the paths as they end up.
+        from representatives.models import Station
+
+        transaction.on_commit(lambda: rows_follow_region(Station.objects.all(), instance))
+
+
+# A region moved in the tree: its stations' area columns follow (Station.area_N).
+post_save.connect(
+    _stations_follow_region, sender=Region, dispatch_uid="representatives_stations_follow_region"
+)

@@ -18,7 +18,13 @@ from django.http import Http404
 from django.utils import timezone
 
 from congress.models import Region, RegionLevel
-from congress.scoping import AnyUser, in_jurisdiction, region_scope_q, visible_regions
+from congress.scoping import (
+    AnyUser,
+    area_scope_q,
+    in_jurisdiction,
+    region_scope_q,
+    visible_regions,
+)
 from representatives import conf
 from representatives.models import (
     Activity,
@@ -59,9 +65,12 @@ def manages_region(user: AnyUser, region: Region) -> bool:
 
 
 def _scoped(
-    queryset: QuerySet[Any], user: AnyUser, path_field: str, own: Q | None = None
+    queryset: QuerySet[Any], user: AnyUser, path_field: str | None, own: Q | None = None
 ) -> QuerySet[Any]:
-    query = region_scope_q(user, path_field)
+    """Staff: rows whose region (``path_field``) is in their regions, or, with no path
+    field, rows read by their own area columns (``area_scope_q``); a representative
+    also sees what ``own`` matches."""
+    query = region_scope_q(user, path_field) if path_field else area_scope_q(user)
     if query is None:
         return queryset
     if own is not None and representative_of(user) is not None:
@@ -116,7 +125,7 @@ def visible_stations(user: AnyUser) -> QuerySet[Station]:
     return _scoped(
         Station.objects.select_related("region"),
         user,
-        "region__path",
+        None,  # the station's own area columns
         Q(pk__in=stationed.values("station_id")),
     )
 

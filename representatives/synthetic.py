@@ -15,6 +15,7 @@ import base64
 import datetime
 import hashlib
 
+from congress.areas import AREA_FIELDS, area_columns
 from congress.models import CongressLevel, Region, User
 from congress.synthetic import UNUSABLE_PASSWORD, City, Rows, SyntheticContext, write
 from representatives.models import (
@@ -57,7 +58,7 @@ class _Tables:
         self.stations = Rows(
             Station,
             ["id", "name", "kind", "region_id", "address", "opening_hours", "public_token",
-             "created_at"],
+             "created_at", *AREA_FIELDS],
         )  # fmt: skip
         self.station_grids = Rows(Station.grids.through, ["station_id", "region_id"])
         self.members = Rows(
@@ -183,7 +184,7 @@ def _stations(
             pk = ctx.ids.take(Station)
             t.stations.add(
                 pk, name, kind, region.pk, f"{region.name}综合服务中心", "每月1日、15日 9:00-11:30",
-                token(ctx, "station", pk), ctx.now,
+                token(ctx, "station", pk), ctx.now, *area_columns(region).values(),
             )  # fmt: skip
             ctx.extra["stations"].append((pk, region.pk))
             if kind != StationKind.HOME:

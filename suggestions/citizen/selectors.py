@@ -42,7 +42,7 @@ from congress.models import (
     RoleGrant,
     User,
 )
-from congress.scoping import AnyUser, in_jurisdiction, region_scope_q
+from congress.scoping import AnyUser, area_scope_q, in_jurisdiction, region_scope_q
 from congress.summary import BoundedCount, bounded_count
 from representatives.models import GridAssignment, Representative, Station, StationMember
 from representatives.registry import PointRecord, PublicCase
@@ -82,14 +82,7 @@ def _department_case_ids(user: AnyUser, case_type: str) -> QuerySet[Assignment, 
 
 def staff_scope_q(user: AnyUser) -> Q | None:
     """The staff part of the scope: their regions and below (None: everything)."""
-    if not user.is_authenticated:
-        return Q(pk__in=[])
-    if user.is_superuser:
-        return None
-    query = Q(pk__in=[])
-    for region in user.staff_regions:
-        query |= area_q(region)
-    return query
+    return area_scope_q(user)
 
 
 def visible_issues(user: AnyUser) -> QuerySet[CitizenIssue]:

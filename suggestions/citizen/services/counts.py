@@ -8,7 +8,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
-from congress.areas import AREA_FIELDS, area_columns
+from congress.areas import area_columns, rows_follow_region
 from congress.models import OPEN_STATUSES, Assignment, Region
 from congress.summary import counter_add
 from suggestions.citizen.services.monthly import issue_month_counts_rebuild
@@ -110,24 +110,13 @@ WHERE a.case_type = %s AND a.department_id IS NOT NULL
 
 def issues_follow_region(region: Region) -> int:
     """After a region was saved: if it moved in the tree, its problems take their new
-    ``area_N`` and move between counts. Returns how many problems moved.
-
-    Cheap when nothing moved (a rename): one problem under the region is read and
-    compared. A move rewrites the subtree's problems, which is an administrator's
-    rare act, like the region's own path rewrite."""
-    subtree = Region.objects.filter(path__startswith=region.path)
-    probe = CitizenIssue.objects.filter(region__in=subtree.values("pk")).select_related("region")
-    sample = probe.first()
-    if sample is None or area_columns(sample.region) == {
-        name: getattr(sample, name) for name in AREA_FIELDS
-    }:
-        return 0
-    moved = 0
+    ``area_N`` (``rows_follow_region``) and move between counts. Returns how many
+    problems moved."""
     with transaction.atomic():
-        for place in subtree.filter(pk__in=probe.values("region_id")):
-            moved += CitizenIssue.objects.filter(region=place).update(**area_columns(place))
-        issue_counts_rebuild()
-        issue_month_counts_rebuild()
+        moved = rows_follow_region(CitizenIssue.objects.all(), region)
+        if moved:
+            issue_counts_rebuild()
+            issue_month_counts_rebuild()
     return moved
 
 
