@@ -657,6 +657,13 @@ class GridAssignment(models.Model):
                 name="grid_assignment_unique_active",
             )
         ]
+        indexes = [
+            # "Does this grid have a representative?", once per grid of a jurisdiction
+            # (selectors.grid_coverage), answered from the index alone.
+            models.Index(
+                fields=["grid"], condition=Q(is_active=True), name="grid_assignment_active"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.representative} → {self.grid}"
