@@ -46,6 +46,23 @@ def areas_under(region: Region, *, field: str = "area") -> Q:
     return Q(**{f"{field}__path__startswith": region.path, f"{field}__depth__lt": AREA_DEPTHS})
 
 
+def fill_area_columns(rows: QuerySet, regions: QuerySet) -> int:
+    """Give every row of ``rows`` (a table with ``region`` and ``area_N``) its region's
+    ancestors, one UPDATE per region that has rows; for migrations, which pass their
+    historical models. Returns the rows updated."""
+    places = rows.order_by().values("region_id").distinct()
+    done = 0
+    for region in regions.filter(pk__in=places).only("pk", "path").iterator():
+        ancestry = [int(segment, 16) for segment in region.path.strip("/").split("/") if segment]
+        done += rows.filter(region_id=region.pk).update(
+            **{
+                name: ancestry[n] if n < len(ancestry) else None
+                for n, name in enumerate(AREA_FIELDS)
+            }
+        )
+    return done
+
+
 def assignments_fill_areas(*, only_missing: bool = True) -> int:
     """Give assignments their area columns (rows written in bulk, a moved region):
     one UPDATE per region that has such assignments. Returns the rows updated."""

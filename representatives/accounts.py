@@ -41,6 +41,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from congress.areas import area_q
 from congress.audit import audit_record
 from congress.errors import OutOfJurisdiction, RuleViolation
 from congress.models import AuditAction, CaseEvent, Congress, User
@@ -161,10 +162,10 @@ def select(
     if congress or level:
         people = people.filter(pk__in=seats.values("representative"))
     if region:
-        path = visible_regions(by).filter(pk=region).values_list("path", flat=True).first()
-        if path is None:
+        place = visible_regions(by).filter(pk=region).first()
+        if place is None:
             raise OutOfJurisdiction
-        people = people.filter(region__path__startswith=path)
+        people = people.filter(area_q(place))
     return people
 
 

@@ -26,6 +26,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from congress.areas import area_q
 from congress.models import CongressLevel
 from congress.scoping import acting_user, get_visible_or_404, is_staff_or_admin, visible_regions
 from representatives import filters, points, selectors, services
@@ -597,7 +598,7 @@ class RankingView(APIView):
         region = request.query_params.get("region")
         if region and region.isdigit():
             within = get_visible_or_404(visible_regions(request.user), pk=int(region))
-            representatives = representatives.filter(region__path__startswith=within.path)
+            representatives = representatives.filter(area_q(within))
         level = request.query_params.get("level")
         if level:
             representatives = representatives.filter(selectors.has_active_mandate(level))

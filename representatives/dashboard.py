@@ -113,7 +113,7 @@ def serving_representatives(scope: Scope) -> QuerySet[Any]:
     scoped: the population the ranking ranks and the sources tally."""
     return (
         visible_representatives(scope.user)
-        .filter(region__path__startswith=scope.region.path)
+        .filter(area_q(scope.region))
         .filter(has_active_mandate())
         .order_by()
         .values("pk")
@@ -315,7 +315,6 @@ def _ranking_tables(scope: Scope, people: int) -> list[Table]:
 
 
 def representatives_panel(scope: Scope) -> PanelData:
-    path = scope.region.path
     period = scope.period
     # The seats from their summary (one query over the region's areas, not its
     # representatives: representatives/seat_counts.py).
@@ -333,7 +332,11 @@ def representatives_panel(scope: Scope) -> PanelData:
     contacts = (
         visible_contact_logs(scope.user)
         .filter(
-            representative__region__path__startswith=path,
+            area_q(
+                scope.region,
+                region_field="representative__region_id",
+                prefix="representative__area_",
+            ),
             contacted_on__gte=period.start,
             contacted_on__lte=period.end,
         )

@@ -17,7 +17,6 @@ from typing import Any
 
 from django.utils import timezone
 
-from congress.areas import area_columns
 from congress.demo import DemoContext
 from congress.models import CongressLevel, Region, Term
 from representatives.models import (
@@ -346,7 +345,6 @@ class _Builder:
             opening_hours=self.rng.choice(["工作日 8:30–17:00", "每月逢一四七上午", "周三全天"]),
             facilities="\n".join(self.rng.sample(FACILITIES, 3)),
             phone=f"0518-8{self.rng.randrange(10**6):06d}",
-            **area_columns(region),  # written by bulk_create, which skips save()
             **extra,
         )
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime
 import secrets
 import uuid
-from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -21,8 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from congress import history
-from congress.areas import AREA_FIELDS, area_columns
-from congress.models import Congress, CongressLevel, Region, Term
+from congress.areas import AREA_FIELDS
+from congress.models import AreaColumns, Congress, CongressLevel, Region, Term
 from congress.validators import validate_plausible_date
 
 
@@ -77,9 +76,10 @@ class PhonePolicy(models.TextChoices):
     HIDDEN = "hidden", _("不公开电话")
 
 
-class Representative(models.Model):
+class Representative(AreaColumns):
     """A person who holds (or held) at least one seat. Their region is where they are
-    registered and served by staff (their constituency's place); scoping reads it."""
+    registered and served by staff (their constituency's place); scoping reads its
+    ancestors on the row (``AreaColumns``: a city's 7,370 on the area_N index)."""
 
     name = models.CharField(_("姓名"), max_length=50)
     gender = models.CharField(_("性别"), max_length=8, choices=Gender.choices)
@@ -123,7 +123,10 @@ class Representative(models.Model):
         ordering = ["name", "pk"]
         # The SMS sign-in finds a representative by number on every code request, and
         # the bulk logins count numbers shared by two people (docs/representatives-accounts.md).
-        indexes = [models.Index(fields=["mobile"], name="representative_mobile")]
+        indexes = [
+            models.Index(fields=["mobile"], name="representative_mobile"),
+            *(models.Index(fields=[name], name=f"representative_{name}") for name in AREA_FIELDS),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -362,8 +365,9 @@ class StationKind(models.TextChoices):
     ONLINE = "online", _("网上联络站")
 
 
-class Station(models.Model):
-    """家站点: a place (or an online room) where representatives meet voters."""
+class Station(AreaColumns):
+    """家站点: a place (or an online room) where representatives meet voters. Staff of
+    a city count and list its stations on the (area_N, is_active) index (``AreaColumns``)."""
 
     name = models.CharField(_("名称"), max_length=100)
     kind = models.CharField(_("类型"), max_length=20, choices=StationKind.choices)
@@ -393,14 +397,6 @@ class Station(models.Model):
     )
     is_active = models.BooleanField(_("启用"), default=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    # The region's ancestors' ids, as on a case (congress/areas.py): staff of a city
-    # count and list its stations on the (area_N, is_active) index, without joining
-    # the city's thousands of villages and grids. Set by ``save`` from the region;
-    # a region moved in the tree takes its stations along (seat_setup.py).
-    area_0 = models.BigIntegerField(null=True, blank=True, editable=False)
-    area_1 = models.BigIntegerField(null=True, blank=True, editable=False)
-    area_2 = models.BigIntegerField(null=True, blank=True, editable=False)
-    area_3 = models.BigIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("家站点")
@@ -412,15 +408,6 @@ class Station(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.region_id is not None:
-            for name, value in area_columns(self.region).items():
-                setattr(self, name, value)
-            fields = kwargs.get("update_fields")
-            if fields is not None and "region" in fields:
-                kwargs["update_fields"] = {*fields, *AREA_FIELDS}
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("station_detail", args=[self.pk])

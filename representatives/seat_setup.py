@@ -1,7 +1,7 @@
 """Registers the seats summary's builder for the demo and ``generate_city``: their
 seats are written in bulk, so the summary is counted from them at the end
-(representatives/seat_counts.py); and a moved region's stations follow it (their
-area columns). Imported from ``RepresentativesConfig.ready``."""
+(representatives/seat_counts.py); and a moved region's representatives and
+stations follow it (their area columns). Imported from ``RepresentativesConfig.ready``."""
 
 from __future__ import annotations
 
@@ -28,18 +28,19 @@ register_demo_builder(DemoBuilder("seats summary", _seat_counts, order=950))
 register_synthetic_builder(SyntheticBuilder("seats summary", _seat_counts, order=950))
 
 
-def _stations_follow_region(
-    sender: type[Region], instance: Region, created: bool, **kwargs: Any
-) -> None:
+def _follow_region(sender: type[Region], instance: Region, created: bool, **kwargs: Any) -> None:
     if not created and not kwargs.get("raw"):
         # After the commit: Region.save rewrites its descendants' paths after this
-        # signal, and the stations follow the paths as they end up.
-        from representatives.models import Station
+        # signal, and the rows follow the paths as they end up.
+        from representatives.models import Representative, Station
 
-        transaction.on_commit(lambda: rows_follow_region(Station.objects.all(), instance))
+        def follow() -> None:
+            with transaction.atomic():
+                rows_follow_region(Representative.objects.all(), instance)
+                rows_follow_region(Station.objects.all(), instance)
+
+        transaction.on_commit(follow)
 
 
-# A region moved in the tree: its stations' area columns follow (Station.area_N).
-post_save.connect(
-    _stations_follow_region, sender=Region, dispatch_uid="representatives_stations_follow_region"
-)
+# A region moved in the tree: its representatives' and stations' area columns follow.
+post_save.connect(_follow_region, sender=Region, dispatch_uid="representatives_follow_region")

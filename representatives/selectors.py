@@ -79,9 +79,7 @@ def _scoped(
 
 
 def visible_representatives(user: AnyUser) -> QuerySet[Representative]:
-    return _scoped(
-        Representative.objects.select_related("region"), user, "region__path", Q(user=user)
-    )
+    return _scoped(Representative.objects.select_related("region"), user, None, Q(user=user))
 
 
 def visible_mandates(user: AnyUser) -> QuerySet[Mandate]:

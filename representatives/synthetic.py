@@ -52,7 +52,7 @@ class _Tables:
         self.people = Rows(
             Representative,
             ["id", "name", "gender", "birth_year", "party", "sector", "occupation", "workplace",
-             "region_id", "user_id", "public_token", "created_at", "updated_at"],
+             "region_id", "user_id", "public_token", "created_at", "updated_at", *AREA_FIELDS],
         )  # fmt: skip
         self.mandates = Rows(Mandate, ["id", "representative_id", "level", "term_id", "starts_on"])
         self.stations = Rows(
@@ -103,6 +103,7 @@ def _person(ctx: SyntheticContext, t: _Tables, region: Region) -> int:
         token(ctx, "representative", pk),
         ctx.now,
         ctx.now,
+        *area_columns(region).values(),
     )
     ctx.extra["rep_user"][pk] = user_id
     ctx.extra["rep_name"][pk] = name

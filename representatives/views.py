@@ -28,6 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from congress.areas import area_q
 from congress.audit import audit_record
 from congress.errors import DomainError
 from congress.form_steps import post_step, submit
@@ -765,9 +766,7 @@ def points_ranking(request: HttpRequest) -> HttpResponse:
     )
     if form.is_valid():
         if form.cleaned_data.get("region"):
-            representatives = representatives.filter(
-                region__path__startswith=form.cleaned_data["region"].path
-            )
+            representatives = representatives.filter(area_q(form.cleaned_data["region"]))
         if form.cleaned_data.get("level"):
             representatives = representatives.filter(
                 selectors.has_active_mandate(form.cleaned_data["level"])

@@ -154,11 +154,11 @@ def _check_reads(city: Region) -> None:
     # The summary equals a recount (the project's own check command).
     call_command("issue_reads_rebuild", check=True, verbosity=0)
     paths = dict(Region.objects.values_list("pk", "path"))
-    # Area columns are the region's ancestors, for problems, every assignment and
-    # every station.
+    # Area columns are the region's ancestors, for problems, every assignment, every
+    # station and every representative.
     columns = ("region_id", "area_0", "area_1", "area_2", "area_3")
-    assert Station.objects.exists()
-    for model in (CitizenIssue, Assignment, Station):
+    assert Station.objects.exists() and Representative.objects.exists()
+    for model in (CitizenIssue, Assignment, Station, Representative):
         for region_id, *areas in model.objects.values_list(*columns):
             assert areas == _areas_of(paths[region_id])
     # An open problem's next_due_on is the earliest due date of its open steps; a

@@ -42,6 +42,7 @@ from congress.models.notifications import (
     NotificationPreference,
 )
 from congress.models.regions import (
+    AreaColumns,
     Congress,
     CongressLevel,
     Region,
@@ -55,6 +56,7 @@ from congress.models.signin import SignInCode
 __all__ = [
     "HANDLING_FIGURES",
     "OPEN_STATUSES",
+    "AreaColumns",
     "Assignment",
     "AssignmentRole",
     "AssignmentStatus",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import models, transaction
@@ -9,7 +10,7 @@ from django.db.models.functions import Concat, Length, Substr
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from congress.areas import AREA_DEPTHS
+from congress.areas import AREA_DEPTHS, AREA_FIELDS, area_columns
 
 # A path segment is the primary key in fixed-width hex, so that "this region and
 # everything below it" is one indexed prefix query (path LIKE 'p%'), whatever the
@@ -127,6 +128,52 @@ class Region(models.Model):
 
     def is_within(self, other: Region) -> bool:
         return self.path.startswith(other.path)
+
+
+class AreaColumnsQuerySet(models.QuerySet[Any]):
+    def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> list[Any]:
+        """As ``save`` does, give rows without area columns their region's ancestors
+        (``bulk_create`` skips ``save``): the regions not already on the rows are read
+        in one query."""
+        objs = list(objs)
+        bare = [obj for obj in objs if obj.region_id is not None and obj.area_0 is None]
+        unread = {obj.region_id for obj in bare if not obj._state.fields_cache.get("region")}
+        regions = Region.objects.in_bulk(unread) if unread else {}
+        for obj in bare:
+            region = obj._state.fields_cache.get("region") or regions[obj.region_id]
+            for name, value in area_columns(region).items():
+                setattr(obj, name, value)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class AreaColumns(models.Model):
+    """A record that stands in one region (its ``region``) and keeps the ids of that
+    region's ancestors at depths 0-3 on the row (congress/areas.py): staff of a region
+    at depth N find theirs by ``area_N = region.pk`` on an index (``area_scope_q``),
+    without joining the regions. Set by ``save`` from the region, so a service's and
+    the admin's edits keep them, and by ``bulk_create``; rows copied by the database
+    (``generate_city``) carry ``area_columns(region)``; a region moved in the tree
+    takes its rows along (``rows_follow_region``)."""
+
+    area_0 = models.BigIntegerField(null=True, blank=True, editable=False)
+    area_1 = models.BigIntegerField(null=True, blank=True, editable=False)
+    area_2 = models.BigIntegerField(null=True, blank=True, editable=False)
+    area_3 = models.BigIntegerField(null=True, blank=True, editable=False)
+
+    objects = AreaColumnsQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        region: Region | None = getattr(self, "region", None)  # the subclass's own field
+        if region is not None:
+            for name, value in area_columns(region).items():
+                setattr(self, name, value)
+            fields = kwargs.get("update_fields")
+            if fields is not None and "region" in fields:
+                kwargs["update_fields"] = {*fields, *AREA_FIELDS}
+        super().save(*args, **kwargs)
 
 
 class CongressLevel(models.TextChoices):

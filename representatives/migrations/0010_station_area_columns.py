@@ -4,16 +4,13 @@ from django.db import migrations, models
 
 
 def fill_area_columns(apps, schema_editor):
-    """Existing stations take their region's ancestors' ids (congress/areas.py): one
-    UPDATE per region that has stations."""
-    Station = apps.get_model("representatives", "Station")
-    Region = apps.get_model("congress", "Region")
-    places = Station.objects.order_by().values("region_id").distinct()
-    for region in Region.objects.filter(pk__in=places).only("pk", "path").iterator():
-        ancestry = [int(part, 16) for part in region.path.strip("/").split("/") if part]
-        Station.objects.filter(region_id=region.pk).update(
-            **{f"area_{n}": ancestry[n] if n < len(ancestry) else None for n in range(4)}
-        )
+    """Existing stations take their region's ancestors' ids (congress/areas.py)."""
+    from congress.areas import fill_area_columns
+
+    fill_area_columns(
+        apps.get_model("representatives", "Station").objects.all(),
+        apps.get_model("congress", "Region").objects.all(),
+    )
 
 
 class Migration(migrations.Migration):
