@@ -62,3 +62,16 @@ def test_rate_wants_a_count_per_period() -> None:
     for bad in ("3000", "h/3000", "0/h", "lots/h", "10/week"):
         with pytest.raises(ImproperlyConfigured, match="R="):
             env_rate("R", "3000/h", environ={"R": bad})
+
+
+@pytest.mark.django_db
+def test_postgresql_sessions_compile_no_statement() -> None:
+    """The product's sessions turn PostgreSQL's JIT off (congress/settings.py): a short
+    statement estimated as costly was compiled for longer than it ran."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only (DATABASE_URL=postgres://...)")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
