@@ -14,6 +14,7 @@ actor's jurisdiction").
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
@@ -45,34 +46,33 @@ def is_staff_or_admin(user: AnyUser) -> bool:
     return bool(user.is_authenticated and (user.is_superuser or user.is_congress_staff))
 
 
+def _staff_scope(user: AnyUser, within: Callable[[Region], Q]) -> Q | None:
+    """The OR of ``within(region)`` over the user's staff regions; ``None`` for
+    "everything" (administrators), a filter matching nothing for anyone else."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return None
+    query = Q(pk__in=[])
+    for region in user.staff_regions:
+        query |= within(region)
+    return query
+
+
 def region_scope_q(user: AnyUser, path_field: str) -> Q | None:
     """A filter for rows whose region path (``path_field``) lies in the user's staff regions.
 
     Returns ``None`` for "everything" (administrators). A user with no staff
     region gets a filter that matches nothing.
     """
-    if not user.is_authenticated:
-        return Q(pk__in=[])
-    if user.is_superuser:
-        return None
-    query = Q(pk__in=[])
-    for region in user.staff_regions:
-        query |= Q(**{f"{path_field}__startswith": region.path})
-    return query
+    return _staff_scope(user, lambda region: Q(**{f"{path_field}__startswith": region.path}))
 
 
 def area_scope_q(user: AnyUser) -> Q | None:
     """``region_scope_q`` for a table that keeps its region's ancestors on the row
     (``area_0``…``area_3``, congress/areas.py): one indexed equality per staff region
     instead of a join to the regions and a path prefix. ``None`` for "everything"."""
-    if not user.is_authenticated:
-        return Q(pk__in=[])
-    if user.is_superuser:
-        return None
-    query = Q(pk__in=[])
-    for region in user.staff_regions:
-        query |= area_q(region)
-    return query
+    return _staff_scope(user, area_q)
 
 
 def committee_scope_q(user: AnyUser, path_field: str) -> Q:
