@@ -14,6 +14,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='citizenissue',
-            index=models.Index(condition=models.Q(('handler__isnull', False), ('status', 'closed')), fields=['closed_at', 'handler'], include=('id',), name='citizenissue_closed_handler'),
+            index=models.Index(condition=models.Q(('handler__isnull', False), ('status', 'closed')), fields=['closed_at', 'handler'], name='citizenissue_closed_handler'),
         ),
     ]
