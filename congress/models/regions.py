@@ -166,12 +166,16 @@ class AreaColumns(models.Model):
         abstract = True
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        region: Region | None = getattr(self, "region", None)  # the subclass's own field
+        fields = kwargs.get("update_fields")
+        # A save of other columns only (a new token, a linked login) leaves the place
+        # alone: no read of the region.
+        region: Region | None = (
+            getattr(self, "region", None) if fields is None or "region" in fields else None
+        )
         if region is not None:
             for name, value in area_columns(region).items():
                 setattr(self, name, value)
-            fields = kwargs.get("update_fields")
-            if fields is not None and "region" in fields:
+            if fields is not None:
                 kwargs["update_fields"] = {*fields, *AREA_FIELDS}
         super().save(*args, **kwargs)
 

@@ -116,3 +116,17 @@ def test_rows_written_in_bulk_carry_their_regions_ancestors(world: World) -> Non
         [world.city.parent_id, world.city.pk, world.other_district.pk, None],
     ]
     assert _areas(station) == expected
+
+
+def test_saving_other_columns_does_not_read_the_region(world: World) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    rep = Representative.objects.get(pk=RepresentativeFactory(region=world.village).pk)
+    rep.public_token = "t" * 43
+    with CaptureQueriesContext(connection) as queries:
+        rep.save(update_fields=["public_token"])
+    # The UPDATE and its history row; nothing reads the regions.
+    assert not [q["sql"] for q in queries if 'FROM "congress_region"' in q["sql"]]
+    assert len(queries) == 2
+    assert _areas(rep) == [world.city.parent_id, world.city.pk, world.district.pk, world.town.pk]
