@@ -114,6 +114,10 @@ class Representative(AreaColumns):
     public_token = models.CharField(
         _("公开链接令牌"), max_length=43, unique=True, default=new_public_token, editable=False
     )
+    # 在任: holds at least one active seat. A fact of the seats kept on the row by the
+    # seats summary's recount (representatives/seat_counts.py), so that the dashboard's
+    # ranking reads a region's serving people on the area index, not a seat look-up each.
+    serving = models.BooleanField(_("在任"), default=False, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -993,7 +997,7 @@ history.track(
     Representative,
     masked={"mobile": mask_phone, "id_number": mask_id_number},
     regions=("region__path",),
-    exclude=("public_token", "updated_at"),
+    exclude=("public_token", "updated_at", "serving"),
 )
 history.track(Mandate, regions=("representative__region__path",), exclude=("version",))
 history.track(

@@ -56,7 +56,13 @@ from representatives.models import (
 from representatives.point_rules import DEFAULT_RULES as DEFAULT_RULES
 from representatives.point_rules import default_rules as default_rules
 from representatives.point_rules import live_book, spans
-from representatives.registry import PointRecord, PointSource, point_sources, register_point_source
+from representatives.registry import (
+    Holders,
+    PointRecord,
+    PointSource,
+    point_sources,
+    register_point_source,
+)
 
 
 @dataclass
@@ -180,7 +186,7 @@ def openable(visible: QuerySet[Any], ids: Iterable[int]) -> set[int]:
 
 
 def _contact_tally(
-    representatives: QuerySet[Representative], start: datetime.date, end: datetime.date
+    representatives: Holders, start: datetime.date, end: datetime.date
 ) -> QuerySet[Any]:
     return (
         ContactLog.objects.filter(
@@ -217,7 +223,7 @@ _SHIFT_CODES: dict[str, str] = {
 
 
 def _duty_tally(
-    representatives: QuerySet[Representative], start: datetime.date, end: datetime.date
+    representatives: Holders, start: datetime.date, end: datetime.date
 ) -> QuerySet[Any]:
     code = Case(
         *(When(status=status, then=Value(rule)) for status, rule in _SHIFT_CODES.items()),
@@ -267,7 +273,7 @@ def _duty_records(
 
 
 def _activity_rows(
-    representatives: QuerySet[Representative], start: datetime.date, end: datetime.date
+    representatives: Holders, start: datetime.date, end: datetime.date
 ) -> QuerySet[ActivityParticipation]:
     return ActivityParticipation.objects.filter(
         representative__in=representatives,
@@ -277,7 +283,7 @@ def _activity_rows(
 
 
 def _activity_tally(
-    representatives: QuerySet[Representative], start: datetime.date, end: datetime.date
+    representatives: Holders, start: datetime.date, end: datetime.date
 ) -> QuerySet[Any]:
     """Each activity attended counts once under its kind's rule; each absence counts its
     half-days under ``activity_absent_half_day``."""

@@ -12,12 +12,13 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Union
 
 from django.utils.functional import Promise
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
+    from django.db.models.expressions import RawSQL
 
     from representatives.models import Representative, Station
 
@@ -44,11 +45,16 @@ PointCounter = Callable[
 PointLister = Callable[["Representative", datetime.date, datetime.date, Any], Iterable[PointRecord]]
 
 
-# tally(representatives, start, end) -> the same counts as one grouped values() queryset,
+# The representatives a tally counts: a queryset, or an SQL subquery of their ids (the
+# dashboard's ranking tallies ``SELECT holder FROM serving``, a CTE of its statement,
+# with no second join to the representatives: representatives/dashboard.py).
+Holders = Union["QuerySet[Representative]", "RawSQL"]
+# tally(holders, start, end) -> the same counts as one grouped values() queryset,
 # rows {"point_holder": representative id, "point_code": rule code, "point_count": n},
 # left unevaluated so that a ranking of a whole region (the dashboard's top and bottom
-# ten, representatives/dashboard.py) is summed and ordered in the database.
-PointTally = Callable[["QuerySet[Representative]", datetime.date, datetime.date], "QuerySet[Any]"]
+# ten, representatives/dashboard.py) is summed and ordered in the database. A tally
+# filters on ``<its representative field>__in=holders``, which takes either form.
+PointTally = Callable[[Holders, datetime.date, datetime.date], "QuerySet[Any]"]
 
 
 @dataclass(frozen=True)

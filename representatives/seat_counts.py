@@ -9,10 +9,12 @@ its areas' rows, one query whatever the number of representatives.
 
 Kept in step by recounting: whatever adds or ends a seat or moves a representative
 calls ``seat_counts_refresh`` with the regions it touched, in the same transaction;
-an area's recount reads only that area's representatives. Rows written in bulk (the
-demo, ``generate_city``) are counted by ``seat_counts_rebuild``, and
-``seat_counts_differences`` compares the summary with a plain count
-(``manage.py seat_counts_rebuild --check``).
+an area's recount reads only that area's representatives. The same recount marks
+each of the area's representatives ``serving`` (在任: at least one active seat), the
+fact the dashboard's ranking selects its people by (representatives/dashboard.py).
+Rows written in bulk (the demo, ``generate_city``) are counted by
+``seat_counts_rebuild``, and ``seat_counts_differences`` compares the summary with a
+plain count (``manage.py seat_counts_rebuild --check``).
 """
 
 from __future__ import annotations
@@ -22,12 +24,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
-from congress.areas import AREA_DEPTHS, areas_under
+from congress.areas import AREA_DEPTHS, area_q, areas_under
 from congress.models import CongressLevel, Region
 from congress.scoping import region_scope_q
-from representatives.models import Mandate, MandateStatus, SeatCount
+from representatives.models import Mandate, MandateStatus, Representative, SeatCount
 
 LEVELS = [level for level, _label in CongressLevel.choices]
 # The summary's counted columns: a column per level (named as the level) and the people.
@@ -47,6 +49,13 @@ def _in_area(area: Region) -> Q:
     return Q(representative__region__path__startswith=area.path)
 
 
+def _people_of(area: Region) -> QuerySet[Representative]:
+    """The representatives whose seats the area's row counts, on their own columns."""
+    if area.depth < AREA_DEPTHS - 1:
+        return Representative.objects.filter(region_id=area.pk)
+    return Representative.objects.filter(area_q(area))
+
+
 def _count(area: Region) -> dict[str, int]:
     """One area's figures, counted from the seats: one grouped query."""
     return Mandate.objects.filter(_in_area(area), status=MandateStatus.ACTIVE).aggregate(
@@ -55,9 +64,23 @@ def _count(area: Region) -> dict[str, int]:
     )
 
 
+def _has_seat() -> Exists:
+    return Exists(
+        Mandate.objects.filter(representative=OuterRef("pk"), status=MandateStatus.ACTIVE)
+    )
+
+
+def _mark_serving(people: QuerySet[Representative]) -> int:
+    """Set ``serving`` on those of ``people`` whose flag differs from their seats (two
+    updates, of the changed rows only); how many changed."""
+    started = people.filter(_has_seat(), serving=False).update(serving=True)
+    return started + people.filter(~_has_seat(), serving=True).update(serving=False)
+
+
 def seat_counts_refresh(regions: Iterable[Region | None]) -> None:
     """Recount the areas of these regions (a representative's old and new region, a
-    seat's holder's region): their rows now equal the seats."""
+    seat's holder's region): their rows now equal the seats, and their people's
+    ``serving`` flags too."""
     areas = {count_area_id(region) for region in regions if region is not None}
     if not areas:
         return
@@ -68,6 +91,7 @@ def seat_counts_refresh(regions: Iterable[Region | None]) -> None:
                 SeatCount.objects.update_or_create(area=area, defaults=figures)
             else:
                 SeatCount.objects.filter(area=area).delete()
+            _mark_serving(_people_of(area))
 
 
 def _counted() -> dict[int, dict[str, int]]:
@@ -94,7 +118,8 @@ def _counted() -> dict[int, dict[str, int]]:
 
 
 def seat_counts_rebuild() -> int:
-    """Replace the summary with a recount of every active seat; the rows written."""
+    """Replace the summary with a recount of every active seat, and set every
+    representative's ``serving`` flag from their seats; the summary's rows written."""
     counted = _counted()
     with transaction.atomic():
         SeatCount.objects.all().delete()
@@ -102,7 +127,15 @@ def seat_counts_rebuild() -> int:
             [SeatCount(area_id=area, **figures) for area, figures in counted.items()],
             batch_size=2000,
         )
+        _mark_serving(Representative.objects.all())
     return len(counted)
+
+
+def serving_differences() -> int:
+    """How many representatives' ``serving`` flag does not match their seats."""
+    return Representative.objects.filter(
+        (Q(serving=False) & _has_seat()) | (Q(serving=True) & ~_has_seat())
+    ).count()
 
 
 def seat_counts_differences() -> dict[int, tuple[dict[str, int], dict[str, int]]]:

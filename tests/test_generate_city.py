@@ -8,6 +8,7 @@ the generated staff open their lists and see the generated problems.
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 
 import pytest
@@ -151,8 +152,11 @@ def full_city(db: None) -> Region:
 
 
 def _check_reads(city: Region) -> None:
-    # The summary equals a recount (the project's own check command).
+    # The summaries equal a recount (the project's own check commands; the seats'
+    # also checks every representative's ``serving`` flag against their seats).
     call_command("issue_reads_rebuild", check=True, verbosity=0)
+    call_command("seat_counts_rebuild", check=True, stdout=io.StringIO())
+    assert Representative.objects.filter(serving=True).exists()
     paths = dict(Region.objects.values_list("pk", "path"))
     # Area columns are the region's ancestors, for problems, every assignment, every
     # station and every representative.

@@ -45,7 +45,7 @@ from congress.models import (
 from congress.scoping import AnyUser, area_scope_q, in_jurisdiction, region_scope_q
 from congress.summary import BoundedCount, bounded_count
 from representatives.models import GridAssignment, Representative, Station, StationMember
-from representatives.registry import PointRecord, PublicCase
+from representatives.registry import Holders, PointRecord, PublicCase
 from representatives.selectors import representative_of, visible_representatives
 from suggestions.citizen.privacy import mask_name, mobile_hash, redact_text
 from suggestions.citizen.workflow import (
@@ -551,7 +551,7 @@ def appointment_public_timeline(appointment: Appointment) -> QuerySet[CaseEvent]
 
 
 def handled_tally(
-    representatives: QuerySet[Representative], start: datetime.date, end: datetime.date
+    representatives: Holders, start: datetime.date, end: datetime.date
 ) -> QuerySet[Any]:
     """Problems a representative saw through to a close, per representative (one grouped
     query, left unevaluated: representatives.registry, ``PointTally``)."""

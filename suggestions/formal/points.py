@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from congress.scoping import AnyUser
 from representatives.models import Representative
-from representatives.registry import PointRecord
+from representatives.registry import Holders, PointRecord
 from suggestions.formal.selectors import TAKEN_UP, visible_suggestions
 from suggestions.models.formal import SignerRole, SignerStatus, SuggestionKind, SuggestionSigner
 
@@ -39,9 +39,7 @@ def _signed(start: datetime.date, end: datetime.date) -> QuerySet[SuggestionSign
     )
 
 
-def tally(
-    representatives: QuerySet[Representative], start: datetime.date, end: datetime.date
-) -> QuerySet[Any]:
+def tally(representatives: Holders, start: datetime.date, end: datetime.date) -> QuerySet[Any]:
     """One grouped query: per representative, motions led and other suggestions signed."""
     return (
         _signed(start, end)

@@ -34,6 +34,7 @@ from representatives.seat_counts import (
     seat_counts_differences,
     seat_counts_rebuild,
     seat_figures,
+    serving_differences,
     serving_in_scope,
 )
 from representatives.views import staff_card
@@ -107,6 +108,46 @@ def test_the_services_keep_the_summary_equal_to_a_hand_count(world: World, seats
     assert seat_counts_differences() == {}
 
 
+def _serving() -> set[str]:
+    return set(Representative.objects.filter(serving=True).values_list("name", flat=True))
+
+
+def test_the_services_mark_who_is_serving_on_the_row(
+    world: World, seats: Seats, district_staff: User, city_staff: User
+) -> None:
+    # A person entered without a seat yet is not serving.
+    wang4 = services.representative_create(by=district_staff, **_person("王四", world.town))
+    assert _serving() == {"王一", "王二", "王三"}
+    _add(wang4, world.town, district_staff)
+    assert _serving() == {"王一", "王二", "王三", "王四"}
+    # 王一 keeps his county seat when his township seat ends: still serving.
+    services.mandate_end(
+        mandate=seats.wang1_township,
+        ends_on=datetime.date(2026, 1, 1),
+        reason="",
+        by=district_staff,
+    )
+    services.mandate_end(
+        mandate=seats.wang3.mandates.get(),
+        ends_on=datetime.date(2026, 1, 1),
+        reason="代表资格终止",
+        by=city_staff,
+        terminate=True,
+    )
+    assert _serving() == {"王一", "王二", "王四"}
+    assert serving_differences() == 0
+
+
+def test_the_check_finds_a_serving_flag_set_past_the_services(world: World, seats: Seats) -> None:
+    Representative.objects.filter(pk=seats.wang3.pk).update(serving=False)
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="0 seat summary rows and 1 serving flags differ"):
+        call_command("seat_counts_rebuild", check=True, stdout=out)
+    assert "1 representatives' serving flag is wrong" in out.getvalue()
+    call_command("seat_counts_rebuild", stdout=io.StringIO())
+    assert _serving() == {"王一", "王二", "王三"}
+
+
 def test_ending_and_terminating_seats_take_them_off(
     world: World, seats: Seats, district_staff: User, city_staff: User
 ) -> None:
@@ -155,7 +196,7 @@ def test_the_check_finds_seats_written_past_the_services_and_the_rebuild_repairs
         [Mandate(representative=seats.wang2, level=CongressLevel.NATIONAL, starts_on=START)]
     )
     out = io.StringIO()
-    with pytest.raises(CommandError, match="1 seat summary rows differ"):
+    with pytest.raises(CommandError, match="1 seat summary rows and 0 serving flags differ"):
         call_command("seat_counts_rebuild", check=True, stdout=out)
     assert f"area {world.district.pk}: {{'national': (0, 1)}}" in out.getvalue()
     call_command("seat_counts_rebuild", stdout=io.StringIO())

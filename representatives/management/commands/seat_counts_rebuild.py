@@ -1,5 +1,6 @@
 """Recount the dashboard's seats summary (``SeatCount``: active seats by level and
-serving representatives per area) from the seats (docs/dashboard.md, "代表工作").
+serving representatives per area, and each representative's ``serving`` flag) from
+the seats (docs/dashboard.md, "代表工作").
 
     manage.py seat_counts_rebuild           # repair, or after seats were written in bulk
     manage.py seat_counts_rebuild --check   # compare the summary with a plain count
@@ -14,7 +15,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from representatives.seat_counts import seat_counts_differences, seat_counts_rebuild
+from representatives.seat_counts import (
+    seat_counts_differences,
+    seat_counts_rebuild,
+    serving_differences,
+)
 
 
 class Command(BaseCommand):
@@ -35,8 +40,14 @@ class Command(BaseCommand):
                     if kept[name] != counted[name]
                 }
                 self.stdout.write(f"area {area}: {off}")
-            if wrong:
-                raise CommandError(f"{len(wrong)} seat summary rows differ from the seats.")
+            unmarked = serving_differences()
+            if unmarked:
+                self.stdout.write(f"{unmarked:,} representatives' serving flag is wrong")
+            if wrong or unmarked:
+                raise CommandError(
+                    f"{len(wrong)} seat summary rows and {unmarked} serving flags "
+                    "differ from the seats."
+                )
             self.stdout.write(self.style.SUCCESS("The seats summary matches the seats."))
             return
         rows = seat_counts_rebuild()
