@@ -67,6 +67,7 @@ from suggestions.models.citizen import (
     IssueDepartment,
     IssueStatus,
 )
+from suggestions.models.monthly import HandledMonthCount
 
 # --- scoping -------------------------------------------------------------------------
 
@@ -554,9 +555,25 @@ def handled_tally(
     representatives: Holders, start: datetime.date, end: datetime.date
 ) -> QuerySet[Any]:
     """Problems a representative saw through to a close, per representative (one grouped
-    query, left unevaluated: representatives.registry, ``PointTally``)."""
-    from django.db.models import Count, F, Value
+    query, left unevaluated: representatives.registry, ``PointTally``). A period of
+    whole months (the dashboard's, the reports') is read from the closes per handler
+    and month (``HandledMonthCount``, kept by the services): one row per person and
+    month, where the problems are one per close (2.2 million in a year of the
+    benchmark's province)."""
+    from django.db.models import Count, F, Sum, Value
 
+    if start.day == 1 and (end + datetime.timedelta(days=1)).day == 1:
+        return (
+            HandledMonthCount.objects.filter(
+                representative__in=representatives, month__gte=start, month__lte=end
+            )
+            .order_by()
+            .annotate(
+                point_holder=F("representative_id"), point_code=Value("citizen_issue_handled")
+            )
+            .values("point_holder", "point_code")
+            .annotate(point_count=Sum("closed"))
+        )
     # Local days as a half-open range of instants, so the index on (closed_at, handler)
     # reads the period's entries (a ``__date`` filter would read every closed problem).
     first = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))

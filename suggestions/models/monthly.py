@@ -10,6 +10,12 @@ services keep the row in step in the same transaction as the fact it counts
 (``suggestions.citizen.services.monthly``); ``manage.py issue_reads_rebuild``
 rebuilds it from the tables and ``--check`` compares it with them.
 
+``HandledMonthCount`` is the problems each representative saw through to a close
+(办结, as their handler), per local month of the close: the 履职积分 source
+"citizen_issue_handled" reads it for whole months (the dashboard's ranking, the
+reports), one row per person and month instead of every close. Added to by the
+same function, when a problem closes (a closed problem never moves again).
+
 ``IssueStationMonthCount`` is the same figures per (station, area, month) for the
 problems submitted at a station (扫家站点二维码, or a contact log at a station),
 added to by the same function in the same transaction as the monthly row, so the
@@ -24,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from congress.models import Region
 from suggestions.models.citizen import IssueCategory
 
-__all__ = ["MONTH_FIGURES", "IssueMonthCount", "IssueStationMonthCount"]
+__all__ = ["MONTH_FIGURES", "HandledMonthCount", "IssueMonthCount", "IssueStationMonthCount"]
 
 # The counted columns, in the order docs/dashboard.md defines them.
 MONTH_FIGURES = (
@@ -99,3 +105,24 @@ class IssueStationMonthCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.station_id}/{self.area_id}/{self.month:%Y-%m}: {self.received}"
+
+
+class HandledMonthCount(models.Model):
+    """The problems a representative closed as their handler in one month (see the
+    module): ``closed`` problems, on the local calendar of ``closed_at``."""
+
+    representative = models.ForeignKey(
+        "representatives.Representative", on_delete=models.CASCADE, related_name="+"
+    )
+    month = models.DateField(_("月份"))  # the first day of the month closed
+    closed = models.IntegerField(_("办结"), default=0)
+
+    class Meta:
+        verbose_name = _("代表办结群众反映问题月度统计")
+        verbose_name_plural = _("代表办结群众反映问题月度统计")
+        constraints = [
+            models.UniqueConstraint(fields=["representative", "month"], name="handledmonth_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.representative_id}/{self.month:%Y-%m}: {self.closed}"

@@ -76,6 +76,7 @@ from suggestions.citizen.services.messages import (
     pending_citizen_message_ids,
 )
 from suggestions.citizen.services.monthly import (
+    handled_month_counts_differences,
     issue_month_counts_differences,
     issue_month_counts_rebuild,
     issue_station_counts_differences,
@@ -169,6 +170,7 @@ __all__ = [
     "citizen_message_send",
     "expired_appointments",
     "expired_issues",
+    "handled_month_counts_differences",
     "issue_counts_differences",
     "issue_counts_rebuild",
     "issue_month_counts_differences",

@@ -32,7 +32,18 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import DateField, Exists, F, Max, Min, OuterRef, Q, Subquery, Value
+from django.db.models import (
+    Count,
+    DateField,
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
@@ -42,7 +53,12 @@ from congress.models import Assignment, AssignmentStatus, CaseEvent
 from congress.workdays import workdays_between
 from suggestions.citizen.workflow import ISSUE_CASE
 from suggestions.models.citizen import CitizenIssue, IssueRating, IssueStatus
-from suggestions.models.monthly import MONTH_FIGURES, IssueMonthCount, IssueStationMonthCount
+from suggestions.models.monthly import (
+    MONTH_FIGURES,
+    HandledMonthCount,
+    IssueMonthCount,
+    IssueStationMonthCount,
+)
 
 Key = tuple[int, datetime.date, int]  # (area, month, category)
 StationKey = tuple[int, int, datetime.date]  # (station, area, month)
@@ -123,6 +139,9 @@ def month_count_moved(issue: CitizenIssue, action: str) -> None:
         if action == "rate":
             facts |= {"rated": 1, "satisfied": int(issue.rating in SATISFIED_RATINGS)}
         _add(issue, facts)
+        if issue.handler_id is not None and issue.closed_at is not None:
+            key = {"representative_id": issue.handler_id, "month": month_of(issue.closed_at)}
+            _add_row(HandledMonthCount, key, {"closed": 1})
     elif action in REOPENING_ACTIONS:
         _add(issue, {"rated": 1, "unsatisfied": 1, "reopened": 1})
 
@@ -271,11 +290,42 @@ def _counted(summary: str) -> dict[Any, dict[str, int]]:
     return counted
 
 
+def _handled_counted() -> Any:
+    """The closes per handler and local month, counted from the problems (on the
+    partial index of closes by handler)."""
+    return (
+        CitizenIssue.objects.filter(status=IssueStatus.CLOSED, handler__isnull=False)
+        .annotate(closed_month=TruncMonth("closed_at", output_field=DateField()))
+        .values("handler_id", "closed_month")
+        .annotate(n=Count("handler_id"))
+        .order_by()
+    )
+
+
+def handled_month_counts_differences() -> dict[tuple[int, datetime.date], tuple[int, int]]:
+    """(representative, month) rows that differ from a count: {key: (kept, counted)}."""
+    kept = {
+        (row["representative_id"], row["month"]): row["closed"]
+        for row in HandledMonthCount.objects.values("representative_id", "month", "closed")
+    }
+    counted = {(row["handler_id"], row["closed_month"]): row["n"] for row in _handled_counted()}
+    return {
+        key: (kept.get(key, 0), counted.get(key, 0))
+        for key in set(kept) | set(counted)
+        if kept.get(key, 0) != counted.get(key, 0)
+    }
+
+
 def issue_month_counts_rebuild() -> int:
-    """Count the monthly summaries (by area and category, and by station) again from
-    the tables, each with one ``INSERT … SELECT``. Returns the number of monthly rows."""
+    """Count the monthly summaries (by area and category, by station, and the closes
+    per handler) again from the tables, each with one ``INSERT … SELECT``. Returns
+    the number of monthly rows."""
     figures = ", ".join(MONTH_FIGURES)
     with transaction.atomic():
+        HandledMonthCount.objects.all().delete()
+        sql, params = _handled_counted().query.sql_with_params()
+        table = HandledMonthCount._meta.db_table
+        recount.execute(f"INSERT INTO {table} (representative_id, month, closed) {sql}", params)
         IssueMonthCount.objects.all().delete()
         sql, params = _counted_sql("monthly")
         table = IssueMonthCount._meta.db_table

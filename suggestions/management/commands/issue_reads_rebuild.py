@@ -1,7 +1,7 @@
 """Recompute what the problem lists, 督办提醒 and the dashboard read: the area columns
 (of problems and of assignments), the earliest open due date, the ``IssueCount``
 summary, the dashboard's monthly summaries (``IssueMonthCount`` and, per station,
-``IssueStationMonthCount``) and the departments' handling summary (``HandlingCount``,
+``IssueStationMonthCount``; the closes per handler, ``HandledMonthCount``) and the departments' handling summary (``HandlingCount``,
 kept by the engine, with every case type's ratings of the departments' answers), and
 the departments each problem was
 handed to (``IssueDepartment``, the clerks' scope) (docs/architecture.md,
@@ -54,8 +54,14 @@ class Command(BaseCommand):
                     f"department {department} area {area} {month:%Y-%m} {case_type}: "
                     f"kept {had}, counted {found}"
                 )
-            if wrong or monthly or stations or handling:
-                differ = len(wrong) + len(monthly) + len(stations) + len(handling)
+            closes = services.handled_month_counts_differences()
+            for (representative, month), (kept_n, counted_n) in sorted(closes.items()):
+                self.stdout.write(
+                    f"representative {representative} {month:%Y-%m} closed: "
+                    f"kept {kept_n}, counted {counted_n}"
+                )
+            if wrong or monthly or stations or handling or closes:
+                differ = len(wrong) + len(monthly) + len(stations) + len(handling) + len(closes)
                 raise CommandError(f"{differ} summary rows differ from the table.")
             self.stdout.write(self.style.SUCCESS("The summary matches the table."))
             return
