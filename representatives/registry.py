@@ -57,6 +57,14 @@ Holders = Union["QuerySet[Representative]", "RawSQL"]
 PointTally = Callable[[Holders, datetime.date, datetime.date], "QuerySet[Any]"]
 
 
+def whole_months(start: datetime.date, end: datetime.date) -> bool:
+    """Whether the period ``start``..``end`` (inclusive) is whole calendar months, as
+    the dashboard's and the reports' periods always are: a tally may then read its
+    source's monthly summary instead of the records (the closes per handler, the
+    suggestions signed), and must give the same counts as from the records."""
+    return start.day == 1 and (end + datetime.timedelta(days=1)).day == 1
+
+
 @dataclass(frozen=True)
 class PointSource:
     code: str

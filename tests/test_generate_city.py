@@ -178,11 +178,19 @@ def _check_reads(city: Region) -> None:
 
 
 def _check_formal() -> None:
-    from suggestions.models.formal import Suggestion, SuggestionRating, SuggestionReply
+    from suggestions.models.formal import (
+        SignedMonthCount,
+        Suggestion,
+        SuggestionRating,
+        SuggestionReply,
+    )
 
     statuses = Counter(Suggestion.objects.values_list("status", flat=True))
     assert sum(statuses.values()) == 60
     assert len(statuses) >= 3, statuses
+    # The suggestions signed per month (履职积分) were counted from the bulk rows.
+    assert SignedMonthCount.objects.exists()
+    call_command("signed_counts_rebuild", check=True, stdout=io.StringIO())
     steps = Assignment.objects.filter(case_type=SUGGESTION_CASE)
     assert steps.exists()
     # Every assignment has its 交办 event on its own timeline, and events only for itself.

@@ -45,7 +45,7 @@ from congress.models import (
 from congress.scoping import AnyUser, area_scope_q, in_jurisdiction, region_scope_q
 from congress.summary import BoundedCount, bounded_count
 from representatives.models import GridAssignment, Representative, Station, StationMember
-from representatives.registry import Holders, PointRecord, PublicCase
+from representatives.registry import Holders, PointRecord, PublicCase, whole_months
 from representatives.selectors import representative_of, visible_representatives
 from suggestions.citizen.privacy import mask_name, mobile_hash, redact_text
 from suggestions.citizen.workflow import (
@@ -562,7 +562,7 @@ def handled_tally(
     benchmark's province)."""
     from django.db.models import Count, F, Sum, Value
 
-    if start.day == 1 and (end + datetime.timedelta(days=1)).day == 1:
+    if whole_months(start, end):
         return (
             HandledMonthCount.objects.filter(
                 representative__in=representatives, month__gte=start, month__lte=end

@@ -2,6 +2,10 @@
 
 The rules are the representatives app's ``PointRule`` rows ("suggestion": each one led or
 co-signed; "motion": each motion led). A suggestion counts on the day it was submitted.
+
+A period of whole months (the dashboard's ranking, the reports) is read from the
+summary ``SignedMonthCount``, which ``count_taken_up`` adds to when a suggestion is
+taken up and ``signed_counts_rebuild`` counts again; any other period from the signers.
 """
 
 from __future__ import annotations
@@ -10,17 +14,42 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
+from django.db import transaction
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 
+from congress.loop import recount
 from congress.scoping import AnyUser
+from congress.summary import counter_add
 from representatives.models import Representative
-from representatives.registry import Holders, PointRecord
+from representatives.registry import Holders, PointRecord, whole_months
 from suggestions.formal.selectors import TAKEN_UP, visible_suggestions
-from suggestions.models.formal import SignerRole, SignerStatus, SuggestionKind, SuggestionSigner
+from suggestions.models.formal import (
+    SignedMonthCount,
+    SignerRole,
+    SignerStatus,
+    Suggestion,
+    SuggestionKind,
+    SuggestionSigner,
+)
 
 MOTION_LED = Q(suggestion__kind=SuggestionKind.MOTION, role=SignerRole.LEAD)
+RULE = Case(
+    When(MOTION_LED, then=Value("motion")), default=Value("suggestion"), output_field=CharField()
+)
 
 
 def _window(
@@ -31,31 +60,110 @@ def _window(
     return first, last
 
 
-def _signed(start: datetime.date, end: datetime.date) -> QuerySet[SuggestionSigner]:
+def _taken_up() -> QuerySet[SuggestionSigner]:
     return SuggestionSigner.objects.filter(
         status=SignerStatus.CONFIRMED,
         suggestion__status__in=TAKEN_UP,
-        suggestion__submitted_at__range=_window(start, end),
+        suggestion__submitted_at__isnull=False,
     )
 
 
+def _signed(start: datetime.date, end: datetime.date) -> QuerySet[SuggestionSigner]:
+    return _taken_up().filter(suggestion__submitted_at__range=_window(start, end))
+
+
 def tally(representatives: Holders, start: datetime.date, end: datetime.date) -> QuerySet[Any]:
-    """One grouped query: per representative, motions led and other suggestions signed."""
+    """One grouped query: per representative, motions led and other suggestions signed.
+    Whole months are summed from ``SignedMonthCount``: a province's year is 57,574
+    suggestions taken up with 68,757 signers, read in 300 ms from the signers."""
+    if whole_months(start, end):
+        return (
+            SignedMonthCount.objects.filter(
+                representative__in=representatives, month__gte=start, month__lte=end
+            )
+            .order_by()
+            .annotate(point_holder=F("representative_id"), point_code=F("rule"))
+            .values("point_holder", "point_code")
+            .annotate(point_count=Sum("count"))
+        )
     return (
         _signed(start, end)
         .filter(representative__in=representatives)
         .order_by()
-        .annotate(
-            point_holder=F("representative_id"),
-            point_code=Case(
-                When(MOTION_LED, then=Value("motion")),
-                default=Value("suggestion"),
-                output_field=CharField(),
-            ),
-        )
+        .annotate(point_holder=F("representative_id"), point_code=RULE)
         .values("point_holder", "point_code")
         .annotate(point_count=Count("pk"))
     )
+
+
+# --- the summary per signer and month ---------------------------------------------------
+
+
+def count_taken_up(suggestion: Suggestion) -> None:
+    """Add a suggestion just taken up (立案, or a motion registered as a suggestion) to
+    its confirmed signers' month of submission; called by the review, in its
+    transaction, after the move (so ``kind`` is the one it was taken up as)."""
+    if suggestion.submitted_at is None:
+        return
+    month = timezone.localtime(suggestion.submitted_at).date().replace(day=1)
+    motion = suggestion.kind == SuggestionKind.MOTION
+    signers = suggestion.signers.filter(status=SignerStatus.CONFIRMED).values_list(
+        "representative_id", "role"
+    )
+    for representative, role in signers:
+        rule = "motion" if motion and role == SignerRole.LEAD else "suggestion"
+        counter_add(
+            SignedMonthCount, delta=1, representative_id=representative, month=month, rule=rule
+        )
+
+
+def _signed_counted() -> QuerySet[Any]:
+    """The summary's rows counted from the signers: (representative, month, rule, n)."""
+    return (
+        _taken_up()
+        .annotate(
+            signed_month=TruncMonth("suggestion__submitted_at", output_field=DateField()),
+            signed_rule=RULE,
+        )
+        .values("representative_id", "signed_month", "signed_rule")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
+def signed_counts_rebuild() -> int:
+    """Count ``SignedMonthCount`` again with one ``INSERT … SELECT``; returns its rows."""
+    sql, params = recount.compiled(_signed_counted())
+    table = SignedMonthCount._meta.db_table
+    with transaction.atomic():
+        SignedMonthCount.objects.all().delete()
+        recount.execute(
+            f"INSERT INTO {table} (representative_id, month, rule, count) {sql}",
+            params,
+        )
+    return SignedMonthCount.objects.count()
+
+
+SignedKey = tuple[int, datetime.date, str]  # (representative, month, rule)
+
+
+def signed_counts_differences() -> dict[SignedKey, tuple[int, int]]:
+    """Summary rows that differ from a count of the signers: {key: (kept, counted)}."""
+    kept = {
+        (row.representative_id, row.month, row.rule): row.count
+        for row in SignedMonthCount.objects.all()
+    }
+    counted = {
+        (row["representative_id"], recount.as_date(row["signed_month"]), row["signed_rule"]): row[
+            "n"
+        ]
+        for row in _signed_counted()
+    }
+    return {
+        key: (kept.get(key, 0), counted.get(key, 0))
+        for key in kept.keys() | counted.keys()
+        if kept.get(key, 0) != counted.get(key, 0)
+    }
 
 
 def records(

@@ -44,7 +44,7 @@ from congress.workdays import add_deadline, workdays_between
 from congress.workflow import apply_transition, record_event
 from representatives.models import Mandate, MandateStatus, Representative, RepresentativeGroup
 from representatives.selectors import representative_of
-from suggestions.formal import conf
+from suggestions.formal import conf, points
 from suggestions.formal.handling_ratings import suggestion_answer_rated
 from suggestions.formal.selectors import (
     TAKEN_UP,
@@ -89,6 +89,7 @@ from suggestions.models.formal import (
 
 S = SuggestionStatus
 REVIEW_DECISIONS = ("register", "convert_to_suggestion", "merge", "convert_to_letter", "refuse")
+TAKING_UP = ("register", "convert_to_suggestion")  # 立案: the suggestion is TAKEN_UP from then
 # B/C replies are carried over (跨年度跟踪): docs/architecture.md, 'Representatives' suggestions'.
 CARRIED_CATEGORIES = (ReplyCategory.B, ReplyCategory.C)
 # A department may ask for a return only where 重新交办 can follow: handed over, not yet
@@ -580,7 +581,7 @@ def suggestion_review(
         updates["merged_into"] = merge_into
     now = timezone.now()
     with transaction.atomic():
-        if decision in ("register", "convert_to_suggestion"):
+        if decision in TAKING_UP:
             updates.update(
                 accepted_at=now,
                 assign_by=_assign_by(suggestion, timezone.localdate(now)),
@@ -594,6 +595,8 @@ def suggestion_review(
             updates=updates,
             expected_version=expected_version,
         )
+        if decision in TAKING_UP:
+            points.count_taken_up(suggestion)  # 履职积分's summary per signer and month
         _tell(
             signer_users(suggestion),
             suggestion,

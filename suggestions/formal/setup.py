@@ -125,6 +125,16 @@ register_point_source(
 register_demo_builder(DemoBuilder("suggestions (formal)", demo.build, order=40))
 
 
+def _signed_counts(ctx: Any) -> None:
+    """The suggestions signed per month (履职积分's summary), counted from the signers
+    the builders wrote in bulk. Last, after every builder that writes suggestions."""
+    points.signed_counts_rebuild()
+
+
+register_demo_builder(DemoBuilder("suggestions signed", _signed_counts, order=900))
+register_synthetic_builder(SyntheticBuilder("suggestions signed", _signed_counts, order=900))
+
+
 def _build_synthetic(ctx: Any) -> None:
     from suggestions.formal.synthetic import build
 

@@ -26,6 +26,7 @@ __all__ = [
     "HandlingStage",
     "RatingChannel",
     "ReplyCategory",
+    "SignedMonthCount",
     "SignerRole",
     "SignerStatus",
     "Suggestion",
@@ -329,6 +330,37 @@ class SuggestionSigner(models.Model):
 
     def __str__(self) -> str:
         return f"{self.representative} · {self.get_role_display()}"
+
+
+class SignedMonthCount(models.Model):
+    """The suggestions taken up (立案) that a representative signed, per local month of
+    submission and 履职积分 rule: "motion" for a motion they led, "suggestion" for any
+    other. It is what the point source "suggestions" counts (docs/dashboard.md), one
+    row per person, month and rule instead of one per signature.
+
+    The formal services add to it when a suggestion is taken up, in the review's
+    transaction (``suggestions.formal.points.count_taken_up``): the signers are final
+    from submission, and a suggestion taken up is never untaken. ``manage.py
+    signed_counts_rebuild`` counts it again from the signers; ``--check`` compares."""
+
+    representative = models.ForeignKey(
+        "representatives.Representative", on_delete=models.CASCADE, related_name="+"
+    )
+    month = models.DateField(_("月份"))  # the first day of the month submitted
+    rule = models.CharField(_("积分项目"), max_length=20)
+    count = models.IntegerField(_("件数"), default=0)
+
+    class Meta:
+        verbose_name = _("代表联名建议月度统计")
+        verbose_name_plural = _("代表联名建议月度统计")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["representative", "month", "rule"], name="signedmonth_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.representative_id}/{self.month:%Y-%m}/{self.rule}: {self.count}"
 
 
 class SuggestionReply(models.Model):
