@@ -6,6 +6,7 @@ written into docs/benchmarks.md (``bench.pages`` rewrites its own sections there
     BENCH_DATABASE_URL=postgres://… python -m bench.dashboard --existing 10000  # measure only
     BENCH_DATABASE_URL=postgres://… python -m bench.dashboard --seats     # the seats' queries
     BENCH_DATABASE_URL=postgres://… python -m bench.dashboard --ranking   # the ranking's statement
+    BENCH_DATABASE_URL=postgres://… python -m bench.dashboard --ranking this_year  # or last_month
 
 Each page: the wall median and the Python CPU median of one request, its queries,
 its SQL time and slowest query (``bench.pages._measure``), and the load average.
@@ -136,9 +137,10 @@ def seats(rounds: int = 9) -> None:
         )
 
 
-def ranking_statement(rounds: int = 9) -> None:
+def ranking_statement(period: str = "this_month", rounds: int = 9) -> None:
     """The 代表工作 panel's activity ranking (``representatives.dashboard.ranking``) of
-    the city and of a district this month: the statement the code of this tree sends,
+    the city and of a district in ``period`` (the dashboard's ``period`` choices): the
+    statement the code of this tree sends,
     its median execution time (EXPLAIN ANALYZE, PostgreSQL) and its top and bottom
     rows' totals, so that two trees' statements are compared on the same data."""
     import django
@@ -154,14 +156,15 @@ def ranking_statement(rounds: int = 9) -> None:
 
     people = pages._personas()
     for name, region in (("city", people["city_region"]), ("district", people["county"])):
-        scope = Scope(people["city"], region, period_from({}), [], timezone.localdate())
+        chosen = period_from({"period": period})
+        scope = Scope(people["city"], region, chosen, [], timezone.localdate())
         ranking(scope)  # the rules and the user's regions, read once
         with CaptureQueriesContext(connection) as queries:
             found = ranking(scope)
         sql = queries.captured_queries[-1]["sql"]
         times = [_execution_ms(sql, None) for _n in range(rounds)]
         print(
-            f"{name}: ranking {statistics.median(times):.1f} ms "
+            f"{name} {chosen.key}: ranking {statistics.median(times):.1f} ms "
             f"(min {min(times):.1f}, max {max(times):.1f}), "
             f"top {[entry.total for entry in found.top]}, "
             f"bottom {[entry.total for entry in found.bottom]}, load {os.getloadavg()[0]:.1f}"
@@ -172,7 +175,7 @@ if __name__ == "__main__":
     if sys.argv[1:2] == ["--seats"]:
         seats()
     elif sys.argv[1:2] == ["--ranking"]:
-        ranking_statement()
+        ranking_statement(*sys.argv[2:3])
     elif sys.argv[1:2] == ["--existing"]:
         main(int(sys.argv[2]))
     else:

@@ -62,6 +62,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '代表联名建议月度统计',
                 'verbose_name_plural': '代表联名建议月度统计',
                 'constraints': [models.UniqueConstraint(fields=('representative', 'month', 'rule'), name='signedmonth_key')],
+                'indexes': [models.Index(fields=['month', 'representative'], name='signedmonth_month')],
             },
         ),
         migrations.RunPython(count_signed, migrations.RunPython.noop, elidable=True),

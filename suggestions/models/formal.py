@@ -358,6 +358,9 @@ class SignedMonthCount(models.Model):
                 fields=["representative", "month", "rule"], name="signedmonth_key"
             )
         ]
+        # A period's rows (the ranking's month is often one without any: suggestions
+        # are filed at the session), then its serving representatives among them.
+        indexes = [models.Index(fields=["month", "representative"], name="signedmonth_month")]
 
     def __str__(self) -> str:
         return f"{self.representative_id}/{self.month:%Y-%m}/{self.rule}: {self.count}"
