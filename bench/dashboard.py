@@ -14,6 +14,7 @@ its SQL time and slowest query (``bench.pages._measure``), and the load average.
 
 from __future__ import annotations
 
+import datetime
 import os
 import statistics
 import subprocess
@@ -28,6 +29,8 @@ DASHBOARD_PAGES = (
     "big screen figures (city staff)",
     "monthly report (city staff)",
     "big screen API (city staff)",
+    "dashboard this year (city staff)",
+    "yearly report (city staff)",
 )
 
 
@@ -47,6 +50,12 @@ def measure() -> list[pages.Figure]:
         "big screen figures (city staff)": ("city", reverse("bigscreen_data")),
         "monthly report (city staff)": ("city", pages._last_month_report(region)),
         "big screen API (city staff)": ("city", reverse("api-bigscreen", args=[region.pk])),
+        # A year's figures: the ranking then tallies twelve months of every source.
+        "dashboard this year (city staff)": ("city", reverse("dashboard") + "?period=this_year"),
+        "yearly report (city staff)": (
+            "city",
+            reverse("report_year", args=[region.pk, datetime.date.today().year]),
+        ),
     }
     clients = {}
     for persona in ("city", "district"):
