@@ -127,11 +127,11 @@ register_demo_builder(DemoBuilder("suggestions (formal)", demo.build, order=40))
 
 def _signed_counts(ctx: Any) -> None:
     """The suggestions signed per month (履职积分's summary), counted from the signers
-    the builders wrote in bulk. Last, after every builder that writes suggestions."""
+    that ``generate_city`` wrote in bulk. Last, after every builder that writes
+    suggestions. (The demo files and reviews through the services, which keep it.)"""
     points.signed_counts_rebuild()
 
 
-register_demo_builder(DemoBuilder("suggestions signed", _signed_counts, order=900))
 register_synthetic_builder(SyntheticBuilder("suggestions signed", _signed_counts, order=900))
 
 

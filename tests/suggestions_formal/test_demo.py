@@ -10,9 +10,10 @@ from django.utils import timezone
 from congress.demo import build_core
 from congress.models import OPEN_STATUSES, Assignment, Session, User
 from congress.registry import demo_builders
+from suggestions.formal import points
 from suggestions.formal.reports import session_report
 from suggestions.formal.workflow import SUGGESTION_CASE
-from suggestions.models.formal import Suggestion, SuggestionStatus
+from suggestions.models.formal import SignedMonthCount, Suggestion, SuggestionStatus
 
 S = SuggestionStatus
 
@@ -53,3 +54,7 @@ def test_the_demo_tells_a_realistic_year(caplog: pytest.LogCaptureFixture) -> No
     assert open_work.filter(due_on__gte=ctx.today).exists()
     assert not [r.message for r in caplog.records if "left out" in r.message]
     assert elapsed < 60
+    # The demo files and reviews through the services, which kept the suggestions signed
+    # per month (履职积分) without a recount: it equals a count of the signers.
+    assert SignedMonthCount.objects.filter(rule="suggestion").exists()
+    assert points.signed_counts_differences() == {}
