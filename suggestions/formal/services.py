@@ -90,6 +90,11 @@ from suggestions.models.formal import (
 S = SuggestionStatus
 REVIEW_DECISIONS = ("register", "convert_to_suggestion", "merge", "convert_to_letter", "refuse")
 TAKING_UP = ("register", "convert_to_suggestion")  # 立案: the suggestion is TAKEN_UP from then
+# The recount and the check of the suggestions signed per month (履职积分's summary,
+# kept by ``suggestion_review``), for ``manage.py signed_counts_rebuild``: code outside
+# this half of the app reaches it through its services (the import contracts).
+signed_counts_rebuild = points.signed_counts_rebuild
+signed_counts_differences = points.signed_counts_differences
 # B/C replies are carried over (跨年度跟踪): docs/architecture.md, 'Representatives' suggestions'.
 CARRIED_CATEGORIES = (ReplyCategory.B, ReplyCategory.C)
 # A department may ask for a return only where 重新交办 can follow: handed over, not yet

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from suggestions.formal import points
+from suggestions.formal import services
 
 
 class Command(BaseCommand):
@@ -29,7 +29,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["check"]:
-            wrong = points.signed_counts_differences()
+            wrong = services.signed_counts_differences()
             for (representative, month, rule), (kept, counted) in sorted(wrong.items()):
                 self.stdout.write(
                     f"representative {representative} {month:%Y-%m} {rule}: "
@@ -39,5 +39,5 @@ class Command(BaseCommand):
                 raise CommandError(f"{len(wrong)} summary rows differ from the signers.")
             self.stdout.write(self.style.SUCCESS("The summary matches the signers."))
             return
-        rows = points.signed_counts_rebuild()
+        rows = services.signed_counts_rebuild()
         self.stdout.write(self.style.SUCCESS(f"{rows:,} rows of suggestions signed per month."))
