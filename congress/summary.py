@@ -8,14 +8,17 @@ a bound (``bounded_count``: "1,000+") where an exact figure is not needed.
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Model, QuerySet
 
 # Beyond this a count says "1,000+": reading more rows to say 1,234 is not worth it.
 COUNT_BOUND = 1000
+
+Key = TypeVar("Key", bound=Hashable)
 
 
 def counter_add(model: type[Model], *, delta: int, **key: Any) -> None:
@@ -36,6 +39,18 @@ def counter_add(model: type[Model], *, delta: int, **key: Any) -> None:
             model._default_manager.create(count=delta, **key)
     except IntegrityError:
         rows.update(count=F("count") + delta)
+
+
+def count_differences(
+    kept: Mapping[Key, int], counted: Mapping[Key, int]
+) -> dict[Key, tuple[int, int]]:
+    """The keys whose kept count differs from a recount, a missing key being 0:
+    {key: (kept, counted)} (the summaries' ``--check``)."""
+    return {
+        key: (kept.get(key, 0), counted.get(key, 0))
+        for key in kept.keys() | counted.keys()
+        if kept.get(key, 0) != counted.get(key, 0)
+    }
 
 
 @dataclass(frozen=True)

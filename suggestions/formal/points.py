@@ -31,9 +31,10 @@ from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 
+from congress.dashboard import first_of_month
 from congress.loop import recount
 from congress.scoping import AnyUser
-from congress.summary import counter_add
+from congress.summary import count_differences, counter_add
 from representatives.models import Representative
 from representatives.registry import Holders, PointRecord, whole_months
 from suggestions.formal.selectors import TAKEN_UP, visible_suggestions
@@ -105,7 +106,7 @@ def count_taken_up(suggestion: Suggestion) -> None:
     transaction, after the move (so ``kind`` is the one it was taken up as)."""
     if suggestion.submitted_at is None:
         return
-    month = timezone.localtime(suggestion.submitted_at).date().replace(day=1)
+    month = first_of_month(timezone.localdate(suggestion.submitted_at))
     motion = suggestion.kind == SuggestionKind.MOTION
     signers = suggestion.signers.filter(status=SignerStatus.CONFIRMED).values_list(
         "representative_id", "role"
@@ -159,11 +160,7 @@ def signed_counts_differences() -> dict[SignedKey, tuple[int, int]]:
         ]
         for row in _signed_counted()
     }
-    return {
-        key: (kept.get(key, 0), counted.get(key, 0))
-        for key in kept.keys() | counted.keys()
-        if kept.get(key, 0) != counted.get(key, 0)
-    }
+    return count_differences(kept, counted)
 
 
 def records(

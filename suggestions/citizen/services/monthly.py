@@ -50,6 +50,7 @@ from django.utils import timezone
 from congress.loop import recount
 from congress.loop.handling import Rating
 from congress.models import Assignment, AssignmentStatus, CaseEvent
+from congress.summary import count_differences
 from congress.workdays import workdays_between
 from suggestions.citizen.workflow import ISSUE_CASE
 from suggestions.models.citizen import CitizenIssue, IssueRating, IssueStatus
@@ -309,11 +310,7 @@ def handled_month_counts_differences() -> dict[tuple[int, datetime.date], tuple[
         for row in HandledMonthCount.objects.values("representative_id", "month", "closed")
     }
     counted = {(row["handler_id"], row["closed_month"]): row["n"] for row in _handled_counted()}
-    return {
-        key: (kept.get(key, 0), counted.get(key, 0))
-        for key in set(kept) | set(counted)
-        if kept.get(key, 0) != counted.get(key, 0)
-    }
+    return count_differences(kept, counted)
 
 
 def issue_month_counts_rebuild() -> int:
