@@ -161,7 +161,7 @@ def _tally_sql(code: str, start: datetime.date, end: datetime.date) -> tuple[str
     assert source.tally is not None
     # The CTE's ids as they are: a queryset of representatives would join the
     # representatives again for each source (14 ms for a city's 7,500 at 10k problems).
-    return _sql(source.tally(RawSQL("SELECT serving.holder FROM serving", []), start, end))
+    return _sql(source.tally_of(RawSQL("SELECT serving.holder FROM serving", []), start, end))
 
 
 def _tallies(scope: Scope, sources: list[PointSource]) -> tuple[str, list[Any]]:

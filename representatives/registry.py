@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Union
 
+from django.db.models import Expression, F, Sum
 from django.utils.functional import Promise
 
 if TYPE_CHECKING:
@@ -59,23 +60,63 @@ PointTally = Callable[[Holders, datetime.date, datetime.date], "QuerySet[Any]"]
 
 def whole_months(start: datetime.date, end: datetime.date) -> bool:
     """Whether the period ``start``..``end`` (inclusive) is whole calendar months, as
-    the dashboard's and the reports' periods always are: a tally may then read its
-    source's monthly summary instead of the records (the closes per handler, the
-    suggestions signed), and must give the same counts as from the records."""
+    the dashboard's and the reports' periods always are."""
     return start.day == 1 and (end + datetime.timedelta(days=1)).day == 1
+
+
+def month_summary_tally(
+    summary: QuerySet[Any],
+    holders: Holders,
+    first: datetime.date,
+    last: datetime.date,
+    *,
+    code: Expression | F,
+    count: str,
+) -> QuerySet[Any]:
+    """A ``month_tally`` over a summary with one row per representative and month
+    (``representative``, ``month``): its rows of the months ``first``..``last`` summed
+    per holder and ``code`` from the column ``count``."""
+    return (
+        summary.filter(representative__in=holders, month__gte=first, month__lte=last)
+        .order_by()
+        .annotate(point_holder=F("representative_id"), point_code=code)
+        .values("point_holder", "point_code")
+        .annotate(point_count=Sum(count))
+    )
 
 
 @dataclass(frozen=True)
 class PointSource:
+    """A kind of record that earns points. ``tally`` counts the records of any period;
+    ``month_tally``, where the source keeps a summary per representative and month
+    (the closes per handler, the suggestions signed), gives the same rows for a period
+    of whole months from that summary, and ``tally_of`` chooses between them, so the
+    ranking of a whole region reads one row per person and month instead of every
+    record (docs/dashboard.md)."""
+
     code: str
     label: str | Promise
     count: PointCounter
     records: PointLister
     tally: PointTally | None = None  # a source without one is not in the dashboard's ranking
+    month_tally: PointTally | None = None
+
+    def tally_of(self, holders: Holders, start: datetime.date, end: datetime.date) -> QuerySet[Any]:
+        """The tally of ``start``..``end``: from the monthly summary when the period is
+        whole months and the source keeps one, else from the records."""
+        if self.month_tally is not None and whole_months(start, end):
+            return self.month_tally(holders, start, end)
+        assert self.tally is not None
+        return self.tally(holders, start, end)
 
     @classmethod
     def from_tally(
-        cls, code: str, label: str | Promise, tally: PointTally, records: PointLister
+        cls,
+        code: str,
+        label: str | Promise,
+        tally: PointTally,
+        records: PointLister,
+        month_tally: PointTally | None = None,
     ) -> PointSource:
         """A source whose counts are its tally's rows: one definition for both reads."""
 
@@ -84,10 +125,11 @@ class PointSource:
         ) -> list[tuple[int, str, int]]:
             return [
                 (row["point_holder"], row["point_code"], row["point_count"])
-                for row in tally(representatives, start, end)
+                for row in source.tally_of(representatives, start, end)
             ]
 
-        return cls(code, label, count, records, tally)
+        source = cls(code, label, count, records, tally, month_tally)
+        return source
 
 
 @dataclass(frozen=True)

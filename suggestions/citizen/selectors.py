@@ -45,7 +45,7 @@ from congress.models import (
 from congress.scoping import AnyUser, area_scope_q, in_jurisdiction, region_scope_q
 from congress.summary import BoundedCount, bounded_count
 from representatives.models import GridAssignment, Representative, Station, StationMember
-from representatives.registry import Holders, PointRecord, PublicCase, whole_months
+from representatives.registry import Holders, PointRecord, PublicCase, month_summary_tally
 from representatives.selectors import representative_of, visible_representatives
 from suggestions.citizen.privacy import mask_name, mobile_hash, redact_text
 from suggestions.citizen.workflow import (
@@ -554,26 +554,11 @@ def appointment_public_timeline(appointment: Appointment) -> QuerySet[CaseEvent]
 def handled_tally(
     representatives: Holders, start: datetime.date, end: datetime.date
 ) -> QuerySet[Any]:
-    """Problems a representative saw through to a close, per representative (one grouped
-    query, left unevaluated: representatives.registry, ``PointTally``). A period of
-    whole months (the dashboard's, the reports') is read from the closes per handler
-    and month (``HandledMonthCount``, kept by the services): one row per person and
-    month, where the problems are one per close (2.2 million in a year of the
-    benchmark's province)."""
-    from django.db.models import Count, F, Sum, Value
+    """Problems a representative saw through to a close, per representative, in any
+    period (one grouped query, left unevaluated: representatives.registry,
+    ``PointTally``)."""
+    from django.db.models import Count, F, Value
 
-    if whole_months(start, end):
-        return (
-            HandledMonthCount.objects.filter(
-                representative__in=representatives, month__gte=start, month__lte=end
-            )
-            .order_by()
-            .annotate(
-                point_holder=F("representative_id"), point_code=Value("citizen_issue_handled")
-            )
-            .values("point_holder", "point_code")
-            .annotate(point_count=Sum("closed"))
-        )
     # Local days as a half-open range of instants, so the index on (closed_at, handler)
     # reads the period's entries (a ``__date`` filter would read every closed problem).
     first = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
@@ -594,6 +579,25 @@ def handled_tally(
         # The handler (never null here), not the key: the count is then read from
         # the index of closes (``citizenissue_closed_handler``) without the rows.
         .annotate(point_count=Count("handler_id"))
+    )
+
+
+def handled_month_tally(
+    representatives: Holders, first: datetime.date, last: datetime.date
+) -> QuerySet[Any]:
+    """The same rows as ``handled_tally`` for whole months (the dashboard's, the
+    reports'; ``PointSource.tally_of`` chooses), from the closes per handler and month
+    (``HandledMonthCount``, kept by the services): one row per person and month, where
+    the problems are one per close (2.2 million in a year of the benchmark's province)."""
+    from django.db.models import Value
+
+    return month_summary_tally(
+        HandledMonthCount.objects.all(),
+        representatives,
+        first,
+        last,
+        code=Value("citizen_issue_handled"),
+        count="closed",
     )
 
 

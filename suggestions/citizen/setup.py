@@ -174,7 +174,11 @@ register_synthetic_builder(SyntheticBuilder("dashboard summaries", _dashboard_su
 
 register_point_source(
     PointSource.from_tally(
-        "citizen_issues", _("办理群众反映问题"), selectors.handled_tally, selectors.handled_records
+        "citizen_issues",
+        _("办理群众反映问题"),
+        selectors.handled_tally,
+        selectors.handled_records,
+        month_tally=selectors.handled_month_tally,
     )
 )
 register_public_case_provider(selectors.public_board_for_station)

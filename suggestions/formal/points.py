@@ -23,7 +23,6 @@ from django.db.models import (
     F,
     Q,
     QuerySet,
-    Sum,
     Value,
     When,
 )
@@ -36,7 +35,7 @@ from congress.loop import recount
 from congress.scoping import AnyUser
 from congress.summary import count_differences, counter_add
 from representatives.models import Representative
-from representatives.registry import Holders, PointRecord, whole_months
+from representatives.registry import Holders, PointRecord, month_summary_tally
 from suggestions.formal.selectors import TAKEN_UP, visible_suggestions
 from suggestions.models.formal import (
     SignedMonthCount,
@@ -74,19 +73,8 @@ def _signed(start: datetime.date, end: datetime.date) -> QuerySet[SuggestionSign
 
 
 def tally(representatives: Holders, start: datetime.date, end: datetime.date) -> QuerySet[Any]:
-    """One grouped query: per representative, motions led and other suggestions signed.
-    Whole months are summed from ``SignedMonthCount``: a province's year is 57,574
-    suggestions taken up with 68,757 signers, read in 300 ms from the signers."""
-    if whole_months(start, end):
-        return (
-            SignedMonthCount.objects.filter(
-                representative__in=representatives, month__gte=start, month__lte=end
-            )
-            .order_by()
-            .annotate(point_holder=F("representative_id"), point_code=F("rule"))
-            .values("point_holder", "point_code")
-            .annotate(point_count=Sum("count"))
-        )
+    """One grouped query over the signers: per representative, motions led and other
+    suggestions signed, in any period (the points page's free dates)."""
     return (
         _signed(start, end)
         .filter(representative__in=representatives)
@@ -94,6 +82,17 @@ def tally(representatives: Holders, start: datetime.date, end: datetime.date) ->
         .annotate(point_holder=F("representative_id"), point_code=RULE)
         .values("point_holder", "point_code")
         .annotate(point_count=Count("pk"))
+    )
+
+
+def month_tally(
+    representatives: Holders, first: datetime.date, last: datetime.date
+) -> QuerySet[Any]:
+    """The same rows as ``tally`` for whole months, summed from ``SignedMonthCount``
+    (``PointSource.tally_of`` chooses): a province's year is 57,574 suggestions taken
+    up with 68,757 signers, read in 300 ms from the signers."""
+    return month_summary_tally(
+        SignedMonthCount.objects.all(), representatives, first, last, code=F("rule"), count="count"
     )
 
 

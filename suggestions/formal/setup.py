@@ -119,7 +119,13 @@ register_home_card(HomeCard("suggestions/formal/card_clerk.html", cards.clerk_ca
 register_home_card(HomeCard("suggestions/formal/card_key.html", cards.key_card, order=60))
 register_dashboard_panel(DashboardPanel("suggestions", suggestions_panel, order=20))
 register_point_source(
-    PointSource.from_tally("suggestions", _("代表建议、议案"), points.tally, points.records)
+    PointSource.from_tally(
+        "suggestions",
+        _("代表建议、议案"),
+        points.tally,
+        points.records,
+        month_tally=points.month_tally,
+    )
 )
 # After the representatives builder (order 20): suggestions need representatives.
 register_demo_builder(DemoBuilder("suggestions (formal)", demo.build, order=40))

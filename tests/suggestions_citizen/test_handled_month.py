@@ -26,8 +26,8 @@ from django.core.management import CommandError, call_command
 
 from congress.models import User
 from representatives.models import Representative, Station
+from representatives.registry import PointSource, point_sources
 from suggestions.citizen import services
-from suggestions.citizen.selectors import handled_tally
 from suggestions.models.citizen import IssueCategory, IssueRating
 from suggestions.models.monthly import HandledMonthCount
 from tests.conftest import World
@@ -80,8 +80,13 @@ def _rows() -> dict[tuple[int, datetime.date], int]:
     }
 
 
+def _source() -> PointSource:
+    """The handled problems' point source as the app registers it (the ranking's)."""
+    return next(source for source in point_sources if source.code == "citizen_issues")
+
+
 def _tallied(rep: Representative, start: datetime.date, end: datetime.date) -> int:
-    rows = list(handled_tally(Representative.objects.filter(pk=rep.pk), start, end))
+    rows = list(_source().tally_of(Representative.objects.filter(pk=rep.pk), start, end))
     return sum(row["point_count"] for row in rows)
 
 
@@ -99,13 +104,13 @@ def test_the_tally_reads_whole_months_from_the_summary_with_the_same_totals(
     november_end = datetime.date(2026, 11, 30)
     december_end = datetime.date(2026, 12, 31)
     # Whole months: the summary's rows (its table in the SQL), by hand 1, 1 and 2.
-    whole = handled_tally(Representative.objects.all(), NOVEMBER, november_end)
+    whole = _source().tally_of(Representative.objects.all(), NOVEMBER, november_end)
     assert HandledMonthCount._meta.db_table in str(whole.query)
     assert _tallied(closes, NOVEMBER, november_end) == 1
     assert _tallied(closes, DECEMBER, december_end) == 1
     assert _tallied(closes, NOVEMBER, december_end) == 2
     # Other periods count the problems themselves: the same closes.
-    part = handled_tally(Representative.objects.all(), NOVEMBER, datetime.date(2026, 12, 1))
+    part = _source().tally_of(Representative.objects.all(), NOVEMBER, datetime.date(2026, 12, 1))
     assert HandledMonthCount._meta.db_table not in str(part.query)
     assert _tallied(closes, NOVEMBER, datetime.date(2026, 12, 1)) == 2
     assert _tallied(closes, datetime.date(2026, 11, 4), november_end) == 0

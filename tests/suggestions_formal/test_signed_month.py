@@ -30,6 +30,7 @@ from django.test import override_settings
 
 from congress.models import User
 from representatives.models import Representative
+from representatives.registry import PointSource, point_sources
 from suggestions.formal import points, services
 from suggestions.models.formal import SignedMonthCount, Suggestion
 from tests.suggestions_formal.conftest import Cast, Clock, draft
@@ -123,8 +124,13 @@ def _rows() -> Rows:
     return {(r.representative_id, r.month, r.rule): r.count for r in SignedMonthCount.objects.all()}
 
 
+def _source() -> PointSource:
+    """The suggestions' point source as the app registers it (the ranking's)."""
+    return next(source for source in point_sources if source.code == "suggestions")
+
+
 def _tallied(start: datetime.date, end: datetime.date) -> Rows:
-    rows = points.tally(Representative.objects.all(), start, end)
+    rows = _source().tally_of(Representative.objects.all(), start, end)
     return {
         (row["point_holder"], start, row["point_code"]): row["point_count"]
         for row in rows
@@ -145,7 +151,7 @@ def test_the_tally_reads_whole_months_from_the_summary_with_the_same_totals(
 ) -> None:
     lead, cosigner = signed.lead.pk, signed.cosigner.pk
     january = {key: n for key, n in _by_hand(signed).items() if key[1] == JANUARY}
-    whole = points.tally(Representative.objects.all(), JANUARY, JANUARY_END)
+    whole = _source().tally_of(Representative.objects.all(), JANUARY, JANUARY_END)
     assert SignedMonthCount._meta.db_table in str(whole.query)
     assert _tallied(JANUARY, JANUARY_END) == january
     assert _tallied(FEBRUARY, FEBRUARY_END) == {(lead, FEBRUARY, "suggestion"): 1}
@@ -155,7 +161,7 @@ def test_the_tally_reads_whole_months_from_the_summary_with_the_same_totals(
         (cosigner, JANUARY, "suggestion"): 2,
     }
     # Other periods count the signers themselves: the same suggestions.
-    part = points.tally(Representative.objects.all(), datetime.date(2026, 1, 2), JANUARY_END)
+    part = _source().tally_of(Representative.objects.all(), datetime.date(2026, 1, 2), JANUARY_END)
     assert SignedMonthCount._meta.db_table not in str(part.query)
     second = datetime.date(2026, 1, 2)
     assert _tallied(second, JANUARY_END) == {
