@@ -288,6 +288,8 @@ def _sqlite_value(value: Any) -> Any:
         return connection.ops.adapt_datetimefield_value(value)
     if isinstance(value, datetime.date):
         return value.isoformat()
+    if isinstance(value, datetime.time):
+        return connection.ops.adapt_timefield_value(value)
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, UUID):

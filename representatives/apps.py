@@ -150,9 +150,13 @@ class RepresentativesConfig(AppConfig):
         register_demo_builder(DemoBuilder("representatives", demo.build, order=20))
 
         from congress.synthetic import SyntheticBuilder, register_synthetic_builder
-        from representatives import synthetic
+        from representatives import synthetic, synthetic_work
 
         register_synthetic_builder(SyntheticBuilder("representatives", synthetic.build, order=20))
+        # After the citizens' problems (40), whose load has dropped the events' indexes.
+        register_synthetic_builder(
+            SyntheticBuilder("representatives' work", synthetic_work.build, order=45)
+        )
 
         from congress.registry import RoleSource, register_role_source
         from representatives import seat_setup  # noqa: F401 - registers the seats summary

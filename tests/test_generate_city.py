@@ -18,7 +18,7 @@ from django.test import Client
 from django.urls import reverse
 
 from congress.models import OPEN_STATUSES, Assignment, CaseEvent, Region, RegionLevel, Role, User
-from representatives.models import Mandate, Representative, Station
+from representatives.models import ActivityKind, Mandate, Representative, Station
 from suggestions.models.citizen import CitizenIssue
 
 ISSUE_CASE = "suggestions.citizenissue"
@@ -251,10 +251,85 @@ def _check_vote() -> None:
     )
 
 
+def _check_work(city: Region) -> None:
+    """Duty shifts, contacts and activities hang together as the services write them,
+    and the points count them."""
+    import datetime
+
+    from django.utils import timezone
+
+    from representatives.models import (
+        Activity,
+        ActivityParticipation,
+        ContactLog,
+        DutyShift,
+        StationMember,
+    )
+    from representatives.points import points_for
+
+    today = timezone.localdate()
+    members = set(StationMember.objects.values_list("station_id", "representative_id"))
+    shifts = list(
+        DutyShift.objects.values_list("pk", "station_id", "representative_id", "date", "status")
+    )
+    assert {status for *_rest, status in shifts} == {"served", "on_leave", "absent", "scheduled"}
+    # A shift's status is where its own timeline ends (排班, then its outcome).
+    last: dict[int, str] = {}
+    for case_id, action, to_status in (
+        CaseEvent.objects.filter(case_type="representatives.dutyshift")
+        .order_by("at", "pk")
+        .values_list("case_id", "action", "to_status")
+    ):
+        last[case_id] = to_status or ("scheduled" if action == "schedule" else last[case_id])
+    for pk, station, rep, date, status in shifts:
+        assert (station, rep) in members  # on duty where they are a member
+        assert (status == "scheduled") == (date >= today), (pk, date, status)
+        assert last[pk] == status
+    logs = ContactLog.objects.values_list("representative_id", "kind", "station_id", "contacted_on")
+    assert logs.exists()
+    for rep, kind, station, contacted_on in logs:
+        assert contacted_on <= today
+        assert station is None or (kind == "reception" and (station, rep) in members)
+    # A past activity is over with everyone's attendance; a coming one is open for sign-up.
+    for activity in Activity.objects.filter(region__path__startswith=city.path):
+        attendance = set(activity.participations.values_list("attendance", flat=True))
+        assert attendance
+        if activity.starts_at < timezone.now():
+            assert activity.status == "completed" and "pending" not in attendance
+        else:
+            assert activity.status == "open" and attendance == {"pending"}
+    # The points count each kind of record, as a count of the rows says.
+    start, end = today.replace(month=1, day=1), today
+    busiest = (
+        DutyShift.objects.filter(status="served", date__range=(start, end))
+        .values("representative_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "representative_id")
+        .first()
+    )
+    assert busiest is not None
+    rep = Representative.objects.get(pk=busiest["representative_id"])
+    total = points_for(rep, start, end)
+    assert total.count_of("duty_served") == busiest["n"]
+    assert (
+        total.count_of("contact_log")
+        == rep.contact_logs.filter(contacted_on__range=(start, end)).count()
+    )
+    present = ActivityParticipation.objects.filter(
+        representative=rep,
+        attendance="present",
+        activity__starts_at__gte=timezone.make_aware(
+            datetime.datetime.combine(start, datetime.time.min)
+        ),
+    ).count()
+    assert sum(total.count_of(f"activity_{kind}") for kind in ActivityKind.values) == present
+
+
 def test_the_generated_city_keeps_the_services_invariants(full_city: Region) -> None:
     _check_reads(full_city)
     _check_formal()
     _check_vote()
+    _check_work(full_city)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -287,3 +362,4 @@ def test_on_postgresql_copy_and_deferred_indexes_keep_everything() -> None:
     _check_reads(city)
     _check_formal()
     _check_vote()
+    _check_work(city)
