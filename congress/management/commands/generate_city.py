@@ -5,8 +5,9 @@
     manage.py generate_city --scale city --problems 10000 --seed 7
 
 Besides the citizens' problems: representatives' suggestions with their handling
-(``--suggestions``; 12,000 in a city, 300,000 in a province) and a closed livelihood
-vote in each city. Each step prints its time and the rows it wrote per table (at
+(``--suggestions``; 12,000 in a city, 300,000 in a province), the representatives'
+duty shifts, contacts with voters and activities over the same two years, and a
+closed livelihood vote in each city. Each step prints its time and the rows it wrote per table (at
 verbosity 1 and up); after it, ``manage.py issue_reads_rebuild --check`` passes.
 
 For benchmarks, on a database of its own: it refuses a database that holds anything
