@@ -25,6 +25,7 @@ from collections.abc import Iterator
 
 from django.utils import timezone
 
+from congress.dashboard import first_of_month, last_day, next_month
 from congress.models import CaseEvent, Region
 from congress.synthetic import Rows, SyntheticContext, write
 from representatives.models import (
@@ -78,10 +79,10 @@ MORNING = (datetime.time(9, 0), datetime.time(11, 30))
 
 
 def _months(first: datetime.date, last: datetime.date) -> Iterator[datetime.date]:
-    month = first.replace(day=1)
+    month = first_of_month(first)
     while month <= last:
         yield month
-        month = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        month = next_month(month)
 
 
 def _at(day: datetime.date, time: datetime.time) -> datetime.datetime:
@@ -144,7 +145,10 @@ def _shifts(ctx: SyntheticContext, t: _Tables, first: datetime.date, last: datet
                 rep = people[turn % len(people)]
                 turn += 1
                 pk = ctx.ids.take(DutyShift)
-                scheduled = _at(month - datetime.timedelta(days=7), datetime.time(8, 0))
+                # Published a week before the month; the coming month's, by now.
+                scheduled = min(
+                    _at(month - datetime.timedelta(days=7), datetime.time(8, 0)), ctx.now
+                )
                 status, action = ShiftStatus.SCHEDULED, ""
                 if date < today:
                     draw = rng.random()
@@ -152,7 +156,7 @@ def _shifts(ctx: SyntheticContext, t: _Tables, first: datetime.date, last: datet
                 t.shifts.add(pk, station, rep, date, *MORNING, status, scheduled, scheduled)
                 _event(ctx, t, SHIFT_CASE, pk, scheduled, "", "schedule", "", "", "{}")
                 if action:
-                    done = _at(date, MORNING[1])
+                    done = min(_at(date, MORNING[1]), ctx.now)
                     _event(
                         ctx,
                         t,
@@ -184,7 +188,7 @@ def _contacts(ctx: SyntheticContext, t: _Tables, first: datetime.date) -> None:
             own = stations_of.get(rep)
             station = rng.choice(own) if own and kind == ContactKind.RECEPTION else None
             on = first + datetime.timedelta(days=rng.randrange(days))
-            logged = _at(on, datetime.time(18, 0))
+            logged = min(_at(on, datetime.time(18, 0)), ctx.now)
             t.contacts.add(
                 rep, kind, on, station, rng.randint(1, 30),
                 f"听取群众关于{rng.choice(TOPICS)}的意见建议",
@@ -212,7 +216,7 @@ def _activities(
             kind = rng.choice(kinds)
             past = starts < now
             pk = ctx.ids.take(Activity)
-            published = starts - datetime.timedelta(days=14)
+            published = min(starts - datetime.timedelta(days=14), now)
             t.activities.add(
                 pk, f"{region.name}人大常委会{ACTIVITY_TITLES[kind]}", kind, region.pk, starts,
                 rng.choice((1, 1, 2)), f"{region.name}人大常委会会议室", None,
@@ -225,9 +229,11 @@ def _activities(
                 if past:
                     draw = rng.random()
                     attendance = next(a for a, share in ATTENDANCE if draw < share)
-                t.participations.add(pk, rep, attendance, published + datetime.timedelta(days=1))
+                t.participations.add(
+                    pk, rep, attendance, min(published + datetime.timedelta(days=1), now)
+                )
             if past:
-                done = starts + datetime.timedelta(hours=4)
+                done = min(starts + datetime.timedelta(hours=4), now)
                 _event(
                     ctx,
                     t,
@@ -248,10 +254,7 @@ def _activities(
 
 def build(ctx: SyntheticContext) -> None:
     first = ctx.today - datetime.timedelta(days=SPAN_DAYS)
-    this_month = ctx.today.replace(day=1)
-    next_month_end = (this_month + datetime.timedelta(days=62)).replace(day=1) - datetime.timedelta(
-        days=1
-    )
+    next_month_end = last_day(next_month(first_of_month(ctx.today)))
     stations = len(ctx.extra["stations"])
     people = len(ctx.extra["rep_region"])
     for model, coming in (

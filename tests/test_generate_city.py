@@ -285,6 +285,12 @@ def _check_work(city: Region) -> None:
         assert (station, rep) in members  # on duty where they are a member
         assert (status == "scheduled") == (date >= today), (pk, date, status)
         assert last[pk] == status
+    # Nothing was written after the moment it was generated.
+    assert not ContactLog.objects.filter(created_at__gt=timezone.now()).exists()
+    assert not CaseEvent.objects.filter(
+        case_type__startswith="representatives.", at__gt=timezone.now()
+    ).exists()
+    assert not ActivityParticipation.objects.filter(signed_up_at__gt=timezone.now()).exists()
     logs = ContactLog.objects.values_list("representative_id", "kind", "station_id", "contacted_on")
     assert logs.exists()
     for rep, kind, station, contacted_on in logs:
@@ -308,15 +314,15 @@ def _check_work(city: Region) -> None:
         .first()
     )
     assert busiest is not None
-    rep = Representative.objects.get(pk=busiest["representative_id"])
-    total = points_for(rep, start, end)
+    person = Representative.objects.get(pk=busiest["representative_id"])
+    total = points_for(person, start, end)
     assert total.count_of("duty_served") == busiest["n"]
     assert (
         total.count_of("contact_log")
-        == rep.contact_logs.filter(contacted_on__range=(start, end)).count()
+        == person.contact_logs.filter(contacted_on__range=(start, end)).count()
     )
     present = ActivityParticipation.objects.filter(
-        representative=rep,
+        representative=person,
         attendance="present",
         activity__starts_at__gte=timezone.make_aware(
             datetime.datetime.combine(start, datetime.time.min)
