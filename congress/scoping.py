@@ -68,11 +68,18 @@ def region_scope_q(user: AnyUser, path_field: str) -> Q | None:
     return _staff_scope(user, lambda region: Q(**{f"{path_field}__startswith": region.path}))
 
 
-def area_scope_q(user: AnyUser) -> Q | None:
+def area_scope_q(
+    user: AnyUser, *, prefix: str = "area_", region_field: str = "region_id"
+) -> Q | None:
     """``region_scope_q`` for a table that keeps its region's ancestors on the row
     (``area_0``…``area_3``, congress/areas.py): one indexed equality per staff region
-    instead of a join to the regions and a path prefix. ``None`` for "everything"."""
-    return _staff_scope(user, area_q)
+    instead of a join to the regions and a path prefix. ``None`` for "everything".
+    ``prefix`` and ``region_field`` name another row's columns (a shift's station's
+    ``station__area_``) or a record's region held elsewhere (a contact's
+    representative's, for staff of a region deeper than the columns kept)."""
+    return _staff_scope(
+        user, lambda region: area_q(region, region_field=region_field, prefix=prefix)
+    )
 
 
 def committee_scope_q(user: AnyUser, path_field: str) -> Q:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime
 import secrets
 import uuid
+from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -21,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from congress import history
 from congress.areas import AREA_FIELDS
-from congress.models import AreaColumns, Congress, CongressLevel, Region, Term
+from congress.models import AreaColumns, AreaFields, Congress, CongressLevel, Region, Term
 from congress.validators import validate_plausible_date
 
 
@@ -358,6 +360,60 @@ class VoterDelegate(models.Model):
         return self.name
 
 
+class HolderAreaQuerySet(models.QuerySet[Any]):
+    def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> list[Any]:
+        """As ``save`` does, give rows without area columns their representative's: the
+        representatives not already on the rows are read in one query."""
+        objs = list(objs)
+        bare = [obj for obj in objs if obj.area_0 is None]
+        unread = {
+            obj.representative_id
+            for obj in bare
+            if not obj._state.fields_cache.get("representative")
+        }
+        people = (
+            {
+                row["pk"]: row
+                for row in Representative.objects.filter(pk__in=unread).values("pk", *AREA_FIELDS)
+            }
+            if unread
+            else {}
+        )
+        for obj in bare:
+            holder = obj._state.fields_cache.get("representative")
+            for name in AREA_FIELDS:
+                value = getattr(holder, name) if holder else people[obj.representative_id][name]
+                setattr(obj, name, value)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class HolderAreaColumns(AreaFields):
+    """A representative's own record (a contact with voters, a duty shift) that keeps
+    its representative's ``area_N`` on the row (congress/areas.py): the dashboard's
+    figures and the ranking's tallies of a region read ``area_N = region.pk`` on an
+    index with the period, the region's records only, not a whole province's period
+    joined to its people (docs/architecture.md, "Reads that do not grow with the
+    data"). Set by ``save`` and ``bulk_create`` from the representative; a
+    representative who moves, or whose region moves in the tree, takes their records
+    along (``records_follow_representatives``)."""
+
+    objects = HolderAreaQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        fields = kwargs.get("update_fields")
+        # A save of other columns (a status, a summary) leaves the place alone.
+        if fields is None or "representative" in fields:
+            holder: Representative = self.representative  # type: ignore[attr-defined]
+            for name in AREA_FIELDS:
+                setattr(self, name, getattr(holder, name))
+            if fields is not None:
+                kwargs["update_fields"] = {*fields, *AREA_FIELDS}
+        super().save(*args, **kwargs)
+
+
 class StationKind(models.TextChoices):
     HOME = "home", _("代表之家")
     STATION = "station", _("代表联络站")
@@ -536,7 +592,7 @@ class ShiftStatus(models.TextChoices):
     CANCELLED = "cancelled", _("取消")
 
 
-class DutyShift(models.Model):
+class DutyShift(HolderAreaColumns):
     """One representative on duty at one station for one sitting (接待选民日)."""
 
     station = models.ForeignKey(
@@ -593,7 +649,18 @@ class DutyShift(models.Model):
                 condition=Q(end_time__gt=models.F("start_time")), name="shift_ends_after_start"
             ),
         ]
-        indexes = [models.Index(fields=["date", "status"], name="shift_date_status")]
+        indexes = [
+            models.Index(fields=["date", "status"], name="shift_date_status"),
+            # A region's period (the dashboard's duty figures, the ranking's duty
+            # tally): the region's shifts only, counted from the index.
+            *(
+                models.Index(
+                    fields=[f"area_{n}", "date", "status", "representative"],
+                    name=f"shift_area{n}_date",
+                )
+                for n in range(4)
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.date} {self.station} {self.representative}"
@@ -669,7 +736,7 @@ class ContactKind(models.TextChoices):
     MEETING = "meeting", _("座谈")
 
 
-class ContactLog(models.Model):
+class ContactLog(HolderAreaColumns):
     """联系选民: one contact a representative had with voters."""
 
     representative = models.ForeignKey(
@@ -711,9 +778,15 @@ class ContactLog(models.Model):
         ]
         indexes = [
             models.Index(fields=["representative", "contacted_on"], name="contact_log_rep_date"),
-            # A region's period, read by date (the dashboard's contacts and the activity
-            # ranking's tally): the period's entries only, not the whole table.
-            models.Index(fields=["contacted_on", "representative"], name="contact_log_date_rep"),
+            # A region's period (the dashboard's contacts, the ranking's tally): the
+            # region's entries of the period only, counted from the index.
+            *(
+                models.Index(
+                    fields=[f"area_{n}", "contacted_on", "representative"],
+                    name=f"contact_log_area{n}_date",
+                )
+                for n in range(4)
+            ),
         ]
 
     def __str__(self) -> str:

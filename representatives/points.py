@@ -185,13 +185,20 @@ def openable(visible: QuerySet[Any], ids: Iterable[int]) -> set[int]:
     return set(visible.filter(pk__in=list(ids)).values_list("pk", flat=True))
 
 
+def _of(records: QuerySet[Any], representatives: Holders | None) -> QuerySet[Any]:
+    """The records of ``representatives``; of everyone for ``None``, which a source
+    with ``holder_areas`` is given by a ranking that narrows it to a region's area
+    columns and joins the serving people itself (representatives/dashboard.py)."""
+    if representatives is None:
+        return records
+    return records.filter(representative__in=representatives)
+
+
 def _contact_tally(
-    representatives: Holders, start: datetime.date, end: datetime.date
+    representatives: Holders | None, start: datetime.date, end: datetime.date
 ) -> QuerySet[Any]:
     return (
-        ContactLog.objects.filter(
-            representative__in=representatives, contacted_on__range=(start, end)
-        )
+        _of(ContactLog.objects.filter(contacted_on__range=(start, end)), representatives)
         .order_by()
         .annotate(point_holder=F("representative_id"), point_code=Value("contact_log"))
         .values("point_holder", "point_code")
@@ -223,17 +230,16 @@ _SHIFT_CODES: dict[str, str] = {
 
 
 def _duty_tally(
-    representatives: Holders, start: datetime.date, end: datetime.date
+    representatives: Holders | None, start: datetime.date, end: datetime.date
 ) -> QuerySet[Any]:
     code = Case(
         *(When(status=status, then=Value(rule)) for status, rule in _SHIFT_CODES.items()),
         output_field=CharField(),
     )
     return (
-        DutyShift.objects.filter(
-            representative__in=representatives,
-            date__range=(start, end),
-            status__in=list(_SHIFT_CODES),
+        _of(
+            DutyShift.objects.filter(date__range=(start, end), status__in=list(_SHIFT_CODES)),
+            representatives,
         )
         .order_by()
         .annotate(point_holder=F("representative_id"), point_code=code)
@@ -343,9 +349,15 @@ def _activity_records(
 ACTIVITY_RULE_CODES = [f"activity_{kind}" for kind in ActivityKind.values]
 
 register_point_source(
-    PointSource.from_tally("contacts", _("联系选民"), _contact_tally, _contact_records)
+    PointSource.from_tally(
+        "contacts", _("联系选民"), _contact_tally, _contact_records, area_tally=_contact_tally
+    )
 )
-register_point_source(PointSource.from_tally("duty", _("进站值班"), _duty_tally, _duty_records))
+register_point_source(
+    PointSource.from_tally(
+        "duty", _("进站值班"), _duty_tally, _duty_records, area_tally=_duty_tally
+    )
+)
 register_point_source(
     PointSource.from_tally("activities", _("履职活动"), _activity_tally, _activity_records)
 )

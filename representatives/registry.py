@@ -56,6 +56,10 @@ Holders = Union["QuerySet[Representative]", "RawSQL"]
 # ten, representatives/dashboard.py) is summed and ordered in the database. A tally
 # filters on ``<its representative field>__in=holders``, which takes either form.
 PointTally = Callable[[Holders, datetime.date, datetime.date], "QuerySet[Any]"]
+# The tally of a source with ``holder_areas`` also takes ``None``: everyone's rows,
+# which the ranking narrows to a region's area columns and joins to the region's
+# serving people itself (one semi-join of the people fewer per source).
+AreaTally = Callable[[Holders | None, datetime.date, datetime.date], "QuerySet[Any]"]
 
 
 def whole_months(start: datetime.date, end: datetime.date) -> bool:
@@ -100,6 +104,11 @@ class PointSource:
     records: PointLister
     tally: PointTally | None = None  # a source without one is not in the dashboard's ranking
     month_tally: PointTally | None = None
+    # Where the tally's rows keep their holder's ``area_N`` (``HolderAreaColumns``):
+    # the same tally, taking ``None`` for everyone. The ranking of a region narrows
+    # its rows to the region's on an index, not the period's rows of every region
+    # semi-joined to the region's people.
+    area_tally: AreaTally | None = None
 
     def tally_of(self, holders: Holders, start: datetime.date, end: datetime.date) -> QuerySet[Any]:
         """The tally of ``start``..``end``: from the monthly summary when the period is
@@ -117,6 +126,8 @@ class PointSource:
         tally: PointTally,
         records: PointLister,
         month_tally: PointTally | None = None,
+        *,
+        area_tally: AreaTally | None = None,
     ) -> PointSource:
         """A source whose counts are its tally's rows: one definition for both reads."""
 
@@ -128,7 +139,7 @@ class PointSource:
                 for row in source.tally_of(representatives, start, end)
             ]
 
-        source = cls(code, label, count, records, tally, month_tally)
+        source = cls(code, label, count, records, tally, month_tally, area_tally)
         return source
 
 

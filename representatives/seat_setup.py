@@ -1,7 +1,8 @@
 """Registers the seats summary's builder for the demo and ``generate_city``: their
 seats are written in bulk, so the summary is counted from them at the end
-(representatives/seat_counts.py); and a moved region's representatives and
-stations follow it (their area columns). Imported from ``RepresentativesConfig.ready``."""
+(representatives/seat_counts.py); and a moved region's representatives (with their
+contacts and shifts) and stations follow it (their area columns). Imported from
+``RepresentativesConfig.ready``."""
 
 from __future__ import annotations
 
@@ -33,14 +34,20 @@ def _follow_region(sender: type[Region], instance: Region, created: bool, **kwar
         # After the commit: Region.save rewrites its descendants' paths after this
         # signal, and the rows follow the paths as they end up.
         from representatives.models import Representative, Station
+        from representatives.record_areas import records_follow_representatives
 
         def follow() -> None:
             with transaction.atomic():
-                rows_follow_region(Representative.objects.all(), instance)
+                if rows_follow_region(Representative.objects.all(), instance):
+                    # Their contacts and shifts keep their area too.
+                    records_follow_representatives(
+                        Representative.objects.filter(region__path__startswith=instance.path)
+                    )
                 rows_follow_region(Station.objects.all(), instance)
 
         transaction.on_commit(follow)
 
 
-# A region moved in the tree: its representatives' and stations' area columns follow.
+# A region moved in the tree: its representatives' (and their records') and stations'
+# area columns follow.
 post_save.connect(_follow_region, sender=Region, dispatch_uid="representatives_follow_region")

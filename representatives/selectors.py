@@ -65,12 +65,16 @@ def manages_region(user: AnyUser, region: Region) -> bool:
 
 
 def _scoped(
-    queryset: QuerySet[Any], user: AnyUser, path_field: str | None, own: Q | None = None
+    queryset: QuerySet[Any],
+    user: AnyUser,
+    path_field: str | None,
+    own: Q | None = None,
+    **areas: str,
 ) -> QuerySet[Any]:
     """Staff: rows whose region (``path_field``) is in their regions, or, with no path
-    field, rows read by their own area columns (``area_scope_q``); a representative
-    also sees what ``own`` matches."""
-    query = region_scope_q(user, path_field) if path_field else area_scope_q(user)
+    field, rows read by area columns (``area_scope_q``: the row's own, or those that
+    ``areas`` names); a representative also sees what ``own`` matches."""
+    query = region_scope_q(user, path_field) if path_field else area_scope_q(user, **areas)
     if query is None:
         return queryset
     if own is not None and representative_of(user) is not None:
@@ -138,11 +142,15 @@ def visible_station_members(user: AnyUser) -> QuerySet[StationMember]:
 
 
 def visible_duty_shifts(user: AnyUser) -> QuerySet[DutyShift]:
+    # Staff see the shifts at their stations (whoever stands them), read on the
+    # stations' own area columns: a join on the station's key, not the regions'.
     return _scoped(
         DutyShift.objects.select_related("station", "representative"),
         user,
-        "station__region__path",
+        None,
         Q(representative__user=user),
+        prefix="station__area_",
+        region_field="station__region_id",
     )
 
 
@@ -156,11 +164,14 @@ def visible_grid_assignments(user: AnyUser) -> QuerySet[GridAssignment]:
 
 
 def visible_contact_logs(user: AnyUser) -> QuerySet[ContactLog]:
+    # Staff see the contacts of their representatives, on the logs' own copy of the
+    # representative's area columns (``HolderAreaColumns``).
     return _scoped(
         ContactLog.objects.select_related("representative", "station"),
         user,
-        "representative__region__path",
+        None,
         Q(representative__user=user),
+        region_field="representative__region_id",
     )
 
 

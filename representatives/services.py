@@ -61,6 +61,7 @@ from representatives.models import (
     VoterEvaluation,
     new_public_token,
 )
+from representatives.record_areas import records_follow_representatives
 from representatives.seat_counts import seat_counts_refresh
 from representatives.spreadsheet import (
     COLUMNS,
@@ -137,8 +138,10 @@ def representative_update(
     with transaction.atomic():
         representative.save()
         if stored is not None and stored.pk != representative.region_id:
-            # Moved: the dashboard's seats summary of both places (representatives/seat_counts.py).
+            # Moved: the dashboard's seats summary of both places (representatives/seat_counts.py),
+            # and their contacts and shifts take the new area (representatives/record_areas.py).
             seat_counts_refresh([stored, representative.region])
+            records_follow_representatives(Representative.objects.filter(pk=representative.pk))
     record_event(
         case_type=REPRESENTATIVE_CASE,
         case_id=representative.pk,
@@ -310,6 +313,10 @@ def representatives_import(*, file: Any, by: User) -> ImportResult:
         for row in rows:
             _import_row(row, existing, result)
         seat_counts_refresh([*touched, *(rep.region for rep in existing.values())])
+        # Those who moved take their contacts and shifts along (no change for the rest).
+        records_follow_representatives(
+            Representative.objects.filter(pk__in=[rep.pk for rep in existing.values()])
+        )
         audit_record(
             action=AuditAction.ADMIN_ADD,
             actor=by,

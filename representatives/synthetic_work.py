@@ -20,11 +20,13 @@ province read empty tables, and their cost at scale went unmeasured. The shapes:
 from __future__ import annotations
 
 import datetime
+import functools
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from django.utils import timezone
 
+from congress.areas import AREA_FIELDS, area_columns
 from congress.dashboard import first_of_month, last_day, next_month
 from congress.models import CaseEvent, Region
 from congress.synthetic import Rows, SyntheticContext, write
@@ -94,12 +96,12 @@ class _Tables:
         self.shifts = Rows(
             DutyShift,
             ["id", "station_id", "representative_id", "date", "start_time", "end_time",
-             "status", "published_at", "created_at"],
+             "status", "published_at", "created_at", *AREA_FIELDS],
         )  # fmt: skip
         self.contacts = Rows(
             ContactLog,
             ["representative_id", "kind", "contacted_on", "station_id", "people_count",
-             "summary", "idempotency_key", "created_at", "updated_at"],
+             "summary", "idempotency_key", "created_at", "updated_at", *AREA_FIELDS],
         )  # fmt: skip
         self.activities = Rows(
             Activity,
@@ -129,9 +131,21 @@ def _event(ctx: SyntheticContext, t: _Tables, *values: object) -> None:
     t.events.add(ctx.ids.take(CaseEvent), *values)
 
 
+def _holder_areas(ctx: SyntheticContext) -> Callable[[int], tuple[int | None, ...]]:
+    """A representative's ``area_N``, which their records keep (``HolderAreaColumns``)."""
+    regions: dict[int, int] = ctx.extra["rep_region"]
+
+    @functools.cache
+    def area(rep: int) -> tuple[int | None, ...]:
+        return tuple(area_columns(ctx.regions[regions[rep]]).values())
+
+    return area
+
+
 def _shifts(ctx: SyntheticContext, t: _Tables, first: datetime.date, last: datetime.date) -> None:
     rng, today = ctx.rng, ctx.today
     members: dict[int, list[int]] = ctx.extra["station_members"]
+    area = _holder_areas(ctx)
     for station, _region in ctx.extra["stations"]:
         people = members.get(station) or []
         if not people:
@@ -153,7 +167,9 @@ def _shifts(ctx: SyntheticContext, t: _Tables, first: datetime.date, last: datet
                 if date < today:
                     draw = rng.random()
                     status, action = next((s, a) for s, a, share in OUTCOMES if draw < share)
-                t.shifts.add(pk, station, rep, date, *MORNING, status, scheduled, scheduled)
+                t.shifts.add(
+                    pk, station, rep, date, *MORNING, status, scheduled, scheduled, *area(rep)
+                )
                 _event(ctx, t, SHIFT_CASE, pk, scheduled, "", "schedule", "", "", "{}")
                 if action:
                     done = min(_at(date, MORNING[1]), ctx.now)
@@ -181,7 +197,8 @@ def _contacts(ctx: SyntheticContext, t: _Tables, first: datetime.date) -> None:
     for station, people in ctx.extra["station_members"].items():
         for rep in people:
             stations_of.setdefault(rep, []).append(station)
-    for rep in ctx.extra["rep_region"]:
+    for rep, region in ctx.extra["rep_region"].items():
+        area = area_columns(ctx.regions[region]).values()
         # About CONTACTS_A_MONTH a month: some log every week, some hardly ever.
         for _n in range(int(rng.uniform(0, 2 * CONTACTS_A_MONTH * months))):
             kind = rng.choice(CONTACT_KINDS)
@@ -192,7 +209,7 @@ def _contacts(ctx: SyntheticContext, t: _Tables, first: datetime.date) -> None:
             t.contacts.add(
                 rep, kind, on, station, rng.randint(1, 30),
                 f"听取群众关于{rng.choice(TOPICS)}的意见建议",
-                uuid.UUID(int=rng.getrandbits(128), version=4), logged, logged,
+                uuid.UUID(int=rng.getrandbits(128), version=4), logged, logged, *area,
             )  # fmt: skip
         if t.full():
             write(*t.all())

@@ -43,6 +43,7 @@ from congress.models.notifications import (
 )
 from congress.models.regions import (
     AreaColumns,
+    AreaFields,
     Congress,
     CongressLevel,
     Region,
@@ -57,6 +58,7 @@ __all__ = [
     "HANDLING_FIGURES",
     "OPEN_STATUSES",
     "AreaColumns",
+    "AreaFields",
     "Assignment",
     "AssignmentRole",
     "AssignmentStatus",

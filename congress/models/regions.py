@@ -146,7 +146,21 @@ class AreaColumnsQuerySet(models.QuerySet[Any]):
         return super().bulk_create(objs, *args, **kwargs)
 
 
-class AreaColumns(models.Model):
+class AreaFields(models.Model):
+    """The ids of a region's ancestors at depths 0-3 (congress/areas.py), kept on a
+    row; what keeps them in step is the subclass's (``AreaColumns``, a record's own
+    region; ``representatives.models.HolderAreaColumns``, its representative's)."""
+
+    area_0 = models.BigIntegerField(null=True, blank=True, editable=False)
+    area_1 = models.BigIntegerField(null=True, blank=True, editable=False)
+    area_2 = models.BigIntegerField(null=True, blank=True, editable=False)
+    area_3 = models.BigIntegerField(null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class AreaColumns(AreaFields):
     """A record that stands in one region (its ``region``) and keeps the ids of that
     region's ancestors at depths 0-3 on the row (congress/areas.py): staff of a region
     at depth N find theirs by ``area_N = region.pk`` on an index (``area_scope_q``),
@@ -154,11 +168,6 @@ class AreaColumns(models.Model):
     the admin's edits keep them, and by ``bulk_create``; rows copied by the database
     (``generate_city``) carry ``area_columns(region)``; a region moved in the tree
     takes its rows along (``rows_follow_region``)."""
-
-    area_0 = models.BigIntegerField(null=True, blank=True, editable=False)
-    area_1 = models.BigIntegerField(null=True, blank=True, editable=False)
-    area_2 = models.BigIntegerField(null=True, blank=True, editable=False)
-    area_3 = models.BigIntegerField(null=True, blank=True, editable=False)
 
     objects = AreaColumnsQuerySet.as_manager()
 

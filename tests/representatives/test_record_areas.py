@@ -1,0 +1,177 @@
+"""A representative's contacts and duty shifts keep the representative's area on the
+row (``HolderAreaColumns``), which the dashboard's contacts and duty figures and the
+ranking's tallies read (docs/dashboard.md, "代表工作"). The columns must be the
+representative's wherever the records are written, and follow the representative
+however they move: edited to another region, imported with another region, or their
+region moved in the tree."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from congress.dashboard import Period, Scope
+from congress.models import Region, User
+from representatives import services
+from representatives.dashboard import duty_figures, ranking, representatives_panel
+from representatives.models import ContactLog, DutyShift, Representative
+from representatives.spreadsheet import representatives_export
+from tests.conftest import World
+from tests.representatives.factories import RepresentativeFactory, id_number, seat, station_with
+
+AREAS = ["area_0", "area_1", "area_2", "area_3"]
+
+
+def _areas(record: ContactLog | DutyShift) -> list[int | None]:
+    record.refresh_from_db()
+    return [getattr(record, name) for name in AREAS]
+
+
+def _in(world: World, district: Region, town: Region | None = None) -> list[int | None]:
+    return [world.city.parent_id, world.city.pk, district.pk, town.pk if town else None]
+
+
+def _scope(user: User, region: Region) -> Scope:
+    today = timezone.localdate()
+    return Scope(
+        user=user,
+        region=region,
+        period=Period("months", today.replace(day=1), today.replace(day=1)),
+        children=[],
+        today=today,
+    )
+
+
+def _counted(user: User, region: Region) -> tuple[int, int, int]:
+    """This month's contacts, owed shifts and the ranking's points of the region."""
+    scope = _scope(user, region)
+    panel = representatives_panel(scope)
+    contacts = next(figure.value for figure in panel.figures if figure.key == "contacts")
+    points = sum(entry.total for entry in ranking(scope).top)
+    return contacts, duty_figures(scope).scheduled, points
+
+
+@pytest.fixture
+def work(world: World, district_staff: User) -> tuple[Representative, ContactLog, DutyShift]:
+    """王芳 of 桃园社区 (海州区) with a seat, a contact logged today and a shift later
+    this month or early next (counted this month only when it falls in it)."""
+    rep = RepresentativeFactory(name="王芳", region=world.village)
+    seat(rep, world.district)
+    station = station_with(world.town, [rep], name="新浦联络站")
+    log, _created = services.contact_log_record(
+        representative=rep,
+        kind="visit",
+        contacted_on=timezone.localdate(),
+        summary="走访",
+        by=district_staff,
+    )
+    shift = services.duty_shift_create(
+        station=station,
+        representative=rep,
+        date=timezone.localdate(),
+        start_time=datetime.time(23, 0),
+        end_time=datetime.time(23, 30),
+        by=district_staff,
+    )
+    return rep, log, shift
+
+
+def test_records_written_by_the_services_carry_their_representatives_area(
+    world: World, work: tuple[Representative, ContactLog, DutyShift]
+) -> None:
+    _rep, log, shift = work
+    assert _areas(log) == _in(world, world.district, world.town)
+    assert _areas(shift) == _in(world, world.district, world.town)
+
+
+def test_records_written_in_bulk_carry_it_too(world: World) -> None:
+    """``bulk_create`` (the demo) skips ``save``: the manager copies the columns, reading
+    the representatives not already on the rows in one query."""
+    here = RepresentativeFactory(region=world.village)
+    there = RepresentativeFactory(region=world.other_district)
+    unread = Representative.objects.get(pk=there.pk)
+    logs = ContactLog.objects.bulk_create(
+        [
+            ContactLog(representative=here, kind="visit", contacted_on=datetime.date(2026, 1, 5)),
+            ContactLog(
+                representative_id=unread.pk, kind="phone", contacted_on=datetime.date(2026, 1, 6)
+            ),
+        ]
+    )
+    assert [_areas(log) for log in logs] == [
+        _in(world, world.district, world.town),
+        _in(world, world.other_district),
+    ]
+
+
+def test_a_representative_moved_takes_their_records_and_figures_along(
+    world: World,
+    city_staff: User,
+    district_staff: User,
+    other_district_staff: User,
+    work: tuple[Representative, ContactLog, DutyShift],
+) -> None:
+    rep, log, shift = work
+    before_here = _counted(district_staff, world.district)
+    assert before_here[0] == 1 and before_here[2] >= 1
+    assert _counted(other_district_staff, world.other_district) == (0, 0, 0)
+    services.representative_update(representative=rep, by=city_staff, region=world.other_district)
+    assert _areas(log) == _in(world, world.other_district)
+    assert _areas(shift) == _in(world, world.other_district)
+    # The contact counts where the representative now is; the city sees it either way.
+    assert _counted(district_staff, world.district)[0] == 0
+    assert _counted(city_staff, world.other_district)[0] == 1
+    assert _counted(city_staff, world.city)[0] == 1
+
+
+def test_a_representative_imported_with_another_region_takes_their_records_along(
+    world: World, district_staff: User, work: tuple[Representative, ContactLog, DutyShift]
+) -> None:
+    rep, log, shift = work
+    rep.id_number = id_number()
+    rep.save()
+    # The registry exported, 王芳's 所属地区 changed to 海州区 itself, imported again.
+    book = load_workbook(
+        SimpleUploadedFile(
+            "x.xlsx",
+            representatives_export(Representative.objects.filter(pk=rep.pk), full_id_numbers=True),
+        )
+    )
+    sheet = book.active
+    header = [cell.value for cell in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        row[header.index("所属地区")].value = "海州区"
+        row[header.index("区划代码")].value = world.district.code
+    buffer = io.BytesIO()
+    book.save(buffer)
+    result = services.representatives_import(
+        file=SimpleUploadedFile("back.xlsx", buffer.getvalue()), by=district_staff
+    )
+    assert result.ok, result.errors
+    assert _areas(log) == _in(world, world.district)
+    assert _areas(shift) == _in(world, world.district)
+    assert _counted(district_staff, world.town)[0] == 0
+    assert _counted(district_staff, world.district)[0] == 1
+
+
+def test_a_moved_region_takes_its_representatives_records_along(
+    world: World,
+    city_staff: User,
+    district_staff: User,
+    work: tuple[Representative, ContactLog, DutyShift],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    _rep, log, shift = work
+    with django_capture_on_commit_callbacks(execute=True):
+        world.town.parent = world.other_district  # an administrator redraws the map
+        world.town.save()
+    assert _areas(log) == _in(world, world.other_district, world.town)
+    assert _areas(shift) == _in(world, world.other_district, world.town)
+    assert _counted(district_staff, world.district)[0] == 0
+    assert _counted(city_staff, world.other_district)[0] == 1
