@@ -6,6 +6,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from congress.areas import area_q
 from congress.models import CongressLevel, Region
 from representatives.models import (
     Activity,
@@ -173,8 +174,13 @@ class RepresentativeRecordFilter(django_filters.FilterSet):
         queryset=RepresentativeGroup.objects.all(), method="filter_group", label=_("代表小组")
     )
     active = django_filters.BooleanFilter(method="filter_active", label=_("代表在任"))
+    # Records that keep their representative's area_N (``HolderAreaColumns``: contacts,
+    # shifts) are filtered to a region on them, without joining the regions.
+    holder_areas = False
 
     def filter_region(self, queryset: QuerySet, name: str, value: Region) -> QuerySet:
+        if self.holder_areas:
+            return queryset.filter(area_q(value, region_field="representative__region_id"))
         return _within(queryset, "representative__region__path", value)
 
     def _mandates(self, **lookup: object) -> Exists:
@@ -197,6 +203,7 @@ class RepresentativeRecordFilter(django_filters.FilterSet):
 
 
 class ContactLogFilter(RepresentativeRecordFilter):
+    holder_areas = True
     start = django_filters.DateFilter(field_name="contacted_on", lookup_expr="gte", label=_("起"))
     end = django_filters.DateFilter(field_name="contacted_on", lookup_expr="lte", label=_("止"))
 
@@ -216,6 +223,7 @@ class ContactLogFilter(RepresentativeRecordFilter):
 
 
 class DutyShiftFilter(RepresentativeRecordFilter):
+    holder_areas = True
     start = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("起"))
     end = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("止"))
 

@@ -32,6 +32,7 @@ from congress.areas import area_q
 from congress.audit import audit_record
 from congress.errors import DomainError
 from congress.form_steps import post_step, submit
+from congress.keyset import keyset_page
 from congress.models import AuditAction, Region
 from congress.scoping import acting_user, get_visible_or_404, is_staff_or_admin, visible_regions
 from representatives import card_jobs, forms, offline, points, selectors, services
@@ -542,7 +543,8 @@ def contact_log_list(request: HttpRequest) -> HttpResponse:
         request,
         "representatives/contact_log_list.html",
         {
-            "page": _page(request, filterset.qs.order_by("-contacted_on", "-pk")),
+            # Keyset pages on the area index: no count of a city's contacts of two years.
+            "page": keyset_page(filterset.qs, request.GET, ordering=("-contacted_on", "-pk")),
             "me": selectors.representative_of(request.user),
             "kinds": forms.ContactKind.choices,
             "querystring": _querystring(request),

@@ -175,3 +175,40 @@ def test_a_moved_region_takes_its_representatives_records_along(
     assert _areas(shift) == _in(world, world.other_district, world.town)
     assert _counted(district_staff, world.district)[0] == 0
     assert _counted(city_staff, world.other_district)[0] == 1
+
+
+def test_the_contacts_figure_opens_a_list_of_the_same_contacts_by_keyset_pages(
+    world: World, district_staff: User, client: Any
+) -> None:
+    """The figure's link (region and period) lists its contacts, read on the logs' own
+    area columns, fifty to a page by cursor; the queries do not grow with the rows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    here = RepresentativeFactory(name="王芳", region=world.village)
+    seat(here, world.district)
+    there = RepresentativeFactory(name="赵磊", region=world.other_district)
+    today = timezone.localdate()
+    ContactLog.objects.bulk_create(
+        [
+            ContactLog(representative=here, kind="visit", contacted_on=today, summary=f"走访{n}")
+            for n in range(53)
+        ]
+        + [ContactLog(representative=there, kind="visit", contacted_on=today, summary="外区")]
+    )
+    panel = representatives_panel(_scope(district_staff, world.district))
+    figure = next(figure for figure in panel.figures if figure.key == "contacts")
+    assert figure.value == 53
+    client.force_login(district_staff)
+    with CaptureQueriesContext(connection) as first_queries:
+        first = client.get(figure.url)
+    rows = first.context["page"].object_list
+    assert len(rows) == 50 and {log.representative_id for log in rows} == {here.pk}
+    assert first.context["page"].has_next
+    cursor = first.context["page"].next_cursor
+    with CaptureQueriesContext(connection) as next_queries:
+        second = client.get(figure.url + "&after=" + cursor)
+    assert len(second.context["page"].object_list) == 3
+    assert not second.context["page"].has_next
+    assert len(next_queries) == len(first_queries)
+    assert "下一页" in first.content.decode() and "外区" not in first.content.decode()
