@@ -15,6 +15,14 @@ from django.db.models import QuerySet
 from congress.areas import AREA_FIELDS
 
 
+def _differs() -> str:
+    """A record ``t`` whose area columns are not its representative ``r``'s (nulls
+    compared as values)."""
+    quote = connection.ops.quote_name
+    unlike = "IS NOT" if connection.vendor == "sqlite" else "IS DISTINCT FROM"
+    return " OR ".join(f"t.{quote(name)} {unlike} r.{quote(name)}" for name in AREA_FIELDS)
+
+
 def records_fill_areas(
     record_models: list[type[Any]], people: type[Any], holders: QuerySet[Any] | None = None
 ) -> int:
@@ -25,12 +33,6 @@ def records_fill_areas(
     rows changed."""
     quote = connection.ops.quote_name
     columns = ", ".join(f"{quote(name)} = r.{quote(name)}" for name in AREA_FIELDS)
-    differs = " OR ".join(
-        f"t.{quote(name)} IS NOT r.{quote(name)}"
-        if connection.vendor == "sqlite"
-        else f"t.{quote(name)} IS DISTINCT FROM r.{quote(name)}"
-        for name in AREA_FIELDS
-    )
     among, params = "", ()
     if holders is not None:
         sql, params = holders.order_by().values("pk").query.sql_with_params()
@@ -41,11 +43,37 @@ def records_fill_areas(
             cursor.execute(
                 f"UPDATE {quote(model._meta.db_table)} AS t SET {columns} "  # noqa: S608 - names from the models
                 f"FROM {quote(people._meta.db_table)} AS r "
-                f"WHERE r.id = t.representative_id AND ({differs}){among}",
+                f"WHERE r.id = t.representative_id AND ({_differs()}){among}",
                 params,
             )
             changed += cursor.rowcount
     return changed
+
+
+def records_area_differences() -> dict[str, int]:
+    """How many contacts and duty shifts do not keep their representative's area
+    (``record_areas_rebuild --check``), by table."""
+    from representatives.models import ContactLog, DutyShift, Representative
+
+    quote = connection.ops.quote_name
+    found = {}
+    with connection.cursor() as cursor:
+        for model in (ContactLog, DutyShift):
+            cursor.execute(
+                f"SELECT COUNT(*) FROM {quote(model._meta.db_table)} AS t "  # noqa: S608 - names from the models
+                f"JOIN {quote(Representative._meta.db_table)} AS r "
+                f"ON r.id = t.representative_id WHERE {_differs()}"
+            )
+            found[str(model._meta.verbose_name)] = cursor.fetchone()[0]
+    return found
+
+
+def records_areas_rebuild() -> int:
+    """Give every contact and duty shift its representative's area (repair). Returns
+    the rows changed."""
+    from representatives.models import ContactLog, DutyShift, Representative
+
+    return records_fill_areas([ContactLog, DutyShift], Representative)
 
 
 def records_follow_representatives(holders: QuerySet[Any]) -> int:
