@@ -38,6 +38,7 @@ from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from congress.areas import area_q
 from congress.models import Region
 from congress.scoping import AnyUser, is_staff_or_admin
 from representatives import selectors
@@ -95,11 +96,28 @@ def active_rules() -> dict[str, PointRule]:
 
 
 def count_records(
-    representatives: QuerySet[Representative], start: datetime.date, end: datetime.date
+    representatives: QuerySet[Representative],
+    start: datetime.date,
+    end: datetime.date,
+    region: Region | None = None,
 ) -> dict[int, dict[str, int]]:
+    """Each representative's records by rule code. ``region``, where every one of
+    ``representatives`` is registered in it, lets a source whose records keep their
+    holder's area (``area_tally``) read the region's records of the period on its
+    area index instead of every region's semi-joined to the people."""
     counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for source in point_sources:
-        for representative_id, code, number in source.count(representatives, start, end):
+        rows: Iterable[tuple[int, str, int]]
+        if region is not None and source.area_tally is not None:
+            rows = (
+                (row["point_holder"], row["point_code"], row["point_count"])
+                for row in source.area_tally(representatives, start, end).filter(
+                    area_q(region, region_field="representative__region_id")
+                )
+            )
+        else:
+            rows = source.count(representatives, start, end)
+        for representative_id, code, number in rows:
             counts[representative_id][code] += number
     return counts
 
@@ -130,13 +148,14 @@ def _totals(
     people: Sequence[tuple[Representative, str]],
     start: datetime.date,
     end: datetime.date,
+    region: Region | None = None,
 ) -> list[PointTotal]:
     """Each of ``people`` (a representative and their region path) with their points:
     each year of the period counted with that year's rules at their region. Per year,
     the rules (one or two queries) and one query per source, however many people."""
     lines: dict[int, list[PointLine]] = defaultdict(list)
     for span in spans(start, end):
-        counts = count_records(representatives, span.start, span.end)
+        counts = count_records(representatives, span.start, span.end, region)
         for rep, path in people:
             lines[rep.pk].extend(_lines(counts.get(rep.pk, {}), span.book.at(path)))
     return [PointTotal(rep, _merged(lines[rep.pk])) for rep, _path in people]
@@ -153,14 +172,18 @@ def points_for(
 
 
 def ranking(
-    representatives: QuerySet[Representative], start: datetime.date, end: datetime.date
+    representatives: QuerySet[Representative],
+    start: datetime.date,
+    end: datetime.date,
+    region: Region | None = None,
 ) -> list[PointTotal]:
-    """活跃度排名: everyone in ``representatives`` (also those with no points), best first."""
+    """活跃度排名: everyone in ``representatives`` (also those with no points), best
+    first; ``region``: they are all registered in it (``count_records``)."""
     people = [
         (rep, rep.point_path)
         for rep in representatives.annotate(point_path=F("region__path")).order_by("name", "pk")
     ]
-    totals = _totals(representatives, people, start, end)
+    totals = _totals(representatives, people, start, end, region)
     totals.sort(key=lambda item: -item.total)
     return totals
 

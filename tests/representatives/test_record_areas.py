@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -231,3 +232,30 @@ def test_record_areas_rebuild_finds_and_mends_records_written_around_the_service
     assert _areas(log) == _in(world, world.district, world.town)
     assert _areas(shift) == _in(world, world.district, world.town)
     call_command("record_areas_rebuild", "--check", stdout=io.StringIO())
+
+
+def test_the_points_page_counts_a_regions_contacts_by_their_area(
+    world: World,
+    city_staff: User,
+    district_staff: User,
+    client: Any,
+    work: tuple[Representative, ContactLog, DutyShift],
+) -> None:
+    """活跃度排名 of one region (the staff's only region, or the one chosen) reads the
+    contacts and shifts on their area columns: the same points as counted per person."""
+    from representatives import points
+
+    rep, _log, _shift = work
+    today = timezone.localdate()
+    expected = points.points_for(rep, today.replace(month=1, day=1), today).total
+    assert expected >= 1  # the contact logged today
+    query = {"start": today.replace(month=1, day=1).isoformat(), "end": today.isoformat()}
+
+    def shown(user: User, **extra: Any) -> dict[str, int]:
+        client.force_login(user)
+        page = client.get(reverse("points_ranking"), {**query, **extra}).context["page"]
+        return {item.representative.name: item.total for item in page}
+
+    assert shown(district_staff) == {"王芳": expected}
+    assert shown(city_staff, region=world.district.pk) == {"王芳": expected}
+    assert shown(city_staff, region=world.other_district.pk) == {}
