@@ -180,7 +180,9 @@ def _tally_sql(
     return _sql(source.tally_of(RawSQL("SELECT serving.holder FROM serving", []), start, end))
 
 
-def _tallies(scope: Scope, sources: list[PointSource]) -> tuple[str, list[Any]]:
+def _tallies(
+    depth: int | None, start: datetime.date, end: datetime.date, sources: list[PointSource]
+) -> tuple[str, list[Any]]:
     """Every source's grouped rows in each year of the period, weighted by the values in
     force at the holder's region in that year: ``(holder, source, points)`` rows, as one
     ``UNION ALL`` over the statement's ``serving`` representatives (a semi-join on their
@@ -192,8 +194,7 @@ def _tallies(scope: Scope, sources: list[PointSource]) -> tuple[str, list[Any]]:
     place = f" JOIN {people} wp ON wp.id = t.point_holder JOIN {regions} wg ON wg.id = wp.region_id"
     parts = ["SELECT 0 AS holder, 0 AS source, 0 AS points WHERE 1 = 0"]
     params: list[Any] = []
-    years = spans(scope.period.start, scope.period.end)
-    depth = scope.region.depth if scope.region.depth < AREA_DEPTHS else None
+    years = spans(start, end)
     for index, source in enumerate(sources):
         for year in years:
             tally_sql, tally_params = _tally_sql(source.code, year.start, year.end, depth)
@@ -204,6 +205,45 @@ def _tallies(scope: Scope, sources: list[PointSource]) -> tuple[str, list[Any]]:
             )
             params.extend([*weight_params, *tally_params])
     return " UNION ALL ".join(parts), params
+
+
+def _depth(region: Region | None) -> int | None:
+    """The depth of ``region``'s area columns, where records keep them (else None)."""
+    return region.depth if region is not None and region.depth < AREA_DEPTHS else None
+
+
+def ranked_ids(
+    people: QuerySet[Representative],
+    region: Region | None,
+    start: datetime.date,
+    end: datetime.date,
+    offset: int,
+    limit: int,
+) -> list[int]:
+    """活跃度排名 a page at a time: the ids of ``people`` ranked ``offset`` to
+    ``offset + limit`` by their points in the period (ties by name, then id), in one
+    statement that tallies every source as the dashboard's ranking does; ``region``,
+    where all of ``people`` are registered in it, lets the sources with area columns
+    read its records only. The sort is of the people ranked (a city's thousands), the
+    tallies' cost that of the region's records of the period."""
+    sources = [source for source in point_sources if source.tally is not None]
+    serving_sql, serving_params = _sql(people.order_by().values("pk", "name", "region_id"))
+    tallies, tally_params = _tallies(_depth(region), start, end, sources)
+    sql = f"""
+        WITH region_area (area) AS (SELECT CAST(%s AS BIGINT)),
+        serving (holder, name, region_id) AS ({serving_sql})
+        SELECT v.holder
+        FROM serving v
+        LEFT JOIN (
+            SELECT holder, SUM(points) AS total FROM ({tallies}) tally GROUP BY holder
+        ) s ON s.holder = v.holder
+        ORDER BY COALESCE(s.total, 0) DESC, v.name, v.holder
+        LIMIT %s OFFSET %s
+    """  # noqa: S608 - names from the models, values are parameters
+    params = [region.pk if region else 0, *serving_params, *tally_params, limit, offset]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
 
 
 def ranking(scope: Scope, ranked: int = RANKED) -> Ranking:
@@ -222,7 +262,9 @@ def ranking(scope: Scope, ranked: int = RANKED) -> Ranking:
     serving_sql, serving_params = _sql(
         serving_representatives(scope).values("pk", "name", "region_id")
     )
-    tallies, tally_params = _tallies(scope, sources)
+    tallies, tally_params = _tallies(
+        _depth(scope.region), scope.period.start, scope.period.end, sources
+    )
     regions = connection.ops.quote_name(Region._meta.db_table)
     columns = "".join(f", s{index}" for index in range(len(sources)))
     per_source = "".join(

@@ -188,6 +188,48 @@ def ranking(
     return totals
 
 
+class RankingList:
+    """活跃度排名 of ``people`` for a ``Paginator``: its length is a count of the people,
+    and a slice is one statement that ranks them all in SQL
+    (``representatives.dashboard.ranked_ids``), then the points of the slice's people
+    only (their lines, for the columns). A page of a city costs a page, not the city
+    read into Python. ``region``: all of ``people`` are registered in it
+    (``count_records``)."""
+
+    def __init__(
+        self,
+        people: QuerySet[Representative],
+        start: datetime.date,
+        end: datetime.date,
+        region: Region | None = None,
+    ) -> None:
+        self.people, self.start, self.end, self.region = people, start, end, region
+        self._count: int | None = None
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self.people.order_by().count()
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[PointTotal]:
+        from representatives.dashboard import ranked_ids
+
+        offset = index.start or 0
+        limit = (index.stop if index.stop is not None else self.count()) - offset
+        ids = ranked_ids(self.people, self.region, self.start, self.end, offset, limit)
+        chosen = Representative.objects.filter(pk__in=ids)
+        people = [
+            (rep, rep.point_path)
+            for rep in chosen.select_related("region").annotate(point_path=F("region__path"))
+        ]
+        totals = _totals(chosen, people, self.start, self.end, self.region)
+        place = {pk: n for n, pk in enumerate(ids)}
+        return sorted(totals, key=lambda item: place[item.representative.pk])
+
+
 def records_for(
     representative: Representative, start: datetime.date, end: datetime.date, viewer: AnyUser
 ) -> list[PointRecord]:

@@ -15,7 +15,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Union
 
 from django.db.models import Expression, F, Sum
+from django.utils import timezone
 from django.utils.functional import Promise
+
+from congress.dashboard import last_day
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -112,9 +115,14 @@ class PointSource:
 
     def tally_of(self, holders: Holders, start: datetime.date, end: datetime.date) -> QuerySet[Any]:
         """The tally of ``start``..``end``: from the monthly summary when the period is
-        whole months and the source keeps one, else from the records."""
-        if self.month_tally is not None and whole_months(start, end):
-            return self.month_tally(holders, start, end)
+        whole months and the source keeps one, else from the records. A period that
+        ends today or later is read as ending with its last month: what a summary
+        counts (a close, a suggestion filed) is never dated after today, so the year
+        so far (活跃度排名's default) reads the summary too."""
+        if self.month_tally is not None:
+            through = last_day(end) if end >= timezone.localdate() else end
+            if whole_months(start, through):
+                return self.month_tally(holders, start, through)
         assert self.tally is not None
         return self.tally(holders, start, end)
 

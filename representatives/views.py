@@ -778,11 +778,12 @@ def points_ranking(request: HttpRequest) -> HttpResponse:
         representatives = representatives.filter(
             selectors.has_active_mandate(form.cleaned_data["level"])
         )
-    ranked = points.ranking(representatives, start, end, region)
+    # Ranked in SQL a page at a time; only the page's people are read and counted.
+    page = _page(request, points.RankingList(representatives, start, end, region), 100)
     # Each column's value as counted for the people shown: a congress (or a year) may
     # count another value than the installation's, and the heading says so.
     values: dict[str, set[int]] = defaultdict(set)
-    for item in ranked:
+    for item in page:
         for line in item.lines:
             values[line.rule.code].add(line.rule.points)
     shown_rules = [
@@ -795,12 +796,12 @@ def points_ranking(request: HttpRequest) -> HttpResponse:
         "representatives/ranking.html",
         {
             "form": form,
-            "page": _page(request, ranked, 100),
+            "page": page,
             "rules": shown_rules,
             "start": start,
             "end": end,
             "querystring": _querystring(request),
-            "count": len(ranked),
+            "count": page.paginator.count,
         },
     )
 

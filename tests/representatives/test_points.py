@@ -269,3 +269,34 @@ def test_the_breakdown_links_only_what_the_viewer_can_open(
         assert {text for text, url in links.items() if not url} == closed, viewer
         for url in filter(None, links.values()):
             assert client.get(url).status_code == 200, (viewer, url)
+
+
+def test_the_ranking_page_ranks_in_the_database_a_page_at_a_time(
+    client: Client, world: World, district_staff: User
+) -> None:
+    """活跃度排名 of 103 serving representatives: a hundred on the first page, the rest on
+    the second, in points order (ties by name) across the pages; each row's points are
+    those of its own breakdown (representatives/points.py, ``RankingList``)."""
+    from tests.representatives.factories import RepresentativeFactory, seat
+
+    people = []
+    for n in range(103):
+        rep = RepresentativeFactory(name=f"代表{n:03d}", region=world.town)
+        seat(rep, world.district)
+        people.append(rep)
+    today = timezone.localdate()
+    for rep, logs in ((people[57], 3), (people[101], 2), (people[3], 2)):
+        for _n in range(logs):
+            services.contact_log_record(
+                representative=rep, kind="visit", contacted_on=today, summary="走访", by=None
+            )
+    login(client, district_staff)
+    first = client.get("/points/").context["page"]
+    second = client.get("/points/?page=2").context["page"]
+    assert first.paginator.count == 103 and len(first) == 100 and len(second) == 3
+    ranked = [*first, *second]
+    assert [item.representative.name for item in ranked[:3]] == ["代表057", "代表003", "代表101"]
+    assert [item.total for item in ranked[:4]] == [3, 2, 2, 0]
+    rest = [item.representative.name for item in ranked[3:]]
+    assert rest == sorted(rest) and len(set(rest)) == 100
+    assert [item.count_of("contact_log") for item in ranked[:3]] == [3, 2, 2]

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from congress.models import User
 from representatives.models import Representative, Station
@@ -114,6 +115,12 @@ def test_the_tally_reads_whole_months_from_the_summary_with_the_same_totals(
     assert HandledMonthCount._meta.db_table not in str(part.query)
     assert _tallied(closes, NOVEMBER, datetime.date(2026, 12, 1)) == 2
     assert _tallied(closes, datetime.date(2026, 11, 4), november_end) == 0
+    # A period that ends today (活跃度排名's year so far) reads the summary through the
+    # end of this month: no close is dated after today, so the totals are the same.
+    today = timezone.localdate()
+    so_far = _source().tally_of(Representative.objects.all(), NOVEMBER, today)
+    assert HandledMonthCount._meta.db_table in str(so_far.query)
+    assert _tallied(closes, NOVEMBER, today) == 2
 
 
 def test_the_check_finds_a_drifted_row_and_the_rebuild_repairs_it(closes: Representative) -> None:
