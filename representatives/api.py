@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -22,11 +23,11 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from congress.areas import area_q
 from congress.models import CongressLevel
 from congress.scoping import acting_user, get_visible_or_404, is_staff_or_admin, visible_regions
 from representatives import filters, points, selectors, services
@@ -580,7 +581,15 @@ class RankingView(APIView):
             OpenApiParameter("start", datetime.date, required=False),
             OpenApiParameter("end", datetime.date, required=False),
         ],
-        responses=RankingRowSerializer(many=True),
+        responses=inline_serializer(
+            "PaginatedRankingRowList",
+            {
+                "count": serializers.IntegerField(),
+                "next": serializers.URLField(allow_null=True),
+                "previous": serializers.URLField(allow_null=True),
+                "results": RankingRowSerializer(many=True),
+            },
+        ),
     )
     def get(self, request: Request) -> Response:
         IsManager.check(request)
@@ -592,16 +601,26 @@ class RankingView(APIView):
             end = datetime.date.fromisoformat(request.query_params.get("end", today.isoformat()))
         except ValueError:
             raise serializers.ValidationError({"start": "YYYY-MM-DD"}) from None
-        representatives = selectors.visible_representatives(request.user).filter(
-            selectors.has_active_mandate()
-        )
+        try:
+            points.check_ranking_period(start, end)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError({"end": error.messages}) from None
         region = request.query_params.get("region")
-        if region and region.isdigit():
-            within = get_visible_or_404(visible_regions(request.user), pk=int(region))
-            representatives = representatives.filter(area_q(within))
-        level = request.query_params.get("level")
-        if level:
-            representatives = representatives.filter(selectors.has_active_mandate(level))
+        within = (
+            get_visible_or_404(visible_regions(request.user), pk=int(region))
+            if region and region.isdigit()
+            else None
+        )
+        ranked = points.ranking_list(
+            request.user, start, end, region=within, level=request.query_params.get("level", "")
+        )
+        # Numbered pages as the other lists of the API; each ranked in SQL on its own.
+        pager = PageNumberPagination()
+        shown: list[points.PointTotal] | None = pager.paginate_queryset(
+            ranked,  # type: ignore[arg-type]
+            request,
+            view=self,
+        )
         rows = [
             {
                 "representative": item.representative.pk,
@@ -617,6 +636,6 @@ class RankingView(APIView):
                     for line in item.lines
                 ],
             }
-            for item in points.ranking(representatives, start, end)
+            for item in shown or []
         ]
-        return Response(rows)
+        return pager.get_paginated_response(rows)

@@ -601,6 +601,14 @@ class RankingForm(forms.Form):
             user, [RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.TOWNSHIP]
         )
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("start") and data.get("end"):
+            from representatives.points import check_ranking_period
+
+            check_ranking_period(data["start"], data["end"])
+        return data
+
     def period(self) -> tuple[datetime.date, datetime.date]:
         today = timezone.localdate()
         data = self.cleaned_data if self.is_valid() else {}

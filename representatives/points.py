@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import (
     Case,
     CharField,
@@ -171,21 +172,17 @@ def points_for(
     return _totals(Representative.objects.filter(pk=representative.pk), people, start, end)[0]
 
 
-def ranking(
-    representatives: QuerySet[Representative],
-    start: datetime.date,
-    end: datetime.date,
-    region: Region | None = None,
-) -> list[PointTotal]:
-    """活跃度排名: everyone in ``representatives`` (also those with no points), best
-    first; ``region``: they are all registered in it (``count_records``)."""
-    people = [
-        (rep, rep.point_path)
-        for rep in representatives.annotate(point_path=F("region__path")).order_by("name", "pk")
-    ]
-    totals = _totals(representatives, people, start, end, region)
-    totals.sort(key=lambda item: -item.total)
-    return totals
+# 活跃度排名 counts a period of at most this many calendar years (a term is five): each
+# year is weighed with its own rules, one part of the ranking's statement per year.
+MAX_RANKING_YEARS = 10
+
+
+def check_ranking_period(start: datetime.date, end: datetime.date) -> None:
+    """Refuse a ranking period that spans more than ``MAX_RANKING_YEARS`` years."""
+    if abs(end.year - start.year) >= MAX_RANKING_YEARS:
+        raise ValidationError(
+            _("统计期间最长%(years)d年，请缩短起止日期。") % {"years": MAX_RANKING_YEARS}
+        )
 
 
 class RankingList:
@@ -228,6 +225,30 @@ class RankingList:
         totals = _totals(chosen, people, self.start, self.end, self.region)
         place = {pk: n for n, pk in enumerate(ids)}
         return sorted(totals, key=lambda item: place[item.representative.pk])
+
+
+def ranking_list(
+    user: AnyUser,
+    start: datetime.date,
+    end: datetime.date,
+    *,
+    region: Region | None = None,
+    level: str = "",
+) -> RankingList:
+    """活跃度排名 as the page and the API ask for it: the serving representatives (在任,
+    the ``serving`` flag the seats' recount keeps) the user sees, in ``region`` (one the
+    caller checked they see) or else in the staff's only region, holding a seat at
+    ``level`` if given. With one region, the sources with area columns read its
+    records only (``count_records``)."""
+    people = selectors.visible_representatives(user).filter(serving=True)
+    if region is None and user.is_authenticated and not user.is_superuser:
+        staff = list(user.staff_regions)
+        region = staff[0] if len(staff) == 1 else None
+    if region is not None:
+        people = people.filter(area_q(region))
+    if level:
+        people = people.filter(selectors.has_active_mandate(level))
+    return RankingList(people, start, end, region)
 
 
 def records_for(

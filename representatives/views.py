@@ -28,7 +28,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from congress.areas import area_q
 from congress.audit import audit_record
 from congress.errors import DomainError
 from congress.form_steps import post_step, submit
@@ -763,23 +762,12 @@ def activity_transition(request: HttpRequest, pk: int, action: str) -> HttpRespo
 def points_ranking(request: HttpRequest) -> HttpResponse:
     form = forms.RankingForm(request.GET or None, user=request.user)
     start, end = form.period()
-    # 在任 from the flag the seats' recount keeps on the row (``Representative.serving``),
-    # not a look-up of each person's seats in every source's query.
-    representatives = selectors.visible_representatives(request.user).filter(serving=True)
-    # The one region everyone ranked is registered in, if there is one: the chosen
-    # region, else the staff's only region (the sources then read it by area).
-    staff = list(request.user.staff_regions) if request.user.is_authenticated else []
-    region = staff[0] if len(staff) == 1 and not request.user.is_superuser else None
-    if form.is_valid() and form.cleaned_data.get("region"):
-        region = form.cleaned_data["region"]
-    if region is not None:
-        representatives = representatives.filter(area_q(region))
-    if form.is_valid() and form.cleaned_data.get("level"):
-        representatives = representatives.filter(
-            selectors.has_active_mandate(form.cleaned_data["level"])
-        )
+    chosen = form.cleaned_data if form.is_valid() else {}
     # Ranked in SQL a page at a time; only the page's people are read and counted.
-    page = _page(request, points.RankingList(representatives, start, end, region), 100)
+    ranked = points.ranking_list(
+        request.user, start, end, region=chosen.get("region"), level=chosen.get("level") or ""
+    )
+    page = _page(request, ranked, 100)
     # Each column's value as counted for the people shown: a congress (or a year) may
     # count another value than the installation's, and the heading says so.
     values: dict[str, set[int]] = defaultdict(set)

@@ -144,7 +144,7 @@ def test_the_ranking_is_scoped_by_region_and_shows_its_breakdown(
     body = client.get("/points/").content.decode()
     assert body.index("刘红") < body.index("张伟")  # 6 points before 4
     assert "孙悦" not in body  # another district
-    api = client.get("/api/v1/points/ranking/").json()
+    api = client.get("/api/v1/points/ranking/").json()["results"]
     assert [row["name"] for row in api] == ["刘红", "张伟"]
     assert {line["code"]: line["count"] for line in api[0]["breakdown"]} == {
         "contact_log": 1,
@@ -154,14 +154,18 @@ def test_the_ranking_is_scoped_by_region_and_shows_its_breakdown(
     assert "进站接待选民" in detail and "走访" in detail
 
     login(client, city_staff)
-    names = [row["name"] for row in client.get("/api/v1/points/ranking/").json()]
+    names = [row["name"] for row in client.get("/api/v1/points/ranking/").json()["results"]]
     assert set(names) == {"刘红", "张伟", "孙悦"}
     names = [
         row["name"]
-        for row in client.get(f"/api/v1/points/ranking/?region={world.other_district.pk}").json()
+        for row in client.get(f"/api/v1/points/ranking/?region={world.other_district.pk}").json()[
+            "results"
+        ]
     ]
     assert names == ["孙悦"]
-    names = [row["name"] for row in client.get("/api/v1/points/ranking/?level=township").json()]
+    township = client.get("/api/v1/points/ranking/?level=township").json()
+    names = [row["name"] for row in township["results"]]
+    assert township["count"] == 1
     assert names == ["刘红"]
 
 
@@ -300,3 +304,26 @@ def test_the_ranking_page_ranks_in_the_database_a_page_at_a_time(
     rest = [item.representative.name for item in ranked[3:]]
     assert rest == sorted(rest) and len(set(rest)) == 100
     assert [item.count_of("contact_log") for item in ranked[:3]] == [3, 2, 2]
+    # The API: the same order, fifty to a numbered page.
+    api = [client.get(f"/api/v1/points/ranking/?page={n}").json() for n in (1, 2, 3)]
+    assert api[0]["count"] == 103 and [len(page["results"]) for page in api] == [50, 50, 3]
+    listed = [row["name"] for page in api for row in page["results"]]
+    assert listed == [item.representative.name for item in ranked]
+
+
+def test_a_ranking_period_of_more_than_ten_years_is_refused_with_a_reason(
+    client: Client, world: World, district_staff: User
+) -> None:
+    """Each year is weighed with its own rules: a period is at most ten calendar years,
+    and a longer one says so, on the page (in both languages) and in the API."""
+    login(client, district_staff)
+    page = client.get("/points/", {"start": "2000-01-01", "end": "2026-12-31"})
+    assert "统计期间最长10年" in page.content.decode()
+    assert page.context["form"].errors
+    english = client.get(
+        "/points/", {"start": "2000-01-01", "end": "2026-12-31"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert "at most 10 years" in english.content.decode()
+    api = client.get("/api/v1/points/ranking/?start=0001-01-01&end=9999-12-31")
+    assert api.status_code == 400
+    assert client.get("/api/v1/points/ranking/?start=2017-01-01&end=2026-12-31").status_code == 200
