@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import Http404
+from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -17,9 +18,11 @@ from congress.errors import DomainError
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DomainError):
         return Response({"code": exc.code, "message": str(exc.message)}, status=exc.status)
-    if isinstance(exc, TooManyFieldsSent | RequestDataTooBig):
+    if isinstance(exc, TooManyFieldsSent | RequestDataTooBig | RawPostDataException):
         # Django's limits on a request's body (DATA_UPLOAD_MAX_NUMBER_FIELDS, …_MEMORY_SIZE)
-        # are bad input like any other: a JSON 400, not its HTML error page.
+        # are bad input like any other: a JSON 400, not its HTML error page. A multipart
+        # body over the limit is first read (and refused) by the form's own parse before
+        # the API's parser, which then finds the stream spent (RawPostDataException).
         message = _("请求内容超出限制（字段过多或数据过大），未作任何更改。")
         return Response({"code": "invalid", "message": message}, status=400)
     if isinstance(exc, Http404):
