@@ -35,6 +35,7 @@ from representatives.models import (
     Representative,
     ShiftStatus,
     StationKind,
+    holder_area_q,
 )
 from representatives.point_rules import RuleBook, spans
 from representatives.registry import PointSource, point_sources
@@ -61,7 +62,7 @@ def _url(name: str, scope: Scope, **filters: object) -> str:
 def _holders_area(scope: Scope) -> Q:
     """The records (contacts, shifts) of the region's representatives, on the records'
     own copy of their representative's area (``HolderAreaColumns``)."""
-    return area_q(scope.region, region_field="representative__region_id")
+    return holder_area_q(scope.region)
 
 
 # --- duty shifts (值班) --------------------------------------------------------------

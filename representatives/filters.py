@@ -6,7 +6,6 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from congress.areas import area_q
 from congress.models import CongressLevel, Region
 from representatives.models import (
     Activity,
@@ -20,6 +19,7 @@ from representatives.models import (
     Station,
     StationMember,
     VoterDelegate,
+    holder_area_q,
 )
 
 
@@ -180,7 +180,7 @@ class RepresentativeRecordFilter(django_filters.FilterSet):
 
     def filter_region(self, queryset: QuerySet, name: str, value: Region) -> QuerySet:
         if self.holder_areas:
-            return queryset.filter(area_q(value, region_field="representative__region_id"))
+            return queryset.filter(holder_area_q(value))
         return _within(queryset, "representative__region__path", value)
 
     def _mandates(self, **lookup: object) -> Exists:

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from congress import history
-from congress.areas import AREA_FIELDS
+from congress.areas import AREA_FIELDS, area_q
 from congress.models import AreaColumns, AreaFields, Congress, CongressLevel, Region, Term
 from congress.validators import validate_plausible_date
 
@@ -385,6 +385,17 @@ class HolderAreaQuerySet(models.QuerySet[Any]):
                 value = getattr(holder, name) if holder else people[obj.representative_id][name]
                 setattr(obj, name, value)
         return super().bulk_create(objs, *args, **kwargs)
+
+
+# Where a record of a representative finds its representative's region (a region
+# deeper than the area columns kept is matched by its subtree's ids through it).
+HOLDER_REGION = "representative__region_id"
+
+
+def holder_area_q(region: Region) -> Q:
+    """The records (``HolderAreaColumns``) of the representatives registered in
+    ``region`` and below, read from the records' own copy of their area."""
+    return area_q(region, region_field=HOLDER_REGION)
 
 
 class HolderAreaColumns(AreaFields):

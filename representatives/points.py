@@ -52,6 +52,7 @@ from representatives.models import (
     PointRule,
     Representative,
     ShiftStatus,
+    holder_area_q,
 )
 
 # DEFAULT_RULES and default_rules are read from here by services and tests.
@@ -113,7 +114,7 @@ def count_records(
             rows = (
                 (row["point_holder"], row["point_code"], row["point_count"])
                 for row in source.area_tally(representatives, start, end).filter(
-                    area_q(region, region_field="representative__region_id")
+                    holder_area_q(region)
                 )
             )
         else:

@@ -27,6 +27,7 @@ from congress.scoping import (
 )
 from representatives import conf
 from representatives.models import (
+    HOLDER_REGION,
     Activity,
     ActivityParticipation,
     Constituency,
@@ -171,7 +172,7 @@ def visible_contact_logs(user: AnyUser) -> QuerySet[ContactLog]:
         user,
         None,
         Q(representative__user=user),
-        region_field="representative__region_id",
+        region_field=HOLDER_REGION,
     )
 
 
