@@ -894,7 +894,11 @@ class Attendance(models.TextChoices):
     ABSENT = "absent", _("缺席")
 
 
-class ActivityParticipation(models.Model):
+class ActivityParticipation(HolderAreaColumns):
+    """A representative signed up for an activity, and whether they came. Keeps the
+    representative's area (``HolderAreaColumns``), so that a region's ranking reads
+    its people's attendance of a period without joining the region's people."""
+
     activity = models.ForeignKey(
         Activity, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="participations"
     )

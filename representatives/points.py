@@ -110,12 +110,12 @@ def count_records(
     counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for source in point_sources:
         rows: Iterable[tuple[int, str, int]]
-        if region is not None and source.area_tally is not None:
+        in_area = source.area_tally_of(representatives, start, end) if region is not None else None
+        if in_area is not None:
+            assert region is not None
             rows = (
                 (row["point_holder"], row["point_code"], row["point_count"])
-                for row in source.area_tally(representatives, start, end).filter(
-                    holder_area_q(region)
-                )
+                for row in in_area.filter(holder_area_q(region))
             )
         else:
             rows = source.count(representatives, start, end)
@@ -366,17 +366,19 @@ def _duty_records(
 
 
 def _activity_rows(
-    representatives: Holders, start: datetime.date, end: datetime.date
+    representatives: Holders | None, start: datetime.date, end: datetime.date
 ) -> QuerySet[ActivityParticipation]:
-    return ActivityParticipation.objects.filter(
-        representative__in=representatives,
-        activity__starts_at__date__range=(start, end),
-        attendance__in=[Attendance.PRESENT, Attendance.ABSENT],
+    return _of(
+        ActivityParticipation.objects.filter(
+            activity__starts_at__date__range=(start, end),
+            attendance__in=[Attendance.PRESENT, Attendance.ABSENT],
+        ),
+        representatives,
     )
 
 
 def _activity_tally(
-    representatives: Holders, start: datetime.date, end: datetime.date
+    representatives: Holders | None, start: datetime.date, end: datetime.date
 ) -> QuerySet[Any]:
     """Each activity attended counts once under its kind's rule; each absence counts its
     half-days under ``activity_absent_half_day``."""
@@ -446,5 +448,11 @@ register_point_source(
     )
 )
 register_point_source(
-    PointSource.from_tally("activities", _("履职活动"), _activity_tally, _activity_records)
+    PointSource.from_tally(
+        "activities",
+        _("履职活动"),
+        _activity_tally,
+        _activity_records,
+        area_tally=_activity_tally,
+    )
 )

@@ -1,5 +1,7 @@
 """The representatives' own records keep their representative's area on the row
-(``HolderAreaColumns``: contacts with voters, duty shifts). Filled here where rows are
+(``HolderAreaColumns``: contacts with voters, duty shifts, activity participations,
+and the summaries per representative and month that other apps keep: the closes
+per handler, the suggestions signed). Filled here where rows are
 written in bulk by the database (a migration, ``generate_city``), and moved here when
 a representative moves: edited to another region, imported with another region, or
 their region moved in the tree (docs/architecture.md, "Reads that do not grow with
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.db import connection
 from django.db.models import QuerySet
 
@@ -50,15 +53,22 @@ def records_fill_areas(
     return changed
 
 
+def holder_record_models() -> list[type[Any]]:
+    """Every installed table that keeps its representative's area."""
+    from representatives.models import HolderAreaColumns
+
+    return [model for model in apps.get_models() if issubclass(model, HolderAreaColumns)]
+
+
 def records_area_differences() -> dict[str, int]:
-    """How many contacts and duty shifts do not keep their representative's area
+    """How many rows of each holder's table do not keep their representative's area
     (``record_areas_rebuild --check``), by table."""
-    from representatives.models import ContactLog, DutyShift, Representative
+    from representatives.models import Representative
 
     quote = connection.ops.quote_name
     found = {}
     with connection.cursor() as cursor:
-        for model in (ContactLog, DutyShift):
+        for model in holder_record_models():
             cursor.execute(
                 f"SELECT COUNT(*) FROM {quote(model._meta.db_table)} AS t "  # noqa: S608 - names from the models
                 f"JOIN {quote(Representative._meta.db_table)} AS r "
@@ -69,17 +79,17 @@ def records_area_differences() -> dict[str, int]:
 
 
 def records_areas_rebuild() -> int:
-    """Give every contact and duty shift its representative's area (repair). Returns
-    the rows changed."""
-    from representatives.models import ContactLog, DutyShift, Representative
+    """Give every holder's row its representative's area (repair). Returns the rows
+    changed."""
+    from representatives.models import Representative
 
-    return records_fill_areas([ContactLog, DutyShift], Representative)
+    return records_fill_areas(holder_record_models(), Representative)
 
 
 def records_follow_representatives(holders: QuerySet[Any]) -> int:
-    """After ``holders`` moved (their ``area_N`` changed): their contacts and duty
-    shifts take the new columns. Nothing changes for a representative who did not
-    move. Returns the rows changed."""
-    from representatives.models import ContactLog, DutyShift, Representative
+    """After ``holders`` moved (their ``area_N`` changed): their records take the new
+    columns. Nothing changes for a representative who did not move. Returns the rows
+    changed."""
+    from representatives.models import Representative
 
-    return records_fill_areas([ContactLog, DutyShift], Representative, holders)
+    return records_fill_areas(holder_record_models(), Representative, holders)

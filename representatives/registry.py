@@ -59,9 +59,10 @@ Holders = Union["QuerySet[Representative]", "RawSQL"]
 # ten, representatives/dashboard.py) is summed and ordered in the database. A tally
 # filters on ``<its representative field>__in=holders``, which takes either form.
 PointTally = Callable[[Holders, datetime.date, datetime.date], "QuerySet[Any]"]
-# The tally of a source with ``holder_areas`` also takes ``None``: everyone's rows,
-# which the ranking narrows to a region's area columns and joins to the region's
-# serving people itself (one semi-join of the people fewer per source).
+# An ``area_tally``, and every ``month_tally``, also takes ``None``: everyone's rows,
+# which the ranking narrows to a region's area columns where the rows keep them, and
+# joins to the region's serving people itself (one semi-join of the people fewer per
+# source).
 AreaTally = Callable[[Holders | None, datetime.date, datetime.date], "QuerySet[Any]"]
 
 
@@ -73,7 +74,7 @@ def whole_months(start: datetime.date, end: datetime.date) -> bool:
 
 def month_summary_tally(
     summary: QuerySet[Any],
-    holders: Holders,
+    holders: Holders | None,
     first: datetime.date,
     last: datetime.date,
     *,
@@ -82,10 +83,13 @@ def month_summary_tally(
 ) -> QuerySet[Any]:
     """A ``month_tally`` over a summary with one row per representative and month
     (``representative``, ``month``): its rows of the months ``first``..``last`` summed
-    per holder and ``code`` from the column ``count``."""
+    per holder and ``code`` from the column ``count``; everyone's for ``holders``
+    ``None`` (a summary that keeps its holder's area: ``PointSource.month_areas``)."""
+    rows = summary.filter(month__gte=first, month__lte=last)
+    if holders is not None:
+        rows = rows.filter(representative__in=holders)
     return (
-        summary.filter(representative__in=holders, month__gte=first, month__lte=last)
-        .order_by()
+        rows.order_by()
         .annotate(point_holder=F("representative_id"), point_code=code)
         .values("point_holder", "point_code")
         .annotate(point_count=Sum(count))
@@ -106,25 +110,50 @@ class PointSource:
     count: PointCounter
     records: PointLister
     tally: PointTally | None = None  # a source without one is not in the dashboard's ranking
-    month_tally: PointTally | None = None
+    month_tally: AreaTally | None = None
     # Where the tally's rows keep their holder's ``area_N`` (``HolderAreaColumns``):
     # the same tally, taking ``None`` for everyone. The ranking of a region narrows
     # its rows to the region's on an index, not the period's rows of every region
     # semi-joined to the region's people.
     area_tally: AreaTally | None = None
+    # Whether the monthly summary's rows keep their holder's ``area_N`` (its
+    # ``month_tally`` then takes ``None`` for everyone, as an ``area_tally`` does).
+    month_areas: bool = False
+
+    def _summary_months(
+        self, start: datetime.date, end: datetime.date
+    ) -> tuple[datetime.date, datetime.date] | None:
+        """The months the summary answers ``start``..``end`` with, if it does: the
+        period must be whole months, and one that ends today or later is read as
+        ending with its last month (what a summary counts, a close or a suggestion
+        filed, is never dated after today), so the year so far (活跃度排名's default)
+        reads the summary too."""
+        if self.month_tally is None:
+            return None
+        through = last_day(end) if end >= timezone.localdate() else end
+        return (start, through) if whole_months(start, through) else None
 
     def tally_of(self, holders: Holders, start: datetime.date, end: datetime.date) -> QuerySet[Any]:
-        """The tally of ``start``..``end``: from the monthly summary when the period is
-        whole months and the source keeps one, else from the records. A period that
-        ends today or later is read as ending with its last month: what a summary
-        counts (a close, a suggestion filed) is never dated after today, so the year
-        so far (活跃度排名's default) reads the summary too."""
-        if self.month_tally is not None:
-            through = last_day(end) if end >= timezone.localdate() else end
-            if whole_months(start, through):
-                return self.month_tally(holders, start, through)
+        """The tally of ``start``..``end``: from the monthly summary when it answers
+        the period, else from the records."""
+        months = self._summary_months(start, end)
+        if months is not None:
+            assert self.month_tally is not None
+            return self.month_tally(holders, *months)
         assert self.tally is not None
         return self.tally(holders, start, end)
+
+    def area_tally_of(
+        self, holders: Holders | None, start: datetime.date, end: datetime.date
+    ) -> QuerySet[Any] | None:
+        """``tally_of`` read from rows that keep their holder's ``area_N``, for the
+        caller to narrow to a region on them (``None`` for ``holders``: everyone's);
+        ``None`` where the rows that answer this period do not keep it."""
+        months = self._summary_months(start, end)
+        if months is not None:
+            assert self.month_tally is not None
+            return self.month_tally(holders, *months) if self.month_areas else None
+        return None if self.area_tally is None else self.area_tally(holders, start, end)
 
     @classmethod
     def from_tally(
@@ -133,9 +162,10 @@ class PointSource:
         label: str | Promise,
         tally: PointTally,
         records: PointLister,
-        month_tally: PointTally | None = None,
+        month_tally: AreaTally | None = None,
         *,
         area_tally: AreaTally | None = None,
+        month_areas: bool = False,
     ) -> PointSource:
         """A source whose counts are its tally's rows: one definition for both reads."""
 
@@ -147,7 +177,7 @@ class PointSource:
                 for row in source.tally_of(representatives, start, end)
             ]
 
-        source = cls(code, label, count, records, tally, month_tally, area_tally)
+        source = cls(code, label, count, records, tally, month_tally, area_tally, month_areas)
         return source
 
 

@@ -110,7 +110,7 @@ class _Tables:
         )  # fmt: skip
         self.participations = Rows(
             ActivityParticipation,
-            ["activity_id", "representative_id", "attendance", "signed_up_at"],
+            ["activity_id", "representative_id", "attendance", "signed_up_at", *AREA_FIELDS],
         )
         self.events = Rows(
             CaseEvent,
@@ -222,6 +222,7 @@ def _activities(
     organisers: list[Region] = [c.region for c in ctx.cities]
     organisers += [county for city in ctx.cities for county in city.counties]
     kinds = list(ActivityKind)
+    area = _holder_areas(ctx)
     for region in organisers:
         seats = ctx.extra["seats"].get(region.pk) or []
         if not seats:
@@ -246,9 +247,8 @@ def _activities(
                 if past:
                     draw = rng.random()
                     attendance = next(a for a, share in ATTENDANCE if draw < share)
-                t.participations.add(
-                    pk, rep, attendance, min(published + datetime.timedelta(days=1), now)
-                )
+                signed_up = min(published + datetime.timedelta(days=1), now)
+                t.participations.add(pk, rep, attendance, signed_up, *area(rep))
             if past:
                 done = min(starts + datetime.timedelta(hours=4), now)
                 _event(

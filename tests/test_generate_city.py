@@ -268,13 +268,20 @@ def _check_work(city: Region) -> None:
     from representatives.points import points_for
 
     today = timezone.localdate()
-    # Each contact and shift keeps its representative's area (HolderAreaColumns).
+    from suggestions.models import HandledMonthCount, SignedMonthCount
+
+    # Each record and monthly summary of a representative keeps its representative's
+    # area (HolderAreaColumns), whether written by COPY or counted by a rebuild.
     areas = ["area_0", "area_1", "area_2", "area_3"]
-    for model in (ContactLog, DutyShift):
-        for row in model.objects.values_list(
-            *areas, *(f"representative__{name}" for name in areas)
-        ):
+    for model in (ContactLog, DutyShift, ActivityParticipation, HandledMonthCount):
+        rows = model.objects.values_list(*areas, *(f"representative__{name}" for name in areas))
+        assert rows, model
+        for row in rows:
             assert row[:4] == row[4:] and row[1] is not None, (model, row)
+    for row in SignedMonthCount.objects.values_list(
+        *areas, *(f"representative__{name}" for name in areas)
+    ):
+        assert row[:4] == row[4:] and row[1] is not None, row
     members = set(StationMember.objects.values_list("station_id", "representative_id"))
     shifts = list(
         DutyShift.objects.values_list("pk", "station_id", "representative_id", "date", "status")

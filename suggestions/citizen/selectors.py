@@ -583,7 +583,7 @@ def handled_tally(
 
 
 def handled_month_tally(
-    representatives: Holders, first: datetime.date, last: datetime.date
+    representatives: Holders | None, first: datetime.date, last: datetime.date
 ) -> QuerySet[Any]:
     """The same rows as ``handled_tally`` for whole months (the dashboard's, the
     reports'; ``PointSource.tally_of`` chooses), from the closes per handler and month

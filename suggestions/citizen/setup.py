@@ -179,6 +179,8 @@ register_point_source(
         selectors.handled_tally,
         selectors.handled_records,
         month_tally=selectors.handled_month_tally,
+        # The summary keeps its representative's area (``HolderAreaColumns``).
+        month_areas=True,
     )
 )
 register_public_case_provider(selectors.public_board_for_station)

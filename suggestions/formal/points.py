@@ -30,6 +30,7 @@ from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 
+from congress.areas import AREA_FIELDS
 from congress.dashboard import first_of_month
 from congress.loop import recount
 from congress.scoping import AnyUser
@@ -86,7 +87,7 @@ def tally(representatives: Holders, start: datetime.date, end: datetime.date) ->
 
 
 def month_tally(
-    representatives: Holders, first: datetime.date, last: datetime.date
+    representatives: Holders | None, first: datetime.date, last: datetime.date
 ) -> QuerySet[Any]:
     """The same rows as ``tally`` for whole months, summed from ``SignedMonthCount``
     (``PointSource.tally_of`` chooses): a province's year is 57,574 suggestions taken
@@ -117,28 +118,33 @@ def count_taken_up(suggestion: Suggestion) -> None:
         )
 
 
-def _signed_counted() -> QuerySet[Any]:
-    """The summary's rows counted from the signers: (representative, month, rule, n)."""
+def _signed_counted(*columns: str) -> QuerySet[Any]:
+    """The summary's rows counted from the signers: (representative, month, rule,
+    ``columns``…, n)."""
     return (
         _taken_up()
         .annotate(
             signed_month=TruncMonth("suggestion__submitted_at", output_field=DateField()),
             signed_rule=RULE,
         )
-        .values("representative_id", "signed_month", "signed_rule")
+        .values("representative_id", "signed_month", "signed_rule", *columns)
         .annotate(n=Count("pk"))
         .order_by()
     )
 
 
 def signed_counts_rebuild() -> int:
-    """Count ``SignedMonthCount`` again with one ``INSERT … SELECT``; returns its rows."""
-    sql, params = recount.compiled(_signed_counted())
+    """Count ``SignedMonthCount`` again with one ``INSERT … SELECT``, each row with its
+    representative's area (``HolderAreaColumns``); returns its rows."""
+    sql, params = recount.compiled(
+        _signed_counted(*(f"representative__{name}" for name in AREA_FIELDS))
+    )
     table = SignedMonthCount._meta.db_table
+    areas = ", ".join(AREA_FIELDS)
     with transaction.atomic():
         SignedMonthCount.objects.all().delete()
         recount.execute(
-            f"INSERT INTO {table} (representative_id, month, rule, count) {sql}",
+            f"INSERT INTO {table} (representative_id, month, rule, {areas}, count) {sql}",
             params,
         )
     return SignedMonthCount.objects.count()

@@ -125,6 +125,8 @@ register_point_source(
         points.tally,
         points.records,
         month_tally=points.month_tally,
+        # The summary keeps its representative's area (``HolderAreaColumns``).
+        month_areas=True,
     )
 )
 # After the representatives builder (order 20): suggestions need representatives.

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from congress.areas import AREA_DEPTHS
 from congress.models import Assignment, CaseEvent, Congress, Department, Region, Session
+from representatives.models import HolderAreaColumns
 
 __all__ = [
     "GroupEvaluation",
@@ -332,7 +333,7 @@ class SuggestionSigner(models.Model):
         return f"{self.representative} · {self.get_role_display()}"
 
 
-class SignedMonthCount(models.Model):
+class SignedMonthCount(HolderAreaColumns):
     """The suggestions taken up (立案) that a representative signed, per local month of
     submission and 履职积分 rule: "motion" for a motion they led, "suggestion" for any
     other. It is what the point source "suggestions" counts (docs/dashboard.md), one
@@ -341,7 +342,8 @@ class SignedMonthCount(models.Model):
     The formal services add to it when a suggestion is taken up, in the review's
     transaction (``suggestions.formal.points.count_taken_up``): the signers are final
     from submission, and a suggestion taken up is never untaken. ``manage.py
-    signed_counts_rebuild`` counts it again from the signers; ``--check`` compares."""
+    signed_counts_rebuild`` counts it again from the signers; ``--check`` compares.
+    Keeps the representative's area (``HolderAreaColumns``) for a region's ranking."""
 
     representative = models.ForeignKey(
         "representatives.Representative", on_delete=models.CASCADE, related_name="+"
@@ -360,7 +362,13 @@ class SignedMonthCount(models.Model):
         ]
         # A period's rows (the ranking's month is often one without any: suggestions
         # are filed at the session), then its serving representatives among them.
-        indexes = [models.Index(fields=["month", "representative"], name="signedmonth_month")]
+        indexes = [
+            models.Index(fields=["month", "representative"], name="signedmonth_month"),
+            *(
+                models.Index(fields=[f"area_{n}", "month"], name=f"signedmonth_area{n}")
+                for n in range(AREA_DEPTHS)
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.representative_id}/{self.month:%Y-%m}/{self.rule}: {self.count}"

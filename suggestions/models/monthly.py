@@ -27,7 +27,9 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from congress.areas import AREA_DEPTHS
 from congress.models import Region
+from representatives.models import HolderAreaColumns
 from suggestions.models.citizen import IssueCategory
 
 __all__ = ["MONTH_FIGURES", "HandledMonthCount", "IssueMonthCount", "IssueStationMonthCount"]
@@ -107,9 +109,11 @@ class IssueStationMonthCount(models.Model):
         return f"{self.station_id}/{self.area_id}/{self.month:%Y-%m}: {self.received}"
 
 
-class HandledMonthCount(models.Model):
+class HandledMonthCount(HolderAreaColumns):
     """The problems a representative closed as their handler in one month (see the
-    module): ``closed`` problems, on the local calendar of ``closed_at``."""
+    module): ``closed`` problems, on the local calendar of ``closed_at``. Keeps the
+    representative's area (``HolderAreaColumns``): a region's ranking reads its rows
+    of the period on an (area_N, month) index."""
 
     representative = models.ForeignKey(
         "representatives.Representative", on_delete=models.CASCADE, related_name="+"
@@ -122,6 +126,10 @@ class HandledMonthCount(models.Model):
         verbose_name_plural = _("代表办结群众反映问题月度统计")
         constraints = [
             models.UniqueConstraint(fields=["representative", "month"], name="handledmonth_key")
+        ]
+        indexes = [
+            models.Index(fields=[f"area_{n}", "month"], name=f"handledmonth_area{n}")
+            for n in range(AREA_DEPTHS)
         ]
 
     def __str__(self) -> str:

@@ -21,7 +21,7 @@ from congress.dashboard import Period, Scope
 from congress.models import Region, User
 from representatives import services
 from representatives.dashboard import duty_figures, ranking, representatives_panel
-from representatives.models import ContactLog, DutyShift, Representative
+from representatives.models import ActivityParticipation, ContactLog, DutyShift, Representative
 from representatives.spreadsheet import representatives_export
 from tests.conftest import World
 from tests.representatives.factories import RepresentativeFactory, id_number, seat, station_with
@@ -29,7 +29,7 @@ from tests.representatives.factories import RepresentativeFactory, id_number, se
 AREAS = ["area_0", "area_1", "area_2", "area_3"]
 
 
-def _areas(record: ContactLog | DutyShift) -> list[int | None]:
+def _areas(record: ContactLog | DutyShift | ActivityParticipation) -> list[int | None]:
     record.refresh_from_db()
     return [getattr(record, name) for name in AREAS]
 
@@ -80,15 +80,33 @@ def work(world: World, district_staff: User) -> tuple[Representative, ContactLog
         end_time=datetime.time(23, 30),
         by=district_staff,
     )
+    # And attended a 视察 of the district's this month (a walk-in: the attendance
+    # creates the participation).
+    inspection = services.activity_create(
+        by=district_staff,
+        title="视察民生实事项目",
+        kind="inspection",
+        region=world.district,
+        starts_at=timezone.now() - datetime.timedelta(minutes=5),
+        half_days=1,
+    )
+    services.activity_record_attendance(
+        activity=inspection, by=district_staff, attendance={rep.pk: "present"}
+    )
     return rep, log, shift
+
+
+def _participation(rep: Representative) -> ActivityParticipation:
+    return ActivityParticipation.objects.get(representative=rep)
 
 
 def test_records_written_by_the_services_carry_their_representatives_area(
     world: World, work: tuple[Representative, ContactLog, DutyShift]
 ) -> None:
-    _rep, log, shift = work
+    rep, log, shift = work
     assert _areas(log) == _in(world, world.district, world.town)
     assert _areas(shift) == _in(world, world.district, world.town)
+    assert _areas(_participation(rep)) == _in(world, world.district, world.town)
 
 
 def test_records_written_in_bulk_carry_it_too(world: World) -> None:
@@ -125,6 +143,7 @@ def test_a_representative_moved_takes_their_records_and_figures_along(
     services.representative_update(representative=rep, by=city_staff, region=world.other_district)
     assert _areas(log) == _in(world, world.other_district)
     assert _areas(shift) == _in(world, world.other_district)
+    assert _areas(_participation(rep)) == _in(world, world.other_district)
     # The contact counts where the representative now is; the city sees it either way.
     assert _counted(district_staff, world.district)[0] == 0
     assert _counted(city_staff, world.other_district)[0] == 1
@@ -168,10 +187,11 @@ def test_a_moved_region_takes_its_representatives_records_along(
     work: tuple[Representative, ContactLog, DutyShift],
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    _rep, log, shift = work
+    rep, log, shift = work
     with django_capture_on_commit_callbacks(execute=True):
         world.town.parent = world.other_district  # an administrator redraws the map
         world.town.save()
+    assert _areas(_participation(rep)) == _in(world, world.other_district, world.town)
     assert _areas(log) == _in(world, world.other_district, world.town)
     assert _areas(shift) == _in(world, world.other_district, world.town)
     assert _counted(district_staff, world.district)[0] == 0
@@ -220,17 +240,19 @@ def test_record_areas_rebuild_finds_and_mends_records_written_around_the_service
 ) -> None:
     from django.core.management import CommandError, call_command
 
-    _rep, log, shift = work
+    rep, log, shift = work
     call_command("record_areas_rebuild", "--check", stdout=io.StringIO())
     # Moved by SQL, as a restore or a hand edit would: the columns no longer agree.
     ContactLog.objects.filter(pk=log.pk).update(area_2=world.other_district.pk, area_3=None)
     DutyShift.objects.filter(pk=shift.pk).update(area_3=None)
+    ActivityParticipation.objects.filter(representative=rep).update(area_1=None)
     out = io.StringIO()
-    with pytest.raises(CommandError, match="2 records"):
+    with pytest.raises(CommandError, match="3 records"):
         call_command("record_areas_rebuild", "--check", stdout=out)
     call_command("record_areas_rebuild", stdout=io.StringIO())
     assert _areas(log) == _in(world, world.district, world.town)
     assert _areas(shift) == _in(world, world.district, world.town)
+    assert _areas(_participation(rep)) == _in(world, world.district, world.town)
     call_command("record_areas_rebuild", "--check", stdout=io.StringIO())
 
 

@@ -25,7 +25,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from congress.models import User
+from congress.models import Region, User
 from representatives.models import Representative, Station
 from representatives.registry import PointSource, point_sources
 from suggestions.citizen import services
@@ -132,3 +132,43 @@ def test_the_check_finds_a_drifted_row_and_the_rebuild_repairs_it(closes: Repres
     assert f"representative {closes.pk} 2026-11 closed: kept 5, counted 1" in out.getvalue()
     call_command("issue_reads_rebuild", stdout=io.StringIO())
     assert _rows() == {(closes.pk, NOVEMBER): 1, (closes.pk, DECEMBER): 1}
+
+
+def _areas() -> set[tuple[int | None, ...]]:
+    return set(HandledMonthCount.objects.values_list("area_0", "area_1", "area_2", "area_3"))
+
+
+def test_the_rows_keep_their_handlers_area_and_a_region_reads_its_own_on_it(
+    world: World, city_staff: User, closes: Representative
+) -> None:
+    """刘红 is registered in 桃园社区 (新浦街道, 海州区): each row keeps those ids, written
+    by the services and by a rebuild alike; a region's ranking reads its rows on them
+    (``area_tally_of``), with the same totals as the semi-join of its people."""
+    from representatives import services as representative_services
+    from representatives.models import holder_area_q
+
+    here = (world.city.parent_id, world.city.pk, world.district.pk, world.town.pk)
+    assert _areas() == {here}
+    services.issue_month_counts_rebuild()
+    assert _areas() == {here}
+
+    def in_area(region: Region) -> int:
+        rows = _source().area_tally_of(None, NOVEMBER, datetime.date(2026, 12, 31))
+        assert rows is not None and HandledMonthCount._meta.db_table in str(rows.query)
+        return sum(row["point_count"] for row in rows.filter(holder_area_q(region)))
+
+    assert (in_area(world.district), in_area(world.other_district), in_area(world.city)) == (
+        2,
+        0,
+        2,
+    )
+    # A period of part of a month is counted from the problems, which do not keep the
+    # handler's area: the ranking semi-joins its people there instead.
+    assert _source().area_tally_of(None, NOVEMBER, datetime.date(2026, 12, 1)) is None
+    # 刘红 moves to 临江区: their rows go along, and so do the points.
+    representative_services.representative_update(
+        representative=closes, by=city_staff, region=world.other_district
+    )
+    assert _areas() == {(world.city.parent_id, world.city.pk, world.other_district.pk, None)}
+    assert (in_area(world.district), in_area(world.other_district)) == (0, 2)
+    call_command("record_areas_rebuild", check=True, stdout=io.StringIO())

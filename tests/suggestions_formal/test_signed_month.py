@@ -28,11 +28,12 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
-from congress.models import User
+from congress.models import Region, User
 from representatives.models import Representative
 from representatives.registry import PointSource, point_sources
 from suggestions.formal import points, services
 from suggestions.models.formal import SignedMonthCount, Suggestion
+from tests.conftest import World
 from tests.suggestions_formal.conftest import Cast, Clock, draft
 
 JANUARY = datetime.date(2026, 1, 1)
@@ -182,3 +183,34 @@ def test_the_check_finds_a_drifted_row_and_the_rebuild_repairs_it(signed: Cast) 
     )
     call_command("signed_counts_rebuild", stdout=io.StringIO())
     assert _rows() == _by_hand(signed)
+
+
+def test_the_rows_keep_their_signers_area_and_a_region_reads_its_own_on_it(
+    signed: Cast, world: World, city_staff: User
+) -> None:
+    """The signers are registered in 桃园社区 (新浦街道, 海州区): each row keeps those
+    ids, written by the review and by a rebuild alike; a region's ranking reads its
+    rows on them (``area_tally_of``), with the by-hand totals."""
+    from representatives import services as representative_services
+    from representatives.models import holder_area_q
+
+    here = (world.city.parent_id, world.city.pk, world.district.pk, world.town.pk)
+
+    def areas() -> set[tuple[int | None, ...]]:
+        return set(SignedMonthCount.objects.values_list("area_0", "area_1", "area_2", "area_3"))
+
+    def in_area(region: Region) -> int:
+        rows = _source().area_tally_of(None, JANUARY, FEBRUARY_END)
+        assert rows is not None and SignedMonthCount._meta.db_table in str(rows.query)
+        return sum(row["point_count"] for row in rows.filter(holder_area_q(region)))
+
+    assert areas() == {here}
+    points.signed_counts_rebuild()
+    assert areas() == {here}
+    assert (in_area(world.district), in_area(world.other_district)) == (6, 0)
+    # 张伟 moves to 临江区: their row (2 in January) goes along.
+    representative_services.representative_update(
+        representative=signed.cosigner, by=city_staff, region=world.other_district
+    )
+    assert (in_area(world.district), in_area(world.other_district)) == (4, 2)
+    call_command("record_areas_rebuild", check=True, stdout=io.StringIO())

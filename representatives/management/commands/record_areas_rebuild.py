@@ -1,5 +1,7 @@
-"""Give the representatives' contacts and duty shifts their representative's area
-columns again (``HolderAreaColumns``; docs/dashboard.md, "代表工作").
+"""Give the representatives' records (contacts, duty shifts, activity participations)
+and their monthly summaries (closes handled, suggestions signed) their
+representative's area columns again (``HolderAreaColumns``; docs/dashboard.md,
+"代表工作").
 
     manage.py record_areas_rebuild           # repair
     manage.py record_areas_rebuild --check   # count the rows that differ; exit 1 if any
@@ -18,7 +20,7 @@ from representatives.record_areas import records_area_differences, records_areas
 
 
 class Command(BaseCommand):
-    help = "Copy each representative's area columns onto their contacts and duty shifts."
+    help = "Copy each representative's area columns onto their records and monthly summaries."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -34,9 +36,7 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"{sum(wrong.values()):,} records do not keep their representative's area."
                 )
-            self.stdout.write(
-                self.style.SUCCESS("Every contact and duty shift keeps its representative's area.")
-            )
+            self.stdout.write(self.style.SUCCESS("Every record keeps its representative's area."))
             return
         changed = records_areas_rebuild()
         self.stdout.write(self.style.SUCCESS(f"{changed:,} records given their area."))

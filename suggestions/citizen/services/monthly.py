@@ -47,6 +47,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
+from congress.areas import AREA_FIELDS
 from congress.loop import recount
 from congress.loop.handling import Rating
 from congress.models import Assignment, AssignmentStatus, CaseEvent
@@ -291,13 +292,13 @@ def _counted(summary: str) -> dict[Any, dict[str, int]]:
     return counted
 
 
-def _handled_counted() -> Any:
+def _handled_counted(*columns: str) -> Any:
     """The closes per handler and local month, counted from the problems (on the
-    partial index of closes by handler)."""
+    partial index of closes by handler): (handler, month, ``columns``…, n)."""
     return (
         CitizenIssue.objects.filter(status=IssueStatus.CLOSED, handler__isnull=False)
         .annotate(closed_month=TruncMonth("closed_at", output_field=DateField()))
-        .values("handler_id", "closed_month")
+        .values("handler_id", "closed_month", *columns)
         .annotate(n=Count("handler_id"))
         .order_by()
     )
@@ -320,9 +321,12 @@ def issue_month_counts_rebuild() -> int:
     figures = ", ".join(MONTH_FIGURES)
     with transaction.atomic():
         HandledMonthCount.objects.all().delete()
-        sql, params = _handled_counted().query.sql_with_params()
+        # Each row with its representative's area (``HolderAreaColumns``).
+        holder_areas = (f"handler__{name}" for name in AREA_FIELDS)
+        sql, params = _handled_counted(*holder_areas).query.sql_with_params()
         table = HandledMonthCount._meta.db_table
-        recount.execute(f"INSERT INTO {table} (representative_id, month, closed) {sql}", params)
+        columns = f"representative_id, month, {', '.join(AREA_FIELDS)}, closed"
+        recount.execute(f"INSERT INTO {table} ({columns}) {sql}", params)
         IssueMonthCount.objects.all().delete()
         sql, params = _counted_sql("monthly")
         table = IssueMonthCount._meta.db_table
