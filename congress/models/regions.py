@@ -85,6 +85,13 @@ class Region(models.Model):
                 condition=models.Q(level__in=[RegionLevel.GRID, RegionLevel.MICROGRID]),
                 name="region_grid_path",
             ),
+            # The regions of some levels under a region (the forms' choice of a city,
+            # district or town): a city's hundred such regions, not its 7,305.
+            models.Index(
+                fields=["level", "path"],
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+                name="region_level_path",
+            ),
         ]
 
     def __str__(self) -> str:
