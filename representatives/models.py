@@ -927,7 +927,22 @@ class ActivityParticipation(HolderAreaColumns):
         return f"{self.representative} @ {self.activity}"
 
 
-class PointRule(models.Model):
+class PointRuleFields(models.Model):
+    """What a point rule says, in force (``PointRule``) or as a past year kept it
+    (``PointRuleYear``)."""
+
+    code = models.SlugField(_("代码"), max_length=40)
+    label = models.CharField(_("名称"), max_length=60)
+    points = models.IntegerField(_("分值"))
+    is_active = models.BooleanField(_("启用"), default=True)
+    description = models.CharField(_("说明"), max_length=200, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=100)
+
+    class Meta:
+        abstract = True
+
+
+class PointRule(PointRuleFields):
     """How many points one counted record is worth (履职积分); the records themselves are
     never typed in, they are counted from what happened (docs/rules.md, 'Point rules').
 
@@ -945,12 +960,6 @@ class PointRule(models.Model):
         on_delete=models.CASCADE,
         related_name="point_rules",
     )
-    code = models.SlugField(_("代码"), max_length=40)
-    label = models.CharField(_("名称"), max_length=60)
-    points = models.IntegerField(_("分值"))
-    is_active = models.BooleanField(_("启用"), default=True)
-    description = models.CharField(_("说明"), max_length=200, blank=True)
-    sort_order = models.PositiveSmallIntegerField(_("排序"), default=100)
 
     class Meta:
         verbose_name = _("积分规则")
@@ -971,7 +980,7 @@ class PointRule(models.Model):
         return f"{self.label} ({self.points:+d})"
 
 
-class PointRuleYear(models.Model):
+class PointRuleYear(PointRuleFields):
     """The point rules as they stood at the end of a past year: every installation rule
     (``congress`` empty) and every congress's own value, copied before the first change
     made in a later year (``representatives/point_rules.py``, ``freeze_past_years``).
@@ -987,12 +996,6 @@ class PointRuleYear(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
     )
-    code = models.SlugField(_("代码"), max_length=40)
-    label = models.CharField(_("名称"), max_length=60)
-    points = models.IntegerField(_("分值"))
-    is_active = models.BooleanField(_("启用"), default=True)
-    description = models.CharField(_("说明"), max_length=200, blank=True)
-    sort_order = models.PositiveSmallIntegerField(_("排序"), default=100)
 
     class Meta:
         verbose_name = _("积分规则年度存档")
