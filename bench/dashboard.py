@@ -184,7 +184,7 @@ if __name__ == "__main__":
     if sys.argv[1:2] == ["--seats"]:
         seats()
     elif sys.argv[1:2] == ["--ranking"]:
-        ranking_statement(*sys.argv[2:3])
+        ranking_statement(sys.argv[2] if len(sys.argv) > 2 else "this_month")
     elif sys.argv[1:2] == ["--existing"]:
         main(int(sys.argv[2]))
     else:

@@ -21,7 +21,7 @@ import django
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "congress.settings")
 django.setup()
@@ -45,7 +45,7 @@ def insert_one(request: HttpRequest) -> HttpResponse:
     return HttpResponse(status=201)
 
 
-urlpatterns = [path("floor/", insert_one)]
+urlpatterns: list[URLPattern | URLResolver] = [path("floor/", insert_one)]
 if STACK:  # the middleware links to the product's pages (sign-in, second factor)
     urlpatterns.append(path("", include(PRODUCT_URLS)))
 

@@ -52,8 +52,9 @@ def _personas() -> dict[str, Any]:
     root = synthetic_roots()[0]
     the_city = Region.objects.filter(parent=root, level=RegionLevel.CITY).order_by("pk").first()
     county = Region.objects.filter(parent=the_city).order_by("pk").first()
+    assert the_city is not None and county is not None, "generate a city first"
 
-    def staff(region: Region) -> User:
+    def staff(region: Region) -> User | None:
         return User.objects.filter(role_grants__role=Role.STAFF, role_grants__region=region).first()
 
     # The clerk of the department with the most open work (any work, in a tiny city).
@@ -167,6 +168,7 @@ def measure() -> list[Figure]:
         in_district.filter(status="forwarded").order_by("-created_at").first()
         or in_district.order_by("-created_at").first()
     )
+    assert forwarded is not None, "generate a city first"
     issues = reverse("citizen_issue_list")
     pages: list[tuple[str, str, str, bool]] = [
         ("home (city staff)", "city", reverse("home"), False),

@@ -257,7 +257,7 @@ def _one(problems: int, *, reuse: bool) -> None:
 
     requests = mix()
     port = submission._free_port()
-    server = submission._serve("congress.wsgi:application", 1, port)
+    server = submission._serve("congress.wsgi:application", 1, port, {})
     try:
         worker = worker_pid(server.pid)
         result = measure(f"http://127.0.0.1:{port}", lambda: worker_pid(server.pid), requests)
@@ -269,12 +269,12 @@ def _one(problems: int, *, reuse: bool) -> None:
     city.write_section(f"rss:{connection.vendor}:{problems}", text)
 
 
+def _uptime() -> str:
+    return ", ".join(f"{load:.2f}" for load in os.getloadavg())
+
+
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--one"]:
         _one(int(sys.argv[2]), reuse="--reuse" in sys.argv[3:])
     else:
         run()
-
-
-def _uptime() -> str:
-    return ", ".join(f"{load:.2f}" for load in os.getloadavg())
