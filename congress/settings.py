@@ -145,8 +145,16 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # of one passes jit_above_cost, compiling it costs more than running it (the
     # monthly report's ranking at 5M problems: 72 ms run, 86 ms more compiling;
     # docs/benchmarks.md). The server's own setting stays for anyone else's queries.
+    # No parallel workers for a statement unless the environment allows some: the
+    # product's statements read a page or a summary, and on a small machine shared
+    # with the web workers a parallel plan's start-up cost more than its rows (the
+    # problem list with two states at 1M problems: 22 ms parallel, 3.5 ms without;
+    # docs/benchmarks.md). Index builds are not affected (a maintenance setting).
+    parallel = env_int("DATABASE_PARALLEL_WORKERS", 0, minimum=0, maximum=16)
     options = DATABASES["default"].setdefault("OPTIONS", {})
-    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+    options["options"] = (
+        f"{options.get('options', '')} -c jit=off -c max_parallel_workers_per_gather={parallel}"
+    ).strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis layout (docs/reliability.md): the cache lives in REDIS_URL's database, the

@@ -75,3 +75,6 @@ def test_postgresql_sessions_compile_no_statement() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone() == ("off",)
+        # Nor plan parallel workers (DATABASE_PARALLEL_WORKERS, default 0).
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone() == ("0",)
