@@ -9,8 +9,10 @@ scripts from a CDN the closed government network cannot reach.
 
 from __future__ import annotations
 
+import gc
 import re
 import shlex
+import sys
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -307,3 +309,17 @@ def test_the_access_log_is_on_and_carries_no_query_string_nor_referer() -> None:
         assert atom not in log_format, atom
     assert "%(U)s" in log_format and "%(s)s" in log_format
     assert config["logger_class"] == "AccessLogger"  # masks tokens in the path
+
+
+def test_a_worker_freezes_what_it_loaded_so_full_collections_skip_it() -> None:
+    from congress import gunicorn_conf
+
+    gc.unfreeze()
+    try:
+        gunicorn_conf.post_worker_init(worker=None)
+        frozen = gc.get_freeze_count()
+        # The whole loaded product, not a handful of objects: every view module's.
+        assert frozen > 50_000
+        assert "suggestions.citizen.views" in sys.modules
+    finally:
+        gc.unfreeze()
