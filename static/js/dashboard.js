@@ -16,13 +16,25 @@
   var specs = JSON.parse(source.textContent);
   var palette = ["#b71c1c", "#1565c0", "#2e7d32", "#ef6c00", "#6a1b9a"];
   var drawn = [];
+  var bars = [];
 
-  function option(spec) {
+  // Months in a row read well with some skipped; a bar of categories (kinds of
+  // station, categories of problems) needs every name under it: all of them,
+  // slanted when there are more than a few, upright where each bar has less than
+  // 40 px (a phone), a long name cut short (the tooltip and the table give it whole).
+  function namedLabels(spec, width) {
+    var slot = width / Math.max(spec.rows.length, 1);
+    var rotate = slot < 40 ? 90 : spec.rows.length > 4 ? 35 : 0;
+    return { interval: 0, rotate: rotate, width: 88, overflow: "truncate" };
+  }
+
+  function option(spec, width) {
     var ranking = spec.kind === "ranking";
+    var named = !ranking && spec.kind !== "line";
     var categoryAxis = {
       type: "category",
       data: ranking ? spec.rows.slice().reverse() : spec.rows,
-      axisLabel: { hideOverlap: true }
+      axisLabel: named ? namedLabels(spec, width) : { hideOverlap: true }
     };
     var valueAxis = { type: "value", minInterval: 1 };
     var series = spec.series.map(function (s) {
@@ -173,7 +185,7 @@
       node.style.height = Math.max(200, 28 * spec.rows.length + 40) + "px";
     }
     var chart = window.echarts.init(node, null, { renderer: "canvas" });
-    chart.setOption(option(spec));
+    chart.setOption(option(spec, node.clientWidth));
     if (spec.links && spec.links.length) {
       chart.on("click", function (params) {
         var index = spec.kind === "ranking" ? spec.rows.length - 1 - params.dataIndex : params.dataIndex;
@@ -184,10 +196,15 @@
       });
     }
     drawn.push(chart);
+    // A phone turned sideways gives each bar more room: the names are laid out again.
+    bars.push({ chart: chart, spec: spec, node: node });
     foldTable(node);
   });
 
   window.addEventListener("resize", function () {
+    bars.forEach(function (bar) {
+      bar.chart.setOption(option(bar.spec, bar.node.clientWidth));
+    });
     drawn.forEach(function (chart) {
       chart.resize();
     });

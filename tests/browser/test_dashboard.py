@@ -25,6 +25,13 @@ from tests.suggestions_citizen.conftest import (  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 
+# The names ECharts lays out under a chart's bars, and the chart's categories.
+LABELS = """(key) => {
+  const chart = echarts.getInstanceByDom(document.querySelector(`[data-chart="${key}"]`));
+  const axis = chart.getModel().getComponent("xAxis", 0).axis;
+  return [axis.getViewLabels().map((label) => label.formattedLabel), chart.getOption().xAxis[0].data];
+}"""
+
 
 def test_the_charts_draw_on_a_desktop_and_a_phone(
     page: Page,
@@ -38,6 +45,11 @@ def test_the_charts_draw_on_a_desktop_and_a_phone(
         issue = submit(station=station, category=kinds[n % 3], mobile=f"1390000000{n}")
         if n % 2:
             services.citizen_issue_accept(issue=issue, by=district_staff)
+    # One in each other category: a dozen bars, each of which must show its name.
+    for n, kind in enumerate(kinds[3:]):
+        submit(station=station, category=kind, mobile=f"1390000001{n}")
+    received_count = str(6 + len(kinds[3:]))
+    assert len(kinds) >= 10
     width = page.viewport_size["width"]  # type: ignore[index]
     if width > 1000:
         page.set_viewport_size({"width": 1366, "height": 768})
@@ -46,12 +58,15 @@ def test_the_charts_draw_on_a_desktop_and_a_phone(
     expect(page.get_by_test_id("dashboard-title")).to_contain_text("海州区")
 
     received = page.locator('[data-figure="citizen.received"] [data-value]')
-    expect(received).to_have_text("6")
+    expect(received).to_have_text(received_count)
     for key in ("citizen-trend", "citizen-category", "citizen-regions", "representatives-levels"):
         canvas = page.locator(f'[data-chart="{key}"] canvas').first
         expect(canvas).to_be_attached()
         box = canvas.bounding_box()
         assert box is not None and box["width"] > 0 and box["height"] > 0, key
+    # Every category's bar has its name under it (none skipped for want of room).
+    shown, named = page.evaluate(LABELS, "citizen-category")
+    assert shown == named and len(named) == len(kinds)
     # Drawn: the tables fold away (one tap from view, read by screen readers).
     trend_table = page.locator('[data-testid="chart-citizen-trend"] details')
     expect(trend_table).not_to_have_attribute("open", "")
@@ -66,4 +81,4 @@ def test_the_charts_draw_on_a_desktop_and_a_phone(
     # Drill down to the township (新浦街道), where the same problems are.
     page.locator('[data-testid="dashboard-children"] a', has_text="新浦街道").click()
     expect(page.get_by_test_id("dashboard-title")).to_contain_text("新浦街道")
-    expect(received).to_have_text("6")
+    expect(received).to_have_text(received_count)
