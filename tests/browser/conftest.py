@@ -276,3 +276,11 @@ def problems_on(page: Page) -> list[str]:
 def assert_clean(page: Page) -> None:
     problems = problems_on(page)
     assert not problems, "the page reported problems:\n" + "\n".join(problems)
+
+
+# The names ECharts lays out under a chart's bars, and the chart's categories.
+LABELS = """(key) => {
+  const chart = echarts.getInstanceByDom(document.querySelector(`[data-chart="${key}"]`));
+  const axis = chart.getModel().getComponent("xAxis", 0).axis;
+  return [axis.getViewLabels().map((label) => label.formattedLabel), chart.getOption().xAxis[0].data];
+}"""

@@ -14,7 +14,7 @@ from congress.models import User
 from representatives.models import Station
 from suggestions.citizen import services
 from suggestions.models.citizen import IssueCategory
-from tests.browser.conftest import _problems, assert_clean, screenshot
+from tests.browser.conftest import LABELS, _problems, assert_clean, screenshot
 from tests.conftest import World
 from tests.factories import SessionFactory
 from tests.livelihood_votes.conftest import make_vote, opened
@@ -55,6 +55,10 @@ def test_the_screen_draws_through_a_signed_link(
         issue = submit(station=station, category=kinds[n % 3], mobile=f"1390000000{n}")
         if n % 2:
             services.citizen_issue_accept(issue=issue, by=district_staff)
+    # One in each other category: a dozen bars, each of which must show its name.
+    for n, kind in enumerate(kinds[3:]):
+        submit(station=station, category=kind, mobile=f"1390000001{n}")
+    today = 7 + len(kinds[3:])
     # The district's congress in session, and its livelihood vote open: 0 of 4 have voted.
     SessionFactory(term=world.district.congress.current_term())
     for n in range(4):
@@ -67,8 +71,8 @@ def test_the_screen_draws_through_a_signed_link(
     page.set_viewport_size({"width": width, "height": height})
     page.goto(f"/bigscreen/s/{token}/")
     expect(page.get_by_test_id("bigscreen-title")).to_contain_text("海州区")
-    expect(page.locator('[data-figure="today"] .bs-figure-value')).to_have_text("7")
-    expect(page.locator('[data-figure="month_received"] .bs-figure-value')).to_have_text("7")
+    expect(page.locator('[data-figure="today"] .bs-figure-value')).to_have_text(str(today))
+    expect(page.locator('[data-figure="month_received"] .bs-figure-value')).to_have_text(str(today))
     expect(page.get_by_test_id("bigscreen-vote")).to_contain_text("0 / 应到 4")
     expect(page.locator(".bs-mini-figure").first).to_be_visible()
     for key in ("trend", "category", "regions"):
@@ -77,6 +81,9 @@ def test_the_screen_draws_through_a_signed_link(
         page.wait_for_function(f"({DRAWN})(document.querySelector('[data-chart=\"{key}\"]'))")
         box = chart.bounding_box()
         assert box is not None and box["width"] > 100 and box["height"] > 80, key
+    # Every category's bar has its name under it, readable across the room.
+    shown, named = page.evaluate(LABELS, "category")
+    assert shown == named and len(named) == len(kinds)
     # One screen, no scrolling: the page fits the viewport.
     scroll = page.evaluate(
         "[document.documentElement.scrollWidth, document.documentElement.scrollHeight]"
@@ -92,7 +99,7 @@ def test_the_screen_draws_through_a_signed_link(
     page.route("**/data/", down)
     page.evaluate("document.dispatchEvent(new Event('bigscreen:refresh'))")
     expect(page.locator('[data-bind="offline"]')).to_be_visible()
-    expect(page.locator('[data-figure="today"] .bs-figure-value')).to_have_text("7")
+    expect(page.locator('[data-figure="today"] .bs-figure-value')).to_have_text(str(today))
     # Chromium logs the refused request as a console error: that one was on purpose.
     seen = _problems.get(page, [])
     seen[:] = [p for p in seen if not ("net::ERR_FAILED" in p and "/data/)" in p)]
@@ -101,7 +108,7 @@ def test_the_screen_draws_through_a_signed_link(
     page.unroute("**/data/")
     submit(station=station, category=kinds[0], mobile="13900000099")
     page.evaluate("document.dispatchEvent(new Event('bigscreen:refresh'))")
-    expect(page.locator('[data-figure="today"] .bs-figure-value')).to_have_text("8")
+    expect(page.locator('[data-figure="today"] .bs-figure-value')).to_have_text(str(today + 1))
     expect(page.locator('[data-bind="offline"]')).to_be_hidden()
     expect(page.locator('[data-chart="trend"] canvas')).to_be_attached()
 

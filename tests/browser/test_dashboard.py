@@ -14,7 +14,7 @@ from congress.models import User
 from representatives.models import Station
 from suggestions.citizen import services
 from suggestions.models.citizen import IssueCategory
-from tests.browser.conftest import assert_clean, log_in, screenshot
+from tests.browser.conftest import LABELS, assert_clean, log_in, screenshot
 from tests.conftest import World
 from tests.suggestions_citizen.conftest import (  # noqa: F401 - fixtures
     categories,
@@ -24,13 +24,6 @@ from tests.suggestions_citizen.conftest import (  # noqa: F401 - fixtures
 )
 
 pytestmark = pytest.mark.browser
-
-# The names ECharts lays out under a chart's bars, and the chart's categories.
-LABELS = """(key) => {
-  const chart = echarts.getInstanceByDom(document.querySelector(`[data-chart="${key}"]`));
-  const axis = chart.getModel().getComponent("xAxis", 0).axis;
-  return [axis.getViewLabels().map((label) => label.formattedLabel), chart.getOption().xAxis[0].data];
-}"""
 
 
 def test_the_charts_draw_on_a_desktop_and_a_phone(
