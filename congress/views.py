@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.views.decorators.http import require_safe
 
 from congress.registry import home_cards
 from congress.scoping import get_visible_or_404, visible_departments, visible_regions
@@ -57,3 +59,11 @@ def department_list(request: HttpRequest) -> HttpResponse:
 def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
     department = get_visible_or_404(visible_departments(request.user), pk=pk)
     return render(request, "congress/department_detail.html", {"department": department})
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """``/favicon.ico``: browsers ask for it on their own where a page links no icon
+    (the printable reports, the 500 page) or before they read the page's link; the
+    product's icon answers it instead of a 404 in every console."""
+    return redirect(static("icons/app-icon.svg"), permanent=True)

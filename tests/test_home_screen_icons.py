@@ -45,6 +45,18 @@ def test_every_page_names_a_favicon_a_home_screen_icon_and_a_manifest(db: None) 
     assert sizes == {"192x192": (192, 192), "512x512": (512, 512)}
 
 
+def test_favicon_ico_leads_to_the_icon_for_pages_that_link_none(db: None) -> None:
+    """Browsers ask for /favicon.ico on their own (the printable reports link no
+    icon): the product's icon answers, not a 404 in the console."""
+    client = Client()
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    icon = client.get("/accounts/login/").content.decode()
+    assert f'<link rel="icon" href="{response["Location"]}"' in icon
+    assert _static(response["Location"]).read_text().lstrip().startswith("<svg")
+    assert client.post("/favicon.ico").status_code == 405
+
+
 def test_production_serves_static_files_compressed() -> None:
     """With DEBUG off, collectstatic writes .gz and .br beside each file (WhiteNoise)."""
     env = {key: value for key, value in os.environ.items() if key != "STATIC_MANIFEST"}

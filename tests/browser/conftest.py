@@ -84,10 +84,6 @@ document.addEventListener("securitypolicyviolation", (event) => {
 });
 """
 
-# Chromium asks for /favicon.ico on its own, once per browser, whichever test
-# comes first; the site links no icon yet, so that 404 is not a page's fault.
-IGNORED_CONSOLE_URL = re.compile(r"^http://[^/]+/favicon\.ico$")
-
 # What went wrong on each open page: console errors, uncaught exceptions, CSP violations.
 _problems: WeakKeyDictionary[Page, list[str]] = WeakKeyDictionary()
 
@@ -215,7 +211,7 @@ def new_page(browser: Browser, live_server: LiveServer) -> Iterator[Callable[[st
 
         def on_console(message: ConsoleMessage) -> None:
             url = message.location.get("url", "")
-            if message.type == "error" and not IGNORED_CONSOLE_URL.search(url):
+            if message.type == "error":
                 problems.append(f"console error: {message.text} ({url})")
 
         page.on("console", on_console)
