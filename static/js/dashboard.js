@@ -97,7 +97,9 @@
         var mapName = "dashboard-" + key;
         window.echarts.registerMap(mapName, geojson);
         node.style.display = "block";
-        node.style.height = (window.innerWidth < 576 ? 340 : 420) + "px";
+        // On a phone the legend lies under the map, not over its left-hand areas.
+        var narrow = window.innerWidth < 576;
+        node.style.height = (narrow ? 380 : 420) + "px";
         var chart = window.echarts.init(node, null, { renderer: "canvas" });
         chart.setOption({
           animation: false,
@@ -123,9 +125,10 @@
             max: highest > 0 ? highest : 1,
             calculable: true,
             precision: 2,
-            left: 8,
+            orient: narrow ? "horizontal" : "vertical",
+            left: narrow ? "center" : 8,
             bottom: 8,
-            itemHeight: 100,
+            itemHeight: narrow ? 160 : 100,
             text: [valueSeries.name, ""],
             inRange: { color: ["#fde0dc", "#e57373", "#b71c1c"] }
           },
@@ -136,8 +139,8 @@
               nameProperty: "key",
               roam: false,
               selectedMode: false,
-              layoutCenter: ["55%", "50%"],
-              layoutSize: "90%",
+              layoutCenter: narrow ? ["50%", "43%"] : ["55%", "50%"],
+              layoutSize: narrow ? "80%" : "90%",
               label: {
                 show: true,
                 fontSize: 11,
