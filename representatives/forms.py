@@ -588,7 +588,13 @@ class EvaluationForm(forms.Form):
 
 
 class RankingForm(forms.Form):
-    region = forms.ModelChoiceField(queryset=Region.objects.none(), required=False, label=_("地区"))
+    region = forms.ModelChoiceField(
+        queryset=Region.objects.none(),
+        required=False,
+        label=_("地区"),
+        # Nothing chosen ranks every representative the user may see.
+        empty_label=_("全部地区"),
+    )
     level = forms.ChoiceField(
         label=_("层级"), required=False, choices=[("", _("全部层级")), *CongressLevel.choices]
     )
@@ -597,6 +603,9 @@ class RankingForm(forms.Form):
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The page lays the choices out in one row without visible labels.
+        for name in ("region", "level"):
+            self.fields[name].widget.attrs["aria-label"] = str(self.fields[name].label)
         _model_field(self, "region").queryset = region_choices(
             user, [RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.TOWNSHIP]
         )

@@ -143,6 +143,9 @@ def test_the_ranking_is_scoped_by_region_and_shows_its_breakdown(
     login(client, district_staff)
     body = client.get("/points/").content.decode()
     assert body.index("刘红") < body.index("张伟")  # 6 points before 4
+    # Nothing chosen is the whole jurisdiction, and says so; the choices are named.
+    assert '<option value="" selected>全部地区</option>' in body
+    assert 'aria-label="地区"' in body and 'aria-label="层级"' in body
     assert "孙悦" not in body  # another district
     api = client.get("/api/v1/points/ranking/").json()["results"]
     assert [row["name"] for row in api] == ["刘红", "张伟"]
