@@ -84,7 +84,14 @@ def livelihood_panel(scope: Scope) -> PanelData | None:
         ),
     ]
     rows = projects.order_by("-behind_schedule", "percent_complete", "order", "pk").values_list(
-        "title", "department__name", "percent_complete", "spent", "budget", "status", "rating"
+        "title",
+        "department__name",
+        "percent_complete",
+        "spent",
+        "budget",
+        "status",
+        "rating",
+        "behind_schedule",
     )[:TABLE_ROWS]
     statuses, ratings = dict(ProjectStatus.choices), dict(Rating.choices)
     table = Table(
@@ -105,9 +112,9 @@ def livelihood_panel(scope: Scope) -> PanelData | None:
                 f"{percent}%",
                 _wan(spent),
                 _wan(budget),
-                ratings.get(rating) or statuses.get(status, status),
+                _state(ratings.get(rating) or statuses.get(status, status), behind),
             ]
-            for title, department, percent, spent, budget, status, rating in rows
+            for title, department, percent, spent, budget, status, rating, behind in rows
         ],
         definition=_("进度和投资为责任单位最近一次被接受的月度进度报告所报数字。"),
     )
@@ -117,6 +124,11 @@ def livelihood_panel(scope: Scope) -> PanelData | None:
         figures=figures,
         tables=[table],
     )
+
+
+def _state(label: str, behind: bool) -> str:
+    """A project's status, marked where it is one of the 进度滞后 counted above."""
+    return _("%(status)s（滞后）") % {"status": label} if behind else str(label)
 
 
 register_dashboard_panel(DashboardPanel("livelihood", livelihood_panel, order=40))

@@ -75,6 +75,7 @@ def test_the_figures_are_the_hand_count_of_the_regions_projects(
     rows = panel["tables"][0]["rows"]
     assert [row[0] for row in rows] == ["改造老旧小区", "新建城市书房"]  # the late one first
     assert rows[0][2:5] == ["50%", "30", "100"]
+    assert rows[0][5] == "制定计划（滞后）"  # which rows the 进度滞后 figure counts
     assert rows[1][5] == "满意"
     assert "整治易涝点" not in str(panel)  # 临江区's is not 海州区 staff's
 
