@@ -126,7 +126,7 @@ def livelihood_panel(scope: Scope) -> PanelData | None:
     )
 
 
-def _state(label: str, behind: bool) -> str:
+def _state(label: object, behind: bool) -> str:
     """A project's status, marked where it is one of the 进度滞后 counted above."""
     return _("%(status)s（滞后）") % {"status": label} if behind else str(label)
 
