@@ -350,6 +350,14 @@ RULES: dict[str, Rule] = {
         )
     ),
     "home": page(signed_in()),
+    # The product's icon for browsers that ask /favicon.ico: the same for everyone.
+    "favicon": Rule(
+        (
+            Case("get", everyone(REDIRECT)),
+            Case("post", everyone(NOT_ALLOWED), method="POST"),
+        ),
+        note="a redirect to the static icon, reading nothing",
+    ),
     # The dashboard of the user's own region (docs/dashboard.md); another region's is
     # a 404 (tests/suggestions_citizen/test_dashboard.py, the drill-down's scope).
     "dashboard": page(only(STAFF)),
