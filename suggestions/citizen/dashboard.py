@@ -14,7 +14,6 @@ citizens' case type (``congress.dashboard_panels.league_entries``: the engine's
 
 from __future__ import annotations
 
-import datetime
 from collections import defaultdict
 from typing import Any
 from urllib.parse import urlencode
@@ -59,13 +58,10 @@ def _received_filters(scope: Scope) -> dict[str, str]:
 
 def citizen_panel(scope: Scope) -> PanelData:
     period = scope.period
-    under = IssueMonthCount.objects.filter(areas_under(scope.region), month__lte=period.last)
-    rows = under.filter(month__gte=period.first)
-    # One grouped read for the trend's months, the period's among them: the figures
-    # and the categories are the period's rows.
-    trend_months = period.trend_months
-    by_month = _by_month_and_category(under.filter(month__gte=trend_months[0]))
-    grouped = [row for row in by_month if row["month"] >= period.first]
+    rows = IssueMonthCount.objects.filter(
+        areas_under(scope.region), month__gte=period.first, month__lte=period.last
+    )
+    grouped = _by_month_and_category(rows)
     totals = {name: sum(row[name] or 0 for row in grouped) for name in MONTH_FIGURES}
     overdue = bounded_count(visible_issues(scope.user).filter(area_q(scope.region), overdue_q()))
     received = _received_filters(scope)
@@ -148,7 +144,7 @@ def citizen_panel(scope: Scope) -> PanelData:
         title=_("群众诉求"),
         figures=figures,
         charts=[
-            _trend(trend_months, by_month),
+            _trend(scope, grouped),
             _by_category(scope, grouped),
             # Below a township the summary has no finer area to rank.
             *([_by_child(scope, rows)] if any(map(drillable, scope.children)) else []),
@@ -259,20 +255,19 @@ def _summed(grouped: list[dict[str, Any]], key: str) -> dict[Any, dict[str, int]
     return summed
 
 
-def _trend(months: list[datetime.date], grouped: list[dict[str, Any]]) -> Chart:
+def _trend(scope: Scope, grouped: list[dict[str, Any]]) -> Chart:
     by_month = _summed(grouped, "month")
+    months = scope.period.months
     return Chart(
         "trend",
         _("月度趋势"),
-        "line",
+        "line" if len(months) > 1 else "bar",  # one month is two bars, not two dots
         [f"{month:%Y-%m}" for month in months],
         [
             (_("收到"), [by_month.get(m, {}).get("received") or 0 for m in months]),
             (_("办结"), [by_month.get(m, {}).get("closed") or 0 for m in months]),
         ],
-        _(
-            "近十二个月（到本期最后一个月为止；本期更长时为本期）每月收到的问题件数，及其中至今已办结的件数。"
-        ),
+        _("每月收到的问题件数，及其中至今已办结的件数。"),
     )
 
 
