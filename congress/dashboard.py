@@ -163,7 +163,10 @@ class Figure:
 class Chart:
     """A chart and its table view: ``rows`` are the categories (months, kinds,
     regions), ``series`` the columns. ``links`` (one per row, or empty) is where a
-    click on a bar goes: the drill-down into a child region."""
+    click on a bar goes: the drill-down into a child region or the filtered list.
+    ``definition`` says what the figures are, for the page, the printed report and the
+    API alike; ``hint`` is what a click does, said on the page only (paper and other
+    systems have nothing to click)."""
 
     key: str
     title: str
@@ -175,6 +178,7 @@ class Chart:
     # A "map" (docs/dashboard.md, "下级区划地图"): its GeoJSON and each row's area key.
     geo_url: str = ""
     geo_keys: list[str] = field(default_factory=list)
+    hint: str = ""
 
     def table(self) -> list[tuple[str, str, list[int | float | None]]]:
         """(row label, link, values across the series) for the table view."""

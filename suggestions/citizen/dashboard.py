@@ -311,6 +311,7 @@ def _by_child(scope: Scope, rows: Any) -> Chart:
         "ranking",
         [child.name for child in ranked],
         [(_("收到"), [received[child.pk] for child in ranked])],
-        _("本期收到的问题按下一级区划分，多者在前；点击进入该区划。"),
+        _("本期收到的问题按下一级区划分，多者在前。"),
         [scope.drill_url(child) for child in ranked],
+        hint=_("点击进入该区划。"),
     )

@@ -53,7 +53,7 @@ def region_map(scope: Scope, rows: Any) -> list[Chart]:
         series = [(_("常住人口"), populations), (_("每万人口件数"), values)]
         definition = _(
             "本期收到的问题按下一级区划分，按每万常住人口的件数着色（件数 × 10000 ÷ 常住人口；"
-            "常住人口由系统管理员按统计部门的数字填写）。颜色越深越多；点击进入该区划。"
+            "常住人口由系统管理员按统计部门的数字填写）。颜色越深越多。"
         )
     else:
         grids = grids_below(scope.region)
@@ -66,7 +66,7 @@ def region_map(scope: Scope, rows: Any) -> list[Chart]:
         ]
         definition = _(
             "本期收到的问题按下一级区划分，按每个网格的件数着色（件数 ÷ 该区划下的网格数），"
-            "因为有下级区划未填常住人口。颜色越深越多；没有网格的区划不着色；点击进入该区划。"
+            "因为有下级区划未填常住人口。颜色越深越多；没有网格的区划不着色。"
         )
     # The table lists the largest value first (not coloured: last), then by code.
     order = sorted(
@@ -92,5 +92,6 @@ def region_map(scope: Scope, rows: Any) -> list[Chart]:
             [scope.drill_url(children[i]) for i in order],
             geo_url=reverse("region_boundaries_geojson", args=[scope.region.pk]) + f"?v={version}",
             geo_keys=[str(children[i].pk) for i in order],
+            hint=_("点击进入该区划。"),
         )
     ]

@@ -138,6 +138,30 @@ def test_the_page_has_the_map_s_table_and_its_data(
     assert charts["citizen-map"]["geo_url"]
     table = next(c for p in response.context["panels"] for c in p.charts if c.key == "map")
     assert table.table()[0][2] == [3, 120_000, 0.25]
+    # The page, where a region is a click away, says so under both charts of regions.
+    assert html.count("点击进入该区划。") == 2
+
+
+def test_the_report_and_the_api_say_nothing_of_clicking(
+    client: Client, world: World, city_staff: User, month: dict[str, Any]
+) -> None:
+    """Paper and other systems have nothing to click: the definitions they carry are
+    the figures' alone."""
+    boundary_load(region=world.city, geojson_text=city_boundary(), by=None)
+    login(client, city_staff)
+    today = timezone.localdate()
+    url = reverse(
+        "report_month",
+        kwargs={"region_id": world.city.pk, "year": today.year, "month": f"{today.month:02d}"},
+    )
+    html = client.get(url).content.decode()
+    assert "颜色越深越多" in html and "多者在前" in html
+    assert "点击" not in html
+    data = client.get(reverse("api-dashboard") + f"?region={world.city.pk}").json()
+    citizen = next(panel for panel in data["panels"] if panel["key"] == "citizen")
+    definitions = [chart["definition"] for chart in citizen["charts"]]
+    assert any("颜色越深越多" in text for text in definitions)
+    assert not any("点击" in text for text in definitions)
 
 
 def test_the_monthly_report_shows_the_map_as_a_table(
