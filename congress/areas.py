@@ -46,15 +46,17 @@ def areas_under(region: Region, *, field: str = "area") -> Q:
     return Q(**{f"{field}__path__startswith": region.path, f"{field}__depth__lt": AREA_DEPTHS})
 
 
-def fill_area_columns(rows: QuerySet, regions: QuerySet) -> int:
-    """Give every row of ``rows`` (a table with ``region`` and ``area_N``) its region's
-    ancestors, one UPDATE per region that has rows; for migrations, which pass their
-    historical models. Returns the rows updated."""
-    places = rows.order_by().values("region_id").distinct()
+def fill_area_columns(rows: QuerySet, regions: QuerySet, *, field: str = "region") -> int:
+    """Give every row of ``rows`` (a table with ``area_N`` and a region in ``field``)
+    its region's ancestors, one UPDATE per region that has rows; the regions' paths
+    are read here, not through ``Region``'s methods, so that migrations can pass
+    their historical models. Returns the rows updated."""
+    column = f"{field}_id"
+    places = rows.order_by().values(column).distinct()
     done = 0
     for region in regions.filter(pk__in=places).only("pk", "path").iterator():
         ancestry = [int(segment, 16) for segment in region.path.strip("/").split("/") if segment]
-        done += rows.filter(region_id=region.pk).update(
+        done += rows.filter(**{column: region.pk}).update(
             **{
                 name: ancestry[n] if n < len(ancestry) else None
                 for n, name in enumerate(AREA_FIELDS)

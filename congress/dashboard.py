@@ -26,6 +26,8 @@ from congress.models import Region
 from congress.scoping import is_staff_or_admin, visible_regions
 
 PERIODS = ("this_month", "last_month", "this_year", "months")
+# A trend shows at least a year, ending with the period's last month.
+TREND_MONTHS = 12
 
 
 def first_of_month(day: datetime.date) -> datetime.date:
@@ -55,6 +57,14 @@ class Period:
             months.append(month)
             month = next_month(month)
         return months
+
+    @property
+    def trend_months(self) -> list[datetime.date]:
+        """The months a trend chart shows: the period's, and before a period shorter
+        than a year the months that make it twelve (one month is not a trend)."""
+        start = self.last.year * 12 + self.last.month - TREND_MONTHS
+        earliest = datetime.date(start // 12, start % 12 + 1, 1)
+        return Period(self.key, min(self.first, earliest), self.last).months
 
     @property
     def start(self) -> datetime.date:
@@ -298,13 +308,6 @@ class Scope:
         if not drillable(region):
             return ""
         return reverse("dashboard") + "?" + urlencode({"region": region.pk, **self.period.query()})
-
-    def child_of(self, path: str) -> Region | None:
-        """The child region whose subtree holds ``path`` (a descendant's path)."""
-        for child in self.children:
-            if path.startswith(child.path):
-                return child
-        return None
 
 
 @dataclass(frozen=True)

@@ -154,7 +154,7 @@ def _department_clusters(scope: IdeaScope, case_type: str, source: str) -> list[
 
 def issue_clusters(scope: IdeaScope) -> list[Cluster]:
     summary = IssueMonthCount.objects.filter(
-        areas_under(scope.region),
+        area_q(scope.region, region_field="area_id"),
         month__gte=scope.months[0],
         month__lte=scope.months[-1],
     )

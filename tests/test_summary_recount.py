@@ -15,7 +15,7 @@ from collections import defaultdict
 from typing import Any
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db.models import F
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
@@ -150,6 +150,28 @@ def test_after_the_rebuild_check_finds_no_drift(city: None) -> None:
     assert not services.issue_month_counts_differences()
     assert not services.issue_station_counts_differences()
     assert not handling.handling_counts_differences()
+
+
+def test_the_rebuild_gives_each_monthly_row_its_area_and_the_check_finds_one_astray(
+    city: None,
+) -> None:
+    """A city's rows are found by their own area columns (the dashboard's year of
+    months): after the rebuild each row keeps its area's ids, walked up its parents."""
+    services.issue_month_counts_rebuild()
+    rows = list(IssueMonthCount.objects.select_related("area"))
+    assert rows
+    for row in rows:
+        ids, region = [], row.area
+        while region is not None:
+            ids.insert(0, region.pk)
+            region = region.parent
+        assert [row.area_0, row.area_1, row.area_2, row.area_3] == (ids + [None] * 4)[:4]
+    astray = rows[0]
+    IssueMonthCount.objects.filter(pk=astray.pk).update(area_1=None)
+    differ = monthly.issue_month_areas_differences()
+    assert list(differ) == [astray.area_id]
+    with pytest.raises(CommandError, match="differ"):
+        call_command("issue_reads_rebuild", check=True, verbosity=0)
 
 
 def test_check_names_a_row_that_drifted(city: None) -> None:

@@ -14,7 +14,7 @@ citizens' case type (``congress.dashboard_panels.league_entries``: the engine's
 
 from __future__ import annotations
 
-from collections import defaultdict
+import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -26,7 +26,7 @@ from congress.areas import area_q, areas_under
 from congress.dashboard import Chart, Figure, PanelData, Scope, Table, drillable, mean, rate
 from congress.dashboard_panels import league_entries, percent
 from congress.summary import bounded_count
-from suggestions.citizen.dashboard_map import region_map
+from suggestions.citizen.dashboard_map import received_by_child, region_map
 from suggestions.citizen.selectors import overdue_q, visible_issues
 from suggestions.citizen.workflow import ISSUE_CASE
 from suggestions.models.citizen import IssueStatus
@@ -58,10 +58,17 @@ def _received_filters(scope: Scope) -> dict[str, str]:
 
 def citizen_panel(scope: Scope) -> PanelData:
     period = scope.period
-    rows = IssueMonthCount.objects.filter(
-        areas_under(scope.region), month__gte=period.first, month__lte=period.last
+    # The region's rows on their own area column (an (area_N, month) index): a year
+    # of a city's areas and categories, not the province's.
+    under = IssueMonthCount.objects.filter(
+        area_q(scope.region, region_field="area_id"), month__lte=period.last
     )
-    grouped = _by_month_and_category(rows)
+    rows = under.filter(month__gte=period.first)
+    # One grouped read for the trend's months, the period's among them: the figures
+    # and the categories are the period's rows.
+    trend_months = period.trend_months
+    by_month = _by_month_and_category(under.filter(month__gte=trend_months[0]))
+    grouped = [row for row in by_month if row["month"] >= period.first]
     totals = {name: sum(row[name] or 0 for row in grouped) for name in MONTH_FIGURES}
     overdue = bounded_count(visible_issues(scope.user).filter(area_q(scope.region), overdue_q()))
     received = _received_filters(scope)
@@ -144,7 +151,7 @@ def citizen_panel(scope: Scope) -> PanelData:
         title=_("群众诉求"),
         figures=figures,
         charts=[
-            _trend(scope, grouped),
+            _trend(trend_months, by_month),
             _by_category(scope, grouped),
             # Below a township the summary has no finer area to rank.
             *([_by_child(scope, rows)] if any(map(drillable, scope.children)) else []),
@@ -255,19 +262,20 @@ def _summed(grouped: list[dict[str, Any]], key: str) -> dict[Any, dict[str, int]
     return summed
 
 
-def _trend(scope: Scope, grouped: list[dict[str, Any]]) -> Chart:
+def _trend(months: list[datetime.date], grouped: list[dict[str, Any]]) -> Chart:
     by_month = _summed(grouped, "month")
-    months = scope.period.months
     return Chart(
         "trend",
         _("月度趋势"),
-        "line" if len(months) > 1 else "bar",  # one month is two bars, not two dots
+        "line",
         [f"{month:%Y-%m}" for month in months],
         [
             (_("收到"), [by_month.get(m, {}).get("received") or 0 for m in months]),
             (_("办结"), [by_month.get(m, {}).get("closed") or 0 for m in months]),
         ],
-        _("每月收到的问题件数，及其中至今已办结的件数。"),
+        _(
+            "近十二个月（到本期最后一个月为止；本期更长时为本期）每月收到的问题件数，及其中至今已办结的件数。"
+        ),
     )
 
 
@@ -299,18 +307,16 @@ def _by_category(scope: Scope, grouped: list[dict[str, Any]]) -> Chart:
 
 def _by_child(scope: Scope, rows: Any) -> Chart:
     """Problems per child region, largest first; a bar opens the child's dashboard."""
-    received: dict[int, int] = defaultdict(int)
-    for row in rows.values("area__path").annotate(n=Sum("received")).order_by():
-        child = scope.child_of(row["area__path"])
-        if child is not None:
-            received[child.pk] += row["n"] or 0
-    ranked = sorted(scope.children, key=lambda child: (-received[child.pk], child.code, child.pk))
+    received = received_by_child(scope, rows)
+    ranked = sorted(
+        scope.children, key=lambda child: (-received.get(child.pk, 0), child.code, child.pk)
+    )
     return Chart(
         "regions",
         _("下级区划排名"),
         "ranking",
         [child.name for child in ranked],
-        [(_("收到"), [received[child.pk] for child in ranked])],
+        [(_("收到"), [received.get(child.pk, 0) for child in ranked])],
         _("本期收到的问题按下一级区划分，多者在前。"),
         [scope.drill_url(child) for child in ranked],
         hint=_("点击进入该区划。"),

@@ -12,17 +12,34 @@ child (one grouped query on the region table's path index): never per row.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from congress.areas import AREA_FIELDS
 from congress.boundaries import boundary_version, grids_below
 from congress.dashboard import Chart, Scope, drillable
 
 PER = 10_000
+
+
+def received_by_child(scope: Scope, rows: Any) -> dict[int, int]:
+    """The problems received in ``rows`` (the period's ``IssueMonthCount`` of the
+    region) per child region, whose dashboard must exist (``drillable``): grouped on
+    the rows' own ``area_N`` at the children's depth, so no region is joined. Read
+    once per request for the ranking and the map (``Scope.once``)."""
+
+    def read() -> dict[int, int]:
+        column = AREA_FIELDS[scope.region.depth + 1]
+        grouped = rows.values(column).annotate(n=Sum("received")).order_by()
+        # Rows of the region's own area (a problem filed at the region itself) have
+        # no child: their column at the children's depth is empty.
+        return {row[column]: row["n"] or 0 for row in grouped if row[column] is not None}
+
+    counted: dict[int, int] = scope.once("citizen received by child", read)
+    return counted
 
 
 def region_map(scope: Scope, rows: Any) -> list[Chart]:
@@ -34,11 +51,7 @@ def region_map(scope: Scope, rows: Any) -> list[Chart]:
     version = boundary_version(scope.region)
     if not version:
         return []
-    received: dict[int, int] = defaultdict(int)
-    for row in rows.values("area__path").annotate(n=Sum("received")).order_by():
-        child = scope.child_of(row["area__path"])
-        if child is not None:
-            received[child.pk] += row["n"] or 0
+    received = received_by_child(scope, rows)
     children = scope.children
     per_resident = all(child.population for child in children)
     counts = [received[child.pk] for child in children]

@@ -27,8 +27,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from congress.areas import AREA_DEPTHS
-from congress.models import Region
+from congress.areas import AREA_DEPTHS, AREA_FIELDS
+from congress.models import AreaFields, Region
 from representatives.models import HolderAreaColumns
 from suggestions.models.citizen import IssueCategory
 
@@ -48,7 +48,13 @@ MONTH_FIGURES = (
 )
 
 
-class IssueMonthCount(models.Model):
+class IssueMonthCount(AreaFields):
+    """One (area, month, category) of the problems received (see the module). Keeps
+    its area's ``area_N`` (the area's ancestors and itself; the same as its problems'
+    own columns, whose deepest is the area): a region's rows of a span of months are
+    read on an (area_N, month) index, its own areas only, without joining the
+    regions (docs/architecture.md, "Reads that do not grow with the data")."""
+
     area = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
     month = models.DateField(_("月份"))  # the first day of the month received
     category = models.ForeignKey(IssueCategory, on_delete=models.CASCADE, related_name="+")
@@ -71,7 +77,13 @@ class IssueMonthCount(models.Model):
                 fields=["area", "month", "category"], name="issuemonthcount_key"
             )
         ]
-        indexes = [models.Index(fields=["month", "area"], name="issuemonthcount_month")]
+        indexes = [
+            models.Index(fields=["month", "area"], name="issuemonthcount_month"),
+            *(
+                models.Index(fields=[name, "month"], name=f"issuemonth_area{depth}")
+                for depth, name in enumerate(AREA_FIELDS)
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.area_id}/{self.month:%Y-%m}/{self.category_id}: {self.received}"

@@ -39,10 +39,11 @@ from django.urls import reverse
 
 from congress import loop
 from congress.loop.handling import handling_counts_differences, handling_counts_rebuild
-from congress.models import User
+from congress.models import Region, User
 from representatives.models import Representative, Station
 from suggestions.citizen import services
 from suggestions.models.citizen import IssueCategory, IssueRating
+from suggestions.models.monthly import IssueMonthCount
 from tests.conftest import World, login
 from tests.loop_support import TEST_CASE
 from tests.suggestions_citizen.conftest import submit
@@ -172,9 +173,10 @@ def test_the_city_ranks_its_districts_and_a_bar_drills_down(
     assert charts["regions"]["rows"] == ["海州区", "临江区"]
     assert charts["regions"]["series"][0]["data"] == [5, 1]
     assert f"region={world.district.pk}" in charts["regions"]["links"][0]
-    assert charts["trend"]["rows"] == ["2026-11"]
-    assert charts["trend"]["series"][0]["data"] == [6]  # received
-    assert charts["trend"]["series"][1]["data"] == [3]  # of them closed
+    # The twelve months up to November; the problems are all November's.
+    assert charts["trend"]["rows"] == ["2025-12", *[f"2026-{m:02d}" for m in range(1, 12)]]
+    assert charts["trend"]["series"][0]["data"] == [0] * 11 + [6]  # received
+    assert charts["trend"]["series"][1]["data"] == [0] * 11 + [3]  # of them closed
     received = dict(
         zip(charts["category"]["rows"], charts["category"]["series"][0]["data"], strict=True)
     )
@@ -201,7 +203,7 @@ def test_the_page_shows_the_figures_their_definitions_and_the_tables(
     charts = json.loads(
         html.split('id="dashboard-charts" type="application/json">')[1].split("</script>")[0]
     )
-    assert charts["citizen-trend"]["series"][0]["data"] == [5]
+    assert charts["citizen-trend"]["series"][0]["data"] == [0] * 11 + [5]
     # The table view of the by-category chart, read without JavaScript.
     assert f'<th scope="row" class="fw-normal"><a href="/issues/?region={world.district.pk}' in html
 
@@ -212,11 +214,38 @@ def test_the_summaries_equal_a_count_of_the_tables_after_the_week(
     assert services.issue_month_counts_differences() == {}
     assert handling_counts_differences() == {}
     assert services.issue_counts_differences() == {}
+    assert _areas_kept() == _areas_walked()
     # A rebuild from the tables writes the same rows again.
     services.issue_month_counts_rebuild()
     handling_counts_rebuild()
     assert services.issue_month_counts_differences() == {}
     assert handling_counts_differences() == {}
+    assert _areas_kept() == _areas_walked()
+    assert services.issue_month_areas_differences() == {}
+
+
+def _areas_kept() -> dict[int, set[tuple[int | None, ...]]]:
+    """The area columns the monthly rows keep, per area."""
+    kept: dict[int, set[tuple[int | None, ...]]] = {}
+    for area, *columns in IssueMonthCount.objects.values_list(
+        "area_id", "area_0", "area_1", "area_2", "area_3"
+    ):
+        kept.setdefault(area, set()).add(tuple(columns))
+    return kept
+
+
+def _areas_walked() -> dict[int, set[tuple[int | None, ...]]]:
+    """Each area's own ids from the root down, found by walking up its parents."""
+    walked = {}
+    for area in set(IssueMonthCount.objects.values_list("area_id", flat=True)):
+        ids: list[int | None] = []
+        region: Region | None = Region.objects.get(pk=area)
+        while region is not None:
+            ids.insert(0, region.pk)
+            region = region.parent
+        walked[area] = {tuple((ids + [None] * 4)[:4])}
+    assert walked  # the week's problems have rows
+    return walked
 
 
 def test_a_district_sees_only_itself_and_below(
@@ -357,3 +386,38 @@ def test_every_link_opens_a_list_the_user_may_see(
         f["url"] for p in data["panels"] for f in p["figures"] if f["key"] == "overdue" and f["url"]
     )
     assert november["d"].tracking_code in client.get(overdue).content.decode()
+
+
+def test_the_trend_shows_the_year_up_to_the_period_and_the_figures_only_the_period(
+    client: Client, world: World, district_staff: User, november: dict[str, Any]
+) -> None:
+    roads = november["roads"]
+    for moment in (
+        datetime.datetime(2026, 5, 12, 10, tzinfo=SHANGHAI),  # in the trend's year
+        datetime.datetime(2026, 5, 20, 10, tzinfo=SHANGHAI),
+        datetime.datetime(2025, 11, 30, 10, tzinfo=SHANGHAI),  # thirteen months before
+    ):
+        with mock.patch("django.utils.timezone.now", return_value=moment):
+            submit(region=world.village, category=roads, mobile="")
+    login(client, district_staff)
+    data = client.get(reverse("api-dashboard") + f"?region={world.district.pk}&{NOVEMBER}").json()
+    citizen = next(panel for panel in data["panels"] if panel["key"] == "citizen")
+    trend = next(chart for chart in citizen["charts"] if chart["key"] == "trend")
+    received = dict(zip(trend["rows"], trend["series"][0]["data"], strict=True))
+    assert list(received) == ["2025-12", *[f"2026-{m:02d}" for m in range(1, 12)]]
+    assert received["2026-05"] == 2 and received["2026-11"] == 5
+    assert sum(received.values()) == 7  # not November 2025's
+    # The figures and the categories stay November's.
+    figures = {figure["key"]: figure["value"] for figure in citizen["figures"]}
+    assert figures["received"] == 5
+    category = next(chart for chart in citizen["charts"] if chart["key"] == "category")
+    assert dict(zip(category["rows"], category["series"][0]["data"], strict=True))[roads.name] == 3
+    # A period longer than a year is its own trend.
+    longer = client.get(
+        reverse("api-dashboard")
+        + f"?region={world.district.pk}&period=months&from=2025-10&to=2026-11"
+    ).json()
+    citizen = next(panel for panel in longer["panels"] if panel["key"] == "citizen")
+    trend = next(chart for chart in citizen["charts"] if chart["key"] == "trend")
+    assert trend["rows"][0] == "2025-10" and len(trend["rows"]) == 14
+    assert sum(trend["series"][0]["data"]) == 8

@@ -36,6 +36,7 @@ from suggestions.models.citizen import (
     IssueRating,
     IssueStatus,
 )
+from suggestions.models.monthly import IssueMonthCount
 from tests.conftest import World, login
 from tests.factories import RegionFactory
 from tests.suggestions_citizen.conftest import submit
@@ -284,3 +285,8 @@ def test_a_moved_region_takes_its_problems_along(
     assert not selectors.visible_issues(district_staff).filter(pk=issue.pk).exists()
     assert selectors.visible_issues(other_district_staff).filter(pk=issue.pk).exists()
     assert services.issue_counts_differences() == {}
+    # The dashboard's monthly row moved too: the other district's column holds it.
+    row = IssueMonthCount.objects.get(area=issue.count_area_id)
+    depth = world.other_district.depth
+    assert getattr(row, f"area_{depth}") == world.other_district.pk and row.received == 1
+    assert services.issue_month_areas_differences() == {}

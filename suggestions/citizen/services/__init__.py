@@ -77,6 +77,7 @@ from suggestions.citizen.services.messages import (
 )
 from suggestions.citizen.services.monthly import (
     handled_month_counts_differences,
+    issue_month_areas_differences,
     issue_month_counts_differences,
     issue_month_counts_rebuild,
     issue_station_counts_differences,
@@ -173,6 +174,7 @@ __all__ = [
     "handled_month_counts_differences",
     "issue_counts_differences",
     "issue_counts_rebuild",
+    "issue_month_areas_differences",
     "issue_month_counts_differences",
     "issue_month_counts_rebuild",
     "issue_reads_rebuild",

@@ -47,10 +47,10 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
-from congress.areas import AREA_FIELDS
+from congress.areas import AREA_FIELDS, area_columns, fill_area_columns
 from congress.loop import recount
 from congress.loop.handling import Rating
-from congress.models import Assignment, AssignmentStatus, CaseEvent
+from congress.models import Assignment, AssignmentStatus, CaseEvent, Region
 from congress.summary import count_differences
 from congress.workdays import workdays_between
 from suggestions.citizen.workflow import ISSUE_CASE
@@ -83,22 +83,31 @@ def _add(issue: CitizenIssue, deltas: dict[str, int]) -> None:
     if not deltas or area is None:
         return
     month = month_of(issue.created_at)
+    # A new monthly row takes the problem's area columns: its area is the deepest of
+    # them (``count_area_id``), so they are the area's ancestors and itself.
+    areas = {name: getattr(issue, name) for name in AREA_FIELDS}
     _add_row(
-        IssueMonthCount, {"area_id": area, "month": month, "category_id": issue.category_id}, deltas
+        IssueMonthCount,
+        {"area_id": area, "month": month, "category_id": issue.category_id},
+        deltas,
+        areas,
     )
     if issue.station_id is not None:
         key = {"station_id": issue.station_id, "area_id": area, "month": month}
         _add_row(IssueStationMonthCount, key, deltas)
 
 
-def _add_row(model: Any, key: dict[str, Any], deltas: dict[str, int]) -> None:
+def _add_row(
+    model: Any, key: dict[str, Any], deltas: dict[str, int], new: dict[str, Any] | None = None
+) -> None:
+    """Add ``deltas`` to ``model``'s row at ``key``; a row created has ``new`` too."""
     rows = model.objects.filter(**key)
     changes = {name: F(name) + n for name, n in deltas.items()}
     if rows.update(**changes):
         return
     try:
         with transaction.atomic():
-            model.objects.create(**key, **deltas)
+            model.objects.create(**key, **deltas, **(new or {}))
     except IntegrityError:
         rows.update(**changes)
 
@@ -332,6 +341,9 @@ def issue_month_counts_rebuild() -> int:
         table = IssueMonthCount._meta.db_table
         columns = f"area_id, month, category_id, {figures}"
         recount.execute(_insert(sql, table, columns), params)
+        # Each row's area columns from its area (a township or shallower: a city's
+        # hundred regions, a province's thousand or so, one UPDATE each).
+        fill_area_columns(IssueMonthCount.objects.all(), Region.objects.all(), field="area")
         IssueStationMonthCount.objects.all().delete()
         sql, params = _counted_sql("station")
         table = IssueStationMonthCount._meta.db_table
@@ -363,6 +375,22 @@ def issue_month_counts_differences() -> dict[Key, tuple[dict[str, int], dict[str
         for row in IssueMonthCount.objects.values("area_id", "month", "category_id", *MONTH_FIGURES)
     }
     return _differences(kept, _counted("monthly"))
+
+
+def issue_month_areas_differences() -> dict[int, tuple[list[tuple[Any, ...]], tuple[Any, ...]]]:
+    """Areas whose monthly rows do not all keep the area's own ``area_N``: {area:
+    (the column values kept, the area's)}. Two queries: the distinct values kept,
+    and their areas."""
+    kept: dict[int, set[tuple[Any, ...]]] = {}
+    for area, *columns in IssueMonthCount.objects.values_list("area_id", *AREA_FIELDS).distinct():
+        kept.setdefault(area, set()).add(tuple(columns))
+    regions = Region.objects.only("pk", "path").in_bulk(list(kept))
+    differ = {}
+    for area, found in kept.items():
+        expected = tuple(area_columns(regions[area]).values())
+        if found != {expected}:
+            differ[area] = (sorted(found, key=repr), expected)
+    return differ
 
 
 def issue_station_counts_differences() -> dict[StationKey, tuple[dict[str, int], dict[str, int]]]:

@@ -44,6 +44,11 @@ class Command(BaseCommand):
             for (area, month, category), (had, found) in sorted(monthly.items()):
                 off = {name: (had[name], found[name]) for name in had if had[name] != found[name]}
                 self.stdout.write(f"area {area} {month:%Y-%m} category {category}: {off}")
+            areas = services.issue_month_areas_differences()
+            for area, (columns, expected) in sorted(areas.items()):
+                self.stdout.write(
+                    f"area {area} monthly rows' area columns: {columns}, not {expected}"
+                )
             stations = services.issue_station_counts_differences()
             for (station, area, month), (had, found) in sorted(stations.items()):
                 off = {name: (had[name], found[name]) for name in had if had[name] != found[name]}
@@ -60,8 +65,9 @@ class Command(BaseCommand):
                     f"representative {representative} {month:%Y-%m} closed: "
                     f"kept {kept_n}, counted {counted_n}"
                 )
-            if wrong or monthly or stations or handling or closes:
-                differ = len(wrong) + len(monthly) + len(stations) + len(handling) + len(closes)
+            if wrong or monthly or areas or stations or handling or closes:
+                differ = len(wrong) + len(monthly) + len(areas) + len(stations)
+                differ += len(handling) + len(closes)
                 raise CommandError(f"{differ} summary rows differ from the table.")
             self.stdout.write(self.style.SUCCESS("The summary matches the table."))
             return
