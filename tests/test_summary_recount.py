@@ -158,18 +158,19 @@ def test_the_rebuild_gives_each_monthly_row_its_area_and_the_check_finds_one_ast
     """A city's rows are found by their own area columns (the dashboard's year of
     months): after the rebuild each row keeps its area's ids, walked up its parents."""
     services.issue_month_counts_rebuild()
-    rows = list(IssueMonthCount.objects.select_related("area"))
-    assert rows
-    for row in rows:
-        ids, region = [], row.area
-        while region is not None:
-            ids.insert(0, region.pk)
-            region = region.parent
-        assert [row.area_0, row.area_1, row.area_2, row.area_3] == (ids + [None] * 4)[:4]
-    astray = rows[0]
-    IssueMonthCount.objects.filter(pk=astray.pk).update(area_1=None)
+    for model in (IssueMonthCount, IssueStationMonthCount):
+        rows = list(model.objects.select_related("area"))
+        assert rows
+        for row in rows:
+            ids, region = [], row.area
+            while region is not None:
+                ids.insert(0, region.pk)
+                region = region.parent
+            assert [row.area_0, row.area_1, row.area_2, row.area_3] == (ids + [None] * 4)[:4]
+    astray = rows[0]  # a station's row
+    IssueStationMonthCount.objects.filter(pk=astray.pk).update(area_1=None)
     differ = monthly.issue_month_areas_differences()
-    assert list(differ) == [astray.area_id]
+    assert list(differ) == [(IssueStationMonthCount._meta.db_table, astray.area_id)]
     with pytest.raises(CommandError, match="differ"):
         call_command("issue_reads_rebuild", check=True, verbosity=0)
 

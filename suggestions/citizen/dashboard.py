@@ -22,7 +22,7 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from congress.areas import area_q, areas_under
+from congress.areas import area_q
 from congress.dashboard import Chart, Figure, PanelData, Scope, Table, drillable, mean, rate
 from congress.dashboard_panels import league_entries, percent
 from congress.summary import bounded_count
@@ -169,7 +169,7 @@ def _by_station(scope: Scope) -> Table:
     period = scope.period
     rows = list(
         IssueStationMonthCount.objects.filter(
-            areas_under(scope.region),
+            area_q(scope.region, region_field="area_id"),
             month__gte=period.first,
             month__lte=period.last,
         )

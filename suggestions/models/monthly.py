@@ -20,6 +20,10 @@ same function, when a problem closes (a closed problem never moves again).
 problems submitted at a station (扫家站点二维码, or a contact log at a station),
 added to by the same function in the same transaction as the monthly row, so the
 two can never disagree; a problem without a station is in the monthly rows only.
+
+Both keep their area's ``area_N`` (``AreaFields``), copied from the problem when a
+row is made and filled by the rebuild, so that a region's rows are read on an
+(area_N, month) index instead of through the regions' paths.
 """
 
 from __future__ import annotations
@@ -89,8 +93,10 @@ class IssueMonthCount(AreaFields):
         return f"{self.area_id}/{self.month:%Y-%m}/{self.category_id}: {self.received}"
 
 
-class IssueStationMonthCount(models.Model):
-    """The monthly figures of the problems of one station (see the module)."""
+class IssueStationMonthCount(AreaFields):
+    """The monthly figures of the problems of one station (see the module), with its
+    area's ``area_N`` as ``IssueMonthCount`` keeps them: a region's stations of the
+    period are read on an (area_N, month) index."""
 
     station = models.ForeignKey(
         "representatives.Station", on_delete=models.CASCADE, related_name="+"
@@ -115,7 +121,13 @@ class IssueStationMonthCount(models.Model):
                 fields=["station", "area", "month"], name="issuestationmonthcount_key"
             )
         ]
-        indexes = [models.Index(fields=["month", "area"], name="issuestationmonthcount_month")]
+        indexes = [
+            models.Index(fields=["month", "area"], name="issuestationmonthcount_month"),
+            *(
+                models.Index(fields=[name, "month"], name=f"issuestationmonth_area{depth}")
+                for depth, name in enumerate(AREA_FIELDS)
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.station_id}/{self.area_id}/{self.month:%Y-%m}: {self.received}"

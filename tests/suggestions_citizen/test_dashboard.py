@@ -43,7 +43,7 @@ from congress.models import Region, User
 from representatives.models import Representative, Station
 from suggestions.citizen import services
 from suggestions.models.citizen import IssueCategory, IssueRating
-from suggestions.models.monthly import IssueMonthCount
+from suggestions.models.monthly import IssueMonthCount, IssueStationMonthCount
 from tests.conftest import World, login
 from tests.loop_support import TEST_CASE
 from tests.suggestions_citizen.conftest import submit
@@ -215,29 +215,31 @@ def test_the_summaries_equal_a_count_of_the_tables_after_the_week(
     assert handling_counts_differences() == {}
     assert services.issue_counts_differences() == {}
     assert _areas_kept() == _areas_walked()
+    assert _areas_kept(IssueStationMonthCount) == _areas_walked(IssueStationMonthCount)
     # A rebuild from the tables writes the same rows again.
     services.issue_month_counts_rebuild()
     handling_counts_rebuild()
     assert services.issue_month_counts_differences() == {}
     assert handling_counts_differences() == {}
     assert _areas_kept() == _areas_walked()
+    assert _areas_kept(IssueStationMonthCount) == _areas_walked(IssueStationMonthCount)
     assert services.issue_month_areas_differences() == {}
 
 
-def _areas_kept() -> dict[int, set[tuple[int | None, ...]]]:
-    """The area columns the monthly rows keep, per area."""
+def _areas_kept(model: Any = IssueMonthCount) -> dict[int, set[tuple[int | None, ...]]]:
+    """The area columns ``model``'s monthly rows keep, per area."""
     kept: dict[int, set[tuple[int | None, ...]]] = {}
-    for area, *columns in IssueMonthCount.objects.values_list(
+    for area, *columns in model.objects.values_list(
         "area_id", "area_0", "area_1", "area_2", "area_3"
     ):
         kept.setdefault(area, set()).add(tuple(columns))
     return kept
 
 
-def _areas_walked() -> dict[int, set[tuple[int | None, ...]]]:
+def _areas_walked(model: Any = IssueMonthCount) -> dict[int, set[tuple[int | None, ...]]]:
     """Each area's own ids from the root down, found by walking up its parents."""
     walked = {}
-    for area in set(IssueMonthCount.objects.values_list("area_id", flat=True)):
+    for area in set(model.objects.values_list("area_id", flat=True)):
         ids: list[int | None] = []
         region: Region | None = Region.objects.get(pk=area)
         while region is not None:

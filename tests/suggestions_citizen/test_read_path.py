@@ -36,7 +36,7 @@ from suggestions.models.citizen import (
     IssueRating,
     IssueStatus,
 )
-from suggestions.models.monthly import IssueMonthCount
+from suggestions.models.monthly import IssueMonthCount, IssueStationMonthCount
 from tests.conftest import World, login
 from tests.factories import RegionFactory
 from tests.suggestions_citizen.conftest import submit
@@ -289,4 +289,6 @@ def test_a_moved_region_takes_its_problems_along(
     row = IssueMonthCount.objects.get(area=issue.count_area_id)
     depth = world.other_district.depth
     assert getattr(row, f"area_{depth}") == world.other_district.pk and row.received == 1
+    at_station = IssueStationMonthCount.objects.get(station=station)
+    assert getattr(at_station, f"area_{depth}") == world.other_district.pk
     assert services.issue_month_areas_differences() == {}

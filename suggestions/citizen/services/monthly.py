@@ -83,8 +83,9 @@ def _add(issue: CitizenIssue, deltas: dict[str, int]) -> None:
     if not deltas or area is None:
         return
     month = month_of(issue.created_at)
-    # A new monthly row takes the problem's area columns: its area is the deepest of
-    # them (``count_area_id``), so they are the area's ancestors and itself.
+    # A new monthly row (and a station's) takes the problem's area columns: its area
+    # is the deepest of them (``count_area_id``), so they are the area's ancestors
+    # and itself.
     areas = {name: getattr(issue, name) for name in AREA_FIELDS}
     _add_row(
         IssueMonthCount,
@@ -94,7 +95,7 @@ def _add(issue: CitizenIssue, deltas: dict[str, int]) -> None:
     )
     if issue.station_id is not None:
         key = {"station_id": issue.station_id, "area_id": area, "month": month}
-        _add_row(IssueStationMonthCount, key, deltas)
+        _add_row(IssueStationMonthCount, key, deltas, areas)
 
 
 def _add_row(
@@ -341,13 +342,14 @@ def issue_month_counts_rebuild() -> int:
         table = IssueMonthCount._meta.db_table
         columns = f"area_id, month, category_id, {figures}"
         recount.execute(_insert(sql, table, columns), params)
-        # Each row's area columns from its area (a township or shallower: a city's
-        # hundred regions, a province's thousand or so, one UPDATE each).
-        fill_area_columns(IssueMonthCount.objects.all(), Region.objects.all(), field="area")
         IssueStationMonthCount.objects.all().delete()
         sql, params = _counted_sql("station")
         table = IssueStationMonthCount._meta.db_table
         recount.execute(_insert(sql, table, f"station_id, area_id, month, {figures}"), params)
+        # Each row's area columns from its area (a township or shallower: a city's
+        # hundred regions, a province's thousand or so, one UPDATE each per table).
+        for model in (IssueMonthCount, IssueStationMonthCount):
+            fill_area_columns(model.objects.all(), Region.objects.all(), field="area")
     return IssueMonthCount.objects.count()
 
 
@@ -377,19 +379,21 @@ def issue_month_counts_differences() -> dict[Key, tuple[dict[str, int], dict[str
     return _differences(kept, _counted("monthly"))
 
 
-def issue_month_areas_differences() -> dict[int, tuple[list[tuple[Any, ...]], tuple[Any, ...]]]:
-    """Areas whose monthly rows do not all keep the area's own ``area_N``: {area:
-    (the column values kept, the area's)}. Two queries: the distinct values kept,
-    and their areas."""
-    kept: dict[int, set[tuple[Any, ...]]] = {}
-    for area, *columns in IssueMonthCount.objects.values_list("area_id", *AREA_FIELDS).distinct():
-        kept.setdefault(area, set()).add(tuple(columns))
-    regions = Region.objects.only("pk", "path").in_bulk(list(kept))
+def issue_month_areas_differences() -> dict[tuple[str, int], tuple[list[Any], tuple[Any, ...]]]:
+    """Areas whose monthly rows (of ``IssueMonthCount`` or the stations') do not all
+    keep the area's own ``area_N``: {(table, area): (the column values kept, the
+    area's)}. Three queries: the distinct values kept in each table, and the areas."""
+    kept: dict[tuple[str, int], set[tuple[Any, ...]]] = {}
+    for model in (IssueMonthCount, IssueStationMonthCount):
+        table = model._meta.db_table
+        for area, *columns in model.objects.values_list("area_id", *AREA_FIELDS).distinct():
+            kept.setdefault((table, area), set()).add(tuple(columns))
+    regions = Region.objects.only("pk", "path").in_bulk({area for _table, area in kept})
     differ = {}
-    for area, found in kept.items():
+    for (table, area), found in kept.items():
         expected = tuple(area_columns(regions[area]).values())
         if found != {expected}:
-            differ[area] = (sorted(found, key=repr), expected)
+            differ[(table, area)] = (sorted(found, key=repr), expected)
     return differ
 
 

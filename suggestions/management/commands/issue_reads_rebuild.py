@@ -45,10 +45,8 @@ class Command(BaseCommand):
                 off = {name: (had[name], found[name]) for name in had if had[name] != found[name]}
                 self.stdout.write(f"area {area} {month:%Y-%m} category {category}: {off}")
             areas = services.issue_month_areas_differences()
-            for area, (columns, expected) in sorted(areas.items()):
-                self.stdout.write(
-                    f"area {area} monthly rows' area columns: {columns}, not {expected}"
-                )
+            for (table, area), (columns, expected) in sorted(areas.items()):
+                self.stdout.write(f"{table} area {area}'s area columns: {columns}, not {expected}")
             stations = services.issue_station_counts_differences()
             for (station, area, month), (had, found) in sorted(stations.items()):
                 off = {name: (had[name], found[name]) for name in had if had[name] != found[name]}
