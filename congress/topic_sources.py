@@ -61,12 +61,6 @@ class IdeaScope:
         except ValueError:
             return None
 
-    def child_of(self, path: str) -> Region | None:
-        for child in self.children:
-            if path.startswith(child.path):
-                return child
-        return None
-
 
 @dataclass
 class Cluster:

@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from congress.areas import AREA_DEPTHS, area_q, areas_under
+from congress.areas import AREA_DEPTHS, AREA_FIELDS, area_q, areas_under
 from congress.models import Assignment, Department, HandlingCount
 from congress.topic_sources import (
     CATEGORY,
@@ -179,8 +179,12 @@ def issue_clusters(scope: IdeaScope) -> list[Cluster]:
         theme = theme_of(codes.get(row["category_id"], ""))
         add(CATEGORY, f"category:{theme}", _theme_label(theme), row)
     if _places(scope):
-        for row in summary.values("area__path", "month").annotate(**sums).order_by():
-            child = scope.child_of(row["area__path"])
+        # Grouped on the rows' own area column at the children's depth: no region is
+        # joined (a row of the region's own area has none there and is no place).
+        column = AREA_FIELDS[scope.region.depth + 1]
+        children = {child.pk: child for child in scope.children}
+        for row in summary.values(column, "month").annotate(**sums).order_by():
+            child = children.get(row[column])
             if child is not None:
                 add(PLACE, f"place:{child.pk}", child.name, row)
     found = [c for c in clusters.values() if c.total]
