@@ -50,18 +50,6 @@
     return Math.max(12, Math.round(window.innerHeight / 68));
   }
 
-  // The months of the trend read well with some skipped; each bar of the categories
-  // needs its name: all of them, slanted when there are more than a few, upright
-  // where a bar has less room than three characters, a long name cut short.
-  function axisLabels(spec, width, size) {
-    if (spec.kind === "ranking" || spec.kind === "line") {
-      return { hideOverlap: true };
-    }
-    var slot = width / Math.max(spec.rows.length, 1);
-    var rotate = slot < size * 3 ? 90 : spec.rows.length > 4 ? 35 : 0;
-    return { interval: 0, rotate: rotate, width: size * 7, overflow: "truncate" };
-  }
-
   function option(spec, width) {
     var ranking = spec.kind === "ranking";
     var size = fontSize();
@@ -69,7 +57,7 @@
     var categoryAxis = {
       type: "category",
       data: ranking ? spec.rows.slice().reverse() : spec.rows,
-      axisLabel: Object.assign(axisLabels(spec, width, size), text),
+      axisLabel: Object.assign(window.congressCharts.axisLabels(spec, width, size), text),
       axisLine: { lineStyle: { color: "#546e7a" } }
     };
     var valueAxis = {

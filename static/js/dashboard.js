@@ -18,23 +18,15 @@
   var drawn = [];
   var bars = [];
 
-  // Months in a row read well with some skipped; a bar of categories (kinds of
-  // station, categories of problems) needs every name under it: all of them,
-  // slanted when there are more than a few, upright where each bar has less than
-  // 40 px (a phone), a long name cut short (the tooltip and the table give it whole).
-  function namedLabels(spec, width) {
-    var slot = width / Math.max(spec.rows.length, 1);
-    var rotate = slot < 40 ? 90 : spec.rows.length > 4 ? 35 : 0;
-    return { interval: 0, rotate: rotate, width: 88, overflow: "truncate" };
-  }
+  // ECharts' own size of axis labels, in px (window.congressCharts.axisLabels).
+  var LABEL_SIZE = 12;
 
   function option(spec, width) {
     var ranking = spec.kind === "ranking";
-    var named = !ranking && spec.kind !== "line";
     var categoryAxis = {
       type: "category",
       data: ranking ? spec.rows.slice().reverse() : spec.rows,
-      axisLabel: named ? namedLabels(spec, width) : { hideOverlap: true }
+      axisLabel: window.congressCharts.axisLabels(spec, width, LABEL_SIZE)
     };
     var valueAxis = { type: "value", minInterval: 1 };
     var series = spec.series.map(function (s) {
