@@ -71,10 +71,26 @@ def month(world: World, station: Station, categories: dict[str, IssueCategory]) 
     return {}
 
 
-def the_map(client: Client, region_id: int) -> dict[str, Any] | None:
+def citizen_charts(client: Client, region_id: int) -> list[dict[str, Any]]:
+    """The citizens' panel's charts as the dashboard API gives them."""
     data = client.get(reverse("api-dashboard") + f"?region={region_id}").json()
     citizen = next(panel for panel in data["panels"] if panel["key"] == "citizen")
-    return next((chart for chart in citizen["charts"] if chart["key"] == "map"), None)
+    charts: list[dict[str, Any]] = citizen["charts"]
+    return charts
+
+
+def the_map(client: Client, region_id: int) -> dict[str, Any] | None:
+    return next(
+        (chart for chart in citizen_charts(client, region_id) if chart["key"] == "map"), None
+    )
+
+
+def this_month_report(region: Any) -> str:
+    today = timezone.localdate()
+    return reverse(
+        "report_month",
+        kwargs={"region_id": region.pk, "year": today.year, "month": f"{today.month:02d}"},
+    )
 
 
 def drill(world: World, region: Any) -> str:
@@ -102,9 +118,7 @@ def test_per_10000_residents_when_every_child_has_a_population(
     geo = reverse("region_boundaries_geojson", args=[world.city.pk])
     assert chart["geo_url"].startswith(geo + "?v=" + str(boundary.pk) + "-")
     # The ranking is still there, with the same counts.
-    data = client.get(reverse("api-dashboard") + f"?region={world.city.pk}").json()
-    citizen = next(panel for panel in data["panels"] if panel["key"] == "citizen")
-    ranking = next(chart for chart in citizen["charts"] if chart["key"] == "regions")
+    ranking = next(c for c in citizen_charts(client, world.city.pk) if c["key"] == "regions")
     assert ranking["rows"] == ["海州区", "临江区"] and ranking["series"][0]["data"] == [5, 3]
 
 
@@ -149,17 +163,10 @@ def test_the_report_and_the_api_say_nothing_of_clicking(
     the figures' alone."""
     boundary_load(region=world.city, geojson_text=city_boundary(), by=None)
     login(client, city_staff)
-    today = timezone.localdate()
-    url = reverse(
-        "report_month",
-        kwargs={"region_id": world.city.pk, "year": today.year, "month": f"{today.month:02d}"},
-    )
-    html = client.get(url).content.decode()
+    html = client.get(this_month_report(world.city)).content.decode()
     assert "颜色越深越多" in html and "多者在前" in html
     assert "点击" not in html
-    data = client.get(reverse("api-dashboard") + f"?region={world.city.pk}").json()
-    citizen = next(panel for panel in data["panels"] if panel["key"] == "citizen")
-    definitions = [chart["definition"] for chart in citizen["charts"]]
+    definitions = [chart["definition"] for chart in citizen_charts(client, world.city.pk)]
     assert any("颜色越深越多" in text for text in definitions)
     assert not any("点击" in text for text in definitions)
 
@@ -169,12 +176,7 @@ def test_the_monthly_report_shows_the_map_as_a_table(
 ) -> None:
     boundary_load(region=world.city, geojson_text=city_boundary(), by=None)
     login(client, city_staff)
-    today = timezone.localdate()
-    url = reverse(
-        "report_month",
-        kwargs={"region_id": world.city.pk, "year": today.year, "month": f"{today.month:02d}"},
-    )
-    html = client.get(url).content.decode()
+    html = client.get(this_month_report(world.city)).content.decode()
     assert 'data-testid="report-chart-citizen-map"' in html and "每万人口件数" in html
 
 
