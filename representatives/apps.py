@@ -100,6 +100,16 @@ class RepresentativesConfig(AppConfig):
         )
         register_nav(
             NavItem(
+                _("值班记录"),
+                "duty_shift_list",
+                is_staff_or_admin,
+                order=122,
+                icon="calendar-check",
+                group="representatives",
+            )
+        )
+        register_nav(
+            NavItem(
                 _("待核实的联系记录"),
                 "contact_log_unverified",
                 is_staff_or_admin,

@@ -32,6 +32,7 @@ from congress.areas import AREA_DEPTHS, area_q
 from congress.dashboard import Chart, Figure, PanelData, Scope, Table, rate
 from congress.models import CongressLevel, Region
 from representatives.models import (
+    NOT_OWED,
     Representative,
     ShiftStatus,
     StationKind,
@@ -50,13 +51,21 @@ from representatives.selectors import (
 # How many representatives the ranking shows at each end.
 RANKED = 10
 
-# A sitting that was cancelled (取消) is owed by nobody, and one handed over (已换班)
-# is counted once, as its replacement shift: neither is a shift to serve.
-NOT_OWED = [ShiftStatus.CANCELLED, ShiftStatus.SWAPPED]
-
 
 def _url(name: str, scope: Scope, **filters: object) -> str:
     return reverse(name) + "?" + urlencode({"region": scope.region.pk, **filters})
+
+
+def _duty_url(scope: Scope, **filters: str) -> str:
+    """The period's shifts of the region behind a duty figure (值班记录)."""
+    period = scope.period
+    return _url(
+        "duty_shift_list",
+        scope,
+        start=period.start.isoformat(),
+        end=period.end.isoformat(),
+        **filters,
+    )
 
 
 def _holders_area(scope: Scope) -> Q:
@@ -454,12 +463,14 @@ def representatives_panel(scope: Scope) -> PanelData:
                     "本区划及以下代表本期排定的值班班次（按值班日期计），"
                     "不含已取消的和已换班的原班次（换班后由接替的班次计入）。"
                 ),
+                _duty_url(scope, owed="true"),
             ),
             Figure(
                 "duty_served",
                 _("已值班班次"),
                 duty.served,
                 _("其中登记为“已值班”的班次（代表到站接待）。"),
+                _duty_url(scope, status=ShiftStatus.SERVED),
             ),
             Figure(
                 "duty_rate",
@@ -469,6 +480,8 @@ def representatives_panel(scope: Scope) -> PanelData:
                     "已值班班次 ÷ 截至今天应值班班次（今天以后的班次尚未到期，不计入）；"
                     "请假、缺勤和到期未登记的班次都算未值班。"
                 ),
+                # The list behind a rate: the shifts it counts as not served.
+                _duty_url(scope, missed="true"),
                 unit="%",
             ),
         ],

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from congress.models import CongressLevel, Region
 from representatives.models import (
+    NOT_OWED,
     Activity,
     ContactLog,
     DutyShift,
@@ -16,6 +18,7 @@ from representatives.models import (
     MandateStatus,
     Representative,
     RepresentativeGroup,
+    ShiftStatus,
     Station,
     StationMember,
     VoterDelegate,
@@ -226,6 +229,11 @@ class DutyShiftFilter(RepresentativeRecordFilter):
     holder_areas = True
     start = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("起"))
     end = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("止"))
+    # The shifts behind the dashboard's duty figures (docs/dashboard.md, "代表工作"):
+    # 应值班 is every shift owed (not cancelled, not handed over); 到期未值班 those of
+    # them dated today or earlier and not served (leave, absence, never recorded).
+    owed = django_filters.BooleanFilter(method="filter_owed", label=_("应值班"))
+    missed = django_filters.BooleanFilter(method="filter_missed", label=_("到期未值班"))
 
     class Meta:
         model = DutyShift
@@ -239,7 +247,21 @@ class DutyShiftFilter(RepresentativeRecordFilter):
             "active",
             "start",
             "end",
+            "owed",
+            "missed",
         ]
+
+    def filter_owed(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return queryset
+        owed = ~Q(status__in=NOT_OWED)
+        return queryset.filter(owed if value else ~owed)
+
+    def filter_missed(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return queryset
+        missed = Q(date__lte=timezone.localdate()) & ~Q(status__in=[*NOT_OWED, ShiftStatus.SERVED])
+        return queryset.filter(missed if value else ~missed)
 
 
 class GridAssignmentFilter(RepresentativeRecordFilter):

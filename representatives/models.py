@@ -615,6 +615,12 @@ class ShiftStatus(models.TextChoices):
     CANCELLED = "cancelled", _("取消")
 
 
+# A sitting that was cancelled (取消) is owed by nobody, and one handed over (已换班)
+# is counted once, as its replacement shift: neither is a shift to serve (the
+# dashboard's duty figures and the duty list's 应值班 and 到期未值班).
+NOT_OWED = [ShiftStatus.CANCELLED, ShiftStatus.SWAPPED]
+
+
 class DutyShift(HolderAreaColumns):
     """One representative on duty at one station for one sitting (接待选民日)."""
 

@@ -74,6 +74,7 @@ urlpatterns = [
     path("stations/<int:pk>/duty/", station_views.station_duty, name="station_duty"),
     path("duty/<int:pk>/<slug:action>/", views.shift_action, name="shift_action"),
     path("my/duty/", views.my_duty, name="my_duty"),
+    path("duty/", views.duty_shift_list, name="duty_shift_list"),
     path("contacts/", views.contact_log_list, name="contact_log_list"),
     path("contacts/new/", views.contact_log_create, name="contact_log_create"),
     path("contacts/<int:pk>/", views.contact_log_detail, name="contact_log_detail"),

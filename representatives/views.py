@@ -35,7 +35,12 @@ from congress.keyset import keyset_page
 from congress.models import AuditAction, Region
 from congress.scoping import acting_user, get_visible_or_404, is_staff_or_admin, visible_regions
 from representatives import card_jobs, forms, offline, points, selectors, services
-from representatives.filters import ContactLogFilter, RepresentativeFilter, VoterDelegateFilter
+from representatives.filters import (
+    ContactLogFilter,
+    DutyShiftFilter,
+    RepresentativeFilter,
+    VoterDelegateFilter,
+)
 from representatives.models import (
     ActivityStatus,
     CongressLevel,
@@ -795,6 +800,30 @@ def points_ranking(request: HttpRequest) -> HttpResponse:
 
 
 # --- duty (the representative's own view) -------------------------------------------------
+
+
+@login_required
+def duty_shift_list(request: HttpRequest) -> HttpResponse:
+    """值班记录: the shifts at the stations a staff member sees, newest first, filtered as
+    the API filters them (region, status, dates, 应值班, 到期未值班): the list behind
+    the dashboard's duty figures. Keyset pages on the shifts' area index: no count of
+    a city's shifts of a term. Anyone but staff and administrators: 404 (a
+    representative has 我的值班)."""
+    if not is_staff_or_admin(request.user):
+        raise Http404
+    filterset = DutyShiftFilter(request.GET, queryset=selectors.visible_duty_shifts(request.user))
+    region = filterset.form.cleaned_data.get("region") if filterset.is_valid() else None
+    return render(
+        request,
+        "representatives/duty_shift_list.html",
+        {
+            "page": keyset_page(filterset.qs, request.GET, ordering=("-date", "-pk")),
+            "form": filterset.form,
+            "region": region,
+            "statuses": ShiftStatus.choices,
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @login_required

@@ -31,6 +31,7 @@ from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -490,3 +491,92 @@ def test_a_problem_the_representative_closed_counts_in_its_month(
     )
     rows = table(representatives_panel(november), "activity_top").rows
     assert next(row for row in rows if row[0] == "赵敏")[3] == 0
+
+
+# --- the list behind the duty figures (值班记录) ---------------------------------------
+
+
+def _listed(client: Client, url: str) -> list[tuple[str, int, str]]:
+    """(representative, day, status) of each shift the page lists."""
+    response = client.get(url)
+    assert response.status_code == 200
+    return [(s.representative.name, s.date.day, s.status) for s in response.context["page"]]
+
+
+def test_each_duty_figure_opens_the_shifts_it_counts(
+    client: Client, world: World, district_staff: User, october: October
+) -> None:
+    """The figures' links, followed on the 25th: 7 owed (not 孙丽's cancelled sitting
+    nor her handed-over one, nothing of 临江区 or November), 4 served, and the 2 due
+    and not served (李军's leave, 吴芳's absence) that make the rate 4 of 6."""
+    urls = {figure.key: figure.url for figure in panel_of(district_staff, world).figures}
+    login(client, district_staff)
+    with clock(10, 25):
+        owed = _listed(client, urls["duty_scheduled"])
+        served = _listed(client, urls["duty_served"])
+        missed = _listed(client, urls["duty_rate"])
+    assert owed == [
+        ("吴芳", 28, "scheduled"),
+        ("周杰", 13, "served"),
+        ("吴芳", 12, "absent"),
+        ("李军", 8, "on_leave"),
+        ("李军", 7, "served"),
+        ("陈明", 6, "served"),
+        ("陈明", 5, "served"),
+    ]
+    assert served == [
+        ("周杰", 13, "served"),
+        ("李军", 7, "served"),
+        ("陈明", 6, "served"),
+        ("陈明", 5, "served"),
+    ]
+    assert missed == [("吴芳", 12, "absent"), ("李军", 8, "on_leave")]
+    # After the 28th, 吴芳's shift never recorded is missed too, marked on the page.
+    with clock(10, 29):
+        assert _listed(client, urls["duty_rate"])[0] == ("吴芳", 28, "scheduled")
+        assert "到期未登记" in client.get(urls["duty_rate"]).content.decode()
+
+
+def test_the_list_is_the_viewer_s_stations_only(
+    client: Client, world: World, district_staff: User, city_staff: User, october: October
+) -> None:
+    login(client, district_staff)
+    everything = _listed(client, reverse("duty_shift_list"))
+    assert len(everything) == 10  # 新浦's nine October sittings and November's
+    assert "孙悦" not in {name for name, _day, _status in everything}
+    # Another district's region named in the query finds none of its shifts.
+    assert _listed(client, reverse("duty_shift_list") + f"?region={world.other_district.pk}") == []
+    login(client, city_staff)
+    assert len(_listed(client, reverse("duty_shift_list"))) == 13
+
+
+def test_a_bad_date_is_said_and_the_list_stays(
+    client: Client, world: World, district_staff: User, october: October
+) -> None:
+    login(client, district_staff)
+    response = client.get(reverse("duty_shift_list") + "?start=2026-13-45&status=served")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="filter-errors"' in html and "起" in html
+    # The valid filters still apply.
+    assert {s.status for s in response.context["page"]} == {"served"}
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(reverse("duty_shift_list") + "?start=2026-13-45").content.decode()
+    assert "Duty records" in english and "ignored" in english
+
+
+def test_the_list_s_queries_do_not_grow_with_its_rows(
+    client: Client, world: World, district_staff: User, october: October
+) -> None:
+    login(client, district_staff)
+    url = reverse("duty_shift_list") + f"?region={world.district.pk}&owed=true"
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    with clock(10, 1):
+        for day in range(1, 29):
+            if day not in (5, 6):  # 陈明's own sittings
+                _shift(october.station, october.chen, day, district_staff)
+    with CaptureQueriesContext(connection) as many:
+        rows = _listed(client, url)
+    assert len(rows) > 30
+    assert len(many) == len(few)

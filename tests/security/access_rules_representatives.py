@@ -422,6 +422,7 @@ RULES: dict[str, Rule] = {
     "points_ranking": manager_page(),
     # Duty
     "my_duty": page(only(REPS), args=reps_exist),
+    "duty_shift_list": manager_page(),
     "shift_action": Rule(
         (
             Case("get", signed_in(NOT_ALLOWED), _with(IN["shift"], action="take_leave")),
