@@ -806,18 +806,25 @@ def points_ranking(request: HttpRequest) -> HttpResponse:
 def duty_shift_list(request: HttpRequest) -> HttpResponse:
     """值班记录: the shifts at the stations a staff member sees, newest first, filtered as
     the API filters them (region, status, dates, 应值班, 到期未值班): the list behind
-    the dashboard's duty figures. Keyset pages on the shifts' area index: no count of
-    a city's shifts of a term. Anyone but staff and administrators: 404 (a
-    representative has 我的值班)."""
+    the dashboard's duty figures. Without a region, a staff member's own (when they
+    have one). Keyset pages on the shifts' area index: no count of a city's shifts of
+    a term. Anyone but staff and administrators: 404 (a representative has 我的值班)."""
     if not is_staff_or_admin(request.user):
         raise Http404
-    filterset = DutyShiftFilter(request.GET, queryset=selectors.visible_duty_shifts(request.user))
+    params = request.GET.copy()
+    own = list(request.user.staff_regions)
+    if not params.get("region") and len(own) == 1:
+        # Staff of one region read their own representatives' shifts, the dashboard's
+        # set, on the shifts' area index (their stations' shifts of every region,
+        # newest first, were a walk back through the whole province's dates).
+        params["region"] = str(own[0].pk)
+    filterset = DutyShiftFilter(params, queryset=selectors.visible_duty_shifts(request.user))
     region = filterset.form.cleaned_data.get("region") if filterset.is_valid() else None
     return render(
         request,
         "representatives/duty_shift_list.html",
         {
-            "page": keyset_page(filterset.qs, request.GET, ordering=("-date", "-pk")),
+            "page": keyset_page(filterset.qs, params, ordering=("-date", "-pk")),
             "form": filterset.form,
             "region": region,
             "statuses": ShiftStatus.choices,

@@ -543,6 +543,9 @@ def test_the_list_is_the_viewer_s_stations_only(
     login(client, district_staff)
     everything = _listed(client, reverse("duty_shift_list"))
     assert len(everything) == 10  # 新浦's nine October sittings and November's
+    # Without a region, the staff's own: the same rows as asking for it.
+    own = reverse("duty_shift_list") + f"?region={world.district.pk}"
+    assert _listed(client, own) == everything
     assert "孙悦" not in {name for name, _day, _status in everything}
     # Another district's region named in the query finds none of its shifts.
     assert _listed(client, reverse("duty_shift_list") + f"?region={world.other_district.pk}") == []
