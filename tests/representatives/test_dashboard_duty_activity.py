@@ -531,6 +531,14 @@ def test_each_duty_figure_opens_the_shifts_it_counts(
         ("陈明", 5, "served"),
     ]
     assert missed == [("吴芳", 12, "absent"), ("李军", 8, "on_leave")]
+    # The API filters the same way.
+    query = f"region={world.district.pk}&start=2026-10-01&end=2026-10-31"
+    with clock(10, 25):
+        api = {
+            name: client.get(f"/api/v1/duty-shifts/?{query}&{name}=true").json()["count"]
+            for name in ("owed", "missed")
+        }
+    assert api == {"owed": 7, "missed": 2}
     # After the 28th, 吴芳's shift never recorded is missed too, marked on the page.
     with clock(10, 29):
         assert _listed(client, urls["duty_rate"])[0] == ("吴芳", 28, "scheduled")
