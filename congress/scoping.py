@@ -46,6 +46,15 @@ def is_staff_or_admin(user: AnyUser) -> bool:
     return bool(user.is_authenticated and (user.is_superuser or user.is_congress_staff))
 
 
+def only_staff_region(user: AnyUser) -> Region | None:
+    """The one region a staff member serves, or ``None`` (an administrator, someone
+    with several regions or none): the region a list without one reads by default."""
+    if not user.is_authenticated or user.is_superuser:
+        return None
+    regions = list(user.staff_regions)
+    return regions[0] if len(regions) == 1 else None
+
+
 def _staff_scope(user: AnyUser, within: Callable[[Region], Q]) -> Q | None:
     """The OR of ``within(region)`` over the user's staff regions; ``None`` for
     "everything" (administrators), a filter matching nothing for anyone else."""

@@ -41,7 +41,7 @@ from django.utils.translation import gettext_lazy as _
 
 from congress.areas import area_q
 from congress.models import Region
-from congress.scoping import AnyUser, is_staff_or_admin
+from congress.scoping import AnyUser, is_staff_or_admin, only_staff_region
 from representatives import selectors
 from representatives.models import (
     ActivityKind,
@@ -242,9 +242,8 @@ def ranking_list(
     ``level`` if given. With one region, the sources with area columns read its
     records only (``count_records``)."""
     people = selectors.visible_representatives(user).filter(serving=True)
-    if region is None and user.is_authenticated and not user.is_superuser:
-        staff = list(user.staff_regions)
-        region = staff[0] if len(staff) == 1 else None
+    if region is None:
+        region = only_staff_region(user)
     if region is not None:
         people = people.filter(area_q(region))
     if level:
@@ -331,7 +330,7 @@ def _duty_tally(
         .order_by()
         .annotate(point_holder=F("representative_id"), point_code=code)
         .values("point_holder", "point_code")
-        # COUNT(*): the (area_N, date, status, representative) index answers alone.
+        # COUNT(*): the (area_N, date, id, status, representative) index answers alone.
         .annotate(point_count=Count("*"))
     )
 

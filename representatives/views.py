@@ -32,8 +32,14 @@ from congress.audit import audit_record
 from congress.errors import DomainError
 from congress.form_steps import post_step, submit
 from congress.keyset import keyset_page
-from congress.models import AuditAction, Region, User
-from congress.scoping import acting_user, get_visible_or_404, is_staff_or_admin, visible_regions
+from congress.models import AuditAction, Region
+from congress.scoping import (
+    acting_user,
+    get_visible_or_404,
+    is_staff_or_admin,
+    only_staff_region,
+    visible_regions,
+)
 from representatives import card_jobs, forms, offline, points, selectors, services
 from representatives.filters import (
     ContactLogFilter,
@@ -802,24 +808,21 @@ def points_ranking(request: HttpRequest) -> HttpResponse:
 # --- duty (the representative's own view) -------------------------------------------------
 
 
-@login_required
+@manager_required
 def duty_shift_list(request: HttpRequest) -> HttpResponse:
     """值班记录: the shifts at the stations a staff member sees, newest first, filtered as
     the API filters them (region, status, dates, 应值班, 到期未值班): the list behind
     the dashboard's duty figures. Without a region, a staff member's own (when they
     have one). Keyset pages on the shifts' area index: no count of a city's shifts of
     a term. Anyone but staff and administrators: 404 (a representative has 我的值班)."""
-    user = request.user
-    if not isinstance(user, User) or not is_staff_or_admin(user):
-        raise Http404
     params = request.GET.copy()
-    own = list(user.staff_regions)
-    if not params.get("region") and len(own) == 1:
+    own = only_staff_region(request.user)
+    if not params.get("region") and own is not None:
         # Staff of one region read their own representatives' shifts, the dashboard's
         # set, on the shifts' area index (their stations' shifts of every region,
         # newest first, were a walk back through the whole province's dates).
-        params["region"] = str(own[0].pk)
-    filterset = DutyShiftFilter(params, queryset=selectors.visible_duty_shifts(user))
+        params["region"] = str(own.pk)
+    filterset = DutyShiftFilter(params, queryset=selectors.visible_duty_shifts(request.user))
     region = filterset.form.cleaned_data.get("region") if filterset.is_valid() else None
     return render(
         request,
