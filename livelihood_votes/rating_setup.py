@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from congress.api.enums import register_api_enums
 from congress.loop import CaseType, register_case_type
+from congress.loop.handling import RatingSource, register_rating_source
 from congress.registry import (
     DemoBuilder,
     NavItem,
@@ -20,8 +21,10 @@ from congress.registry import (
     register_nav,
 )
 from livelihood_votes.models.ratings import RatingStatus, RectificationStatus
+from livelihood_votes.projects.workflow import REPORT_CASE
 from livelihood_votes.ratings import conf, demo
 from livelihood_votes.ratings import outcomes as _rules  # noqa: F401 - registers the rules
+from livelihood_votes.ratings.handling_ratings import project_handling_ratings
 from livelihood_votes.ratings.workflow import (
     ACTION_LABELS,
     CYCLE_CASE,
@@ -64,6 +67,9 @@ register_case_type(
         on_steps_changed=_rectification_changed,
     )
 )
+# The year-end marks count as ratings of the responsible department's reported work
+# (the departments' league; ratings/handling_ratings.py).
+register_rating_source(RatingSource(REPORT_CASE, project_handling_ratings))
 register_labels(case_type=RATING_CASE, actions=ACTION_LABELS, statuses=dict(RatingStatus.choices))
 register_labels(case_type=PROJECT_CASE, actions=ACTION_LABELS)
 register_labels(case_type=CYCLE_CASE, actions=ACTION_LABELS)

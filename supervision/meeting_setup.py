@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from congress.api.enums import register_api_enums
 from congress.loop import CaseType, register_case_type
+from congress.loop.handling import RatingSource, register_rating_source
 from congress.registry import (
     DemoBuilder,
     HomeCard,
@@ -24,6 +25,7 @@ from congress.registry import (
 from congress.scoping import is_staff_or_admin
 from congress.workdays import Deadline
 from supervision.meetings import cards, conf, demo
+from supervision.meetings.handling_ratings import report_handling_ratings
 from supervision.meetings.workflow import (
     ACTION_LABELS,
     DRAFT_CASE,
@@ -123,6 +125,9 @@ register_case_type(
         generic_actions=frozenset({"progress", "accept"}),
     )
 )
+# The members' satisfaction marks count as ratings of the reporting body's report (the
+# departments' league; meetings/handling_ratings.py).
+register_rating_source(RatingSource(REPORT_CASE, report_handling_ratings))
 register_labels(case_type=OPINION_CASE, actions=ACTION_LABELS, statuses=dict(OpinionStatus.choices))
 register_labels(case_type=MEETING_CASE, actions=ACTION_LABELS, statuses=dict(MeetingStatus.choices))
 register_labels(case_type=REPORT_CASE, actions=ACTION_LABELS, statuses=dict(ReportStatus.choices))

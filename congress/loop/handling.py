@@ -11,8 +11,9 @@ for one row; ``_move`` takes the row's old share out and puts its new one in.
 The ratings of a department's answers (docs/dashboard.md, "承办单位") are not a
 function of the assignment's row: a case type calls ``handling_rated`` in the same
 transaction as the rating, naming the assignment whose answer was rated, and the
-rating counts in its month on that assignment's department, area and case type.
-Each case type also registers a ``RatingSource`` (in its app's ``setup.py``) that
+rating counts in its month on that assignment's department, area and case type (a
+vote by secret ballot calls ``handling_marks_rated`` when its box closes: each mark
+one rating). Each case type also registers a ``RatingSource`` (in its app's ``setup.py``) that
 finds the same ratings again in its own tables, so that the rebuild and ``--check``
 recount them (the core imports no feature app).
 """
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain, islice
 from typing import Any
@@ -33,6 +34,7 @@ from django.utils import timezone
 
 from congress.loop import recount
 from congress.models import HANDLING_FIGURES, Assignment, AssignmentStatus, HandlingCount
+from congress.models import Rating as BallotRating
 from congress.workdays import workdays_between
 
 FINISHED_STATUSES = (AssignmentStatus.REPLIED, AssignmentStatus.CLOSED)
@@ -163,6 +165,38 @@ def handling_rated(
     key = _rating_key({name: getattr(assignment, name) for name in _KEY_FIELDS}, at)
     if key is not None:
         _add(key, _rating_facts(satisfied, unsatisfied), sign=1)
+
+
+def marks_rated(marks: Mapping[str, int]) -> tuple[int, int]:
+    """A secret ballot's marks on one answer (``box.counts["marks"]`` of its option):
+    each mark is one rating. (满意 + 基本满意, 不满意)."""
+    satisfied = marks.get(BallotRating.SATISFIED, 0) + marks.get(BallotRating.BASIC, 0)
+    return satisfied, marks.get(BallotRating.DISSATISFIED, 0)
+
+
+def handling_marks_rated(
+    *, assignment: Assignment, marks: Mapping[str, int], at: datetime.datetime
+) -> None:
+    """A vote by secret ballot (满意度测评) rated the answer of ``assignment``: every
+    mark given counts as one rating, as ``handling_rated`` counts one, in the month of
+    ``at`` (the close of the box). Call it in the transaction that closes the box."""
+    satisfied, unsatisfied = marks_rated(marks)
+    key = _rating_key({name: getattr(assignment, name) for name in _KEY_FIELDS}, at)
+    if key is not None and satisfied + unsatisfied:
+        facts = {"rated": satisfied + unsatisfied, "satisfied": satisfied}
+        _add(key, {**facts, "unsatisfied": unsatisfied}, sign=1)
+
+
+def marked_ratings(
+    assignment: int, at: datetime.datetime, marks: Mapping[str, int]
+) -> Iterator[Rating]:
+    """The ratings ``handling_marks_rated`` counted, one per mark (a ``RatingSource``'s
+    ``ratings()`` for a vote)."""
+    satisfied, unsatisfied = marks_rated(marks)
+    for n in range(satisfied + unsatisfied):
+        yield Rating(
+            assignment=assignment, at=at, satisfied=n < satisfied, unsatisfied=n >= satisfied
+        )
 
 
 def _ratings_counted() -> Iterator[tuple[Key, dict[str, int]]]:

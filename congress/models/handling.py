@@ -30,7 +30,8 @@ from congress.models.regions import Region
 
 # The assignment's share (a function of its row, moved by ``_move``).
 SHARE_FIGURES = ("finished", "on_time", "workdays")
-# The ratings given to the department's answers (added by ``handling_rated``).
+# The ratings given to the department's answers (added by ``handling_rated`` and
+# ``handling_marks_rated``).
 RATING_FIGURES = ("rated", "satisfied", "unsatisfied")
 HANDLING_FIGURES = SHARE_FIGURES + RATING_FIGURES
 

@@ -42,6 +42,7 @@ from livelihood_votes.models.ratings import (
 )
 from livelihood_votes.ratings import conf, selectors
 from livelihood_votes.ratings import outcomes as _rules  # noqa: F401 - registers the rules
+from livelihood_votes.ratings.handling_ratings import projects_rated
 from livelihood_votes.ratings.workflow import (
     CYCLE_CASE,
     PROJECT_CASE,
@@ -201,19 +202,20 @@ def rating_close(*, rating: RatingRound, by: User | None) -> RatingRound:
             )
         box = ballots.box_close(box=locked.box, by=by)
         decided = outcomes.outcome(box, locked.outcome_rule)
+        closed_at = timezone.now()
         apply_transition(
             instance=locked,
             transitions=RATING_TRANSITIONS,
             action="rating_close",
             by=by,
             case_type=RATING_CASE,
-            updates={"closed_at": timezone.now()},
+            updates={"closed_at": closed_at},
             data={"counts": box.counts, "rule": locked.outcome_rule},
         )
         projects = Project.objects.select_related("department", "cycle__region").in_bulk(
             [item.option for item in decided]
         )
-        RatingResult.objects.bulk_create(
+        results = RatingResult.objects.bulk_create(
             [
                 RatingResult(
                     round=locked,
@@ -226,6 +228,10 @@ def rating_close(*, rating: RatingRound, by: User | None) -> RatingRound:
                 for item in decided
             ]
         )
+        for result in results:
+            result.project = projects[result.project_id]
+        # Each mark is a rating of the responsible department's work (the league's 满意率).
+        projects_rated(results=results, at=closed_at)
         for item in decided:
             _rated(projects[item.option], item.decision, locked, by)
         _tell_the_electorate(locked)

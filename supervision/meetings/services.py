@@ -47,6 +47,7 @@ from congress.scoping import (
 from congress.uploads import CleanUpload
 from congress.workflow import apply_transition, record_event
 from supervision.meetings import conf
+from supervision.meetings.handling_ratings import report_rated
 from supervision.meetings.workflow import (
     DRAFT_CASE,
     EVALUATION_CASE,
@@ -590,6 +591,8 @@ def evaluation_close(*, vote: EvaluationVote, by: User | None) -> EvaluationVote
             updates={"outcome": decision, "flagged_for_inquiry": flagged},
             data={"outcome": decision, "counts": box.counts},
         )
+        # Each mark is a rating of the reporting body's report (the league's 满意率).
+        report_rated(item=item, box=box)
         if decision == Rating.DISSATISFIED and item.department is not None:
             loop.assignment_create(
                 case_type=RE_REPORT_CASE,

@@ -1,0 +1,67 @@
+"""The members' satisfaction vote (满意度测评) on a report as ratings of the reporting
+body, for the departments' league (docs/dashboard.md, "承办单位"): what
+``evaluation_close`` tells the engine (``handling_marks_rated``) and what the engine's
+rebuild finds again here (``RatingSource``, registered in ``meeting_setup.py``).
+
+The rated answer is the report: its assignment is the reporting body's loop item of
+the report (case type ``supervision.meeting_report``; a report made again after 不满意
+is an item of its own, with its own). Every member's mark counts as one rating (满意
+and 基本满意 satisfied, 不满意 unsatisfied), in the month of the close, as the marks
+the close published. A report without that loop item (made before the stages were
+tracked) is no department's rating.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from congress.loop.handling import Rating, handling_marks_rated, marked_ratings
+from congress.models import Assignment
+from congress.models.ballots import BallotBox
+from supervision.meetings.workflow import REPORT_CASE
+from supervision.models.meetings import AgendaItem, EvaluationVote, VoteStatus
+
+
+def rated_assignment(item: AgendaItem, at: datetime.datetime) -> Assignment | None:
+    """The reporting body's loop item of ``item``'s report as of ``at`` (see above); one
+    query."""
+    if item.department_id is None:
+        return None
+    return (
+        Assignment.objects.filter(
+            case_type=REPORT_CASE,
+            case_id=item.pk,
+            department_id=item.department_id,
+            assigned_at__lte=at,
+        )
+        .order_by("-assigned_at", "-pk")
+        .first()
+    )
+
+
+def _marks(box: BallotBox, item: AgendaItem) -> Mapping[str, int]:
+    """The marks the close published for the box's one option, the report (its item)."""
+    counts: dict[str, Any] = box.counts or {}
+    marks: Mapping[str, int] = counts.get("marks", {}).get(str(item.pk), {})
+    return marks
+
+
+def report_rated(*, item: AgendaItem, box: BallotBox) -> None:
+    """Tell the engine the marks of the vote on ``item``'s report, ``box`` just closed
+    (in the close's transaction)."""
+    step = None if box.closed_at is None else rated_assignment(item, box.closed_at)
+    if step is not None and box.closed_at is not None:
+        handling_marks_rated(assignment=step, marks=_marks(box, item), at=box.closed_at)
+
+
+def report_handling_ratings() -> Iterator[Rating]:
+    """Every closed vote's marks, on the rated loop items. Cost: one query per vote (a
+    repair, not a page)."""
+    votes = EvaluationVote.objects.filter(status=VoteStatus.CLOSED).select_related("item", "box")
+    for vote in votes.order_by("pk"):
+        at = vote.box.closed_at
+        step = None if at is None else rated_assignment(vote.item, at)
+        if step is not None and at is not None:
+            yield from marked_ratings(step.pk, at, _marks(vote.box, vote.item))
