@@ -25,7 +25,7 @@ from congress.registry import (
 from congress.scoping import is_staff_or_admin
 from congress.workdays import Deadline
 from supervision.meetings import cards, conf, demo
-from supervision.meetings.handling_ratings import report_handling_ratings
+from supervision.meetings.handling_ratings import question_rating_rows, report_handling_ratings
 from supervision.meetings.workflow import (
     ACTION_LABELS,
     DRAFT_CASE,
@@ -33,6 +33,7 @@ from supervision.meetings.workflow import (
     MEETING_CASE,
     MEMBERS_CASE,
     OPINION_CASE,
+    QUESTION_CASE,
     RE_REPORT_CASE,
     REPORT_CASE,
 )
@@ -128,6 +129,8 @@ register_case_type(
 # The members' satisfaction marks count as ratings of the reporting body's report (the
 # departments' league; meetings/handling_ratings.py).
 register_rating_source(RatingSource(REPORT_CASE, report_handling_ratings))
+# The asker's satisfaction with an official's answer at an inquiry: on no loop item.
+register_rating_source(RatingSource(QUESTION_CASE, rows=question_rating_rows))
 register_labels(case_type=OPINION_CASE, actions=ACTION_LABELS, statuses=dict(OpinionStatus.choices))
 register_labels(case_type=MEETING_CASE, actions=ACTION_LABELS, statuses=dict(MeetingStatus.choices))
 register_labels(case_type=REPORT_CASE, actions=ACTION_LABELS, statuses=dict(ReportStatus.choices))

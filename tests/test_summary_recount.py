@@ -97,7 +97,7 @@ def _steps_one_by_one() -> dict[Any, dict[str, int]]:
             for name, n in share[1].items():
                 rows[share[0]][name] += n
     for source in handling.rating_sources():
-        for rating in source.ratings():
+        for rating in source.ratings() if source.ratings is not None else ():
             step = Assignment.objects.get(pk=rating.assignment)
             area = step.area_3 or step.area_2 or step.area_1 or step.area_0
             if step.department_id is None or area is None:

@@ -121,10 +121,11 @@ class RatingSource:
     first day of the rating's local month, ``TruncMonth(…, output_field=DateField())``),
     ``satisfied`` and ``unsatisfied`` (0 or 1). They carry the key rather than the
     assignment's id: a join back to the steps, on a planner's estimate of a few rows,
-    was a nested loop over every step (docs/benchmarks.md)."""
+    was a nested loop over every step (docs/benchmarks.md). A case type whose ratings
+    are on no assignment (``handling_rated_on``) gives ``rows()`` only."""
 
     case_type: str
-    ratings: Callable[[], Iterable[Rating]]
+    ratings: Callable[[], Iterable[Rating]] | None = None
     rows: Callable[[], Sequence[QuerySet[Any]]] | None = None
 
 
@@ -167,6 +168,24 @@ def handling_rated(
         _add(key, _rating_facts(satisfied, unsatisfied), sign=1)
 
 
+def handling_rated_on(
+    *,
+    department_id: int,
+    area_id: int,
+    case_type: str,
+    satisfied: bool,
+    unsatisfied: bool,
+    at: datetime.datetime,
+    sign: int = 1,
+) -> None:
+    """A rating of a department's answer given on no loop item (an official's answer at
+    an inquiry): counted on the department, area and case type named, in the month of
+    ``at``; ``sign=-1`` takes a corrected rating back out, in its own month."""
+    month = timezone.localdate(at).replace(day=1)
+    key = (department_id, area_id, month, case_type)
+    _add(key, _rating_facts(satisfied, unsatisfied), sign=sign)
+
+
 def marks_rated(marks: Mapping[str, int]) -> tuple[int, int]:
     """A secret ballot's marks on one answer (``box.counts["marks"]`` of its option):
     each mark is one rating. (满意 + 基本满意, 不满意)."""
@@ -203,8 +222,8 @@ def _ratings_counted() -> Iterator[tuple[Key, dict[str, int]]]:
     """The ratings of the case types that give no ``rows()``, keyed as
     ``handling_rated`` keys them. Cost: each source's reads (streamed), and one read
     of the rated assignments per 5,000 ratings."""
-    sources = [source for source in rating_sources() if source.rows is None]
-    ratings = chain.from_iterable(source.ratings() for source in sources)
+    found = [source.ratings for source in rating_sources() if source.rows is None]
+    ratings = chain.from_iterable(ratings() for ratings in found if ratings is not None)
     while chunk := list(islice(ratings, 5000)):
         assignments = {
             row["pk"]: row

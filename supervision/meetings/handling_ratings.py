@@ -9,6 +9,13 @@ is an item of its own, with its own). Every member's mark counts as one rating (
 and 基本满意 satisfied, 不满意 unsatisfied), in the month of the close, as the marks
 the close published. A report without that loop item (made before the stages were
 tracked) is no department's rating.
+
+An official's answer at an inquiry (专题询问) rated by the asker is a rating of the
+answering department (应询单位) that is on no loop item: it counts once, on the
+department, the meeting's region and the case type ``supervision.inquiry_answer``, in
+the month the satisfaction was recorded; changed or cleared later, the old rating
+leaves its month and the new one counts in the month of the change
+(``handling_rated_on``). A question without an answering department rates nobody.
 """
 
 from __future__ import annotations
@@ -17,11 +24,22 @@ import datetime
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from congress.loop.handling import Rating, handling_marks_rated, marked_ratings
+from django.db.models import Case, DateField, F, QuerySet, Value, When
+from django.db.models.functions import Coalesce, TruncMonth
+
+from congress.loop.handling import (
+    Rating,
+    handling_marks_rated,
+    handling_rated_on,
+    marked_ratings,
+)
 from congress.models import Assignment
 from congress.models.ballots import BallotBox
-from supervision.meetings.workflow import REPORT_CASE
-from supervision.models.meetings import AgendaItem, EvaluationVote, VoteStatus
+from congress.models.ballots import Rating as Mark
+from supervision.meetings.workflow import QUESTION_CASE, REPORT_CASE
+from supervision.models.meetings import AgendaItem, EvaluationVote, Question, VoteStatus
+
+SATISFIED = (Mark.SATISFIED, Mark.BASIC)
 
 
 def rated_assignment(item: AgendaItem, at: datetime.datetime) -> Assignment | None:
@@ -65,3 +83,38 @@ def report_handling_ratings() -> Iterator[Rating]:
         step = None if at is None else rated_assignment(vote.item, at)
         if step is not None and at is not None:
             yield from marked_ratings(step.pk, at, _marks(vote.box, vote.item))
+
+
+def question_rated(*, before: Question | None, after: Question) -> None:
+    """Tell the engine a question's satisfaction as recorded (``before``: the row as it
+    was, ``None`` for a new question), in the transaction that records it: the old
+    rating out and the new one in when the satisfaction changed."""
+    if before is not None and before.satisfaction == after.satisfaction:
+        return
+    for row, sign in ((before, -1), (after, 1)):
+        if row is None or not row.satisfaction or row.department_id is None:
+            continue
+        handling_rated_on(
+            department_id=row.department_id,
+            area_id=row.item.region_id,
+            case_type=QUESTION_CASE,
+            satisfied=row.satisfaction in SATISFIED,
+            unsatisfied=row.satisfaction == Mark.DISSATISFIED,
+            at=row.rated_at or row.created_at,
+            sign=sign,
+        )
+
+
+def question_rating_rows() -> list[QuerySet[Any]]:
+    """Every rated question as the row the engine's rebuild counts (``RatingSource.rows``):
+    the answering department, the meeting's region, the month of the rating."""
+    rated = Question.objects.filter(department__isnull=False).exclude(satisfaction="")
+    return [
+        rated.annotate(
+            rated_department=F("department_id"),
+            rated_area=F("item__region_id"),
+            month=TruncMonth(Coalesce("rated_at", "created_at"), output_field=DateField()),
+            satisfied=Case(When(satisfaction__in=SATISFIED, then=Value(1)), default=Value(0)),
+            unsatisfied=Case(When(satisfaction=Mark.DISSATISFIED, then=Value(1)), default=Value(0)),
+        ).values("rated_department", "rated_area", "month", "satisfied", "unsatisfied")
+    ]

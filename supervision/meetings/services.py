@@ -47,7 +47,7 @@ from congress.scoping import (
 from congress.uploads import CleanUpload
 from congress.workflow import apply_transition, record_event
 from supervision.meetings import conf
-from supervision.meetings.handling_ratings import report_rated
+from supervision.meetings.handling_ratings import question_rated, report_rated
 from supervision.meetings.workflow import (
     DRAFT_CASE,
     EVALUATION_CASE,
@@ -665,10 +665,12 @@ def question_record(
             text=text.strip(),
             answer=answer.strip(),
             satisfaction=satisfaction,
+            rated_at=timezone.now() if satisfaction else None,
             follow_up_of=follow_up_of,
             asked_by=member,
             created_by=by,
         )
+        question_rated(before=None, after=question)
         record_event(
             case_type=MEETING_CASE,
             case_id=item.meeting_id,
@@ -688,9 +690,15 @@ def question_answer(
     if satisfaction and satisfaction not in Rating.values:
         raise RuleViolation(_("未知的满意度。"))
     with transaction.atomic():
+        before = Question.objects.select_for_update().select_related("item").get(pk=question.pk)
+        rated_at = before.rated_at
+        if satisfaction != before.satisfaction:
+            rated_at = timezone.now() if satisfaction else None
         Question.objects.filter(pk=question.pk).update(
-            answer=answer.strip(), satisfaction=satisfaction
+            answer=answer.strip(), satisfaction=satisfaction, rated_at=rated_at
         )
+        question.refresh_from_db()
+        question_rated(before=before, after=question)
         record_event(
             case_type=MEETING_CASE,
             case_id=question.item.meeting_id,
@@ -698,7 +706,6 @@ def question_answer(
             by=by,
             data={"question": question.pk},
         )
-    question.refresh_from_db()
     return question
 
 

@@ -21,6 +21,9 @@ MEMBERS_CASE = "supervision.report_to_members"
 # After 不满意: rectify and report again at a later meeting (case id: the agenda item).
 RE_REPORT_CASE = "supervision.re_report"
 EVALUATION_CASE = "supervision.evaluation_vote"
+# An official's answer at an inquiry rated by the asker: no loop item, a case type of
+# the departments' league only (meetings/handling_ratings.py; case id: the question).
+QUESTION_CASE = "supervision.inquiry_answer"
 # 审议意见 and its handling report: a loop item of the body (case id: the opinion).
 OPINION_CASE = "supervision.review_opinion"
 

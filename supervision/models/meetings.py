@@ -260,6 +260,9 @@ class Question(models.Model):
         blank=True,
     )
     satisfaction = models.CharField(_("满意度"), max_length=16, blank=True, choices=Rating.choices)
+    # When the satisfaction was recorded (or last changed): the month it counts in the
+    # departments' league (meetings/handling_ratings.py).
+    rated_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -9,6 +9,9 @@ reports again at the next meeting, an item of its own; its vote: 2 满意, 4 不
 On the body's row of the reports' case type, in the month of the closes: 24 ratings,
 15 satisfied (10 + 3 + 2), 9 unsatisfied (5 + 4) → 满意率 62.5%. The staff's loop
 item of sending the report to the members is nobody's report and is not rated.
+
+At an inquiry, the askers' satisfaction with the officials' answers rates the answering
+department (no loop item): see the second test.
 """
 
 from __future__ import annotations
@@ -20,8 +23,8 @@ from django.utils import timezone
 
 from congress.models import HandlingCount, User
 from supervision.meetings import services
-from supervision.meetings.workflow import REPORT_CASE
-from supervision.models.meetings import EvaluationVote
+from supervision.meetings.workflow import QUESTION_CASE, REPORT_CASE
+from supervision.models.meetings import EvaluationVote, ItemKind, Question
 from tests.conftest import World
 from tests.league_support import departments_panel, league_row, recounted_the_same
 from tests.supervision.test_meeting_services import (  # noqa: F401 - the fixtures
@@ -31,6 +34,7 @@ from tests.supervision.test_meeting_services import (  # noqa: F401 - the fixtur
     ballot_keys,
     cast_all,
     members,
+    schedule,
     vote_on,
 )
 
@@ -58,3 +62,58 @@ def test_every_mark_on_a_report_rates_the_reporting_body(
     panel = departments_panel(client, district_staff, month)
     row = league_row(panel, "海州区交通运输局")
     assert row[5] == "62.5%"
+
+
+def test_an_askers_satisfaction_rates_the_answering_department(
+    client: Client, world: World, district_staff: User
+) -> None:
+    """At 海州区's inquiry, with 海州区交通运输局 answering:
+
+    | question | recorded | later | counts |
+    | --- | --- | --- | --- |
+    | 何时完工？ | 满意 | | satisfied |
+    | 追问：资金落实了吗？ | 不满意 | corrected to 基本满意 | satisfied (the 不满意 taken out) |
+    | 占道施工怎么管？ | 不满意 | | unsatisfied |
+    | 工期为何拖延？ | (none) | answered, 基本满意 | satisfied |
+    | 公交站何时恢复？ | 满意 | answered again, cleared | nothing |
+    | 群众怎样监督？ (no department) | 满意 | | nothing |
+
+    4 ratings, 3 satisfied, 1 unsatisfied → 满意率 75.0%.
+    """
+    meeting = schedule(world, district_staff)
+    inquiry = services.agenda_add(
+        meeting=meeting, kind=ItemKind.INQUIRY, title="交通建设专题询问", by=district_staff
+    )
+
+    def ask(text: str, satisfaction: str = "", **extra: object) -> Question:
+        fields = {"department": world.department, **extra}
+        return services.question_record(
+            item=inquiry,
+            asker="王委员",
+            respondent="局长",
+            text=text,
+            answer="正在推进。",
+            satisfaction=satisfaction,
+            by=district_staff,
+            **fields,  # type: ignore[arg-type]
+        )
+
+    first = ask("何时完工？", S)
+    follow = ask("资金落实了吗？", D, follow_up_of=first)
+    ask("占道施工怎么管？", D)
+    late = ask("工期为何拖延？")
+    cleared = ask("公交站何时恢复？", S)
+    ask("群众怎样监督？", S, department=None)
+    services.question_answer(question=follow, answer="已落实。", satisfaction=B, by=district_staff)
+    services.question_answer(question=late, answer="因雨季。", satisfaction=B, by=district_staff)
+    services.question_answer(question=cleared, answer="下月恢复。", by=district_staff)
+
+    month = timezone.localdate().replace(day=1)
+    rows = HandlingCount.objects.filter(case_type=QUESTION_CASE)
+    assert [
+        (r.department_id, r.area_id, r.month, r.rated, r.satisfied, r.unsatisfied) for r in rows
+    ] == [(world.department.pk, world.district.pk, month, 4, 3, 1)]
+    recounted_the_same(rows)  # from the questions themselves
+    panel = departments_panel(client, district_staff, month)
+    row = league_row(panel, "海州区交通运输局")
+    assert row[5] == "75.0%"
