@@ -16,9 +16,20 @@ from congress.models import HandlingCount, User
 from tests.conftest import login
 
 
-def recounted_the_same(rows: QuerySet[HandlingCount]) -> None:
-    """The summary agrees with the ratings' tables, and ``rows``' ratings wiped and
-    counted again from those tables come out the same."""
+def rated_rows() -> list[tuple[int, str, datetime.date, int, int, int]]:
+    """The summary's rows with ratings: (department, case type, month, rated, satisfied,
+    unsatisfied)."""
+    rows = HandlingCount.objects.filter(rated__gt=0).order_by("department", "case_type", "month")
+    return [
+        (r.department_id, r.case_type, r.month, r.rated, r.satisfied, r.unsatisfied) for r in rows
+    ]
+
+
+def recounted_the_same(rows: QuerySet[HandlingCount] | None = None) -> None:
+    """The summary agrees with the ratings' tables, and ``rows``' ratings (else every
+    row's) wiped and counted again from those tables come out the same."""
+    if rows is None:
+        rows = HandlingCount.objects.filter(rated__gt=0)
     assert handling_counts_differences() == {}
     rows.update(rated=0, satisfied=0, unsatisfied=0)
     assert handling_counts_differences() != {}

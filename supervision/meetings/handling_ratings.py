@@ -5,9 +5,11 @@ rebuild finds again here (``RatingSource``, registered in ``meeting_setup.py``).
 
 The rated answer is the report: its assignment is the reporting body's loop item of
 the report (case type ``supervision.meeting_report``; a report made again after 不满意
-is an item of its own, with its own). Every member's mark counts as one rating (满意
-and 基本满意 satisfied, 不满意 unsatisfied), in the month of the close, as the marks
-the close published. A report without that loop item (made before the stages were
+is an item of its own, with its own), or, for a 研究处理情况报告 heard on a later
+agenda, the body's loop item of the review opinion it answers
+(``supervision.review_opinion``). Every member's mark counts as one rating (满意 and
+基本满意 satisfied, 不满意 unsatisfied), in the month of the close, as the marks the
+close published. A report without either loop item (made before the stages were
 tracked) is no department's rating.
 
 An official's answer at an inquiry (专题询问) rated by the asker is a rating of the
@@ -24,7 +26,7 @@ import datetime
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from django.db.models import Case, DateField, F, QuerySet, Value, When
+from django.db.models import Case, DateField, F, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, TruncMonth
 
 from congress.loop.handling import (
@@ -36,8 +38,14 @@ from congress.loop.handling import (
 from congress.models import Assignment
 from congress.models.ballots import BallotBox
 from congress.models.ballots import Rating as Mark
-from supervision.meetings.workflow import QUESTION_CASE, REPORT_CASE
-from supervision.models.meetings import AgendaItem, EvaluationVote, Question, VoteStatus
+from supervision.meetings.workflow import OPINION_CASE, QUESTION_CASE, REPORT_CASE
+from supervision.models.meetings import (
+    AgendaItem,
+    EvaluationVote,
+    Question,
+    ReviewOpinion,
+    VoteStatus,
+)
 
 SATISFIED = (Mark.SATISFIED, Mark.BASIC)
 
@@ -47,10 +55,11 @@ def rated_assignment(item: AgendaItem, at: datetime.datetime) -> Assignment | No
     query."""
     if item.department_id is None:
         return None
+    answered = ReviewOpinion.objects.filter(heard_at_id=item.pk).values("pk")
     return (
         Assignment.objects.filter(
-            case_type=REPORT_CASE,
-            case_id=item.pk,
+            Q(case_type=REPORT_CASE, case_id=item.pk)
+            | Q(case_type=OPINION_CASE, case_id__in=answered),
             department_id=item.department_id,
             assigned_at__lte=at,
         )

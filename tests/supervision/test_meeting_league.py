@@ -10,8 +10,9 @@ On the body's row of the reports' case type, in the month of the closes: 24 rati
 15 satisfied (10 + 3 + 2), 9 unsatisfied (5 + 4) → 满意率 62.5%. The staff's loop
 item of sending the report to the members is nobody's report and is not rated.
 
-At an inquiry, the askers' satisfaction with the officials' answers rates the answering
-department (no loop item): see the second test.
+A 研究处理情况报告 heard at a later meeting rates the body's handling of the review
+opinion, on the opinion's loop item: see the second test. At an inquiry, the askers' satisfaction with the officials' answers rates the answering
+department (no loop item): see the third test.
 """
 
 from __future__ import annotations
@@ -23,10 +24,11 @@ from django.utils import timezone
 
 from congress.models import HandlingCount, User
 from supervision.meetings import services
-from supervision.meetings.workflow import QUESTION_CASE, REPORT_CASE
+from supervision.meetings.workflow import OPINION_CASE, QUESTION_CASE, REPORT_CASE
 from supervision.models.meetings import EvaluationVote, ItemKind, Question
 from tests.conftest import World
-from tests.league_support import departments_panel, league_row, recounted_the_same
+from tests.league_support import departments_panel, league_row, rated_rows, recounted_the_same
+from tests.supervision.test_meeting_opinions import heard_report
 from tests.supervision.test_meeting_services import (  # noqa: F401 - the fixtures
     B,
     D,
@@ -54,14 +56,43 @@ def test_every_mark_on_a_report_rates_the_reporting_body(
     services.evaluation_close(vote=second, by=district_staff)
 
     month = timezone.localdate().replace(day=1)
-    rows = HandlingCount.objects.filter(rated__gt=0)
-    assert [
-        (r.department_id, r.case_type, r.month, r.rated, r.satisfied, r.unsatisfied) for r in rows
-    ] == [(world.department.pk, REPORT_CASE, month, 24, 15, 9)]
-    recounted_the_same(rows)  # from the closed votes' published counts
+    assert rated_rows() == [(world.department.pk, REPORT_CASE, month, 24, 15, 9)]
+    recounted_the_same()  # from the closed votes' published counts
     panel = departments_panel(client, district_staff, month)
     row = league_row(panel, "海州区交通运输局")
     assert row[5] == "62.5%"
+
+
+def test_a_vote_on_a_handling_report_rates_the_bodys_handling_of_the_opinion(
+    client: Client,
+    world: World,
+    members: list[User],  # noqa: F811 - the fixture
+    ballot_keys: None,  # noqa: F811 - the fixture
+    district_staff: User,
+    clerk: User,
+) -> None:
+    """海州区交通运输局's report is heard; the review opinion on it is issued to the bureau,
+    which sends its 研究处理情况报告; heard at the next meeting, the members rate it 9
+    满意, 2 基本满意, 3 不满意: 14 ratings, 11 satisfied, 3 unsatisfied → 78.6%, on the
+    opinion's loop item (the heard report has no report stage of its own)."""
+    item = heard_report(world, district_staff, clerk)
+    opinion = services.opinion_draft(
+        item=item, department=world.department, text="加快农村公路建设。", by=district_staff
+    )
+    services.opinion_issue(opinion=opinion, by=district_staff)
+    services.opinion_report_handling(opinion=opinion, text="已完成12公里改造。", by=clerk)
+    later = schedule(world, district_staff, number=2)
+    heard = services.opinion_schedule(opinion=opinion, meeting=later, by=district_staff)
+    services.meeting_hold(meeting=later, by=district_staff)
+    vote = services.evaluation_open(item=heard, by=district_staff)
+    cast_all(vote, members, [S] * 9 + [B] * 2 + [D] * 3)
+    services.evaluation_close(vote=vote, by=district_staff)
+
+    month = timezone.localdate().replace(day=1)
+    assert rated_rows() == [(world.department.pk, OPINION_CASE, month, 14, 11, 3)]
+    recounted_the_same()
+    row = league_row(departments_panel(client, district_staff, month), "海州区交通运输局")
+    assert row[5] == "78.6%"
 
 
 def test_an_askers_satisfaction_rates_the_answering_department(
