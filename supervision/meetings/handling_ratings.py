@@ -29,6 +29,7 @@ from typing import Any
 from django.db.models import Case, DateField, F, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, TruncMonth
 
+from congress.ballots import outcomes
 from congress.loop.handling import (
     Rating,
     handling_marks_rated,
@@ -36,7 +37,6 @@ from congress.loop.handling import (
     marked_ratings,
 )
 from congress.models import Assignment
-from congress.models.ballots import BallotBox
 from congress.models.ballots import Rating as Mark
 from supervision.meetings.workflow import OPINION_CASE, QUESTION_CASE, REPORT_CASE
 from supervision.models.meetings import (
@@ -68,30 +68,24 @@ def rated_assignment(item: AgendaItem, at: datetime.datetime) -> Assignment | No
     )
 
 
-def _marks(box: BallotBox, item: AgendaItem) -> Mapping[str, int]:
-    """The marks the close published for the box's one option, the report (its item)."""
-    counts: dict[str, Any] = box.counts or {}
-    marks: Mapping[str, int] = counts.get("marks", {}).get(str(item.pk), {})
-    return marks
-
-
-def report_rated(*, item: AgendaItem, box: BallotBox) -> None:
-    """Tell the engine the marks of the vote on ``item``'s report, ``box`` just closed
-    (in the close's transaction)."""
-    step = None if box.closed_at is None else rated_assignment(item, box.closed_at)
-    if step is not None and box.closed_at is not None:
-        handling_marks_rated(assignment=step, marks=_marks(box, item), at=box.closed_at)
+def report_rated(*, item: AgendaItem, marks: Mapping[str, int], at: datetime.datetime) -> None:
+    """Tell the engine the marks (the close's outcome's counts) of the vote on ``item``'s
+    report, closed at ``at`` (in the close's transaction)."""
+    step = rated_assignment(item, at)
+    if step is not None:
+        handling_marks_rated(assignment=step, marks=marks, at=at)
 
 
 def report_handling_ratings() -> Iterator[Rating]:
-    """Every closed vote's marks, on the rated loop items. Cost: one query per vote (a
-    repair, not a page)."""
+    """Every closed vote's marks, as its rule's outcome reads them from the published
+    counts, on the rated loop items. Cost: one query per vote (a repair, not a page)."""
     votes = EvaluationVote.objects.filter(status=VoteStatus.CLOSED).select_related("item", "box")
     for vote in votes.order_by("pk"):
         at = vote.box.closed_at
         step = None if at is None else rated_assignment(vote.item, at)
         if step is not None and at is not None:
-            yield from marked_ratings(step.pk, at, _marks(vote.box, vote.item))
+            marks = outcomes.outcome(vote.box, vote.outcome_rule)[0].counts
+            yield from marked_ratings(step.pk, at, marks)
 
 
 def question_rated(*, before: Question | None, after: Question) -> None:

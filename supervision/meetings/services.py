@@ -580,7 +580,8 @@ def evaluation_close(*, vote: EvaluationVote, by: User | None) -> EvaluationVote
     item = vote.item
     with transaction.atomic():
         box = ballots.box_close(box=vote.box, by=by)
-        decision = outcomes.outcome(box, vote.outcome_rule)[0].decision
+        decided = outcomes.outcome(box, vote.outcome_rule)[0]
+        decision = decided.decision
         flagged = decision == Rating.DISSATISFIED and _dissatisfied_before(item)
         apply_transition(
             instance=vote,
@@ -592,7 +593,8 @@ def evaluation_close(*, vote: EvaluationVote, by: User | None) -> EvaluationVote
             data={"outcome": decision, "counts": box.counts},
         )
         # Each mark is a rating of the reporting body's report (the league's 满意率).
-        report_rated(item=item, box=box)
+        assert box.closed_at is not None
+        report_rated(item=item, marks=decided.counts, at=box.closed_at)
         if decision == Rating.DISSATISFIED and item.department is not None:
             loop.assignment_create(
                 case_type=RE_REPORT_CASE,
